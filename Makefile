@@ -1,0 +1,67 @@
+# Back Office: `make run` serves the app with demo data; `make test` runs everything CI runs.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint fmt schema demo worker bench messages check-deploy clean serve
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt scripts/python.sh
+	@python=$${PYTHON:-$$(scripts/python.sh)} || exit 1; \
+	  "$$python" -c 'import sys; assert sys.version_info >= (3, 12), "Python >= 3.12 required"' || exit 1; \
+	  if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	    rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+var:
+	mkdir -p var
+
+run: $(VENV)/.installed var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(MANAGE) db_worker --queue-name '*' & \
+	  echo "Serving on http://$(HOST):$(PORT)/"; \
+	  $(MANAGE) runserver --noreload $(HOST):$(PORT)
+
+worker: $(VENV)/.installed
+	$(MANAGE) db_worker --queue-name '*'
+
+demo: $(VENV)/.installed var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+fmt: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+schema: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --file docs/openapi.yaml --validate --fail-on-warn
+
+messages: $(VENV)/.installed
+	cd backoffice && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete --add-location file
+	cd backoffice && ../$(MANAGE) compilemessages
+
+test: $(VENV)/.installed var lint
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check --fail-level WARNING
+	$(VENV)/bin/pytest
+
+check-deploy: $(VENV)/.installed
+	DEBUG=false SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=backoffice.example.com \
+	  SECURE_SSL=true $(MANAGE) check --deploy --fail-level WARNING
+
+bench: $(VENV)/.installed var
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var/test*.sqlite3* .pytest_cache

@@ -1,0 +1,109 @@
+"""Writes of the organisation: roles, users, regions, departments."""
+
+from typing import Any
+
+from django.apps import apps as django_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.utils.translation import gettext as _
+
+from backoffice.accounts.exceptions import (
+    DuplicateUser,
+    RolePermissionMissing,
+    UnknownRegion,
+    UnknownRole,
+)
+from backoffice.accounts.models import Region, User
+from backoffice.accounts.roles import ROLES
+from backoffice.audit.models import AuditEvent
+from backoffice.audit.services import audit_record
+from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.services import model_save
+
+
+def _permissions_for(codes: frozenset[str], *, using: str) -> list[Permission]:
+    everything = Permission.objects.using(using).select_related("content_type")
+    if "*" in codes:
+        return list(everything)
+    wanted = {tuple(code.split(".", 1)) for code in codes}
+    found = [p for p in everything if (p.content_type.app_label, p.codename) in wanted]
+    missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
+    if missing:
+        names = ", ".join(sorted(".".join(m) for m in missing))
+        raise RolePermissionMissing(f"roles.py names permissions that do not exist: {names}")
+    return found
+
+
+@transaction.atomic
+def roles_sync(*, using: str = DEFAULT_DB_ALIAS, verbosity: int = 0) -> dict[str, int]:
+    """Make each role's group hold exactly the permissions roles.py gives it."""
+    for app_config in django_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    counts = {}
+    for role in ROLES.values():
+        group, _created = Group.objects.using(using).get_or_create(name=role.code)
+        permissions = _permissions_for(role.permissions, using=using)
+        group.permissions.set(permissions)
+        counts[role.code] = len(permissions)
+    return counts
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    role: str,
+    by: Any = None,
+    region_codes: list[str] | None = None,
+    password: str | None = None,
+    email: str = "",
+    full_name: str = "",
+    validate_password_strength: bool = True,
+) -> User:
+    """Onboard one person with one role and their regions. No password means no login yet."""
+    if role not in ROLES:
+        raise UnknownRole(
+            _("Unknown role “%(role)s”. Roles: %(roles)s.")
+            % {"role": role, "roles": ", ".join(ROLES)},
+            extra={"role": role, "roles": list(ROLES)},
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise DuplicateUser(
+            _("A user named “%(username)s” already exists.") % {"username": username},
+            extra={"username": username},
+        )
+    region_codes = region_codes or []
+    regions = list(Region.objects.filter(code__in=region_codes))
+    unknown = sorted(set(region_codes) - {r.code for r in regions})
+    if unknown:
+        known = ", ".join(Region.objects.values_list("code", flat=True)) or _("none")
+        raise UnknownRegion(
+            _("Unknown region “%(region)s”. Regions: %(known)s.")
+            % {"region": ", ".join(unknown), "known": known},
+            extra={"regions": unknown},
+        )
+    user = User(username=username, email=email, full_name=full_name, is_staff=True, is_active=True)
+    if password:
+        if validate_password_strength:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise ValidationFailed(
+                    " ".join(exc.messages), extra={"fields": {"password": exc.messages}}
+                ) from exc
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    model_save(instance=user, by=by)
+    user.groups.set([Group.objects.get_or_create(name=role)[0]])
+    user.regions.set(regions)
+    audit_record(
+        by=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=user,
+        changes={"role": [None, role], "regions": [None, sorted(r.code for r in regions)]},
+    )
+    return user

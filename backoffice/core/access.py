@@ -1,0 +1,62 @@
+"""Row-level visibility (STYLE §7).
+
+Each aggregate has `<thing>_visible_to(user)` built on `scope_for_user`, and an
+`access_<thing>(by, id)` built on `access_object`. Missing and not visible raise the same
+NotFound. A registry maps each model to its visibility selector, so generic readers (the
+audit trail, exports) apply the same rule without importing the domain app.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from django.db.models import QuerySet
+
+from backoffice.core.exceptions import NotFound
+
+VisibilitySelector = Callable[[Any], QuerySet]
+
+_visibility: dict[str, VisibilitySelector] = {}
+
+
+def scope_for_user[M: models.Model](
+    queryset: QuerySet[M],
+    user: Any,
+    *,
+    all_perm: str,
+    region_perm: str,
+    owner_field: str = "owner",
+    region_field: str = "region",
+) -> QuerySet[M]:
+    """All rows for `all_perm`; the user's regions for `region_perm`; else the user's own."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.has_perm(all_perm):
+        return queryset
+    if user.has_perm(region_perm):
+        return queryset.filter(**{f"{region_field}__in": user.regions.all()})
+    return queryset.filter(**{owner_field: user})
+
+
+def access_object[M: models.Model](queryset: QuerySet[M], pk: Any) -> M:
+    """The row with this id from the caller's visible rows, or NotFound."""
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound(extra={"id": str(pk)}) from exc
+
+
+def register_visibility(model: type[models.Model], selector: VisibilitySelector) -> None:
+    _visibility[model._meta.label_lower] = selector
+
+
+def visibility_selector(label: str) -> VisibilitySelector | None:
+    return _visibility.get(label.lower())
+
+
+def require_perm(user: Any, codename: str) -> None:
+    """Raise NotAllowed unless `user` has `codename` ("app_label.codename")."""
+    from backoffice.core.exceptions import NotAllowed
+
+    if not user.has_perm(codename):
+        raise NotAllowed(extra={"permission": codename})

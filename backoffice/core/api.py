@@ -1,0 +1,136 @@
+"""API plumbing shared by every app: the error body, pagination, HTTP error pages."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import defaults
+from rest_framework import exceptions as drf
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+
+from backoffice.core.exceptions import ApplicationError, ErrorCode
+
+
+class Pagination(LimitOffsetPagination):
+    default_limit = 50
+    max_limit = 500
+
+
+def error_body(code: str, message: Any, extra: dict | None = None) -> dict[str, Any]:
+    return {"code": str(code), "message": str(message), "extra": extra or {}}
+
+
+def _validation_fields(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {key: _validation_fields(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_validation_fields(value) for value in detail]
+    return str(detail)
+
+
+def _from_drf(exc: drf.APIException) -> tuple[int, dict[str, Any]]:
+    if isinstance(exc, drf.ValidationError):
+        return 400, error_body(
+            ErrorCode.INVALID,
+            _("Some values are not valid."),
+            {"fields": _validation_fields(exc.detail)},
+        )
+    if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
+        return 401, error_body(ErrorCode.NOT_AUTHENTICATED, exc.detail)
+    if isinstance(exc, drf.PermissionDenied):
+        return 403, error_body(ErrorCode.PERMISSION_DENIED, exc.detail)
+    if isinstance(exc, drf.NotFound):
+        return 404, error_body(ErrorCode.NOT_FOUND, _("Not found."))
+    if isinstance(exc, drf.MethodNotAllowed):
+        return 405, error_body(ErrorCode.METHOD_NOT_ALLOWED, exc.detail)
+    if isinstance(exc, drf.Throttled):
+        return 429, error_body(ErrorCode.THROTTLED, exc.detail, {"wait_seconds": exc.wait})
+    if isinstance(exc, drf.UnsupportedMediaType):
+        return 415, error_body(ErrorCode.UNSUPPORTED_MEDIA_TYPE, exc.detail)
+    if isinstance(exc, drf.ParseError):
+        return 400, error_body(ErrorCode.INVALID, exc.detail)
+    return exc.status_code, error_body(exc.default_code, exc.detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler: every error body is {code, message, extra} (STYLE §8)."""
+    if isinstance(exc, ApplicationError):
+        status, body = exc.status, error_body(exc.code, exc.message, exc.extra)
+    elif isinstance(exc, DjangoValidationError):
+        fields = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        status, body = (
+            400,
+            error_body(ErrorCode.INVALID, _("Some values are not valid."), {"fields": fields}),
+        )
+    elif isinstance(exc, RequestDataTooBig):
+        status, body = 413, error_body(ErrorCode.TOO_LARGE, _("The request body is too large."))
+    elif isinstance(exc, Http404):
+        status, body = 404, error_body(ErrorCode.NOT_FOUND, _("Not found."))
+    elif isinstance(exc, DjangoPermissionDenied):
+        status, body = (
+            403,
+            error_body(ErrorCode.PERMISSION_DENIED, _("You are not allowed to do this.")),
+        )
+    elif isinstance(exc, drf.APIException):
+        status, body = _from_drf(exc)
+    else:
+        return None
+    response = Response(body, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Token realm="api"'
+    return response
+
+
+_STATUS_CODES = {
+    400: (ErrorCode.INVALID, gettext_lazy("Bad request.")),
+    403: (ErrorCode.PERMISSION_DENIED, gettext_lazy("You are not allowed to do this.")),
+    404: (ErrorCode.NOT_FOUND, gettext_lazy("Not found.")),
+    500: (ErrorCode.SERVER_ERROR, gettext_lazy("Server error.")),
+}
+
+
+def json_or_html_error(status: int):
+    """Django's error pages, but JSON {code, message, extra} under /api/."""
+
+    def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            code, message = _STATUS_CODES[status]
+            return JsonResponse(error_body(code, message), status=status)
+        if status == 404:
+            return defaults.page_not_found(request, exception)
+        if status == 403:
+            return defaults.permission_denied(request, exception)
+        if status == 400:
+            return defaults.bad_request(request, exception)
+        return defaults.server_error(request)
+
+    return view
+
+
+def paginated_schema(serializer_class: type, name: str):
+    """The OpenAPI shape of a paginated list of `serializer_class` (for extend_schema)."""
+    from drf_spectacular.utils import inline_serializer
+    from rest_framework import serializers
+
+    return inline_serializer(
+        name=f"Paginated{name}List",
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
+def paginate(request: Any, queryset: Any, serializer_class: type, view: Any) -> Response:
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)

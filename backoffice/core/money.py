@@ -1,0 +1,111 @@
+"""All precision and rounding of money and quantities (STYLE §6).
+
+Money is Decimal from input to output. Prices include VAT (含税价). One rounding rule,
+ROUND_HALF_UP (四舍五入), applied only here; round per line, then add the rounded lines.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+AMOUNT = Decimal("0.01")
+UNIT_PRICE = Decimal("0.000001")
+RATE = Decimal("0.0001")
+QUANTITY = Decimal("0.001")
+ZERO = Decimal("0")
+
+
+class FloatRefused(TypeError):
+    """A float reached money code; floats cannot represent cents exactly."""
+
+
+def to_decimal(value: object) -> Decimal:
+    """Decimal from a Decimal, int or numeric string. Floats and booleans are refused."""
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not an amount")
+    if isinstance(value, float):
+        raise FloatRefused(f"float {value!r} refused: pass a Decimal or a string")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip().replace(",", ""))
+        except InvalidOperation as exc:
+            raise ValueError(f"{value!r} is not a number") from exc
+    else:
+        raise TypeError(f"{type(value).__name__} is not an amount")
+    if not result.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return result
+
+
+def _quantize(value: object, step: Decimal) -> Decimal:
+    return to_decimal(value).quantize(step, rounding=ROUND_HALF_UP)
+
+
+def round_amount(value: object) -> Decimal:
+    return _quantize(value, AMOUNT)
+
+
+def round_price(value: object) -> Decimal:
+    return _quantize(value, UNIT_PRICE)
+
+
+def round_rate(value: object) -> Decimal:
+    return _quantize(value, RATE)
+
+
+def round_quantity(value: object) -> Decimal:
+    return _quantize(value, QUANTITY)
+
+
+@dataclass(frozen=True)
+class LineAmounts:
+    gross_amount: Decimal  # including VAT
+    net_amount: Decimal
+    tax_amount: Decimal
+
+
+def line_amounts(*, quantity: object, unit_price: object, vat_rate: object) -> LineAmounts:
+    """gross = round(qty × price incl. VAT); net = round(gross / (1 + rate)); tax = gross − net."""
+    gross = round_amount(to_decimal(quantity) * to_decimal(unit_price))
+    net = round_amount(gross / (1 + to_decimal(vat_rate)))
+    return LineAmounts(gross_amount=gross, net_amount=net, tax_amount=gross - net)
+
+
+def sum_amounts(values: object) -> Decimal:
+    """Adds amounts that are already rounded; refuses an unrounded one."""
+    total = ZERO
+    for value in values:  # type: ignore[attr-defined]
+        amount = to_decimal(value)
+        if amount != amount.quantize(AMOUNT):
+            raise ValueError(f"{amount} is not rounded to cents; round each line first")
+        total += amount
+    return total.quantize(AMOUNT)
+
+
+def amount_field(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
+    kwargs.setdefault("default", ZERO)
+    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, **kwargs)
+
+
+def price_field(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
+    kwargs.setdefault("default", ZERO)
+    return models.DecimalField(verbose_name, max_digits=18, decimal_places=6, **kwargs)
+
+
+def rate_field(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
+    kwargs.setdefault("default", ZERO)
+    return models.DecimalField(verbose_name, max_digits=6, decimal_places=4, **kwargs)
+
+
+def quantity_field(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
+    kwargs.setdefault("default", ZERO)
+    return models.DecimalField(verbose_name, max_digits=16, decimal_places=3, **kwargs)
+
+
+CURRENCY_LABEL = _("CNY")

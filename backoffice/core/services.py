@@ -1,0 +1,69 @@
+"""Generic audited writes for master data whose only rule is its own validation.
+
+Documents with a life cycle have their own services; plain records (regions, departments,
+users' profile fields) are created and changed through these, so every write is audited.
+"""
+
+from typing import Any
+
+from django.db import models, transaction
+
+from backoffice.audit.models import AuditEvent
+from backoffice.audit.services import audit_record, changes_between, field_values
+
+
+@transaction.atomic
+def model_save[M: models.Model](
+    *, instance: M, by: Any, validate: bool = True, note: str = ""
+) -> M:
+    """Validate and save `instance`; audit it as created, or as changed with before/after."""
+    model = type(instance)
+    before = None
+    if instance.pk is not None:
+        current = model._default_manager.filter(pk=instance.pk).first()
+        before = field_values(current) if current is not None else None
+    if validate:
+        instance.full_clean()
+    instance.save()
+    after = field_values(instance)
+    if before is None:
+        audit_record(
+            by=by,
+            action=AuditEvent.Action.CREATE,
+            obj=instance,
+            changes={k: [None, v] for k, v in after.items() if v not in (None, "")},
+            note=note,
+        )
+    else:
+        changes = changes_between(before, after)
+        if changes:
+            audit_record(
+                by=by, action=AuditEvent.Action.UPDATE, obj=instance, changes=changes, note=note
+            )
+    return instance
+
+
+@transaction.atomic
+def model_set_related(*, instance: models.Model, field: str, ids: list[Any], by: Any) -> None:
+    """Replace a many-to-many set and audit the difference."""
+    manager = getattr(instance, field)
+    before = sorted(manager.values_list("pk", flat=True))
+    manager.set(ids)
+    after = sorted(manager.values_list("pk", flat=True))
+    if before != after:
+        audit_record(
+            by=by, action=AuditEvent.Action.UPDATE, obj=instance, changes={field: [before, after]}
+        )
+
+
+@transaction.atomic
+def model_delete(*, instance: models.Model, by: Any, note: str = "") -> None:
+    """Delete `instance`, keeping its last values in the audit trail."""
+    audit_record(
+        by=by,
+        action=AuditEvent.Action.DELETE,
+        obj=instance,
+        changes={k: [v, None] for k, v in field_values(instance).items()},
+        note=note,
+    )
+    instance.delete()

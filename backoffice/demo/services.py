@@ -1,0 +1,34 @@
+"""Loads the demo company once; running it again adds nothing twice."""
+
+from django.db import transaction
+
+from backoffice.accounts.models import Department, Region, User
+from backoffice.accounts.services import user_create
+from backoffice.core.services import model_save
+from backoffice.demo import data
+
+
+@transaction.atomic
+def demo_seed() -> list[tuple[str, str, str]]:
+    """Create what is missing; return (username, password, role) of every demo login."""
+    for code, name in data.REGIONS:
+        if not Region.objects.filter(code=code).exists():
+            model_save(instance=Region(code=code, name=name), by=None)
+    for code, name in data.DEPARTMENTS:
+        if not Department.objects.filter(code=code).exists():
+            model_save(instance=Department(code=code, name=name), by=None)
+    logins = []
+    for username, role, full_name, department, regions in data.USERS:
+        if not User.objects.filter(username=username).exists():
+            user = user_create(
+                username=username,
+                role=role,
+                region_codes=regions,
+                password=data.DEMO_PASSWORD,
+                full_name=full_name,
+                validate_password_strength=False,
+            )
+            user.department = Department.objects.get(code=department)
+            model_save(instance=user, by=None)
+        logins.append((username, data.DEMO_PASSWORD, role))
+    return logins

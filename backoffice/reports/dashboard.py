@@ -1,0 +1,58 @@
+"""The home page of the staff UI: who I am, what waits for me, what I did last."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.accounts.roles import role_label
+from backoffice.accounts.selectors import department_list, region_list, user_visible_to
+from backoffice.audit.selectors import audit_event_list
+
+
+def _greeting(now) -> str:
+    hour = timezone.localtime(now).hour
+    if hour < 12:
+        return str(_("Good morning"))
+    if hour < 18:
+        return str(_("Good afternoon"))
+    return str(_("Good evening"))
+
+
+def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
+    user = request.user
+    context.update(
+        {
+            "greeting": _greeting(timezone.now()),
+            "user_roles": [role_label(g.name) for g in user.groups.all()],
+            "user_regions": [r.name for r in user.regions.all()],
+            "kpis": [
+                {
+                    "title": _("Active users"),
+                    "value": user_visible_to(user).count(),
+                    "icon": "group",
+                },
+                {
+                    "title": _("Regions"),
+                    "value": region_list().filter(is_active=True).count(),
+                    "icon": "map",
+                },
+                {
+                    "title": _("Departments"),
+                    "value": department_list().filter(is_active=True).count(),
+                    "icon": "apartment",
+                },
+            ],
+            "todos": [],
+            "recent_events": list(audit_event_list().filter(actor=user)[:8]),
+        }
+    )
+    return context
+
+
+def environment_callback(request: HttpRequest) -> list[str] | None:
+    if settings.DEBUG:
+        return [str(_("Development")), "warning"]
+    return None

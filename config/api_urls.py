@@ -1,0 +1,11 @@
+"""/api/v1/<app>/<resource>/: each domain app contributes its urls module."""
+
+from django.urls import include, path
+
+from backoffice.accounts.apis import TokenObtainApi
+
+urlpatterns = [
+    path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
+    path("accounts/", include("backoffice.accounts.urls")),
+    path("audit/", include("backoffice.audit.urls")),
+]

@@ -1,0 +1,119 @@
+"""The staff UI's shell: branding, sidebar, command palette, language switcher.
+
+Each sidebar item carries a permission callback, so a role sees only what it may use.
+Domain apps add their groups here as they arrive.
+"""
+
+from django.templatetags.static import static
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+def _perm(codename: str):
+    def check(request) -> bool:
+        return request.user.has_perm(codename)
+
+    return check
+
+
+UNFOLD = {
+    "SITE_TITLE": _("Back Office"),
+    "SITE_HEADER": _("Back Office"),
+    "SITE_SUBHEADER": _("Sales back office"),
+    "SITE_URL": "/",
+    "SITE_SYMBOL": "inventory_2",
+    "SITE_FAVICONS": [
+        {"rel": "icon", "type": "image/svg+xml", "href": lambda r: static("favicon.svg")}
+    ],
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "SHOW_LANGUAGES": True,
+    "SHOW_BACK_BUTTON": True,
+    "DASHBOARD_CALLBACK": "backoffice.reports.dashboard.dashboard_callback",
+    "ENVIRONMENT": "backoffice.reports.dashboard.environment_callback",
+    "COMMAND": {"search_models": True, "show_history": True},
+    "COLORS": {
+        "primary": {
+            "50": "oklch(97.1% .013 17.38)",
+            "100": "oklch(93.6% .032 17.717)",
+            "200": "oklch(88.5% .062 18.334)",
+            "300": "oklch(80.8% .114 19.571)",
+            "400": "oklch(70.4% .191 22.216)",
+            "500": "oklch(63.7% .237 25.331)",
+            "600": "oklch(57.7% .245 27.325)",
+            "700": "oklch(50.5% .213 27.518)",
+            "800": "oklch(44.4% .177 26.899)",
+            "900": "oklch(39.6% .141 25.723)",
+            "950": "oklch(25.8% .092 26.042)",
+        },
+    },
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": [
+            {
+                "title": _("Workspace"),
+                "items": [
+                    {
+                        "title": _("Dashboard"),
+                        "icon": "dashboard",
+                        "link": reverse_lazy("admin:index"),
+                    },
+                ],
+            },
+            {
+                "title": _("Organisation"),
+                "collapsible": True,
+                "items": [
+                    {
+                        "title": _("Users"),
+                        "icon": "person",
+                        "link": reverse_lazy("admin:accounts_user_changelist"),
+                        "permission": _perm("accounts.view_user"),
+                    },
+                    {
+                        "title": _("Regions"),
+                        "icon": "map",
+                        "link": reverse_lazy("admin:accounts_region_changelist"),
+                        "permission": _perm("accounts.view_region"),
+                    },
+                    {
+                        "title": _("Departments"),
+                        "icon": "apartment",
+                        "link": reverse_lazy("admin:accounts_department_changelist"),
+                        "permission": _perm("accounts.view_department"),
+                    },
+                    {
+                        "title": _("Roles"),
+                        "icon": "badge",
+                        "link": reverse_lazy("admin:auth_group_changelist"),
+                        "permission": _perm("auth.view_group"),
+                    },
+                ],
+            },
+            {
+                "title": _("System"),
+                "collapsible": True,
+                "items": [
+                    {
+                        "title": _("Audit trail"),
+                        "icon": "history",
+                        "link": reverse_lazy("admin:audit_auditevent_changelist"),
+                        "permission": _perm("audit.view_auditevent"),
+                    },
+                    {
+                        "title": _("Background tasks"),
+                        "icon": "schedule",
+                        "link": reverse_lazy("admin:django_tasks_database_dbtaskresult_changelist"),
+                        "permission": _perm("django_tasks_database.view_dbtaskresult"),
+                    },
+                    {
+                        "title": _("API documentation"),
+                        "icon": "api",
+                        "link": reverse_lazy("api-docs"),
+                    },
+                ],
+            },
+        ],
+    },
+}

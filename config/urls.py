@@ -1,0 +1,20 @@
+"""The site: the API under /api/, language switching, and the staff UI (Unfold admin) at /."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from backoffice.core.api import json_or_html_error
+
+urlpatterns = [
+    path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", admin.site.urls),
+]
+
+handler400 = json_or_html_error(400)
+handler403 = json_or_html_error(403)
+handler404 = json_or_html_error(404)
+handler500 = json_or_html_error(500)
