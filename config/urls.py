@@ -1,7 +1,7 @@
 """The site: the API under /api/, language switching, and the staff UI (Unfold admin) at /."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backoffice.core.api import json_or_html_error
@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^api/", json_or_html_error(404)),  # not the admin's catch-all login redirect
     path("i18n/", include("django.conf.urls.i18n")),
     path("", admin.site.urls),
 ]

@@ -109,3 +109,6 @@ class BaseModelAdmin(ModelAdmin):
 
 
 admin.site.site_url = "/"
+admin.site.site_title = _("Back Office")
+admin.site.site_header = _("Back Office")
+admin.site.index_title = _("Dashboard")

@@ -1,0 +1,53 @@
+from decimal import Decimal
+
+import pytest
+
+from backoffice.core.money import (
+    FloatRefused,
+    line_amounts,
+    round_amount,
+    round_price,
+    sum_amounts,
+    to_decimal,
+)
+
+
+def test_float_is_refused_everywhere():
+    with pytest.raises(FloatRefused):
+        to_decimal(0.1)
+    with pytest.raises(FloatRefused):
+        round_amount(1.005)
+    with pytest.raises(FloatRefused):
+        line_amounts(quantity=1.5, unit_price="2", vat_rate="0.13")
+
+
+def test_strings_and_ints_become_decimals():
+    assert to_decimal("1,234.50") == Decimal("1234.50")
+    assert to_decimal(3) == Decimal(3)
+    with pytest.raises(ValueError, match="not a number"):
+        to_decimal("12a")
+    with pytest.raises(ValueError, match="finite"):
+        to_decimal("NaN")
+    with pytest.raises(TypeError):
+        to_decimal(True)
+
+
+def test_rounding_is_half_up_not_bankers():
+    assert round_amount("2.345") == Decimal("2.35")
+    assert round_amount("2.335") == Decimal("2.34")
+    assert round_amount("-2.345") == Decimal("-2.35")
+    assert round_price("1.0000005") == Decimal("1.000001")
+
+
+def test_line_amounts_net_plus_tax_is_gross():
+    amounts = line_amounts(quantity="3", unit_price="33.33", vat_rate="0.13")
+    assert amounts.gross_amount == Decimal("99.99")
+    assert amounts.net_amount == Decimal("88.49")
+    assert amounts.tax_amount == Decimal("11.50")
+    assert amounts.net_amount + amounts.tax_amount == amounts.gross_amount
+
+
+def test_sum_refuses_unrounded_amounts():
+    assert sum_amounts([Decimal("0.10"), "0.20", 1]) == Decimal("1.30")
+    with pytest.raises(ValueError, match="round each line"):
+        sum_amounts([Decimal("0.105")])

@@ -1,0 +1,94 @@
+"""Personas and shared fixtures (STYLE §9).
+
+Two reps in different regions, a clerk, a regional manager of the north, finance, and an
+outsider with no role at all. Every access test includes one who must not see.
+"""
+
+import pytest
+from django.core.management.commands import flush
+
+from backoffice.accounts.models import Region
+from backoffice.accounts.services import user_create
+from backoffice.audit.guard import purge_allowed
+
+_original_flush = flush.Command.handle
+
+
+def _flush_with_audit_purge(self, *args, **options):
+    # Transactional tests empty the database between tests; on SQLite that is a DELETE,
+    # which the audit trail's append-only trigger refuses outside purge_allowed().
+    with purge_allowed():
+        return _original_flush(self, *args, **options)
+
+
+flush.Command.handle = _flush_with_audit_purge
+
+PASSWORD = "s3cret-Pass-2026"
+
+
+@pytest.fixture
+def region_north(db) -> Region:
+    return Region.objects.get_or_create(code="north", defaults={"name": "华北大区"})[0]
+
+
+@pytest.fixture
+def region_east(db) -> Region:
+    return Region.objects.get_or_create(code="east", defaults={"name": "华东大区"})[0]
+
+
+def _person(username: str, role: str, regions: list[str], full_name: str):
+    return user_create(
+        username=username,
+        role=role,
+        region_codes=regions,
+        password=PASSWORD,
+        full_name=full_name,
+        validate_password_strength=False,
+    )
+
+
+@pytest.fixture
+def rep_wang(region_north):
+    return _person("rep_wang", "rep", ["north"], "王磊")
+
+
+@pytest.fixture
+def rep_li(region_east):
+    return _person("rep_li", "rep", ["east"], "李娜")
+
+
+@pytest.fixture
+def clerk(db):
+    return _person("clerk", "clerk", [], "陈静")
+
+
+@pytest.fixture
+def manager_north(region_north):
+    return _person("manager_north", "regional_manager", ["north"], "刘洋")
+
+
+@pytest.fixture
+def finance(db):
+    return _person("finance", "finance", [], "孙丽")
+
+
+@pytest.fixture
+def admin_user(db):
+    return _person("boss_admin", "admin", [], "管理员")
+
+
+@pytest.fixture
+def outsider(db):
+    from backoffice.accounts.models import User
+
+    user = User(username="outsider", full_name="路人", is_staff=True)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def api():
+    from rest_framework.test import APIClient
+
+    return APIClient()
