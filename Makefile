@@ -48,8 +48,9 @@ schema: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --file docs/openapi.yaml --validate --fail-on-warn
 
 messages: $(VENV)/.installed
-	cd backoffice && ../$(MANAGE) makemessages -l zh_Hans --no-obsolete --add-location file
-	cd backoffice && ../$(MANAGE) compilemessages
+	$(MANAGE) makemessages -l zh_Hans --no-obsolete --add-location file \
+	  -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'bench/*'
+	$(MANAGE) compilemessages -l zh_Hans -i .venv
 
 test: $(VENV)/.installed var lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run

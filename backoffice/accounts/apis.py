@@ -40,8 +40,14 @@ class TokenObtainApi(APIView):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
+        class Meta:
+            ref_name = "TokenRequest"
+
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
+
+        class Meta:
+            ref_name = "Token"
 
     @extend_schema(request=InputSerializer, responses={200: OutputSerializer}, auth=[])
     def post(self, request: Request) -> Response:
@@ -187,6 +193,8 @@ class UserDetailApi(APIView):
 class MeApi(APIView):
     """Who am I: the logged-in user's own directory entry."""
 
-    @extend_schema(responses={200: UserOutputSerializer})
+    @extend_schema(
+        operation_id="v1_accounts_users_me_retrieve", responses={200: UserOutputSerializer}
+    )
     def get(self, request: Request) -> Response:
         return Response(UserOutputSerializer(request.user).data)

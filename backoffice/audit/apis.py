@@ -32,6 +32,9 @@ class AuditEventListApi(APIView):
         changes = serializers.JSONField()
         note = serializers.CharField()
 
+        class Meta:
+            ref_name = "AuditEvent"
+
     @extend_schema(
         parameters=[
             OpenApiParameter("model", str, description="record type, e.g. accounts.region"),

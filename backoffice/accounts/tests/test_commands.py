@@ -52,7 +52,7 @@ def test_adduser_exits_non_zero_from_the_shell(tmp_path):
     import subprocess
     import sys
 
-    result = subprocess.run(  # noqa: S603 - fixed arguments
+    result = subprocess.run(
         [sys.executable, "manage.py", "adduser", "nobody", "--role", "boss"],
         capture_output=True,
         text=True,
