@@ -92,3 +92,21 @@ def api():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+def pytest_report_header(config) -> str:
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+
+
+def pytest_collection_finish(session) -> None:
+    # CI names the database it wants; make sure the suite really runs there.
+    import os
+
+    from django.conf import settings
+
+    wanted = os.environ.get("DATABASE_URL", "sqlite")
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if wanted.startswith("postgres") and "postgresql" not in engine:
+        raise RuntimeError(f"DATABASE_URL asks for PostgreSQL but the suite uses {engine}")
