@@ -35,12 +35,16 @@ def test_the_sidebar_shows_only_what_the_role_may_use(client, clerk, rep_wang, a
 @pytest.mark.django_db
 def test_adding_a_region_in_the_admin_is_audited(client, admin_user):
     client.force_login(admin_user)
-    response = client.post("/accounts/region/add/", {"code": "west", "name": "西部", "is_active": "on"})
+    response = client.post(
+        "/accounts/region/add/", {"code": "west", "name": "西部", "is_active": "on"}
+    )
     assert response.status_code == 302
     region = Region.objects.get(code="west")
     event = AuditEvent.objects.get(model="accounts.region", object_id=str(region.pk))
     assert (event.action, event.actor) == ("create", admin_user)
-    response = client.post(f"/accounts/region/{region.pk}/change/", {"code": "west", "name": "西部大区"})
+    response = client.post(
+        f"/accounts/region/{region.pk}/change/", {"code": "west", "name": "西部大区"}
+    )
     assert response.status_code == 302
     change = AuditEvent.objects.filter(model="accounts.region", action="update").get()
     assert change.changes == {"name": ["西部", "西部大区"], "is_active": [True, False]}
