@@ -98,12 +98,13 @@ def user_create(
     else:
         user.set_unusable_password()
     model_save(instance=user, by=by)
-    user.groups.set([Group.objects.get_or_create(name=role)[0]])
+    group = Group.objects.get_or_create(name=role)[0]
+    user.groups.set([group])
     user.regions.set(regions)
     audit_record(
         by=by,
         action=AuditEvent.Action.UPDATE,
         obj=user,
-        changes={"role": [None, role], "regions": [None, sorted(r.code for r in regions)]},
+        changes={"groups": [None, [group.pk]], "regions": [None, [r.pk for r in regions]]},
     )
     return user

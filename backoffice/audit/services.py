@@ -1,11 +1,14 @@
 """The one audit path: every service that changes business state calls `audit_record`."""
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
 
 from backoffice.audit.models import AuditEvent
+
+SECRET_FIELDS = frozenset({"password"})
 
 
 def model_label(obj_or_class: models.Model | type[models.Model]) -> str:
@@ -18,9 +21,12 @@ def field_values(instance: models.Model, fields: Iterable[str] | None = None) ->
     for field in instance._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if field.name in {"created_at", "updated_at"}:
+        if field.primary_key or field.name in {"created_at", "updated_at"}:
             continue
         value = getattr(instance, field.attname)
+        if field.name in SECRET_FIELDS:
+            # Never store a secret: a short digest of it shows *that* it changed, not what to.
+            value = hashlib.sha256(str(value).encode()).hexdigest()[:8] if value else ""
         if isinstance(value, models.Model):  # pragma: no cover - attname holds the id
             value = value.pk
         if hasattr(value, "name") and isinstance(field, models.FileField):

@@ -9,11 +9,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import action
@@ -23,6 +26,51 @@ from backoffice.core.access import access_object, visibility_selector
 from backoffice.core.excel import queryset_to_xlsx_response
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.services import model_delete, model_save, model_set_related
+
+
+def _display(value: Any, field: Any = None) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return str(_("Yes"))
+    if value is False:
+        return str(_("No"))
+    if isinstance(value, list):
+        return ", ".join(_display(v, field) for v in value)
+    if field is not None and field.is_relation:
+        try:
+            related = field.related_model._default_manager.filter(pk=value).first()
+        except (ValueError, TypeError):
+            related = None
+        return str(related) if related is not None else f"#{value}"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        parsed = parse_datetime(value)
+        if parsed is not None:
+            return timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+def change_rows(model: type, changes: dict[str, Any]) -> list[dict[str, Any]]:
+    """Audit changes as rows a person reads: the field's label, before and after."""
+    rows = []
+    for name, (before, after) in (changes or {}).items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field, label = None, name.replace("_", " ")
+        else:
+            label = str(getattr(field, "verbose_name", name))
+        rows.append(
+            {
+                "label": label,
+                "before": _display(before, field),
+                "after": _display(after, field),
+                "is_new": before is None,
+            }
+        )
+    return rows
 
 
 class BaseModelAdmin(ModelAdmin):
@@ -74,13 +122,17 @@ class BaseModelAdmin(ModelAdmin):
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         events = audit_event_list(model=self.model._meta.label_lower, object_id=str(obj.pk))
+        rows = [
+            {"event": event, "changes": change_rows(self.model, event.changes)}
+            for event in events[:500]
+        ]
         context = {
             **self.admin_site.each_context(request),
             "title": _("History: %s") % obj,
             "subtitle": None,
             "object": obj,
             "opts": self.model._meta,
-            "events": events[:500],
+            "rows": rows,
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name

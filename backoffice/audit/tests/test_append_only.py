@@ -60,3 +60,13 @@ def test_an_invalid_record_is_not_saved_and_not_audited(clerk):
         model_save(instance=Region(code="bad code!", name=""), by=clerk)
     assert not Region.objects.filter(code="bad code!").exists()
     assert not AuditEvent.objects.filter(model="accounts.region").exists()
+
+
+@pytest.mark.django_db
+def test_a_password_never_reaches_the_audit_trail(clerk):
+    password_hash = clerk.password
+    events = AuditEvent.objects.filter(model="accounts.user", object_id=str(clerk.pk))
+    stored = " ".join(str(e.changes) for e in events)
+    assert events.exists()
+    assert password_hash not in stored
+    assert "pbkdf2" not in stored and "md5$" not in stored
