@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,3 +29,28 @@ class DocumentCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}-{self.year}: {self.last_number}"
+
+
+class Notification(models.Model):
+    """A message to one user in the app (and by email when email is configured)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    is_read = models.BooleanField(_("read"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "is_read", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.title

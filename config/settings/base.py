@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "backoffice.audit",
     "backoffice.core",
     "backoffice.accounts",
+    "backoffice.reviews",
     "backoffice.reports",
     "backoffice.demo",
 ]

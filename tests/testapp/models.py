@@ -32,6 +32,8 @@ class Voucher(BaseModel):
         permissions = [
             ("view_all_vouchers", "Can see every voucher"),
             ("view_region_vouchers", "Can see the vouchers of own regions"),
+            ("review_voucher", "Can review vouchers"),
+            ("approve_large_voucher", "Can approve large vouchers"),
         ]
 
     def __str__(self) -> str:

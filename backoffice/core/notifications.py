@@ -1,0 +1,35 @@
+"""Tell people things: an in-app notification always, an email when email is configured.
+
+Email goes out only after the transaction commits, through the task queue, so a rolled-back
+decision never mails anyone and a slow mail server never slows a request.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.tasks import task
+
+from backoffice.core.models import Notification
+
+
+@task()
+def notification_email_send(*, recipients: list[str], subject: str, body: str) -> int:
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def notify(*, recipients: Iterable[Any], title: str, body: str = "", url: str = "") -> int:
+    """Create one notification per recipient; email them after commit. Returns the count."""
+    people = {user.pk: user for user in recipients if user is not None}.values()
+    Notification.objects.bulk_create(
+        [Notification(recipient=user, title=title[:200], body=body, url=url) for user in people]
+    )
+    emails = sorted({user.email for user in people if user.email})
+    if emails and getattr(settings, "EMAIL_ENABLED", False):
+        text = f"{body}\n\n{url}".strip()
+        transaction.on_commit(
+            lambda: notification_email_send.enqueue(recipients=emails, subject=title, body=text)
+        )
+    return len(people)

@@ -1,0 +1,153 @@
+"""The double-review (four-eyes, 双人复核) engine's records.
+
+A ReviewPolicy per document kind says how many distinct people of which permission (and
+optionally which role) must approve, in levels by amount. At submission the applicable
+levels are frozen onto the ReviewRequest; later policy edits never change an open review.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.core.models import BaseModel
+from backoffice.core.money import amount_field
+
+
+class ReviewPolicy(BaseModel):
+    kind = models.CharField(_("document kind"), max_length=100, unique=True)
+    label = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("review policy")
+        verbose_name_plural = _("review policies")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReviewPolicyLevel(models.Model):
+    """One level of approval. A level with a threshold applies only from that amount up."""
+
+    policy = models.ForeignKey(ReviewPolicy, on_delete=models.CASCADE, related_name="levels")
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    min_amount = amount_field(_("from amount"), null=True, blank=True, default=None)
+    approvals = models.PositiveSmallIntegerField(
+        _("approvals required"), default=1, validators=[MinValueValidator(1)]
+    )
+    reviewer_permission = models.CharField(
+        _("reviewer permission"), max_length=150, help_text=_("app_label.codename")
+    )
+    reviewer_role = models.CharField(
+        _("reviewer role"), max_length=32, blank=True, help_text=_("optional role code")
+    )
+
+    class Meta:
+        verbose_name = _("review level")
+        verbose_name_plural = _("review levels")
+        ordering = ["policy", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.policy} #{self.position}"
+
+    def snapshot(self) -> dict:
+        return {
+            "position": self.position,
+            "min_amount": None if self.min_amount is None else str(self.min_amount),
+            "approvals": self.approvals,
+            "permission": self.reviewer_permission,
+            "role": self.reviewer_role,
+        }
+
+
+class ReviewRequest(BaseModel):
+    """The review of one document; each submission starts a new round."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Sent back")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    kind = models.CharField(_("document kind"), max_length=100, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField(_("document id"))
+    object_repr = models.CharField(_("document"), max_length=200)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="review_requests",
+    )
+    excluded_reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("may not review")
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State, default=State.OPEN)
+    round = models.PositiveIntegerField(_("round"), default=1)
+    level_index = models.PositiveSmallIntegerField(_("level"), default=0)
+    levels = models.JSONField(_("levels"), default=list)
+    amount = amount_field(_("amount"), null=True, blank=True, default=None)
+    current_permission = models.CharField(max_length=150, blank=True, db_index=True)
+    current_role = models.CharField(max_length=32, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="reviews_one_request_per_document"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "current_permission", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr} ({self.get_state_display()})"
+
+    @property
+    def current_level(self) -> dict:
+        return self.levels[self.level_index] if self.levels else {}
+
+
+class ReviewDecision(models.Model):
+    class Verdict(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        REJECT = "reject", _("Reject")
+
+    request = models.ForeignKey(ReviewRequest, on_delete=models.CASCADE, related_name="decisions")
+    round = models.PositiveIntegerField(_("round"))
+    level_index = models.PositiveSmallIntegerField(_("level"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,
+        related_name="review_decisions",
+    )
+    verdict = models.CharField(_("verdict"), max_length=8, choices=Verdict)
+    note = models.TextField(_("note"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+        ordering = ["round", "decided_at", "id"]
+        constraints = [
+            # Four-eyes: one person counts once per round, whatever the level.
+            models.UniqueConstraint(
+                fields=["request", "round", "reviewer"], name="reviews_one_decision_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer}: {self.get_verdict_display()}"

@@ -1,0 +1,86 @@
+"""Documents plug into the engine here (STYLE §5). The engine imports no domain app:
+
+reviews.register(
+    Qualification,
+    label=_("Qualification papers"),
+    levels=[Level(approvals=2, permission="parties.review_qualification")],
+    on_approved=qualification_verify,      # (obj, *, by, request) -> None
+    on_rejected=qualification_return,      # (obj, *, by, note, request) -> None
+    author=lambda q: q.uploaded_by,        # never counts as a reviewer
+)
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Level:
+    """Default level: `approvals` distinct people with `permission` (and `role`, if given)."""
+
+    approvals: int
+    permission: str
+    role: str = ""
+    min_amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Registration:
+    kind: str
+    model: type[models.Model]
+    label: Any
+    levels: tuple[Level, ...]
+    on_approved: Callable[..., Any]
+    on_rejected: Callable[..., Any]
+    amount: Callable[[Any], Decimal | None] | None = None
+    authors: Callable[[Any], list[Any]] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+_registry: dict[str, Registration] = {}
+
+
+def kind_of(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+def register(
+    model: type[models.Model],
+    *,
+    label: Any,
+    levels: list[Level],
+    on_approved: Callable[..., Any],
+    on_rejected: Callable[..., Any],
+    amount: Callable[[Any], Decimal | None] | None = None,
+    authors: Callable[[Any], list[Any]] | None = None,
+) -> Registration:
+    if not levels:
+        raise ValueError("a review needs at least one level")
+    registration = Registration(
+        kind=kind_of(model),
+        model=model,
+        label=label,
+        levels=tuple(levels),
+        on_approved=on_approved,
+        on_rejected=on_rejected,
+        amount=amount,
+        authors=authors,
+    )
+    _registry[registration.kind] = registration
+    return registration
+
+
+def registration_for(kind_or_model: str | type[models.Model]) -> Registration:
+    kind = kind_or_model if isinstance(kind_or_model, str) else kind_of(kind_or_model)
+    try:
+        return _registry[kind]
+    except KeyError:
+        raise LookupError(f"{kind} is not registered for review") from None
+
+
+def registrations() -> list[Registration]:
+    return list(_registry.values())

@@ -1,0 +1,133 @@
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest
+
+from backoffice.reviews.models import ReviewDecision, ReviewRequest
+
+
+def may_review_level(user: Any, level: dict) -> bool:
+    """Whether `user` holds the level's reviewer permission (and role, when one is set)."""
+    if not user.is_active or not level:
+        return False
+    if not user.has_perm(level["permission"]):
+        return False
+    return not level.get("role") or user.groups.filter(name=level["role"]).exists()
+
+
+def users_who_may_review(level: dict) -> QuerySet:
+    """Active users with the level's permission (and role): the people to tell."""
+    users = get_user_model().objects.filter(is_active=True)
+    app_label, _, codename = level["permission"].partition(".")
+    permission = Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    ).first()
+    if permission is None:
+        return users.none()
+    users = users.filter(
+        Q(is_superuser=True) | Q(groups__permissions=permission) | Q(user_permissions=permission)
+    )
+    if level.get("role"):
+        users = users.filter(groups__name=level["role"])
+    return users.distinct()
+
+
+def review_request_for(obj: Any) -> ReviewRequest | None:
+    content_type = ContentType.objects.get_for_model(obj)
+    return (
+        ReviewRequest.objects.filter(content_type=content_type, object_id=obj.pk)
+        .select_related("author")
+        .first()
+    )
+
+
+def review_pending_for(user: Any) -> QuerySet[ReviewRequest]:
+    """What waits for `user`'s decision now, oldest first."""
+    requests = ReviewRequest.objects.filter(state=ReviewRequest.State.OPEN)
+    if not user.is_superuser:
+        requests = requests.filter(current_permission__in=user.get_all_permissions())
+    roles = list(user.groups.values_list("name", flat=True))
+    return (
+        requests.filter(Q(current_role="") | Q(current_role__in=roles))
+        .exclude(author=user)
+        .exclude(excluded_reviewers=user)
+        .exclude(decisions__reviewer=user, decisions__round=F("round"))
+        .select_related("author", "content_type")
+        .order_by("submitted_at", "id")
+    )
+
+
+def pending_badge(request: HttpRequest) -> str:
+    """The sidebar's count of reviews waiting for the user (empty when none)."""
+    count = review_pending_for(request.user).count()
+    return str(count) if count else ""
+
+
+@dataclass
+class ReviewStatus:
+    state: str
+    state_label: str
+    round: int
+    level: int
+    levels: int
+    approvals: int
+    required: int
+    reviewers: list[str]
+    author: str
+    submitted_at: datetime | None
+    history: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "state": self.state,
+            "round": self.round,
+            "level": self.level,
+            "levels": self.levels,
+            "approvals": self.approvals,
+            "required": self.required,
+            "reviewers": self.reviewers,
+        }
+
+
+def review_status(request: ReviewRequest | None) -> ReviewStatus | None:
+    """Approvals so far out of those required, who decided, and every round's decisions."""
+    if request is None:
+        return None
+    decisions = list(request.decisions.select_related("reviewer").order_by("round", "id"))
+    current = [
+        d
+        for d in decisions
+        if d.round == request.round
+        and d.level_index == request.level_index
+        and d.verdict == ReviewDecision.Verdict.APPROVE
+    ]
+    level = request.current_level
+    return ReviewStatus(
+        state=request.state,
+        state_label=str(request.get_state_display()),
+        round=request.round,
+        level=request.level_index + 1,
+        levels=len(request.levels),
+        approvals=len(current),
+        required=int(level.get("approvals", 0)),
+        reviewers=[d.reviewer.username for d in current],
+        author=str(request.author),
+        submitted_at=request.submitted_at,
+        history=[
+            {
+                "round": d.round,
+                "level": d.level_index + 1,
+                "reviewer": str(d.reviewer),
+                "verdict": d.verdict,
+                "verdict_label": str(d.get_verdict_display()),
+                "note": d.note,
+                "decided_at": d.decided_at,
+            }
+            for d in decisions
+        ],
+    )

@@ -1,0 +1,235 @@
+"""The double-review engine's writes (DOMAIN §11; STYLE §5).
+
+Rules: a document is released only after N distinct people approved it in the current round,
+level by level; its author (and anyone the document names as such) never counts; each person
+decides once per round; one rejection, with a note, sends it back; the next submission starts
+a new round. The document's on_approved / on_rejected service runs inside the decision's
+transaction, so release and decision commit together or not at all.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backoffice.audit.models import AuditEvent
+from backoffice.audit.services import audit_record
+from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.notifications import notify
+from backoffice.reviews.exceptions import (
+    AlreadyReviewed,
+    NotAReviewer,
+    NoteRequired,
+    ReviewAlreadyOpen,
+    ReviewClosed,
+    SelfReviewForbidden,
+)
+from backoffice.reviews.models import ReviewDecision, ReviewPolicy, ReviewPolicyLevel, ReviewRequest
+from backoffice.reviews.registry import registration_for, registrations
+from backoffice.reviews.selectors import may_review_level, users_who_may_review
+
+
+def review_policies_sync(*, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Give every registered kind its default policy, once; admins edit it afterwards."""
+    created = 0
+    for registration in registrations():
+        policy, is_new = ReviewPolicy.objects.using(using).get_or_create(
+            kind=registration.kind, defaults={"label": str(registration.label)}
+        )
+        if is_new:
+            created += 1
+            ReviewPolicyLevel.objects.using(using).bulk_create(
+                ReviewPolicyLevel(
+                    policy=policy,
+                    position=index,
+                    min_amount=level.min_amount,
+                    approvals=level.approvals,
+                    reviewer_permission=level.permission,
+                    reviewer_role=level.role,
+                )
+                for index, level in enumerate(registration.levels, start=1)
+            )
+    return created
+
+
+def _frozen_levels(kind: str, amount: Decimal | None) -> list[dict]:
+    policy = ReviewPolicy.objects.filter(kind=kind).first()
+    if policy is None:
+        review_policies_sync()
+        policy = ReviewPolicy.objects.get(kind=kind)
+    levels = [
+        level.snapshot()
+        for level in policy.levels.order_by("position", "id")
+        if level.min_amount is None or (amount is not None and amount >= level.min_amount)
+    ]
+    if not levels:
+        raise ValidationFailed(_("The review policy “%s” has no level that applies.") % policy)
+    return levels
+
+
+def _document_url(obj: Any) -> str:
+    opts = obj._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _tell_reviewers(request: ReviewRequest, obj: Any) -> None:
+    excluded = set(request.excluded_reviewers.values_list("pk", flat=True))
+    people = [u for u in users_who_may_review(request.current_level) if u.pk not in excluded]
+    notify(
+        recipients=people,
+        title=_("Please review: %s") % request.object_repr,
+        body=_("%(author)s submitted %(document)s for review.")
+        % {"author": request.author, "document": request.object_repr},
+        url=_document_url(obj),
+    )
+
+
+def _enter_level(request: ReviewRequest, index: int) -> None:
+    request.level_index = index
+    request.current_permission = request.levels[index]["permission"]
+    request.current_role = request.levels[index].get("role", "")
+
+
+@transaction.atomic
+def review_submit(*, obj: Any, by: Any) -> ReviewRequest:
+    """Open a review round for `obj`, freezing the policy in force now. (DOMAIN §11)"""
+    registration = registration_for(type(obj))
+    amount = registration.amount(obj) if registration.amount else None
+    levels = _frozen_levels(registration.kind, amount)
+    content_type = ContentType.objects.get_for_model(obj)
+    request = (
+        ReviewRequest.objects.select_for_update()
+        .filter(content_type=content_type, object_id=obj.pk)
+        .first()
+    )
+    if request is not None and request.state == ReviewRequest.State.OPEN:
+        raise ReviewAlreadyOpen
+    now = timezone.now()
+    if request is None:
+        request = ReviewRequest(content_type=content_type, object_id=obj.pk, round=1)
+    else:
+        request.round += 1
+    request.kind = registration.kind
+    request.object_repr = str(obj)[:200]
+    request.author = by
+    request.state = ReviewRequest.State.OPEN
+    request.levels = levels
+    request.amount = amount
+    request.submitted_at = now
+    request.closed_at = None
+    request.closed_by = None
+    _enter_level(request, 0)
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as exc:  # a concurrent first submission won
+        raise ReviewAlreadyOpen from exc
+    authors = {by, *(registration.authors(obj) if registration.authors else [])}
+    request.excluded_reviewers.set([u for u in authors if u is not None])
+    audit_record(
+        by=by,
+        action=AuditEvent.Action.ACTION,
+        obj=obj,
+        changes={"review": [None, _("submitted for review, round %d") % request.round]},
+    )
+    _tell_reviewers(request, obj)
+    return request
+
+
+@transaction.atomic
+def review_decide(
+    *, request: ReviewRequest, by: Any, verdict: str, note: str = ""
+) -> ReviewRequest:
+    """Record one reviewer's verdict; release or send back the document when it decides."""
+    if verdict not in ReviewDecision.Verdict.values:
+        raise ValidationFailed(
+            _("The verdict must be “approve” or “reject”."),
+            extra={"fields": {"verdict": [_("Choose approve or reject.")]}},
+        )
+    request = ReviewRequest.objects.select_for_update().get(pk=request.pk)
+    if request.state != ReviewRequest.State.OPEN:
+        raise ReviewClosed
+    if by.pk == request.author_id or request.excluded_reviewers.filter(pk=by.pk).exists():
+        raise SelfReviewForbidden
+    if not may_review_level(by, request.current_level):
+        raise NotAReviewer
+    if request.decisions.filter(reviewer=by, round=request.round).exists():
+        raise AlreadyReviewed
+    note = note.strip()
+    if verdict == ReviewDecision.Verdict.REJECT and not note:
+        raise NoteRequired(extra={"fields": {"note": [_("A note is required to send back.")]}})
+    try:
+        with transaction.atomic():
+            ReviewDecision.objects.create(
+                request=request,
+                round=request.round,
+                level_index=request.level_index,
+                reviewer=by,
+                verdict=verdict,
+                note=note,
+            )
+    except IntegrityError as exc:  # the same person, twice at the same instant
+        raise AlreadyReviewed from exc
+
+    registration = registration_for(request.kind)
+    document = registration.model._default_manager.get(pk=request.object_id)
+    audit_record(
+        by=by,
+        action=AuditEvent.Action.ACTION,
+        obj=document,
+        changes={
+            "review": [None, f"{verdict} (round {request.round}, level {request.level_index + 1})"]
+        },
+        note=note,
+    )
+    if verdict == ReviewDecision.Verdict.REJECT:
+        _close(request, state=ReviewRequest.State.REJECTED, by=by)
+        registration.on_rejected(document, by=by, note=note, request=request)
+        notify(
+            recipients=[request.author],
+            title=_("Sent back: %s") % request.object_repr,
+            body=_("%(reviewer)s sent it back: %(note)s") % {"reviewer": by, "note": note},
+            url=_document_url(document),
+        )
+        return request
+    approvals = request.decisions.filter(
+        round=request.round,
+        level_index=request.level_index,
+        verdict=ReviewDecision.Verdict.APPROVE,
+    ).count()
+    if approvals < int(request.current_level["approvals"]):
+        request.save(update_fields=["updated_at"])
+        return request
+    if request.level_index + 1 < len(request.levels):
+        _enter_level(request, request.level_index + 1)
+        request.save(
+            update_fields=["level_index", "current_permission", "current_role", "updated_at"]
+        )
+        _tell_reviewers(request, document)
+        return request
+    _close(request, state=ReviewRequest.State.APPROVED, by=by)
+    registration.on_approved(document, by=by, request=request)
+    notify(
+        recipients=[request.author],
+        title=_("Approved: %s") % request.object_repr,
+        body=_("The review of %s is complete.") % request.object_repr,
+        url=_document_url(document),
+    )
+    return request
+
+
+def _close(request: ReviewRequest, *, state: str, by: Any) -> None:
+    request.state = state
+    request.closed_at = timezone.now()
+    request.closed_by = by
+    request.current_permission = ""
+    request.save(
+        update_fields=["state", "closed_at", "closed_by", "current_permission", "updated_at"]
+    )
