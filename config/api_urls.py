@@ -8,4 +8,5 @@ urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
     path("accounts/", include("backoffice.accounts.urls")),
     path("audit/", include("backoffice.audit.urls")),
+    path("reviews/", include("backoffice.reviews.urls")),
 ]

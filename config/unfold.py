@@ -59,6 +59,12 @@ UNFOLD = {
                         "icon": "dashboard",
                         "link": reverse_lazy("admin:index"),
                     },
+                    {
+                        "title": _("My reviews"),
+                        "icon": "fact_check",
+                        "link": reverse_lazy("admin:reviews_pending"),
+                        "badge": "backoffice.reviews.selectors.pending_badge",
+                    },
                 ],
             },
             {
@@ -100,6 +106,18 @@ UNFOLD = {
                         "icon": "history",
                         "link": reverse_lazy("admin:audit_auditevent_changelist"),
                         "permission": _perm("audit.view_auditevent"),
+                    },
+                    {
+                        "title": _("Review policies"),
+                        "icon": "rule",
+                        "link": reverse_lazy("admin:reviews_reviewpolicy_changelist"),
+                        "permission": _perm("reviews.change_reviewpolicy"),
+                    },
+                    {
+                        "title": _("All reviews"),
+                        "icon": "checklist",
+                        "link": reverse_lazy("admin:reviews_reviewrequest_changelist"),
+                        "permission": _perm("reviews.view_reviewrequest"),
                     },
                     {
                         "title": _("Background tasks"),

@@ -4,12 +4,16 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.accounts.roles import role_label
 from backoffice.accounts.selectors import department_list, region_list, user_visible_to
 from backoffice.audit.selectors import audit_event_list
+from backoffice.core.selectors import notification_unread_for
+from backoffice.reviews.selectors import review_pending_for
 
 
 def _greeting(now) -> str:
@@ -19,6 +23,26 @@ def _greeting(now) -> str:
     if hour < 18:
         return str(_("Good afternoon"))
     return str(_("Good evening"))
+
+
+def _todos(user) -> list[dict[str, Any]]:
+    """What waits for the user: reviews first (oldest first), then unread notifications."""
+    now = timezone.now()
+    todos = []
+    for review in review_pending_for(user)[:10]:
+        opts = review.content_type.model_class()._meta
+        todos.append(
+            {
+                "title": _("Review: %s") % review.object_repr,
+                "url": reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change", args=[review.object_id]
+                ),
+                "age": timesince(review.submitted_at, now),
+            }
+        )
+    for note in notification_unread_for(user)[:5]:
+        todos.append({"title": note.title, "url": note.url, "age": timesince(note.created_at, now)})
+    return todos
 
 
 def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
@@ -45,7 +69,7 @@ def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[st
                     "icon": "apartment",
                 },
             ],
-            "todos": [],
+            "todos": _todos(user),
             "recent_events": list(audit_event_list().filter(actor=user)[:8]),
         }
     )

@@ -15,3 +15,4 @@ LANGUAGE_CODE = "en"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing
+ROOT_URLCONF = "tests.testapp.urls"

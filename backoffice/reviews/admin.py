@@ -1,0 +1,205 @@
+"""Staff UI of the engine: the Review panel every reviewable document shows, the
+"My reviews" queue, and the policies admins edit."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
+
+from backoffice.core.access import access_object
+from backoffice.core.admin import BaseModelAdmin
+from backoffice.core.exceptions import ApplicationError
+from backoffice.core.transitions import allowed_transitions
+from backoffice.reviews.models import ReviewPolicy, ReviewPolicyLevel, ReviewRequest
+from backoffice.reviews.selectors import (
+    may_review_level,
+    review_pending_for,
+    review_request_for,
+    review_status,
+)
+from backoffice.reviews.services import review_decide
+
+
+def may_decide_now(user: Any, request: ReviewRequest | None) -> bool:
+    if request is None or request.state != ReviewRequest.State.OPEN:
+        return False
+    if user.pk == request.author_id or request.excluded_reviewers.filter(pk=user.pk).exists():
+        return False
+    if request.decisions.filter(reviewer=user, round=request.round).exists():
+        return False
+    return may_review_level(user, request.current_level)
+
+
+class ReviewableAdminMixin:
+    """Mix into a document's admin: a Review panel with Submit / Approve / Reject.
+
+    The document admin implements `review_submit_document(request, obj)` by calling its own
+    submit service (which moves the document and opens the review).
+    """
+
+    change_form_outer_before_template = "reviews/panel.html"
+    review_submit_status = "in_review"
+
+    def review_submit_document(self, request: HttpRequest, obj: Any) -> None:
+        raise NotImplementedError
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        return [
+            path(
+                "<path:object_id>/review/",
+                self.admin_site.admin_view(self.review_decide_view),
+                name=f"{name}_review",
+            ),
+            path(
+                "<path:object_id>/submit/",
+                self.admin_site.admin_view(self.review_submit_view),
+                name=f"{name}_submit",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _change_url(self, obj: Any) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+    def may_submit(self, request: HttpRequest, obj: Any) -> bool:
+        return self.review_submit_status in allowed_transitions(obj) and self.has_change_permission(
+            request, obj
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            review = review_request_for(obj)
+            opts = self.model._meta
+            extra_context["review_panel"] = {
+                "status": review_status(review),
+                "may_decide": may_decide_now(request.user, review),
+                "may_submit": self.may_submit(request, obj),
+                "decide_url": reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_review", args=[obj.pk]
+                ),
+                "submit_url": reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_submit", args=[obj.pk]
+                ),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _post_action(self, request: HttpRequest, object_id: str, action) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = access_object(self.get_queryset(request), object_id)
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        try:
+            message = action(obj)
+        except ApplicationError as error:
+            self.message_user(request, str(error.message), level=messages.ERROR)
+        else:
+            self.message_user(request, message, level=messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(obj))
+
+    def review_decide_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        def decide(obj: Any) -> str:
+            review = review_request_for(obj)
+            if review is None:
+                raise ApplicationError(_("This document has not been submitted for review."))
+            verdict = request.POST.get("verdict", "")
+            review_decide(
+                request=review, by=request.user, verdict=verdict, note=request.POST.get("note", "")
+            )
+            return str(_("Approved.") if verdict == "approve" else _("Sent back to the author."))
+
+        return self._post_action(request, object_id, decide)
+
+    def review_submit_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        def submit(obj: Any) -> str:
+            if not self.may_submit(request, obj):
+                raise ApplicationError(_("This document cannot be submitted now."))
+            self.review_submit_document(request, obj)
+            return str(_("Submitted for review."))
+
+        return self._post_action(request, object_id, submit)
+
+
+class ReviewPolicyLevelInline(TabularInline):
+    model = ReviewPolicyLevel
+    extra = 0
+    fields = ["position", "min_amount", "approvals", "reviewer_permission", "reviewer_role"]
+
+
+@admin.register(ReviewPolicy)
+class ReviewPolicyAdmin(BaseModelAdmin):
+    list_display = ["label", "kind"]
+    search_fields = ["label", "kind"]
+    readonly_fields = ["kind"]
+    inlines = [ReviewPolicyLevelInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # one policy per registered document kind, created by the engine
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReviewRequest)
+class ReviewRequestAdmin(ModelAdmin):
+    """All reviews (read-only), and the "My reviews" queue at reviews/reviewrequest/pending/."""
+
+    list_display = ["object_repr", "kind", "state", "round", "author", "submitted_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["object_repr"]
+    show_full_result_count = False
+    list_select_related = ["author"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "pending/",
+                self.admin_site.admin_view(self.pending_view),
+                name="reviews_pending",
+            ),
+            *super().get_urls(),
+        ]
+
+    def pending_view(self, request: HttpRequest) -> TemplateResponse:
+        now = timezone.now()
+        rows = []
+        for review in review_pending_for(request.user)[:500]:
+            model = review.content_type.model_class()
+            opts = model._meta
+            rows.append(
+                {
+                    "review": review,
+                    "status": review_status(review),
+                    "kind_label": opts.verbose_name,
+                    "age": now - review.submitted_at,
+                    "url": reverse(
+                        f"admin:{opts.app_label}_{opts.model_name}_change", args=[review.object_id]
+                    ),
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("My reviews"),
+            "rows": rows,
+        }
+        return TemplateResponse(request, "reviews/pending.html", context)

@@ -1,0 +1,123 @@
+"""Review endpoints: my queue, and the submit / review bases each document's API extends.
+
+class QualificationSubmitApi(DocumentSubmitApi):
+    access = staticmethod(access_qualification)
+    def submit(self, obj, by): qualification_submit(qualification=obj, by=by)
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backoffice.core.api import paginate, paginated_schema
+from backoffice.core.exceptions import ApplicationError
+from backoffice.reviews.selectors import review_pending_for, review_request_for, review_status
+from backoffice.reviews.services import review_decide
+
+
+class ReviewStateSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    round = serializers.IntegerField()
+    level = serializers.IntegerField()
+    levels = serializers.IntegerField()
+    approvals = serializers.IntegerField()
+    required = serializers.IntegerField()
+    reviewers = serializers.ListField(child=serializers.CharField())
+
+
+class DocumentReviewOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    review = ReviewStateSerializer(allow_null=True)
+
+
+class ReviewDecisionInputSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=["approve", "reject"])
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+def document_review_payload(obj: Any) -> dict:
+    status = review_status(review_request_for(obj))
+    return {"id": obj.pk, "status": obj.status, "review": status.as_dict() if status else None}
+
+
+class NotSubmitted(ApplicationError):
+    status = 409
+    code = "not_submitted"
+    default_message = _("This document has not been submitted for review.")
+
+
+class DocumentSubmitApi(APIView):
+    """POST …/{id}/submit/: the document goes to review (its own service moves it)."""
+
+    access: Callable[[Any, Any], Any]
+
+    def submit(self, obj: Any, by: Any) -> None:
+        raise NotImplementedError
+
+    @extend_schema(request=None, responses={200: DocumentReviewOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        obj = type(self).access(request.user, pk)
+        self.submit(obj, request.user)
+        obj.refresh_from_db()
+        return Response(DocumentReviewOutputSerializer(document_review_payload(obj)).data)
+
+
+class DocumentReviewApi(APIView):
+    """POST …/{id}/review/ {"verdict": "approve"|"reject", "note": "…"}."""
+
+    access: Callable[[Any, Any], Any]
+
+    @extend_schema(
+        request=ReviewDecisionInputSerializer, responses={200: DocumentReviewOutputSerializer}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        obj = type(self).access(request.user, pk)
+        data = ReviewDecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = review_request_for(obj)
+        if review is None:
+            raise NotSubmitted
+        review_decide(
+            request=review,
+            by=request.user,
+            verdict=data.validated_data["verdict"],
+            note=data.validated_data["note"],
+        )
+        obj.refresh_from_db()
+        return Response(DocumentReviewOutputSerializer(document_review_payload(obj)).data)
+
+
+class ReviewPendingListApi(APIView):
+    """GET /api/v1/reviews/pending/: what waits for my decision, oldest first."""
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        kind = serializers.CharField()
+        document_id = serializers.IntegerField(source="object_id")
+        document = serializers.CharField(source="object_repr")
+        author = serializers.CharField(source="author.username")
+        submitted_at = serializers.DateTimeField()
+        waiting_seconds = serializers.SerializerMethodField()
+        round = serializers.IntegerField()
+        level = serializers.SerializerMethodField()
+
+        class Meta:
+            ref_name = "PendingReview"
+
+        def get_waiting_seconds(self, review) -> int:
+            return int((timezone.now() - review.submitted_at).total_seconds())
+
+        def get_level(self, review) -> int:
+            return review.level_index + 1
+
+    @extend_schema(responses={200: paginated_schema(OutputSerializer, "PendingReview")})
+    def get(self, request: Request) -> Response:
+        return paginate(request, review_pending_for(request.user), self.OutputSerializer, self)
