@@ -9,4 +9,5 @@ urlpatterns = [
     path("accounts/", include("backoffice.accounts.urls")),
     path("audit/", include("backoffice.audit.urls")),
     path("reviews/", include("backoffice.reviews.urls")),
+    path("parties/", include("backoffice.parties.urls")),
 ]

@@ -20,30 +20,92 @@ class Role:
 READ_ORGANISATION = {"accounts.view_region", "accounts.view_department"}
 SEE_PEOPLE_AND_HISTORY = {"accounts.view_user", "audit.view_auditevent"}
 
+# Customers (DOMAIN §1). Which customers a role sees is decided by view_all_customers /
+# view_region_customers / neither (own only); these say what it may do with them.
+READ_CUSTOMERS = {
+    "parties.view_customer",
+    "parties.view_contact",
+    "parties.view_deliveryaddress",
+    "parties.view_qualification",
+    "parties.view_qualificationtype",
+}
+KEEP_CUSTOMERS = READ_CUSTOMERS | {
+    "parties.add_customer",
+    "parties.change_customer",
+    "parties.add_contact",
+    "parties.change_contact",
+    "parties.add_deliveryaddress",
+    "parties.change_deliveryaddress",
+    "parties.add_qualification",
+    "parties.change_qualification",
+}
+SEE_ALL_CUSTOMERS = {"parties.view_all_customers"}
+SEE_REVIEWS = {"reviews.view_reviewrequest"}
+
 ROLES: dict[str, Role] = {
     role.code: role
     for role in [
-        Role("rep", _("Sales rep"), frozenset(READ_ORGANISATION)),
+        Role("rep", _("Sales rep"), frozenset(READ_ORGANISATION | KEEP_CUSTOMERS)),
         Role(
-            "clerk", _("Back-office clerk"), frozenset(READ_ORGANISATION | SEE_PEOPLE_AND_HISTORY)
+            "clerk",
+            _("Back-office clerk"),
+            frozenset(
+                READ_ORGANISATION
+                | SEE_PEOPLE_AND_HISTORY
+                | KEEP_CUSTOMERS
+                | SEE_ALL_CUSTOMERS
+                | SEE_REVIEWS
+                | {"parties.review_qualification"}
+            ),
         ),
         Role(
             "sales_manager",
             _("Sales manager"),
-            frozenset(READ_ORGANISATION | SEE_PEOPLE_AND_HISTORY),
+            frozenset(
+                READ_ORGANISATION
+                | SEE_PEOPLE_AND_HISTORY
+                | KEEP_CUSTOMERS
+                | SEE_ALL_CUSTOMERS
+                | SEE_REVIEWS
+            ),
         ),
         Role(
             "regional_manager",
             _("Regional manager"),
-            frozenset(READ_ORGANISATION | SEE_PEOPLE_AND_HISTORY),
+            frozenset(
+                READ_ORGANISATION
+                | SEE_PEOPLE_AND_HISTORY
+                | KEEP_CUSTOMERS
+                | {"parties.view_region_customers"}
+            ),
         ),
         Role(
             "general_manager",
             _("General manager"),
-            frozenset(READ_ORGANISATION | SEE_PEOPLE_AND_HISTORY),
+            frozenset(
+                READ_ORGANISATION
+                | SEE_PEOPLE_AND_HISTORY
+                | READ_CUSTOMERS
+                | SEE_ALL_CUSTOMERS
+                | SEE_REVIEWS
+            ),
         ),
-        Role("finance", _("Finance"), frozenset(READ_ORGANISATION | SEE_PEOPLE_AND_HISTORY)),
-        Role("warehouse", _("Warehouse / logistics"), frozenset(READ_ORGANISATION)),
+        Role(
+            "finance",
+            _("Finance"),
+            frozenset(
+                READ_ORGANISATION | SEE_PEOPLE_AND_HISTORY | READ_CUSTOMERS | SEE_ALL_CUSTOMERS
+            ),
+        ),
+        Role(
+            "warehouse",
+            _("Warehouse / logistics"),
+            frozenset(
+                READ_ORGANISATION
+                | SEE_ALL_CUSTOMERS
+                | {"parties.view_customer", "parties.view_deliveryaddress", "parties.view_contact"}
+            ),
+        ),
         Role("admin", _("Administrator"), frozenset({"*"})),
     ]
 }

@@ -104,6 +104,13 @@ class BaseModelAdmin(ModelAdmin):
             )
         super().save_related(request, form, formsets, change)
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for instance in formset.save(commit=False):
+            model_save(instance=instance, by=request.user)
+        for deleted in formset.deleted_objects:
+            model_delete(instance=deleted, by=request.user)
+        formset.save_m2m()
+
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         model_delete(instance=obj, by=request.user)
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "backoffice.core",
     "backoffice.accounts",
     "backoffice.reviews",
+    "backoffice.parties",
     "backoffice.reports",
     "backoffice.demo",
 ]
@@ -141,6 +142,12 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Business rules -------------------------------------------------------------------------
+# "block": a missing, unverified or expired qualification refuses order audit and delivery
+# release; "warn": it is shown but does not refuse.
+QUALIFICATION_BLOCK_MODE = env_str("QUALIFICATION_BLOCK_MODE", "block")
+SCAN_MAX_BYTES = env_int("SCAN_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- Email ----------------------------------------------------------------------------------
 # Without EMAIL_HOST nothing is sent: mail is printed to the console and in-app to-dos remain.

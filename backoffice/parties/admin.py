@@ -1,0 +1,326 @@
+"""Staff UI of the customer file: customers (search by pinyin in every picker), papers under
+double review, the types of papers each kind of customer needs."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import FileResponse, HttpRequest
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.decorators import display
+
+from backoffice.audit.selectors import audit_event_list
+from backoffice.core.admin import BaseModelAdmin, change_rows
+from backoffice.core.exceptions import ApplicationError
+from backoffice.core.services import model_save
+from backoffice.parties import services
+from backoffice.parties.models import (
+    Contact,
+    Customer,
+    DeliveryAddress,
+    Qualification,
+    QualificationRequirement,
+    QualificationType,
+)
+from backoffice.parties.scans import scan_clean
+from backoffice.parties.selectors import (
+    customer_search,
+    customer_trade_block,
+    trade_block_enforced,
+)
+from backoffice.parties.views import qualification_scan_response
+from backoffice.reviews.admin import ReviewableAdminMixin
+
+
+class ContactInline(TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "title", "phone", "email", "is_primary"]
+
+
+class DeliveryAddressInline(TabularInline):
+    model = DeliveryAddress
+    extra = 0
+    fields = ["label", "recipient", "phone", "address", "is_default"]
+
+
+class QualificationInline(TabularInline):
+    model = Qualification
+    extra = 0
+    fields = ["qualification_type", "number", "valid_to", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict[str, Any]]:
+    """One timeline: the customer's own changes and those of its papers and contacts."""
+    labels = {
+        "parties.customer": Customer,
+        "parties.qualification": Qualification,
+        "parties.contact": Contact,
+        "parties.deliveryaddress": DeliveryAddress,
+    }
+    ids = {
+        "parties.customer": [customer.pk],
+        "parties.qualification": list(customer.qualifications.values_list("pk", flat=True)),
+        "parties.contact": list(customer.contacts.values_list("pk", flat=True)),
+        "parties.deliveryaddress": list(customer.addresses.values_list("pk", flat=True)),
+    }
+    events = []
+    for label, pks in ids.items():
+        if pks:
+            events.extend(
+                audit_event_list(model=label).filter(object_id__in=[str(pk) for pk in pks])[:limit]
+            )
+    events.sort(key=lambda e: (e.occurred_at, e.pk), reverse=True)
+    return [
+        {
+            "event": event,
+            "kind": labels[event.model]._meta.verbose_name,
+            "changes": change_rows(labels[event.model], event.changes),
+        }
+        for event in events[:limit]
+    ]
+
+
+@admin.register(Customer)
+class CustomerAdmin(BaseModelAdmin):
+    list_display = ["code", "name", "kind", "grade", "region", "owner", "status"]
+    list_filter = ["kind", "grade", "status", "region"]
+    search_fields = ["name", "code", "tax_id", "phone", "name_pinyin", "name_initials"]
+    search_help_text = _("Name, code, tax id, phone or pinyin (bjyy, beijing)")
+    list_select_related = ["region", "owner"]
+    autocomplete_fields = ["owner"]
+    inlines = [ContactInline, DeliveryAddressInline, QualificationInline]
+    change_form_outer_before_template = "parties/customer_file.html"
+    export_fields = [
+        "code",
+        "name",
+        "kind",
+        "grade",
+        "region",
+        "owner",
+        "status",
+        "credit_limit",
+        "payment_terms_days",
+        "legal_name",
+        "tax_id",
+        "address",
+        "phone",
+        "bank_name",
+        "bank_account",
+        "invoice_type",
+        "invoice_email",
+    ]
+    fieldsets = [
+        (
+            _("Customer"),
+            {"fields": ["code", "name", "kind", "grade", "region", "owner", "status", "notes"]},
+        ),
+        (_("Credit"), {"fields": ["credit_limit", "payment_terms_days"]}),
+        (
+            _("Billing information"),
+            {
+                "fields": [
+                    "legal_name",
+                    "tax_id",
+                    "is_branch",
+                    "address",
+                    "phone",
+                    "bank_name",
+                    "bank_account",
+                    "invoice_type",
+                    "invoice_email",
+                ]
+            },
+        ),
+    ]
+
+    def get_search_results(self, request, queryset, search_term):
+        return customer_search(queryset, search_term), False
+
+    def get_changeform_initial_data(self, request):
+        return {"owner": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = super().get_form(request, obj, change, **kwargs)
+
+        class CustomerForm(base):
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                try:
+                    services.check_customer(self.instance, by=request.user)
+                except ApplicationError as error:
+                    fields = error.extra.get("fields") or {None: [error.message]}
+                    for name, problems in fields.items():
+                        for problem in problems:
+                            self.add_error(name if name in self.fields else None, str(problem))
+
+        return CustomerForm
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = {name: form.cleaned_data[name] for name in form.cleaned_data}
+        if change:
+            services.customer_update(customer=obj, by=request.user, **data)
+        else:
+            created = services.customer_create(by=request.user, **data)
+            obj.pk, obj.code = created.pk, created.code
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        customer = self.get_object(request, object_id)
+        if customer is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "trade_block": customer_trade_block(customer),
+                "trade_block_enforced": trade_block_enforced(),
+                "timeline": customer_timeline(customer),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class QualificationForm(forms.ModelForm):
+    class Meta:
+        model = Qualification
+        fields = [
+            "customer",
+            "qualification_type",
+            "number",
+            "issuer",
+            "valid_from",
+            "valid_to",
+            "scan",
+        ]
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if scan and hasattr(scan, "content_type"):  # a new upload
+            try:
+                return scan_clean(scan)
+            except ApplicationError as error:
+                raise forms.ValidationError(
+                    f"{error.message} ({', '.join(error.extra['fields']['scan'])})"
+                ) from error
+        return scan
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("valid_from")
+            and data.get("valid_to")
+            and data["valid_to"] < data["valid_from"]
+        ):
+            self.add_error("valid_to", _("“Valid to” is before “valid from”."))
+        return data
+
+
+@admin.register(Qualification)
+class QualificationAdmin(ReviewableAdminMixin, BaseModelAdmin):
+    form = QualificationForm
+    list_display = ["customer", "qualification_type", "number", "valid_to", "status_badge"]
+    list_filter = ["status", "qualification_type"]
+    search_fields = ["number", "customer__name", "customer__name_initials", "customer__code"]
+    list_select_related = ["customer", "qualification_type"]
+    autocomplete_fields = ["customer"]
+    export_fields = [
+        "customer",
+        "qualification_type",
+        "number",
+        "issuer",
+        "valid_from",
+        "valid_to",
+        "status",
+    ]
+
+    def get_fields(self, request, obj=None):
+        fields = ["customer", "qualification_type", "number", "issuer", "valid_from", "valid_to"]
+        if obj is None:
+            return [*fields, "scan"]
+        return [*fields, "scan_link", "status", "uploaded_by", "verified_by", "verified_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        locked = [
+            "customer",
+            "qualification_type",
+            "scan_link",
+            "status",
+            "uploaded_by",
+            "verified_by",
+            "verified_at",
+        ]
+        if obj.status not in {Qualification.Status.PENDING, Qualification.Status.REJECTED}:
+            locked += ["number", "issuer", "valid_from", "valid_to"]
+        return locked
+
+    @display(
+        description=_("status"),
+        label={
+            "pending": "warning",
+            "in_review": "info",
+            "verified": "success",
+            "rejected": "danger",
+            "expired": "danger",
+        },
+    )
+    def status_badge(self, obj: Qualification):
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("scan"))
+    def scan_link(self, obj: Qualification) -> str:
+        if not obj.scan:
+            return "—"
+        url = reverse("admin:parties_qualification_scan", args=[obj.pk])
+        return format_html('<a class="text-primary-600" href="{}">{}</a>', url, _("Download"))
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            model_save(instance=obj, by=request.user)
+            return
+        data = form.cleaned_data
+        created = services.qualification_create(
+            customer=data["customer"],
+            by=request.user,
+            qualification_type=data["qualification_type"],
+            number=data["number"],
+            issuer=data.get("issuer", ""),
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+            scan=data.get("scan") or None,
+        )
+        obj.pk = created.pk
+
+    def review_submit_document(self, request, obj) -> None:
+        services.qualification_submit(qualification=obj, by=request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/scan/",
+                self.admin_site.admin_view(self.scan_view),
+                name="parties_qualification_scan",
+            ),
+            *super().get_urls(),
+        ]
+
+    def scan_view(self, request: HttpRequest, pk: int) -> FileResponse:
+        return qualification_scan_response(request.user, pk)
+
+
+class RequirementInline(TabularInline):
+    model = QualificationRequirement
+    extra = 0
+
+
+@admin.register(QualificationType)
+class QualificationTypeAdmin(BaseModelAdmin):
+    list_display = ["code", "name", "name_en", "is_active"]
+    search_fields = ["code", "name", "name_en"]
+    inlines = [RequirementInline]

@@ -1,0 +1,261 @@
+"""/api/v1/parties/…: customers, their contacts and qualification papers (DOMAIN §1).
+
+Row-level visibility holds everywhere: a customer the caller may not see is a 404.
+"""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backoffice.accounts.models import Region
+from backoffice.core.access import require_perm
+from backoffice.core.api import paginate, paginated_schema
+from backoffice.parties import services
+from backoffice.parties.models import Customer, QualificationType
+from backoffice.parties.selectors import (
+    access_customer,
+    access_qualification,
+    customer_list,
+    customer_trade_block,
+    trade_block_enforced,
+)
+from backoffice.parties.views import qualification_scan_response
+from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
+
+CUSTOMER_FIELDS = [
+    "code",
+    "name",
+    "kind",
+    "grade",
+    "region",
+    "owner",
+    "status",
+    "credit_limit",
+    "payment_terms_days",
+    "legal_name",
+    "tax_id",
+    "address",
+    "phone",
+    "bank_name",
+    "bank_account",
+    "invoice_type",
+    "invoice_email",
+    "is_branch",
+    "notes",
+]
+
+
+class CustomerOutputSerializer(serializers.ModelSerializer):
+    region = serializers.PrimaryKeyRelatedField(read_only=True)
+    owner = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Customer
+        fields = ["id", *CUSTOMER_FIELDS, "created_at", "updated_at"]
+        ref_name = "Customer"
+
+
+class CustomerInputSerializer(serializers.ModelSerializer):
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), required=False
+    )
+    tax_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+    class Meta:
+        model = Customer
+        fields = CUSTOMER_FIELDS
+        extra_kwargs = {"code": {"required": False, "validators": []}}
+        ref_name = "CustomerInput"
+
+
+class CustomerListApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="name, code, tax id, phone or pinyin"),
+            OpenApiParameter("code", str),
+            OpenApiParameter("region", str, description="region id or code"),
+            OpenApiParameter("owner", str, description="owner id or username"),
+            OpenApiParameter("kind", str),
+            OpenApiParameter("status", str),
+        ],
+        responses={200: paginated_schema(CustomerOutputSerializer, "Customer")},
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        customers = customer_list(
+            by=request.user,
+            **{k: params.get(k, "") for k in ("q", "code", "region", "owner", "kind", "status")},
+        )
+        return paginate(request, customers, CustomerOutputSerializer, self)
+
+    @extend_schema(request=CustomerInputSerializer, responses={201: CustomerOutputSerializer})
+    def post(self, request: Request) -> Response:
+        require_perm(request.user, "parties.add_customer")
+        data = CustomerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        customer = services.customer_create(by=request.user, **data.validated_data)
+        return Response(CustomerOutputSerializer(customer).data, status=201)
+
+
+class CustomerDetailApi(APIView):
+    @extend_schema(responses={200: CustomerOutputSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(CustomerOutputSerializer(access_customer(request.user, pk)).data)
+
+    @extend_schema(request=CustomerInputSerializer, responses={200: CustomerOutputSerializer})
+    def patch(self, request: Request, pk: int) -> Response:
+        customer = access_customer(request.user, pk)
+        require_perm(request.user, "parties.change_customer")
+        data = CustomerInputSerializer(customer, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        customer = services.customer_update(
+            customer=customer, by=request.user, **data.validated_data
+        )
+        return Response(CustomerOutputSerializer(customer).data)
+
+
+class TradeBlockApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        blocked = serializers.BooleanField()
+        enforced = serializers.BooleanField()
+        reasons = serializers.ListField(child=serializers.DictField())
+
+        class Meta:
+            ref_name = "TradeBlock"
+
+    @extend_schema(responses={200: OutputSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        reasons = customer_trade_block(access_customer(request.user, pk))
+        return Response(
+            {
+                "blocked": bool(reasons),
+                "enforced": trade_block_enforced(),
+                "reasons": [
+                    {"code": r.code, "message": r.message, "type": r.qualification_type}
+                    for r in reasons
+                ],
+            }
+        )
+
+
+class ContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=100)
+    title = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    is_primary = serializers.BooleanField(required=False, default=False)
+
+    class Meta:
+        ref_name = "Contact"
+
+
+class ContactListApi(APIView):
+    @extend_schema(responses={200: ContactSerializer(many=True)})
+    def get(self, request: Request, pk: int) -> Response:
+        customer = access_customer(request.user, pk)
+        return Response(ContactSerializer(customer.contacts.all(), many=True).data)
+
+    @extend_schema(request=ContactSerializer, responses={201: ContactSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        customer = access_customer(request.user, pk)
+        require_perm(request.user, "parties.add_contact")
+        data = ContactSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contact = services.contact_create(customer=customer, by=request.user, **data.validated_data)
+        return Response(ContactSerializer(contact).data, status=201)
+
+
+class QualificationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    customer = serializers.IntegerField(source="customer_id")
+    type = serializers.CharField(source="qualification_type.code")
+    number = serializers.CharField()
+    issuer = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField()
+    status = serializers.CharField()
+    has_scan = serializers.SerializerMethodField()
+
+    class Meta:
+        ref_name = "Qualification"
+
+    def get_has_scan(self, paper) -> bool:
+        return bool(paper.scan)
+
+
+class QualificationInputSerializer(serializers.Serializer):
+    type = serializers.SlugRelatedField(
+        slug_field="code", queryset=QualificationType.objects.filter(is_active=True)
+    )
+    number = serializers.CharField(max_length=100)
+    issuer = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField()
+    scan = serializers.FileField(required=False)
+
+    class Meta:
+        ref_name = "QualificationInput"
+
+
+class QualificationListApi(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(responses={200: QualificationOutputSerializer(many=True)})
+    def get(self, request: Request, pk: int) -> Response:
+        customer = access_customer(request.user, pk)
+        papers = customer.qualifications.select_related("qualification_type")
+        return Response(QualificationOutputSerializer(papers, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": QualificationInputSerializer},
+        responses={201: QualificationOutputSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        customer = access_customer(request.user, pk)
+        require_perm(request.user, "parties.add_qualification")
+        data = QualificationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        paper = services.qualification_create(
+            customer=customer,
+            by=request.user,
+            qualification_type=values["type"],
+            number=values["number"],
+            issuer=values["issuer"],
+            valid_from=values["valid_from"],
+            valid_to=values["valid_to"],
+            scan=values.get("scan"),
+        )
+        return Response(QualificationOutputSerializer(paper).data, status=201)
+
+
+class QualificationDetailApi(APIView):
+    @extend_schema(responses={200: QualificationOutputSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(QualificationOutputSerializer(access_qualification(request.user, pk)).data)
+
+
+class QualificationScanApi(APIView):
+    """The scan as a download (attachment), for those who may see the customer."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, pk: int):
+        return qualification_scan_response(request.user, pk)
+
+
+class QualificationSubmitApi(DocumentSubmitApi):
+    access = staticmethod(access_qualification)
+
+    def submit(self, obj, by) -> None:
+        require_perm(by, "parties.change_qualification")
+        services.qualification_submit(qualification=obj, by=by)
+
+
+class QualificationReviewApi(DocumentReviewApi):
+    access = staticmethod(access_qualification)

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartiesConfig(AppConfig):
+    name = "backoffice.parties"
+    label = "parties"
+    verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from backoffice.core.access import register_visibility
+        from backoffice.parties.models import Customer, Qualification
+        from backoffice.parties.selectors import customer_visible_to, qualification_visible_to
+        from backoffice.parties.services import qualification_return, qualification_verify
+        from backoffice.reviews.registry import Level, register
+
+        register_visibility(Customer, customer_visible_to)
+        register_visibility(Qualification, qualification_visible_to)
+        register(
+            Qualification,
+            label=_("Qualification papers"),
+            levels=[Level(approvals=2, permission="parties.review_qualification")],
+            on_approved=qualification_verify,
+            on_rejected=qualification_return,
+            authors=lambda paper: [paper.uploaded_by],
+        )

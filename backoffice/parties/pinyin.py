@@ -1,0 +1,54 @@
+"""Pinyin for search: typing `bjyy` or `beijing` finds 北京医院 (DOMAIN §1).
+
+pypinyin reads words by its phrase dictionary (重庆 chongqing, 长沙 changsha). A name's first
+character is read as a surname where the surname reading differs from the common one
+(曾 zeng, not ceng; 单 shan, not dan) — customers are named after people and places whose
+names start with those characters.
+"""
+
+import re
+
+from pypinyin import lazy_pinyin
+
+SURNAMES = {
+    "曾": "zeng",
+    "单": "shan",
+    "解": "xie",
+    "仇": "qiu",
+    "区": "ou",
+    "朴": "piao",
+    "查": "zha",
+    "覃": "qin",
+    "乐": "yue",
+    "盖": "ge",
+    "缪": "miao",
+    "召": "shao",
+    "员": "yun",
+    "种": "chong",
+    "秘": "bi",
+    "繁": "po",
+    "尉": "yu",
+    "翟": "zhai",
+    "祭": "zhai",
+    "任": "ren",
+    "宁": "ning",
+    "燕": "yan",
+    "长孙": "zhangsun",
+    "尉迟": "yuchi",
+    "万俟": "moqi",
+    "澹台": "tantai",
+}
+
+
+def _syllables(text: str) -> list[str]:
+    for length in (2, 1):
+        head = text[:length]
+        if len(head) == length and head in SURNAMES:
+            return [SURNAMES[head], *lazy_pinyin(text[length:], errors="default")]
+    return lazy_pinyin(text, errors="default")
+
+
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """(full pinyin, initials), lowercase without spaces: ('beijingyiyuan', 'bjyy')."""
+    words = [w for s in _syllables(text.strip()) for w in re.findall(r"[a-z0-9]+", s.lower())]
+    return "".join(words)[:200], "".join(w[0] for w in words)[:100]

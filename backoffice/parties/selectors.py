@@ -1,0 +1,145 @@
+"""Reads of the customer file; every read on a user's behalf starts from customer_visible_to."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backoffice.core.access import access_object, scope_for_user
+from backoffice.parties.models import Customer, Qualification, QualificationRequirement
+
+
+def customer_visible_to(user: Any) -> QuerySet[Customer]:
+    """All for clerks, managers, finance; own regions for regional managers; own for reps."""
+    return scope_for_user(
+        Customer.objects.all(),
+        user,
+        all_perm="parties.view_all_customers",
+        region_perm="parties.view_region_customers",
+    )
+
+
+def access_customer(by: Any, customer_id: Any) -> Customer:
+    return access_object(customer_visible_to(by).select_related("region", "owner"), customer_id)
+
+
+def customer_search(customers: QuerySet[Customer], q: str) -> QuerySet[Customer]:
+    """Name, code, tax id, phone, or pinyin: `bjyy` and `beijing` both find 北京医院."""
+    q = q.strip()
+    if not q:
+        return customers
+    key = "".join(ch for ch in q.lower() if ch.isalnum())
+    match = Q(name__icontains=q) | Q(code__icontains=q) | Q(tax_id__icontains=q.upper())
+    match |= Q(phone__contains=q)
+    if key.isascii() and key:
+        match |= Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key)
+    return customers.filter(match)
+
+
+def customer_list(
+    *,
+    by: Any,
+    q: str = "",
+    code: str = "",
+    region: str = "",
+    owner: str = "",
+    kind: str = "",
+    status: str = "",
+) -> QuerySet[Customer]:
+    customers = customer_search(customer_visible_to(by), q)
+    if code:
+        customers = customers.filter(code=code)
+    if region:
+        customers = (
+            customers.filter(region_id=region)
+            if region.isdigit()
+            else customers.filter(region__code=region)
+        )
+    if owner:
+        customers = (
+            customers.filter(owner_id=owner)
+            if owner.isdigit()
+            else customers.filter(owner__username=owner)
+        )
+    if kind:
+        customers = customers.filter(kind=kind)
+    if status:
+        customers = customers.filter(status=status)
+    return customers.select_related("region", "owner").order_by("name_pinyin", "id")
+
+
+def qualification_visible_to(user: Any) -> QuerySet[Qualification]:
+    return Qualification.objects.filter(customer__in=customer_visible_to(user))
+
+
+def access_qualification(by: Any, qualification_id: Any) -> Qualification:
+    return access_object(
+        qualification_visible_to(by).select_related("customer", "qualification_type"),
+        qualification_id,
+    )
+
+
+@dataclass(frozen=True)
+class TradeBlockReason:
+    code: str  # missing_qualification, unverified_qualification, expired_qualification, status
+    message: str
+    qualification_type: str = ""
+
+
+def customer_trade_block(
+    customer: Customer, *, today: date | None = None
+) -> list[TradeBlockReason]:
+    """Why this customer may not be sold to now; empty when trade is allowed (DOMAIN §1)."""
+    today = today or timezone.localdate()
+    reasons = []
+    if customer.status in {Customer.Status.SUSPENDED, Customer.Status.BLACKLISTED}:
+        reasons.append(
+            TradeBlockReason(
+                "customer_status",
+                _("The customer is %(status)s.") % {"status": customer.get_status_display()},
+            )
+        )
+    required = QualificationRequirement.objects.filter(
+        kind=customer.kind, qualification_type__is_active=True
+    ).select_related("qualification_type")
+    papers = list(customer.qualifications.all())
+    for requirement in required:
+        paper_type = requirement.qualification_type
+        own = [p for p in papers if p.qualification_type_id == paper_type.pk]
+        valid = [
+            p
+            for p in own
+            if p.status == Qualification.Status.VERIFIED and p.valid_from <= today <= p.valid_to
+        ]
+        if valid:
+            continue
+        if any(p.status == Qualification.Status.EXPIRED or p.valid_to < today for p in own):
+            code, message = "expired_qualification", _("%(type)s has expired.")
+        elif own:
+            code, message = "unverified_qualification", _("%(type)s is not verified yet.")
+        else:
+            code, message = "missing_qualification", _("%(type)s is missing.")
+        reasons.append(
+            TradeBlockReason(code, message % {"type": paper_type.display_name}, paper_type.code)
+        )
+    return reasons
+
+
+def trade_block_enforced() -> bool:
+    """The setting QUALIFICATION_BLOCK_MODE: "block" (default) refuses, "warn" only warns."""
+    return getattr(settings, "QUALIFICATION_BLOCK_MODE", "block") == "block"
+
+
+def qualifications_expiring(*, today: date, within_days: int) -> QuerySet[Qualification]:
+    return Qualification.objects.filter(
+        status__in=[
+            Qualification.Status.VERIFIED,
+            Qualification.Status.PENDING,
+            Qualification.Status.REJECTED,
+        ],
+        valid_to__lte=today + timezone.timedelta(days=within_days),
+    ).select_related("customer__owner", "qualification_type")

@@ -1,0 +1,264 @@
+"""Writes of the customer file (DOMAIN §1). Every write is validated, atomic and audited."""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backoffice.core.exceptions import NotAllowed, ValidationFailed
+from backoffice.core.notifications import notify
+from backoffice.core.numbering import next_number
+from backoffice.core.services import model_save
+from backoffice.core.transitions import allowed_transitions, transition
+from backoffice.parties.exceptions import DuplicateTaxId, InvalidTaxId
+from backoffice.parties.models import (
+    Contact,
+    Customer,
+    DeliveryAddress,
+    Qualification,
+    QualificationType,
+)
+from backoffice.parties.pinyin import pinyin_keys
+from backoffice.parties.scans import scan_clean
+from backoffice.parties.selectors import qualifications_expiring
+from backoffice.parties.validators import uscc_problem
+from backoffice.reviews.services import review_submit
+
+CUSTOMER_FIELDS = {
+    "code",
+    "name",
+    "kind",
+    "grade",
+    "region",
+    "region_id",
+    "owner",
+    "owner_id",
+    "status",
+    "credit_limit",
+    "payment_terms_days",
+    "notes",
+    "legal_name",
+    "tax_id",
+    "is_branch",
+    "address",
+    "phone",
+    "bank_name",
+    "bank_account",
+    "invoice_type",
+    "invoice_email",
+}
+WARNING_DAYS = (90, 30, 0)
+
+
+def _validated(instance: Any) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        raise ValidationFailed(extra={"fields": fields}) from exc
+
+
+def _check_tax_id(customer: Customer) -> None:
+    customer.tax_id = customer.tax_id.strip().upper().replace(" ", "").replace("-", "")
+    if not customer.tax_id:
+        return
+    problem = uscc_problem(customer.tax_id)
+    if problem:
+        raise InvalidTaxId(
+            _("Tax id %(tax_id)s: %(problem)s") % {"tax_id": customer.tax_id, "problem": problem},
+            extra={"fields": {"tax_id": [problem]}},
+        )
+    if customer.is_branch:
+        return
+    other = (
+        Customer.objects.filter(tax_id=customer.tax_id, is_branch=False)
+        .exclude(pk=customer.pk)
+        .first()
+    )
+    if other is not None:
+        raise DuplicateTaxId(
+            _(
+                "Customer %(code)s %(name)s already has tax id %(tax_id)s; mark this one as a "
+                "branch if it shares the head office's tax id."
+            )
+            % {"code": other.code, "name": other.name, "tax_id": customer.tax_id},
+            extra={"customer_id": other.pk, "fields": {"tax_id": [_("already in use")]}},
+        )
+
+
+def _check_ownership(customer: Customer, by: Any) -> None:
+    """A rep keeps only their own customers; a regional manager those of their regions."""
+    if by is None or by.has_perm("parties.view_all_customers"):
+        return
+    if by.has_perm("parties.view_region_customers"):
+        if not by.regions.filter(pk=customer.region_id).exists():
+            raise NotAllowed(_("You may only keep customers of your own regions."))
+        return
+    if customer.owner_id != by.pk:
+        raise NotAllowed(_("You may only keep your own customers."))
+
+
+def _apply(customer: Customer, data: dict[str, Any]) -> None:
+    unknown = set(data) - CUSTOMER_FIELDS
+    if unknown:
+        raise ValidationFailed(extra={"fields": {name: [_("unknown field")] for name in unknown}})
+    for name, value in data.items():
+        setattr(customer, name, value)
+    customer.name = customer.name.strip()
+    customer.name_pinyin, customer.name_initials = pinyin_keys(customer.name)
+
+
+def check_customer(customer: Customer, *, by: Any) -> None:
+    """The rules a form can check before saving: ownership, the tax id and its uniqueness."""
+    _check_ownership(customer, by)
+    _check_tax_id(customer)
+
+
+@transaction.atomic
+def customer_create(*, by: Any, **data: Any) -> Customer:
+    """Add a customer; the code is generated (CU-YYYY-NNNNNN) when not given."""
+    customer = Customer()
+    if by is not None and "owner" not in data and "owner_id" not in data:
+        data["owner"] = by
+    _apply(customer, data)
+    if not customer.code:
+        customer.code = next_number(kind="CU", year=timezone.localdate().year)
+    _check_ownership(customer, by)
+    _check_tax_id(customer)
+    _validated(customer)
+    return model_save(instance=customer, by=by, validate=False)
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, by: Any, **data: Any) -> Customer:
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    _check_ownership(customer, by)
+    _apply(customer, data)
+    _check_ownership(customer, by)  # and may not hand it to another rep's region
+    _check_tax_id(customer)
+    _validated(customer)
+    return model_save(instance=customer, by=by, validate=False)
+
+
+@transaction.atomic
+def contact_create(*, customer: Customer, by: Any, **data: Any) -> Contact:
+    contact = Contact(customer=customer, **data)
+    _validated(contact)
+    if contact.is_primary:
+        Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
+    return model_save(instance=contact, by=by, validate=False)
+
+
+@transaction.atomic
+def address_create(*, customer: Customer, by: Any, **data: Any) -> DeliveryAddress:
+    address = DeliveryAddress(customer=customer, **data)
+    _validated(address)
+    if address.is_default:
+        DeliveryAddress.objects.filter(customer=customer, is_default=True).update(is_default=False)
+    return model_save(instance=address, by=by, validate=False)
+
+
+# --- Qualification papers ------------------------------------------------------------------
+
+
+@transaction.atomic
+def qualification_create(
+    *,
+    customer: Customer,
+    by: Any,
+    qualification_type: QualificationType,
+    number: str,
+    valid_from: date,
+    valid_to: date,
+    issuer: str = "",
+    scan: UploadedFile | None = None,
+) -> Qualification:
+    """Register a paper; it waits as `pending` until submitted for double review."""
+    if valid_to < valid_from:
+        raise ValidationFailed(
+            _("“Valid to” is before “valid from”."),
+            extra={"fields": {"valid_to": [_("before valid from")]}},
+        )
+    paper = Qualification(
+        customer=customer,
+        qualification_type=qualification_type,
+        number=number.strip(),
+        issuer=issuer.strip(),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        uploaded_by=by,
+    )
+    if scan is not None:
+        paper.scan = scan_clean(scan)
+    _validated(paper)
+    return model_save(instance=paper, by=by, validate=False)
+
+
+@transaction.atomic
+def qualification_submit(*, qualification: Qualification, by: Any) -> Qualification:
+    """Send a paper to double review (2 clerks, never the uploader). (DOMAIN §1)"""
+    if qualification.valid_to < timezone.localdate():
+        raise ValidationFailed(_("This paper has already expired; register the renewed one."))
+    if not qualification.scan:
+        raise ValidationFailed(
+            _("Attach the scan before submitting."), extra={"fields": {"scan": [_("required")]}}
+        )
+    transition(qualification, to=Qualification.Status.IN_REVIEW, by=by)
+    review_submit(obj=qualification, by=by)
+    return qualification
+
+
+def qualification_verify(qualification: Qualification, *, by: Any, request: Any) -> None:
+    """on_approved of the review: the paper counts from now on."""
+    transition(qualification, to=Qualification.Status.VERIFIED, by=by)
+
+
+def qualification_return(qualification: Qualification, *, by: Any, note: str, request: Any) -> None:
+    """on_rejected of the review: the uploader corrects and submits again."""
+    transition(qualification, to=Qualification.Status.REJECTED, by=by, note=note)
+
+
+def _clerks() -> list[Any]:
+    return list(get_user_model().objects.filter(is_active=True, groups__name="clerk"))
+
+
+@transaction.atomic
+def qualifications_expiry_run(*, today: date | None = None) -> dict[str, int]:
+    """Daily: warn the owner and the clerks 90, 30 and 0 days before a paper expires, and mark
+    it expired on that day. A paper is valid through `valid_to`; it expires the day after.
+
+    Each warning is sent once per threshold, so running it twice a day warns nobody twice.
+    """
+    today = today or timezone.localdate()
+    clerks = _clerks()
+    warned = expired = 0
+    for paper in qualifications_expiring(today=today, within_days=max(WARNING_DAYS)):
+        days_left = (paper.valid_to + timedelta(days=1) - today).days
+        due = [d for d in WARNING_DAYS if days_left <= d]
+        threshold = min(due) if due else None
+        if threshold is not None and (
+            paper.last_warning_days is None or threshold < paper.last_warning_days
+        ):
+            notify(
+                recipients=[paper.customer.owner, *clerks],
+                title=_("%(customer)s: %(type)s expires in %(days)d days")
+                % {
+                    "customer": paper.customer.name,
+                    "type": paper.qualification_type.name,
+                    "days": max(days_left, 0),
+                },
+                body=_("Valid to %(date)s. Ask the customer for the renewed paper.")
+                % {"date": paper.valid_to.isoformat()},
+                url=f"/parties/customer/{paper.customer_id}/change/",
+            )
+            Qualification.objects.filter(pk=paper.pk).update(last_warning_days=threshold)
+            warned += 1
+        if days_left <= 0 and Qualification.Status.EXPIRED in allowed_transitions(paper):
+            transition(paper, to=Qualification.Status.EXPIRED, by=None)
+            expired += 1
+    return {"warned": warned, "expired": expired}

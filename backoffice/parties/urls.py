@@ -1,0 +1,37 @@
+from django.urls import path
+
+from backoffice.parties import apis
+
+urlpatterns = [
+    path("customers/", apis.CustomerListApi.as_view(), name="customer-list"),
+    path("customers/<int:pk>/", apis.CustomerDetailApi.as_view(), name="customer-detail"),
+    path(
+        "customers/<int:pk>/trade-block/", apis.TradeBlockApi.as_view(), name="customer-trade-block"
+    ),
+    path("customers/<int:pk>/contacts/", apis.ContactListApi.as_view(), name="customer-contacts"),
+    path(
+        "customers/<int:pk>/qualifications/",
+        apis.QualificationListApi.as_view(),
+        name="customer-qualifications",
+    ),
+    path(
+        "qualifications/<int:pk>/",
+        apis.QualificationDetailApi.as_view(),
+        name="qualification-detail",
+    ),
+    path(
+        "qualifications/<int:pk>/scan/",
+        apis.QualificationScanApi.as_view(),
+        name="qualification-scan",
+    ),
+    path(
+        "qualifications/<int:pk>/submit/",
+        apis.QualificationSubmitApi.as_view(),
+        name="qualification-submit",
+    ),
+    path(
+        "qualifications/<int:pk>/review/",
+        apis.QualificationReviewApi.as_view(),
+        name="qualification-review",
+    ),
+]
