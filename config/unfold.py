@@ -68,6 +68,30 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Customers"),
+                "collapsible": True,
+                "items": [
+                    {
+                        "title": _("Customers"),
+                        "icon": "storefront",
+                        "link": reverse_lazy("admin:parties_customer_changelist"),
+                        "permission": _perm("parties.view_customer"),
+                    },
+                    {
+                        "title": _("Qualification papers"),
+                        "icon": "verified_user",
+                        "link": reverse_lazy("admin:parties_qualification_changelist"),
+                        "permission": _perm("parties.view_qualification"),
+                    },
+                    {
+                        "title": _("Qualification types"),
+                        "icon": "category",
+                        "link": reverse_lazy("admin:parties_qualificationtype_changelist"),
+                        "permission": _perm("parties.change_qualificationtype"),
+                    },
+                ],
+            },
+            {
                 "title": _("Organisation"),
                 "collapsible": True,
                 "items": [

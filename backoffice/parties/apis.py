@@ -70,6 +70,7 @@ class CustomerInputSerializer(serializers.ModelSerializer):
         model = Customer
         fields = CUSTOMER_FIELDS
         extra_kwargs = {"code": {"required": False, "validators": []}}
+        validators: list = []  # the services own uniqueness (409 duplicate_tax_id)
         ref_name = "CustomerInput"
 
 

@@ -1,0 +1,42 @@
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from backoffice.parties.models import QualificationType
+from backoffice.parties.services import customer_create
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+VALID_USCC = ["91350100M000100Y43", "91110108551385082Q", "91110000600037341L"]
+
+
+def pdf_upload(name: str = "licence.pdf", content: bytes = PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+@pytest.fixture
+def make_customer(region_north):
+    def make(by, **data):
+        data.setdefault("name", "北京医院")
+        data.setdefault("kind", "hospital")
+        data.setdefault("region", region_north)
+        return customer_create(by=by, **data)
+
+    return make
+
+
+@pytest.fixture
+def licence_type(db) -> QualificationType:
+    return QualificationType.objects.get(code="business_licence")
+
+
+@pytest.fixture
+def drug_licence_type(db) -> QualificationType:
+    return QualificationType.objects.get(code="drug_trading_licence")
+
+
+@pytest.fixture
+def today() -> date:
+    return date(2026, 11, 26)
