@@ -142,6 +142,10 @@ UNFOLD = {
                         "icon": "checklist",
                         "link": reverse_lazy("admin:reviews_reviewrequest_changelist"),
                         "permission": _perm("reviews.view_reviewrequest"),
+                        "active": lambda request: (
+                            request.path.startswith("/reviews/reviewrequest/")
+                            and "/pending/" not in request.path
+                        ),
                     },
                     {
                         "title": _("Background tasks"),

@@ -18,7 +18,10 @@ def model_label(obj_or_class: models.Model | type[models.Model]) -> str:
 def field_values(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """The instance's concrete field values as JSON-friendly data (foreign keys as ids)."""
     result: dict[str, Any] = {}
+    excluded = getattr(instance, "AUDIT_EXCLUDE", frozenset())
     for field in instance._meta.concrete_fields:
+        if field.name in excluded:
+            continue
         if fields is not None and field.name not in fields:
             continue
         if field.primary_key or field.name in {"created_at", "updated_at"}:

@@ -52,6 +52,15 @@ def _display(value: Any, field: Any = None) -> str:
     return str(value)
 
 
+# Audit keys that are not fields of the record (workflow facts), and their coded values.
+EVENT_LABELS = {"review": _("review"), "round": _("round"), "level": _("level")}
+EVENT_VALUES = {
+    "submitted": _("Submitted for review"),
+    "approve": _("Approve"),
+    "reject": _("Reject"),
+}
+
+
 def change_rows(model: type, changes: dict[str, Any]) -> list[dict[str, Any]]:
     """Audit changes as rows a person reads: the field's label, before and after."""
     rows = []
@@ -59,7 +68,9 @@ def change_rows(model: type, changes: dict[str, Any]) -> list[dict[str, Any]]:
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
-            field, label = None, name.replace("_", " ")
+            field, label = None, str(EVENT_LABELS.get(name, name.replace("_", " ")))
+            if name == "review":
+                before, after = (EVENT_VALUES.get(v, v) for v in (before, after))
         else:
             label = str(getattr(field, "verbose_name", name))
         rows.append(

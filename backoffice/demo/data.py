@@ -24,10 +24,21 @@ USERS = [
     ("rep_wang", "rep", "王磊", "sales", ["north"]),
     ("rep_li", "rep", "李娜", "sales", ["east"]),
     ("clerk", "clerk", "陈静", "backoffice", []),
+    ("clerk2", "clerk", "周敏", "backoffice", []),
     ("sales_manager", "sales_manager", "赵强", "sales", []),
     ("manager_north", "regional_manager", "刘洋", "sales", ["north"]),
     ("gm", "general_manager", "周伟", "admin", []),
     ("finance", "finance", "孙丽", "finance", []),
     ("warehouse", "warehouse", "吴刚", "logistics", []),
     ("admin", "admin", "系统管理员", "admin", []),
+]
+
+# More reps, so that every region's customers have an owner (not printed as logins).
+MORE_REPS = [
+    ("rep_zhang", "张伟", "south"),
+    ("rep_huang", "黄敏", "central"),
+    ("rep_yang", "杨洋", "southwest"),
+    ("rep_zhou", "周杰", "northwest"),
+    ("rep_sun", "孙涛", "north"),
+    ("rep_wu", "吴艳", "east"),
 ]

@@ -6,6 +6,7 @@ from backoffice.accounts.models import Department, Region, User
 from backoffice.accounts.services import user_create
 from backoffice.core.services import model_save
 from backoffice.demo import data
+from backoffice.demo.customers import demo_customers
 
 
 @transaction.atomic
@@ -31,4 +32,19 @@ def demo_seed() -> list[tuple[str, str, str]]:
             user.department = Department.objects.get(code=department)
             model_save(instance=user, by=None)
         logins.append((username, data.DEMO_PASSWORD, role))
+    for username, full_name, region in data.MORE_REPS:
+        if not User.objects.filter(username=username).exists():
+            user_create(
+                username=username,
+                role="rep",
+                region_codes=[region],
+                password=data.DEMO_PASSWORD,
+                full_name=full_name,
+                validate_password_strength=False,
+            )
+    demo_customers()
+    # The demo's history sent hundreds of "please review" notes; keep the latest few unread.
+    for user in User.objects.all():
+        keep = list(user.notifications.values_list("pk", flat=True)[:5])
+        user.notifications.exclude(pk__in=keep).update(is_read=True)
     return logins

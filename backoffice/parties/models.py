@@ -12,6 +12,8 @@ from backoffice.parties.validators import validate_uscc
 
 
 class Customer(BaseModel):
+    AUDIT_EXCLUDE = frozenset({"name_pinyin", "name_initials"})  # derived from the name
+
     class Kind(models.TextChoices):
         HOSPITAL = "hospital", _("Hospital")
         DISTRIBUTOR = "distributor", _("Distributor")
@@ -237,4 +239,5 @@ class Qualification(BaseModel):
         permissions = [("review_qualification", _("Can review qualification papers"))]
 
     def __str__(self) -> str:
-        return f"{self.customer} · {self.qualification_type} {self.number}"
+        # The canonical (Chinese) type name: this text is frozen into audit trails and reviews.
+        return f"{self.customer} · {self.qualification_type.name} {self.number}"

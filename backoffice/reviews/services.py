@@ -137,7 +137,7 @@ def review_submit(*, obj: Any, by: Any) -> ReviewRequest:
         by=by,
         action=AuditEvent.Action.ACTION,
         obj=obj,
-        changes={"review": [None, _("submitted for review, round %d") % request.round]},
+        changes={"review": [None, "submitted"], "round": [None, request.round]},
     )
     _tell_reviewers(request, obj)
     return request
