@@ -93,6 +93,7 @@ def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict[str, 
 @admin.register(Customer)
 class CustomerAdmin(BaseModelAdmin):
     list_display = ["code", "name", "kind", "grade", "region", "owner", "status"]
+    list_display_links = ["code", "name"]
     list_filter = ["kind", "grade", "status", "region"]
     search_fields = ["name", "code", "tax_id", "phone", "name_pinyin", "name_initials"]
     search_help_text = _("Name, code, tax id, phone or pinyin (bjyy, beijing)")
@@ -237,6 +238,14 @@ class QualificationAdmin(ReviewableAdminMixin, BaseModelAdmin):
         "valid_to",
         "status",
     ]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Once submitted, a paper is what the reviewers checked: it is read-only.
+        editable = obj is None or obj.status in {
+            Qualification.Status.PENDING,
+            Qualification.Status.REJECTED,
+        }
+        return editable and super().has_change_permission(request, obj)
 
     def get_fields(self, request, obj=None):
         fields = ["customer", "qualification_type", "number", "issuer", "valid_from", "valid_to"]

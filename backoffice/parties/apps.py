@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _reference_after_migrate(sender, using, **kwargs) -> None:
+    from backoffice.parties.reference import parties_reference_sync
+
+    parties_reference_sync(using=using)
 
 
 class PartiesConfig(AppConfig):
@@ -8,6 +15,9 @@ class PartiesConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
+        post_migrate.connect(
+            _reference_after_migrate, sender=self, dispatch_uid="parties-reference"
+        )
         from backoffice.core.access import register_visibility
         from backoffice.parties.models import Customer, Qualification
         from backoffice.parties.selectors import customer_visible_to, qualification_visible_to

@@ -1,4 +1,8 @@
-from django.db import migrations
+"""Reference data every installation starts with: the paper types and which customer kinds
+need which (DOMAIN §1). Applied after every migrate; admins edit or deactivate them in the
+UI, and an existing row is never overwritten."""
+
+from django.db import DEFAULT_DB_ALIAS
 
 TYPES = [
     ("business_licence", "营业执照", "Business licence"),
@@ -15,18 +19,15 @@ REQUIRED = [(kind, "business_licence") for kind in KINDS] + [
 ]
 
 
-def load(apps, schema_editor):
-    QualificationType = apps.get_model("parties", "QualificationType")
-    Requirement = apps.get_model("parties", "QualificationRequirement")
+def parties_reference_sync(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    from backoffice.parties.models import QualificationRequirement, QualificationType
+
+    types = QualificationType.objects.using(using)
+    if types.exists():
+        return  # configured already: the admins' choices stand
     for code, name, name_en in TYPES:
-        QualificationType.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
+        types.create(code=code, name=name, name_en=name_en)
     for kind, code in REQUIRED:
-        Requirement.objects.get_or_create(
-            kind=kind, qualification_type=QualificationType.objects.get(code=code)
+        QualificationRequirement.objects.using(using).create(
+            kind=kind, qualification_type=types.get(code=code)
         )
-
-
-class Migration(migrations.Migration):
-    dependencies = [("parties", "0001_initial")]
-
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
