@@ -49,9 +49,14 @@ CUSTOMER_FIELDS = [
 ]
 
 
+# Declared, not derived: the database's integer range would otherwise leak into the schema.
+PAYMENT_TERMS = {"min_value": 0, "max_value": 3650}
+
+
 class CustomerOutputSerializer(serializers.ModelSerializer):
     region = serializers.PrimaryKeyRelatedField(read_only=True)
     owner = serializers.PrimaryKeyRelatedField(read_only=True)
+    payment_terms_days = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Customer
@@ -65,6 +70,7 @@ class CustomerInputSerializer(serializers.ModelSerializer):
         queryset=get_user_model().objects.filter(is_active=True), required=False
     )
     tax_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    payment_terms_days = serializers.IntegerField(required=False, **PAYMENT_TERMS)
 
     class Meta:
         model = Customer
