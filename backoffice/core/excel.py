@@ -18,6 +18,17 @@ from openpyxl.styles import Font
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is exported as plain text (OWASP CSV
+    injection): a leading apostrophe makes Excel and LibreOffice show it verbatim."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def _cell_value(obj: models.Model, name: str) -> Any:
     try:
         field = obj._meta.get_field(name)
@@ -57,7 +68,7 @@ def queryset_to_xlsx(queryset: QuerySet, *, fields: list[str]) -> bytes:
         header.append(cell)
     sheet.append(header)
     for obj in queryset.iterator(chunk_size=2000):
-        sheet.append([_cell_value(obj, name) for name in fields])
+        sheet.append([neutralise(_cell_value(obj, name)) for name in fields])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

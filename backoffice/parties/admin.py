@@ -101,25 +101,7 @@ class CustomerAdmin(BaseModelAdmin):
     autocomplete_fields = ["owner"]
     inlines = [ContactInline, DeliveryAddressInline, QualificationInline]
     change_form_outer_before_template = "parties/customer_file.html"
-    export_fields = [
-        "code",
-        "name",
-        "kind",
-        "grade",
-        "region",
-        "owner",
-        "status",
-        "credit_limit",
-        "payment_terms_days",
-        "legal_name",
-        "tax_id",
-        "address",
-        "phone",
-        "bank_name",
-        "bank_account",
-        "invoice_type",
-        "invoice_email",
-    ]
+    export_fields = [*Customer.MASTER_FIELDS, *Customer.BILLING_FIELDS]
     fieldsets = [
         (
             _("Customer"),
@@ -128,19 +110,7 @@ class CustomerAdmin(BaseModelAdmin):
         (_("Credit"), {"fields": ["credit_limit", "payment_terms_days"]}),
         (
             _("Billing information"),
-            {
-                "fields": [
-                    "legal_name",
-                    "tax_id",
-                    "is_branch",
-                    "address",
-                    "phone",
-                    "bank_name",
-                    "bank_account",
-                    "invoice_type",
-                    "invoice_email",
-                ]
-            },
+            {"fields": list(Customer.BILLING_FIELDS)},
         ),
     ]
 

@@ -26,27 +26,7 @@ from backoffice.parties.selectors import (
 from backoffice.parties.views import qualification_scan_response
 from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
 
-CUSTOMER_FIELDS = [
-    "code",
-    "name",
-    "kind",
-    "grade",
-    "region",
-    "owner",
-    "status",
-    "credit_limit",
-    "payment_terms_days",
-    "legal_name",
-    "tax_id",
-    "address",
-    "phone",
-    "bank_name",
-    "bank_account",
-    "invoice_type",
-    "invoice_email",
-    "is_branch",
-    "notes",
-]
+CUSTOMER_FIELDS = [*Customer.MASTER_FIELDS, *Customer.BILLING_FIELDS]
 
 
 # Declared, not derived: the database's integer range would otherwise leak into the schema.

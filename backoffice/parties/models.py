@@ -12,6 +12,30 @@ from backoffice.parties.validators import validate_uscc
 
 
 class Customer(BaseModel):
+    # The editable fields, in the order forms, exports and the API show them.
+    MASTER_FIELDS = (
+        "code",
+        "name",
+        "kind",
+        "grade",
+        "region",
+        "owner",
+        "status",
+        "credit_limit",
+        "payment_terms_days",
+        "notes",
+    )
+    BILLING_FIELDS = (
+        "legal_name",
+        "tax_id",
+        "is_branch",
+        "address",
+        "phone",
+        "bank_name",
+        "bank_account",
+        "invoice_type",
+        "invoice_email",
+    )
     AUDIT_EXCLUDE = frozenset({"name_pinyin", "name_initials"})  # derived from the name
 
     class Kind(models.TextChoices):

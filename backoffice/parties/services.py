@@ -29,29 +29,7 @@ from backoffice.parties.selectors import qualifications_expiring
 from backoffice.parties.validators import uscc_problem
 from backoffice.reviews.services import review_submit
 
-CUSTOMER_FIELDS = {
-    "code",
-    "name",
-    "kind",
-    "grade",
-    "region",
-    "region_id",
-    "owner",
-    "owner_id",
-    "status",
-    "credit_limit",
-    "payment_terms_days",
-    "notes",
-    "legal_name",
-    "tax_id",
-    "is_branch",
-    "address",
-    "phone",
-    "bank_name",
-    "bank_account",
-    "invoice_type",
-    "invoice_email",
-}
+CUSTOMER_FIELDS = {*Customer.MASTER_FIELDS, *Customer.BILLING_FIELDS, "region_id", "owner_id"}
 WARNING_DAYS = (90, 30, 0)
 
 
