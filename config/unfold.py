@@ -78,6 +78,24 @@ UNFOLD = {
                         "permission": _perm("parties.view_customer"),
                     },
                     {
+                        "title": _("Calls"),
+                        "icon": "call",
+                        "link": reverse_lazy("admin:parties_callrecord_changelist"),
+                        "permission": _perm("parties.view_callrecord"),
+                    },
+                    {
+                        "title": _("Visits"),
+                        "icon": "handshake",
+                        "link": reverse_lazy("admin:parties_visit_changelist"),
+                        "permission": _perm("parties.view_visit"),
+                    },
+                    {
+                        "title": _("Feedback"),
+                        "icon": "feedback",
+                        "link": reverse_lazy("admin:parties_feedback_changelist"),
+                        "permission": _perm("parties.view_feedback"),
+                    },
+                    {
                         "title": _("Qualification papers"),
                         "icon": "verified_user",
                         "link": reverse_lazy("admin:parties_qualification_changelist"),

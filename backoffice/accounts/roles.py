@@ -23,6 +23,9 @@ SEE_PEOPLE_AND_HISTORY = {"accounts.view_user", "audit.view_auditevent"}
 # Customers (DOMAIN §1). Which customers a role sees is decided by view_all_customers /
 # view_region_customers / neither (own only); these say what it may do with them.
 READ_CUSTOMERS = {
+    "parties.view_callrecord",
+    "parties.view_visit",
+    "parties.view_feedback",
     "parties.view_customer",
     "parties.view_contact",
     "parties.view_deliveryaddress",
@@ -30,6 +33,12 @@ READ_CUSTOMERS = {
     "parties.view_qualificationtype",
 }
 KEEP_CUSTOMERS = READ_CUSTOMERS | {
+    "parties.add_callrecord",
+    "parties.change_callrecord",
+    "parties.add_visit",
+    "parties.change_visit",
+    "parties.add_feedback",
+    "parties.change_feedback",
     "parties.add_customer",
     "parties.change_customer",
     "parties.add_contact",

@@ -5,7 +5,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.http import FileResponse, HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -16,19 +17,26 @@ from backoffice.audit.selectors import audit_event_list
 from backoffice.core.admin import BaseModelAdmin, change_rows
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.services import model_save
+from backoffice.core.transitions import allowed_transitions
 from backoffice.parties import services
 from backoffice.parties.models import (
+    CallInventoryLine,
+    CallRecord,
     Contact,
     Customer,
     DeliveryAddress,
+    Feedback,
     Qualification,
     QualificationRequirement,
     QualificationType,
+    Visit,
 )
 from backoffice.parties.scans import scan_clean
 from backoffice.parties.selectors import (
+    access_feedback,
     customer_search,
     customer_trade_block,
+    customers_call_overdue,
     trade_block_enforced,
 )
 from backoffice.parties.views import qualification_scan_response
@@ -61,17 +69,18 @@ class QualificationInline(TabularInline):
 
 def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict[str, Any]]:
     """One timeline: the customer's own changes and those of its papers and contacts."""
-    labels = {
-        "parties.customer": Customer,
-        "parties.qualification": Qualification,
-        "parties.contact": Contact,
-        "parties.deliveryaddress": DeliveryAddress,
+    related = {
+        Qualification: customer.qualifications,
+        Contact: customer.contacts,
+        DeliveryAddress: customer.addresses,
+        CallRecord: customer.calls,
+        Visit: customer.visits,
+        Feedback: customer.feedback,
     }
-    ids = {
-        "parties.customer": [customer.pk],
-        "parties.qualification": list(customer.qualifications.values_list("pk", flat=True)),
-        "parties.contact": list(customer.contacts.values_list("pk", flat=True)),
-        "parties.deliveryaddress": list(customer.addresses.values_list("pk", flat=True)),
+    labels = {"parties.customer": Customer} | {m._meta.label_lower: m for m in related}
+    ids = {"parties.customer": [customer.pk]} | {
+        model._meta.label_lower: list(rows.values_list("pk", flat=True))
+        for model, rows in related.items()
     }
     events = []
     for label, pks in ids.items():
@@ -90,11 +99,22 @@ def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict[str, 
     ]
 
 
+class CallOverdueFilter(admin.SimpleListFilter):
+    title = _("call overdue")
+    parameter_name = "call_overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes"))]
+
+    def queryset(self, request, queryset):
+        return customers_call_overdue(queryset) if self.value() == "yes" else queryset
+
+
 @admin.register(Customer)
 class CustomerAdmin(BaseModelAdmin):
     list_display = ["code", "name", "kind", "grade", "region", "owner", "status"]
     list_display_links = ["code", "name"]
-    list_filter = ["kind", "grade", "status", "region"]
+    list_filter = ["kind", "grade", "status", "region", CallOverdueFilter]
     search_fields = ["name", "code", "tax_id", "phone", "name_pinyin", "name_initials"]
     search_help_text = _("Name, code, tax id, phone or pinyin (bjyy, beijing)")
     list_select_related = ["region", "owner"]
@@ -303,3 +323,151 @@ class QualificationTypeAdmin(BaseModelAdmin):
     list_display = ["code", "name", "name_en", "is_active"]
     search_fields = ["code", "name", "name_en"]
     inlines = [RequirementInline]
+
+
+class CallInventoryInline(TabularInline):
+    model = CallInventoryLine
+    extra = 1
+    fields = ["product", "quantity"]
+
+
+@admin.register(CallRecord)
+class CallRecordAdmin(BaseModelAdmin):
+    list_display = ["customer", "called_at", "caller", "next_call_on"]
+    list_filter = [("called_at", admin.DateFieldListFilter)]
+    search_fields = ["customer__name", "customer__name_initials", "customer__code"]
+    list_select_related = ["customer", "caller"]
+    autocomplete_fields = ["customer"]
+    inlines = [CallInventoryInline]
+    fields = [
+        "customer",
+        "called_at",
+        "contact",
+        "business_status",
+        "market_demand",
+        "competitor_notes",
+        "next_call_on",
+    ]
+    date_hierarchy = "called_at"
+
+    def get_changeform_initial_data(self, request):
+        from django.utils import timezone
+
+        return {"called_at": timezone.now(), **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change) -> None:
+        if obj.caller_id is None:
+            obj.caller = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Visit)
+class VisitAdmin(BaseModelAdmin):
+    list_display = ["customer", "kind", "visited_on", "host", "purpose"]
+    list_filter = ["kind", ("visited_on", admin.DateFieldListFilter)]
+    search_fields = ["customer__name", "customer__name_initials", "purpose"]
+    list_select_related = ["customer", "host"]
+    autocomplete_fields = ["customer", "host"]
+    fields = [
+        "customer",
+        "kind",
+        "visited_on",
+        "host",
+        "participants",
+        "purpose",
+        "outcome",
+        "next_step",
+    ]
+
+    def get_changeform_initial_data(self, request):
+        return {"host": request.user.pk, **super().get_changeform_initial_data(request)}
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(BaseModelAdmin):
+    list_display = ["customer", "type", "priority", "status", "assignee", "due_on"]
+    list_filter = ["status", "type", "priority"]
+    search_fields = ["customer__name", "customer__name_initials", "description"]
+    list_select_related = ["customer", "assignee"]
+    autocomplete_fields = ["customer", "assignee"]
+    change_form_outer_before_template = "parties/feedback_actions.html"
+    readonly_fields = ["status", "due_on", "created_by", "answered_at", "closed_at", "resolve_time"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["customer", "type", "priority", "assignee", "description"]
+        return [
+            "customer",
+            "type",
+            "priority",
+            "assignee",
+            "description",
+            "status",
+            "due_on",
+            "response",
+            "resolution",
+            "created_by",
+            "answered_at",
+            "closed_at",
+            "resolve_time",
+        ]
+
+    @display(description=_("time to resolve (hours)"))
+    def resolve_time(self, obj: Feedback):
+        return obj.resolve_hours if obj.resolve_hours is not None else "—"
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        created = services.feedback_create(
+            customer=data["customer"],
+            by=request.user,
+            type=data["type"],
+            priority=data["priority"],
+            description=data["description"],
+            assignee=data.get("assignee"),
+        )
+        obj.pk = created.pk
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/move/<str:to>/",
+                self.admin_site.admin_view(self.move_view),
+                name="parties_feedback_move",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        ticket = self.get_object(request, object_id)
+        if ticket is not None:
+            extra_context = {**(extra_context or {}), "moves": sorted(allowed_transitions(ticket))}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def move_view(self, request, pk: int, to: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        ticket = access_feedback(request.user, pk)
+        if not self.has_change_permission(request, ticket):
+            raise PermissionDenied
+        moves = {
+            "in_progress": lambda: services.feedback_start(feedback=ticket, by=request.user),
+            "answered": lambda: services.feedback_answer(
+                feedback=ticket, by=request.user, response=request.POST.get("text", "")
+            ),
+            "closed": lambda: services.feedback_close(
+                feedback=ticket, by=request.user, resolution=request.POST.get("text", "")
+            ),
+        }
+        try:
+            if to not in moves:
+                raise ApplicationError(_("Unknown step."))
+            moves[to]()
+        except ApplicationError as error:
+            self.message_error(request, error)
+        else:
+            self.message_user(request, _("Saved."))
+        return HttpResponseRedirect(reverse("admin:parties_feedback_change", args=[pk]))

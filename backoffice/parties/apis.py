@@ -4,6 +4,7 @@ Row-level visibility holds everywhere: a customer the caller may not see is a 40
 """
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -14,14 +15,19 @@ from rest_framework.views import APIView
 from backoffice.accounts.models import Region
 from backoffice.core.access import require_perm
 from backoffice.core.api import paginate, paginated_schema
+from backoffice.core.exceptions import ValidationFailed
 from backoffice.parties import services
-from backoffice.parties.models import Customer, QualificationType
+from backoffice.parties.models import Customer, Feedback, QualificationType, Visit
 from backoffice.parties.selectors import (
     access_customer,
+    access_feedback,
     access_qualification,
+    call_visible_to,
     customer_list,
     customer_trade_block,
+    feedback_visible_to,
     trade_block_enforced,
+    visit_visible_to,
 )
 from backoffice.parties.views import qualification_scan_response
 from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
@@ -246,3 +252,200 @@ class QualificationSubmitApi(DocumentSubmitApi):
 
 class QualificationReviewApi(DocumentReviewApi):
     access = staticmethod(access_qualification)
+
+
+def _customer_param(request: Request):
+    """The optional ?customer= filter, checked against what the caller may see."""
+    value = request.query_params.get("customer", "")
+    return access_customer(request.user, value) if value else None
+
+
+class InventoryLineSerializer(serializers.Serializer):
+    product = serializers.CharField(max_length=200)
+    quantity = serializers.DecimalField(max_digits=16, decimal_places=3, min_value=0)
+
+    class Meta:
+        ref_name = "CallInventoryLine"
+
+
+class CallSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    customer = serializers.IntegerField(source="customer_id")
+    called_at = serializers.DateTimeField(required=False)
+    caller = serializers.IntegerField(source="caller_id", read_only=True)
+    contact = serializers.IntegerField(source="contact_id", required=False, allow_null=True)
+    business_status = serializers.CharField(required=False, allow_blank=True, default="")
+    market_demand = serializers.CharField(required=False, allow_blank=True, default="")
+    competitor_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    next_call_on = serializers.DateField(required=False, allow_null=True)
+    inventory = InventoryLineSerializer(many=True, required=False, default=list)
+
+    class Meta:
+        ref_name = "Call"
+
+
+class CallListApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("customer", int)],
+        responses={200: paginated_schema(CallSerializer, "Call")},
+    )
+    def get(self, request: Request) -> Response:
+        calls = call_visible_to(request.user).prefetch_related("inventory")
+        if customer := _customer_param(request):
+            calls = calls.filter(customer=customer)
+        return paginate(request, calls.order_by("-called_at", "-id"), CallSerializer, self)
+
+    @extend_schema(request=CallSerializer, responses={201: CallSerializer})
+    def post(self, request: Request) -> Response:
+        require_perm(request.user, "parties.add_callrecord")
+        data = CallSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        customer = access_customer(request.user, values.pop("customer_id"))
+        contact_id = values.pop("contact_id", None)
+        contact = customer.contacts.filter(pk=contact_id).first() if contact_id else None
+        if contact_id and contact is None:
+            raise ValidationFailed(
+                extra={"fields": {"contact": [_("not a contact of this customer")]}}
+            )
+        lines = [(line["product"], line["quantity"]) for line in values.pop("inventory")]
+        call = services.call_record(
+            customer=customer, by=request.user, contact=contact, inventory=lines, **values
+        )
+        return Response(CallSerializer(call).data, status=201)
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    customer = serializers.IntegerField(source="customer_id")
+    host = serializers.IntegerField(source="host_id", read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "customer",
+            "kind",
+            "visited_on",
+            "host",
+            "participants",
+            "purpose",
+            "outcome",
+            "next_step",
+        ]
+        ref_name = "Visit"
+
+
+class VisitListApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("customer", int)],
+        responses={200: paginated_schema(VisitSerializer, "Visit")},
+    )
+    def get(self, request: Request) -> Response:
+        visits = visit_visible_to(request.user)
+        if customer := _customer_param(request):
+            visits = visits.filter(customer=customer)
+        return paginate(request, visits.order_by("-visited_on", "-id"), VisitSerializer, self)
+
+    @extend_schema(request=VisitSerializer, responses={201: VisitSerializer})
+    def post(self, request: Request) -> Response:
+        require_perm(request.user, "parties.add_visit")
+        data = VisitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        customer = access_customer(request.user, values.pop("customer_id"))
+        visit = services.visit_record(customer=customer, by=request.user, **values)
+        return Response(VisitSerializer(visit).data, status=201)
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    customer = serializers.IntegerField(source="customer_id")
+    assignee = serializers.IntegerField(source="assignee_id", required=False, allow_null=True)
+    resolve_hours = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id",
+            "customer",
+            "type",
+            "priority",
+            "description",
+            "assignee",
+            "due_on",
+            "status",
+            "response",
+            "resolution",
+            "created_at",
+            "answered_at",
+            "closed_at",
+            "resolve_hours",
+        ]
+        read_only_fields = [
+            "due_on",
+            "status",
+            "response",
+            "resolution",
+            "created_at",
+            "answered_at",
+            "closed_at",
+        ]
+        ref_name = "Feedback"
+
+
+class FeedbackListApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("customer", int), OpenApiParameter("status", str)],
+        responses={200: paginated_schema(FeedbackSerializer, "Feedback")},
+    )
+    def get(self, request: Request) -> Response:
+        tickets = feedback_visible_to(request.user)
+        if customer := _customer_param(request):
+            tickets = tickets.filter(customer=customer)
+        if status := request.query_params.get("status"):
+            tickets = tickets.filter(status=status)
+        return paginate(request, tickets.order_by("-created_at", "-id"), FeedbackSerializer, self)
+
+    @extend_schema(request=FeedbackSerializer, responses={201: FeedbackSerializer})
+    def post(self, request: Request) -> Response:
+        require_perm(request.user, "parties.add_feedback")
+        data = FeedbackSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        customer = access_customer(request.user, values.pop("customer_id"))
+        assignee_id = values.pop("assignee_id", None)
+        assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
+        if assignee_id and assignee is None:
+            raise ValidationFailed(extra={"fields": {"assignee": [_("unknown user")]}})
+        ticket = services.feedback_create(
+            customer=customer, by=request.user, assignee=assignee, **values
+        )
+        return Response(FeedbackSerializer(ticket).data, status=201)
+
+
+class FeedbackStepInputSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+    class Meta:
+        ref_name = "FeedbackStep"
+
+
+class FeedbackStepApi(APIView):
+    """POST …/feedback/{id}/start/ | answer/ {text} | close/ {text}."""
+
+    step = ""
+
+    @extend_schema(request=FeedbackStepInputSerializer, responses={200: FeedbackSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        ticket = access_feedback(request.user, pk)
+        require_perm(request.user, "parties.change_feedback")
+        data = FeedbackStepInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        text = data.validated_data["text"]
+        if self.step == "start":
+            ticket = services.feedback_start(feedback=ticket, by=request.user)
+        elif self.step == "answer":
+            ticket = services.feedback_answer(feedback=ticket, by=request.user, response=text)
+        else:
+            ticket = services.feedback_close(feedback=ticket, by=request.user, resolution=text)
+        ticket.refresh_from_db()
+        return Response(FeedbackSerializer(ticket).data)

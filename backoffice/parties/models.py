@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import BaseModel
-from backoffice.core.money import amount_field
+from backoffice.core.money import amount_field, quantity_field
 from backoffice.parties.validators import validate_uscc
 
 
@@ -265,3 +265,172 @@ class Qualification(BaseModel):
     def __str__(self) -> str:
         # The canonical (Chinese) type name: this text is frozen into audit trails and reviews.
         return f"{self.customer} · {self.qualification_type.name} {self.number}"
+
+
+class CallCadence(models.Model):
+    """How often customers of a grade are to be called (A weekly, B fortnightly, C monthly)."""
+
+    grade = models.CharField(_("grade"), max_length=1, choices=Customer.Grade, unique=True)
+    interval_days = models.PositiveSmallIntegerField(_("call every (days)"))
+
+    class Meta:
+        verbose_name = _("call cadence")
+        verbose_name_plural = _("call cadences")
+        ordering = ["grade"]
+
+    def __str__(self) -> str:
+        return f"{self.grade}: {self.interval_days}"
+
+
+class CallRecord(BaseModel):
+    """A regular call to a customer (回访): how business goes, their stock, demand."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="calls"
+    )
+    called_at = models.DateTimeField(_("called at"), db_index=True)
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caller"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    business_status = models.TextField(_("business status"), blank=True)
+    market_demand = models.TextField(_("market demand"), blank=True)
+    competitor_notes = models.TextField(_("competitors"), blank=True)
+    next_call_on = models.DateField(_("next call"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-called_at", "-id"]
+        indexes = [models.Index(fields=["customer", "called_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.called_at:%Y-%m-%d}"
+
+
+class CallInventoryLine(models.Model):
+    """The customer's stock of one of our products, as told on the call."""
+
+    call = models.ForeignKey(CallRecord, on_delete=models.CASCADE, related_name="inventory")
+    product = models.CharField(_("product"), max_length=200)
+    quantity = quantity_field(_("quantity"))
+
+    class Meta:
+        verbose_name = _("stock line")
+        verbose_name_plural = _("customer stock")
+
+    def __str__(self) -> str:
+        return f"{self.product} × {self.quantity}"
+
+
+class Visit(BaseModel):
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("We visited the customer")
+        RECEPTION = "reception", _("The customer visited us")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="visits"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.VISIT)
+    visited_on = models.DateField(_("date"), db_index=True)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("our person"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    participants = models.CharField(_("participants"), max_length=300, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    outcome = models.TextField(_("outcome"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.visited_on}"
+
+
+class Feedback(BaseModel):
+    """A customer's complaint, inquiry, quality report or suggestion, followed to its end."""
+
+    class Type(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        INQUIRY = "inquiry", _("Inquiry")
+        QUALITY = "quality", _("Quality")
+        SUGGESTION = "suggestion", _("Suggestion")
+
+    class Priority(models.TextChoices):
+        URGENT = "urgent", _("Urgent")
+        HIGH = "high", _("High")
+        NORMAL = "normal", _("Normal")
+        LOW = "low", _("Low")
+
+    DUE_DAYS = {"urgent": 1, "high": 3, "normal": 7, "low": 14}
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    TRANSITIONS = {
+        Status.NEW: {Status.IN_PROGRESS, Status.ANSWERED},
+        Status.IN_PROGRESS: {Status.ANSWERED},
+        Status.ANSWERED: {Status.CLOSED, Status.IN_PROGRESS},
+    }
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    type = models.CharField(_("type"), max_length=16, choices=Type)
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority, default=Priority.NORMAL
+    )
+    description = models.TextField(_("description"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.PROTECT,
+        related_name="assigned_feedback",
+    )
+    due_on = models.DateField(_("due"), db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.NEW)
+    response = models.TextField(_("response"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.get_type_display()}"
+
+    @property
+    def resolve_hours(self) -> int | None:
+        """Hours from recording to closing: how long the customer waited."""
+        if self.closed_at is None:
+            return None
+        return int((self.closed_at - self.created_at).total_seconds() // 3600)

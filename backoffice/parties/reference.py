@@ -19,9 +19,16 @@ REQUIRED = [(kind, "business_licence") for kind in KINDS] + [
 ]
 
 
-def parties_reference_sync(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    from backoffice.parties.models import QualificationRequirement, QualificationType
+CADENCE_DAYS = {"A": 7, "B": 14, "C": 30}
 
+
+def parties_reference_sync(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    from backoffice.parties.models import CallCadence, QualificationRequirement, QualificationType
+
+    for grade, days in CADENCE_DAYS.items():
+        CallCadence.objects.using(using).get_or_create(
+            grade=grade, defaults={"interval_days": days}
+        )
     types = QualificationType.objects.using(using)
     if types.exists():
         return  # configured already: the admins' choices stand

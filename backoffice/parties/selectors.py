@@ -5,12 +5,20 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.core.access import access_object, scope_for_user
-from backoffice.parties.models import Customer, Qualification, QualificationRequirement
+from backoffice.parties.models import (
+    CallCadence,
+    CallRecord,
+    Customer,
+    Feedback,
+    Qualification,
+    QualificationRequirement,
+    Visit,
+)
 
 
 def customer_visible_to(user: Any) -> QuerySet[Customer]:
@@ -143,3 +151,55 @@ def qualifications_expiring(*, today: date, within_days: int) -> QuerySet[Qualif
         ],
         valid_to__lte=today + timezone.timedelta(days=within_days),
     ).select_related("customer__owner", "qualification_type")
+
+
+def call_visible_to(user: Any) -> QuerySet[CallRecord]:
+    return CallRecord.objects.filter(customer__in=customer_visible_to(user))
+
+
+def visit_visible_to(user: Any) -> QuerySet[Visit]:
+    return Visit.objects.filter(customer__in=customer_visible_to(user))
+
+
+def feedback_visible_to(user: Any) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(customer__in=customer_visible_to(user))
+
+
+def access_feedback(by: Any, feedback_id: Any) -> Feedback:
+    return access_object(feedback_visible_to(by).select_related("customer"), feedback_id)
+
+
+def customers_call_overdue(customers: QuerySet[Customer], *, now=None) -> QuerySet[Customer]:
+    """Active customers whose last call is older than their grade's cadence (or never)."""
+    now = now or timezone.now()
+    due = Q()
+    for cadence in CallCadence.objects.all():
+        since = now - timezone.timedelta(days=cadence.interval_days)
+        due |= Q(grade=cadence.grade) & (Q(last_call_at__lt=since) | Q(last_call_at__isnull=True))
+    if not due:
+        return customers.none()
+    return (
+        customers.filter(status=Customer.Status.ACTIVE)
+        .annotate(last_call_at=Max("calls__called_at"))
+        .filter(due)
+    )
+
+
+def calls_overdue_for(user: Any) -> QuerySet[Customer]:
+    """The owner's overdue calls; clerks (who see every customer) get all of them."""
+    customers = customer_visible_to(user)
+    if not user.has_perm("parties.view_all_customers"):
+        customers = customers.filter(owner=user)
+    return customers_call_overdue(customers).order_by("last_call_at", "name_pinyin")
+
+
+def feedback_overdue_for(user: Any) -> QuerySet[Feedback]:
+    return (
+        Feedback.objects.filter(
+            assignee=user,
+            status__in=[Feedback.Status.NEW, Feedback.Status.IN_PROGRESS],
+            due_on__lt=timezone.localdate(),
+        )
+        .select_related("customer")
+        .order_by("due_on")
+    )

@@ -11,17 +11,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.core.exceptions import NotAllowed, ValidationFailed
+from backoffice.core.money import to_decimal
 from backoffice.core.notifications import notify
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import allowed_transitions, transition
 from backoffice.parties.exceptions import DuplicateTaxId, InvalidTaxId
 from backoffice.parties.models import (
+    CallInventoryLine,
+    CallRecord,
     Contact,
     Customer,
     DeliveryAddress,
+    Feedback,
     Qualification,
     QualificationType,
+    Visit,
 )
 from backoffice.parties.pinyin import pinyin_keys
 from backoffice.parties.scans import scan_clean
@@ -240,3 +245,120 @@ def qualifications_expiry_run(*, today: date | None = None) -> dict[str, int]:
             transition(paper, to=Qualification.Status.EXPIRED, by=None)
             expired += 1
     return {"warned": warned, "expired": expired}
+
+
+# --- Calls, visits, feedback ---------------------------------------------------------------
+
+
+@transaction.atomic
+def call_record(
+    *,
+    customer: Customer,
+    by: Any,
+    called_at: Any = None,
+    contact: Contact | None = None,
+    business_status: str = "",
+    market_demand: str = "",
+    competitor_notes: str = "",
+    next_call_on: date | None = None,
+    inventory: list[tuple[str, Any]] | None = None,
+) -> CallRecord:
+    """Record a call; the customer's stock is kept as product and quantity rows (DOMAIN §1)."""
+    if contact is not None and contact.customer_id != customer.pk:
+        raise ValidationFailed(extra={"fields": {"contact": [_("not a contact of this customer")]}})
+    call = CallRecord(
+        customer=customer,
+        caller=by,
+        called_at=called_at or timezone.now(),
+        contact=contact,
+        business_status=business_status,
+        market_demand=market_demand,
+        competitor_notes=competitor_notes,
+        next_call_on=next_call_on,
+    )
+    _validated(call)
+    model_save(instance=call, by=by, validate=False)
+    lines = []
+    for index, (product, quantity) in enumerate(inventory or [], start=1):
+        amount = to_decimal(quantity)
+        if not str(product).strip() or amount < 0:
+            raise ValidationFailed(
+                _("Stock line %d needs a product and a quantity of 0 or more.") % index,
+                extra={"fields": {"inventory": [_("line %d is not valid") % index]}},
+            )
+        lines.append(CallInventoryLine(call=call, product=str(product).strip(), quantity=amount))
+    CallInventoryLine.objects.bulk_create(lines)
+    return call
+
+
+@transaction.atomic
+def visit_record(*, customer: Customer, by: Any, **data: Any) -> Visit:
+    visit = Visit(customer=customer, host=data.pop("host", None) or by, **data)
+    _validated(visit)
+    return model_save(instance=visit, by=by, validate=False)
+
+
+@transaction.atomic
+def feedback_create(
+    *,
+    customer: Customer,
+    by: Any,
+    type: str,
+    description: str,
+    priority: str = Feedback.Priority.NORMAL,
+    assignee: Any = None,
+) -> Feedback:
+    """Open a ticket; its due date follows from the priority; the assignee is told."""
+    if priority not in Feedback.DUE_DAYS:
+        raise ValidationFailed(extra={"fields": {"priority": [_("unknown priority")]}})
+    ticket = Feedback(
+        customer=customer,
+        type=type,
+        priority=priority,
+        description=description,
+        assignee=assignee or customer.owner,
+        due_on=timezone.localdate() + timedelta(days=Feedback.DUE_DAYS[priority]),
+        created_by=by,
+    )
+    _validated(ticket)
+    model_save(instance=ticket, by=by, validate=False)
+    notify(
+        recipients=[ticket.assignee],
+        title=_("Feedback from %(customer)s: %(type)s")
+        % {"customer": customer.name, "type": ticket.get_type_display()},
+        body=description[:500],
+        url=f"/parties/feedback/{ticket.pk}/change/",
+    )
+    return ticket
+
+
+@transaction.atomic
+def feedback_start(*, feedback: Feedback, by: Any) -> Feedback:
+    return transition(feedback, to=Feedback.Status.IN_PROGRESS, by=by)
+
+
+@transaction.atomic
+def feedback_answer(*, feedback: Feedback, by: Any, response: str) -> Feedback:
+    """Answer the customer; the response is required and kept on the ticket."""
+    if not response.strip():
+        raise ValidationFailed(
+            _("Write the response given to the customer."),
+            extra={"fields": {"response": [_("required")]}},
+        )
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    feedback.response = response.strip()
+    model_save(instance=feedback, by=by, validate=False)
+    return transition(feedback, to=Feedback.Status.ANSWERED, by=by)
+
+
+@transaction.atomic
+def feedback_close(*, feedback: Feedback, by: Any, resolution: str) -> Feedback:
+    if not resolution.strip():
+        raise ValidationFailed(
+            _("Say how the matter was resolved."),
+            extra={"fields": {"resolution": [_("required")]}},
+        )
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    feedback.resolution = resolution.strip()
+    model_save(instance=feedback, by=by, validate=False)
+    return transition(feedback, to=Feedback.Status.CLOSED, by=by)

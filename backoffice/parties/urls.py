@@ -34,4 +34,10 @@ urlpatterns = [
         apis.QualificationReviewApi.as_view(),
         name="qualification-review",
     ),
+    path("calls/", apis.CallListApi.as_view(), name="call-list"),
+    path("visits/", apis.VisitListApi.as_view(), name="visit-list"),
+    path("feedback/", apis.FeedbackListApi.as_view(), name="feedback-list"),
+    path("feedback/<int:pk>/start/", apis.FeedbackStepApi.as_view(step="start")),
+    path("feedback/<int:pk>/answer/", apis.FeedbackStepApi.as_view(step="answer")),
+    path("feedback/<int:pk>/close/", apis.FeedbackStepApi.as_view(step="close")),
 ]

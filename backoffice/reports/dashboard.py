@@ -13,6 +13,7 @@ from backoffice.accounts.roles import role_label
 from backoffice.accounts.selectors import department_list, region_list, user_visible_to
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.selectors import notification_unread_for
+from backoffice.parties.selectors import calls_overdue_for, feedback_overdue_for
 from backoffice.reviews.selectors import review_pending_for
 
 
@@ -38,6 +39,28 @@ def _todos(user) -> list[dict[str, Any]]:
                     f"admin:{opts.app_label}_{opts.model_name}_change", args=[review.object_id]
                 ),
                 "age": timesince(review.submitted_at, now),
+            }
+        )
+    overdue_calls = calls_overdue_for(user).count()
+    if overdue_calls:
+        todos.append(
+            {
+                "title": _("%d customers are due for a call") % overdue_calls,
+                "url": reverse("admin:parties_customer_changelist") + "?call_overdue=yes",
+                "age": "",
+            }
+        )
+    for ticket in feedback_overdue_for(user)[:5]:
+        todos.append(
+            {
+                "title": _("Overdue feedback: %s") % ticket,
+                "url": reverse("admin:parties_feedback_change", args=[ticket.pk]),
+                "age": timesince(
+                    timezone.make_aware(
+                        timezone.datetime.combine(ticket.due_on, timezone.datetime.min.time())
+                    ),
+                    now,
+                ),
             }
         )
     for note in notification_unread_for(user)[:5]:

@@ -216,7 +216,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "backoffice.parties.models.Customer.Kind",
+        "CustomerStatusEnum": "backoffice.parties.models.Customer.Status",
+        "VisitKindEnum": "backoffice.parties.models.Visit.Kind",
+        "FeedbackStatusEnum": "backoffice.parties.models.Feedback.Status",
+    },
 }
 
 # --- Staff UI -------------------------------------------------------------------------------
