@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from backoffice.accounts.roles import role_label
 from backoffice.accounts.selectors import department_list, region_list, user_visible_to
@@ -45,7 +46,12 @@ def _todos(user) -> list[dict[str, Any]]:
     if overdue_calls:
         todos.append(
             {
-                "title": _("%d customers are due for a call") % overdue_calls,
+                "title": ngettext(
+                    "%d customer is due for a call",
+                    "%d customers are due for a call",
+                    overdue_calls,
+                )
+                % overdue_calls,
                 "url": reverse("admin:parties_customer_changelist") + "?call_overdue=yes",
                 "age": "",
             }
