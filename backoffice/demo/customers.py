@@ -11,11 +11,17 @@ from backoffice.accounts.models import Region, User
 from backoffice.parties.models import Customer, QualificationRequirement
 from backoffice.parties.services import (
     address_create,
+    call_record,
     contact_create,
     customer_create,
+    feedback_answer,
+    feedback_close,
+    feedback_create,
+    feedback_start,
     qualification_create,
     qualification_submit,
     qualifications_expiry_run,
+    visit_record,
 )
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
@@ -116,6 +122,68 @@ def _paper(rng, customer, paper_type, owner, state, today, clerks):
     review_decide(request=review, by=second, verdict="approve")
 
 
+PRODUCTS = [
+    "阿莫西林胶囊 0.25g×24粒",
+    "布洛芬缓释胶囊 0.3g×20粒",
+    "复方丹参滴丸 270丸",
+    "医用外科口罩 50只",
+    "一次性输液器",
+    "血糖试纸 50片",
+]
+DEMANDS = [
+    "冬季呼吸道用药需求上升",
+    "带量采购后价格压力大",
+    "希望增加小规格包装",
+    "新院区开业，需求增加",
+]
+COMPLAINTS = [
+    ("complaint", "到货外箱破损两件"),
+    ("inquiry", "询问新规格的供货价"),
+    ("quality", "批号 2611 的包装印刷模糊"),
+    ("suggestion", "希望提供电子版对账单"),
+]
+
+
+def _activity(rng, customer, owner, clerks) -> None:
+    """Calls, visits and feedback of the last months, so the file and to-dos have content."""
+    now = timezone.now()
+    for _ in range(rng.randint(0, 4)):
+        call_record(
+            customer=customer,
+            by=owner,
+            called_at=now - timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 8)),
+            business_status=rng.choice(["经营正常", "门诊量回升", "库存偏高", "回款略慢"]),
+            market_demand=rng.choice(DEMANDS),
+            competitor_notes=rng.choice(["", "竞品降价 5%", "竞品新进医保目录"]),
+            inventory=[(p, str(rng.randint(0, 300))) for p in rng.sample(PRODUCTS, 2)],
+        )
+    if rng.random() < 0.3:
+        visit_record(
+            customer=customer,
+            by=owner,
+            kind=rng.choice(["visit", "visit", "reception"]),
+            visited_on=timezone.localdate() - timedelta(days=rng.randint(1, 90)),
+            purpose=rng.choice(["年度合作洽谈", "新品介绍", "对账与回款沟通", "参观生产基地"]),
+            outcome="达成初步意向",
+        )
+    if rng.random() < 0.12:
+        kind, text = rng.choice(COMPLAINTS)
+        ticket = feedback_create(
+            customer=customer,
+            by=rng.choice(clerks),
+            type=kind,
+            description=text,
+            priority=rng.choice(["urgent", "high", "normal", "low"]),
+        )
+        step = rng.random()
+        if step > 0.4:
+            feedback_start(feedback=ticket, by=owner)
+        if step > 0.6:
+            feedback_answer(feedback=ticket, by=owner, response="已与客户沟通并安排处理")
+        if step > 0.8:
+            feedback_close(feedback=ticket, by=owner, resolution="客户确认问题已解决")
+
+
 STATES = (
     ["verified"] * 12
     + ["expiring"] * 2
@@ -193,6 +261,7 @@ def demo_customers(*, count: int = 300) -> int:
         )
         for paper_type, state in zip(required.get(kind, []), states, strict=True):
             _paper(rng, customer, paper_type, owner, state, today, clerks)
+        _activity(rng, customer, owner, clerks)
         created += 1
     qualifications_expiry_run(today=today)
     return created
