@@ -227,14 +227,17 @@ def qualifications_expiry_run(*, today: date | None = None) -> dict[str, int]:
         if threshold is not None and (
             paper.last_warning_days is None or threshold < paper.last_warning_days
         ):
+            names = {"customer": paper.customer.name, "type": paper.qualification_type.name}
+            if days_left > 0:
+                title = _("%(customer)s: %(type)s expires in %(days)d days") % {
+                    **names,
+                    "days": days_left,
+                }
+            else:
+                title = _("%(customer)s: %(type)s has expired") % names
             notify(
                 recipients=[paper.customer.owner, *clerks],
-                title=_("%(customer)s: %(type)s expires in %(days)d days")
-                % {
-                    "customer": paper.customer.name,
-                    "type": paper.qualification_type.name,
-                    "days": max(days_left, 0),
-                },
+                title=title,
                 body=_("Valid to %(date)s. Ask the customer for the renewed paper.")
                 % {"date": paper.valid_to.isoformat()},
                 url=f"/parties/customer/{paper.customer_id}/change/",
