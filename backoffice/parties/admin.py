@@ -1,24 +1,30 @@
 """Staff UI of the customer file: customers (search by pinyin in every picker), papers under
 double review, the types of papers each kind of customer needs."""
 
+import uuid
+from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
-from unfold.decorators import display
+from unfold.decorators import action, display
 
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.admin import BaseModelAdmin, change_rows
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.services import model_save
+from backoffice.core.tabular import read_table
 from backoffice.core.transitions import allowed_transitions
 from backoffice.parties import services
+from backoffice.parties.imports import customers_import
 from backoffice.parties.models import (
     CallInventoryLine,
     CallRecord,
@@ -134,8 +140,63 @@ class CustomerAdmin(BaseModelAdmin):
         ),
     ]
 
+    actions_list = ["export_xlsx", "import_customers"]
+
     def get_search_results(self, request, queryset, search_term):
         return customer_search(queryset, search_term), False
+
+    @action(description=_("Import from Excel"), icon="upload", url_path="import")
+    def import_customers(self, request: HttpRequest):
+        """Upload → preview (rows to add, rows already there, errors) → confirm."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import customers"),
+            "opts": self.model._meta,
+        }
+        if request.method == "POST" and request.POST.get("token"):
+            token = request.POST["token"]
+            stored = request.session.get("customer_imports", {}).get(token)
+            if stored is None:
+                self.message_user(
+                    request,
+                    _("The upload has expired; upload the file again."),
+                    level=messages.ERROR,
+                )
+                return HttpResponseRedirect(request.path)
+            content = Path(stored["path"]).read_bytes()
+            result = customers_import(
+                rows=read_table(content, filename=stored["name"]), by=request.user, commit=True
+            )
+            if result.ok:
+                Path(stored["path"]).unlink(missing_ok=True)
+                self.message_user(
+                    request,
+                    _("%(created)d customers added, %(skipped)d already there.")
+                    % {"created": result.created, "skipped": len(result.skipped)},
+                )
+                return HttpResponseRedirect(reverse("admin:parties_customer_changelist"))
+            context |= {"result": result, "token": token}
+        elif request.method == "POST" and request.FILES.get("file"):
+            upload = request.FILES["file"]
+            try:
+                content = upload.read()
+                rows = read_table(content, filename=upload.name)
+                result = customers_import(rows=rows, by=request.user, commit=False)
+            except ApplicationError as error:
+                self.message_error(request, error)
+                return HttpResponseRedirect(request.path)
+            token = uuid.uuid4().hex
+            folder = Path(settings.VAR_DIR) / "imports"
+            folder.mkdir(parents=True, exist_ok=True)
+            path_ = folder / f"{token}{Path(upload.name).suffix.lower()}"
+            path_.write_bytes(content)
+            imports = request.session.get("customer_imports", {})
+            imports[token] = {"path": str(path_), "name": upload.name}
+            request.session["customer_imports"] = imports
+            context |= {"result": result, "token": token}
+        return TemplateResponse(request, "parties/customer_import.html", context)
 
     def get_changeform_initial_data(self, request):
         return {"owner": request.user.pk, **super().get_changeform_initial_data(request)}

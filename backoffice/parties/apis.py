@@ -16,7 +16,9 @@ from backoffice.accounts.models import Region
 from backoffice.core.access import require_perm
 from backoffice.core.api import paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.tabular import read_table
 from backoffice.parties import services
+from backoffice.parties.imports import customers_import
 from backoffice.parties.models import Customer, Feedback, QualificationType, Visit
 from backoffice.parties.selectors import (
     access_customer,
@@ -449,3 +451,48 @@ class FeedbackStepApi(APIView):
             ticket = services.feedback_close(feedback=ticket, by=request.user, resolution=text)
         ticket.refresh_from_db()
         return Response(FeedbackSerializer(ticket).data)
+
+
+class CustomerImportApi(APIView):
+    """POST a .xlsx/.csv as `file`; `?dry_run=true` checks without writing."""
+
+    parser_classes = [MultiPartParser]
+
+    class OutputSerializer(serializers.Serializer):
+        ok = serializers.BooleanField()
+        created = serializers.IntegerField()
+        to_create = serializers.IntegerField()
+        skipped = serializers.IntegerField()
+        errors = serializers.ListField(child=serializers.DictField())
+
+        class Meta:
+            ref_name = "CustomerImportResult"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("dry_run", bool)],
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses={200: OutputSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        require_perm(request.user, "parties.add_customer")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed(extra={"fields": {"file": [_("required")]}})
+        rows = read_table(upload.read(), filename=upload.name)
+        dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true", "yes"}
+        result = customers_import(rows=rows, by=request.user, commit=not dry_run)
+        body = {
+            "ok": result.ok,
+            "created": result.created,
+            "to_create": len(result.to_create),
+            "skipped": len(result.skipped),
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
+            ],
+        }
+        return Response(body, status=200 if result.ok else 400)

@@ -4,6 +4,7 @@ from backoffice.parties import apis
 
 urlpatterns = [
     path("customers/", apis.CustomerListApi.as_view(), name="customer-list"),
+    path("customers/import/", apis.CustomerImportApi.as_view(), name="customer-import"),
     path("customers/<int:pk>/", apis.CustomerDetailApi.as_view(), name="customer-detail"),
     path(
         "customers/<int:pk>/trade-block/", apis.TradeBlockApi.as_view(), name="customer-trade-block"

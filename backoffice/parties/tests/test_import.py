@@ -1,0 +1,130 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from backoffice.core.tabular import read_table
+from backoffice.parties.imports import customers_import
+from backoffice.parties.models import Contact, Customer
+from backoffice.parties.tests.conftest import VALID_USCC
+
+HEADER = ["名称", "类别", "大区", "税号", "信用额度", "联系人", "联系人电话"]
+
+
+def xlsx(rows, header=HEADER) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+GOOD = [
+    ["北京医院", "医院", "north", VALID_USCC[0], 500000.5, "张主任", "13800000001"],
+    ["国药控股北京有限公司", "distributor", "华北大区", VALID_USCC[1], "1,000,000", "", ""],
+]
+
+
+@pytest.mark.django_db
+def test_a_clean_file_creates_customers_and_contacts_once(clerk, region_north):
+    rows = read_table(xlsx(GOOD), filename="customers.xlsx")
+    preview = customers_import(rows=rows, by=clerk, commit=False)
+    assert (len(preview.to_create), preview.errors) == (2, [])
+    assert not Customer.objects.exists()  # the preview writes nothing
+
+    done = customers_import(rows=rows, by=clerk, commit=True)
+    assert done.created == 2
+    hospital = Customer.objects.get(name="北京医院")
+    assert str(hospital.credit_limit) == "500000.50"
+    assert Contact.objects.get(customer=hospital).name == "张主任"
+    assert str(Customer.objects.get(kind="distributor").credit_limit) == "1000000.00"
+
+    again = customers_import(rows=rows, by=clerk, commit=True)
+    assert (again.created, len(again.skipped)) == (0, 2)
+    assert Customer.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_errors_are_reported_per_row_and_column_and_nothing_is_written(clerk, region_north):
+    rows = read_table(
+        xlsx(
+            [
+                *GOOD,
+                ["", "医院", "north", "", "", "", ""],
+                ["坏税号医院", "医院", "north", "91110000600037341X", "", "", ""],
+                ["火星医院", "spaceship", "mars", "", "abc", "", ""],
+            ]
+        ),
+        filename="customers.xlsx",
+    )
+    result = customers_import(rows=rows, by=clerk, commit=True)
+    problems = {(e.row, e.column) for e in result.errors}
+    assert problems == {(4, "name"), (5, "tax_id"), (6, "kind"), (6, "region"), (6, "credit_limit")}
+    assert result.created == 0
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_csv_in_gb18030_and_duplicate_rows_in_one_file(clerk, region_north):
+    text = "名称,类别,大区,税号\n甲医院,医院,north,{0}\n乙医院,医院,north,{0}\n".format(
+        VALID_USCC[2]
+    )
+    rows = read_table(text.encode("gb18030"), filename="customers.csv")
+    result = customers_import(rows=rows, by=clerk, commit=False)
+    assert [(e.row, e.column) for e in result.errors] == [(3, "tax_id")]
+
+
+def test_a_file_that_is_not_a_table_is_refused():
+    from backoffice.core.exceptions import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        read_table(b"not a zip", filename="x.xlsx")
+    with pytest.raises(ValidationFailed):
+        read_table(b"a,b", filename="x.exe")
+
+
+@pytest.mark.django_db
+def test_preview_then_confirm_in_the_admin(client, clerk, region_north):
+    client.force_login(clerk)
+    upload = SimpleUploadedFile("customers.xlsx", xlsx(GOOD))
+    preview = client.post("/parties/customer/import/", {"file": upload})
+    body = preview.content.decode()
+    assert 'data-testid="import-preview"' in body and "北京医院" in body
+    assert not Customer.objects.exists()
+    token = preview.context["token"]
+    done = client.post("/parties/customer/import/", {"token": token})
+    assert done.status_code == 302
+    assert Customer.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_import_through_the_api(api, clerk, rep_wang, region_north):
+    api.force_authenticate(clerk)
+    dry = api.post(
+        "/api/v1/parties/customers/import/?dry_run=true",
+        {"file": SimpleUploadedFile("c.xlsx", xlsx(GOOD))},
+        format="multipart",
+    )
+    assert dry.json() == {"ok": True, "created": 0, "to_create": 2, "skipped": 0, "errors": []}
+    bad = api.post(
+        "/api/v1/parties/customers/import/",
+        {"file": SimpleUploadedFile("c.xlsx", xlsx([["x", "医院", "mars", "", "", "", ""]]))},
+        format="multipart",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["errors"] == [
+        {"row": 2, "column": "region", "message": "Unknown region “mars”."}
+    ]
+    api.force_authenticate(rep_wang)
+    assert (
+        api.post(
+            "/api/v1/parties/customers/import/",
+            {"file": SimpleUploadedFile("c.xlsx", xlsx(GOOD))},
+            format="multipart",
+        ).json()["created"]
+        == 2
+    )
