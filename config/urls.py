@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backoffice.core.api import json_or_html_error
+from backoffice.core.views import attachment_download
 
 urlpatterns = [
     path("api/v1/", include("config.api_urls")),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/", json_or_html_error(404)),  # not the admin's catch-all login redirect
     path("i18n/", include("django.conf.urls.i18n")),
+    path("attachments/<int:pk>/", attachment_download, name="attachment-download"),
     path("", admin.site.urls),
 ]
 

@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from unfold.decorators import action
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.access import access_object, visibility_selector
 from backoffice.core.excel import queryset_to_xlsx_response
-from backoffice.core.exceptions import ApplicationError
+from backoffice.core.exceptions import ApplicationError, NotFound
 from backoffice.core.services import model_delete, model_save, model_set_related
 
 
@@ -84,6 +84,14 @@ def change_rows(model: type, changes: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def object_or_404(queryset: QuerySet, pk: Any) -> Any:
+    """For staff-UI views: a record outside the user's visible rows is a 404 page."""
+    try:
+        return access_object(queryset, pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
 class BaseModelAdmin(ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
@@ -136,7 +144,7 @@ class BaseModelAdmin(ModelAdmin):
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
-        obj = access_object(self.get_queryset(request), object_id)
+        obj = object_or_404(self.get_queryset(request), object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         events = audit_event_list(model=self.model._meta.label_lower, object_id=str(obj.pk))

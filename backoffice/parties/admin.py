@@ -18,8 +18,9 @@ from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
 from backoffice.audit.selectors import audit_event_list
-from backoffice.core.admin import BaseModelAdmin, change_rows
+from backoffice.core.admin import BaseModelAdmin, change_rows, object_or_404
 from backoffice.core.exceptions import ApplicationError
+from backoffice.core.files import attachment_add, attachments_of
 from backoffice.core.services import model_save
 from backoffice.core.tabular import read_table
 from backoffice.core.transitions import allowed_transitions
@@ -39,7 +40,6 @@ from backoffice.parties.models import (
 )
 from backoffice.parties.scans import scan_clean
 from backoffice.parties.selectors import (
-    access_feedback,
     customer_search,
     customer_trade_block,
     customers_call_overdue,
@@ -233,8 +233,37 @@ class CustomerAdmin(BaseModelAdmin):
                 "trade_block": customer_trade_block(customer),
                 "trade_block_enforced": trade_block_enforced(),
                 "timeline": customer_timeline(customer),
+                "attachments": attachments_of(customer),
+                "may_attach": self.has_change_permission(request, customer),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/attach/",
+                self.admin_site.admin_view(self.attach_view),
+                name="parties_customer_attach",
+            ),
+            *super().get_urls(),
+        ]
+
+    def attach_view(self, request: HttpRequest, pk: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        customer = object_or_404(self.get_queryset(request), pk)
+        if not self.has_change_permission(request, customer):
+            raise PermissionDenied
+        try:
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise ApplicationError(_("Choose a file to attach."))
+            attachment_add(obj=customer, by=request.user, upload=upload)
+        except ApplicationError as error:
+            self.message_error(request, error)
+        else:
+            self.message_user(request, _("Attached."))
+        return HttpResponseRedirect(reverse("admin:parties_customer_change", args=[pk]))
 
 
 class QualificationForm(forms.ModelForm):
@@ -511,7 +540,7 @@ class FeedbackAdmin(BaseModelAdmin):
     def move_view(self, request, pk: int, to: str):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        ticket = access_feedback(request.user, pk)
+        ticket = object_or_404(self.get_queryset(request), pk)
         if not self.has_change_permission(request, ticket):
             raise PermissionDenied
         moves = {

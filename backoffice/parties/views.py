@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 
 from backoffice.core.exceptions import ApplicationError
+from backoffice.core.files import download_response
 from backoffice.parties.scans import scan_content_type
 from backoffice.parties.selectors import access_qualification
 
@@ -22,11 +23,6 @@ def qualification_scan_response(user: Any, pk: Any) -> FileResponse:
         raise Http404
     extension = paper.scan.name.rsplit(".", 1)[-1]
     filename = f"{paper.qualification_type.code}-{paper.number}.{extension}"
-    response = FileResponse(
-        paper.scan.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type=scan_content_type(paper.scan.name),
+    return download_response(
+        paper.scan, filename=filename, mime_type=scan_content_type(paper.scan.name)
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

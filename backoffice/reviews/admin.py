@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
-from backoffice.core.access import access_object
-from backoffice.core.admin import BaseModelAdmin
+from backoffice.core.admin import BaseModelAdmin, object_or_404
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.transitions import allowed_transitions
 from backoffice.reviews.models import ReviewPolicy, ReviewPolicyLevel, ReviewRequest
@@ -97,7 +96,7 @@ class ReviewableAdminMixin:
     def _post_action(self, request: HttpRequest, object_id: str, action) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        obj = access_object(self.get_queryset(request), object_id)
+        obj = object_or_404(self.get_queryset(request), object_id)
         if not self.has_view_permission(request, obj):
             raise PermissionDenied
         try:

@@ -1,0 +1,31 @@
+"""Plain views of the platform: attachment downloads."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest
+
+from backoffice.core.access import access_object, visibility_selector
+from backoffice.core.exceptions import ApplicationError
+from backoffice.core.files import download_response
+from backoffice.core.models import Attachment
+
+
+@staff_member_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file, for those who may see the record it is attached to (else 404)."""
+    attachment = Attachment.objects.select_related("content_type").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    model = attachment.content_type.model_class()
+    opts = model._meta
+    if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+        raise PermissionDenied
+    selector = visibility_selector(opts.label_lower)
+    rows = selector(request.user) if selector else model._default_manager.all()
+    try:
+        access_object(rows, attachment.object_id)
+    except ApplicationError as exc:
+        raise Http404 from exc
+    return download_response(
+        attachment.file, filename=attachment.original_name, mime_type=attachment.mime_type
+    )
