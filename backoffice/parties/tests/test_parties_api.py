@@ -227,15 +227,23 @@ def test_scan_download_in_the_admin_needs_visibility(
 
 
 @pytest.mark.django_db
-def test_admin_views_of_an_invisible_customer_are_404(client, customers, rep_li, licence_type, rep_wang):
+def test_admin_views_of_an_invisible_customer_are_404(
+    client, customers, rep_li, licence_type, rep_wang
+):
     from backoffice.parties.services import qualification_create, qualification_submit
 
     paper = qualification_create(
-        customer=customers["wang"], by=rep_wang, qualification_type=licence_type, number="1",
-        valid_from=date(2024, 1, 1), valid_to=date(2030, 1, 1), scan=pdf_upload(),
+        customer=customers["wang"],
+        by=rep_wang,
+        qualification_type=licence_type,
+        number="1",
+        valid_from=date(2024, 1, 1),
+        valid_to=date(2030, 1, 1),
+        scan=pdf_upload(),
     )
     qualification_submit(qualification=paper, by=rep_wang)
     client.force_login(rep_li)
     assert client.get(f"/parties/customer/{customers['wang'].pk}/history/").status_code == 404
-    assert client.post(f"/parties/qualification/{paper.pk}/review/", {"verdict": "approve"}).status_code == 404
+    review = client.post(f"/parties/qualification/{paper.pk}/review/", {"verdict": "approve"})
+    assert review.status_code == 404
     assert client.post(f"/parties/qualification/{paper.pk}/submit/").status_code == 404
