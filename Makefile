@@ -23,6 +23,7 @@ var:
 run: $(VENV)/.installed var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	$(MANAGE) daily_jobs
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(MANAGE) db_worker --queue-name '*' & \
