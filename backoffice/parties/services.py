@@ -340,28 +340,37 @@ def feedback_start(*, feedback: Feedback, by: Any) -> Feedback:
     return transition(feedback, to=Feedback.Status.IN_PROGRESS, by=by)
 
 
+def _feedback_step(feedback: Feedback, *, by: Any, to: str, field: str, text: str, missing: str):
+    """Keep the required text (response or resolution) on the ticket, then move it."""
+    if not text.strip():
+        raise ValidationFailed(missing, extra={"fields": {field: [_("required")]}})
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    setattr(feedback, field, text.strip())
+    model_save(instance=feedback, by=by, validate=False)
+    return transition(feedback, to=to, by=by)
+
+
 @transaction.atomic
 def feedback_answer(*, feedback: Feedback, by: Any, response: str) -> Feedback:
     """Answer the customer; the response is required and kept on the ticket."""
-    if not response.strip():
-        raise ValidationFailed(
-            _("Write the response given to the customer."),
-            extra={"fields": {"response": [_("required")]}},
-        )
-    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
-    feedback.response = response.strip()
-    model_save(instance=feedback, by=by, validate=False)
-    return transition(feedback, to=Feedback.Status.ANSWERED, by=by)
+    return _feedback_step(
+        feedback,
+        by=by,
+        to=Feedback.Status.ANSWERED,
+        field="response",
+        text=response,
+        missing=_("Write the response given to the customer."),
+    )
 
 
 @transaction.atomic
 def feedback_close(*, feedback: Feedback, by: Any, resolution: str) -> Feedback:
-    if not resolution.strip():
-        raise ValidationFailed(
-            _("Say how the matter was resolved."),
-            extra={"fields": {"resolution": [_("required")]}},
-        )
-    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
-    feedback.resolution = resolution.strip()
-    model_save(instance=feedback, by=by, validate=False)
-    return transition(feedback, to=Feedback.Status.CLOSED, by=by)
+    """Close the ticket with how it was resolved; the time to resolve is measured from here."""
+    return _feedback_step(
+        feedback,
+        by=by,
+        to=Feedback.Status.CLOSED,
+        field="resolution",
+        text=resolution,
+        missing=_("Say how the matter was resolved."),
+    )
