@@ -125,7 +125,9 @@ class Customer(BaseModel):
 
 
 class Contact(BaseModel):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(_("name"), max_length=100)
     title = models.CharField(_("title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -142,7 +144,9 @@ class Contact(BaseModel):
 
 
 class DeliveryAddress(BaseModel):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="addresses"
+    )
     label = models.CharField(_("label"), max_length=100, blank=True)
     recipient = models.CharField(_("recipient"), max_length=100)
     phone = models.CharField(_("phone"), max_length=40)
@@ -321,7 +325,9 @@ class CallRecord(BaseModel):
 class CallInventoryLine(models.Model):
     """The customer's stock of one of our products, as told on the call."""
 
-    call = models.ForeignKey(CallRecord, on_delete=models.CASCADE, related_name="inventory")
+    call = models.ForeignKey(
+        CallRecord, verbose_name=_("call"), on_delete=models.CASCADE, related_name="inventory"
+    )
     product = models.CharField(_("product"), max_length=200)
     quantity = quantity_field(_("quantity"))
 
