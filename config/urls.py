@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backoffice.core.api import json_or_html_error
-from backoffice.core.views import attachment_download
+from backoffice.core.views import attachment_download, notification_open
 
 urlpatterns = [
     path("api/v1/", include("config.api_urls")),
@@ -14,6 +14,7 @@ urlpatterns = [
     re_path(r"^api/", json_or_html_error(404)),  # not the admin's catch-all login redirect
     path("i18n/", include("django.conf.urls.i18n")),
     path("attachments/<int:pk>/", attachment_download, name="attachment-download"),
+    path("notifications/<int:pk>/", notification_open, name="notification-open"),
     path("", admin.site.urls),
 ]
 

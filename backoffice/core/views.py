@@ -1,13 +1,14 @@
-"""Plain views of the platform: attachment downloads."""
+"""Plain views of the platform: attachment downloads, opening a notification."""
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from backoffice.core.access import access_object, visibility_selector
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.files import download_response
-from backoffice.core.models import Attachment
+from backoffice.core.models import Attachment, Notification
 
 
 @staff_member_required
@@ -29,3 +30,15 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     return download_response(
         attachment.file, filename=attachment.original_name, mime_type=attachment.mime_type
     )
+
+
+@staff_member_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    """Follow a notification's link and mark it read (only one's own notifications)."""
+    note = Notification.objects.filter(pk=pk, recipient=request.user).first()
+    if note is None:
+        raise Http404
+    if not note.is_read:
+        Notification.objects.filter(pk=note.pk).update(is_read=True)
+    target = note.url if url_has_allowed_host_and_scheme(note.url, allowed_hosts=None) else "/"
+    return HttpResponseRedirect(target or "/")

@@ -70,7 +70,13 @@ def _todos(user) -> list[dict[str, Any]]:
             }
         )
     for note in notification_unread_for(user)[:5]:
-        todos.append({"title": note.title, "url": note.url, "age": timesince(note.created_at, now)})
+        todos.append(
+            {
+                "title": note.title,
+                "url": reverse("notification-open", args=[note.pk]),
+                "age": timesince(note.created_at, now),
+            }
+        )
     return todos
 
 
