@@ -10,4 +10,5 @@ urlpatterns = [
     path("audit/", include("backoffice.audit.urls")),
     path("reviews/", include("backoffice.reviews.urls")),
     path("parties/", include("backoffice.parties.urls")),
+    path("catalog/", include("backoffice.catalog.urls")),
 ]

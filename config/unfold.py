@@ -110,6 +110,30 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Catalog"),
+                "collapsible": True,
+                "items": [
+                    {
+                        "title": _("Products"),
+                        "icon": "medication",
+                        "link": reverse_lazy("admin:catalog_product_changelist"),
+                        "permission": _perm("catalog.view_product"),
+                    },
+                    {
+                        "title": _("Price lists"),
+                        "icon": "sell",
+                        "link": reverse_lazy("admin:catalog_pricelist_changelist"),
+                        "permission": _perm("catalog.view_pricelist"),
+                    },
+                    {
+                        "title": _("Product categories"),
+                        "icon": "category",
+                        "link": reverse_lazy("admin:catalog_productcategory_changelist"),
+                        "permission": _perm("catalog.change_productcategory"),
+                    },
+                ],
+            },
+            {
                 "title": _("Organisation"),
                 "collapsible": True,
                 "items": [

@@ -17,7 +17,25 @@ class Role:
     permissions: frozenset[str]  # "app_label.codename"; "*" means every permission
 
 
-READ_ORGANISATION = {"accounts.view_region", "accounts.view_department"}
+READ_ORGANISATION = {
+    "accounts.view_region",
+    "accounts.view_department",
+    "catalog.view_product",
+    "catalog.view_productcategory",
+    "catalog.view_pricelist",
+}
+KEEP_CATALOG = {
+    "catalog.add_product",
+    "catalog.change_product",
+    "catalog.add_productcategory",
+    "catalog.change_productcategory",
+    "catalog.add_pricelist",
+    "catalog.change_pricelist",
+    "catalog.add_pricelistitem",
+    "catalog.change_pricelistitem",
+    "catalog.delete_pricelistitem",
+    "catalog.view_pricelistitem",
+}
 SEE_PEOPLE_AND_HISTORY = {"accounts.view_user", "audit.view_auditevent"}
 
 # Customers (DOMAIN §1). Which customers a role sees is decided by view_all_customers /
@@ -64,6 +82,7 @@ ROLES: dict[str, Role] = {
                 | KEEP_CUSTOMERS
                 | SEE_ALL_CUSTOMERS
                 | SEE_REVIEWS
+                | KEEP_CATALOG
                 | {"parties.review_qualification"}
             ),
         ),
@@ -76,6 +95,7 @@ ROLES: dict[str, Role] = {
                 | KEEP_CUSTOMERS
                 | SEE_ALL_CUSTOMERS
                 | SEE_REVIEWS
+                | KEEP_CATALOG
             ),
         ),
         Role(

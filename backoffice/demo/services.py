@@ -6,6 +6,7 @@ from backoffice.accounts.models import Department, Region, User
 from backoffice.accounts.services import user_create
 from backoffice.core.services import model_save
 from backoffice.demo import data
+from backoffice.demo.catalog import demo_catalog
 from backoffice.demo.customers import demo_customers
 
 
@@ -42,6 +43,7 @@ def demo_seed() -> list[tuple[str, str, str]]:
                 full_name=full_name,
                 validate_password_strength=False,
             )
+    demo_catalog(by=None)
     demo_customers()
     # The demo's history sent hundreds of "please review" notes; keep the latest few unread.
     for user in User.objects.all():

@@ -14,6 +14,7 @@ from backoffice.core.exceptions import NotAllowed, ValidationFailed
 from backoffice.core.money import to_decimal
 from backoffice.core.notifications import notify
 from backoffice.core.numbering import next_number
+from backoffice.core.pinyin import pinyin_keys
 from backoffice.core.services import model_save
 from backoffice.core.transitions import allowed_transitions, transition
 from backoffice.parties.exceptions import DuplicateTaxId, InvalidTaxId
@@ -28,7 +29,6 @@ from backoffice.parties.models import (
     QualificationType,
     Visit,
 )
-from backoffice.parties.pinyin import pinyin_keys
 from backoffice.parties.scans import scan_clean
 from backoffice.parties.selectors import qualifications_expiring
 from backoffice.parties.validators import uscc_problem

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "backoffice.accounts",
     "backoffice.reviews",
     "backoffice.parties",
+    "backoffice.catalog",
     "backoffice.reports",
     "backoffice.demo",
 ]

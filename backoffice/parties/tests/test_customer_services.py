@@ -1,9 +1,9 @@
 import pytest
 
 from backoffice.core.exceptions import NotAllowed
+from backoffice.core.pinyin import pinyin_keys
 from backoffice.parties.exceptions import DuplicateTaxId, InvalidTaxId
 from backoffice.parties.models import Customer
-from backoffice.parties.pinyin import pinyin_keys
 from backoffice.parties.selectors import customer_list
 from backoffice.parties.tests.conftest import VALID_USCC
 

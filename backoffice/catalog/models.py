@@ -1,0 +1,121 @@
+"""Products and sales policies: price lists by customer kind and region (DOMAIN §2)."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.core.models import BaseModel
+from backoffice.core.money import price_field, rate_field
+
+CUSTOMER_KINDS = [
+    ("hospital", _("Hospital")),
+    ("distributor", _("Distributor")),
+    ("pharmacy", _("Pharmacy / terminal")),
+    ("enterprise", _("Enterprise")),
+    ("individual", _("Individual")),
+]
+
+
+class ProductCategory(BaseModel):
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(BaseModel):
+    AUDIT_EXCLUDE = frozenset({"name_pinyin", "name_initials"})
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_pinyin = models.CharField(_("pinyin"), max_length=200, blank=True, db_index=True)
+    name_initials = models.CharField(
+        _("pinyin initials"), max_length=100, blank=True, db_index=True
+    )
+    specification = models.CharField(_("specification"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, default="盒")
+    category = models.ForeignKey(
+        ProductCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
+    )
+    vat_rate = rate_field(_("VAT rate"), default=Decimal("0.13"))
+    list_price = price_field(_("list price (incl. VAT)"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(vat_rate__gte=0) & Q(vat_rate__lt=1), name="catalog_vat_rate_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(list_price__gte=0), name="catalog_list_price_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.specification}".strip()
+
+
+class PriceList(BaseModel):
+    """A sales policy's prices, for a customer kind and/or a region, within dates.
+
+    The most specific valid list wins: kind and region, then kind, then region, then general.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    customer_kind = models.CharField(
+        _("customer kind"), max_length=16, choices=CUSTOMER_KINDS, blank=True
+    )
+    region = models.ForeignKey(
+        "accounts.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("price list")
+        verbose_name_plural = _("price lists")
+        ordering = ["-valid_from", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriceListItem(models.Model):
+    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_price = price_field(_("unit price (incl. VAT)"))
+
+    class Meta:
+        verbose_name = _("price")
+        verbose_name_plural = _("prices")
+        constraints = [
+            models.UniqueConstraint(fields=["price_list", "product"], name="catalog_price_unique"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="catalog_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product}: {self.unit_price}"

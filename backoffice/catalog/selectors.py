@@ -1,0 +1,54 @@
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from backoffice.catalog.models import PriceListItem, Product
+
+
+def product_search(products: QuerySet[Product], q: str) -> QuerySet[Product]:
+    """Code, name, specification or pinyin (`aml` finds 阿莫西林)."""
+    q = q.strip()
+    if not q:
+        return products
+    key = "".join(ch for ch in q.lower() if ch.isalnum())
+    match = Q(code__icontains=q) | Q(name__icontains=q) | Q(specification__icontains=q)
+    if key and key.isascii():
+        match |= Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key)
+    return products.filter(match)
+
+
+def product_list(*, q: str = "", code: str = "", category: str = "", active: bool | None = True):
+    products = product_search(Product.objects.select_related("category"), q)
+    if code:
+        products = products.filter(code=code)
+    if category:
+        products = products.filter(category__code=category)
+    if active is not None:
+        products = products.filter(is_active=active)
+    return products.order_by("code")
+
+
+def policy_price(
+    *, product: Product, customer_kind: str, region_id: int | None, on: date
+) -> Decimal:
+    """The price a customer pays by policy on a date, including VAT; else the list price."""
+    items = (
+        PriceListItem.objects.filter(
+            product=product,
+            price_list__is_active=True,
+            price_list__valid_from__lte=on,
+        )
+        .filter(Q(price_list__valid_to__isnull=True) | Q(price_list__valid_to__gte=on))
+        .filter(Q(price_list__customer_kind="") | Q(price_list__customer_kind=customer_kind))
+        .filter(Q(price_list__region__isnull=True) | Q(price_list__region_id=region_id))
+        .select_related("price_list")
+    )
+    best = None
+    best_rank = (-1, None)
+    for item in items:
+        plist = item.price_list
+        rank = (2 * bool(plist.customer_kind) + bool(plist.region_id), plist.valid_from)
+        if rank > best_rank:
+            best, best_rank = item, rank
+    return best.unit_price if best is not None else product.list_price
