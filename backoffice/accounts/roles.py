@@ -67,12 +67,25 @@ KEEP_CUSTOMERS = READ_CUSTOMERS | {
     "parties.change_qualification",
 }
 SEE_ALL_CUSTOMERS = {"parties.view_all_customers"}
+
+# Sales orders (DOMAIN §4): visibility follows the same all / region / own rule.
+READ_ORDERS = {"sales.view_salesorder", "sales.view_salesorderline"}
+KEEP_ORDERS = READ_ORDERS | {
+    "sales.add_salesorder",
+    "sales.change_salesorder",
+    "sales.add_salesorderline",
+    "sales.change_salesorderline",
+    "sales.delete_salesorderline",
+}
+SEE_ALL_ORDERS = {"sales.view_all_orders"}
+AUDIT_ORDERS = {"sales.review_order"}
+OVERRIDE_ORDERS = {"sales.override_order_block"}
 SEE_REVIEWS = {"reviews.view_reviewrequest"}
 
 ROLES: dict[str, Role] = {
     role.code: role
     for role in [
-        Role("rep", _("Sales rep"), frozenset(READ_ORGANISATION | KEEP_CUSTOMERS)),
+        Role("rep", _("Sales rep"), frozenset(READ_ORGANISATION | KEEP_CUSTOMERS | KEEP_ORDERS)),
         Role(
             "clerk",
             _("Back-office clerk"),
@@ -84,6 +97,9 @@ ROLES: dict[str, Role] = {
                 | SEE_REVIEWS
                 | KEEP_CATALOG
                 | {"parties.review_qualification"}
+                | KEEP_ORDERS
+                | SEE_ALL_ORDERS
+                | AUDIT_ORDERS
             ),
         ),
         Role(
@@ -96,6 +112,10 @@ ROLES: dict[str, Role] = {
                 | SEE_ALL_CUSTOMERS
                 | SEE_REVIEWS
                 | KEEP_CATALOG
+                | KEEP_ORDERS
+                | SEE_ALL_ORDERS
+                | AUDIT_ORDERS
+                | OVERRIDE_ORDERS
             ),
         ),
         Role(
@@ -106,6 +126,8 @@ ROLES: dict[str, Role] = {
                 | SEE_PEOPLE_AND_HISTORY
                 | KEEP_CUSTOMERS
                 | {"parties.view_region_customers"}
+                | READ_ORDERS
+                | {"sales.view_region_orders"}
             ),
         ),
         Role(
@@ -117,13 +139,22 @@ ROLES: dict[str, Role] = {
                 | READ_CUSTOMERS
                 | SEE_ALL_CUSTOMERS
                 | SEE_REVIEWS
+                | READ_ORDERS
+                | SEE_ALL_ORDERS
+                | AUDIT_ORDERS
+                | OVERRIDE_ORDERS
             ),
         ),
         Role(
             "finance",
             _("Finance"),
             frozenset(
-                READ_ORGANISATION | SEE_PEOPLE_AND_HISTORY | READ_CUSTOMERS | SEE_ALL_CUSTOMERS
+                READ_ORGANISATION
+                | SEE_PEOPLE_AND_HISTORY
+                | READ_CUSTOMERS
+                | SEE_ALL_CUSTOMERS
+                | READ_ORDERS
+                | SEE_ALL_ORDERS
             ),
         ),
         Role(
@@ -133,6 +164,8 @@ ROLES: dict[str, Role] = {
                 READ_ORGANISATION
                 | SEE_ALL_CUSTOMERS
                 | {"parties.view_customer", "parties.view_deliveryaddress", "parties.view_contact"}
+                | READ_ORDERS
+                | SEE_ALL_ORDERS
             ),
         ),
         Role("admin", _("Administrator"), frozenset({"*"})),

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SalesConfig(AppConfig):
+    name = "backoffice.sales"
+    label = "sales"
+    verbose_name = _("Sales")
+
+    def ready(self) -> None:
+        from backoffice.core.access import register_visibility
+        from backoffice.reviews.registry import Level, register
+        from backoffice.sales.models import SalesOrder
+        from backoffice.sales.selectors import order_visible_to
+        from backoffice.sales.services import order_approve, order_return
+
+        register_visibility(SalesOrder, order_visible_to)
+        register(
+            SalesOrder,
+            label=_("Order audit"),
+            levels=[Level(approvals=1, permission="sales.review_order")],
+            on_approved=order_approve,
+            on_rejected=order_return,
+            amount=lambda order: order.gross_amount,
+            authors=lambda order: [order.created_by],
+        )

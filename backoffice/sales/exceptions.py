@@ -1,0 +1,26 @@
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.core.exceptions import ApplicationError, ValidationFailed
+
+
+class QualificationBlocked(ApplicationError):
+    status = 409
+    code = "qualification_blocked"
+    default_message = _("The customer's qualification papers do not allow trade.")
+
+
+class CreditLimitExceeded(ApplicationError):
+    status = 409
+    code = "credit_limit_exceeded"
+    default_message = _("This order would take the customer over the credit limit.")
+
+
+class EmptyOrder(ValidationFailed):
+    code = "empty_order"
+    default_message = _("An order needs at least one line.")
+
+
+class OrderHasDeliveries(ApplicationError):
+    status = 409
+    code = "order_has_deliveries"
+    default_message = _("Goods have been delivered on this order; it cannot be cancelled.")

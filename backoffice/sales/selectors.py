@@ -1,0 +1,53 @@
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, QuerySet, Sum
+
+from backoffice.core.access import access_object, scope_for_user
+from backoffice.core.money import ZERO
+from backoffice.sales.models import SalesOrder, SalesOrderLine
+
+
+def order_visible_to(user: Any) -> QuerySet[SalesOrder]:
+    return scope_for_user(
+        SalesOrder.objects.all(),
+        user,
+        all_perm="sales.view_all_orders",
+        region_perm="sales.view_region_orders",
+    )
+
+
+def access_order(by: Any, order_id: Any) -> SalesOrder:
+    return access_object(order_visible_to(by).select_related("customer", "owner"), order_id)
+
+
+def order_list(*, by: Any, customer: str = "", status: str = "", q: str = "") -> QuerySet:
+    orders = order_visible_to(by).select_related("customer", "owner", "region")
+    if customer:
+        orders = (
+            orders.filter(customer_id=customer)
+            if customer.isdigit()
+            else orders.filter(customer__code=customer)
+        )
+    if status:
+        orders = orders.filter(status=status)
+    if q:
+        orders = orders.filter(number__icontains=q.strip())
+    return orders.order_by("-ordered_on", "-id")
+
+
+def customer_credit_exposure(customer: Any, *, excluding: SalesOrder | None = None) -> Decimal:
+    """What the customer owes or has on order: approved orders not yet invoiced.
+
+    When receivables arrive (ledger), their open balance is added here.
+    """
+    lines = SalesOrderLine.objects.filter(
+        order__customer=customer, order__status__in=SalesOrder.OPEN_STATUSES
+    )
+    if excluding is not None:
+        lines = lines.exclude(order=excluding)
+    # Uninvoiced share of each line, at its own price incl. VAT.
+    open_value = lines.aggregate(
+        value=Sum((F("quantity") - F("invoiced_quantity")) * F("unit_price"))
+    )["value"]
+    return Decimal(open_value or ZERO).quantize(Decimal("0.01"))

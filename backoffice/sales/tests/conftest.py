@@ -1,0 +1,52 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from backoffice.catalog.services import product_save
+from backoffice.parties.services import (
+    customer_create,
+    customer_update,
+    qualification_create,
+    qualification_submit,
+)
+from backoffice.parties.tests.conftest import pdf_upload
+from backoffice.reviews.selectors import review_request_for
+from backoffice.reviews.services import review_decide
+
+
+@pytest.fixture
+def products(clerk):
+    return [
+        product_save(by=clerk, code="P0001", name="阿莫西林胶囊", list_price=Decimal("18.50")),
+        product_save(by=clerk, code="P0002", name="布洛芬缓释胶囊", list_price=Decimal("33.33")),
+    ]
+
+
+@pytest.fixture
+def second_clerk(db):
+    from backoffice.accounts.services import user_create
+
+    return user_create(username="clerk2", role="clerk", full_name="周敏")
+
+
+@pytest.fixture
+def hospital(rep_wang, region_north, clerk, second_clerk):
+    """An active hospital with a verified business licence: trade is allowed."""
+    from backoffice.parties.models import QualificationType
+
+    customer = customer_create(by=rep_wang, name="北京医院", kind="hospital", region=region_north)
+    customer = customer_update(customer=customer, by=rep_wang, status="active")
+    paper = qualification_create(
+        customer=customer,
+        by=rep_wang,
+        qualification_type=QualificationType.objects.get(code="business_licence"),
+        number="1",
+        valid_from=date(2020, 1, 1),
+        valid_to=date(2099, 1, 1),
+        scan=pdf_upload(),
+    )
+    qualification_submit(qualification=paper, by=rep_wang)
+    for reviewer in (clerk, second_clerk):
+        review_decide(request=review_request_for(paper), by=reviewer, verdict="approve")
+    return customer
