@@ -11,4 +11,5 @@ urlpatterns = [
     path("reviews/", include("backoffice.reviews.urls")),
     path("parties/", include("backoffice.parties.urls")),
     path("catalog/", include("backoffice.catalog.urls")),
+    path("sales/", include("backoffice.sales.urls")),
 ]

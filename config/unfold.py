@@ -68,6 +68,18 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Sales"),
+                "collapsible": True,
+                "items": [
+                    {
+                        "title": _("Sales orders"),
+                        "icon": "receipt_long",
+                        "link": reverse_lazy("admin:sales_salesorder_changelist"),
+                        "permission": _perm("sales.view_salesorder"),
+                    },
+                ],
+            },
+            {
                 "title": _("Customers"),
                 "collapsible": True,
                 "items": [

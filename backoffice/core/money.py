@@ -109,3 +109,45 @@ def quantity_field(verbose_name: str | None = None, **kwargs) -> models.DecimalF
 
 
 CURRENCY_LABEL = _("CNY")
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_UNITS = ["", "拾", "佰", "仟"]
+_SECTIONS = ["", "万", "亿", "万亿"]
+
+
+def rmb_upper(value: object) -> str:
+    """An amount in Chinese capital numerals, as printed on vouchers: 1234.50 →
+    壹仟贰佰叁拾肆元伍角整."""
+    amount = round_amount(value)
+    if amount < 0:
+        return "负" + rmb_upper(-amount)
+    yuan, cents = divmod(int(amount * 100), 100)
+    if yuan == 0 and cents == 0:
+        return "零元整"
+    words = ""
+    if yuan:
+        digits = str(yuan)
+        zero = False
+        for index, char in enumerate(digits):
+            digit, position = int(char), len(digits) - 1 - index
+            if digit == 0:
+                zero = True
+            else:
+                words += ("零" if zero else "") + _DIGITS[digit] + _UNITS[position % 4]
+                zero = False
+            if position % 4 == 0 and position and int(digits[max(0, index - 3) : index + 1]):
+                words += _SECTIONS[position // 4]
+        words += "元"
+    jiao, fen = divmod(cents, 10)
+    if not cents:
+        return words + "整"
+    if jiao:
+        words += _DIGITS[jiao] + "角"
+    elif words:
+        words += "零"
+    if fen:
+        words += _DIGITS[fen] + "分"
+    else:
+        words += "整"
+    return words

@@ -124,14 +124,21 @@ class SalesOrderLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["order", "line_no"], name="sales_line_no_unique"),
             models.CheckConstraint(
-                condition=Q(quantity__gt=0), name="sales_line_quantity_positive"
+                condition=Q(quantity__gt=0),
+                name="sales_line_quantity_positive",
+                violation_error_message=_("The quantity must be more than 0."),
             ),
             models.CheckConstraint(
-                condition=Q(is_gift=True) | Q(unit_price__gt=0), name="sales_line_price_unless_gift"
+                condition=Q(is_gift=True) | Q(unit_price__gt=0),
+                name="sales_line_price_unless_gift",
+                violation_error_message=_(
+                    "The price must be more than 0 unless the line is a gift."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(delivered_quantity__lte=models.F("quantity")),
                 name="sales_line_not_over_delivered",
+                violation_error_message=_("More would be delivered than was ordered."),
             ),
         ]
 

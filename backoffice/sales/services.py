@@ -91,6 +91,14 @@ def _build_lines(order: SalesOrder, lines: list[dict[str, Any]]) -> list[SalesOr
     return built
 
 
+def order_lines_check(
+    *, customer: Customer, lines: list[dict[str, Any]], ordered_on: date | None = None
+) -> list[SalesOrderLine]:
+    """The lines an order would get, checked, without saving anything (for forms)."""
+    order = SalesOrder(customer=customer, ordered_on=ordered_on or timezone.localdate())
+    return _build_lines(order, lines)
+
+
 def _set_totals(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
     order.gross_amount = sum_amounts(line.gross_amount for line in lines)
     order.net_amount = sum_amounts(line.net_amount for line in lines)

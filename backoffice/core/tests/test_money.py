@@ -51,3 +51,21 @@ def test_sum_refuses_unrounded_amounts():
     assert sum_amounts([Decimal("0.10"), "0.20", 1]) == Decimal("1.30")
     with pytest.raises(ValueError, match="round each line"):
         sum_amounts([Decimal("0.105")])
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("1234.50", "壹仟贰佰叁拾肆元伍角整"),
+        ("100010", "壹拾万零壹拾元整"),
+        ("10.05", "壹拾元零伍分"),
+        ("1005", "壹仟零伍元整"),
+        ("120000000.01", "壹亿贰仟万元零壹分"),
+        ("0", "零元整"),
+        ("-3.20", "负叁元贰角整"),
+    ],
+)
+def test_amounts_in_chinese_capitals(amount, words):
+    from backoffice.core.money import rmb_upper
+
+    assert rmb_upper(amount) == words

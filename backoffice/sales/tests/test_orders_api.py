@@ -1,0 +1,82 @@
+import pytest
+
+
+@pytest.fixture
+def payload(hospital, products):
+    return {
+        "customer": hospital.pk,
+        "contract": None,
+        "lines": [
+            {"product": products[0].pk, "quantity": "10", "is_gift": False},
+            {"product": products[1].pk, "quantity": "3", "unit_price": "33.33"},
+        ],
+    }
+
+
+@pytest.mark.django_db
+def test_order_life_through_the_api(api, payload, rep_wang, clerk):
+    api.force_authenticate(rep_wang)
+    created = api.post("/api/v1/sales/orders/", payload, format="json")
+    assert created.status_code == 201, created.json()
+    order = created.json()
+    assert order["gross_amount"] == "284.99"
+    assert [line["ordered_quantity"] for line in order["lines"]] == ["10.000", "3.000"]
+    assert [line["delivered_quantity"] for line in order["lines"]] == ["0.000", "0.000"]
+    submitted = api.post(f"/api/v1/sales/orders/{order['id']}/submit/")
+    assert submitted.json()["status"] == "in_review"
+    api.force_authenticate(clerk)
+    approved = api.post(
+        f"/api/v1/sales/orders/{order['id']}/review/", {"verdict": "approve"}, format="json"
+    )
+    assert approved.json()["status"] == "approved"
+    detail = api.get(f"/api/v1/sales/orders/{order['id']}/").json()
+    assert detail["number"].startswith("SO-")
+
+
+@pytest.mark.django_db
+def test_orders_are_visible_like_their_customers(
+    api, payload, rep_wang, rep_li, manager_north, finance
+):
+    api.force_authenticate(rep_wang)
+    order_id = api.post("/api/v1/sales/orders/", payload, format="json").json()["id"]
+    for user, count in [(rep_wang, 1), (rep_li, 0), (manager_north, 1), (finance, 1)]:
+        api.force_authenticate(user)
+        assert api.get("/api/v1/sales/orders/").json()["count"] == count, user.username
+    api.force_authenticate(rep_li)
+    assert api.get(f"/api/v1/sales/orders/{order_id}/").status_code == 404
+    assert (
+        api.post(f"/api/v1/sales/orders/{order_id}/cancel/", {}, format="json").status_code == 404
+    )
+    assert (
+        api.post("/api/v1/sales/orders/", payload, format="json").status_code == 404
+    )  # their customer
+
+
+@pytest.mark.django_db
+def test_api_errors_name_the_rule(api, payload, rep_wang, clerk, region_north, products):
+    from backoffice.parties.services import customer_create
+
+    api.force_authenticate(rep_wang)
+    bad = dict(payload, lines=[{"product": products[0].pk, "quantity": "0"}])
+    response = api.post("/api/v1/sales/orders/", bad, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert (
+        api.post("/api/v1/sales/orders/", dict(payload, lines=[]), format="json").status_code == 400
+    )
+    unknown = dict(payload, lines=[{"product": 999999, "quantity": "1"}])
+    assert api.post("/api/v1/sales/orders/", unknown, format="json").status_code == 400
+
+    blocked = customer_create(by=rep_wang, name="无证药房", kind="pharmacy", region=region_north)
+    order_id = api.post(
+        "/api/v1/sales/orders/", dict(payload, customer=blocked.pk), format="json"
+    ).json()["id"]
+    api.post(f"/api/v1/sales/orders/{order_id}/submit/")
+    api.force_authenticate(clerk)
+    refused = api.post(
+        f"/api/v1/sales/orders/{order_id}/review/", {"verdict": "approve"}, format="json"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (409, "qualification_blocked")
+    override = api.post(
+        f"/api/v1/sales/orders/{order_id}/override/", {"reason": "x"}, format="json"
+    )
+    assert (override.status_code, override.json()["code"]) == (403, "permission_denied")
