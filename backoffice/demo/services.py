@@ -8,6 +8,7 @@ from backoffice.core.services import model_save
 from backoffice.demo import data
 from backoffice.demo.catalog import demo_catalog
 from backoffice.demo.customers import demo_customers
+from backoffice.demo.orders import demo_orders
 
 
 @transaction.atomic
@@ -45,6 +46,7 @@ def demo_seed() -> list[tuple[str, str, str]]:
             )
     demo_catalog(by=None)
     demo_customers()
+    demo_orders()
     # The demo's history sent hundreds of "please review" notes; keep the latest few unread.
     for user in User.objects.all():
         keep = list(user.notifications.values_list("pk", flat=True)[:5])

@@ -23,6 +23,7 @@ from backoffice.core.exceptions import ApplicationError
 from backoffice.core.files import attachment_add, attachments_of
 from backoffice.core.services import model_save
 from backoffice.core.tabular import read_table
+from backoffice.core.timeline import timeline_sources
 from backoffice.core.transitions import allowed_transitions
 from backoffice.parties import services
 from backoffice.parties.imports import customers_import
@@ -83,6 +84,9 @@ def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict[str, 
         Visit: customer.visits,
         Feedback: customer.feedback,
     }
+    for source in timeline_sources(Customer):  # orders, deliveries… from the apps above
+        model, rows = source(customer)
+        related[model] = rows
     labels = {"parties.customer": Customer} | {m._meta.label_lower: m for m in related}
     ids = {"parties.customer": [customer.pk]} | {
         model._meta.label_lower: list(rows.values_list("pk", flat=True))

@@ -9,12 +9,15 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice.core.access import register_visibility
+        from backoffice.core.timeline import register_timeline_source
+        from backoffice.parties.models import Customer
         from backoffice.reviews.registry import Level, register
         from backoffice.sales.models import SalesOrder
         from backoffice.sales.selectors import order_visible_to
         from backoffice.sales.services import order_approve, order_return
 
         register_visibility(SalesOrder, order_visible_to)
+        register_timeline_source(Customer, lambda customer: (SalesOrder, customer.orders.all()))
         register(
             SalesOrder,
             label=_("Order audit"),

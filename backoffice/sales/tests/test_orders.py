@@ -184,3 +184,12 @@ def test_numbers_are_per_year_of_the_order(hospital, clerk, second_clerk, produc
     review_decide(request=review_request_for(old), by=second_clerk, verdict="approve")
     old.refresh_from_db()
     assert old.number == "SO-2025-000001"
+
+
+@pytest.mark.django_db
+def test_orders_appear_on_the_customer_timeline(client, hospital, clerk, products):
+    order = _order(hospital, clerk, products)
+    client.force_login(clerk)
+    page = client.get(f"/parties/customer/{hospital.pk}/change/").content.decode()
+    assert 'data-testid="customer-timeline"' in page
+    assert f"Draft order #{order.pk}" in page

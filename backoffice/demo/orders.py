@@ -1,0 +1,72 @@
+"""Demo sales orders over the last 12 months in every state the order side has so far."""
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from backoffice.accounts.models import User
+from backoffice.catalog.models import Product
+from backoffice.core.exceptions import ApplicationError
+from backoffice.parties.models import Customer
+from backoffice.parties.selectors import customer_trade_block
+from backoffice.reviews.selectors import review_request_for
+from backoffice.reviews.services import review_decide
+from backoffice.sales.models import SalesOrder
+from backoffice.sales.services import order_cancel, order_create, order_submit
+
+
+def demo_orders(*, count: int = 240) -> int:
+    if SalesOrder.objects.exists():
+        return 0
+    rng = random.Random(4711)
+    today = timezone.localdate()
+    products = list(Product.objects.filter(is_active=True))
+    clerks = list(User.objects.filter(groups__name="clerk", is_active=True))
+    customers = [
+        c
+        for c in Customer.objects.filter(status=Customer.Status.ACTIVE).select_related("owner")
+        if not customer_trade_block(c)
+    ]
+    if not products or not customers or len(clerks) < 2:
+        return 0
+    created = 0
+    for _ in range(count):
+        customer = rng.choice(customers)
+        lines = [
+            {"product": product, "quantity": str(rng.choice([5, 10, 20, 50, 100, 200]))}
+            for product in rng.sample(products, rng.randint(1, 6))
+        ]
+        if rng.random() < 0.1:
+            lines.append({"product": rng.choice(products), "quantity": "2", "is_gift": True})
+        author = rng.choice(clerks)
+        order = order_create(
+            customer=customer,
+            by=author,
+            lines=lines,
+            ordered_on=today - timedelta(days=rng.randint(0, 364)),
+            note=rng.choice(["", "", "加急", "随货附检验报告", "送货前电话联系"]),
+        )
+        created += 1
+        fate = rng.random()
+        if fate < 0.1:
+            continue  # stays a draft
+        order_submit(order=order, by=author)
+        if fate < 0.2:
+            continue  # waits for audit
+        auditor = next(c for c in clerks if c != author)
+        if fate < 0.25:
+            review_decide(
+                request=review_request_for(order),
+                by=auditor,
+                verdict="reject",
+                note="单价与合同不符，请核对",
+            )
+            continue
+        try:
+            review_decide(request=review_request_for(order), by=auditor, verdict="approve")
+        except ApplicationError:
+            continue  # over the credit limit: stays in audit, as it would in real life
+        if fate > 0.97:
+            order_cancel(order=order, by=author, reason="客户取消采购计划")
+    return created
