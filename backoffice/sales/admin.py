@@ -173,7 +173,7 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
         editable = obj is None or obj.status == SalesOrder.Status.DRAFT
         return editable and super().has_change_permission(request, obj)
 
-    @display(description=_("number"))
+    @display(description=_("order number"))
     def display_number(self, obj: SalesOrder) -> str:
         return str(obj)
 

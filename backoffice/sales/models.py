@@ -29,7 +29,7 @@ class SalesOrder(BaseModel):
     }
     OPEN_STATUSES = (Status.APPROVED, Status.PARTIALLY_DELIVERED, Status.DELIVERED)
 
-    number = models.CharField(_("number"), max_length=32, blank=True, db_index=True)
+    number = models.CharField(_("order number"), max_length=32, blank=True, db_index=True)
     customer = models.ForeignKey(
         "parties.Customer",
         verbose_name=_("customer"),
