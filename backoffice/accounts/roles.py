@@ -69,7 +69,21 @@ KEEP_CUSTOMERS = READ_CUSTOMERS | {
 SEE_ALL_CUSTOMERS = {"parties.view_all_customers"}
 
 # Sales orders (DOMAIN §4): visibility follows the same all / region / own rule.
-READ_ORDERS = {"sales.view_salesorder", "sales.view_salesorderline"}
+READ_ORDERS = {
+    "sales.view_salesorder",
+    "sales.view_salesorderline",
+    "sales.view_delivery",
+    "sales.view_deliveryline",
+    "sales.view_deliveryextra",
+}
+KEEP_DELIVERIES = {
+    "sales.add_delivery",
+    "sales.change_delivery",
+    "sales.add_deliveryline",
+    "sales.change_deliveryline",
+    "sales.add_deliveryextra",
+    "sales.change_deliveryextra",
+}
 KEEP_ORDERS = READ_ORDERS | {
     "sales.add_salesorder",
     "sales.change_salesorder",
@@ -79,6 +93,7 @@ KEEP_ORDERS = READ_ORDERS | {
 }
 SEE_ALL_ORDERS = {"sales.view_all_orders"}
 AUDIT_ORDERS = {"sales.review_order"}
+RELEASE_DELIVERIES = {"sales.review_delivery"}
 OVERRIDE_ORDERS = {"sales.override_order_block"}
 SEE_REVIEWS = {"reviews.view_reviewrequest"}
 
@@ -100,6 +115,8 @@ ROLES: dict[str, Role] = {
                 | KEEP_ORDERS
                 | SEE_ALL_ORDERS
                 | AUDIT_ORDERS
+                | KEEP_DELIVERIES
+                | RELEASE_DELIVERIES
             ),
         ),
         Role(
@@ -166,6 +183,7 @@ ROLES: dict[str, Role] = {
                 | {"parties.view_customer", "parties.view_deliveryaddress", "parties.view_contact"}
                 | READ_ORDERS
                 | SEE_ALL_ORDERS
+                | KEEP_DELIVERIES
             ),
         ),
         Role("admin", _("Administrator"), frozenset({"*"})),

@@ -12,12 +12,27 @@ class SalesConfig(AppConfig):
         from backoffice.core.timeline import register_timeline_source
         from backoffice.parties.models import Customer
         from backoffice.reviews.registry import Level, register
-        from backoffice.sales.models import SalesOrder
-        from backoffice.sales.selectors import order_visible_to
-        from backoffice.sales.services import order_approve, order_return
+        from backoffice.sales.models import Delivery, SalesOrder
+        from backoffice.sales.selectors import delivery_visible_to, order_visible_to
+        from backoffice.sales.services import (
+            delivery_release,
+            delivery_return_to_draft,
+            order_approve,
+            order_return,
+        )
 
         register_visibility(SalesOrder, order_visible_to)
+        register_visibility(Delivery, delivery_visible_to)
         register_timeline_source(Customer, lambda customer: (SalesOrder, customer.orders.all()))
+        register_timeline_source(Customer, lambda customer: (Delivery, customer.deliveries.all()))
+        register(
+            Delivery,
+            label=_("Delivery release"),
+            levels=[Level(approvals=2, permission="sales.review_delivery")],
+            on_approved=delivery_release,
+            on_rejected=delivery_return_to_draft,
+            authors=lambda delivery: [delivery.created_by],
+        )
         register(
             SalesOrder,
             label=_("Order audit"),

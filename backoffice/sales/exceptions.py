@@ -24,3 +24,15 @@ class OrderHasDeliveries(ApplicationError):
     status = 409
     code = "order_has_deliveries"
     default_message = _("Goods have been delivered on this order; it cannot be cancelled.")
+
+
+class OverDelivery(ApplicationError):
+    status = 409
+    code = "over_delivery"
+    default_message = _("More would be delivered than remains on the order.")
+
+
+class OrderNotDeliverable(ApplicationError):
+    status = 409
+    code = "order_not_deliverable"
+    default_message = _("Only an approved order can be delivered.")

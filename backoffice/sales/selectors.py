@@ -5,7 +5,7 @@ from django.db.models import F, QuerySet, Sum
 
 from backoffice.core.access import access_object, scope_for_user
 from backoffice.core.money import ZERO
-from backoffice.sales.models import SalesOrder, SalesOrderLine
+from backoffice.sales.models import Delivery, SalesOrder, SalesOrderLine
 
 
 def order_visible_to(user: Any) -> QuerySet[SalesOrder]:
@@ -51,3 +51,17 @@ def customer_credit_exposure(customer: Any, *, excluding: SalesOrder | None = No
         value=Sum((F("quantity") - F("invoiced_quantity")) * F("unit_price"))
     )["value"]
     return Decimal(open_value or ZERO).quantize(Decimal("0.01"))
+
+
+def delivery_visible_to(user: Any) -> QuerySet[Delivery]:
+    """Deliveries follow their orders' visibility: all, own regions, or own customers."""
+    return scope_for_user(
+        Delivery.objects.all(),
+        user,
+        all_perm="sales.view_all_orders",
+        region_perm="sales.view_region_orders",
+    )
+
+
+def access_delivery(by: Any, delivery_id: Any) -> Delivery:
+    return access_object(delivery_visible_to(by).select_related("order", "customer"), delivery_id)

@@ -2,9 +2,12 @@
 approval; the number is given on approval."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,9 +28,17 @@ from backoffice.sales.exceptions import (
     CreditLimitExceeded,
     EmptyOrder,
     OrderHasDeliveries,
+    OrderNotDeliverable,
+    OverDelivery,
     QualificationBlocked,
 )
-from backoffice.sales.models import SalesOrder, SalesOrderLine
+from backoffice.sales.models import (
+    Delivery,
+    DeliveryExtra,
+    DeliveryLine,
+    SalesOrder,
+    SalesOrderLine,
+)
 from backoffice.sales.selectors import customer_credit_exposure
 
 
@@ -165,7 +176,7 @@ def order_submit(*, order: SalesOrder, by: Any) -> SalesOrder:
     return order
 
 
-def _check_trade(order: SalesOrder) -> None:
+def _check_trade(order: SalesOrder, *, credit: bool = True) -> None:
     if order.block_override_reason:
         return  # a sales manager decided, with a reason, and it is audited
     reasons = customer_trade_block(order.customer)
@@ -176,7 +187,7 @@ def _check_trade(order: SalesOrder) -> None:
             extra={"reasons": [{"code": r.code, "message": r.message} for r in reasons]},
         )
     limit = order.customer.credit_limit
-    if limit > 0:
+    if credit and limit > 0:
         exposure = customer_credit_exposure(order.customer, excluding=order)
         if exposure + order.gross_amount > limit:
             raise CreditLimitExceeded(
@@ -235,3 +246,198 @@ def order_cancel(*, order: SalesOrder, by: Any, reason: str = "") -> SalesOrder:
     if order.lines.filter(delivered_quantity__gt=0).exists():
         raise OrderHasDeliveries
     return transition(order, to=SalesOrder.Status.CANCELLED, by=by, note=reason)
+
+
+# --- Deliveries (发货) ---------------------------------------------------------------------
+
+
+def _reserved(order: SalesOrder) -> dict[int, Decimal]:
+    """Quantities of each order line held by deliveries not yet released."""
+    rows = (
+        DeliveryLine.objects.filter(
+            order_line__order=order, delivery__status__in=Delivery.OPEN_STATUSES
+        )
+        .values("order_line")
+        .annotate(total=Sum("quantity"))
+    )
+    return {row["order_line"]: row["total"] for row in rows}
+
+
+@transaction.atomic
+def delivery_create(
+    *,
+    order: SalesOrder,
+    by: Any,
+    lines: list[dict[str, Any]],
+    method: str = Delivery.Method.EXPRESS,
+    carrier: str = "",
+    promised_on: date | None = None,
+    extras: list[dict[str, Any]] | None = None,
+) -> Delivery:
+    """A delivery of part or all of what remains on an approved order (DOMAIN §4).
+
+    The order is locked while the quantities are checked, so two deliveries of the last
+    remaining quantity cannot both be created.
+    """
+    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
+    if order.status not in {SalesOrder.Status.APPROVED, SalesOrder.Status.PARTIALLY_DELIVERED}:
+        raise OrderNotDeliverable
+    if not lines:
+        raise ValidationFailed(_("A delivery needs at least one line."))
+    order_lines = {line.pk: line for line in order.lines.all()}
+    reserved = _reserved(order)
+    built, seen = [], set()
+    for index, line in enumerate(lines, start=1):
+        line_id = getattr(line["order_line"], "pk", line["order_line"])
+        order_line = order_lines.get(line_id)
+        if order_line is None or line_id in seen:
+            raise _line_error(index, "order_line", _("not a line of this order, or given twice"))
+        seen.add(line_id)
+        quantity = round_quantity(to_decimal(line["quantity"]))
+        if quantity <= 0:
+            raise _line_error(index, "quantity", _("the quantity must be more than 0"))
+        remaining = order_line.quantity - order_line.delivered_quantity - reserved.get(line_id, 0)
+        if quantity > remaining:
+            raise OverDelivery(
+                _("Line %(n)d (%(product)s): %(requested)s requested, %(remaining)s remain.")
+                % {
+                    "n": order_line.line_no,
+                    "product": order_line.product,
+                    "requested": quantity,
+                    "remaining": remaining,
+                },
+                extra={
+                    "order_line": line_id,
+                    "requested": str(quantity),
+                    "remaining": str(remaining),
+                },
+            )
+        built.append(DeliveryLine(order_line=order_line, quantity=quantity))
+    delivery = Delivery(
+        order=order,
+        customer_id=order.customer_id,
+        owner_id=order.owner_id,
+        region_id=order.region_id,
+        method=method,
+        carrier=carrier,
+        promised_on=promised_on,
+        created_by=by,
+    )
+    try:
+        delivery.full_clean(exclude=["number"])
+    except ValidationError as exc:
+        raise ValidationFailed(extra={"fields": exc.message_dict}) from exc
+    model_save(instance=delivery, by=by, validate=False)
+    for line in built:
+        line.delivery = delivery
+    DeliveryLine.objects.bulk_create(built)
+    DeliveryExtra.objects.bulk_create(
+        DeliveryExtra(
+            delivery=delivery,
+            kind=extra.get("kind", DeliveryExtra.Kind.SAMPLE),
+            description=extra["description"],
+            quantity=round_quantity(to_decimal(extra["quantity"])),
+        )
+        for extra in extras or []
+    )
+    return delivery
+
+
+@transaction.atomic
+def delivery_submit(*, delivery: Delivery, by: Any) -> Delivery:
+    """Send the delivery to double review (2 clerks, never its author)."""
+    transition(delivery, to=Delivery.Status.IN_REVIEW, by=by)
+    review_submit(obj=delivery, by=by)
+    return delivery
+
+
+def _order_sync_delivery_status(order: SalesOrder, *, by: Any) -> None:
+    order = SalesOrder.objects.get(pk=order.pk)
+    lines = list(order.lines.all())
+    if all(line.delivered_quantity >= line.quantity for line in lines):
+        target = SalesOrder.Status.DELIVERED
+    elif any(line.delivered_quantity > 0 for line in lines):
+        target = SalesOrder.Status.PARTIALLY_DELIVERED
+    else:
+        target = SalesOrder.Status.APPROVED
+    if order.status != target:
+        transition(order, to=target, by=by)
+
+
+def delivery_release(delivery: Delivery, *, by: Any, request: Any) -> None:
+    """on_approved of the double review: the trade block again, then the goods count as
+    delivered on the order, and the delivery gets its number."""
+    delivery = Delivery.objects.select_related("order__customer").get(pk=delivery.pk)
+    order = SalesOrder.objects.select_for_update().get(pk=delivery.order_id)
+    order.customer = delivery.order.customer
+    _check_trade(order, credit=False)
+    for line in delivery.lines.select_related("order_line"):
+        updated = SalesOrderLine.objects.filter(
+            pk=line.order_line_id, delivered_quantity__lte=F("quantity") - line.quantity
+        ).update(delivered_quantity=F("delivered_quantity") + line.quantity)
+        if not updated:
+            raise OverDelivery(extra={"order_line": line.order_line_id})
+    transition(delivery, to=Delivery.Status.RELEASED, by=by)
+    delivery.number = next_number(kind="DN", year=timezone.localdate().year)
+    delivery.save(update_fields=["number", "updated_at"])
+    audit_record(
+        by=by,
+        action=AuditEvent.Action.NUMBER,
+        obj=delivery,
+        changes={"number": [None, delivery.number]},
+    )
+    _order_sync_delivery_status(order, by=by)
+
+
+def delivery_return_to_draft(delivery: Delivery, *, by: Any, note: str, request: Any) -> None:
+    transition(delivery, to=Delivery.Status.DRAFT, by=by, note=note)
+
+
+@transaction.atomic
+def delivery_ship(*, delivery: Delivery, by: Any, tracking_number: str = "") -> Delivery:
+    """Goods leave: express and logistics shipments need the tracking number."""
+    tracking_number = tracking_number.strip()
+    needs_tracking = delivery.method in {Delivery.Method.EXPRESS, Delivery.Method.LOGISTICS}
+    if needs_tracking and not tracking_number:
+        raise ValidationFailed(
+            _("Enter the tracking number."), extra={"fields": {"tracking_number": [_("required")]}}
+        )
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    delivery.tracking_number = tracking_number
+    model_save(instance=delivery, by=by, validate=False)
+    return transition(delivery, to=Delivery.Status.SHIPPED, by=by)
+
+
+@transaction.atomic
+def delivery_sign(*, delivery: Delivery, by: Any, signed_on: date, signed_by: str) -> Delivery:
+    """The customer signed for the goods (签收)."""
+    if not signed_by.strip():
+        raise ValidationFailed(extra={"fields": {"signed_by": [_("required")]}})
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    delivery.signed_on = signed_on
+    delivery.signed_by_name = signed_by.strip()
+    model_save(instance=delivery, by=by, validate=False)
+    return transition(delivery, to=Delivery.Status.SIGNED, by=by)
+
+
+@transaction.atomic
+def delivery_return(*, delivery: Delivery, by: Any, reason: str) -> Delivery:
+    """The goods came back: their quantities return to the order, to deliver again."""
+    if not reason.strip():
+        raise ValidationFailed(extra={"fields": {"reason": [_("required")]}})
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    order = SalesOrder.objects.select_for_update().get(pk=delivery.order_id)
+    delivery.return_reason = reason.strip()
+    model_save(instance=delivery, by=by, validate=False)
+    transition(delivery, to=Delivery.Status.RETURNED, by=by, note=reason)
+    for line in delivery.lines.all():
+        SalesOrderLine.objects.filter(pk=line.order_line_id).update(
+            delivered_quantity=F("delivered_quantity") - line.quantity
+        )
+    _order_sync_delivery_status(order, by=by)
+    return delivery
+
+
+@transaction.atomic
+def delivery_cancel(*, delivery: Delivery, by: Any) -> Delivery:
+    return transition(delivery, to=Delivery.Status.CANCELLED, by=by)

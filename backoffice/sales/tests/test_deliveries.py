@@ -1,0 +1,153 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from backoffice.core.exceptions import InvalidTransition, ValidationFailed
+from backoffice.reviews.exceptions import SelfReviewForbidden
+from backoffice.reviews.selectors import review_request_for
+from backoffice.reviews.services import review_decide
+from backoffice.sales.exceptions import OrderNotDeliverable, OverDelivery, QualificationBlocked
+from backoffice.sales.services import (
+    delivery_create,
+    delivery_return,
+    delivery_ship,
+    delivery_sign,
+    delivery_submit,
+    order_create,
+    order_submit,
+)
+
+
+@pytest.fixture
+def third_clerk(db):
+    from backoffice.accounts.services import user_create
+
+    return user_create(username="clerk3", role="clerk", full_name="吴芳")
+
+
+@pytest.fixture
+def order(hospital, clerk, second_clerk, products):
+    order = order_create(
+        customer=hospital,
+        by=clerk,
+        lines=[
+            {"product": products[0], "quantity": "10"},
+            {"product": products[1], "quantity": "4"},
+        ],
+    )
+    order_submit(order=order, by=clerk)
+    review_decide(request=review_request_for(order), by=second_clerk, verdict="approve")
+    order.refresh_from_db()
+    return order
+
+
+def _lines(order, *quantities):
+    return [
+        {"order_line": line, "quantity": q}
+        for line, q in zip(order.lines.order_by("line_no"), quantities, strict=False)
+        if q
+    ]
+
+
+def _release(delivery, author, *reviewers):
+    delivery_submit(delivery=delivery, by=author)
+    for reviewer in reviewers:
+        review_decide(request=review_request_for(delivery), by=reviewer, verdict="approve")
+    delivery.refresh_from_db()
+    return delivery
+
+
+@pytest.mark.django_db
+def test_partial_then_full_delivery_with_two_reviewers(order, clerk, second_clerk, third_clerk):
+    first = delivery_create(order=order, by=clerk, lines=_lines(order, "6", "4"), carrier="顺丰")
+    with pytest.raises(SelfReviewForbidden):
+        _release(first, clerk, clerk)
+    review_decide(request=review_request_for(first), by=second_clerk, verdict="approve")
+    first.refresh_from_db()
+    assert first.status == "in_review"  # two reviewers are needed
+    review_decide(request=review_request_for(first), by=third_clerk, verdict="approve")
+    first.refresh_from_db()
+    order.refresh_from_db()
+    assert first.status == "released" and first.number.startswith("DN-")
+    assert order.status == "partially_delivered"
+    assert [line.delivered_quantity for line in order.lines.order_by("line_no")] == [
+        Decimal("6.000"),
+        Decimal("4.000"),
+    ]
+    second = _release(
+        delivery_create(order=order, by=clerk, lines=_lines(order, "4")),
+        clerk,
+        second_clerk,
+        third_clerk,
+    )
+    order.refresh_from_db()
+    assert second.status == "released" and order.status == "delivered"
+
+
+@pytest.mark.django_db
+def test_over_delivery_is_refused_counting_unreleased_deliveries(order, clerk):
+    delivery_create(order=order, by=clerk, lines=_lines(order, "8"))
+    with pytest.raises(OverDelivery) as caught:
+        delivery_create(order=order, by=clerk, lines=_lines(order, "3"))
+    assert caught.value.status == 409
+    assert caught.value.extra["remaining"] == "2.000"
+    with pytest.raises(ValidationFailed):
+        delivery_create(order=order, by=clerk, lines=_lines(order, "0"))
+
+
+@pytest.mark.django_db
+def test_only_approved_orders_are_delivered(hospital, clerk, products):
+    draft = order_create(
+        customer=hospital, by=clerk, lines=[{"product": products[0], "quantity": "1"}]
+    )
+    with pytest.raises(OrderNotDeliverable):
+        delivery_create(order=draft, by=clerk, lines=_lines(draft, "1"))
+
+
+@pytest.mark.django_db
+def test_the_trade_block_is_checked_again_at_release(
+    order, clerk, second_clerk, third_clerk, hospital
+):
+    from backoffice.parties.services import customer_update
+
+    delivery = delivery_create(order=order, by=clerk, lines=_lines(order, "1"))
+    delivery_submit(delivery=delivery, by=clerk)
+    customer_update(customer=hospital, by=clerk, status="blacklisted")
+    review_decide(request=review_request_for(delivery), by=second_clerk, verdict="approve")
+    with pytest.raises(QualificationBlocked):
+        review_decide(request=review_request_for(delivery), by=third_clerk, verdict="approve")
+    delivery.refresh_from_db()
+    assert delivery.status == "in_review"
+    assert order.lines.get(line_no=1).delivered_quantity == 0
+
+
+@pytest.mark.django_db
+def test_ship_sign_and_return(order, clerk, second_clerk, third_clerk):
+    delivery = _release(
+        delivery_create(order=order, by=clerk, lines=_lines(order, "10", "4")),
+        clerk,
+        second_clerk,
+        third_clerk,
+    )
+    with pytest.raises(ValidationFailed):
+        delivery_ship(delivery=delivery, by=clerk)  # express needs a tracking number
+    delivery_ship(delivery=delivery, by=clerk, tracking_number="SF1234567890")
+    returned = delivery_return(delivery=delivery, by=clerk, reason="外箱破损，整单退回")
+    order.refresh_from_db()
+    assert returned.status == "returned"
+    assert order.status == "approved"
+    assert all(line.delivered_quantity == 0 for line in order.lines.all())
+    with pytest.raises(InvalidTransition):
+        delivery_sign(delivery=returned, by=clerk, signed_on=date(2026, 11, 30), signed_by="张三")
+    again = _release(
+        delivery_create(order=order, by=clerk, lines=_lines(order, "10", "4")),
+        clerk,
+        second_clerk,
+        third_clerk,
+    )
+    delivery_ship(delivery=again, by=clerk, tracking_number="SF9999")
+    signed = delivery_sign(
+        delivery=again, by=clerk, signed_on=date(2026, 12, 1), signed_by="王主任"
+    )
+    assert signed.status == "signed" and signed.signed_by_name == "王主任"
