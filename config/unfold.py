@@ -77,6 +77,12 @@ UNFOLD = {
                         "link": reverse_lazy("admin:sales_salesorder_changelist"),
                         "permission": _perm("sales.view_salesorder"),
                     },
+                    {
+                        "title": _("Deliveries"),
+                        "icon": "local_shipping",
+                        "link": reverse_lazy("admin:sales_delivery_changelist"),
+                        "permission": _perm("sales.view_delivery"),
+                    },
                 ],
             },
             {

@@ -25,6 +25,7 @@ USERS = [
     ("rep_li", "rep", "李娜", "sales", ["east"]),
     ("clerk", "clerk", "陈静", "backoffice", []),
     ("clerk2", "clerk", "周敏", "backoffice", []),
+    ("clerk3", "clerk", "吴芳", "backoffice", []),
     ("sales_manager", "sales_manager", "赵强", "sales", []),
     ("manager_north", "regional_manager", "刘洋", "sales", ["north"]),
     ("gm", "general_manager", "周伟", "admin", []),

@@ -13,7 +13,16 @@ from backoffice.parties.selectors import customer_trade_block
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
 from backoffice.sales.models import SalesOrder
-from backoffice.sales.services import order_cancel, order_create, order_submit
+from backoffice.sales.services import (
+    delivery_create,
+    delivery_return,
+    delivery_ship,
+    delivery_sign,
+    delivery_submit,
+    order_cancel,
+    order_create,
+    order_submit,
+)
 
 
 def demo_orders(*, count: int = 240) -> int:
@@ -69,4 +78,58 @@ def demo_orders(*, count: int = 240) -> int:
             continue  # over the credit limit: stays in audit, as it would in real life
         if fate > 0.97:
             order_cancel(order=order, by=author, reason="客户取消采购计划")
+            continue
+        _deliver(rng, order, author, clerks)
     return created
+
+
+def _deliver(rng, order, author, clerks) -> None:
+    """Most approved orders get deliveries, in every state from draft to signed or returned."""
+    fate = rng.random()
+    if fate < 0.2:
+        return
+    partial = fate < 0.45
+    lines = [
+        {
+            "order_line": line,
+            "quantity": str(max(line.quantity // 2, 1) if partial else line.quantity),
+        }
+        for line in order.lines.all()
+    ]
+    delivery = delivery_create(
+        order=order,
+        by=author,
+        lines=lines,
+        method=rng.choice(["express", "express", "logistics", "own_vehicle"]),
+        carrier=rng.choice(["顺丰速运", "京东物流", "德邦物流", "中通快递"]),
+        promised_on=order.ordered_on + timedelta(days=rng.randint(2, 7)),
+        extras=[{"kind": "sample", "description": "新品样品", "quantity": "2"}]
+        if rng.random() < 0.2
+        else [],
+    )
+    if fate < 0.3:
+        return
+    delivery_submit(delivery=delivery, by=author)
+    reviewers = [c for c in clerks if c != author]
+    if fate < 0.38 or len(reviewers) < 2:
+        review_decide(request=review_request_for(delivery), by=reviewers[0], verdict="approve")
+        return
+    try:
+        for reviewer in reviewers[:2]:
+            review_decide(request=review_request_for(delivery), by=reviewer, verdict="approve")
+    except ApplicationError:
+        return
+    if fate < 0.5:
+        return
+    delivery_ship(delivery=delivery, by=author, tracking_number=f"SF{rng.randint(10**11, 10**12)}")
+    if fate < 0.95:
+        delivery_sign(
+            delivery=delivery,
+            by=author,
+            signed_on=min(
+                order.ordered_on + timedelta(days=rng.randint(2, 6)), timezone.localdate()
+            ),
+            signed_by=rng.choice(["王主任", "李药师", "张库管", "陈经理"]),
+        )
+    else:
+        delivery_return(delivery=delivery, by=author, reason="外箱破损，客户拒收")

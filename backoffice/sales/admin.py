@@ -3,24 +3,31 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.dateparse import parse_date
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from backoffice.core.admin import BaseModelAdmin, object_or_404
-from backoffice.core.exceptions import ApplicationError
+from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.money import rmb_upper
+from backoffice.core.printing import render_document
 from backoffice.core.services import model_save
 from backoffice.core.transitions import allowed_transitions
 from backoffice.reviews.admin import ReviewableAdminMixin
 from backoffice.sales import services
-from backoffice.sales.models import SalesOrder, SalesOrderLine
+from backoffice.sales.models import (
+    Delivery,
+    DeliveryExtra,
+    DeliveryLine,
+    SalesOrder,
+    SalesOrderLine,
+)
 
 STATUS_COLOURS = {
     "draft": "info",
@@ -222,6 +229,46 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
             request, obj
         )
 
+    change_form_outer_after_template = "sales/order_deliver.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        if order is not None and request.user.has_perm("sales.add_delivery"):
+            extra_context = {
+                **(extra_context or {}),
+                "deliverable": services.order_deliverable(order),
+                "methods": Delivery.Method.choices,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def deliver_view(self, request: HttpRequest, pk: int):
+        """Create a delivery from the quantities typed on the order page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        order = object_or_404(self.get_queryset(request), pk)
+        if not request.user.has_perm("sales.add_delivery"):
+            raise PermissionDenied
+        lines = [
+            {"order_line": line.pk, "quantity": request.POST.get(f"qty_{line.pk}", "").strip()}
+            for line in order.lines.all()
+        ]
+        lines = [line for line in lines if line["quantity"] not in ("", "0")]
+        try:
+            delivery = services.delivery_create(
+                order=order,
+                by=request.user,
+                lines=lines,
+                method=request.POST.get("method", Delivery.Method.EXPRESS),
+                carrier=request.POST.get("carrier", ""),
+                promised_on=parse_date(request.POST.get("promised_on", "") or "") or None,
+            )
+        except (ApplicationError, ValueError) as error:
+            message = error.message if isinstance(error, ApplicationError) else str(error)
+            self.message_user(request, str(message), level=messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:sales_salesorder_change", args=[pk]))
+        self.message_user(request, _("Delivery created: check it and submit it for review."))
+        return HttpResponseRedirect(reverse("admin:sales_delivery_change", args=[delivery.pk]))
+
     def get_urls(self):
         return [
             path(
@@ -229,12 +276,18 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
                 self.admin_site.admin_view(self.print_view),
                 name="sales_salesorder_print",
             ),
+            path(
+                "<int:pk>/deliver/",
+                self.admin_site.admin_view(self.deliver_view),
+                name="sales_salesorder_deliver",
+            ),
             *super().get_urls(),
         ]
 
     def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         order = object_or_404(self.get_queryset(request), pk)
-        html = render_to_string(
+        return render_document(
+            request,
             "sales/outbound_order.html",
             {
                 "order": order,
@@ -244,14 +297,201 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
                 "amount_words": rmb_upper(order.gross_amount),
                 "is_outbound": order.number != "",
             },
-            request=request,
+            filename=order.number or f"order-{order.pk}",
         )
-        if request.GET.get("format") != "pdf":
-            return HttpResponse(html)
-        from weasyprint import HTML
 
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-        response = HttpResponse(pdf, content_type="application/pdf")
-        name = order.number or f"order-{order.pk}"
-        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-        return response
+
+class DeliveryLineInline(TabularInline):
+    model = DeliveryLine
+    extra = 0
+    fields = ["order_line", "quantity"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DeliveryExtraInline(TabularInline):
+    model = DeliveryExtra
+    extra = 0
+    fields = ["kind", "description", "quantity"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+DELIVERY_COLOURS = {
+    "draft": "info",
+    "in_review": "warning",
+    "released": "primary",
+    "shipped": "primary",
+    "signed": "success",
+    "returned": "danger",
+    "cancelled": "danger",
+}
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
+    list_display = [
+        "display_number",
+        "order",
+        "customer",
+        "status_badge",
+        "method",
+        "promised_on",
+        "tracking_number",
+    ]
+    list_display_links = ["display_number"]
+    list_filter = ["status", "method", "region"]
+    search_fields = [
+        "number",
+        "tracking_number",
+        "customer__name",
+        "customer__name_initials",
+        "order__number",
+    ]
+    list_select_related = ["order", "customer"]
+    inlines = [DeliveryLineInline, DeliveryExtraInline]
+    change_form_outer_after_template = "sales/delivery_actions.html"
+    export_fields = [
+        "number",
+        "order",
+        "customer",
+        "status",
+        "method",
+        "carrier",
+        "promised_on",
+        "tracking_number",
+        "signed_on",
+        "signed_by_name",
+    ]
+    fields = [
+        "number",
+        "order",
+        "customer",
+        "status",
+        "method",
+        "carrier",
+        "promised_on",
+        "tracking_number",
+        "signed_on",
+        "signed_by_name",
+        "return_reason",
+        "released_by",
+        "released_at",
+        "print_link",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False  # deliveries are made from an approved order's page
+
+    @display(description=_("delivery number"))
+    def display_number(self, obj: Delivery) -> str:
+        return str(obj)
+
+    @display(description=_("status"), label=DELIVERY_COLOURS)
+    def status_badge(self, obj: Delivery):
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("print"))
+    def print_link(self, obj: Delivery) -> str:
+        url = reverse("admin:sales_delivery_print", args=[obj.pk])
+        return format_html(
+            '<a class="text-primary-600" href="{}" target="_blank">{}</a> · '
+            '<a class="text-primary-600" href="{}?format=pdf">PDF</a>',
+            url,
+            _("Delivery note"),
+            url,
+        )
+
+    def may_submit(self, request, obj) -> bool:
+        return (
+            "in_review" in allowed_transitions(obj)
+            and self.has_view_permission(request, obj)
+            and (request.user.has_perm("sales.change_delivery"))
+        )
+
+    def review_submit_document(self, request, obj) -> None:
+        services.delivery_submit(delivery=obj, by=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        delivery = self.get_object(request, object_id)
+        if delivery is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "steps": sorted(allowed_transitions(delivery) & {"shipped", "signed", "returned"})
+                if request.user.has_perm("sales.change_delivery")
+                else [],
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/print/",
+                self.admin_site.admin_view(self.print_view),
+                name="sales_delivery_print",
+            ),
+            path(
+                "<int:pk>/step/<str:step>/",
+                self.admin_site.admin_view(self.step_view),
+                name="sales_delivery_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def step_view(self, request: HttpRequest, pk: int, step: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        delivery = object_or_404(self.get_queryset(request), pk)
+        if not request.user.has_perm("sales.change_delivery"):
+            raise PermissionDenied
+        post = request.POST
+        try:
+            if step == "shipped":
+                services.delivery_ship(
+                    delivery=delivery,
+                    by=request.user,
+                    tracking_number=post.get("tracking_number", ""),
+                )
+            elif step == "signed":
+                signed_on = parse_date(post.get("signed_on", "") or "")
+                if signed_on is None:
+                    raise ValidationFailed(_("Enter the date the goods were signed for."))
+                services.delivery_sign(
+                    delivery=delivery,
+                    by=request.user,
+                    signed_on=signed_on,
+                    signed_by=post.get("signed_by", ""),
+                )
+            elif step == "returned":
+                services.delivery_return(
+                    delivery=delivery, by=request.user, reason=post.get("reason", "")
+                )
+            else:
+                raise ValidationFailed(_("Unknown step."))
+        except ApplicationError as error:
+            self.message_error(request, error)
+        else:
+            self.message_user(request, _("Saved."))
+        return HttpResponseRedirect(reverse("admin:sales_delivery_change", args=[pk]))
+
+    def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        delivery = object_or_404(self.get_queryset(request), pk)
+        return render_document(
+            request,
+            "sales/delivery_note.html",
+            {
+                "delivery": delivery,
+                "order": delivery.order,
+                "lines": delivery.lines.select_related("order_line__product"),
+                "extras": delivery.extras.all(),
+                "address": delivery.customer.addresses.first(),
+            },
+            filename=delivery.number or f"delivery-{delivery.pk}",
+        )

@@ -1,5 +1,9 @@
-"""/api/v1/sales/orders/… (DOMAIN §4). Amounts are decimal strings; a customer or order the
-caller may not see is a 404."""
+"""/api/v1/sales/orders/… and deliveries/… (DOMAIN §4).
+
+Amounts are decimal strings; a customer, order or delivery the caller may not see is a 404.
+"""
+
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,7 +18,13 @@ from backoffice.core.exceptions import ValidationFailed
 from backoffice.parties.selectors import access_customer
 from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
 from backoffice.sales import services
-from backoffice.sales.selectors import access_order, order_list
+from backoffice.sales.models import Delivery, DeliveryExtra
+from backoffice.sales.selectors import (
+    access_delivery,
+    access_order,
+    delivery_visible_to,
+    order_list,
+)
 
 
 class OrderLineOutputSerializer(serializers.Serializer):
@@ -171,3 +181,154 @@ class OrderOverrideApi(APIView):
             order=order, by=request.user, reason=data.validated_data["reason"]
         )
         return Response(OrderOutputSerializer(order).data)
+
+
+class DeliveryLineInputSerializer(serializers.Serializer):
+    order_line = serializers.IntegerField()
+    quantity = serializers.DecimalField(max_digits=16, decimal_places=3)
+
+    class Meta:
+        ref_name = "DeliveryLineInput"
+
+
+class DeliveryExtraSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DeliveryExtra.Kind.choices, default="sample")
+    description = serializers.CharField(max_length=200)
+    quantity = serializers.DecimalField(max_digits=16, decimal_places=3, min_value=Decimal("0.001"))
+
+    class Meta:
+        ref_name = "DeliveryExtra"
+
+
+class DeliveryInputSerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    lines = DeliveryLineInputSerializer(many=True, allow_empty=False, max_length=5000)
+    method = serializers.ChoiceField(choices=Delivery.Method.choices, default="express")
+    carrier = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    promised_on = serializers.DateField(required=False, allow_null=True)
+    extras = DeliveryExtraSerializer(many=True, required=False, default=list)
+
+    class Meta:
+        ref_name = "DeliveryInput"
+
+
+class DeliveryLineOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order_line = serializers.IntegerField(source="order_line_id")
+    quantity = serializers.DecimalField(max_digits=16, decimal_places=3)
+
+    class Meta:
+        ref_name = "DeliveryLine"
+
+
+class DeliveryOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    order = serializers.IntegerField(source="order_id")
+    customer = serializers.IntegerField(source="customer_id")
+    status = serializers.CharField()
+    method = serializers.CharField()
+    carrier = serializers.CharField()
+    promised_on = serializers.DateField(allow_null=True)
+    tracking_number = serializers.CharField()
+    signed_on = serializers.DateField(allow_null=True)
+    signed_by = serializers.CharField(source="signed_by_name")
+    lines = DeliveryLineOutputSerializer(many=True)
+    extras = DeliveryExtraSerializer(many=True)
+
+    class Meta:
+        ref_name = "Delivery"
+
+
+class DeliveryListApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("order", int), OpenApiParameter("status", str)],
+        responses={200: paginated_schema(DeliveryOutputSerializer, "Delivery")},
+    )
+    def get(self, request: Request) -> Response:
+        deliveries = delivery_visible_to(request.user).prefetch_related("lines", "extras")
+        if order := request.query_params.get("order"):
+            deliveries = deliveries.filter(order_id=access_order(request.user, order).pk)
+        if status := request.query_params.get("status"):
+            deliveries = deliveries.filter(status=status)
+        return paginate(
+            request, deliveries.order_by("-created_at", "-id"), DeliveryOutputSerializer, self
+        )
+
+    @extend_schema(request=DeliveryInputSerializer, responses={201: DeliveryOutputSerializer})
+    def post(self, request: Request) -> Response:
+        require_perm(request.user, "sales.add_delivery")
+        data = DeliveryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        delivery = services.delivery_create(
+            order=access_order(request.user, values["order"]),
+            by=request.user,
+            lines=[dict(line) for line in values["lines"]],
+            method=values["method"],
+            carrier=values["carrier"],
+            promised_on=values.get("promised_on"),
+            extras=[dict(extra) for extra in values["extras"]],
+        )
+        return Response(DeliveryOutputSerializer(delivery).data, status=201)
+
+
+class DeliveryDetailApi(APIView):
+    @extend_schema(responses={200: DeliveryOutputSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(DeliveryOutputSerializer(access_delivery(request.user, pk)).data)
+
+
+class DeliverySubmitApi(DocumentSubmitApi):
+    access = staticmethod(access_delivery)
+
+    def submit(self, obj, by) -> None:
+        require_perm(by, "sales.change_delivery")
+        services.delivery_submit(delivery=obj, by=by)
+
+
+class DeliveryReviewApi(DocumentReviewApi):
+    access = staticmethod(access_delivery)
+
+
+class DeliveryStepInputSerializer(serializers.Serializer):
+    tracking_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=64
+    )
+    signed_on = serializers.DateField(required=False)
+    signed_by = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    class Meta:
+        ref_name = "DeliveryStep"
+
+
+class DeliveryStepApi(APIView):
+    """POST …/ship/ {tracking_number} | …/sign/ {signed_on, signed_by} | …/return/ {reason}."""
+
+    step = ""
+
+    @extend_schema(request=DeliveryStepInputSerializer, responses={200: DeliveryOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        delivery = access_delivery(request.user, pk)
+        require_perm(request.user, "sales.change_delivery")
+        data = DeliveryStepInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if self.step == "ship":
+            services.delivery_ship(
+                delivery=delivery, by=request.user, tracking_number=values["tracking_number"]
+            )
+        elif self.step == "sign":
+            if not values.get("signed_on"):
+                raise ValidationFailed(extra={"fields": {"signed_on": [_("required")]}})
+            services.delivery_sign(
+                delivery=delivery,
+                by=request.user,
+                signed_on=values["signed_on"],
+                signed_by=values["signed_by"],
+            )
+        else:
+            services.delivery_return(delivery=delivery, by=request.user, reason=values["reason"])
+        delivery.refresh_from_db()
+        return Response(DeliveryOutputSerializer(delivery).data)

@@ -263,6 +263,19 @@ def _reserved(order: SalesOrder) -> dict[int, Decimal]:
     return {row["order_line"]: row["total"] for row in rows}
 
 
+def order_deliverable(order: SalesOrder) -> list[dict[str, Any]]:
+    """Each line that can still be delivered, with how much (ordered − delivered − held)."""
+    if order.status not in {SalesOrder.Status.APPROVED, SalesOrder.Status.PARTIALLY_DELIVERED}:
+        return []
+    reserved = _reserved(order)
+    rows = []
+    for line in order.lines.select_related("product"):
+        remaining = line.quantity - line.delivered_quantity - reserved.get(line.pk, 0)
+        if remaining > 0:
+            rows.append({"line": line, "remaining": remaining})
+    return rows
+
+
 @transaction.atomic
 def delivery_create(
     *,

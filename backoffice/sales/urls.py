@@ -9,4 +9,11 @@ urlpatterns = [
     path("orders/<int:pk>/review/", apis.OrderReviewApi.as_view(), name="order-review"),
     path("orders/<int:pk>/cancel/", apis.OrderCancelApi.as_view(), name="order-cancel"),
     path("orders/<int:pk>/override/", apis.OrderOverrideApi.as_view(), name="order-override"),
+    path("deliveries/", apis.DeliveryListApi.as_view(), name="delivery-list"),
+    path("deliveries/<int:pk>/", apis.DeliveryDetailApi.as_view(), name="delivery-detail"),
+    path("deliveries/<int:pk>/submit/", apis.DeliverySubmitApi.as_view(), name="delivery-submit"),
+    path("deliveries/<int:pk>/review/", apis.DeliveryReviewApi.as_view(), name="delivery-review"),
+    path("deliveries/<int:pk>/ship/", apis.DeliveryStepApi.as_view(step="ship")),
+    path("deliveries/<int:pk>/sign/", apis.DeliveryStepApi.as_view(step="sign")),
+    path("deliveries/<int:pk>/return/", apis.DeliveryStepApi.as_view(step="return")),
 ]

@@ -1,0 +1,78 @@
+import pytest
+
+from backoffice.reviews.selectors import review_request_for
+from backoffice.reviews.services import review_decide
+from backoffice.sales.models import Delivery
+from backoffice.sales.services import order_create, order_submit
+
+
+@pytest.fixture
+def order(hospital, clerk, second_clerk, products):
+    order = order_create(
+        customer=hospital, by=clerk, lines=[{"product": products[0], "quantity": "10"}]
+    )
+    order_submit(order=order, by=clerk)
+    review_decide(request=review_request_for(order), by=second_clerk, verdict="approve")
+    return order
+
+
+@pytest.mark.django_db
+def test_deliver_from_the_order_page_then_release_ship_and_print(
+    client, order, clerk, second_clerk
+):
+    from backoffice.accounts.services import user_create
+
+    third = user_create(username="clerk3", role="clerk")
+    line = order.lines.get()
+    client.force_login(clerk)
+    page = client.get(f"/sales/salesorder/{order.pk}/change/").content.decode()
+    assert 'data-testid="order-deliver"' in page
+    too_much = client.post(
+        f"/sales/salesorder/{order.pk}/deliver/", {f"qty_{line.pk}": "11", "method": "express"}
+    )
+    assert too_much.status_code == 302 and not Delivery.objects.exists()
+    response = client.post(
+        f"/sales/salesorder/{order.pk}/deliver/",
+        {
+            f"qty_{line.pk}": "6",
+            "method": "express",
+            "carrier": "顺丰",
+            "promised_on": "2026-12-03",
+        },
+    )
+    delivery = Delivery.objects.get()
+    assert response["Location"] == f"/sales/delivery/{delivery.pk}/change/"
+    client.post(f"/sales/delivery/{delivery.pk}/submit/")
+    for reviewer in (second_clerk, third):
+        client.force_login(reviewer)
+        client.post(f"/sales/delivery/{delivery.pk}/review/", {"verdict": "approve"})
+    delivery.refresh_from_db()
+    assert delivery.status == "released"
+    client.force_login(clerk)
+    page = client.get(f"/sales/delivery/{delivery.pk}/change/").content.decode()
+    assert 'data-testid="delivery-steps"' in page
+    client.post(f"/sales/delivery/{delivery.pk}/step/shipped/", {"tracking_number": "SF123"})
+    delivery.refresh_from_db()
+    assert delivery.status == "shipped"
+    note = client.get(f"/sales/delivery/{delivery.pk}/print/").content.decode()
+    assert "送 货 单" in note and "SF123" in note and delivery.number in note
+    pdf = client.get(f"/sales/delivery/{delivery.pk}/print/", {"format": "pdf"})
+    assert pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_a_rep_sees_no_delivery_buttons_and_cannot_step(client, order, rep_wang, clerk):
+    from backoffice.sales.services import delivery_create
+
+    delivery = delivery_create(
+        order=order, by=clerk, lines=[{"order_line": order.lines.get().pk, "quantity": "1"}]
+    )
+    client.force_login(rep_wang)
+    page = client.get(f"/sales/salesorder/{order.pk}/change/").content.decode()
+    assert 'data-testid="order-deliver"' not in page
+    assert (
+        client.post(
+            f"/sales/delivery/{delivery.pk}/step/shipped/", {"tracking_number": "x"}
+        ).status_code
+        == 403
+    )

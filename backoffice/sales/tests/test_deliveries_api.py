@@ -1,0 +1,70 @@
+import pytest
+
+from backoffice.reviews.selectors import review_request_for
+from backoffice.reviews.services import review_decide
+from backoffice.sales.services import order_create, order_submit
+
+
+@pytest.fixture
+def order(hospital, clerk, second_clerk, products):
+    order = order_create(
+        customer=hospital, by=clerk, lines=[{"product": products[0], "quantity": "10"}]
+    )
+    order_submit(order=order, by=clerk)
+    review_decide(request=review_request_for(order), by=second_clerk, verdict="approve")
+    return order
+
+
+@pytest.mark.django_db
+def test_delivery_life_through_the_api(api, order, clerk, second_clerk, rep_li):
+    from backoffice.accounts.services import user_create
+
+    third = user_create(username="clerk3", role="clerk")
+    line = order.lines.get()
+    api.force_authenticate(clerk)
+    payload = {
+        "order": order.pk,
+        "lines": [{"order_line": line.pk, "quantity": "4"}],
+        "method": "express",
+        "carrier": "顺丰速运",
+        "promised_on": "2026-12-01",
+        "extras": [{"kind": "sample", "description": "阿莫西林样品", "quantity": "2"}],
+    }
+    created = api.post("/api/v1/sales/deliveries/", payload, format="json")
+    assert created.status_code == 201, created.json()
+    delivery_id = created.json()["id"]
+    too_much = api.post(
+        "/api/v1/sales/deliveries/",
+        dict(payload, lines=[{"order_line": line.pk, "quantity": "7"}]),
+        format="json",
+    )
+    assert (too_much.status_code, too_much.json()["code"]) == (409, "over_delivery")
+    assert (
+        api.post(f"/api/v1/sales/deliveries/{delivery_id}/submit/").json()["review"]["required"]
+        == 2
+    )
+    for reviewer in (second_clerk, third):
+        api.force_authenticate(reviewer)
+        released = api.post(
+            f"/api/v1/sales/deliveries/{delivery_id}/review/", {"verdict": "approve"}, format="json"
+        )
+    assert released.json()["status"] == "released"
+    api.force_authenticate(clerk)
+    no_tracking = api.post(f"/api/v1/sales/deliveries/{delivery_id}/ship/", {}, format="json")
+    assert no_tracking.status_code == 400
+    shipped = api.post(
+        f"/api/v1/sales/deliveries/{delivery_id}/ship/", {"tracking_number": "SF1"}, format="json"
+    )
+    assert shipped.json()["status"] == "shipped"
+    signed = api.post(
+        f"/api/v1/sales/deliveries/{delivery_id}/sign/",
+        {"signed_on": "2026-12-02", "signed_by": "王主任"},
+        format="json",
+    )
+    assert signed.json()["status"] == "signed"
+    order_view = api.get(f"/api/v1/sales/orders/{order.pk}/").json()
+    assert order_view["status"] == "partially_delivered"
+    assert order_view["lines"][0]["delivered_quantity"] == "4.000"
+    api.force_authenticate(rep_li)
+    assert api.get(f"/api/v1/sales/deliveries/{delivery_id}/").status_code == 404
+    assert api.get("/api/v1/sales/deliveries/").json()["count"] == 0
