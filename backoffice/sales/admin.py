@@ -104,6 +104,18 @@ class OrderLineInline(TabularInline):
         "invoiced_quantity",
     ]
 
+    def _editable(self, obj) -> bool:
+        return obj is None or obj.status == SalesOrder.Status.DRAFT
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(SalesOrder)
 class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
