@@ -402,6 +402,9 @@ class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # deliveries are made from an approved order's page
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # every change is a step (submit, review, ship, sign, return)
+
     @display(description=_("delivery number"))
     def display_number(self, obj: Delivery) -> str:
         return str(obj)

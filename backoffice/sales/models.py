@@ -179,7 +179,10 @@ class Delivery(BaseModel):
 
     number = models.CharField(_("delivery number"), max_length=32, blank=True, db_index=True)
     order = models.ForeignKey(
-        SalesOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="deliveries"
+        SalesOrder,
+        verbose_name=_("sales order"),
+        on_delete=models.PROTECT,
+        related_name="deliveries",
     )
     customer = models.ForeignKey(
         "parties.Customer",
