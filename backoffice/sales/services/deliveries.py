@@ -1,5 +1,5 @@
-"""Writes of sales orders (DOMAIN §4). Each checks, changes, audits; totals are frozen at
-approval; the number is given on approval."""
+"""Writes of deliveries (DOMAIN §4): created from an approved order, released after double
+review, shipped, signed for or returned. Quantities are checked under the order's lock."""
 
 from datetime import date
 from decimal import Decimal
@@ -13,24 +13,15 @@ from django.utils.translation import gettext as _
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
-from backoffice.catalog.models import Product
-from backoffice.catalog.selectors import policy_price
-from backoffice.core.access import require_perm
 from backoffice.core.exceptions import ValidationFailed
-from backoffice.core.money import line_amounts, round_price, round_quantity, sum_amounts, to_decimal
+from backoffice.core.money import round_quantity, to_decimal
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
-from backoffice.parties.models import Customer
-from backoffice.parties.selectors import customer_trade_block, trade_block_enforced
 from backoffice.reviews.services import review_submit
 from backoffice.sales.exceptions import (
-    CreditLimitExceeded,
-    EmptyOrder,
-    OrderHasDeliveries,
     OrderNotDeliverable,
     OverDelivery,
-    QualificationBlocked,
 )
 from backoffice.sales.models import (
     Delivery,
@@ -39,216 +30,7 @@ from backoffice.sales.models import (
     SalesOrder,
     SalesOrderLine,
 )
-from backoffice.sales.selectors import customer_credit_exposure
-
-
-def _line_error(index: int, field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(
-        _("Line %(n)d: %(message)s") % {"n": index, "message": message},
-        extra={"fields": {"lines": {str(index): {field: [message]}}}},
-    )
-
-
-def _build_lines(order: SalesOrder, lines: list[dict[str, Any]]) -> list[SalesOrderLine]:
-    """Order lines with policy prices filled in and VAT computed per line (STYLE §6)."""
-    if not lines:
-        raise EmptyOrder
-    products = Product.objects.in_bulk(
-        [
-            line["product"].pk if isinstance(line["product"], Product) else line["product"]
-            for line in lines
-        ]
-    )
-    built = []
-    for index, line in enumerate(lines, start=1):
-        product_id = line["product"].pk if isinstance(line["product"], Product) else line["product"]
-        product = products.get(product_id)
-        if product is None or not product.is_active:
-            raise _line_error(index, "product", _("unknown or inactive product"))
-        quantity = round_quantity(to_decimal(line["quantity"]))
-        if quantity <= 0:
-            raise _line_error(index, "quantity", _("the quantity must be more than 0"))
-        is_gift = bool(line.get("is_gift", False))
-        if is_gift:
-            unit_price = round_price(to_decimal(line.get("unit_price") or "0"))
-        elif line.get("unit_price") in (None, ""):
-            unit_price = policy_price(
-                product=product,
-                customer_kind=order.customer.kind,
-                region_id=order.customer.region_id,
-                on=order.ordered_on,
-            )
-        else:
-            unit_price = round_price(to_decimal(line["unit_price"]))
-        if unit_price < 0 or (unit_price == 0 and not is_gift):
-            raise _line_error(
-                index, "unit_price", _("the price must be more than 0 unless the line is a gift")
-            )
-        amounts = line_amounts(quantity=quantity, unit_price=unit_price, vat_rate=product.vat_rate)
-        built.append(
-            SalesOrderLine(
-                order=order,
-                line_no=index,
-                product=product,
-                quantity=quantity,
-                unit_price=unit_price,
-                vat_rate=product.vat_rate,
-                is_gift=is_gift,
-                gross_amount=amounts.gross_amount,
-                net_amount=amounts.net_amount,
-                tax_amount=amounts.tax_amount,
-            )
-        )
-    return built
-
-
-def order_lines_check(
-    *, customer: Customer, lines: list[dict[str, Any]], ordered_on: date | None = None
-) -> list[SalesOrderLine]:
-    """The lines an order would get, checked, without saving anything (for forms)."""
-    order = SalesOrder(customer=customer, ordered_on=ordered_on or timezone.localdate())
-    return _build_lines(order, lines)
-
-
-def _set_totals(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
-    order.gross_amount = sum_amounts(line.gross_amount for line in lines)
-    order.net_amount = sum_amounts(line.net_amount for line in lines)
-    order.tax_amount = sum_amounts(line.tax_amount for line in lines)
-
-
-@transaction.atomic
-def order_create(
-    *,
-    customer: Customer,
-    by: Any,
-    lines: list[dict[str, Any]],
-    ordered_on: date | None = None,
-    note: str = "",
-) -> SalesOrder:
-    """A draft order; prices default to the customer's policy price (DOMAIN §2, §4)."""
-    order = SalesOrder(
-        customer=customer,
-        owner=customer.owner,
-        region=customer.region,
-        ordered_on=ordered_on or timezone.localdate(),
-        note=note,
-        created_by=by,
-    )
-    built = _build_lines(order, lines)
-    _set_totals(order, built)
-    model_save(instance=order, by=by, validate=False)
-    SalesOrderLine.objects.bulk_create(built)
-    return order
-
-
-@transaction.atomic
-def order_lines_replace(*, order: SalesOrder, by: Any, lines: list[dict[str, Any]]) -> SalesOrder:
-    """Replace a draft order's lines (the only state in which lines change)."""
-    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
-    if order.status != SalesOrder.Status.DRAFT:
-        raise ValidationFailed(_("Only a draft order's lines can change."))
-    built = _build_lines(order, lines)
-    before = [
-        (line.product_id, str(line.quantity), str(line.unit_price)) for line in order.lines.all()
-    ]
-    order.lines.all().delete()
-    SalesOrderLine.objects.bulk_create(built)
-    _set_totals(order, built)
-    model_save(instance=order, by=by, validate=False)
-    audit_record(
-        by=by,
-        action=AuditEvent.Action.UPDATE,
-        obj=order,
-        changes={
-            "lines": [before, [(b.product_id, str(b.quantity), str(b.unit_price)) for b in built]]
-        },
-    )
-    return order
-
-
-@transaction.atomic
-def order_submit(*, order: SalesOrder, by: Any) -> SalesOrder:
-    """Send the order to audit (审核): one reviewer by default, never its author."""
-    if not order.lines.exists():
-        raise EmptyOrder
-    transition(order, to=SalesOrder.Status.IN_REVIEW, by=by)
-    review_submit(obj=order, by=by)
-    return order
-
-
-def _check_trade(order: SalesOrder, *, credit: bool = True) -> None:
-    if order.block_override_reason:
-        return  # a sales manager decided, with a reason, and it is audited
-    reasons = customer_trade_block(order.customer)
-    if reasons and trade_block_enforced():
-        raise QualificationBlocked(
-            _("%(customer)s may not be sold to: %(reasons)s")
-            % {"customer": order.customer.name, "reasons": " ".join(r.message for r in reasons)},
-            extra={"reasons": [{"code": r.code, "message": r.message} for r in reasons]},
-        )
-    limit = order.customer.credit_limit
-    if credit and limit > 0:
-        exposure = customer_credit_exposure(order.customer, excluding=order)
-        if exposure + order.gross_amount > limit:
-            raise CreditLimitExceeded(
-                _(
-                    "Open orders %(exposure)s plus this order %(order)s exceed the credit limit "
-                    "%(limit)s."
-                )
-                % {"exposure": exposure, "order": order.gross_amount, "limit": limit},
-                extra={
-                    "exposure": str(exposure),
-                    "order_amount": str(order.gross_amount),
-                    "credit_limit": str(limit),
-                },
-            )
-
-
-def order_approve(order: SalesOrder, *, by: Any, request: Any) -> None:
-    """on_approved of the audit: checks trade and credit, numbers the order, freezes totals."""
-    order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order.pk)
-    lines = list(order.lines.all())
-    _set_totals(order, lines)
-    _check_trade(order)
-    transition(order, to=SalesOrder.Status.APPROVED, by=by)
-    order.number = next_number(kind="SO", year=order.ordered_on.year)
-    order.save(update_fields=["number", "gross_amount", "net_amount", "tax_amount", "updated_at"])
-    audit_record(
-        by=by, action=AuditEvent.Action.NUMBER, obj=order, changes={"number": [None, order.number]}
-    )
-
-
-def order_return(order: SalesOrder, *, by: Any, note: str, request: Any) -> None:
-    """on_rejected of the audit: back to draft for the author to correct."""
-    transition(order, to=SalesOrder.Status.DRAFT, by=by, note=note)
-
-
-@transaction.atomic
-def order_override_block(*, order: SalesOrder, by: Any, reason: str) -> SalesOrder:
-    """A sales manager lets an order through the credit and qualification checks, saying why."""
-    require_perm(by, "sales.override_order_block")
-    if not reason.strip():
-        raise ValidationFailed(
-            _("Say why the checks are overridden."), extra={"fields": {"reason": [_("required")]}}
-        )
-    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
-    if order.status not in {SalesOrder.Status.DRAFT, SalesOrder.Status.IN_REVIEW}:
-        raise ValidationFailed(_("Only an order not yet approved can be overridden."))
-    order.block_override_reason = reason.strip()
-    order.block_override_by = by
-    return model_save(instance=order, by=by, validate=False, note=_("checks overridden"))
-
-
-@transaction.atomic
-def order_cancel(*, order: SalesOrder, by: Any, reason: str = "") -> SalesOrder:
-    """Cancel an order before any delivery."""
-    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
-    if order.lines.filter(delivered_quantity__gt=0).exists():
-        raise OrderHasDeliveries
-    return transition(order, to=SalesOrder.Status.CANCELLED, by=by, note=reason)
-
-
-# --- Deliveries (发货) ---------------------------------------------------------------------
+from backoffice.sales.services.orders import _check_trade, _line_error
 
 
 def _reserved(order: SalesOrder) -> dict[int, Decimal]:
