@@ -75,7 +75,17 @@ READ_ORDERS = {
     "sales.view_delivery",
     "sales.view_deliveryline",
     "sales.view_deliveryextra",
+    "sales.view_invoice",
+    "sales.view_invoiceline",
 }
+REQUEST_INVOICES = {
+    "sales.add_invoice",
+    "sales.change_invoice",
+    "sales.add_invoiceline",
+    "sales.change_invoiceline",
+}
+AUDIT_INVOICES = {"sales.review_invoice"}
+ISSUE_INVOICES = {"sales.issue_invoice"}
 KEEP_DELIVERIES = {
     "sales.add_delivery",
     "sales.change_delivery",
@@ -117,6 +127,8 @@ ROLES: dict[str, Role] = {
                 | AUDIT_ORDERS
                 | KEEP_DELIVERIES
                 | RELEASE_DELIVERIES
+                | REQUEST_INVOICES
+                | AUDIT_INVOICES
             ),
         ),
         Role(
@@ -172,6 +184,9 @@ ROLES: dict[str, Role] = {
                 | SEE_ALL_CUSTOMERS
                 | READ_ORDERS
                 | SEE_ALL_ORDERS
+                | REQUEST_INVOICES
+                | AUDIT_INVOICES
+                | ISSUE_INVOICES
             ),
         ),
         Role(

@@ -23,6 +23,7 @@ class Customer(BaseModel):
         "status",
         "credit_limit",
         "payment_terms_days",
+        "invoice_before_delivery",
         "notes",
     )
     BILLING_FIELDS = (
@@ -81,6 +82,11 @@ class Customer(BaseModel):
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PROSPECT)
     credit_limit = amount_field(_("credit limit"))
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    invoice_before_delivery = models.BooleanField(
+        _("invoice before delivery"),
+        default=False,
+        help_text=_("the terms allow invoicing ordered goods before they are delivered"),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     # Billing information (开票信息)

@@ -18,11 +18,13 @@ from backoffice.core.exceptions import ValidationFailed
 from backoffice.parties.selectors import access_customer
 from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
 from backoffice.sales import services
-from backoffice.sales.models import Delivery, DeliveryExtra
+from backoffice.sales.models import Delivery, DeliveryExtra, Invoice
 from backoffice.sales.selectors import (
     access_delivery,
+    access_invoice,
     access_order,
     delivery_visible_to,
+    invoice_visible_to,
     order_list,
 )
 
@@ -332,3 +334,152 @@ class DeliveryStepApi(APIView):
             services.delivery_return(delivery=delivery, by=request.user, reason=values["reason"])
         delivery.refresh_from_db()
         return Response(DeliveryOutputSerializer(delivery).data)
+
+
+class InvoiceLineInputSerializer(serializers.Serializer):
+    order_line = serializers.IntegerField()
+    quantity = serializers.DecimalField(max_digits=16, decimal_places=3)
+    unit_price = serializers.DecimalField(
+        max_digits=18, decimal_places=6, required=False, allow_null=True
+    )
+
+    class Meta:
+        ref_name = "InvoiceLineInput"
+
+
+class InvoiceInputSerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    lines = InvoiceLineInputSerializer(many=True, required=False, max_length=5000)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    invoice_type = serializers.ChoiceField(choices=Invoice.InvoiceType.choices, required=False)
+
+    class Meta:
+        ref_name = "InvoiceInput"
+
+
+class InvoiceLineOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order_line = serializers.IntegerField(source="order_line_id")
+    quantity = serializers.DecimalField(max_digits=16, decimal_places=3)
+    unit_price = serializers.DecimalField(max_digits=18, decimal_places=6)
+    gross_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    net_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    tax_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    price_differs = serializers.BooleanField()
+    quantity_exceeds = serializers.BooleanField()
+
+    class Meta:
+        ref_name = "InvoiceLine"
+
+
+class InvoiceOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    kind = serializers.CharField()
+    reverses = serializers.IntegerField(source="reverses_id", allow_null=True)
+    order = serializers.IntegerField(source="order_id")
+    customer = serializers.IntegerField(source="customer_id")
+    status = serializers.CharField()
+    invoice_type = serializers.CharField()
+    reason = serializers.CharField()
+    has_differences = serializers.BooleanField()
+    gross_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    net_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    tax_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    invoice_number = serializers.CharField(source="vat_invoice_number")
+    issued_on = serializers.DateField(allow_null=True)
+    lines = InvoiceLineOutputSerializer(many=True)
+
+    class Meta:
+        ref_name = "Invoice"
+
+
+class InvoiceListApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("order", int), OpenApiParameter("status", str)],
+        responses={200: paginated_schema(InvoiceOutputSerializer, "Invoice")},
+    )
+    def get(self, request: Request) -> Response:
+        invoices = invoice_visible_to(request.user).prefetch_related("lines")
+        if order := request.query_params.get("order"):
+            invoices = invoices.filter(order_id=access_order(request.user, order).pk)
+        if status := request.query_params.get("status"):
+            invoices = invoices.filter(status=status)
+        return paginate(
+            request, invoices.order_by("-created_at", "-id"), InvoiceOutputSerializer, self
+        )
+
+    @extend_schema(request=InvoiceInputSerializer, responses={201: InvoiceOutputSerializer})
+    def post(self, request: Request) -> Response:
+        require_perm(request.user, "sales.add_invoice")
+        data = InvoiceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        invoice = services.invoice_request_create(
+            order=access_order(request.user, values["order"]),
+            by=request.user,
+            lines=[dict(line) for line in values["lines"]] if values.get("lines") else None,
+            reason=values["reason"],
+            invoice_type=values.get("invoice_type", ""),
+        )
+        return Response(InvoiceOutputSerializer(invoice).data, status=201)
+
+
+class InvoiceDetailApi(APIView):
+    @extend_schema(responses={200: InvoiceOutputSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(InvoiceOutputSerializer(access_invoice(request.user, pk)).data)
+
+
+class InvoiceSubmitApi(DocumentSubmitApi):
+    access = staticmethod(access_invoice)
+
+    def submit(self, obj, by) -> None:
+        require_perm(by, "sales.change_invoice")
+        services.invoice_submit(invoice=obj, by=by)
+
+
+class InvoiceReviewApi(DocumentReviewApi):
+    access = staticmethod(access_invoice)
+
+
+class InvoiceIssueInputSerializer(serializers.Serializer):
+    invoice_number = serializers.CharField(max_length=40)
+    issued_on = serializers.DateField()
+    invoice_type = serializers.ChoiceField(choices=Invoice.InvoiceType.choices, required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    lines = DeliveryLineInputSerializer(many=True, required=False)
+
+    class Meta:
+        ref_name = "InvoiceIssue"
+
+
+class InvoiceIssueApi(APIView):
+    """POST …/issue/ records the VAT invoice; …/reverse/ records a red-letter invoice."""
+
+    reverse = False
+
+    @extend_schema(request=InvoiceIssueInputSerializer, responses={200: InvoiceOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        invoice = access_invoice(request.user, pk)
+        data = InvoiceIssueInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if self.reverse:
+            result = services.invoice_reverse(
+                invoice=invoice,
+                by=request.user,
+                invoice_number=values["invoice_number"],
+                issued_on=values["issued_on"],
+                reason=values["reason"],
+                lines=[dict(line) for line in values["lines"]] if values.get("lines") else None,
+            )
+            return Response(InvoiceOutputSerializer(result).data, status=201)
+        result = services.invoice_issue(
+            invoice=invoice,
+            by=request.user,
+            invoice_number=values["invoice_number"],
+            issued_on=values["issued_on"],
+            invoice_type=values.get("invoice_type", ""),
+        )
+        return Response(InvoiceOutputSerializer(result).data)

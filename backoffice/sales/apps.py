@@ -12,11 +12,17 @@ class SalesConfig(AppConfig):
         from backoffice.core.timeline import register_timeline_source
         from backoffice.parties.models import Customer
         from backoffice.reviews.registry import Level, register
-        from backoffice.sales.models import Delivery, SalesOrder
-        from backoffice.sales.selectors import delivery_visible_to, order_visible_to
+        from backoffice.sales.models import Delivery, Invoice, SalesOrder
+        from backoffice.sales.selectors import (
+            delivery_visible_to,
+            invoice_visible_to,
+            order_visible_to,
+        )
         from backoffice.sales.services import (
             delivery_release,
             delivery_return_to_draft,
+            invoice_approve,
+            invoice_return_to_draft,
             order_approve,
             order_return,
         )
@@ -25,6 +31,17 @@ class SalesConfig(AppConfig):
         register_visibility(Delivery, delivery_visible_to)
         register_timeline_source(Customer, lambda customer: (SalesOrder, customer.orders.all()))
         register_timeline_source(Customer, lambda customer: (Delivery, customer.deliveries.all()))
+        register_visibility(Invoice, invoice_visible_to)
+        register_timeline_source(Customer, lambda customer: (Invoice, customer.invoices.all()))
+        register(
+            Invoice,
+            label=_("Invoice audit"),
+            levels=[Level(approvals=2, permission="sales.review_invoice")],
+            on_approved=invoice_approve,
+            on_rejected=invoice_return_to_draft,
+            amount=lambda invoice: invoice.gross_amount,
+            authors=lambda invoice: [invoice.created_by],
+        )
         register(
             Delivery,
             label=_("Delivery release"),

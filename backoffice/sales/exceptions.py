@@ -36,3 +36,20 @@ class OrderNotDeliverable(ApplicationError):
     status = 409
     code = "order_not_deliverable"
     default_message = _("Only an approved order can be delivered.")
+
+
+class InvoiceMismatch(ApplicationError):
+    status = 409
+    code = "invoice_mismatch"
+    default_message = _("The invoice differs from the order; give the reason to go on.")
+
+
+class OverInvoicing(ApplicationError):
+    status = 409
+    code = "over_invoicing"
+    default_message = _("More would be invoiced than was delivered; give the reason to go on.")
+
+
+class InvalidVatInvoiceNumber(ValidationFailed):
+    code = "invalid_vat_invoice_number"
+    default_message = _("A VAT invoice number has 8 digits (paper) or 20 digits (fully digital).")

@@ -5,7 +5,7 @@ from django.db.models import F, QuerySet, Sum
 
 from backoffice.core.access import access_object, scope_for_user
 from backoffice.core.money import ZERO
-from backoffice.sales.models import Delivery, SalesOrder, SalesOrderLine
+from backoffice.sales.models import Delivery, Invoice, SalesOrder, SalesOrderLine
 
 
 def order_visible_to(user: Any) -> QuerySet[SalesOrder]:
@@ -65,3 +65,17 @@ def delivery_visible_to(user: Any) -> QuerySet[Delivery]:
 
 def access_delivery(by: Any, delivery_id: Any) -> Delivery:
     return access_object(delivery_visible_to(by).select_related("order", "customer"), delivery_id)
+
+
+def invoice_visible_to(user: Any) -> QuerySet[Invoice]:
+    """Invoices follow their orders' visibility: all, own regions, or own customers."""
+    return scope_for_user(
+        Invoice.objects.all(),
+        user,
+        all_perm="sales.view_all_orders",
+        region_perm="sales.view_region_orders",
+    )
+
+
+def access_invoice(by: Any, invoice_id: Any) -> Invoice:
+    return access_object(invoice_visible_to(by).select_related("order", "customer"), invoice_id)

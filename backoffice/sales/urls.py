@@ -16,4 +16,14 @@ urlpatterns = [
     path("deliveries/<int:pk>/ship/", apis.DeliveryStepApi.as_view(step="ship")),
     path("deliveries/<int:pk>/sign/", apis.DeliveryStepApi.as_view(step="sign")),
     path("deliveries/<int:pk>/return/", apis.DeliveryStepApi.as_view(step="return")),
+    path("invoices/", apis.InvoiceListApi.as_view(), name="invoice-list"),
+    path("invoices/<int:pk>/", apis.InvoiceDetailApi.as_view(), name="invoice-detail"),
+    path("invoices/<int:pk>/submit/", apis.InvoiceSubmitApi.as_view(), name="invoice-submit"),
+    path("invoices/<int:pk>/review/", apis.InvoiceReviewApi.as_view(), name="invoice-review"),
+    path("invoices/<int:pk>/issue/", apis.InvoiceIssueApi.as_view(), name="invoice-issue"),
+    path(
+        "invoices/<int:pk>/reverse/",
+        apis.InvoiceIssueApi.as_view(reverse=True),
+        name="invoice-reverse",
+    ),
 ]

@@ -1,4 +1,13 @@
 from backoffice.sales.models.deliveries import Delivery, DeliveryExtra, DeliveryLine
+from backoffice.sales.models.invoices import Invoice, InvoiceLine
 from backoffice.sales.models.orders import SalesOrder, SalesOrderLine
 
-__all__ = ["Delivery", "DeliveryExtra", "DeliveryLine", "SalesOrder", "SalesOrderLine"]
+__all__ = [
+    "Delivery",
+    "DeliveryExtra",
+    "DeliveryLine",
+    "Invoice",
+    "InvoiceLine",
+    "SalesOrder",
+    "SalesOrderLine",
+]

@@ -11,6 +11,16 @@ from backoffice.sales.services.deliveries import (
     delivery_submit,
     order_deliverable,
 )
+from backoffice.sales.services.invoices import (
+    invoice_approve,
+    invoice_cancel,
+    invoice_issue,
+    invoice_request_create,
+    invoice_return_to_draft,
+    invoice_reverse,
+    invoice_submit,
+    invoiceable,
+)
 from backoffice.sales.services.orders import (
     order_approve,
     order_cancel,
@@ -31,6 +41,14 @@ __all__ = [
     "delivery_ship",
     "delivery_sign",
     "delivery_submit",
+    "invoice_approve",
+    "invoice_cancel",
+    "invoice_issue",
+    "invoice_request_create",
+    "invoice_return_to_draft",
+    "invoice_reverse",
+    "invoice_submit",
+    "invoiceable",
     "order_approve",
     "order_cancel",
     "order_create",

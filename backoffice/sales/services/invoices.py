@@ -1,0 +1,350 @@
+"""Writes of invoices (DOMAIN §4): requests checked against the order and its deliveries,
+double audit, issue with the VAT invoice's number, red-letter reversal."""
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backoffice.audit.models import AuditEvent
+from backoffice.audit.services import audit_record
+from backoffice.core.access import require_perm
+from backoffice.core.exceptions import ApplicationError, ValidationFailed
+from backoffice.core.money import line_amounts, round_price, round_quantity, sum_amounts, to_decimal
+from backoffice.core.numbering import next_number
+from backoffice.core.services import model_save
+from backoffice.core.transitions import transition
+from backoffice.reviews.services import review_submit
+from backoffice.sales.exceptions import InvalidVatInvoiceNumber, InvoiceMismatch, OverInvoicing
+from backoffice.sales.models import Invoice, InvoiceLine, SalesOrder, SalesOrderLine
+from backoffice.sales.services.orders import _line_error
+
+INVOICEABLE = (
+    SalesOrder.Status.APPROVED,
+    SalesOrder.Status.PARTIALLY_DELIVERED,
+    SalesOrder.Status.DELIVERED,
+    SalesOrder.Status.CLOSED,
+)
+
+
+class DuplicateVatInvoiceNumber(ApplicationError):
+    status = 409
+    code = "duplicate_vat_invoice_number"
+
+
+def _held(order: SalesOrder, *, excluding: Invoice | None = None) -> dict[int, Decimal]:
+    """Quantities of each order line on invoice requests not yet issued."""
+    rows = InvoiceLine.objects.filter(
+        order_line__order=order,
+        invoice__kind=Invoice.Kind.NORMAL,
+        invoice__status__in=Invoice.OPEN_STATUSES,
+    )
+    if excluding is not None:
+        rows = rows.exclude(invoice=excluding)
+    totals = rows.values("order_line").annotate(total=Sum("quantity"))
+    return {row["order_line"]: row["total"] for row in totals}
+
+
+def invoiceable(order: SalesOrder) -> list[dict[str, Any]]:
+    """What can be invoiced now per line: delivered (or, by the customer's terms, ordered)
+    minus invoiced minus held by open requests."""
+    held = _held(order)
+    rows = []
+    for line in order.lines.select_related("product"):
+        base = line.quantity if order.customer.invoice_before_delivery else line.delivered_quantity
+        available = base - line.invoiced_quantity - held.get(line.pk, 0)
+        if available > 0:
+            rows.append({"line": line, "available": available})
+    return rows
+
+
+@transaction.atomic
+def invoice_request_create(
+    *,
+    order: SalesOrder,
+    by: Any,
+    lines: list[dict[str, Any]] | None = None,
+    reason: str = "",
+    invoice_type: str = "",
+) -> Invoice:
+    """An invoice request (开票申请). Without lines, everything invoiceable now is taken.
+
+    Each line must match the order's price and stay within what was delivered (or ordered,
+    under invoice-before-delivery terms); a difference needs a stated reason and is then
+    highlighted for the auditors. Nothing is ever invoiced beyond what was ordered.
+    """
+    order = SalesOrder.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    if order.status not in INVOICEABLE:
+        raise ValidationFailed(_("Only an approved order can be invoiced."))
+    reason = reason.strip()
+    if lines is None:
+        lines = [
+            {"order_line": row["line"], "quantity": row["available"]} for row in invoiceable(order)
+        ]
+        if not lines:
+            raise ValidationFailed(_("Nothing on this order can be invoiced now."))
+    if not lines:
+        raise ValidationFailed(_("An invoice request needs at least one line."))
+    order_lines = {line.pk: line for line in order.lines.select_related("product")}
+    held = _held(order)
+    built, seen = [], set()
+    for index, row in enumerate(lines, start=1):
+        line_id = getattr(row["order_line"], "pk", row["order_line"])
+        order_line = order_lines.get(line_id)
+        if order_line is None or line_id in seen:
+            raise _line_error(index, "order_line", _("not a line of this order, or given twice"))
+        seen.add(line_id)
+        quantity = round_quantity(to_decimal(row["quantity"]))
+        if quantity <= 0:
+            raise _line_error(index, "quantity", _("the quantity must be more than 0"))
+        given = row.get("unit_price")
+        unit_price = (
+            order_line.unit_price if given in (None, "") else round_price(to_decimal(given))
+        )
+        open_quantity = order_line.invoiced_quantity + held.get(line_id, 0)
+        ceiling = order_line.quantity - open_quantity
+        base = (
+            order_line.quantity
+            if order.customer.invoice_before_delivery
+            else order_line.delivered_quantity
+        )
+        available = base - open_quantity
+        facts = {"order_line": line_id, "requested": str(quantity), "available": str(available)}
+        if quantity > ceiling:
+            raise OverInvoicing(
+                _(
+                    "Line %(n)d: %(requested)s requested, only %(ceiling)s of the order is left "
+                    "to invoice."
+                )
+                % {"n": order_line.line_no, "requested": quantity, "ceiling": ceiling},
+                extra=facts,
+            )
+        exceeds = quantity > available
+        differs = unit_price != order_line.unit_price
+        if exceeds and not reason:
+            raise OverInvoicing(
+                _(
+                    "Line %(n)d: %(requested)s requested, %(available)s delivered and not yet "
+                    "invoiced. Give the reason to go on."
+                )
+                % {"n": order_line.line_no, "requested": quantity, "available": available},
+                extra=facts,
+            )
+        if differs and not reason:
+            raise InvoiceMismatch(
+                _(
+                    "Line %(n)d: price %(price)s differs from the order's %(ordered)s. Give the "
+                    "reason to go on."
+                )
+                % {"n": order_line.line_no, "price": unit_price, "ordered": order_line.unit_price},
+                extra={
+                    **facts,
+                    "unit_price": str(unit_price),
+                    "order_price": str(order_line.unit_price),
+                },
+            )
+        amounts = line_amounts(
+            quantity=quantity, unit_price=unit_price, vat_rate=order_line.vat_rate
+        )
+        built.append(
+            InvoiceLine(
+                order_line=order_line,
+                quantity=quantity,
+                unit_price=unit_price,
+                vat_rate=order_line.vat_rate,
+                gross_amount=amounts.gross_amount,
+                net_amount=amounts.net_amount,
+                tax_amount=amounts.tax_amount,
+                price_differs=differs,
+                quantity_exceeds=exceeds,
+            )
+        )
+    invoice = Invoice(
+        order=order,
+        customer_id=order.customer_id,
+        owner_id=order.owner_id,
+        region_id=order.region_id,
+        invoice_type=invoice_type or order.customer.invoice_type,
+        reason=reason,
+        has_differences=any(line.price_differs or line.quantity_exceeds for line in built),
+        gross_amount=sum_amounts(line.gross_amount for line in built),
+        net_amount=sum_amounts(line.net_amount for line in built),
+        tax_amount=sum_amounts(line.tax_amount for line in built),
+        created_by=by,
+    )
+    model_save(instance=invoice, by=by, validate=False)
+    for line in built:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(built)
+    return invoice
+
+
+@transaction.atomic
+def invoice_submit(*, invoice: Invoice, by: Any) -> Invoice:
+    """Send the request to double audit (2 clerks or finance, never its author)."""
+    transition(invoice, to=Invoice.Status.IN_REVIEW, by=by)
+    review_submit(obj=invoice, by=by)
+    return invoice
+
+
+def invoice_approve(invoice: Invoice, *, by: Any, request: Any) -> None:
+    """on_approved of the double audit: the request gets its number and waits to be issued."""
+    transition(invoice, to=Invoice.Status.APPROVED, by=by)
+    invoice.number = next_number(kind="IR", year=timezone.localdate().year)
+    invoice.save(update_fields=["number", "updated_at"])
+    audit_record(
+        by=by,
+        action=AuditEvent.Action.NUMBER,
+        obj=invoice,
+        changes={"number": [None, invoice.number]},
+    )
+
+
+def invoice_return_to_draft(invoice: Invoice, *, by: Any, note: str, request: Any) -> None:
+    transition(invoice, to=Invoice.Status.DRAFT, by=by, note=note)
+
+
+def _vat_number(value: str) -> str:
+    number = re.sub(r"\s", "", value or "")
+    if not (number.isdigit() and len(number) in (8, 20)):
+        raise InvalidVatInvoiceNumber(extra={"fields": {"invoice_number": [_("8 or 20 digits")]}})
+    if Invoice.objects.filter(vat_invoice_number=number).exists():
+        raise DuplicateVatInvoiceNumber(
+            _("VAT invoice %s is already recorded.") % number,
+            extra={"fields": {"invoice_number": [_("already recorded")]}},
+        )
+    return number
+
+
+def _save_issued(invoice: Invoice, by: Any) -> None:
+    try:
+        with transaction.atomic():
+            model_save(instance=invoice, by=by, validate=False)
+    except IntegrityError as exc:  # the same number recorded at the same instant elsewhere
+        raise DuplicateVatInvoiceNumber(
+            _("VAT invoice %s is already recorded.") % invoice.vat_invoice_number
+        ) from exc
+
+
+@transaction.atomic
+def invoice_issue(
+    *, invoice: Invoice, by: Any, invoice_number: str, issued_on: date, invoice_type: str = ""
+) -> Invoice:
+    """Record the VAT invoice issued in the tax system; the order's lines count it as invoiced."""
+    require_perm(by, "sales.issue_invoice")
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    invoice.vat_invoice_number = _vat_number(invoice_number)
+    invoice.issued_on = issued_on
+    if invoice_type:
+        invoice.invoice_type = invoice_type
+    transition(invoice, to=Invoice.Status.ISSUED, by=by)
+    _save_issued(invoice, by)
+    for line in invoice.lines.all():
+        updated = SalesOrderLine.objects.filter(
+            pk=line.order_line_id, invoiced_quantity__lte=F("quantity") - line.quantity
+        ).update(invoiced_quantity=F("invoiced_quantity") + line.quantity)
+        if not updated:
+            raise OverInvoicing(extra={"order_line": line.order_line_id})
+    return invoice
+
+
+@transaction.atomic
+def invoice_reverse(
+    *,
+    invoice: Invoice,
+    by: Any,
+    invoice_number: str,
+    issued_on: date,
+    reason: str,
+    lines: list[dict[str, Any]] | None = None,
+) -> Invoice:
+    """A red-letter invoice reversing an issued one, in full or for some lines/quantities."""
+    require_perm(by, "sales.issue_invoice")
+    if not reason.strip():
+        raise ValidationFailed(extra={"fields": {"reason": [_("required")]}})
+    original = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if original.kind != Invoice.Kind.NORMAL or original.status != Invoice.Status.ISSUED:
+        raise ValidationFailed(_("Only an issued invoice can be reversed."))
+    reversed_already = dict(
+        InvoiceLine.objects.filter(invoice__reverses=original)
+        .values("order_line")
+        .annotate(total=Sum("quantity"))
+        .values_list("order_line", "total")
+    )
+    own = {line.order_line_id: line for line in original.lines.all()}
+    wanted = lines or [
+        {"order_line": line_id, "quantity": line.quantity + reversed_already.get(line_id, 0)}
+        for line_id, line in own.items()
+        if line.quantity + reversed_already.get(line_id, 0) > 0
+    ]
+    if not wanted:
+        raise ValidationFailed(_("This invoice is already reversed in full."))
+    built = []
+    for index, row in enumerate(wanted, start=1):
+        line_id = getattr(row["order_line"], "pk", row["order_line"])
+        source = own.get(line_id)
+        if source is None:
+            raise _line_error(index, "order_line", _("not a line of this invoice"))
+        quantity = round_quantity(to_decimal(row["quantity"]))
+        left = source.quantity + reversed_already.get(line_id, 0)  # reversals are negative
+        if quantity <= 0 or quantity > left:
+            raise _line_error(index, "quantity", _("between 0 and %s") % left)
+        amounts = line_amounts(
+            quantity=-quantity, unit_price=source.unit_price, vat_rate=source.vat_rate
+        )
+        built.append(
+            InvoiceLine(
+                order_line_id=line_id,
+                quantity=-quantity,
+                unit_price=source.unit_price,
+                vat_rate=source.vat_rate,
+                gross_amount=amounts.gross_amount,
+                net_amount=amounts.net_amount,
+                tax_amount=amounts.tax_amount,
+            )
+        )
+    red = Invoice(
+        kind=Invoice.Kind.RED,
+        reverses=original,
+        order_id=original.order_id,
+        customer_id=original.customer_id,
+        owner_id=original.owner_id,
+        region_id=original.region_id,
+        status=Invoice.Status.ISSUED,
+        invoice_type=original.invoice_type,
+        reason=reason.strip(),
+        gross_amount=sum_amounts(line.gross_amount for line in built),
+        net_amount=sum_amounts(line.net_amount for line in built),
+        tax_amount=sum_amounts(line.tax_amount for line in built),
+        vat_invoice_number=_vat_number(invoice_number),
+        issued_on=issued_on,
+        created_by=by,
+        issued_by=by,
+        issued_at=timezone.now(),
+    )
+    _save_issued(red, by)
+    for line in built:
+        line.invoice = red
+    InvoiceLine.objects.bulk_create(built)
+    for line in built:
+        SalesOrderLine.objects.filter(pk=line.order_line_id).update(
+            invoiced_quantity=F("invoiced_quantity") + line.quantity
+        )
+    audit_record(
+        by=by,
+        action=AuditEvent.Action.ACTION,
+        obj=original,
+        changes={"red_letter": [None, red.vat_invoice_number]},
+        note=reason,
+    )
+    return red
+
+
+@transaction.atomic
+def invoice_cancel(*, invoice: Invoice, by: Any) -> Invoice:
+    return transition(invoice, to=Invoice.Status.CANCELLED, by=by)

@@ -1,0 +1,230 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from backoffice.core.exceptions import NotAllowed, ValidationFailed
+from backoffice.reviews.selectors import review_request_for
+from backoffice.reviews.services import review_decide
+from backoffice.sales.exceptions import InvalidVatInvoiceNumber, InvoiceMismatch, OverInvoicing
+from backoffice.sales.services import (
+    delivery_create,
+    delivery_submit,
+    invoice_issue,
+    invoice_request_create,
+    invoice_reverse,
+    invoice_submit,
+    order_create,
+    order_submit,
+)
+
+
+@pytest.fixture
+def third_clerk(db):
+    from backoffice.accounts.services import user_create
+
+    return user_create(username="clerk3", role="clerk", full_name="吴芳")
+
+
+@pytest.fixture
+def delivered(hospital, clerk, second_clerk, third_clerk, products):
+    """An order of 10 + 4, of which 6 + 4 are delivered."""
+    order = order_create(
+        customer=hospital,
+        by=clerk,
+        lines=[
+            {"product": products[0], "quantity": "10"},
+            {"product": products[1], "quantity": "4"},
+        ],
+    )
+    order_submit(order=order, by=clerk)
+    review_decide(request=review_request_for(order), by=second_clerk, verdict="approve")
+    first, second = order.lines.order_by("line_no")
+    delivery = delivery_create(
+        order=order,
+        by=clerk,
+        lines=[
+            {"order_line": first, "quantity": "6"},
+            {"order_line": second, "quantity": "4"},
+        ],
+    )
+    delivery_submit(delivery=delivery, by=clerk)
+    for reviewer in (second_clerk, third_clerk):
+        review_decide(request=review_request_for(delivery), by=reviewer, verdict="approve")
+    order.refresh_from_db()
+    return order
+
+
+def _audit(invoice, author, *reviewers):
+    invoice_submit(invoice=invoice, by=author)
+    for reviewer in reviewers:
+        review_decide(request=review_request_for(invoice), by=reviewer, verdict="approve")
+    invoice.refresh_from_db()
+    return invoice
+
+
+@pytest.mark.django_db
+def test_a_request_takes_what_is_delivered_and_not_yet_invoiced(
+    delivered, clerk, finance, second_clerk
+):
+    invoice = invoice_request_create(order=delivered, by=clerk)
+    assert [
+        (line.quantity, line.price_differs)
+        for line in invoice.lines.order_by("order_line__line_no")
+    ] == [
+        (Decimal("6.000"), False),
+        (Decimal("4.000"), False),
+    ]
+    assert invoice.gross_amount == Decimal("111.00") + Decimal("133.32")
+    invoice = _audit(invoice, clerk, second_clerk, finance)
+    assert invoice.status == "approved" and invoice.number.startswith("IR-")
+    issued = invoice_issue(
+        invoice=invoice,
+        by=finance,
+        invoice_number="12345678901234567890",
+        issued_on=date(2026, 11, 30),
+    )
+    assert issued.status == "issued"
+    assert [line.invoiced_quantity for line in delivered.lines.order_by("line_no")] == [
+        Decimal("6.000"),
+        Decimal("4.000"),
+    ]
+    with pytest.raises(ValidationFailed, match="Nothing"):
+        invoice_request_create(order=delivered, by=clerk)
+
+
+@pytest.mark.django_db
+def test_differences_are_refused_without_a_reason_and_highlighted_with_one(delivered, clerk):
+    first = delivered.lines.get(line_no=1)
+    with pytest.raises(InvoiceMismatch) as mismatch:
+        invoice_request_create(
+            order=delivered,
+            by=clerk,
+            lines=[
+                {"order_line": first, "quantity": "6", "unit_price": "17.00"},
+            ],
+        )
+    assert mismatch.value.status == 409
+    with pytest.raises(OverInvoicing):
+        invoice_request_create(
+            order=delivered, by=clerk, lines=[{"order_line": first, "quantity": "8"}]
+        )
+    with pytest.raises(OverInvoicing, match="left"):
+        invoice_request_create(
+            order=delivered,
+            by=clerk,
+            reason="客户要求",
+            lines=[{"order_line": first, "quantity": "11"}],
+        )  # beyond the order
+    invoice = invoice_request_create(
+        order=delivered,
+        by=clerk,
+        reason="合同补充协议约定降价",
+        lines=[
+            {"order_line": first, "quantity": "8", "unit_price": "17.00"},
+        ],
+    )
+    line = invoice.lines.get()
+    assert invoice.has_differences and line.price_differs and line.quantity_exceeds
+
+
+@pytest.mark.django_db
+def test_open_requests_hold_their_quantities(delivered, clerk):
+    first = delivered.lines.get(line_no=1)
+    invoice_request_create(
+        order=delivered, by=clerk, lines=[{"order_line": first, "quantity": "5"}]
+    )
+    with pytest.raises(OverInvoicing):
+        invoice_request_create(
+            order=delivered, by=clerk, lines=[{"order_line": first, "quantity": "2"}]
+        )
+
+
+@pytest.mark.django_db
+def test_issuing_needs_the_permission_and_a_valid_unique_number(
+    delivered, clerk, second_clerk, finance
+):
+    invoice = _audit(
+        invoice_request_create(order=delivered, by=clerk), clerk, second_clerk, finance
+    )
+    with pytest.raises(NotAllowed):
+        invoice_issue(
+            invoice=invoice, by=clerk, invoice_number="12345678", issued_on=date(2026, 11, 30)
+        )
+    for bad in ["1234", "1234567A", "123456789"]:
+        with pytest.raises(InvalidVatInvoiceNumber):
+            invoice_issue(
+                invoice=invoice, by=finance, invoice_number=bad, issued_on=date(2026, 11, 30)
+            )
+    invoice_issue(
+        invoice=invoice, by=finance, invoice_number="0440 0123", issued_on=date(2026, 11, 30)
+    )
+    invoice.refresh_from_db()
+    assert invoice.vat_invoice_number == "04400123"
+
+
+@pytest.mark.django_db
+def test_a_red_letter_reverses_in_part_and_gives_the_quantity_back(
+    delivered, clerk, second_clerk, finance
+):
+    invoice = _audit(
+        invoice_request_create(order=delivered, by=clerk), clerk, second_clerk, finance
+    )
+    invoice_issue(
+        invoice=invoice, by=finance, invoice_number="11111111", issued_on=date(2026, 11, 30)
+    )
+    first = delivered.lines.get(line_no=1)
+    with pytest.raises(ValidationFailed):
+        invoice_reverse(
+            invoice=invoice,
+            by=finance,
+            invoice_number="22222222",
+            issued_on=date(2026, 12, 1),
+            reason="",
+            lines=None,
+        )
+    red = invoice_reverse(
+        invoice=invoice,
+        by=finance,
+        invoice_number="22222222",
+        issued_on=date(2026, 12, 1),
+        reason="单价开错，部分冲红",
+        lines=[{"order_line": first, "quantity": "2"}],
+    )
+    assert red.kind == "red" and red.reverses == invoice
+    assert red.gross_amount == Decimal("-37.00")
+    first.refresh_from_db()
+    assert first.invoiced_quantity == Decimal("4.000")
+    with pytest.raises(ValidationFailed):  # only 4 of that line are left to reverse
+        invoice_reverse(
+            invoice=invoice,
+            by=finance,
+            invoice_number="33333333",
+            issued_on=date(2026, 12, 1),
+            reason="再次冲红",
+            lines=[{"order_line": first, "quantity": "5"}],
+        )
+    rest = invoice_reverse(
+        invoice=invoice,
+        by=finance,
+        invoice_number="44444444",
+        issued_on=date(2026, 12, 2),
+        reason="整单作废",
+    )
+    assert rest.lines.count() == 2
+    first.refresh_from_db()
+    assert first.invoiced_quantity == Decimal("0.000")
+
+
+@pytest.mark.django_db
+def test_invoice_before_delivery_by_the_customers_terms(hospital, clerk, second_clerk, products):
+    from backoffice.parties.services import customer_update
+
+    customer_update(customer=hospital, by=clerk, invoice_before_delivery=True)
+    order = order_create(
+        customer=hospital, by=clerk, lines=[{"product": products[0], "quantity": "10"}]
+    )
+    order_submit(order=order, by=clerk)
+    review_decide(request=review_request_for(order), by=second_clerk, verdict="approve")
+    invoice = invoice_request_create(order=order, by=clerk)
+    assert invoice.lines.get().quantity == Decimal("10.000")
