@@ -83,6 +83,12 @@ UNFOLD = {
                         "link": reverse_lazy("admin:sales_delivery_changelist"),
                         "permission": _perm("sales.view_delivery"),
                     },
+                    {
+                        "title": _("Invoices"),
+                        "icon": "request_quote",
+                        "link": reverse_lazy("admin:sales_invoice_changelist"),
+                        "permission": _perm("sales.view_invoice"),
+                    },
                 ],
             },
             {

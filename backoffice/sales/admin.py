@@ -25,6 +25,8 @@ from backoffice.sales.models import (
     Delivery,
     DeliveryExtra,
     DeliveryLine,
+    Invoice,
+    InvoiceLine,
     SalesOrder,
     SalesOrderLine,
 )
@@ -250,8 +252,27 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
                 **(extra_context or {}),
                 "deliverable": services.order_deliverable(order),
                 "methods": Delivery.Method.choices,
+                "invoiceable": services.invoiceable(order)
+                if request.user.has_perm("sales.add_invoice")
+                and order.status in services.INVOICEABLE
+                else [],
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def invoice_view(self, request: HttpRequest, pk: int):
+        """Request an invoice for everything invoiceable on the order now."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        order = object_or_404(self.get_queryset(request), pk)
+        if not request.user.has_perm("sales.add_invoice"):
+            raise PermissionDenied
+        try:
+            invoice = services.invoice_request_create(order=order, by=request.user)
+        except ApplicationError as error:
+            self.message_error(request, error)
+            return HttpResponseRedirect(reverse("admin:sales_salesorder_change", args=[pk]))
+        self.message_user(request, _("Invoice request created: check it and submit it for audit."))
+        return HttpResponseRedirect(reverse("admin:sales_invoice_change", args=[invoice.pk]))
 
     def deliver_view(self, request: HttpRequest, pk: int):
         """Create a delivery from the quantities typed on the order page."""
@@ -292,6 +313,11 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
                 "<int:pk>/deliver/",
                 self.admin_site.admin_view(self.deliver_view),
                 name="sales_salesorder_deliver",
+            ),
+            path(
+                "<int:pk>/invoice/",
+                self.admin_site.admin_view(self.invoice_view),
+                name="sales_salesorder_invoice",
             ),
             *super().get_urls(),
         ]
@@ -510,3 +536,169 @@ class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
             },
             filename=delivery.number or f"delivery-{delivery.pk}",
         )
+
+
+class InvoiceLineInline(TabularInline):
+    model = InvoiceLine
+    extra = 0
+    fields = ["order_line", "quantity", "unit_price", "gross_amount", "difference"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @display(description=_("difference"), label={"differs": "danger", "ok": "success"})
+    def difference(self, line: InvoiceLine):
+        problems = []
+        if line.price_differs:
+            problems.append(str(_("price differs from the order")))
+        if line.quantity_exceeds:
+            problems.append(str(_("beyond delivered")))
+        return ("differs", "; ".join(problems)) if problems else ("ok", str(_("matches")))
+
+
+INVOICE_COLOURS = {
+    "draft": "info",
+    "in_review": "warning",
+    "approved": "primary",
+    "issued": "success",
+    "cancelled": "danger",
+}
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
+    list_display = [
+        "display_number",
+        "kind",
+        "order",
+        "customer",
+        "status_badge",
+        "gross_amount",
+        "vat_invoice_number",
+        "issued_on",
+    ]
+    list_display_links = ["display_number"]
+    list_filter = ["status", "kind", "invoice_type", "has_differences", "region"]
+    search_fields = [
+        "number",
+        "vat_invoice_number",
+        "customer__name",
+        "customer__name_initials",
+        "order__number",
+    ]
+    list_select_related = ["order", "customer"]
+    inlines = [InvoiceLineInline]
+    change_form_outer_after_template = "sales/invoice_actions.html"
+    export_fields = [
+        "number",
+        "kind",
+        "order",
+        "customer",
+        "status",
+        "invoice_type",
+        "gross_amount",
+        "net_amount",
+        "tax_amount",
+        "vat_invoice_number",
+        "issued_on",
+    ]
+    fields = [
+        "number",
+        "kind",
+        "reverses",
+        "order",
+        "customer",
+        "status",
+        "invoice_type",
+        "reason",
+        "has_differences",
+        "gross_amount",
+        "net_amount",
+        "tax_amount",
+        "vat_invoice_number",
+        "issued_on",
+        "approved_by",
+        "issued_by",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False  # requested from an order's page
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # every change is a step (submit, audit, issue, reverse)
+
+    @display(description=_("number"))
+    def display_number(self, obj: Invoice) -> str:
+        return str(obj)
+
+    @display(description=_("status"), label=INVOICE_COLOURS)
+    def status_badge(self, obj: Invoice):
+        return obj.status, obj.get_status_display()
+
+    def may_submit(self, request, obj) -> bool:
+        return "in_review" in allowed_transitions(obj) and request.user.has_perm(
+            "sales.change_invoice"
+        )
+
+    def review_submit_document(self, request, obj) -> None:
+        services.invoice_submit(invoice=obj, by=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        invoice = self.get_object(request, object_id)
+        if invoice is not None:
+            may_issue = request.user.has_perm("sales.issue_invoice")
+            extra_context = {
+                **(extra_context or {}),
+                "may_issue": may_issue and invoice.status == Invoice.Status.APPROVED,
+                "may_reverse": may_issue
+                and invoice.status == Invoice.Status.ISSUED
+                and invoice.kind == Invoice.Kind.NORMAL,
+                "invoice_types": Invoice.InvoiceType.choices,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/issue/",
+                self.admin_site.admin_view(self.issue_view),
+                name="sales_invoice_issue",
+            ),
+            *super().get_urls(),
+        ]
+
+    def issue_view(self, request: HttpRequest, pk: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        invoice = object_or_404(self.get_queryset(request), pk)
+        post = request.POST
+        issued_on = parse_date(post.get("issued_on", "") or "")
+        target = pk
+        try:
+            if issued_on is None:
+                raise ValidationFailed(_("Enter the date of the VAT invoice."))
+            if post.get("step") == "reverse":
+                red = services.invoice_reverse(
+                    invoice=invoice,
+                    by=request.user,
+                    invoice_number=post.get("invoice_number", ""),
+                    issued_on=issued_on,
+                    reason=post.get("reason", ""),
+                )
+                target = red.pk
+            else:
+                services.invoice_issue(
+                    invoice=invoice,
+                    by=request.user,
+                    invoice_number=post.get("invoice_number", ""),
+                    issued_on=issued_on,
+                    invoice_type=post.get("invoice_type", ""),
+                )
+        except ApplicationError as error:
+            self.message_error(request, error)
+        else:
+            self.message_user(request, _("Saved."))
+        return HttpResponseRedirect(reverse("admin:sales_invoice_change", args=[target]))

@@ -12,6 +12,7 @@ from backoffice.sales.services.deliveries import (
     order_deliverable,
 )
 from backoffice.sales.services.invoices import (
+    INVOICEABLE,
     invoice_approve,
     invoice_cancel,
     invoice_issue,
@@ -33,6 +34,7 @@ from backoffice.sales.services.orders import (
 )
 
 __all__ = [
+    "INVOICEABLE",
     "delivery_cancel",
     "delivery_create",
     "delivery_release",

@@ -50,3 +50,46 @@ def hospital(rep_wang, region_north, clerk, second_clerk):
     for reviewer in (clerk, second_clerk):
         review_decide(request=review_request_for(paper), by=reviewer, verdict="approve")
     return customer
+
+
+@pytest.fixture
+def third_clerk(db):
+    from backoffice.accounts.services import user_create
+
+    return user_create(username="clerk3", role="clerk", full_name="吴芳")
+
+
+@pytest.fixture
+def delivered(hospital, clerk, second_clerk, third_clerk, products):
+    """An order of 10 + 4, of which 6 + 4 are delivered."""
+    from backoffice.sales.services import (
+        delivery_create,
+        delivery_submit,
+        order_create,
+        order_submit,
+    )
+
+    order = order_create(
+        customer=hospital,
+        by=clerk,
+        lines=[
+            {"product": products[0], "quantity": "10"},
+            {"product": products[1], "quantity": "4"},
+        ],
+    )
+    order_submit(order=order, by=clerk)
+    review_decide(request=review_request_for(order), by=second_clerk, verdict="approve")
+    first, second = order.lines.order_by("line_no")
+    delivery = delivery_create(
+        order=order,
+        by=clerk,
+        lines=[
+            {"order_line": first, "quantity": "6"},
+            {"order_line": second, "quantity": "4"},
+        ],
+    )
+    delivery_submit(delivery=delivery, by=clerk)
+    for reviewer in (second_clerk, third_clerk):
+        review_decide(request=review_request_for(delivery), by=reviewer, verdict="approve")
+    order.refresh_from_db()
+    return order

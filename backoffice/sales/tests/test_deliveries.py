@@ -20,13 +20,6 @@ from backoffice.sales.services import (
 
 
 @pytest.fixture
-def third_clerk(db):
-    from backoffice.accounts.services import user_create
-
-    return user_create(username="clerk3", role="clerk", full_name="吴芳")
-
-
-@pytest.fixture
 def order(hospital, clerk, second_clerk, products):
     order = order_create(
         customer=hospital,

@@ -1,10 +1,8 @@
 import pytest
 
-from backoffice.sales.tests.test_invoices import delivered, third_clerk  # noqa: F401 - fixtures
-
 
 @pytest.mark.django_db
-def test_invoice_life_through_the_api(api, delivered, clerk, second_clerk, finance, rep_li):  # noqa: F811
+def test_invoice_life_through_the_api(api, delivered, clerk, second_clerk, finance, rep_li):
     first = delivered.lines.get(line_no=1)
     api.force_authenticate(clerk)
     mismatch = api.post(

@@ -1,0 +1,53 @@
+import pytest
+
+from backoffice.sales.models import Invoice
+
+
+@pytest.mark.django_db
+def test_request_audit_issue_and_reverse_in_the_staff_ui(
+    client, delivered, clerk, second_clerk, finance
+):
+    client.force_login(clerk)
+    page = client.get(f"/sales/salesorder/{delivered.pk}/change/").content.decode()
+    assert 'data-testid="order-invoice"' in page
+    response = client.post(f"/sales/salesorder/{delivered.pk}/invoice/")
+    invoice = Invoice.objects.get()
+    assert response["Location"] == f"/sales/invoice/{invoice.pk}/change/"
+    client.post(f"/sales/invoice/{invoice.pk}/submit/")
+    for reviewer in (second_clerk, finance):
+        client.force_login(reviewer)
+        client.post(f"/sales/invoice/{invoice.pk}/review/", {"verdict": "approve"})
+    invoice.refresh_from_db()
+    assert invoice.status == "approved"
+    client.force_login(clerk)
+    assert (
+        'data-testid="invoice-actions"'
+        not in client.get(f"/sales/invoice/{invoice.pk}/change/").content.decode()
+    )
+    client.force_login(finance)
+    assert (
+        'data-testid="invoice-actions"'
+        in client.get(f"/sales/invoice/{invoice.pk}/change/").content.decode()
+    )
+    client.post(
+        f"/sales/invoice/{invoice.pk}/issue/",
+        {
+            "step": "issue",
+            "invoice_number": "12345678",
+            "issued_on": "2026-11-30",
+            "invoice_type": "ordinary",
+        },
+    )
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.invoice_type) == ("issued", "ordinary")
+    response = client.post(
+        f"/sales/invoice/{invoice.pk}/issue/",
+        {
+            "step": "reverse",
+            "invoice_number": "87654321",
+            "issued_on": "2026-12-01",
+            "reason": "抬头错误",
+        },
+    )
+    red = Invoice.objects.get(kind="red")
+    assert response["Location"] == f"/sales/invoice/{red.pk}/change/"
