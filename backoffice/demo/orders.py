@@ -19,6 +19,10 @@ from backoffice.sales.services import (
     delivery_ship,
     delivery_sign,
     delivery_submit,
+    invoice_issue,
+    invoice_request_create,
+    invoice_reverse,
+    invoice_submit,
     order_cancel,
     order_create,
     order_submit,
@@ -133,3 +137,36 @@ def _deliver(rng, order, author, clerks) -> None:
         )
     else:
         delivery_return(delivery=delivery, by=author, reason="外箱破损，客户拒收")
+        return
+    _invoice(rng, order, author, clerks)
+
+
+def _invoice(rng, order, author, clerks) -> None:
+    """Invoices for delivered goods: most issued, some waiting for audit, a few reversed."""
+    fate = rng.random()
+    if fate < 0.15:
+        return
+    try:
+        invoice = invoice_request_create(order=order, by=author)
+    except ApplicationError:
+        return
+    if fate < 0.25:
+        return
+    invoice_submit(invoice=invoice, by=author)
+    reviewers = [c for c in clerks if c != author]
+    if fate < 0.35:
+        return
+    for reviewer in reviewers[:2]:
+        review_decide(request=review_request_for(invoice), by=reviewer, verdict="approve")
+    finance = User.objects.filter(groups__name="finance").first()
+    issued_on = min(order.ordered_on + timedelta(days=rng.randint(5, 20)), timezone.localdate())
+    number = f"{rng.randint(10**19, 10**20 - 1)}"
+    invoice_issue(invoice=invoice, by=finance, invoice_number=number, issued_on=issued_on)
+    if fate > 0.97:
+        invoice_reverse(
+            invoice=invoice,
+            by=finance,
+            invoice_number=f"{rng.randint(10**19, 10**20 - 1)}",
+            issued_on=issued_on,
+            reason="购方信息有误，冲红重开",
+        )
