@@ -17,9 +17,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
-from unfold.decorators import action
+from unfold.decorators import action, display
 
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.access import access_object, visibility_selector
@@ -190,3 +191,40 @@ admin.site.site_url = "/"
 admin.site.site_title = _("Back Office")
 admin.site.site_header = _("Back Office")
 admin.site.index_title = _("Dashboard")
+
+
+def status_badge_display(colours: dict[str, str]):
+    """A changelist column showing the status as a coloured badge."""
+
+    @display(description=_("status"), label=colours)
+    def status_badge(self, obj: Any):
+        return obj.status, obj.get_status_display()
+
+    return status_badge
+
+
+def print_link_display(url_name: str, label: Any):
+    """A read-only field linking to a document's print view and its PDF."""
+
+    @display(description=_("print"))
+    def print_link(self, obj: Any) -> str:
+        url = reverse(url_name, args=[obj.pk])
+        return format_html(
+            '<a class="text-primary-600" href="{}" target="_blank">{}</a> · '
+            '<a class="text-primary-600" href="{}?format=pdf">PDF</a>',
+            url,
+            label,
+            url,
+        )
+
+    return print_link
+
+
+def str_display(description: Any):
+    """A changelist column showing the record as text (a number, or 'Draft … #id')."""
+
+    @display(description=description)
+    def as_text(self, obj: Any) -> str:
+        return str(obj)
+
+    return as_text

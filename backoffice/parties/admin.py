@@ -18,7 +18,12 @@ from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
 from backoffice.audit.selectors import audit_event_list
-from backoffice.core.admin import BaseModelAdmin, change_rows, object_or_404
+from backoffice.core.admin import (
+    BaseModelAdmin,
+    change_rows,
+    object_or_404,
+    status_badge_display,
+)
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.files import attachment_add, attachments_of
 from backoffice.core.services import model_save
@@ -353,18 +358,15 @@ class QualificationAdmin(ReviewableAdminMixin, BaseModelAdmin):
             locked += ["number", "issuer", "valid_from", "valid_to"]
         return locked
 
-    @display(
-        description=_("status"),
-        label={
+    status_badge = status_badge_display(
+        {
             "pending": "warning",
             "in_review": "info",
             "verified": "success",
             "rejected": "danger",
             "expired": "danger",
-        },
+        }
     )
-    def status_badge(self, obj: Qualification):
-        return obj.status, obj.get_status_display()
 
     @display(description=_("scan"))
     def scan_link(self, obj: Qualification) -> str:

@@ -8,12 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.dateparse import parse_date
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
-from backoffice.core.admin import BaseModelAdmin, object_or_404
+from backoffice.core.admin import (
+    BaseModelAdmin,
+    object_or_404,
+    print_link_display,
+    status_badge_display,
+    str_display,
+)
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.money import rmb_upper
 from backoffice.core.printing import render_document
@@ -194,24 +199,9 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
         editable = obj is None or obj.status == SalesOrder.Status.DRAFT
         return editable and super().has_change_permission(request, obj)
 
-    @display(description=_("order number"))
-    def display_number(self, obj: SalesOrder) -> str:
-        return str(obj)
-
-    @display(description=_("status"), label=STATUS_COLOURS)
-    def status_badge(self, obj: SalesOrder):
-        return obj.status, obj.get_status_display()
-
-    @display(description=_("print"))
-    def print_link(self, obj: SalesOrder) -> str:
-        url = reverse("admin:sales_salesorder_print", args=[obj.pk])
-        return format_html(
-            '<a class="text-primary-600" href="{}" target="_blank">{}</a> · '
-            '<a class="text-primary-600" href="{}?format=pdf">PDF</a>',
-            url,
-            _("Outbound order"),
-            url,
-        )
+    display_number = str_display(_("order number"))
+    status_badge = status_badge_display(STATUS_COLOURS)
+    print_link = print_link_display("admin:sales_salesorder_print", _("Outbound order"))
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
@@ -431,24 +421,9 @@ class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # every change is a step (submit, review, ship, sign, return)
 
-    @display(description=_("delivery number"))
-    def display_number(self, obj: Delivery) -> str:
-        return str(obj)
-
-    @display(description=_("status"), label=DELIVERY_COLOURS)
-    def status_badge(self, obj: Delivery):
-        return obj.status, obj.get_status_display()
-
-    @display(description=_("print"))
-    def print_link(self, obj: Delivery) -> str:
-        url = reverse("admin:sales_delivery_print", args=[obj.pk])
-        return format_html(
-            '<a class="text-primary-600" href="{}" target="_blank">{}</a> · '
-            '<a class="text-primary-600" href="{}?format=pdf">PDF</a>',
-            url,
-            _("Delivery note"),
-            url,
-        )
+    display_number = str_display(_("delivery number"))
+    status_badge = status_badge_display(DELIVERY_COLOURS)
+    print_link = print_link_display("admin:sales_delivery_print", _("Delivery note"))
 
     def may_submit(self, request, obj) -> bool:
         return (
@@ -630,13 +605,8 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # every change is a step (submit, audit, issue, reverse)
 
-    @display(description=_("number"))
-    def display_number(self, obj: Invoice) -> str:
-        return str(obj)
-
-    @display(description=_("status"), label=INVOICE_COLOURS)
-    def status_badge(self, obj: Invoice):
-        return obj.status, obj.get_status_display()
+    display_number = str_display(_("number"))
+    status_badge = status_badge_display(INVOICE_COLOURS)
 
     def may_submit(self, request, obj) -> bool:
         return "in_review" in allowed_transitions(obj) and request.user.has_perm(
