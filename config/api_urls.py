@@ -12,4 +12,5 @@ urlpatterns = [
     path("parties/", include("backoffice.parties.urls")),
     path("catalog/", include("backoffice.catalog.urls")),
     path("sales/", include("backoffice.sales.urls")),
+    path("ledger/", include("backoffice.ledger.urls")),
 ]

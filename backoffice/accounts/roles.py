@@ -85,6 +85,16 @@ REQUEST_INVOICES = {
     "sales.change_invoiceline",
 }
 AUDIT_INVOICES = {"sales.review_invoice"}
+READ_LEDGER = {
+    "ledger.view_receipt",
+    "ledger.view_receivable",
+    "ledger.view_journalentry",
+    "ledger.view_journalline",
+    "ledger.view_account",
+    "ledger.view_receiptallocation",
+}
+SEE_ALL_RECEIPTS = {"ledger.view_all_receipts"}
+KEEP_RECEIPTS = {"ledger.add_receipt", "ledger.add_receiptallocation"}
 ISSUE_INVOICES = {"sales.issue_invoice"}
 KEEP_DELIVERIES = {
     "sales.add_delivery",
@@ -110,7 +120,11 @@ SEE_REVIEWS = {"reviews.view_reviewrequest"}
 ROLES: dict[str, Role] = {
     role.code: role
     for role in [
-        Role("rep", _("Sales rep"), frozenset(READ_ORGANISATION | KEEP_CUSTOMERS | KEEP_ORDERS)),
+        Role(
+            "rep",
+            _("Sales rep"),
+            frozenset(READ_ORGANISATION | KEEP_CUSTOMERS | KEEP_ORDERS | READ_LEDGER),
+        ),
         Role(
             "clerk",
             _("Back-office clerk"),
@@ -129,6 +143,8 @@ ROLES: dict[str, Role] = {
                 | RELEASE_DELIVERIES
                 | REQUEST_INVOICES
                 | AUDIT_INVOICES
+                | READ_LEDGER
+                | SEE_ALL_RECEIPTS
             ),
         ),
         Role(
@@ -145,6 +161,8 @@ ROLES: dict[str, Role] = {
                 | SEE_ALL_ORDERS
                 | AUDIT_ORDERS
                 | OVERRIDE_ORDERS
+                | READ_LEDGER
+                | SEE_ALL_RECEIPTS
             ),
         ),
         Role(
@@ -157,6 +175,8 @@ ROLES: dict[str, Role] = {
                 | {"parties.view_region_customers"}
                 | READ_ORDERS
                 | {"sales.view_region_orders"}
+                | READ_LEDGER
+                | {"ledger.view_region_receipts"}
             ),
         ),
         Role(
@@ -172,6 +192,8 @@ ROLES: dict[str, Role] = {
                 | SEE_ALL_ORDERS
                 | AUDIT_ORDERS
                 | OVERRIDE_ORDERS
+                | READ_LEDGER
+                | SEE_ALL_RECEIPTS
             ),
         ),
         Role(
@@ -187,6 +209,9 @@ ROLES: dict[str, Role] = {
                 | REQUEST_INVOICES
                 | AUDIT_INVOICES
                 | ISSUE_INVOICES
+                | READ_LEDGER
+                | SEE_ALL_RECEIPTS
+                | KEEP_RECEIPTS
             ),
         ),
         Role(

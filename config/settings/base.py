@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "backoffice.reviews",
     "backoffice.parties",
     "backoffice.catalog",
+    "backoffice.ledger",
     "backoffice.sales",
     "backoffice.reports",
     "backoffice.demo",

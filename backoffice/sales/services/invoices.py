@@ -19,6 +19,7 @@ from backoffice.core.money import line_amounts, round_price, round_quantity, sum
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
+from backoffice.ledger.services import receivable_from_invoice
 from backoffice.reviews.services import review_submit
 from backoffice.sales.exceptions import InvalidVatInvoiceNumber, InvoiceMismatch, OverInvoicing
 from backoffice.sales.models import Invoice, InvoiceLine, SalesOrder, SalesOrderLine
@@ -250,7 +251,25 @@ def invoice_issue(
         ).update(invoiced_quantity=F("invoiced_quantity") + line.quantity)
         if not updated:
             raise OverInvoicing(extra={"order_line": line.order_line_id})
+    _post(invoice, by)
     return invoice
+
+
+def _post(invoice: Invoice, by: Any) -> None:
+    """An issued invoice or red letter becomes a receivable, posted to the ledger."""
+    receivable_from_invoice(
+        source_model="sales.invoice",
+        source_id=invoice.pk,
+        document_number=invoice.vat_invoice_number,
+        customer=invoice.customer,
+        owner_id=invoice.owner_id,
+        region_id=invoice.region_id,
+        issued_on=invoice.issued_on,
+        gross_amount=invoice.gross_amount,
+        net_amount=invoice.net_amount,
+        tax_amount=invoice.tax_amount,
+        by=by,
+    )
 
 
 @transaction.atomic
@@ -335,6 +354,7 @@ def invoice_reverse(
         SalesOrderLine.objects.filter(pk=line.order_line_id).update(
             invoiced_quantity=F("invoiced_quantity") + line.quantity
         )
+    _post(red, by)
     audit_record(
         by=by,
         action=AuditEvent.Action.ACTION,

@@ -93,3 +93,18 @@ def delivered(hospital, clerk, second_clerk, third_clerk, products):
         review_decide(request=review_request_for(delivery), by=reviewer, verdict="approve")
     order.refresh_from_db()
     return order
+
+
+@pytest.fixture
+def issued(delivered, clerk, second_clerk, finance):
+    """The delivered order of the sales fixtures, invoiced (244.32) and issued on 1 Oct."""
+    from backoffice.sales.services import invoice_issue, invoice_request_create, invoice_submit
+
+    invoice = invoice_request_create(order=delivered, by=clerk)
+    invoice_submit(invoice=invoice, by=clerk)
+    for reviewer in (second_clerk, finance):
+        review_decide(request=review_request_for(invoice), by=reviewer, verdict="approve")
+    invoice.refresh_from_db()
+    return invoice_issue(
+        invoice=invoice, by=finance, invoice_number="12345678", issued_on=date(2026, 10, 1)
+    )

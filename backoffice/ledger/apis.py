@@ -1,0 +1,206 @@
+"""/api/v1/ledger/…: receipts, customer statements, AR aging (DOMAIN §4)."""
+
+from datetime import date
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backoffice.core.access import access_object, require_perm, visibility_selector
+from backoffice.core.api import paginate, paginated_schema
+from backoffice.core.exceptions import ValidationFailed
+from backoffice.ledger.models import Receipt
+from backoffice.ledger.selectors import (
+    BUCKETS,
+    access_receipt,
+    aging,
+    customer_statement,
+    receipt_visible_to,
+    receivable_for_source,
+)
+from backoffice.ledger.services import receipt_create
+
+
+def customer_visible_to(user):
+    """The customers this user may see, by the customers app's own rule (through the
+    visibility registry: the ledger sits beside parties and does not import it)."""
+    return visibility_selector("parties.customer")(user)
+
+
+def access_customer(user, customer_id):
+    return access_object(customer_visible_to(user), customer_id)
+
+
+class AllocationSerializer(serializers.Serializer):
+    invoice = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        ref_name = "Allocation"
+
+
+class ReceiptInputSerializer(serializers.Serializer):
+    customer = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    received_on = serializers.DateField()
+    method = serializers.ChoiceField(choices=Receipt.Method.choices, default="bank")
+    bank_reference = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
+    allocations = AllocationSerializer(many=True, required=False, default=list)
+
+    class Meta:
+        ref_name = "ReceiptInput"
+
+
+class ReceiptOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    customer = serializers.IntegerField(source="customer_id")
+    received_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    allocated_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    method = serializers.CharField()
+    bank_reference = serializers.CharField()
+
+    class Meta:
+        ref_name = "Receipt"
+
+
+class ReceiptListApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("customer", int)],
+        responses={200: paginated_schema(ReceiptOutputSerializer, "Receipt")},
+    )
+    def get(self, request: Request) -> Response:
+        receipts = receipt_visible_to(request.user)
+        if customer := request.query_params.get("customer"):
+            receipts = receipts.filter(customer=access_customer(request.user, customer))
+        return paginate(
+            request, receipts.order_by("-received_on", "-id"), ReceiptOutputSerializer, self
+        )
+
+    @extend_schema(request=ReceiptInputSerializer, responses={201: ReceiptOutputSerializer})
+    def post(self, request: Request) -> Response:
+        require_perm(request.user, "ledger.add_receipt")
+        data = ReceiptInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        customer = access_customer(request.user, values["customer"])
+        allocations = []
+        for index, row in enumerate(values["allocations"], start=1):
+            receivable = receivable_for_source(
+                source_model="sales.invoice", source_id=row["invoice"]
+            )
+            if receivable is None or receivable.customer_id != customer.pk:
+                raise ValidationFailed(
+                    extra={
+                        "fields": {
+                            "allocations": {
+                                str(index): {
+                                    "invoice": [_("not an issued invoice of this customer")]
+                                }
+                            }
+                        }
+                    }
+                )
+            allocations.append({"receivable": receivable, "amount": row["amount"]})
+        receipt = receipt_create(
+            customer=customer,
+            by=request.user,
+            amount=values["amount"],
+            received_on=values["received_on"],
+            method=values["method"],
+            bank_reference=values["bank_reference"],
+            allocations=allocations,
+        )
+        return Response(ReceiptOutputSerializer(receipt).data, status=201)
+
+
+class ReceiptDetailApi(APIView):
+    @extend_schema(responses={200: ReceiptOutputSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(ReceiptOutputSerializer(access_receipt(request.user, pk)).data)
+
+
+def _date_param(request: Request, name: str, default: date) -> date:
+    raw = request.query_params.get(name)
+    if not raw:
+        return default
+    value = parse_date(raw)
+    if value is None:
+        raise ValidationFailed(extra={"fields": {name: [_("a date as YYYY-MM-DD")]}})
+    return value
+
+
+class StatementLineSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    voucher = serializers.CharField()
+    document = serializers.CharField()
+    account = serializers.CharField()
+    memo = serializers.CharField()
+    debit = serializers.DecimalField(max_digits=16, decimal_places=2)
+    credit = serializers.DecimalField(max_digits=16, decimal_places=2)
+    balance = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        ref_name = "StatementLine"
+
+
+class StatementSerializer(serializers.Serializer):
+    opening = serializers.DecimalField(max_digits=16, decimal_places=2)
+    lines = StatementLineSerializer(many=True)
+    closing = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        ref_name = "Statement"
+
+
+class CustomerStatementApi(APIView):
+    """GET …/customers/{id}/statement/?date_from=&date_to= — the subsidiary ledger."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("date_from", date), OpenApiParameter("date_to", date)],
+        responses={200: StatementSerializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        customer = access_customer(request.user, pk)
+        today = timezone.localdate()
+        date_from = _date_param(request, "date_from", today.replace(month=1, day=1))
+        date_to = _date_param(request, "date_to", today)
+        statement = customer_statement(customer=customer, date_from=date_from, date_to=date_to)
+        return Response(StatementSerializer(statement).data)
+
+
+class AgingApi(APIView):
+    """GET …/aging/?as_of= — open receivables by days past due, per customer and in total."""
+
+    @extend_schema(parameters=[OpenApiParameter("as_of", date)], responses={200: dict})
+    def get(self, request: Request) -> Response:
+        as_of = _date_param(request, "as_of", timezone.localdate())
+        rows, totals = aging(as_of=as_of, customers=customer_visible_to(request.user))
+        names = [name for _limit, name in BUCKETS]
+        return Response(
+            {
+                "as_of": as_of.isoformat(),
+                "buckets": names,
+                "customers": [
+                    {
+                        "customer": row.customer_id,
+                        "name": row.customer,
+                        **{name: str(row.buckets[name]) for name in names},
+                        "total": str(row.total),
+                    }
+                    for row in rows
+                ],
+                "totals": {
+                    **{name: str(totals[name]) for name in names},
+                    "total": str(sum(totals.values())),
+                },
+            }
+        )

@@ -1,0 +1,107 @@
+"""Reads of the ledger: receipts by visibility, the customer statement, AR aging."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, Q, QuerySet, Sum
+
+from backoffice.core.access import access_object, scope_for_user
+from backoffice.core.money import ZERO
+from backoffice.ledger.models import JournalLine, Receipt, Receivable
+
+CUSTOMER_ACCOUNTS = ("1122", "2203")  # receivable and advances: what the customer owes net
+BUCKETS = [(30, "0-30"), (60, "31-60"), (90, "61-90"), (180, "91-180"), (None, "180+")]
+
+
+def receipt_visible_to(user: Any) -> QuerySet[Receipt]:
+    return scope_for_user(
+        Receipt.objects.all(),
+        user,
+        all_perm="ledger.view_all_receipts",
+        region_perm="ledger.view_region_receipts",
+    )
+
+
+def access_receipt(by: Any, receipt_id: Any) -> Receipt:
+    return access_object(receipt_visible_to(by).select_related("customer"), receipt_id)
+
+
+def receivable_for_source(*, source_model: str, source_id: int) -> Receivable | None:
+    return Receivable.objects.filter(source_model=source_model, source_id=source_id).first()
+
+
+def customer_statement(*, customer: Any, date_from: date, date_to: date) -> dict[str, Any]:
+    """The customer's subsidiary ledger: opening balance, movements, closing balance."""
+    lines = JournalLine.objects.filter(customer=customer, account__code__in=CUSTOMER_ACCOUNTS)
+    before = lines.filter(posted_on__lt=date_from).aggregate(d=Sum("debit"), c=Sum("credit"))
+    opening = (before["d"] or ZERO) - (before["c"] or ZERO)
+    balance = opening
+    rows = []
+    movements = (
+        lines.filter(posted_on__gte=date_from, posted_on__lte=date_to)
+        .select_related("entry", "account")
+        .order_by("posted_on", "entry_id", "id")
+    )
+    for line in movements:
+        balance += line.debit - line.credit
+        rows.append(
+            {
+                "date": line.posted_on,
+                "voucher": line.entry.number,
+                "document": line.entry.source_number,
+                "account": line.account.code,
+                "memo": line.entry.memo,
+                "debit": line.debit,
+                "credit": line.credit,
+                "balance": balance,
+            }
+        )
+    return {"opening": opening, "lines": rows, "closing": balance}
+
+
+@dataclass
+class AgingRow:
+    customer_id: int
+    customer: str
+    buckets: dict[str, Decimal] = field(default_factory=lambda: {b: ZERO for _d, b in BUCKETS})
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.buckets.values(), ZERO)
+
+
+def aging(*, as_of: date, customers: QuerySet) -> tuple[list[AgingRow], dict[str, Decimal]]:
+    """Open receivables as of a date, by days past their due date (not yet due counts 0)."""
+    receivables = (
+        Receivable.objects.filter(customer__in=customers, issued_on__lte=as_of)
+        .annotate(
+            received_by_then=Sum(
+                "allocations__amount", filter=Q(allocations__receipt__received_on__lte=as_of)
+            )
+        )
+        .select_related("customer")
+        .order_by("customer__name_pinyin", "due_on")
+    )
+    rows: dict[int, AgingRow] = {}
+    totals = {bucket: ZERO for _d, bucket in BUCKETS}
+    for receivable in receivables:
+        open_amount = receivable.amount - (receivable.received_by_then or ZERO)
+        if not open_amount:
+            continue
+        days = max((as_of - receivable.due_on).days, 0)
+        bucket = next(name for limit, name in BUCKETS if limit is None or days <= limit)
+        row = rows.setdefault(
+            receivable.customer_id, AgingRow(receivable.customer_id, receivable.customer.name)
+        )
+        row.buckets[bucket] += open_amount
+        totals[bucket] += open_amount
+    return list(rows.values()), totals
+
+
+def receivables_overdue(customers: QuerySet, *, today: date) -> QuerySet[Receivable]:
+    """Invoices past their due date and not fully received."""
+    return Receivable.objects.filter(
+        customer__in=customers, due_on__lt=today, amount__gt=0, allocated_amount__lt=F("amount")
+    ).select_related("customer")

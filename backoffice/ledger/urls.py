@@ -1,0 +1,14 @@
+from django.urls import path
+
+from backoffice.ledger import apis
+
+urlpatterns = [
+    path("receipts/", apis.ReceiptListApi.as_view(), name="receipt-list"),
+    path("receipts/<int:pk>/", apis.ReceiptDetailApi.as_view(), name="receipt-detail"),
+    path(
+        "customers/<int:pk>/statement/",
+        apis.CustomerStatementApi.as_view(),
+        name="customer-statement",
+    ),
+    path("aging/", apis.AgingApi.as_view(), name="aging"),
+]

@@ -1,0 +1,181 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+
+from backoffice.ledger.exceptions import OverAllocation
+from backoffice.ledger.models import JournalEntry, JournalLine
+from backoffice.ledger.selectors import aging, customer_statement, receivable_for_source
+from backoffice.ledger.services import receipt_create
+from backoffice.sales.services import (
+    invoice_reverse,
+)
+
+ISSUED = date(2026, 10, 1)
+
+
+def _trial_balance():
+    totals = JournalLine.objects.aggregate(d=Sum("debit"), c=Sum("credit"))
+    return (totals["d"] or 0) - (totals["c"] or 0)
+
+
+@pytest.mark.django_db
+def test_an_issued_invoice_posts_ar_revenue_and_vat(issued, hospital):
+    entry = JournalEntry.objects.get(source_model="sales.invoice", source_id=issued.pk)
+    lines = {line.account.code: (line.debit, line.credit) for line in entry.lines.all()}
+    assert lines == {
+        "1122": (Decimal("244.32"), Decimal("0.00")),
+        "6001": (Decimal("0.00"), issued.net_amount),
+        "22210106": (Decimal("0.00"), issued.tax_amount),
+    }
+    assert _trial_balance() == 0
+    receivable = receivable_for_source(source_model="sales.invoice", source_id=issued.pk)
+    assert receivable.due_on == ISSUED + timedelta(days=hospital.payment_terms_days)
+
+
+@pytest.mark.django_db
+def test_receipts_are_allocated_never_beyond_what_is_outstanding(issued, hospital, finance):
+    receivable = receivable_for_source(source_model="sales.invoice", source_id=issued.pk)
+    with pytest.raises(OverAllocation):
+        receipt_create(
+            customer=hospital,
+            by=finance,
+            amount="300.00",
+            received_on=date(2026, 10, 20),
+            allocations=[{"receivable": receivable, "amount": "300.00"}],
+        )
+    with pytest.raises(OverAllocation):  # more allocated than received
+        receipt_create(
+            customer=hospital,
+            by=finance,
+            amount="100.00",
+            received_on=date(2026, 10, 20),
+            allocations=[{"receivable": receivable, "amount": "200.00"}],
+        )
+    receipt = receipt_create(
+        customer=hospital,
+        by=finance,
+        amount="300.00",
+        received_on=date(2026, 10, 20),
+        allocations=[{"receivable": receivable, "amount": "244.32"}],
+    )
+    assert receipt.allocated_amount == Decimal("244.32")
+    entry = JournalEntry.objects.get(source_model="ledger.receipt", source_id=receipt.pk)
+    assert {line.account.code: (line.debit, line.credit) for line in entry.lines.all()} == {
+        "1002": (Decimal("300.00"), Decimal("0.00")),
+        "1122": (Decimal("0.00"), Decimal("244.32")),
+        "2203": (Decimal("0.00"), Decimal("55.68")),  # the remainder is the customer's credit
+    }
+    assert _trial_balance() == 0
+
+
+@pytest.mark.django_db
+def test_statement_opening_movements_closing(issued, hospital, finance):
+    receivable = receivable_for_source(source_model="sales.invoice", source_id=issued.pk)
+    receipt_create(
+        customer=hospital,
+        by=finance,
+        amount="100.00",
+        received_on=date(2026, 11, 5),
+        allocations=[{"receivable": receivable, "amount": "100.00"}],
+    )
+    october = customer_statement(
+        customer=hospital, date_from=date(2026, 10, 1), date_to=date(2026, 10, 31)
+    )
+    assert (october["opening"], october["closing"]) == (Decimal("0.00"), Decimal("244.32"))
+    november = customer_statement(
+        customer=hospital, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30)
+    )
+    assert november["opening"] == Decimal("244.32")
+    assert [line["credit"] for line in november["lines"]] == [Decimal("100.00")]
+    assert november["closing"] == Decimal("144.32")
+
+
+@pytest.mark.django_db
+def test_aging_by_days_past_due(issued, hospital, finance):
+    from backoffice.parties.models import Customer
+
+    customers = Customer.objects.all()
+    due = ISSUED + timedelta(days=hospital.payment_terms_days)
+    rows, _totals = aging(as_of=due + timedelta(days=45), customers=customers)
+    assert [row.buckets["31-60"] for row in rows] == [Decimal("244.32")]
+    receivable = receivable_for_source(source_model="sales.invoice", source_id=issued.pk)
+    receipt_create(
+        customer=hospital,
+        by=finance,
+        amount="44.32",
+        received_on=due + timedelta(days=50),
+        allocations=[{"receivable": receivable, "amount": "44.32"}],
+    )
+    _, later = aging(as_of=due + timedelta(days=200), customers=customers)
+    assert later["180+"] == Decimal("200.00")
+    _, before_payment = aging(as_of=due + timedelta(days=45), customers=customers)
+    assert before_payment["31-60"] == Decimal("244.32")  # the receipt came later
+
+
+@pytest.mark.django_db
+def test_a_red_letter_reverses_the_posting(issued, finance):
+    red = invoice_reverse(
+        invoice=issued,
+        by=finance,
+        invoice_number="87654321",
+        issued_on=date(2026, 10, 5),
+        reason="开错",
+    )
+    entry = JournalEntry.objects.get(source_model="sales.invoice", source_id=red.pk)
+    ar = entry.lines.get(account__code="1122")
+    assert (ar.debit, ar.credit) == (Decimal("0.00"), Decimal("244.32"))
+    assert _trial_balance() == 0
+
+
+@pytest.mark.django_db
+def test_receipts_statement_and_aging_through_the_api(
+    api, issued, hospital, finance, rep_li, rep_wang
+):
+    api.force_authenticate(finance)
+    over = api.post(
+        "/api/v1/ledger/receipts/",
+        {
+            "customer": hospital.pk,
+            "amount": "500.00",
+            "received_on": "2026-10-20",
+            "allocations": [{"invoice": issued.pk, "amount": "300.00"}],
+        },
+        format="json",
+    )
+    assert (over.status_code, over.json()["code"]) == (409, "over_allocation")
+    created = api.post(
+        "/api/v1/ledger/receipts/",
+        {
+            "customer": hospital.pk,
+            "amount": "100.00",
+            "received_on": "2026-10-20",
+            "method": "bank",
+            "bank_reference": "CMB20261020001",
+            "allocations": [{"invoice": issued.pk, "amount": "100.00"}],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    statement = api.get(
+        f"/api/v1/ledger/customers/{hospital.pk}/statement/",
+        {"date_from": "2026-10-01", "date_to": "2026-10-31"},
+    ).json()
+    assert (statement["opening"], statement["closing"]) == ("0.00", "144.32")
+    report = api.get("/api/v1/ledger/aging/", {"as_of": "2026-12-31"}).json()
+    assert report["totals"]["total"] == "144.32"
+    api.force_authenticate(rep_li)
+    assert (
+        api.get("/api/v1/ledger/aging/", {"as_of": "2026-12-31"}).json()["totals"]["total"] == "0"
+    )
+    assert api.get(f"/api/v1/ledger/customers/{hospital.pk}/statement/").status_code == 404
+    api.force_authenticate(rep_wang)
+    assert (
+        api.post(
+            "/api/v1/ledger/receipts/",
+            {"customer": hospital.pk, "amount": "1", "received_on": "2026-10-20"},
+            format="json",
+        ).status_code
+        == 403
+    )
