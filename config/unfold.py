@@ -92,6 +92,30 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Receivables"),
+                "collapsible": True,
+                "items": [
+                    {
+                        "title": _("Receipts"),
+                        "icon": "payments",
+                        "link": reverse_lazy("admin:ledger_receipt_changelist"),
+                        "permission": _perm("ledger.view_receipt"),
+                    },
+                    {
+                        "title": _("Receivables"),
+                        "icon": "account_balance_wallet",
+                        "link": reverse_lazy("admin:ledger_receivable_changelist"),
+                        "permission": _perm("ledger.view_receivable"),
+                    },
+                    {
+                        "title": _("Journal"),
+                        "icon": "menu_book",
+                        "link": reverse_lazy("admin:ledger_journalentry_changelist"),
+                        "permission": _perm("ledger.view_journalentry"),
+                    },
+                ],
+            },
+            {
                 "title": _("Customers"),
                 "collapsible": True,
                 "items": [

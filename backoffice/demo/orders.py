@@ -8,6 +8,8 @@ from django.utils import timezone
 from backoffice.accounts.models import User
 from backoffice.catalog.models import Product
 from backoffice.core.exceptions import ApplicationError
+from backoffice.ledger.selectors import receivable_for_source
+from backoffice.ledger.services import receipt_create
 from backoffice.parties.models import Customer
 from backoffice.parties.selectors import customer_trade_block
 from backoffice.reviews.selectors import review_request_for
@@ -161,7 +163,7 @@ def _invoice(rng, order, author, clerks) -> None:
     finance = User.objects.filter(groups__name="finance").first()
     issued_on = min(order.ordered_on + timedelta(days=rng.randint(5, 20)), timezone.localdate())
     number = f"{rng.randint(10**19, 10**20 - 1)}"
-    invoice_issue(invoice=invoice, by=finance, invoice_number=number, issued_on=issued_on)
+    invoice = invoice_issue(invoice=invoice, by=finance, invoice_number=number, issued_on=issued_on)
     if fate > 0.97:
         invoice_reverse(
             invoice=invoice,
@@ -170,3 +172,26 @@ def _invoice(rng, order, author, clerks) -> None:
             issued_on=issued_on,
             reason="购方信息有误，冲红重开",
         )
+        return
+    _receive(rng, invoice, finance)
+
+
+def _receive(rng, invoice, finance) -> None:
+    """Payments: most invoices paid in full, some in part, some not yet (they age)."""
+    fate = rng.random()
+    if fate < 0.3:
+        return
+    receivable = receivable_for_source(source_model="sales.invoice", source_id=invoice.pk)
+    share = (
+        receivable.amount if fate > 0.45 else (receivable.amount / 2).quantize(receivable.amount)
+    )
+    received_on = min(invoice.issued_on + timedelta(days=rng.randint(10, 80)), timezone.localdate())
+    receipt_create(
+        customer=invoice.customer,
+        by=finance,
+        amount=share,
+        received_on=received_on,
+        method=rng.choice(["bank", "bank", "bank", "bill"]),
+        bank_reference=f"CMB{rng.randint(10**9, 10**10 - 1)}",
+        allocations=[{"receivable": receivable, "amount": share}],
+    )

@@ -14,7 +14,12 @@ from backoffice.accounts.roles import role_label
 from backoffice.accounts.selectors import department_list, region_list, user_visible_to
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.selectors import notification_unread_for
-from backoffice.parties.selectors import calls_overdue_for, feedback_overdue_for
+from backoffice.ledger.selectors import receivables_overdue
+from backoffice.parties.selectors import (
+    calls_overdue_for,
+    customer_visible_to,
+    feedback_overdue_for,
+)
 from backoffice.reviews.selectors import review_pending_for
 
 
@@ -67,6 +72,20 @@ def _todos(user) -> list[dict[str, Any]]:
                     ),
                     now,
                 ),
+            }
+        )
+    overdue = receivables_overdue(customer_visible_to(user), today=timezone.localdate())
+    if user.has_perm("ledger.view_receivable") and (count := overdue.count()):
+        todos.append(
+            {
+                "title": ngettext(
+                    "%d invoice is overdue for payment",
+                    "%d invoices are overdue for payment",
+                    count,
+                )
+                % count,
+                "url": reverse("admin:ledger_receivable_changelist") + "?overdue=yes",
+                "age": "",
             }
         )
     for note in notification_unread_for(user)[:5]:

@@ -179,3 +179,37 @@ def test_receipts_statement_and_aging_through_the_api(
         ).status_code
         == 403
     )
+
+
+@pytest.mark.django_db
+def test_receipt_entry_in_the_staff_ui(client, issued, hospital, finance, rep_li):
+    from backoffice.ledger.models import Receipt
+
+    client.force_login(finance)
+    bad = client.post(
+        "/ledger/receipt/add/",
+        {
+            "customer": hospital.pk,
+            "received_on": "2026-10-20",
+            "amount": "100.00",
+            "method": "bank",
+            "allocate": "12345678, 300.00",
+        },
+    )
+    assert bad.status_code == 200 and "outstanding" in bad.content.decode()
+    ok = client.post(
+        "/ledger/receipt/add/",
+        {
+            "customer": hospital.pk,
+            "received_on": "2026-10-20",
+            "amount": "100.00",
+            "method": "bank",
+            "bank_reference": "CMB001",
+            "allocate": "12345678, 100.00",
+        },
+    )
+    assert ok.status_code == 302
+    receipt = Receipt.objects.get()
+    assert receipt.allocated_amount == Decimal("100.00") and receipt.number.startswith("RC-")
+    client.force_login(rep_li)
+    assert "12345678" not in client.get("/ledger/receivable/").content.decode()

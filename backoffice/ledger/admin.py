@@ -1,0 +1,235 @@
+"""Staff UI of the ledger: receipts (entered with their allocations), receivables, the
+journal and the chart of accounts (read-only)."""
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.decorators import display
+
+from backoffice.core.access import visibility_selector
+from backoffice.core.admin import BaseModelAdmin
+from backoffice.core.exceptions import ApplicationError
+from backoffice.core.money import round_amount, to_decimal
+from backoffice.ledger.models import (
+    Account,
+    JournalEntry,
+    JournalLine,
+    Receipt,
+    ReceiptAllocation,
+    Receivable,
+)
+from backoffice.ledger.services import receipt_create
+
+
+class ReadOnlyAdmin(BaseModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        from django.db.models import F
+
+        return queryset.filter(
+            due_on__lt=timezone.localdate(), amount__gt=0, allocated_amount__lt=F("amount")
+        )
+
+
+@admin.register(Receivable)
+class ReceivableAdmin(ReadOnlyAdmin):
+    list_display = [
+        "document_number",
+        "customer",
+        "issued_on",
+        "due_on",
+        "amount",
+        "allocated_amount",
+        "open",
+    ]
+    list_filter = [OverdueFilter, "region", ("due_on", admin.DateFieldListFilter)]
+    search_fields = ["document_number", "customer__name", "customer__name_initials"]
+    list_select_related = ["customer"]
+
+    def get_queryset(self, request):
+        customers = visibility_selector("parties.customer")(request.user)
+        return super().get_queryset(request).filter(customer__in=customers)
+
+    @display(description=_("outstanding"))
+    def open(self, obj: Receivable):
+        return obj.open_amount
+
+
+class AllocationInline(TabularInline):
+    model = ReceiptAllocation
+    extra = 0
+    fields = ["receivable", "amount"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReceiptForm(forms.ModelForm):
+    allocate = forms.CharField(
+        label=_("allocate to invoices"),
+        required=False,
+        help_text=_("one per line: VAT invoice number, amount — e.g. 12345678, 1000.00"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Receipt
+        fields = ["customer", "received_on", "amount", "method", "bank_reference"]
+
+    def clean(self):
+        data = super().clean()
+        customer = data.get("customer")
+        rows = []
+        for number, raw in enumerate((data.get("allocate") or "").splitlines(), start=1):
+            if not raw.strip():
+                continue
+            document, _sep, amount = raw.replace("，", ",").partition(",")
+            receivable = Receivable.objects.filter(
+                document_number=document.strip(), customer=customer
+            ).first()
+            if receivable is None:
+                raise forms.ValidationError(
+                    _("Line %(n)d: no invoice %(doc)s of this customer.")
+                    % {"n": number, "doc": document.strip()}
+                )
+            try:
+                share = round_amount(to_decimal(amount.strip()))
+            except (TypeError, ValueError) as exc:
+                raise forms.ValidationError(
+                    _("Line %(n)d: “%(amount)s” is not an amount.")
+                    % {"n": number, "amount": amount}
+                ) from exc
+            if share <= 0 or share > receivable.open_amount:
+                raise forms.ValidationError(
+                    _("Line %(n)d: invoice %(doc)s has %(open)s outstanding.")
+                    % {
+                        "n": number,
+                        "doc": receivable.document_number,
+                        "open": receivable.open_amount,
+                    }
+                )
+            rows.append({"receivable": receivable, "amount": share})
+        if data.get("amount") is not None and sum(r["amount"] for r in rows) > data["amount"]:
+            raise forms.ValidationError(_("More is allocated than was received."))
+        data["allocations"] = rows
+        return data
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(BaseModelAdmin):
+    form = ReceiptForm
+    list_display = ["number", "customer", "received_on", "amount", "allocated_amount", "method"]
+    list_filter = ["method", "region", ("received_on", admin.DateFieldListFilter)]
+    search_fields = ["number", "bank_reference", "customer__name", "customer__name_initials"]
+    list_select_related = ["customer"]
+    autocomplete_fields = ["customer"]
+    inlines = [AllocationInline]
+    export_fields = [
+        "number",
+        "customer",
+        "received_on",
+        "amount",
+        "allocated_amount",
+        "method",
+        "bank_reference",
+    ]
+
+    def get_inlines(self, request, obj=None):
+        return [AllocationInline] if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["customer", "received_on", "amount", "method", "bank_reference", "allocate"]
+        return [
+            "number",
+            "customer",
+            "received_on",
+            "amount",
+            "allocated_amount",
+            "method",
+            "bank_reference",
+            "created_by",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        return {"received_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        try:
+            receipt = receipt_create(
+                customer=data["customer"],
+                by=request.user,
+                amount=data["amount"],
+                received_on=data["received_on"],
+                method=data["method"],
+                bank_reference=data.get("bank_reference", ""),
+                allocations=data["allocations"],
+            )
+        except ApplicationError as error:
+            raise forms.ValidationError(str(error.message)) from error
+        obj.pk = receipt.pk
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # The form checked the amounts; a receipt entered elsewhere at the same moment can
+        # still take the outstanding amount. The admin's transaction is rolled back by then.
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except forms.ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level="ERROR")
+            return HttpResponseRedirect(request.path)
+
+
+class JournalLineInline(TabularInline):
+    model = JournalLine
+    extra = 0
+    fields = ["account", "customer", "debit", "credit"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyAdmin):
+    list_display = ["number", "posted_on", "source_number", "memo"]
+    list_filter = [("posted_on", admin.DateFieldListFilter), "source_model"]
+    search_fields = ["number", "source_number", "memo"]
+    inlines = [JournalLineInline]
+    date_hierarchy = "posted_on"
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "kind"]
+    search_fields = ["code", "name"]
