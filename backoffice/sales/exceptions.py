@@ -53,3 +53,9 @@ class OverInvoicing(ApplicationError):
 class InvalidVatInvoiceNumber(ValidationFailed):
     code = "invalid_vat_invoice_number"
     default_message = _("A VAT invoice number has 8 digits (paper) or 20 digits (fully digital).")
+
+
+class ReturnOfInvoicedGoods(ApplicationError):
+    status = 409
+    code = "return_of_invoiced_goods"
+    default_message = _("These goods are invoiced; reverse the invoice before taking them back.")

@@ -22,6 +22,7 @@ from backoffice.reviews.services import review_submit
 from backoffice.sales.exceptions import (
     OrderNotDeliverable,
     OverDelivery,
+    ReturnOfInvoicedGoods,
 )
 from backoffice.sales.models import (
     Delivery,
@@ -222,6 +223,17 @@ def delivery_return(*, delivery: Delivery, by: Any, reason: str) -> Delivery:
         raise ValidationFailed(extra={"fields": {"reason": [_("required")]}})
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     order = SalesOrder.objects.select_for_update().get(pk=delivery.order_id)
+    for line in delivery.lines.select_related("order_line__product"):
+        order_line = line.order_line
+        if order_line.delivered_quantity - line.quantity < order_line.invoiced_quantity:
+            raise ReturnOfInvoicedGoods(
+                _(
+                    "%(product)s: %(invoiced)s are invoiced; reverse the invoice with a red letter "
+                    "before taking the goods back."
+                )
+                % {"product": order_line.product, "invoiced": order_line.invoiced_quantity},
+                extra={"order_line": order_line.pk},
+            )
     delivery.return_reason = reason.strip()
     model_save(instance=delivery, by=by, validate=False)
     transition(delivery, to=Delivery.Status.RETURNED, by=by, note=reason)

@@ -213,3 +213,24 @@ def test_receipt_entry_in_the_staff_ui(client, issued, hospital, finance, rep_li
     assert receipt.allocated_amount == Decimal("100.00") and receipt.number.startswith("RC-")
     client.force_login(rep_li)
     assert "12345678" not in client.get("/ledger/receivable/").content.decode()
+
+
+@pytest.mark.django_db
+def test_invoiced_goods_come_back_only_after_a_red_letter(issued, delivered, clerk, finance):
+    from backoffice.sales.exceptions import ReturnOfInvoicedGoods
+    from backoffice.sales.models import Delivery
+    from backoffice.sales.services import delivery_return, delivery_ship
+
+    delivery = Delivery.objects.get(order=delivered)
+    delivery_ship(delivery=delivery, by=clerk, tracking_number="SF1")
+    with pytest.raises(ReturnOfInvoicedGoods) as caught:
+        delivery_return(delivery=delivery, by=clerk, reason="客户退货")
+    assert caught.value.status == 409
+    invoice_reverse(
+        invoice=issued,
+        by=finance,
+        invoice_number="99999999",
+        issued_on=date(2026, 10, 9),
+        reason="退货冲红",
+    )
+    assert delivery_return(delivery=delivery, by=clerk, reason="客户退货").status == "returned"

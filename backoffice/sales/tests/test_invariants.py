@@ -1,0 +1,211 @@
+"""Random sequences of order, deliver, return, invoice, reverse and receive, each by a random
+user, and the invariants of issue #5 checked after every step (hypothesis state machine)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.db.models import F, Sum
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from backoffice.core.exceptions import ApplicationError
+from backoffice.ledger.models import JournalEntry, JournalLine, Receivable
+from backoffice.ledger.services import receipt_create
+from backoffice.reviews.selectors import review_request_for
+from backoffice.reviews.services import review_decide
+from backoffice.sales import services
+from backoffice.sales.models import Delivery, Invoice, SalesOrder, SalesOrderLine
+
+ON = date(2026, 11, 1)
+
+
+def _numbers_gapless(values: list[str]) -> bool:
+    by_series: dict[str, list[int]] = {}
+    for value in values:
+        prefix, _sep, sequence = value.rpartition("-")
+        by_series.setdefault(prefix, []).append(int(sequence))
+    return all(sorted(s) == list(range(1, len(s) + 1)) for s in by_series.values())
+
+
+@pytest.mark.django_db
+def test_order_to_cash_invariants(hospital, products, clerk, second_clerk, finance, rep_wang):
+    from backoffice.accounts.services import user_create
+
+    clerks = [clerk, second_clerk, user_create(username="clerk3", role="clerk")]
+
+    def pick(queryset, index):
+        rows = list(queryset.order_by("pk").distinct())
+        return rows[index % len(rows)] if rows else None
+
+    class OrderToCash(RuleBasedStateMachine):
+        """Each example runs in a savepoint rolled back at its end, so examples are
+        independent and hypothesis can replay and shrink them."""
+
+        def __init__(self):
+            super().__init__()
+            self.savepoint = transaction.atomic()
+            self.savepoint.__enter__()
+
+        def teardown(self):
+            transaction.set_rollback(True)
+            self.savepoint.__exit__(None, None, None)
+
+        @rule(
+            quantities=st.lists(st.integers(1, 20), min_size=1, max_size=2), who=st.integers(0, 2)
+        )
+        def order(self, quantities, who):
+            lines = [
+                {"product": p, "quantity": str(q)}
+                for p, q in zip(products, quantities, strict=False)
+            ]
+            order = services.order_create(
+                customer=hospital, by=clerks[who], lines=lines, ordered_on=ON
+            )
+            services.order_submit(order=order, by=clerks[who])
+            auditor = clerks[(who + 1) % 3]
+            review_decide(request=review_request_for(order), by=auditor, verdict="approve")
+
+        @rule(share=st.integers(1, 20), who=st.integers(0, 2))
+        def deliver(self, share, who):
+            line = (
+                SalesOrderLine.objects.filter(order__status__in=["approved", "partially_delivered"])
+                .order_by("?")
+                .first()
+            )
+            if line is None:
+                return
+            try:
+                delivery = services.delivery_create(
+                    order=line.order,
+                    by=clerks[who],
+                    lines=[{"order_line": line, "quantity": str(share)}],
+                )
+            except ApplicationError:
+                return  # over_delivery: refused, as it must be
+            services.delivery_submit(delivery=delivery, by=clerks[who])
+            for reviewer in (clerks[(who + 1) % 3], clerks[(who + 2) % 3]):
+                review_decide(request=review_request_for(delivery), by=reviewer, verdict="approve")
+
+        @rule(index=st.integers(0, 99))
+        def give_back(self, index):
+            delivery = pick(Delivery.objects.filter(status="released"), index)
+            if delivery is None:
+                return
+            services.delivery_ship(delivery=delivery, by=clerk, tracking_number="SF1")
+            try:
+                services.delivery_return(delivery=delivery, by=clerk, reason="退货")
+            except ApplicationError:
+                return  # invoiced goods: a red letter first, as it must be
+
+        @rule(who=st.integers(0, 2), number=st.integers(10**7, 10**8 - 1))
+        def invoice(self, who, number):
+            order = (
+                SalesOrder.objects.filter(
+                    lines__delivered_quantity__gt=F("lines__invoiced_quantity")
+                )
+                .order_by("?")
+                .first()
+            )
+            if order is None:
+                return
+            try:
+                invoice = services.invoice_request_create(order=order, by=clerks[who])
+            except ApplicationError:
+                return
+            services.invoice_submit(invoice=invoice, by=clerks[who])
+            for reviewer in (clerks[(who + 1) % 3], finance):
+                review_decide(request=review_request_for(invoice), by=reviewer, verdict="approve")
+            invoice.refresh_from_db()
+            try:
+                services.invoice_issue(
+                    invoice=invoice, by=finance, invoice_number=str(number), issued_on=ON
+                )
+            except ApplicationError:
+                return  # a number drawn twice: refused as a duplicate
+
+        @rule(number=st.integers(10**7, 10**8 - 1), index=st.integers(0, 99))
+        def reverse(self, number, index):
+            invoice = pick(Invoice.objects.filter(kind="normal", status="issued"), index)
+            if invoice is None:
+                return
+            try:
+                services.invoice_reverse(
+                    invoice=invoice,
+                    by=finance,
+                    invoice_number=str(number),
+                    issued_on=ON,
+                    reason="冲红",
+                )
+            except ApplicationError:
+                return
+
+        @rule(cents=st.integers(1, 100000))
+        def receive(self, cents):
+            receivable = (
+                Receivable.objects.filter(amount__gt=F("allocated_amount")).order_by("?").first()
+            )
+            if receivable is None:
+                return
+            amount = Decimal(cents) / 100
+            try:
+                receipt_create(
+                    customer=hospital,
+                    by=finance,
+                    amount=amount,
+                    received_on=ON,
+                    allocations=[
+                        {"receivable": receivable, "amount": min(amount, receivable.open_amount)}
+                    ],
+                )
+            except ApplicationError:
+                return
+
+        @invariant()
+        def quantities_hold(self):
+            for line in SalesOrderLine.objects.select_related("order__customer"):
+                assert 0 <= line.delivered_quantity <= line.quantity
+                assert 0 <= line.invoiced_quantity <= line.quantity
+                if not line.order.customer.invoice_before_delivery:
+                    assert (
+                        line.invoiced_quantity <= line.delivered_quantity
+                        or Invoice.objects.filter(
+                            lines__order_line=line, has_differences=True
+                        ).exists()
+                    )
+
+        @invariant()
+        def money_holds(self):
+            for receivable in Receivable.objects.all():
+                assert receivable.allocated_amount <= max(receivable.amount, Decimal(0))
+            for entry in JournalEntry.objects.prefetch_related("lines"):
+                lines = list(entry.lines.all())
+                assert sum(x.debit for x in lines) == sum(x.credit for x in lines)
+            totals = JournalLine.objects.aggregate(d=Sum("debit"), c=Sum("credit"))
+            assert (totals["d"] or 0) == (totals["c"] or 0)
+            issued = (
+                Invoice.objects.filter(status="issued").aggregate(s=Sum("gross_amount"))["s"] or 0
+            )
+            allocated = Receivable.objects.aggregate(s=Sum("allocated_amount"))["s"] or 0
+            ar = JournalLine.objects.filter(account__code="1122", customer=hospital).aggregate(
+                d=Sum("debit"), c=Sum("credit")
+            )
+            assert (ar["d"] or 0) - (ar["c"] or 0) == issued - allocated
+
+        @invariant()
+        def numbers_are_unique_and_gapless(self):
+            for model in (SalesOrder, Delivery, Invoice):
+                numbers = [n for n in model.objects.values_list("number", flat=True) if n]
+                assert len(numbers) == len(set(numbers))
+                assert _numbers_gapless(numbers)
+            assert _numbers_gapless(list(JournalEntry.objects.values_list("number", flat=True)))
+
+    OrderToCash.TestCase.settings = settings(
+        max_examples=8,
+        stateful_step_count=12,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    OrderToCash.TestCase().runTest()
