@@ -150,6 +150,12 @@ UNFOLD = {
                         "permission": _perm("parties.view_qualification"),
                     },
                     {
+                        "title": _("Call cadences"),
+                        "icon": "event_repeat",
+                        "link": reverse_lazy("admin:parties_callcadence_changelist"),
+                        "permission": _perm("parties.change_callcadence"),
+                    },
+                    {
                         "title": _("Qualification types"),
                         "icon": "category",
                         "link": reverse_lazy("admin:parties_qualificationtype_changelist"),

@@ -33,6 +33,7 @@ from backoffice.core.transitions import allowed_transitions
 from backoffice.parties import services
 from backoffice.parties.imports import customers_import
 from backoffice.parties.models import (
+    CallCadence,
     CallInventoryLine,
     CallRecord,
     Contact,
@@ -567,3 +568,14 @@ class FeedbackAdmin(BaseModelAdmin):
         else:
             self.message_user(request, _("Saved."))
         return HttpResponseRedirect(reverse("admin:parties_feedback_change", args=[pk]))
+
+
+@admin.register(CallCadence)
+class CallCadenceAdmin(BaseModelAdmin):
+    """How often each grade of customer is called; overdue calls follow these at once."""
+
+    list_display = ["grade", "interval_days"]
+    list_editable = ["interval_days"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
