@@ -3,16 +3,19 @@ journal and the chart of accounts (read-only)."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from backoffice.core.access import visibility_selector
-from backoffice.core.admin import BaseModelAdmin
+from backoffice.core.admin import BaseModelAdmin, object_or_404
 from backoffice.core.exceptions import ApplicationError
-from backoffice.core.money import round_amount, to_decimal
+from backoffice.core.money import rmb_upper, round_amount, to_decimal
+from backoffice.core.printing import render_document
 from backoffice.ledger.models import (
     Account,
     JournalEntry,
@@ -21,6 +24,7 @@ from backoffice.ledger.models import (
     ReceiptAllocation,
     Receivable,
 )
+from backoffice.ledger.selectors import customer_statement
 from backoffice.ledger.services import receipt_create
 
 
@@ -233,3 +237,27 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 class AccountAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "kind"]
     search_fields = ["code", "name"]
+
+
+def statement_view(request: HttpRequest, customer_id: int):
+    """The customer statement (对账单) to send to the customer, as a page or a PDF."""
+    customers = visibility_selector("parties.customer")(request.user)
+    customer = object_or_404(customers, customer_id)
+    if not request.user.has_perm("ledger.view_journalline"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    date_from = parse_date(request.GET.get("date_from", "") or "") or today.replace(month=1, day=1)
+    date_to = parse_date(request.GET.get("date_to", "") or "") or today
+    statement = customer_statement(customer=customer, date_from=date_from, date_to=date_to)
+    return render_document(
+        request,
+        "ledger/statement.html",
+        {
+            "customer": customer,
+            "statement": statement,
+            "date_from": date_from,
+            "date_to": date_to,
+            "closing_words": rmb_upper(statement["closing"]),
+        },
+        filename=f"statement-{customer.code}-{date_to.isoformat()}",
+    )

@@ -234,3 +234,21 @@ def test_invoiced_goods_come_back_only_after_a_red_letter(issued, delivered, cle
         reason="退货冲红",
     )
     assert delivery_return(delivery=delivery, by=clerk, reason="客户退货").status == "returned"
+
+
+@pytest.mark.django_db
+def test_the_statement_prints_for_the_customer(client, issued, hospital, clerk, rep_li):
+    client.force_login(clerk)
+    assert (
+        'data-testid="statement-link"'
+        in client.get(f"/parties/customer/{hospital.pk}/change/").content.decode()
+    )
+    page = client.get(
+        f"/statements/{hospital.pk}/", {"date_from": "2026-01-01", "date_to": "2026-12-31"}
+    )
+    body = page.content.decode()
+    assert "客 户 对 账 单" in body and "244.32" in body and "贰佰肆拾肆元叁角贰分" in body
+    pdf = client.get(f"/statements/{hospital.pk}/", {"format": "pdf"})
+    assert pdf.content.startswith(b"%PDF")
+    client.force_login(rep_li)
+    assert client.get(f"/statements/{hospital.pk}/").status_code == 404
