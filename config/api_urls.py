@@ -13,4 +13,5 @@ urlpatterns = [
     path("catalog/", include("backoffice.catalog.urls")),
     path("sales/", include("backoffice.sales.urls")),
     path("ledger/", include("backoffice.ledger.urls")),
+    path("reports/", include("backoffice.reports.urls")),
 ]

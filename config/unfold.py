@@ -89,6 +89,12 @@ UNFOLD = {
                         "link": reverse_lazy("admin:sales_invoice_changelist"),
                         "permission": _perm("sales.view_invoice"),
                     },
+                    {
+                        "title": _("Billing statistics"),
+                        "icon": "bar_chart",
+                        "link": reverse_lazy("report-billing-page"),
+                        "permission": _perm("sales.view_invoice"),
+                    },
                 ],
             },
             {

@@ -1,0 +1,73 @@
+"""Billing statistics for finance (DOMAIN §4): issued invoices and red letters by period,
+rep, customer and invoice type, from the totals frozen on each invoice."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+
+from backoffice.core.money import ZERO
+from backoffice.sales.models import Invoice
+from backoffice.sales.selectors import invoice_visible_to
+
+GROUPS = {
+    "month": ("month", None),
+    "rep": ("owner__username", "owner__full_name"),
+    "customer": ("customer__code", "customer__name"),
+    "invoice_type": ("invoice_type", None),
+}
+
+
+def billing_statistics(
+    *, by: Any, date_from: date, date_to: date, group_by: list[str]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows of {group values…, invoices, gross_amount, net_amount, tax_amount}, and totals."""
+    unknown = [g for g in group_by if g not in GROUPS]
+    if unknown:
+        raise ValueError(f"unknown grouping: {', '.join(unknown)}")
+    invoices = invoice_visible_to(by).filter(
+        status=Invoice.Status.ISSUED, issued_on__gte=date_from, issued_on__lte=date_to
+    )
+    if "month" in group_by:
+        invoices = invoices.annotate(month=TruncMonth("issued_on"))
+    keys = [field for g in group_by for field in GROUPS[g] if field]
+    rows = (
+        invoices.values(*keys)
+        .annotate(
+            invoices=Count("id"),
+            gross=Sum("gross_amount"),
+            net=Sum("net_amount"),
+            tax=Sum("tax_amount"),
+        )
+        .order_by(*keys)
+    )
+    labels = dict(Invoice.InvoiceType.choices)
+    result, totals = (
+        [],
+        {"invoices": 0, "gross_amount": ZERO, "net_amount": ZERO, "tax_amount": ZERO},
+    )
+    for row in rows:
+        item: dict[str, Any] = {}
+        for group in group_by:
+            code_field, name_field = GROUPS[group]
+            value = row[code_field]
+            if group == "month":
+                value = value.strftime("%Y-%m") if hasattr(value, "strftime") else str(value)[:7]
+            item[group] = value
+            if name_field:
+                item[f"{group}_name"] = row[name_field]
+            if group == "invoice_type":
+                item["invoice_type_name"] = str(labels.get(value, value))
+        amounts = {
+            "gross_amount": Decimal(row["gross"] or 0).quantize(Decimal("0.01")),
+            "net_amount": Decimal(row["net"] or 0).quantize(Decimal("0.01")),
+            "tax_amount": Decimal(row["tax"] or 0).quantize(Decimal("0.01")),
+        }
+        item |= {"invoices": row["invoices"], **amounts}
+        result.append(item)
+        totals["invoices"] += row["invoices"]
+        for key, value in amounts.items():
+            totals[key] += value
+    return result, totals
