@@ -20,12 +20,19 @@ def notification_email_send(*, recipients: list[str], subject: str, body: str) -
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
-def notify(*, recipients: Iterable[Any], title: str, body: str = "", url: str = "") -> int:
-    """Create one notification per recipient; email them after commit. Returns the count."""
+def notify(
+    *, recipients: Iterable[Any], title: str, body: str = "", url: str = "", in_app: bool = True
+) -> int:
+    """Create one notification per recipient; email them after commit. Returns the count.
+
+    in_app=False when the app already lists the matter elsewhere (a review waiting for
+    someone is in their "My reviews" queue and to-dos): then only the email goes out.
+    """
     people = {user.pk: user for user in recipients if user is not None}.values()
-    Notification.objects.bulk_create(
-        [Notification(recipient=user, title=title[:200], body=body, url=url) for user in people]
-    )
+    if in_app:
+        Notification.objects.bulk_create(
+            [Notification(recipient=user, title=title[:200], body=body, url=url) for user in people]
+        )
     emails = sorted({user.email for user in people if user.email})
     if emails and getattr(settings, "EMAIL_ENABLED", False):
         text = f"{body}\n\n{url}".strip()

@@ -88,6 +88,7 @@ def _tell_reviewers(request: ReviewRequest, obj: Any) -> None:
         body=_("%(author)s submitted %(document)s for review.")
         % {"author": request.author, "document": request.object_repr},
         url=_document_url(obj),
+        in_app=False,  # the review is in their "My reviews" queue and to-dos already
     )
 
 

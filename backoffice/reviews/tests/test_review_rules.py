@@ -191,7 +191,8 @@ def test_reviewers_are_told_and_the_queue_shows_only_what_they_may_decide(
 ):
     reviewer = make_reviewer()
     voucher_submit(voucher=voucher, by=author)
-    assert Notification.objects.filter(recipient=reviewer, title__contains="Please review").exists()
+    # The waiting review is the reviewer's in-app to-do (their queue); no duplicate message.
+    assert not Notification.objects.filter(recipient=reviewer).exists()
     assert not Notification.objects.filter(recipient=author).exists()
     assert list(review_pending_for(reviewer)) == [review_request_for(voucher)]
     assert list(review_pending_for(author)) == []
@@ -208,3 +209,17 @@ def test_an_unknown_verdict_is_invalid_input(voucher, author, make_reviewer):
     with pytest.raises(ValidationFailed):
         review_decide(request=review_request_for(voucher), by=make_reviewer(), verdict="maybe")
     assert ReviewRequest.objects.get().decisions.count() == 0
+
+
+@pytest.mark.django_db
+def test_reviewers_get_an_email_after_commit_when_email_is_configured(
+    voucher, author, make_reviewer, settings, django_capture_on_commit_callbacks, mailoutbox
+):
+    settings.EMAIL_ENABLED = True
+    reviewer = make_reviewer()
+    reviewer.email = "reviewer@example.com"
+    reviewer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        voucher_submit(voucher=voucher, by=author)
+    assert [m.to for m in mailoutbox] == [["reviewer@example.com"]]
+    assert "Please review" in mailoutbox[0].subject

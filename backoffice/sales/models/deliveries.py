@@ -101,7 +101,10 @@ class Delivery(BaseModel):
         permissions = [("review_delivery", _("Can review deliveries (release)"))]
 
     def __str__(self) -> str:
-        return self.number or _("Draft delivery #%s") % self.pk
+        return self.number or _("Draft delivery #%(id)s, %(customer)s") % {
+            "id": self.pk,
+            "customer": self.customer.name,
+        }
 
 
 class DeliveryLine(models.Model):

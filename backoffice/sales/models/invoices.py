@@ -132,7 +132,10 @@ class Invoice(BaseModel):
     def __str__(self) -> str:
         if self.vat_invoice_number:
             return f"{self.get_kind_display()} {self.vat_invoice_number}"
-        return self.number or _("Draft invoice request #%s") % self.pk
+        return self.number or _("Draft invoice request #%(id)s, %(customer)s") % {
+            "id": self.pk,
+            "customer": self.customer.name,
+        }
 
 
 class InvoiceLine(models.Model):

@@ -99,7 +99,10 @@ class SalesOrder(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return self.number or _("Draft order #%s") % self.pk
+        return self.number or _("Draft order #%(id)s, %(customer)s") % {
+            "id": self.pk,
+            "customer": self.customer.name,
+        }
 
 
 class SalesOrderLine(models.Model):
