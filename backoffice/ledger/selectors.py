@@ -105,3 +105,11 @@ def receivables_overdue(customers: QuerySet, *, today: date) -> QuerySet[Receiva
     return Receivable.objects.filter(
         customer__in=customers, due_on__lt=today, amount__gt=0, allocated_amount__lt=F("amount")
     ).select_related("customer")
+
+
+def customer_open_receivables(customer: Any) -> Decimal:
+    """Issued invoices not yet paid, net of red letters (for the credit check)."""
+    totals = Receivable.objects.filter(customer=customer).aggregate(
+        amount=Sum("amount"), received=Sum("allocated_amount")
+    )
+    return (totals["amount"] or ZERO) - (totals["received"] or ZERO)

@@ -5,6 +5,7 @@ from django.db.models import F, QuerySet, Sum
 
 from backoffice.core.access import access_object, scope_for_user
 from backoffice.core.money import ZERO
+from backoffice.ledger.selectors import customer_open_receivables
 from backoffice.sales.models import Delivery, Invoice, SalesOrder, SalesOrderLine
 
 
@@ -37,10 +38,8 @@ def order_list(*, by: Any, customer: str = "", status: str = "", q: str = "") ->
 
 
 def customer_credit_exposure(customer: Any, *, excluding: SalesOrder | None = None) -> Decimal:
-    """What the customer owes or has on order: approved orders not yet invoiced.
-
-    When receivables arrive (ledger), their open balance is added here.
-    """
+    """What the customer owes or has on order (the credit exposure): approved orders not
+    yet invoiced, plus invoices issued and not yet paid."""
     lines = SalesOrderLine.objects.filter(
         order__customer=customer, order__status__in=SalesOrder.OPEN_STATUSES
     )
@@ -50,7 +49,8 @@ def customer_credit_exposure(customer: Any, *, excluding: SalesOrder | None = No
     open_value = lines.aggregate(
         value=Sum((F("quantity") - F("invoiced_quantity")) * F("unit_price"))
     )["value"]
-    return Decimal(open_value or ZERO).quantize(Decimal("0.01"))
+    unpaid = customer_open_receivables(customer)
+    return (Decimal(open_value or ZERO) + unpaid).quantize(Decimal("0.01"))
 
 
 def delivery_visible_to(user: Any) -> QuerySet[Delivery]:

@@ -252,3 +252,21 @@ def test_the_statement_prints_for_the_customer(client, issued, hospital, clerk, 
     assert pdf.content.startswith(b"%PDF")
     client.force_login(rep_li)
     assert client.get(f"/statements/{hospital.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_unpaid_invoices_count_against_the_credit_limit(issued, hospital, finance):
+    from backoffice.sales.selectors import customer_credit_exposure
+
+    # The delivered order of 10 + 4 is invoiced for what was delivered (6 + 4): its last 4
+    # units are still on order (74.00), and the invoice (244.32) is unpaid.
+    assert customer_credit_exposure(hospital) == Decimal("318.32")
+    receivable = receivable_for_source(source_model="sales.invoice", source_id=issued.pk)
+    receipt_create(
+        customer=hospital,
+        by=finance,
+        amount="244.32",
+        received_on=date(2026, 10, 9),
+        allocations=[{"receivable": receivable, "amount": "244.32"}],
+    )
+    assert customer_credit_exposure(hospital) == Decimal("74.00")
