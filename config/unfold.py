@@ -114,6 +114,12 @@ UNFOLD = {
                         "permission": _perm("ledger.view_receivable"),
                     },
                     {
+                        "title": _("Receivables aging"),
+                        "icon": "hourglass_bottom",
+                        "link": reverse_lazy("report-aging-page"),
+                        "permission": _perm("ledger.view_receivable"),
+                    },
+                    {
                         "title": _("Journal"),
                         "icon": "menu_book",
                         "link": reverse_lazy("admin:ledger_journalentry_changelist"),

@@ -80,3 +80,38 @@ def billing_view(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return TemplateResponse(request, "reports/billing.html", context)
+
+
+def aging_view(request: HttpRequest) -> HttpResponse:
+    """AR aging as of a date: open receivables by days past due, per customer."""
+    if not request.user.has_perm("ledger.view_receivable"):
+        raise PermissionDenied
+    from django.utils import timezone
+    from django.utils.dateparse import parse_date
+
+    from backoffice.ledger.selectors import BUCKETS, aging
+    from backoffice.parties.selectors import customer_visible_to
+
+    as_of = parse_date(request.GET.get("as_of", "") or "") or timezone.localdate()
+    rows, totals = aging(as_of=as_of, customers=customer_visible_to(request.user))
+    buckets = [name for _limit, name in BUCKETS]
+    if request.GET.get("format") == "xlsx":
+        book = Workbook()
+        sheet = book.active
+        sheet.append([_("Customer"), *buckets, _("Total")])
+        for row in rows:
+            sheet.append([neutralise(row.customer), *[row.buckets[b] for b in buckets], row.total])
+        sheet.append([_("Total"), *[totals[b] for b in buckets], sum(totals.values())])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return xlsx_response(buffer.getvalue(), filename=_("receivables aging"))
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Receivables aging"),
+        "as_of": as_of,
+        "buckets": buckets,
+        "rows": [{"row": row, "amounts": [row.buckets[b] for b in buckets]} for row in rows],
+        "totals": [totals[b] for b in buckets],
+        "grand_total": sum(totals.values()),
+    }
+    return TemplateResponse(request, "reports/aging.html", context)

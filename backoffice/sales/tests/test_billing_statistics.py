@@ -70,3 +70,15 @@ def test_billing_api_page_and_excel(api, client, issued, finance, rep_li):
     assert rows[1][0] == "2026-10"
     assert rows[-1][0] == "Total"
     assert str(rows[-1][-3]) == "244.32"
+
+
+@pytest.mark.django_db
+def test_aging_page_and_excel(client, issued, finance, rep_li):
+    client.force_login(finance)
+    page = client.get("/reports/aging/", {"as_of": "2027-06-30"}).content.decode()
+    assert 'data-testid="aging-report"' in page and "北京医院" in page and "244.32" in page
+    sheet = client.get("/reports/aging/", {"as_of": "2027-06-30", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Customer" and rows[1][0] == "北京医院"
+    client.force_login(rep_li)
+    assert "北京医院" not in client.get("/reports/aging/", {"as_of": "2027-06-30"}).content.decode()
