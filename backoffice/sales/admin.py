@@ -580,6 +580,7 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
         "issued_on",
     ]
     fields = [
+        "print_link",
         "number",
         "kind",
         "reverses",
@@ -607,6 +608,7 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
 
     display_number = str_display(_("number"))
     status_badge = status_badge_display(INVOICE_COLOURS)
+    print_link = print_link_display("admin:sales_invoice_print", _("Invoice request"))
 
     def may_submit(self, request, obj) -> bool:
         return "in_review" in allowed_transitions(obj) and request.user.has_perm(
@@ -637,8 +639,27 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
                 self.admin_site.admin_view(self.issue_view),
                 name="sales_invoice_issue",
             ),
+            path(
+                "<int:pk>/print/",
+                self.admin_site.admin_view(self.print_view),
+                name="sales_invoice_print",
+            ),
             *super().get_urls(),
         ]
+
+    def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        invoice = object_or_404(self.get_queryset(request), pk)
+        return render_document(
+            request,
+            "sales/invoice_request.html",
+            {
+                "invoice": invoice,
+                "customer": invoice.customer,
+                "lines": invoice.lines.select_related("order_line__product"),
+                "amount_words": rmb_upper(invoice.gross_amount),
+            },
+            filename=invoice.number or invoice.vat_invoice_number or f"invoice-{invoice.pk}",
+        )
 
     def issue_view(self, request: HttpRequest, pk: int):
         if request.method != "POST":

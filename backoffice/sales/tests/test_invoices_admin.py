@@ -51,3 +51,12 @@ def test_request_audit_issue_and_reverse_in_the_staff_ui(
     )
     red = Invoice.objects.get(kind="red")
     assert response["Location"] == f"/sales/invoice/{red.pk}/change/"
+
+
+@pytest.mark.django_db
+def test_the_invoice_request_prints_for_the_tax_clerk(client, issued, finance):
+    client.force_login(finance)
+    page = client.get(f"/sales/invoice/{issued.pk}/print/").content.decode()
+    assert "开 票 申 请 单" in page and "12345678" in page and "北京医院" in page
+    pdf = client.get(f"/sales/invoice/{issued.pk}/print/", {"format": "pdf"})
+    assert pdf.content.startswith(b"%PDF")
