@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
@@ -101,6 +101,20 @@ class BaseModelAdmin(ModelAdmin):
     compressed_fields = True
     actions_list = ["export_xlsx"]
     export_fields: list[str] | None = None
+    # URL suffix → method name: views on one record, served at <pk>/<suffix>/ and named
+    # "<app>_<model>_<suffix>" (print views, document steps, downloads).
+    object_views: dict[str, str] = {}
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                f"<int:pk>/{suffix}/",
+                self.admin_site.admin_view(getattr(self, method)),
+                name=f"{opts.app_label}_{opts.model_name}_{suffix}",
+            )
+            for suffix, method in self.object_views.items()
+        ] + super().get_urls()
 
     # --- rows the user may see --------------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> QuerySet:

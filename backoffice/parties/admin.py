@@ -248,15 +248,7 @@ class CustomerAdmin(BaseModelAdmin):
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/attach/",
-                self.admin_site.admin_view(self.attach_view),
-                name="parties_customer_attach",
-            ),
-            *super().get_urls(),
-        ]
+    object_views = {"attach": "attach_view"}
 
     def attach_view(self, request: HttpRequest, pk: int):
         if request.method != "POST":
@@ -396,15 +388,7 @@ class QualificationAdmin(ReviewableAdminMixin, BaseModelAdmin):
     def review_submit_document(self, request, obj) -> None:
         services.qualification_submit(qualification=obj, by=request.user)
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/scan/",
-                self.admin_site.admin_view(self.scan_view),
-                name="parties_qualification_scan",
-            ),
-            *super().get_urls(),
-        ]
+    object_views = {"scan": "scan_view"}
 
     def scan_view(self, request: HttpRequest, pk: int) -> FileResponse:
         return qualification_scan_response(request.user, pk)

@@ -126,6 +126,7 @@ class OrderLineInline(TabularInline):
 
 @admin.register(SalesOrder)
 class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
+    object_views = {"print": "print_view", "deliver": "deliver_view", "invoice": "invoice_view"}
     list_display = [
         "display_number",
         "customer",
@@ -292,26 +293,6 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
         self.message_user(request, _("Delivery created: check it and submit it for review."))
         return HttpResponseRedirect(reverse("admin:sales_delivery_change", args=[delivery.pk]))
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/print/",
-                self.admin_site.admin_view(self.print_view),
-                name="sales_salesorder_print",
-            ),
-            path(
-                "<int:pk>/deliver/",
-                self.admin_site.admin_view(self.deliver_view),
-                name="sales_salesorder_deliver",
-            ),
-            path(
-                "<int:pk>/invoice/",
-                self.admin_site.admin_view(self.invoice_view),
-                name="sales_salesorder_invoice",
-            ),
-            *super().get_urls(),
-        ]
-
     def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         order = object_or_404(self.get_queryset(request), pk)
         return render_document(
@@ -364,6 +345,7 @@ DELIVERY_COLOURS = {
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
+    object_views = {"print": "print_view"}
     list_display = [
         "display_number",
         "order",
@@ -448,11 +430,6 @@ class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
 
     def get_urls(self):
         return [
-            path(
-                "<int:pk>/print/",
-                self.admin_site.admin_view(self.print_view),
-                name="sales_delivery_print",
-            ),
             path(
                 "<int:pk>/step/<str:step>/",
                 self.admin_site.admin_view(self.step_view),
@@ -544,6 +521,7 @@ INVOICE_COLOURS = {
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
+    object_views = {"issue": "issue_view", "print": "print_view"}
     list_display = [
         "display_number",
         "kind",
@@ -631,21 +609,6 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
                 "invoice_types": Invoice.InvoiceType.choices,
             }
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/issue/",
-                self.admin_site.admin_view(self.issue_view),
-                name="sales_invoice_issue",
-            ),
-            path(
-                "<int:pk>/print/",
-                self.admin_site.admin_view(self.print_view),
-                name="sales_invoice_print",
-            ),
-            *super().get_urls(),
-        ]
 
     def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         invoice = object_or_404(self.get_queryset(request), pk)
