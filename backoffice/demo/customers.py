@@ -8,6 +8,7 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from backoffice.accounts.models import Region, User
+from backoffice.catalog.models import Product
 from backoffice.parties.models import Customer, QualificationRequirement
 from backoffice.parties.services import (
     address_create,
@@ -122,14 +123,6 @@ def _paper(rng, customer, paper_type, owner, state, today, clerks):
     review_decide(request=review, by=second, verdict="approve")
 
 
-PRODUCTS = [
-    "阿莫西林胶囊 0.25g×24粒",
-    "布洛芬缓释胶囊 0.3g×20粒",
-    "复方丹参滴丸 270丸",
-    "医用外科口罩 50只",
-    "一次性输液器",
-    "血糖试纸 50片",
-]
 DEMANDS = [
     "冬季呼吸道用药需求上升",
     "带量采购后价格压力大",
@@ -144,6 +137,10 @@ COMPLAINTS = [
 ]
 
 
+def _products() -> list:
+    return list(Product.objects.filter(is_active=True).order_by("code")[:12])
+
+
 def _activity(rng, customer, owner, clerks) -> None:
     """Calls, visits and feedback of the last months, so the file and to-dos have content."""
     now = timezone.now()
@@ -155,7 +152,7 @@ def _activity(rng, customer, owner, clerks) -> None:
             business_status=rng.choice(["经营正常", "门诊量回升", "库存偏高", "回款略慢"]),
             market_demand=rng.choice(DEMANDS),
             competitor_notes=rng.choice(["", "竞品降价 5%", "竞品新进医保目录"]),
-            inventory=[(p, str(rng.randint(0, 300))) for p in rng.sample(PRODUCTS, 2)],
+            inventory=[(p, str(rng.randint(0, 300))) for p in rng.sample(_products(), 2)],
         )
     if rng.random() < 0.3:
         visit_record(

@@ -410,6 +410,7 @@ class CallInventoryInline(TabularInline):
     model = CallInventoryLine
     extra = 1
     fields = ["product", "quantity"]
+    autocomplete_fields = ["product"]
 
 
 @admin.register(CallRecord)

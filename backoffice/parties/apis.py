@@ -263,7 +263,7 @@ def _customer_param(request: Request):
 
 
 class InventoryLineSerializer(serializers.Serializer):
-    product = serializers.CharField(max_length=200)
+    product = serializers.IntegerField(source="product_id")
     quantity = serializers.DecimalField(max_digits=16, decimal_places=3, min_value=0)
 
     class Meta:
@@ -310,7 +310,7 @@ class CallListApi(APIView):
             raise ValidationFailed(
                 extra={"fields": {"contact": [_("not a contact of this customer")]}}
             )
-        lines = [(line["product"], line["quantity"]) for line in values.pop("inventory")]
+        lines = [(line["product_id"], line["quantity"]) for line in values.pop("inventory")]
         call = services.call_record(
             customer=customer, by=request.user, contact=contact, inventory=lines, **values
         )

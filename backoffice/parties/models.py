@@ -334,7 +334,9 @@ class CallInventoryLine(models.Model):
     call = models.ForeignKey(
         CallRecord, verbose_name=_("call"), on_delete=models.CASCADE, related_name="inventory"
     )
-    product = models.CharField(_("product"), max_length=200)
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
     quantity = quantity_field(_("quantity"))
 
     class Meta:

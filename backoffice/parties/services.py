@@ -264,7 +264,7 @@ def call_record(
     market_demand: str = "",
     competitor_notes: str = "",
     next_call_on: date | None = None,
-    inventory: list[tuple[str, Any]] | None = None,
+    inventory: list[tuple[Any, Any]] | None = None,
 ) -> CallRecord:
     """Record a call; the customer's stock is kept as product and quantity rows (DOMAIN §1)."""
     if contact is not None and contact.customer_id != customer.pk:
@@ -284,12 +284,13 @@ def call_record(
     lines = []
     for index, (product, quantity) in enumerate(inventory or [], start=1):
         amount = to_decimal(quantity)
-        if not str(product).strip() or amount < 0:
+        product_id = getattr(product, "pk", product)
+        if not product_id or amount < 0:
             raise ValidationFailed(
                 _("Stock line %d needs a product and a quantity of 0 or more.") % index,
                 extra={"fields": {"inventory": [_("line %d is not valid") % index]}},
             )
-        lines.append(CallInventoryLine(call=call, product=str(product).strip(), quantity=amount))
+        lines.append(CallInventoryLine(call=call, product_id=product_id, quantity=amount))
     CallInventoryLine.objects.bulk_create(lines)
     return call
 

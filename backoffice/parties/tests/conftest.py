@@ -40,3 +40,15 @@ def drug_licence_type(db) -> QualificationType:
 @pytest.fixture
 def today() -> date:
     return date(2026, 11, 26)
+
+
+@pytest.fixture
+def stock_products(clerk):
+    from decimal import Decimal
+
+    from backoffice.catalog.services import product_save
+
+    return [
+        product_save(by=clerk, code="P0001", name="阿莫西林胶囊", list_price=Decimal("18.50")),
+        product_save(by=clerk, code="P0002", name="布洛芬缓释胶囊", list_price=Decimal("25.00")),
+    ]

@@ -30,23 +30,23 @@ def active(make_customer, rep_wang):
 
 
 @pytest.mark.django_db
-def test_a_call_keeps_the_customers_stock_as_rows(active, rep_wang):
+def test_a_call_keeps_the_customers_stock_as_rows(active, rep_wang, stock_products):
     customer = active("北京医院", "A")
     call = call_record(
         customer=customer,
         by=rep_wang,
         business_status="门诊量回升",
         market_demand="需要更多规格",
-        inventory=[("阿莫西林胶囊 0.25g×24", "120"), ("布洛芬缓释胶囊", Decimal("35.5"))],
+        inventory=[(stock_products[0], "120"), (stock_products[1].pk, Decimal("35.5"))],
     )
     assert [(line.product, line.quantity) for line in call.inventory.all()] == [
-        ("阿莫西林胶囊 0.25g×24", Decimal("120.000")),
-        ("布洛芬缓释胶囊", Decimal("35.500")),
+        (stock_products[0], Decimal("120.000")),
+        (stock_products[1], Decimal("35.500")),
     ]
     with pytest.raises(ValidationFailed):
-        call_record(customer=customer, by=rep_wang, inventory=[("布洛芬", "-1")])
+        call_record(customer=customer, by=rep_wang, inventory=[(stock_products[1], "-1")])
     with pytest.raises(TypeError):
-        call_record(customer=customer, by=rep_wang, inventory=[("布洛芬", 1.5)])
+        call_record(customer=customer, by=rep_wang, inventory=[(stock_products[1], 1.5)])
 
 
 @pytest.mark.django_db
@@ -132,7 +132,9 @@ def test_overdue_feedback_is_a_to_do_of_the_assignee(active, rep_wang, clerk):
 
 
 @pytest.mark.django_db
-def test_calls_visits_feedback_api_respect_visibility(api, active, rep_wang, rep_li, clerk):
+def test_calls_visits_feedback_api_respect_visibility(
+    api, active, rep_wang, rep_li, clerk, stock_products
+):
     customer = active("北京医院", "A")
     api.force_authenticate(rep_wang)
     created = api.post(
@@ -140,12 +142,12 @@ def test_calls_visits_feedback_api_respect_visibility(api, active, rep_wang, rep
         {
             "customer": customer.pk,
             "business_status": "正常",
-            "inventory": [{"product": "布洛芬", "quantity": "10"}],
+            "inventory": [{"product": stock_products[1].pk, "quantity": "10"}],
         },
         format="json",
     )
     assert created.status_code == 201, created.json()
-    assert created.json()["inventory"] == [{"product": "布洛芬", "quantity": "10.000"}]
+    assert created.json()["inventory"] == [{"product": stock_products[1].pk, "quantity": "10.000"}]
     assert api.get("/api/v1/parties/calls/", {"customer": customer.pk}).json()["count"] == 1
     ticket = api.post(
         "/api/v1/parties/feedback/",
