@@ -37,10 +37,9 @@ from backoffice.sales.models import (
 )
 
 STATUS_COLOURS = {
-    "draft": "info",
     "in_review": "warning",
     "approved": "success",
-    "partially_delivered": "primary",
+    "partially_delivered": "info",
     "delivered": "success",
     "closed": "info",
     "cancelled": "danger",
@@ -333,10 +332,9 @@ class DeliveryExtraInline(TabularInline):
 
 
 DELIVERY_COLOURS = {
-    "draft": "info",
     "in_review": "warning",
-    "released": "primary",
-    "shipped": "primary",
+    "released": "info",
+    "shipped": "info",
     "signed": "success",
     "returned": "danger",
     "cancelled": "danger",
@@ -511,9 +509,8 @@ class InvoiceLineInline(TabularInline):
 
 
 INVOICE_COLOURS = {
-    "draft": "info",
     "in_review": "warning",
-    "approved": "primary",
+    "approved": "info",
     "issued": "success",
     "cancelled": "danger",
 }
