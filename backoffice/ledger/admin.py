@@ -12,7 +12,7 @@ from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from backoffice.core.access import visibility_selector
-from backoffice.core.admin import BaseModelAdmin, object_or_404
+from backoffice.core.admin import BaseModelAdmin, object_or_404, print_link_display
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import rmb_upper, round_amount, to_decimal
 from backoffice.core.printing import render_document
@@ -145,6 +145,8 @@ class ReceiptForm(forms.ModelForm):
 @admin.register(Receipt)
 class ReceiptAdmin(BaseModelAdmin):
     form = ReceiptForm
+    object_views = {"print": "print_view"}
+    print_link = print_link_display("admin:ledger_receipt_print", _("Receipt"))
     list_display = ["number", "customer", "received_on", "amount", "allocated_amount", "method"]
     list_filter = ["method", "region", ("received_on", admin.DateFieldListFilter)]
     search_fields = ["number", "bank_reference", "customer__name", "customer__name_initials"]
@@ -161,6 +163,20 @@ class ReceiptAdmin(BaseModelAdmin):
         "bank_reference",
     ]
 
+    def print_view(self, request: HttpRequest, pk: int):
+        receipt = object_or_404(self.get_queryset(request), pk)
+        return render_document(
+            request,
+            "ledger/receipt.html",
+            {
+                "receipt": receipt,
+                "allocations": receipt.allocations.select_related("receivable"),
+                "amount_words": rmb_upper(receipt.amount),
+                "unallocated": receipt.amount - receipt.allocated_amount,
+            },
+            filename=receipt.number,
+        )
+
     def get_inlines(self, request, obj=None):
         return [AllocationInline] if obj is not None else []
 
@@ -168,6 +184,7 @@ class ReceiptAdmin(BaseModelAdmin):
         if obj is None:
             return ["customer", "received_on", "amount", "method", "bank_reference", "allocate"]
         return [
+            "print_link",
             "number",
             "customer",
             "received_on",

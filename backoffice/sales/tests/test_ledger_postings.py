@@ -270,3 +270,21 @@ def test_unpaid_invoices_count_against_the_credit_limit(issued, hospital, financ
         allocations=[{"receivable": receivable, "amount": "244.32"}],
     )
     assert customer_credit_exposure(hospital) == Decimal("74.00")
+
+
+@pytest.mark.django_db
+def test_a_receipt_prints(client, issued, hospital, finance):
+    receivable = receivable_for_source(source_model="sales.invoice", source_id=issued.pk)
+    receipt = receipt_create(
+        customer=hospital,
+        by=finance,
+        amount="300.00",
+        received_on=date(2026, 10, 20),
+        allocations=[{"receivable": receivable, "amount": "244.32"}],
+    )
+    client.force_login(finance)
+    page = client.get(f"/ledger/receipt/{receipt.pk}/print/").content.decode()
+    assert "收 款 单" in page and "叁佰元整" in page and "55.68" in page
+    assert client.get(f"/ledger/receipt/{receipt.pk}/print/", {"format": "pdf"}).content.startswith(
+        b"%PDF"
+    )
