@@ -13,7 +13,7 @@ from rest_framework import exceptions as drf
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
-from backoffice.core.exceptions import ApplicationError, ErrorCode
+from backoffice.core.exceptions import ApplicationError, ErrorCode, ValidationFailed
 
 
 class Pagination(LimitOffsetPagination):
@@ -134,3 +134,19 @@ def paginate(request: Any, queryset: Any, serializer_class: type, view: Any) -> 
     paginator = Pagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def query_date(params: Any, name: str, default: Any) -> Any:
+    """A YYYY-MM-DD query parameter (API or page), the default when absent, 400 when bad."""
+    from django.utils.dateparse import parse_date
+
+    raw = params.get(name)
+    if not raw:
+        return default
+    try:
+        value = parse_date(raw)
+    except ValueError:
+        value = None
+    if value is None:
+        raise ValidationFailed(extra={"fields": {name: [gettext_lazy("a date as YYYY-MM-DD")]}})
+    return value

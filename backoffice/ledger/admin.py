@@ -6,13 +6,13 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from backoffice.core.access import visibility_selector
 from backoffice.core.admin import BaseModelAdmin, object_or_404, print_link_display
+from backoffice.core.api import query_date
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import rmb_upper, round_amount, to_decimal
 from backoffice.core.printing import render_document
@@ -263,8 +263,8 @@ def statement_view(request: HttpRequest, customer_id: int):
     if not request.user.has_perm("ledger.view_journalline"):
         raise PermissionDenied
     today = timezone.localdate()
-    date_from = parse_date(request.GET.get("date_from", "") or "") or today.replace(month=1, day=1)
-    date_to = parse_date(request.GET.get("date_to", "") or "") or today
+    date_from = query_date(request.GET, "date_from", today.replace(month=1, day=1))
+    date_to = query_date(request.GET, "date_to", today)
     statement = customer_statement(customer=customer, date_from=date_from, date_to=date_to)
     return render_document(
         request,

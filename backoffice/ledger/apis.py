@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -12,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backoffice.core.access import access_object, require_perm, visibility_selector
-from backoffice.core.api import paginate, paginated_schema
+from backoffice.core.api import paginate, paginated_schema, query_date
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.ledger.models import Receipt
 from backoffice.ledger.selectors import (
@@ -128,16 +127,6 @@ class ReceiptDetailApi(APIView):
         return Response(ReceiptOutputSerializer(access_receipt(request.user, pk)).data)
 
 
-def _date_param(request: Request, name: str, default: date) -> date:
-    raw = request.query_params.get(name)
-    if not raw:
-        return default
-    value = parse_date(raw)
-    if value is None:
-        raise ValidationFailed(extra={"fields": {name: [_("a date as YYYY-MM-DD")]}})
-    return value
-
-
 class StatementLineSerializer(serializers.Serializer):
     date = serializers.DateField()
     voucher = serializers.CharField()
@@ -171,8 +160,8 @@ class CustomerStatementApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         customer = access_customer(request.user, pk)
         today = timezone.localdate()
-        date_from = _date_param(request, "date_from", today.replace(month=1, day=1))
-        date_to = _date_param(request, "date_to", today)
+        date_from = query_date(request.query_params, "date_from", today.replace(month=1, day=1))
+        date_to = query_date(request.query_params, "date_to", today)
         statement = customer_statement(customer=customer, date_from=date_from, date_to=date_to)
         return Response(StatementSerializer(statement).data)
 
@@ -182,7 +171,7 @@ class AgingApi(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("as_of", date)], responses={200: dict})
     def get(self, request: Request) -> Response:
-        as_of = _date_param(request, "as_of", timezone.localdate())
+        as_of = query_date(request.query_params, "as_of", timezone.localdate())
         rows, totals = aging(as_of=as_of, customers=customer_visible_to(request.user))
         names = [name for _limit, name in BUCKETS]
         return Response(

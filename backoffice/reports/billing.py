@@ -7,7 +7,11 @@ from typing import Any
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from backoffice.core.api import query_date
+from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import ZERO
 from backoffice.sales.models import Invoice
 from backoffice.sales.selectors import invoice_visible_to
@@ -18,6 +22,19 @@ GROUPS = {
     "customer": ("customer__code", "customer__name"),
     "invoice_type": ("invoice_type", None),
 }
+
+
+def billing_params(params: Any) -> tuple[date, date, list[str]]:
+    """date_from (default 1 January), date_to (default today) and group_by from a query."""
+    today = timezone.localdate()
+    date_from = query_date(params, "date_from", today.replace(month=1, day=1))
+    date_to = query_date(params, "date_to", today)
+    group_by = [g for g in params.get("group_by", "month").split(",") if g]
+    if not group_by or any(g not in GROUPS for g in group_by):
+        raise ValidationFailed(
+            extra={"fields": {"group_by": [_("choose from: %s") % ", ".join(GROUPS)]}}
+        )
+    return date_from, date_to, group_by
 
 
 def billing_statistics(

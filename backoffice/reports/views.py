@@ -9,21 +9,18 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from backoffice.core.api import query_date
 from backoffice.core.excel import neutralise, xlsx_response
 from backoffice.core.exceptions import ApplicationError
-from backoffice.reports.billing import GROUPS, billing_statistics
+from backoffice.reports.billing import GROUPS, billing_params, billing_statistics
 
 
 def billing_view(request: HttpRequest) -> HttpResponse:
     """Billing statistics: filters, a table with totals, and Excel export."""
     if not request.user.has_perm("sales.view_invoice"):
         raise PermissionDenied
-    from rest_framework.request import Request
-
-    from backoffice.reports.apis import report_params
-
     try:
-        date_from, date_to, group_by = report_params(Request(request))
+        date_from, date_to, group_by = billing_params(request.GET)
     except ApplicationError:
         from django.utils import timezone
 
@@ -87,12 +84,14 @@ def aging_view(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("ledger.view_receivable"):
         raise PermissionDenied
     from django.utils import timezone
-    from django.utils.dateparse import parse_date
 
     from backoffice.ledger.selectors import BUCKETS, aging
     from backoffice.parties.selectors import customer_visible_to
 
-    as_of = parse_date(request.GET.get("as_of", "") or "") or timezone.localdate()
+    try:
+        as_of = query_date(request.GET, "as_of", timezone.localdate())
+    except ApplicationError:
+        as_of = timezone.localdate()
     rows, totals = aging(as_of=as_of, customers=customer_visible_to(request.user))
     buckets = [name for _limit, name in BUCKETS]
     if request.GET.get("format") == "xlsx":

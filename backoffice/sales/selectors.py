@@ -9,13 +9,18 @@ from backoffice.ledger.selectors import customer_open_receivables
 from backoffice.sales.models import Delivery, Invoice, SalesOrder, SalesOrderLine
 
 
-def order_visible_to(user: Any) -> QuerySet[SalesOrder]:
+def _sales_scope(queryset: QuerySet, user: Any) -> QuerySet:
+    """Orders, deliveries and invoices share one rule: all, own regions, or own customers."""
     return scope_for_user(
-        SalesOrder.objects.all(),
+        queryset,
         user,
         all_perm="sales.view_all_orders",
         region_perm="sales.view_region_orders",
     )
+
+
+def order_visible_to(user: Any) -> QuerySet[SalesOrder]:
+    return _sales_scope(SalesOrder.objects.all(), user)
 
 
 def access_order(by: Any, order_id: Any) -> SalesOrder:
@@ -55,12 +60,7 @@ def customer_credit_exposure(customer: Any, *, excluding: SalesOrder | None = No
 
 def delivery_visible_to(user: Any) -> QuerySet[Delivery]:
     """Deliveries follow their orders' visibility: all, own regions, or own customers."""
-    return scope_for_user(
-        Delivery.objects.all(),
-        user,
-        all_perm="sales.view_all_orders",
-        region_perm="sales.view_region_orders",
-    )
+    return _sales_scope(Delivery.objects.all(), user)
 
 
 def access_delivery(by: Any, delivery_id: Any) -> Delivery:
@@ -69,12 +69,7 @@ def access_delivery(by: Any, delivery_id: Any) -> Delivery:
 
 def invoice_visible_to(user: Any) -> QuerySet[Invoice]:
     """Invoices follow their orders' visibility: all, own regions, or own customers."""
-    return scope_for_user(
-        Invoice.objects.all(),
-        user,
-        all_perm="sales.view_all_orders",
-        region_perm="sales.view_region_orders",
-    )
+    return _sales_scope(Invoice.objects.all(), user)
 
 
 def access_invoice(by: Any, invoice_id: Any) -> Invoice:
