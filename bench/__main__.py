@@ -25,6 +25,7 @@ from decimal import Decimal  # noqa: E402
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import F  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 ROUNDS = 2000
@@ -89,8 +90,8 @@ def _fixtures():
         owner=clerks[0],
         status="active",
     )
-    products = list(Product.objects.filter(code__startswith="B")[:200])
-    for index in range(len(products), 200):
+    products = list(Product.objects.filter(code__startswith="B").order_by("code")[:1000])
+    for index in range(len(products), 1000):
         products.append(
             product_save(
                 by=None, code=f"B{index:04d}", name=f"基准产品{index}", list_price=Decimal("12.34")
@@ -154,12 +155,312 @@ def bench_order(lines_per_order: int, repeat_orders: int) -> None:
     )
 
 
+def bench_delivery_release(lines_count: int = 1000) -> None:
+    """Release (the second approval of) a delivery of 1,000 lines: the trade block, every
+    order line's delivered quantity under lock, the order's status, the number, the audit."""
+    from django.conf import settings
+
+    from backoffice.reviews.selectors import review_request_for
+    from backoffice.reviews.services import review_decide
+    from backoffice.sales.models import SalesOrderLine
+    from backoffice.sales.services import (
+        delivery_create,
+        delivery_submit,
+        order_create,
+        order_submit,
+    )
+
+    settings.QUALIFICATION_BLOCK_MODE = "warn"
+    clerks, customer, products = _fixtures()
+    from backoffice.accounts.models import User
+    from backoffice.accounts.services import user_create
+
+    third = User.objects.filter(username="bench_clerk3").first() or user_create(
+        username="bench_clerk3", role="clerk"
+    )
+    author = clerks[0]
+    lines = [{"product": p, "quantity": "3", "unit_price": "12.34"} for p in products[:lines_count]]
+    times = []
+    for _ in range(2):
+        order = order_create(customer=customer, by=author, lines=lines)
+        order_submit(order=order, by=author)
+        review_decide(request=review_request_for(order), by=clerks[1], verdict="approve")
+        delivery = delivery_create(
+            order=order,
+            by=author,
+            lines=[{"order_line": line, "quantity": "3"} for line in order.lines.all()],
+        )
+        delivery_submit(delivery=delivery, by=author)
+        review = review_request_for(delivery)
+        review_decide(request=review, by=clerks[1], verdict="approve")
+        start = time.perf_counter()
+        review_decide(request=review, by=third, verdict="approve")  # the release
+        times.append(time.perf_counter() - start)
+    line_table = connection.ops.quote_name(SalesOrderLine._meta.db_table)
+    order_id = order.pk
+
+    def raw() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {line_table} WHERE order_id = %s FOR UPDATE"
+                if connection.vendor == "postgresql"
+                else f"SELECT id FROM {line_table} WHERE order_id = %s",
+                [order_id],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            cursor.executemany(
+                f"UPDATE {line_table} SET delivered_quantity = quantity WHERE id = %s",
+                [(pk,) for pk in ids],
+            )
+
+    ROWS.append((f"release a delivery of {lines_count} lines", min(times), _best(raw, 2)))
+
+
+def bench_ledger(lines_target: int) -> None:
+    """A customer statement and AR aging over about `lines_target` journal lines: invoices
+    (AR / revenue / VAT) and receipts (bank / AR) of 20,000 customers over 3 years."""
+    from datetime import date, timedelta
+
+    from backoffice.ledger.models import Account, JournalEntry, JournalLine, Receivable
+    from backoffice.ledger.selectors import aging, customer_statement
+    from backoffice.parties.models import Customer
+
+    clerks, customer, _products = _fixtures()
+    customer_count = 20_000
+    invoices = lines_target * 3 // 11  # 3 lines per invoice, 2 per receipt, a receipt per 2
+    existing = JournalLine.objects.filter(entry__source_model="bench.invoice").count()
+    cursor_vendor = connection.vendor
+    if existing < invoices * 3:
+        _ledger_data(customer_count, invoices, clerks[0], customer.region_id)
+    customers = Customer.objects.filter(code__startswith="BL")
+    busiest = customers.order_by("id").first()
+    total_lines = JournalLine.objects.count()
+    as_of = date(2025, 12, 31)
+
+    def statement() -> None:
+        customer_statement(customer=busiest, date_from=date(2025, 1, 1), date_to=as_of)
+
+    ar_id = Account.objects.get(code="1122").pk
+    adv_id = Account.objects.get(code="2203").pk
+    jl = connection.ops.quote_name(JournalLine._meta.db_table)
+    je = connection.ops.quote_name(JournalEntry._meta.db_table)
+    rc = connection.ops.quote_name(Receivable._meta.db_table)
+
+    def statement_raw() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COALESCE(SUM(debit) - SUM(credit), 0) FROM {jl} WHERE customer_id = %s "
+                "AND account_id IN (%s, %s) AND posted_on < %s",
+                [busiest.pk, ar_id, adv_id, date(2025, 1, 1)],
+            )
+            cursor.fetchone()
+            cursor.execute(
+                f"SELECT l.posted_on, e.number, e.source_number, e.memo, l.debit, l.credit "
+                f"FROM {jl} l JOIN {je} e ON e.id = l.entry_id WHERE l.customer_id = %s "
+                "AND l.account_id IN (%s, %s) AND l.posted_on BETWEEN %s AND %s "
+                "ORDER BY l.posted_on, l.entry_id, l.id",
+                [busiest.pk, ar_id, adv_id, date(2025, 1, 1), as_of],
+            )
+            cursor.fetchall()
+
+    def aging_ours() -> None:
+        aging(as_of=as_of, customers=Customer.objects.all())
+
+    def aging_raw() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT customer_id, SUM(CASE WHEN due_on >= %s THEN amount - allocated_amount "
+                "ELSE 0 END), SUM(CASE WHEN due_on < %s THEN amount - allocated_amount ELSE 0 "
+                f"END) FROM {rc} WHERE issued_on <= %s GROUP BY customer_id",
+                [as_of - timedelta(days=30), as_of - timedelta(days=30), as_of],
+            )
+            cursor.fetchall()
+
+    label = f"{total_lines:,} ledger lines"
+    ROWS.append((f"customer statement, 1 year ({label})", _best(statement), _best(statement_raw)))
+    ROWS.append(
+        (
+            f"AR aging, {customer_count:,} customers ({label})",
+            _best(aging_ours, 2),
+            _best(aging_raw, 2),
+        )
+    )
+    del cursor_vendor
+
+
+def _ledger_data(customer_count: int, invoices: int, owner, region_id: int) -> None:
+    """Synthetic postings written straight to the tables (the bench measures reads)."""
+    import random
+    from datetime import date, timedelta
+
+    from backoffice.ledger.models import (
+        Account,
+        JournalEntry,
+        JournalLine,
+        Receipt,
+        ReceiptAllocation,
+        Receivable,
+    )
+    from backoffice.parties.models import Customer
+
+    rng = random.Random(42)
+    now = timezone.now()
+    existing = set(Customer.objects.filter(code__startswith="BL").values_list("code", flat=True))
+    Customer.objects.bulk_create(
+        [
+            Customer(
+                code=f"BL{n:05d}",
+                name=f"基准客户{n}",
+                name_pinyin=f"jizhunkehu{n}",
+                kind="hospital",
+                region_id=region_id,
+                owner=owner,
+                status="active",
+            )
+            for n in range(customer_count)
+            if f"BL{n:05d}" not in existing
+        ],
+        batch_size=5000,
+    )
+    customer_ids = list(
+        Customer.objects.filter(code__startswith="BL").order_by("id").values_list("id", flat=True)
+    )
+    accounts = dict(Account.objects.values_list("code", "id"))
+    start = date(2023, 1, 1)
+    batch = 20_000
+    for offset in range(0, invoices, batch):
+        entries, receivables, meta = [], [], []
+        for n in range(offset, min(offset + batch, invoices)):
+            # a skew: the first customer is the busiest (its statement is the worst case)
+            customer_id = customer_ids[0] if n % 200 == 0 else rng.choice(customer_ids)
+            day = start + timedelta(days=rng.randint(0, 1094))
+            gross = Decimal(rng.randint(1000, 500000)) / 100
+            tax = (gross * 13 / 113).quantize(Decimal("0.01"))
+            entries.append(
+                JournalEntry(
+                    number=f"BJE-{n:09d}",
+                    posted_on=day,
+                    source_model="bench.invoice",
+                    source_id=n,
+                    source_number=f"BI{n:09d}",
+                    memo="bench",
+                )
+            )
+            meta.append((customer_id, day, gross, tax))
+        JournalEntry.objects.bulk_create(entries, batch_size=5000)
+        lines = []
+        for entry, (customer_id, day, gross, tax) in zip(entries, meta, strict=True):
+            lines += [
+                JournalLine(
+                    entry=entry,
+                    account_id=accounts["1122"],
+                    customer_id=customer_id,
+                    posted_on=day,
+                    debit=gross,
+                    credit=0,
+                ),
+                JournalLine(
+                    entry=entry,
+                    account_id=accounts["6001"],
+                    posted_on=day,
+                    debit=0,
+                    credit=gross - tax,
+                ),
+                JournalLine(
+                    entry=entry, account_id=accounts["22210106"], posted_on=day, debit=0, credit=tax
+                ),
+            ]
+            receivables.append(
+                Receivable(
+                    customer_id=customer_id,
+                    owner=owner,
+                    region_id=region_id,
+                    source_model="bench.invoice",
+                    source_id=entry.source_id,
+                    document_number=entry.source_number,
+                    issued_on=day,
+                    due_on=day + timedelta(days=30),
+                    amount=gross,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        JournalLine.objects.bulk_create(lines, batch_size=5000)
+        Receivable.objects.bulk_create(receivables, batch_size=5000)
+        # every other invoice is paid in full some weeks later
+        paid = receivables[::2]
+        receipt_entries = [
+            JournalEntry(
+                number=f"BJR-{r.source_id:09d}",
+                posted_on=r.due_on,
+                source_model="bench.receipt",
+                source_id=r.source_id,
+                source_number=f"BR{r.source_id:09d}",
+                memo="bench",
+            )
+            for r in paid
+        ]
+        JournalEntry.objects.bulk_create(receipt_entries, batch_size=5000)
+        JournalLine.objects.bulk_create(
+            [
+                line
+                for entry, r in zip(receipt_entries, paid, strict=True)
+                for line in (
+                    JournalLine(
+                        entry=entry,
+                        account_id=accounts["1002"],
+                        posted_on=r.due_on,
+                        debit=r.amount,
+                        credit=0,
+                    ),
+                    JournalLine(
+                        entry=entry,
+                        account_id=accounts["1122"],
+                        customer_id=r.customer_id,
+                        posted_on=r.due_on,
+                        debit=0,
+                        credit=r.amount,
+                    ),
+                )
+            ],
+            batch_size=5000,
+        )
+        receipts = Receipt.objects.bulk_create(
+            [
+                Receipt(
+                    number=f"BR{r.source_id:09d}",
+                    customer_id=r.customer_id,
+                    owner=owner,
+                    region_id=region_id,
+                    received_on=r.due_on,
+                    amount=r.amount,
+                    allocated_amount=r.amount,
+                    created_by=owner,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for r in paid
+            ],
+            batch_size=5000,
+        )
+        ReceiptAllocation.objects.bulk_create(
+            [
+                ReceiptAllocation(receipt=receipt, receivable=r, amount=r.amount)
+                for receipt, r in zip(receipts, paid, strict=True)
+            ],
+            batch_size=5000,
+        )
+        Receivable.objects.filter(pk__in=[r.pk for r in paid]).update(allocated_amount=F("amount"))
+
+
 def main() -> int:
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor}; best of 3 (orders: best of 2)")
     bench_numbering()
     bench_order(5, 20)
     bench_order(200, 3)
+    bench_delivery_release(1000)
+    bench_ledger(int(os.environ.get("BENCH_LEDGER_LINES", "1000000")))
     width = max(len(name) for name, _, _ in ROWS)
     print(f"{'what':<{width}}  {'ours':>10}  {'raw SQL':>10}  {'ratio':>6}")
     for name, ours, bound in ROWS:

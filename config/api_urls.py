@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from backoffice.accounts.apis import TokenObtainApi
+from backoffice.reports.apis import ContractPerformanceApi
 
 urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
@@ -11,6 +12,12 @@ urlpatterns = [
     path("reviews/", include("backoffice.reviews.urls")),
     path("parties/", include("backoffice.parties.urls")),
     path("catalog/", include("backoffice.catalog.urls")),
+    path(
+        "contracts/contracts/<int:pk>/performance/",
+        ContractPerformanceApi.as_view(),
+        name="contract-performance",
+    ),
+    path("contracts/", include("backoffice.contracts.urls")),
     path("sales/", include("backoffice.sales.urls")),
     path("ledger/", include("backoffice.ledger.urls")),
     path("reports/", include("backoffice.reports.urls")),

@@ -98,6 +98,42 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Contracts"),
+                "collapsible": True,
+                "items": [
+                    {
+                        "title": _("Contract ledger"),
+                        "icon": "contract",
+                        "link": reverse_lazy("admin:contracts_contract_changelist"),
+                        "permission": _perm("contracts.view_contract"),
+                    },
+                    {
+                        "title": _("Contract statistics"),
+                        "icon": "monitoring",
+                        "link": reverse_lazy("report-contracts-page"),
+                        "permission": _perm("contracts.view_contract"),
+                    },
+                    {
+                        "title": _("Contract templates"),
+                        "icon": "description",
+                        "link": reverse_lazy("admin:contracts_contracttemplate_changelist"),
+                        "permission": _perm("contracts.change_contracttemplate"),
+                    },
+                    {
+                        "title": _("Supplier invoices"),
+                        "icon": "receipt",
+                        "link": reverse_lazy("admin:contracts_supplierinvoice_changelist"),
+                        "permission": _perm("contracts.view_supplierinvoice"),
+                    },
+                    {
+                        "title": _("Supplier payments"),
+                        "icon": "payments",
+                        "link": reverse_lazy("admin:contracts_supplierpayment_changelist"),
+                        "permission": _perm("contracts.view_supplierpayment"),
+                    },
+                ],
+            },
+            {
                 "title": _("Receivables"),
                 "collapsible": True,
                 "items": [

@@ -7,7 +7,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from backoffice.core.api import json_or_html_error
 from backoffice.core.views import attachment_download, notification_open
 from backoffice.ledger.admin import statement_view
-from backoffice.reports.views import aging_view, billing_view
+from backoffice.reports.views import (
+    aging_view,
+    billing_view,
+    contract_performance_view,
+    contract_statistics_view,
+)
 
 urlpatterns = [
     path("api/v1/", include("config.api_urls")),
@@ -19,6 +24,16 @@ urlpatterns = [
     path("notifications/<int:pk>/", notification_open, name="notification-open"),
     path("reports/billing/", admin.site.admin_view(billing_view), name="report-billing-page"),
     path("reports/aging/", admin.site.admin_view(aging_view), name="report-aging-page"),
+    path(
+        "reports/contracts/",
+        admin.site.admin_view(contract_statistics_view),
+        name="report-contracts-page",
+    ),
+    path(
+        "reports/contracts/<int:pk>/performance/",
+        admin.site.admin_view(contract_performance_view),
+        name="contract_performance",
+    ),
     path(
         "statements/<int:customer_id>/",
         admin.site.admin_view(statement_view),

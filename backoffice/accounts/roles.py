@@ -116,6 +116,39 @@ AUDIT_ORDERS = {"sales.review_order"}
 RELEASE_DELIVERIES = {"sales.review_delivery"}
 OVERRIDE_ORDERS = {"sales.override_order_block"}
 SEE_REVIEWS = {"reviews.view_reviewrequest"}
+READ_CONTRACTS = {
+    "contracts.view_contract",
+    "contracts.view_contractline",
+    "contracts.view_contractmilestone",
+    "contracts.view_contracttemplate",
+}
+KEEP_CONTRACTS = READ_CONTRACTS | {
+    "contracts.add_contract",
+    "contracts.change_contract",
+    "contracts.add_contractline",
+    "contracts.change_contractline",
+    "contracts.delete_contractline",
+    "contracts.add_contractmilestone",
+    "contracts.change_contractmilestone",
+    "contracts.delete_contractmilestone",
+}
+KEEP_TEMPLATES = {
+    "contracts.add_contracttemplate",
+    "contracts.change_contracttemplate",
+}
+SEE_ALL_CONTRACTS = {"contracts.view_all_contracts"}
+REVIEW_CONTRACTS = {"contracts.review_contract"}
+SIGN_CONTRACTS = {"contracts.sign_contract"}
+READ_PAYABLES = {
+    "contracts.view_supplierinvoice",
+    "contracts.view_supplierpayment",
+    "contracts.view_paymentallocation",
+}
+KEEP_PAYABLES = READ_PAYABLES | {
+    "contracts.add_supplierinvoice",
+    "contracts.add_supplierpayment",
+    "contracts.keep_payables",
+}
 
 ROLES: dict[str, Role] = {
     role.code: role
@@ -123,7 +156,9 @@ ROLES: dict[str, Role] = {
         Role(
             "rep",
             _("Sales rep"),
-            frozenset(READ_ORGANISATION | KEEP_CUSTOMERS | KEEP_ORDERS | READ_LEDGER),
+            frozenset(
+                READ_ORGANISATION | KEEP_CUSTOMERS | KEEP_ORDERS | READ_LEDGER | KEEP_CONTRACTS
+            ),
         ),
         Role(
             "clerk",
@@ -145,6 +180,11 @@ ROLES: dict[str, Role] = {
                 | AUDIT_INVOICES
                 | READ_LEDGER
                 | SEE_ALL_RECEIPTS
+                | KEEP_CONTRACTS
+                | KEEP_TEMPLATES
+                | SEE_ALL_CONTRACTS
+                | SIGN_CONTRACTS
+                | READ_PAYABLES
             ),
         ),
         Role(
@@ -163,6 +203,10 @@ ROLES: dict[str, Role] = {
                 | OVERRIDE_ORDERS
                 | READ_LEDGER
                 | SEE_ALL_RECEIPTS
+                | KEEP_CONTRACTS
+                | SEE_ALL_CONTRACTS
+                | REVIEW_CONTRACTS
+                | SIGN_CONTRACTS
             ),
         ),
         Role(
@@ -177,6 +221,8 @@ ROLES: dict[str, Role] = {
                 | {"sales.view_region_orders"}
                 | READ_LEDGER
                 | {"ledger.view_region_receipts"}
+                | READ_CONTRACTS
+                | {"contracts.view_region_contracts"}
             ),
         ),
         Role(
@@ -194,6 +240,10 @@ ROLES: dict[str, Role] = {
                 | OVERRIDE_ORDERS
                 | READ_LEDGER
                 | SEE_ALL_RECEIPTS
+                | READ_CONTRACTS
+                | SEE_ALL_CONTRACTS
+                | REVIEW_CONTRACTS
+                | READ_PAYABLES
             ),
         ),
         Role(
@@ -212,6 +262,9 @@ ROLES: dict[str, Role] = {
                 | READ_LEDGER
                 | SEE_ALL_RECEIPTS
                 | KEEP_RECEIPTS
+                | READ_CONTRACTS
+                | SEE_ALL_CONTRACTS
+                | KEEP_PAYABLES
             ),
         ),
         Role(

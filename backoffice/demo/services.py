@@ -7,6 +7,7 @@ from backoffice.accounts.services import user_create
 from backoffice.core.services import model_save
 from backoffice.demo import data
 from backoffice.demo.catalog import demo_catalog
+from backoffice.demo.contracts import demo_contracts
 from backoffice.demo.customers import demo_customers
 from backoffice.demo.orders import demo_orders
 
@@ -47,6 +48,7 @@ def demo_seed() -> list[tuple[str, str, str]]:
     demo_catalog(by=None)
     demo_customers()
     demo_orders()
+    demo_contracts()
     # The demo's history sent hundreds of "please review" notes; keep the latest few unread.
     for user in User.objects.all():
         keep = list(user.notifications.values_list("pk", flat=True)[:5])

@@ -1,15 +1,26 @@
 """Reads of the ledger: receipts by visibility, the customer statement, AR aging."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from backoffice.core.access import access_object, scope_for_user
-from backoffice.core.money import ZERO
-from backoffice.ledger.models import JournalLine, Receipt, Receivable
+from backoffice.core.money import ZERO, round_amount
+from backoffice.ledger.models import JournalLine, Receipt, ReceiptAllocation, Receivable
 
 CUSTOMER_ACCOUNTS = ("1122", "2203")  # receivable and advances: what the customer owes net
 BUCKETS = [(30, "0-30"), (60, "31-60"), (90, "61-90"), (180, "91-180"), (None, "180+")]
@@ -73,31 +84,59 @@ class AgingRow:
 
 
 def aging(*, as_of: date, customers: QuerySet) -> tuple[list[AgingRow], dict[str, Decimal]]:
-    """Open receivables as of a date, by days past their due date (not yet due counts 0)."""
-    receivables = (
-        Receivable.objects.filter(customer__in=customers, issued_on__lte=as_of)
-        .annotate(
-            received_by_then=Sum(
-                "allocations__amount", filter=Q(allocations__receipt__received_on__lte=as_of)
-            )
-        )
-        .select_related("customer")
-        .order_by("customer__name_pinyin", "due_on")
+    """Open receivables as of a date, by days past their due date (not yet due counts 0).
+
+    One GROUP BY in the database: each receivable's amount less what was received by then,
+    summed per customer into the buckets by due date. Nothing is loaded row by row."""
+    received = (
+        ReceiptAllocation.objects.filter(receivable=OuterRef("pk"), receipt__received_on__lte=as_of)
+        .values("receivable")
+        .annotate(total=Sum("amount"))
+        .values("total")
     )
-    rows: dict[int, AgingRow] = {}
-    totals = {bucket: ZERO for _d, bucket in BUCKETS}
-    for receivable in receivables:
-        open_amount = receivable.amount - (receivable.received_by_then or ZERO)
-        if not open_amount:
-            continue
-        days = max((as_of - receivable.due_on).days, 0)
-        bucket = next(name for limit, name in BUCKETS if limit is None or days <= limit)
-        row = rows.setdefault(
-            receivable.customer_id, AgingRow(receivable.customer_id, receivable.customer.name)
+    open_amount = ExpressionWrapper(
+        F("amount") - Coalesce(Subquery(received), Value(ZERO)),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+    buckets = {}
+    lower = None
+    for limit, name in BUCKETS:
+        # days past due = as_of − due_on; a bucket (lower, limit] in days is a due_on range
+        condition = Q()
+        if limit is not None:
+            condition &= Q(due_on__gte=as_of - timedelta(days=limit))
+        if lower is not None:
+            condition &= Q(due_on__lt=as_of - timedelta(days=lower))
+        buckets[name] = Coalesce(
+            Sum("open", filter=condition, output_field=DecimalField()), Value(ZERO)
         )
-        row.buckets[bucket] += open_amount
-        totals[bucket] += open_amount
-    return list(rows.values()), totals
+        lower = limit
+    grouped = (
+        Receivable.objects.filter(customer__in=customers, issued_on__lte=as_of)
+        .annotate(open=open_amount)
+        .values("customer_id")
+        .annotate(**{f"b{index}": expr for index, expr in enumerate(buckets.values())})
+        .order_by()
+    )
+    rows: list[AgingRow] = []
+    totals = {bucket: ZERO for _d, bucket in BUCKETS}
+    grouped = [row for row in grouped if any(row[f"b{i}"] for i in range(len(BUCKETS)))]
+    customer_model = customers.model
+    names = {
+        pk: (name, pinyin)
+        for pk, name, pinyin in customer_model.objects.filter(
+            pk__in=[row["customer_id"] for row in grouped]
+        ).values_list("pk", "name", "name_pinyin")
+    }
+    for row in grouped:
+        item = AgingRow(row["customer_id"], names.get(row["customer_id"], ("", ""))[0])
+        for index, (_limit, bucket) in enumerate(BUCKETS):
+            amount = round_amount(row[f"b{index}"])  # SQLite sums decimals as floats' text
+            item.buckets[bucket] = amount
+            totals[bucket] += amount
+        rows.append(item)
+    rows.sort(key=lambda item: (names.get(item.customer_id, ("", ""))[1], item.customer_id))
+    return rows, totals
 
 
 def receivables_overdue(customers: QuerySet, *, today: date) -> QuerySet[Receivable]:

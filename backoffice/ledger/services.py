@@ -41,7 +41,23 @@ ACCOUNTS = [
     (OUTPUT_VAT, "应交税费—应交增值税（销项税额）", Account.Kind.LIABILITY),
     (REVENUE, "主营业务收入", Account.Kind.REVENUE),
 ]
+# The payables side (purchase contracts): supplier invoices and payments.
+INVENTORY, PREPAYMENTS, BILLS_PAYABLE, AP, INPUT_VAT = (
+    "1405",
+    "1123",
+    "2201",
+    "2202",
+    "22210101",
+)
+ACCOUNTS += [
+    (INVENTORY, "库存商品", Account.Kind.ASSET),
+    (PREPAYMENTS, "预付账款", Account.Kind.ASSET),
+    (BILLS_PAYABLE, "应付票据", Account.Kind.LIABILITY),
+    (AP, "应付账款", Account.Kind.LIABILITY),
+    (INPUT_VAT, "应交税费—应交增值税（进项税额）", Account.Kind.LIABILITY),
+]
 METHOD_ACCOUNT = {"bank": BANK, "bill": BILLS, "cash": CASH}
+PAYMENT_ACCOUNT = {"bank": BANK, "bill": BILLS_PAYABLE, "cash": CASH}
 
 
 def accounts_sync(*, using: str = DEFAULT_DB_ALIAS) -> None:

@@ -19,13 +19,19 @@ class PartiesConfig(AppConfig):
             _reference_after_migrate, sender=self, dispatch_uid="parties-reference"
         )
         from backoffice.core.access import register_visibility
+        from backoffice.core.jobs import register_daily_job
         from backoffice.parties.models import Customer, Qualification
         from backoffice.parties.selectors import customer_visible_to, qualification_visible_to
-        from backoffice.parties.services import qualification_return, qualification_verify
+        from backoffice.parties.services import (
+            qualification_return,
+            qualification_verify,
+            qualifications_expiry_run,
+        )
         from backoffice.reviews.registry import Level, register
 
         register_visibility(Customer, customer_visible_to)
         register_visibility(Qualification, qualification_visible_to)
+        register_daily_job("qualifications", qualifications_expiry_run)
         register(
             Qualification,
             label=_("Qualification papers"),

@@ -45,6 +45,7 @@ class Customer(BaseModel):
         PHARMACY = "pharmacy", _("Pharmacy / terminal")
         ENTERPRISE = "enterprise", _("Enterprise")
         INDIVIDUAL = "individual", _("Individual")
+        SUPPLIER = "supplier", _("Supplier")
 
     class Grade(models.TextChoices):
         A = "A", "A"

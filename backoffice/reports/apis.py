@@ -1,10 +1,15 @@
+from decimal import Decimal
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backoffice.contracts.selectors import access_contract
 from backoffice.core.access import require_perm
 from backoffice.reports.billing import GROUPS, billing_params, billing_statistics
+from backoffice.reports.contracts import PERIODS, contract_statistics, contract_statistics_params
+from backoffice.sales.performance import contract_performance
 
 
 class BillingStatisticsApi(APIView):
@@ -29,3 +34,60 @@ class BillingStatisticsApi(APIView):
             return {k: (str(v) if k.endswith("_amount") else v) for k, v in row.items()}
 
         return Response({"rows": [text(r) for r in rows], "totals": text(totals)})
+
+
+class ContractPerformanceApi(APIView):
+    """GET /api/v1/contracts/contracts/{id}/performance/: per line, contracted, ordered,
+    delivered, invoiced and paid (quantities, amounts, percentages), and the milestones."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        require_perm(request.user, "contracts.view_contract")
+        performance = contract_performance(access_contract(request.user, pk))
+        return Response(
+            {
+                "contract": pk,
+                "as_of": performance.as_of,
+                "lines": [_text(row.as_dict()) for row in performance.lines],
+                "totals": _text(performance.total.as_dict()),
+                "milestones": [
+                    {
+                        "kind": m.kind,
+                        "due_on": m.due_on,
+                        "description": m.description,
+                        "amount": str(m.amount),
+                        "achieved": str(m.achieved),
+                        "shortfall": str(m.shortfall),
+                        "overdue": m.overdue,
+                    }
+                    for m in performance.milestones
+                ],
+                "overdue": bool(performance.overdue),
+            }
+        )
+
+
+class ContractStatisticsApi(APIView):
+    """GET /api/v1/reports/contracts/?date_from=&date_to=&period=month|quarter|year&kind="""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date_from", str),
+            OpenApiParameter("date_to", str),
+            OpenApiParameter("period", str, enum=list(PERIODS)),
+            OpenApiParameter("kind", str),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "contracts.view_contract")
+        date_from, date_to, period, kind = contract_statistics_params(request.query_params)
+        rows, totals = contract_statistics(
+            by=request.user, date_from=date_from, date_to=date_to, period=period, kind=kind
+        )
+        return Response({"rows": [_text(row) for row in rows], "totals": _text(totals)})
+
+
+def _text(row: dict) -> dict:
+    """Decimals as strings (STYLE: amounts are decimal strings in the API)."""
+    return {key: str(value) if isinstance(value, Decimal) else value for key, value in row.items()}

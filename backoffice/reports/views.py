@@ -114,3 +114,132 @@ def aging_view(request: HttpRequest) -> HttpResponse:
         "grand_total": sum(totals.values()),
     }
     return TemplateResponse(request, "reports/aging.html", context)
+
+
+def _performance_sheet(performance) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = performance.contract.number
+    measures = [_("Ordered"), _("Delivered"), _("Invoiced"), _("Paid")]
+    sheet.append(
+        [_("Line"), _("Product / item"), _("Contracted quantity"), _("Contracted amount")]
+        + [f"{m} {_('quantity')}" for m in measures[:3]]
+        + [f"{m} {_('amount')}" for m in measures]
+        + [f"{m} %" for m in measures]
+    )
+    for row in [*performance.lines, performance.total]:
+        data = row.as_dict()
+        sheet.append(
+            [data["line_no"] or _("Total"), neutralise(data["label"]), data["contracted_quantity"],
+             data["contracted_amount"]]
+            + [data[f"{m}_quantity"] for m in ("ordered", "delivered", "invoiced")]
+            + [data[f"{m}_amount"] for m in ("ordered", "delivered", "invoiced", "paid")]
+            + [data[f"{m}_percent"] for m in ("ordered", "delivered", "invoiced", "paid")]
+        )  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def contract_performance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A contract's performance list; ?format=pdf is the statement sent to the customer,
+    ?format=xlsx the list as a workbook."""
+    from backoffice.contracts.selectors import access_contract
+    from backoffice.core.exceptions import NotFound
+    from backoffice.core.money import rmb_upper
+    from backoffice.core.printing import render_document
+    from backoffice.sales.performance import contract_performance
+
+    if not request.user.has_perm("contracts.view_contract"):
+        raise PermissionDenied
+    try:
+        contract = access_contract(request.user, pk)
+    except NotFound as exc:
+        from django.http import Http404
+
+        raise Http404 from exc
+    performance = contract_performance(contract)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(_performance_sheet(performance), filename=contract.number)
+    context = {
+        "contract": contract,
+        "performance": performance,
+        "rows": [row.as_dict() for row in performance.lines],
+        "total": performance.total.as_dict(),
+        "amount_words": rmb_upper(contract.amount),
+    }
+    if request.GET.get("format") == "pdf" or request.GET.get("print"):
+        return render_document(
+            request, "reports/contract_statement.html", context, filename=contract.number
+        )
+    context.update(admin.site.each_context(request), title=_("Performance of %s") % contract)
+    return TemplateResponse(request, "reports/contract_performance.html", context)
+
+
+def contract_statistics_view(request: HttpRequest) -> HttpResponse:
+    """Monthly, quarterly or annual contract statistics: a table, a chart, Excel."""
+    from django.utils import timezone
+
+    from backoffice.contracts.models import Contract
+    from backoffice.reports.contracts import (
+        PERIODS,
+        contract_statistics,
+        contract_statistics_params,
+    )
+
+    if not request.user.has_perm("contracts.view_contract"):
+        raise PermissionDenied
+    try:
+        date_from, date_to, period, kind = contract_statistics_params(request.GET)
+    except ApplicationError as error:
+        from django.contrib import messages
+
+        messages.error(request, str(error.message))
+        today = timezone.localdate()
+        date_from, date_to, period, kind = today.replace(month=1, day=1), today, "month", ""
+    rows, totals = contract_statistics(
+        by=request.user, date_from=date_from, date_to=date_to, period=period, kind=kind
+    )
+    headers = [_("Period"), _("Contracts signed"), _("Signed amount"), _("Ordered"),
+               _("Delivered"), _("Invoiced"), _("Received")]  # fmt: skip
+    keys = ["signed", "signed_amount", "ordered", "delivered", "invoiced", "received"]
+    if request.GET.get("format") == "xlsx":
+        book = Workbook()
+        sheet = book.active
+        sheet.append(headers)
+        for row in rows:
+            sheet.append([row["period"], *[row[k] for k in keys]])
+        sheet.append([_("Total"), *[totals[k] for k in keys]])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return xlsx_response(buffer.getvalue(), filename=_("contract statistics"))
+    series = [
+        ("ordered", _("Ordered"), "#fca5a5"),
+        ("delivered", _("Delivered"), "#ef4444"),
+        ("invoiced", _("Invoiced"), "#991b1b"),
+        ("received", _("Received"), "#16a34a"),
+    ]
+    peak = max([row[k] for row in rows for k, _l, _c in series] or [1]) or 1
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Contract statistics"),
+        "headers": headers,
+        "rows": [
+            {
+                "period": row["period"],
+                "values": [row[k] for k in keys],
+                "bars": [
+                    (label, int(row[k] * 100 / peak), colour) for (k, label, colour) in series
+                ],
+            }
+            for row in rows
+        ],
+        "totals": [totals[k] for k in keys],
+        "legend": [(colour, label) for _k, label, colour in series],
+        "periods": [(p, p == period) for p in PERIODS],
+        "kinds": [(value, label, value == kind) for value, label in Contract.Kind.choices],
+        "date_from": date_from,
+        "date_to": date_to,
+        "query": request.GET.urlencode(),
+    }
+    return TemplateResponse(request, "reports/contract_statistics.html", context)

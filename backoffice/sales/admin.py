@@ -73,7 +73,10 @@ class OrderLineFormSet(forms.BaseInlineFormSet):
             return
         try:
             services.order_lines_check(
-                customer=order.customer, lines=_line_dicts(self), ordered_on=order.ordered_on
+                customer=order.customer,
+                lines=_line_dicts(self),
+                ordered_on=order.ordered_on,
+                contract=order.contract,
             )
         except ApplicationError as error:
             raise ValidationError(str(error.message)) from error
@@ -99,12 +102,13 @@ class OrderLineInline(TabularInline):
     formset = OrderLineFormSet
     extra = 1
     autocomplete_fields = ["product"]
-    readonly_fields = ["gross_amount", "delivered_quantity", "invoiced_quantity"]
+    readonly_fields = ["contract_line", "gross_amount", "delivered_quantity", "invoiced_quantity"]
     fields = [
         "product",
         "quantity",
         "unit_price",
         "is_gift",
+        "contract_line",
         "gross_amount",
         "delivered_quantity",
         "invoiced_quantity",
@@ -138,7 +142,7 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
     list_filter = ["status", "region", ("ordered_on", admin.DateFieldListFilter)]
     search_fields = ["number", "customer__name", "customer__name_initials", "customer__code"]
     list_select_related = ["customer", "owner"]
-    autocomplete_fields = ["customer"]
+    autocomplete_fields = ["customer", "contract"]
     inlines = [OrderLineInline]
     date_hierarchy = "ordered_on"
     export_fields = [
@@ -167,10 +171,11 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["customer", "ordered_on", "note"]
+            return ["customer", "contract", "ordered_on", "note"]
         return [
             "number",
             "customer",
+            "contract",
             "ordered_on",
             "status",
             "note",
@@ -187,7 +192,7 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
         if obj is not None:
-            fields.append("customer")
+            fields += ["customer", "contract"]
         return fields
 
     def get_changeform_initial_data(self, request):
@@ -222,6 +227,7 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
             lines=lines,
             ordered_on=order.ordered_on,
             note=order.note,
+            contract=order.contract,
         )
         order.pk = created.pk
 

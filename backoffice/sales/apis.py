@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backoffice.contracts.selectors import access_contract
 from backoffice.core.access import require_perm
 from backoffice.core.api import paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
@@ -37,6 +38,7 @@ class OrderLineOutputSerializer(serializers.Serializer):
     unit_price = serializers.DecimalField(max_digits=18, decimal_places=6)
     vat_rate = serializers.DecimalField(max_digits=6, decimal_places=4)
     is_gift = serializers.BooleanField()
+    contract_line = serializers.IntegerField(source="contract_line_id", allow_null=True)
     gross_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     net_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     tax_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
@@ -52,7 +54,7 @@ class OrderOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
     customer = serializers.IntegerField(source="customer_id")
-    contract = serializers.SerializerMethodField()
+    contract = serializers.IntegerField(source="contract_id", allow_null=True)
     owner = serializers.IntegerField(source="owner_id")
     region = serializers.IntegerField(source="region_id")
     status = serializers.CharField()
@@ -66,9 +68,6 @@ class OrderOutputSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "Order"
-
-    def get_contract(self, order) -> int | None:
-        return None  # contracts arrive with the contracts app
 
 
 class OrderLineInputSerializer(serializers.Serializer):
@@ -119,17 +118,17 @@ class OrderListApi(APIView):
         data = OrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        if values.get("contract"):
-            raise ValidationFailed(
-                extra={"fields": {"contract": [_("contracts are not available yet")]}}
-            )
         customer = access_customer(request.user, values["customer"])
+        contract = (
+            access_contract(request.user, values["contract"]) if values.get("contract") else None
+        )
         order = services.order_create(
             customer=customer,
             by=request.user,
             lines=[dict(line) for line in values["lines"]],
             ordered_on=values.get("ordered_on"),
             note=values["note"],
+            contract=contract,
         )
         return Response(OrderOutputSerializer(order).data, status=201)
 

@@ -9,10 +9,12 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice.core.access import register_visibility
+        from backoffice.core.jobs import register_daily_job
         from backoffice.core.timeline import register_timeline_source
         from backoffice.parties.models import Customer
         from backoffice.reviews.registry import Level, register
         from backoffice.sales.models import Delivery, Invoice, SalesOrder
+        from backoffice.sales.performance import contracts_fulfilled_run
         from backoffice.sales.selectors import (
             delivery_visible_to,
             invoice_visible_to,
@@ -28,6 +30,7 @@ class SalesConfig(AppConfig):
         )
 
         register_visibility(SalesOrder, order_visible_to)
+        register_daily_job("contract fulfilment", contracts_fulfilled_run)
         register_visibility(Delivery, delivery_visible_to)
         register_timeline_source(Customer, lambda customer: (SalesOrder, customer.orders.all()))
         register_timeline_source(Customer, lambda customer: (Delivery, customer.deliveries.all()))

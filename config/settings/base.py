@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "backoffice.parties",
     "backoffice.catalog",
     "backoffice.ledger",
+    "backoffice.contracts",
     "backoffice.sales",
     "backoffice.reports",
     "backoffice.demo",
@@ -224,6 +225,8 @@ SPECTACULAR_SETTINGS = {
         "CustomerStatusEnum": "backoffice.parties.models.Customer.Status",
         "VisitKindEnum": "backoffice.parties.models.Visit.Kind",
         "FeedbackStatusEnum": "backoffice.parties.models.Feedback.Status",
+        "PaymentMethodEnum": "backoffice.ledger.models.Receipt.Method",
+        "DeliveryMethodEnum": "backoffice.sales.models.Delivery.Method",
     },
 }
 

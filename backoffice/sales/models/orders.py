@@ -29,6 +29,7 @@ class SalesOrder(BaseModel):
         Status.DELIVERED: {Status.CLOSED, Status.PARTIALLY_DELIVERED, Status.APPROVED},
     }
     OPEN_STATUSES = (Status.APPROVED, Status.PARTIALLY_DELIVERED, Status.DELIVERED)
+    COMMITTED_STATUSES = (*OPEN_STATUSES, Status.CLOSED)  # approved, never undone
 
     number = models.CharField(_("order number"), max_length=32, blank=True, db_index=True)
     customer = models.ForeignKey(
@@ -45,6 +46,14 @@ class SalesOrder(BaseModel):
     )
     region = models.ForeignKey(
         "accounts.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("contract"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     ordered_on = models.DateField(_("order date"), db_index=True)
@@ -115,6 +124,14 @@ class SalesOrderLine(models.Model):
     unit_price = price_field(_("unit price (incl. VAT)"))
     vat_rate = rate_field(_("VAT rate"))
     is_gift = models.BooleanField(_("gift"), default=False)
+    contract_line = models.ForeignKey(
+        "contracts.ContractLine",
+        verbose_name=_("contract line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_lines",
+    )
     gross_amount = amount_field(_("amount (incl. VAT)"))
     net_amount = amount_field(_("net amount"))
     tax_amount = amount_field(_("VAT"))

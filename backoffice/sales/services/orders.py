@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,9 +13,19 @@ from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.catalog.models import Product
 from backoffice.catalog.selectors import policy_price
+from backoffice.contracts.exceptions import ContractExceeded
+from backoffice.contracts.models import Contract
+from backoffice.contracts.selectors import contract_line_for, contract_orderable_check
 from backoffice.core.access import require_perm
 from backoffice.core.exceptions import ValidationFailed
-from backoffice.core.money import line_amounts, round_price, round_quantity, sum_amounts, to_decimal
+from backoffice.core.money import (
+    ZERO,
+    line_amounts,
+    round_price,
+    round_quantity,
+    sum_amounts,
+    to_decimal,
+)
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
@@ -51,6 +62,10 @@ def _build_lines(order: SalesOrder, lines: list[dict[str, Any]]) -> list[SalesOr
             for line in lines
         ]
     )
+    contract = order.contract
+    if contract is not None:
+        contract_orderable_check(contract, customer_id=order.customer_id, on=order.ordered_on)
+        contract_lines = list(contract.lines.all())
     built = []
     for index, line in enumerate(lines, start=1):
         product_id = line["product"].pk if isinstance(line["product"], Product) else line["product"]
@@ -61,8 +76,15 @@ def _build_lines(order: SalesOrder, lines: list[dict[str, Any]]) -> list[SalesOr
         if quantity <= 0:
             raise _line_error(index, "quantity", _("the quantity must be more than 0"))
         is_gift = bool(line.get("is_gift", False))
+        contract_line = (
+            contract_line_for(contract, product_id=product.pk, lines=contract_lines)
+            if contract is not None
+            else None
+        )
         if is_gift:
             unit_price = round_price(to_decimal(line.get("unit_price") or "0"))
+        elif line.get("unit_price") in (None, "") and contract_line and contract_line.unit_price:
+            unit_price = contract_line.unit_price  # the contract's price binds
         elif line.get("unit_price") in (None, ""):
             unit_price = policy_price(
                 product=product,
@@ -86,6 +108,7 @@ def _build_lines(order: SalesOrder, lines: list[dict[str, Any]]) -> list[SalesOr
                 unit_price=unit_price,
                 vat_rate=product.vat_rate,
                 is_gift=is_gift,
+                contract_line=contract_line,
                 gross_amount=amounts.gross_amount,
                 net_amount=amounts.net_amount,
                 tax_amount=amounts.tax_amount,
@@ -95,10 +118,16 @@ def _build_lines(order: SalesOrder, lines: list[dict[str, Any]]) -> list[SalesOr
 
 
 def order_lines_check(
-    *, customer: Customer, lines: list[dict[str, Any]], ordered_on: date | None = None
+    *,
+    customer: Customer,
+    lines: list[dict[str, Any]],
+    ordered_on: date | None = None,
+    contract: Contract | None = None,
 ) -> list[SalesOrderLine]:
     """The lines an order would get, checked, without saving anything (for forms)."""
-    order = SalesOrder(customer=customer, ordered_on=ordered_on or timezone.localdate())
+    order = SalesOrder(
+        customer=customer, ordered_on=ordered_on or timezone.localdate(), contract=contract
+    )
     return _build_lines(order, lines)
 
 
@@ -116,10 +145,13 @@ def order_create(
     lines: list[dict[str, Any]],
     ordered_on: date | None = None,
     note: str = "",
+    contract: Contract | None = None,
 ) -> SalesOrder:
-    """A draft order; prices default to the customer's policy price (DOMAIN §2, §4)."""
+    """A draft order; prices default to the contract's price, else the customer's policy
+    price (DOMAIN §2, §4). With a contract, each line carries out one of its lines."""
     order = SalesOrder(
         customer=customer,
+        contract=contract,
         owner=customer.owner,
         region=customer.region,
         ordered_on=ordered_on or timezone.localdate(),
@@ -196,12 +228,65 @@ def _check_trade(order: SalesOrder, *, credit: bool = True) -> None:
             )
 
 
+def _check_contract(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
+    """At approval, under the contract's lock: the contract is in force, and approved orders
+    never carry out more than a line's contracted quantity (or amount, for amount-only lines)."""
+    contract = Contract.objects.select_for_update().get(pk=order.contract_id)
+    contract_orderable_check(contract, customer_id=order.customer_id, on=order.ordered_on)
+    committed = {
+        row["contract_line"]: (row["quantity"] or ZERO, row["amount"] or ZERO)
+        for row in SalesOrderLine.objects.filter(
+            contract_line__contract=contract, order__status__in=SalesOrder.COMMITTED_STATUSES
+        )
+        .exclude(order=order)
+        .values("contract_line")
+        .annotate(quantity=Sum("quantity"), amount=Sum("gross_amount"))
+    }
+    wanted: dict[int, list] = {}
+    for line in lines:
+        if line.contract_line_id and not line.is_gift:
+            row = wanted.setdefault(line.contract_line_id, [ZERO, ZERO])
+            row[0] += line.quantity
+            row[1] += line.gross_amount
+    for contract_line in contract.lines.filter(pk__in=wanted):
+        quantity, amount = wanted[contract_line.pk]
+        done_quantity, done_amount = committed.get(contract_line.pk, (ZERO, ZERO))
+        if contract_line.quantity is not None:
+            over = done_quantity + quantity > contract_line.quantity
+            limit, done, this = contract_line.quantity, done_quantity, quantity
+        else:
+            over = done_amount + amount > contract_line.amount
+            limit, done, this = contract_line.amount, done_amount, amount
+        if over:
+            raise ContractExceeded(
+                _(
+                    "Contract %(contract)s line %(line)s allows %(limit)s; %(done)s is on "
+                    "approved orders and this order adds %(this)s."
+                )
+                % {
+                    "contract": contract.number,
+                    "line": contract_line.line_no,
+                    "limit": limit,
+                    "done": done,
+                    "this": this,
+                },
+                extra={
+                    "contract_line": contract_line.pk,
+                    "limit": str(limit),
+                    "committed": str(done),
+                    "requested": str(this),
+                },
+            )
+
+
 def order_approve(order: SalesOrder, *, by: Any, request: Any) -> None:
     """on_approved of the audit: checks trade and credit, numbers the order, freezes totals."""
     order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order.pk)
     lines = list(order.lines.all())
     _set_totals(order, lines)
     _check_trade(order)
+    if order.contract_id:
+        _check_contract(order, lines)
     transition(order, to=SalesOrder.Status.APPROVED, by=by)
     order.number = next_number(kind="SO", year=order.ordered_on.year)
     order.save(update_fields=["number", "gross_amount", "net_amount", "tax_amount", "updated_at"])

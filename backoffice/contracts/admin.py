@@ -1,0 +1,536 @@
+"""Staff UI of contracts: the contract ledger (台账), entry from a template with lines and
+milestones, the review panel, signing with the scan, termination; templates; payables."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.decorators import display
+
+from backoffice.contracts import services
+from backoffice.contracts.models import (
+    Contract,
+    ContractLine,
+    ContractMilestone,
+    ContractTemplate,
+    PaymentAllocation,
+    SupplierInvoice,
+    SupplierPayment,
+)
+from backoffice.core.admin import (
+    BaseModelAdmin,
+    object_or_404,
+    print_link_display,
+    status_badge_display,
+)
+from backoffice.core.exceptions import ApplicationError
+from backoffice.core.transitions import allowed_transitions
+from backoffice.reviews.admin import ReviewableAdminMixin
+
+STATUS_COLOURS = {
+    "in_review": "warning",
+    "approved": "info",
+    "signed": "info",
+    "active": "success",
+    "completed": "success",
+    "terminated": "danger",
+    "expired": "warning",
+}
+
+
+def _error_message(error: ApplicationError) -> str:
+    """The error's message, with the first field error when the message alone is generic."""
+    fields = (error.extra or {}).get("fields") or {}
+    detail = next(iter(fields.items()), None)
+    if detail and isinstance(detail[1], list):
+        return f"{error.message} ({detail[0]}: {detail[1][0]})"
+    return str(error.message)
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = ContractTemplate
+        fields = ["name", "kind", "body", "payment_terms", "delivery_terms", "is_active"]
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        try:
+            services.template_check(body)
+        except ApplicationError as error:
+            raise ValidationError(str(error.message)) from error
+        return body
+
+
+@admin.register(ContractTemplate)
+class ContractTemplateAdmin(BaseModelAdmin):
+    form = TemplateForm
+    list_display = ["name", "kind", "is_active", "updated_at"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        known = "  ".join(
+            "{" + name + "} " + str(label) for name, label in services.PLACEHOLDERS.items()
+        )
+        form.base_fields["body"].help_text = _("Placeholders: %s") % known
+        return form
+
+
+def _rows(formset, keys: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE") or not any(data.get(key) for key in keys):
+            continue
+        rows.append({key: data.get(key) for key in keys})
+    return rows
+
+
+LINE_KEYS = ["product", "description", "quantity", "unit_price", "amount"]
+MILESTONE_KEYS = ["kind", "due_on", "amount", "description"]
+
+
+class ContractLineForm(forms.ModelForm):
+    amount = forms.DecimalField(
+        label=_("amount (incl. VAT)"),
+        required=False,
+        max_digits=16,
+        decimal_places=2,
+        help_text=_("only for lines without a product"),
+    )
+    unit_price = forms.DecimalField(
+        label=_("unit price (incl. VAT)"),
+        required=False,
+        max_digits=18,
+        decimal_places=6,
+        help_text=_("empty: the policy price"),
+    )
+
+    class Meta:
+        model = ContractLine
+        fields = ["product", "description", "quantity", "unit_price", "amount"]
+
+
+class DraftOnlyInline(TabularInline):
+    extra = 1
+
+    def _editable(self, obj) -> bool:
+        return obj is None or obj.status == Contract.Status.DRAFT
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class ContractLineFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        contract = self.instance
+        if any(self.errors) or getattr(contract, "counterparty_id", None) is None:
+            return
+        lines = _rows(self, LINE_KEYS)
+        try:
+            services.contract_check(
+                contract=contract, lines=lines, amount=None if lines else contract.amount
+            )
+        except ApplicationError as error:
+            raise ValidationError(_error_message(error)) from error
+
+
+class ContractLineInline(DraftOnlyInline):
+    model = ContractLine
+    form = ContractLineForm
+    formset = ContractLineFormSet
+    autocomplete_fields = ["product"]
+    fields = ["product", "description", "quantity", "unit_price", "amount"]
+
+
+class ContractMilestoneInline(DraftOnlyInline):
+    model = ContractMilestone
+    extra = 0
+    fields = ["kind", "due_on", "amount", "description"]
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = [
+            "kind",
+            "title",
+            "counterparty",
+            "template",
+            "starts_on",
+            "ends_on",
+            "amount",
+            "payment_terms",
+            "delivery_terms",
+            "note",
+        ]
+        help_texts = {"amount": _("only for a contract without lines (framework agreements)")}
+
+
+@admin.register(Contract)
+class ContractAdmin(ReviewableAdminMixin, BaseModelAdmin):
+    form = ContractForm
+    object_views = {"sign": "sign_view", "end": "end_view"}
+    list_display = [
+        "number",
+        "title",
+        "counterparty",
+        "kind",
+        "status_badge",
+        "amount",
+        "signed_on",
+        "ends_on",
+        "owner",
+    ]
+    list_display_links = ["number", "title"]
+    list_filter = ["kind", "status", "region", ("ends_on", admin.DateFieldListFilter)]
+    search_fields = [
+        "number",
+        "title",
+        "counterparty__name",
+        "counterparty__name_initials",
+        "counterparty__code",
+    ]
+    list_select_related = ["counterparty", "owner"]
+    autocomplete_fields = ["counterparty"]
+    inlines = [ContractLineInline, ContractMilestoneInline]
+    date_hierarchy = "starts_on"
+    export_fields = [
+        "number",
+        "kind",
+        "title",
+        "counterparty",
+        "status",
+        "amount",
+        "signed_on",
+        "starts_on",
+        "ends_on",
+        "owner",
+        "region",
+    ]
+    readonly_fields = [
+        "number",
+        "status",
+        "signed_on",
+        "signed_by",
+        "approved_at",
+        "ended_on",
+        "ended_reason",
+        "text",
+        "performance_link",
+    ]
+    change_form_outer_after_template = "contracts/contract_actions.html"
+
+    def get_fields(self, request, obj=None):
+        header = list(ContractForm.Meta.fields)
+        if obj is None:
+            return header
+        return ["number", "status", *header, "signed_on", "approved_at", "ended_on",
+                "ended_reason", "performance_link", "text"]  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj is not None:
+            fields += ["kind", "counterparty", "template"]
+            if obj.status != Contract.Status.DRAFT:
+                fields += [f for f in ContractForm.Meta.fields if f not in fields]
+        return fields
+
+    def get_changeform_initial_data(self, request):
+        today = timezone.localdate()
+        return {
+            "kind": Contract.Kind.SALES,
+            "starts_on": today,
+            "ends_on": today.replace(year=today.year + 1) - timezone.timedelta(days=1),
+            **super().get_changeform_initial_data(request),
+        }
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        editable = obj is None or obj.status == Contract.Status.DRAFT
+        return editable and super().has_change_permission(request, obj)
+
+    status_badge = status_badge_display(STATUS_COLOURS)
+
+    @display(description=_("contract text"))
+    def text(self, obj: Contract) -> str:
+        return format_html('<div style="white-space: pre-line">{}</div>', obj.body or "—")
+
+    performance_link = print_link_display("contract_performance", _("Performance statement"))
+
+    def save_model(self, request, obj, form, change) -> None:
+        pass  # the services save header, lines and milestones together in save_related
+
+    def save_related(self, request, form, formsets, change) -> None:
+        lines = _rows(formsets[0], LINE_KEYS) if formsets else []
+        milestones = _rows(formsets[1], MILESTONE_KEYS) if len(formsets) > 1 else []
+        for formset in formsets:  # the services save the rows; the admin's log reads these
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        contract = form.instance
+        amount = form.cleaned_data.get("amount") if not lines else None
+        if change:
+            services.contract_update(
+                contract=contract, by=request.user, lines=lines, milestones=milestones,
+                amount=amount,
+            )  # fmt: skip
+            return
+        created = services.contract_create(
+            kind=contract.kind,
+            counterparty=contract.counterparty,
+            by=request.user,
+            title=contract.title,
+            starts_on=contract.starts_on,
+            ends_on=contract.ends_on,
+            lines=lines,
+            milestones=milestones,
+            amount=amount,
+            template=contract.template,
+            payment_terms=contract.payment_terms,
+            delivery_terms=contract.delivery_terms,
+            note=contract.note,
+        )
+        contract.pk = created.pk
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        try:
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as error:
+            self.message_error(request, error)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def review_submit_document(self, request, obj) -> None:
+        services.contract_submit(contract=obj, by=request.user)
+
+    def may_submit(self, request, obj) -> bool:
+        return "in_review" in allowed_transitions(obj) and super().has_change_permission(
+            request, obj
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        contract = self.get_object(request, object_id)
+        if contract is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "may_sign": contract.status == Contract.Status.APPROVED
+                and request.user.has_perm("contracts.sign_contract"),
+                "may_terminate": contract.status in Contract.IN_FORCE
+                and request.user.has_perm("contracts.sign_contract"),
+                "may_cancel": "cancelled" in allowed_transitions(contract)
+                and request.user.has_perm("contracts.change_contract"),
+                "today": timezone.localdate(),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def sign_view(self, request: HttpRequest, pk: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        contract = object_or_404(self.get_queryset(request), pk)
+        try:
+            services.contract_sign(
+                contract=contract,
+                by=request.user,
+                signed_on=parse_date(request.POST.get("signed_on", "") or "")
+                or timezone.localdate(),
+                scan=request.FILES.get("scan"),
+            )
+        except ApplicationError as error:
+            self.message_error(request, error)
+        else:
+            self.message_user(request, _("Signing recorded; the scan is attached."))
+        return HttpResponseRedirect(reverse("admin:contracts_contract_change", args=[pk]))
+
+    def end_view(self, request: HttpRequest, pk: int):
+        """Terminate a contract in force, or cancel one never signed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        contract = object_or_404(self.get_queryset(request), pk)
+        reason = request.POST.get("reason", "")
+        try:
+            if request.POST.get("action") == "cancel":
+                if not request.user.has_perm("contracts.change_contract"):
+                    raise PermissionDenied
+                services.contract_cancel(contract=contract, by=request.user, reason=reason)
+            else:
+                services.contract_terminate(contract=contract, by=request.user, reason=reason)
+        except ApplicationError as error:
+            self.message_error(request, error)
+        return HttpResponseRedirect(reverse("admin:contracts_contract_change", args=[pk]))
+
+
+class ReadOnlyRowsInline(TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class InvoiceAllocationInline(ReadOnlyRowsInline):
+    model = PaymentAllocation
+    fields = ["payment", "amount"]
+    readonly_fields = fields
+
+
+class SupplierInvoiceForm(forms.ModelForm):
+    class Meta:
+        model = SupplierInvoice
+        fields = ["contract", "vat_invoice_number", "issued_on", "due_on", "gross_amount",
+                  "tax_amount"]  # fmt: skip
+        help_texts = {"due_on": _("empty: by the supplier's payment terms")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "contract" in self.fields:
+            self.fields["contract"].queryset = Contract.objects.filter(
+                kind=Contract.Kind.PURCHASE, status__in=Contract.IN_FORCE
+            )
+            self.fields["due_on"].required = False
+
+    def save_via_service(self, by: Any) -> SupplierInvoice:
+        data = self.cleaned_data
+        return services.supplier_invoice_create(
+            contract=data["contract"],
+            by=by,
+            vat_invoice_number=data["vat_invoice_number"],
+            issued_on=data["issued_on"],
+            due_on=data.get("due_on"),
+            gross_amount=data["gross_amount"],
+            tax_amount=data["tax_amount"],
+        )
+
+
+@admin.register(SupplierInvoice)
+class SupplierInvoiceAdmin(BaseModelAdmin):
+    form = SupplierInvoiceForm
+    list_display = ["number", "vat_invoice_number", "supplier", "contract", "issued_on",
+                    "due_on", "gross_amount", "paid_amount"]  # fmt: skip
+    list_filter = [("due_on", admin.DateFieldListFilter)]
+    search_fields = ["number", "vat_invoice_number", "supplier__name", "contract__number"]
+    list_select_related = ["supplier", "contract"]
+    inlines = [InvoiceAllocationInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["number", "supplier", *SupplierInvoiceForm.Meta.fields, "net_amount",
+                "paid_amount"]  # fmt: skip
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.pk = form.save_via_service(request.user).pk
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        try:
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as error:
+            self.message_user(request, _error_message(error), level="ERROR")
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class PaymentAllocationInline(ReadOnlyRowsInline):
+    model = PaymentAllocation
+    fields = ["invoice", "amount"]
+    readonly_fields = fields
+
+
+class SupplierPaymentForm(forms.ModelForm):
+    allocate = forms.CharField(
+        label=_("allocate to supplier invoices"),
+        required=False,
+        help_text=_("one per line: VAT invoice number, amount — e.g. 12345678, 1000.00"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = SupplierPayment
+        fields = ["supplier", "paid_on", "amount", "method", "bank_reference"]
+
+    def allocations(self) -> list[dict[str, Any]]:
+        rows = []
+        supplier = self.cleaned_data.get("supplier")
+        for number, raw in enumerate((self.cleaned_data.get("allocate") or "").splitlines(), 1):
+            if not raw.strip():
+                continue
+            document, _sep, amount = raw.replace("，", ",").partition(",")
+            invoice = SupplierInvoice.objects.filter(
+                vat_invoice_number=document.strip(), supplier=supplier
+            ).first()
+            if invoice is None:
+                raise ValidationError(
+                    _("Line %(n)d: no invoice %(doc)s of this supplier.")
+                    % {"n": number, "doc": document.strip()}
+                )
+            rows.append({"invoice": invoice, "amount": amount.strip() or "0"})
+        return rows
+
+
+@admin.register(SupplierPayment)
+class SupplierPaymentAdmin(BaseModelAdmin):
+    form = SupplierPaymentForm
+    list_display = ["number", "supplier", "paid_on", "amount", "method", "bank_reference"]
+    list_filter = ["method", ("paid_on", admin.DateFieldListFilter)]
+    search_fields = ["number", "supplier__name", "bank_reference"]
+    list_select_related = ["supplier"]
+    autocomplete_fields = ["supplier"]
+    inlines = [PaymentAllocationInline]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [*SupplierPaymentForm.Meta.fields, "allocate"]
+        return ["number", *SupplierPaymentForm.Meta.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        payment = services.supplier_payment_create(
+            supplier=data["supplier"],
+            by=request.user,
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            method=data["method"],
+            bank_reference=data.get("bank_reference", ""),
+            allocations=form.allocations(),
+        )
+        obj.pk = payment.pk
+
+    def save_related(self, request, form, formsets, change) -> None:
+        pass
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        try:
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        except (ApplicationError, ValidationError) as error:
+            message = error.message if isinstance(error, ApplicationError) else error.messages[0]
+            self.message_user(request, str(message), level="ERROR")
+            return HttpResponseRedirect(request.get_full_path())

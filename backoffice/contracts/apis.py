@@ -1,0 +1,371 @@
+"""/api/v1/contracts/… (DOMAIN §3): contracts with their lines and milestones, the review
+steps, signing with the scan, termination; templates; supplier invoices and payments.
+Amounts are decimal strings; a contract the caller may not see is a 404."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backoffice.contracts import services
+from backoffice.contracts.exceptions import ScanRequired
+from backoffice.contracts.models import (
+    Contract,
+    ContractMilestone,
+    ContractTemplate,
+    SupplierInvoice,
+    SupplierPayment,
+)
+from backoffice.contracts.selectors import access_contract, contract_list, contract_visible_to
+from backoffice.core.access import require_perm
+from backoffice.core.api import paginate, paginated_schema
+from backoffice.core.exceptions import ValidationFailed
+from backoffice.parties.selectors import access_customer
+from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
+
+
+class ContractLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    line_no = serializers.IntegerField(read_only=True)
+    product = serializers.IntegerField(source="product_id", required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    quantity = serializers.DecimalField(
+        max_digits=16, decimal_places=3, required=False, allow_null=True
+    )
+    unit_price = serializers.DecimalField(
+        max_digits=18, decimal_places=6, required=False, allow_null=True
+    )
+    amount = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, allow_null=True
+    )
+
+    class Meta:
+        ref_name = "ContractLine"
+
+
+class MilestoneSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ContractMilestone.Kind.choices)
+    due_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    class Meta:
+        ref_name = "ContractMilestone"
+
+
+class ContractOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    counterparty = serializers.IntegerField(source="counterparty_id")
+    owner = serializers.IntegerField(source="owner_id")
+    region = serializers.IntegerField(source="region_id")
+    template = serializers.IntegerField(source="template_id", allow_null=True)
+    status = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    signed_on = serializers.DateField(allow_null=True)
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    payment_terms = serializers.CharField()
+    delivery_terms = serializers.CharField()
+    body = serializers.CharField()
+    note = serializers.CharField()
+    ended_on = serializers.DateField(allow_null=True)
+    ended_reason = serializers.CharField()
+    lines = ContractLineSerializer(many=True)
+    milestones = MilestoneSerializer(many=True)
+
+    class Meta:
+        ref_name = "Contract"
+
+
+class ContractInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Contract.Kind.choices)
+    title = serializers.CharField(max_length=200)
+    counterparty = serializers.IntegerField()
+    template = serializers.IntegerField(required=False, allow_null=True)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    amount = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, allow_null=True
+    )
+    payment_terms = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    delivery_terms = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    lines = ContractLineSerializer(many=True, required=False, default=list, max_length=2000)
+    milestones = MilestoneSerializer(many=True, required=False, default=list, max_length=200)
+
+    class Meta:
+        ref_name = "ContractInput"
+
+
+def _line_dicts(lines) -> list[dict]:
+    return [
+        {
+            "product": line.get("product_id"),
+            "description": line.get("description", ""),
+            "quantity": line.get("quantity"),
+            "unit_price": line.get("unit_price"),
+            "amount": line.get("amount"),
+        }
+        for line in lines
+    ]
+
+
+class ContractListApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("counterparty", str, description="customer id or code"),
+            OpenApiParameter("kind", str),
+            OpenApiParameter("status", str),
+            OpenApiParameter("q", str, description="number or title"),
+        ],
+        responses={200: paginated_schema(ContractOutputSerializer, "Contract")},
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        contracts = contract_list(
+            by=request.user,
+            counterparty=params.get("counterparty", ""),
+            kind=params.get("kind", ""),
+            status=params.get("status", ""),
+            q=params.get("q", ""),
+        ).prefetch_related("lines", "milestones")
+        return paginate(request, contracts, ContractOutputSerializer, self)
+
+    @extend_schema(request=ContractInputSerializer, responses={201: ContractOutputSerializer})
+    def post(self, request: Request) -> Response:
+        require_perm(request.user, "contracts.add_contract")
+        data = ContractInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        template = None
+        if values.get("template"):
+            template = ContractTemplate.objects.filter(pk=values["template"]).first()
+            if template is None:
+                raise ValidationFailed(extra={"fields": {"template": [_("unknown template")]}})
+        contract = services.contract_create(
+            kind=values["kind"],
+            counterparty=access_customer(request.user, values["counterparty"]),
+            by=request.user,
+            title=values["title"],
+            starts_on=values["starts_on"],
+            ends_on=values["ends_on"],
+            lines=_line_dicts(values["lines"]),
+            milestones=[dict(m) for m in values["milestones"]],
+            amount=values.get("amount"),
+            template=template,
+            payment_terms=values.get("payment_terms"),
+            delivery_terms=values.get("delivery_terms"),
+            note=values["note"],
+        )
+        return Response(ContractOutputSerializer(contract).data, status=201)
+
+
+class ContractDetailApi(APIView):
+    @extend_schema(responses={200: ContractOutputSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(ContractOutputSerializer(access_contract(request.user, pk)).data)
+
+
+class ContractSubmitApi(DocumentSubmitApi):
+    access = staticmethod(access_contract)
+
+    def submit(self, obj, by) -> None:
+        require_perm(by, "contracts.change_contract")
+        services.contract_submit(contract=obj, by=by)
+
+
+class ContractReviewApi(DocumentReviewApi):
+    access = staticmethod(access_contract)
+
+
+class SignInputSerializer(serializers.Serializer):
+    signed_on = serializers.DateField()
+    scan = serializers.FileField()
+
+    class Meta:
+        ref_name = "ContractSignInput"
+
+
+class ContractSignApi(APIView):
+    """POST multipart {signed_on, scan}: the signature is recorded with the scan attached."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": SignInputSerializer},
+        responses={200: ContractOutputSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        contract = access_contract(request.user, pk)
+        scan = request.FILES.get("scan")
+        data = SignInputSerializer(data={"signed_on": request.data.get("signed_on"), "scan": scan})
+        if scan is None:
+            raise ScanRequired(extra={"fields": {"scan": [_("required")]}})
+        data.is_valid(raise_exception=True)
+        contract = services.contract_sign(
+            contract=contract,
+            by=request.user,
+            signed_on=data.validated_data["signed_on"],
+            scan=scan,
+        )
+        return Response(ContractOutputSerializer(contract).data)
+
+
+class EndInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    ended_on = serializers.DateField(required=False, allow_null=True)
+
+    class Meta:
+        ref_name = "ContractEndInput"
+
+
+class ContractEndApi(APIView):
+    """POST …/terminate/ {reason, ended_on} or …/cancel/ {reason}."""
+
+    cancel = False
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(request=EndInputSerializer, responses={200: ContractOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        contract = access_contract(request.user, pk)
+        data = EndInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if self.cancel:
+            require_perm(request.user, "contracts.change_contract")
+            contract = services.contract_cancel(
+                contract=contract, by=request.user, reason=values["reason"]
+            )
+        else:
+            contract = services.contract_terminate(
+                contract=contract,
+                by=request.user,
+                reason=values["reason"],
+                ended_on=values.get("ended_on"),
+            )
+        return Response(ContractOutputSerializer(contract).data)
+
+
+class TemplateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    body = serializers.CharField()
+    payment_terms = serializers.CharField()
+    delivery_terms = serializers.CharField()
+    is_active = serializers.BooleanField()
+
+    class Meta:
+        ref_name = "ContractTemplate"
+
+
+class TemplateListApi(APIView):
+    @extend_schema(responses={200: paginated_schema(TemplateSerializer, "ContractTemplate")})
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "contracts.view_contracttemplate")
+        return paginate(request, ContractTemplate.objects.all(), TemplateSerializer, self)
+
+
+class SupplierInvoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    contract = serializers.IntegerField(source="contract_id")
+    supplier = serializers.IntegerField(source="supplier_id", read_only=True)
+    vat_invoice_number = serializers.CharField(max_length=20)
+    issued_on = serializers.DateField()
+    due_on = serializers.DateField(required=False, allow_null=True)
+    gross_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    tax_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    net_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    paid_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+
+    class Meta:
+        ref_name = "SupplierInvoice"
+
+
+class SupplierInvoiceListApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("contract", int)],
+        responses={200: paginated_schema(SupplierInvoiceSerializer, "SupplierInvoice")},
+    )
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "contracts.view_supplierinvoice")
+        invoices = SupplierInvoice.objects.filter(contract__in=contract_visible_to(request.user))
+        if contract := request.query_params.get("contract"):
+            invoices = invoices.filter(contract_id=access_contract(request.user, contract).pk)
+        return paginate(
+            request, invoices.order_by("-issued_on", "-id"), SupplierInvoiceSerializer, self
+        )
+
+    @extend_schema(request=SupplierInvoiceSerializer, responses={201: SupplierInvoiceSerializer})
+    def post(self, request: Request) -> Response:
+        data = SupplierInvoiceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        invoice = services.supplier_invoice_create(
+            contract=access_contract(request.user, values["contract_id"]),
+            by=request.user,
+            vat_invoice_number=values["vat_invoice_number"],
+            issued_on=values["issued_on"],
+            due_on=values.get("due_on"),
+            gross_amount=values["gross_amount"],
+            tax_amount=values["tax_amount"],
+        )
+        return Response(SupplierInvoiceSerializer(invoice).data, status=201)
+
+
+class PaymentAllocationSerializer(serializers.Serializer):
+    invoice = serializers.IntegerField(source="invoice_id")
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        ref_name = "PaymentAllocation"
+
+
+class SupplierPaymentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    supplier = serializers.IntegerField(source="supplier_id")
+    paid_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    method = serializers.ChoiceField(choices=SupplierPayment.Method.choices, default="bank")
+    bank_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    allocations = PaymentAllocationSerializer(many=True, required=False, default=list)
+
+    class Meta:
+        ref_name = "SupplierPayment"
+
+
+class SupplierPaymentListApi(APIView):
+    @extend_schema(responses={200: paginated_schema(SupplierPaymentSerializer, "SupplierPayment")})
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "contracts.view_supplierpayment")
+        payments = SupplierPayment.objects.prefetch_related("allocations")
+        return paginate(
+            request, payments.order_by("-paid_on", "-id"), SupplierPaymentSerializer, self
+        )
+
+    @extend_schema(request=SupplierPaymentSerializer, responses={201: SupplierPaymentSerializer})
+    def post(self, request: Request) -> Response:
+        data = SupplierPaymentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        payment = services.supplier_payment_create(
+            supplier=access_customer(request.user, values["supplier_id"]),
+            by=request.user,
+            amount=values["amount"],
+            paid_on=values["paid_on"],
+            method=values["method"],
+            bank_reference=values.get("bank_reference", ""),
+            allocations=[
+                {"invoice": row["invoice_id"], "amount": row["amount"]}
+                for row in values["allocations"]
+            ],
+        )
+        return Response(SupplierPaymentSerializer(payment).data, status=201)

@@ -1,0 +1,91 @@
+from datetime import date
+from typing import Any
+
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
+
+from backoffice.contracts.exceptions import ContractNotInForce, ProductNotInContract
+from backoffice.contracts.models import SELLING_KINDS, Contract, ContractLine, SupplierInvoice
+from backoffice.core.access import access_object, scope_for_user
+
+
+def contract_visible_to(user: Any) -> QuerySet[Contract]:
+    """All, own regions', or own contracts (STYLE §7)."""
+    return scope_for_user(
+        Contract.objects.all(),
+        user,
+        all_perm="contracts.view_all_contracts",
+        region_perm="contracts.view_region_contracts",
+    )
+
+
+def access_contract(by: Any, contract_id: Any) -> Contract:
+    return access_object(
+        contract_visible_to(by).select_related("counterparty", "owner", "region"), contract_id
+    )
+
+
+def contract_list(
+    *, by: Any, counterparty: str = "", kind: str = "", status: str = "", q: str = ""
+) -> QuerySet[Contract]:
+    contracts = contract_visible_to(by).select_related("counterparty", "owner", "region")
+    if counterparty:
+        contracts = (
+            contracts.filter(counterparty_id=counterparty)
+            if counterparty.isdigit()
+            else contracts.filter(counterparty__code=counterparty)
+        )
+    if kind:
+        contracts = contracts.filter(kind=kind)
+    if status:
+        contracts = contracts.filter(status=status)
+    if q:
+        contracts = contracts.filter(number__icontains=q.strip()) | contracts.filter(
+            title__icontains=q.strip()
+        )
+    return contracts.order_by("-created_at", "-id")
+
+
+def contract_orderable_check(contract: Contract, *, customer_id: int, on: date) -> None:
+    """An order may carry out a selling contract of its customer that is in force on its date."""
+    if contract.kind not in SELLING_KINDS:
+        raise ContractNotInForce(_("A purchase contract is not carried out by sales orders."))
+    if contract.counterparty_id != customer_id:
+        raise ContractNotInForce(_("The contract %s is with another customer.") % contract.number)
+    if contract.status not in Contract.IN_FORCE:
+        raise ContractNotInForce(
+            _("The contract %(number)s is %(status)s, not in force.")
+            % {"number": contract.number, "status": contract.get_status_display()}
+        )
+    if not contract.starts_on <= on <= contract.ends_on:
+        raise ContractNotInForce(
+            _("The contract %(number)s is valid from %(start)s to %(end)s, not on %(on)s.")
+            % {
+                "number": contract.number,
+                "start": contract.starts_on,
+                "end": contract.ends_on,
+                "on": on,
+            }
+        )
+
+
+def contract_line_for(
+    contract: Contract, *, product_id: int, lines: list[ContractLine] | None = None
+) -> ContractLine:
+    """The contract line an order line carries out: the one with its product, else the
+    contract's first amount-only line (framework agreements); else the product is refused."""
+    lines = lines if lines is not None else list(contract.lines.all())
+    for line in lines:
+        if line.product_id == product_id:
+            return line
+    for line in lines:
+        if line.product_id is None:
+            return line
+    raise ProductNotInContract(
+        _("The product is not in contract %s.") % contract.number,
+        extra={"product": product_id, "contract": contract.pk},
+    )
+
+
+def supplier_invoices_open(supplier: Any) -> QuerySet[SupplierInvoice]:
+    return SupplierInvoice.objects.filter(supplier=supplier, paid_amount__lt=F("gross_amount"))

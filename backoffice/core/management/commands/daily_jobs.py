@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from backoffice.core.jobs import daily_jobs_run, daily_jobs_task
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the daily jobs (qualification expiry warnings and expiry, contracts that come into "
+        "force, expire or are fulfilled). Schedule it once a day (cron, systemd timer); "
+        "--enqueue hands it to the task worker instead of running it here."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--enqueue", action="store_true")
+
+    def handle(self, *args, **options) -> None:
+        if options["enqueue"]:
+            result = daily_jobs_task.enqueue()
+            self.stdout.write(f"enqueued {result.id}")
+            return
+        for name, counts in daily_jobs_run().items():
+            summary = ", ".join(f"{value} {key}" for key, value in counts.items())
+            self.stdout.write(f"{name}: {summary or 'nothing to do'}")
