@@ -156,6 +156,12 @@ UNFOLD = {
                         "permission": _perm("ledger.view_receivable"),
                     },
                     {
+                        "title": _("General ledger"),
+                        "icon": "account_balance",
+                        "link": reverse_lazy("report-ledger-page"),
+                        "permission": _perm("ledger.view_general_ledger"),
+                    },
+                    {
                         "title": _("Journal"),
                         "icon": "menu_book",
                         "link": reverse_lazy("admin:ledger_journalentry_changelist"),

@@ -12,6 +12,7 @@ from backoffice.reports.views import (
     billing_view,
     contract_performance_view,
     contract_statistics_view,
+    general_ledger_view,
 )
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("notifications/<int:pk>/", notification_open, name="notification-open"),
     path("reports/billing/", admin.site.admin_view(billing_view), name="report-billing-page"),
     path("reports/aging/", admin.site.admin_view(aging_view), name="report-aging-page"),
+    path("reports/ledger/", admin.site.admin_view(general_ledger_view), name="report-ledger-page"),
     path(
         "reports/contracts/",
         admin.site.admin_view(contract_statistics_view),

@@ -94,6 +94,7 @@ READ_LEDGER = {
     "ledger.view_receiptallocation",
 }
 SEE_ALL_RECEIPTS = {"ledger.view_all_receipts"}
+SEE_GENERAL_LEDGER = {"ledger.view_general_ledger"}
 KEEP_RECEIPTS = {"ledger.add_receipt", "ledger.add_receiptallocation"}
 ISSUE_INVOICES = {"sales.issue_invoice"}
 KEEP_DELIVERIES = {
@@ -244,6 +245,7 @@ ROLES: dict[str, Role] = {
                 | SEE_ALL_CONTRACTS
                 | REVIEW_CONTRACTS
                 | READ_PAYABLES
+                | SEE_GENERAL_LEDGER
             ),
         ),
         Role(
@@ -262,6 +264,7 @@ ROLES: dict[str, Role] = {
                 | READ_LEDGER
                 | SEE_ALL_RECEIPTS
                 | KEEP_RECEIPTS
+                | SEE_GENERAL_LEDGER
                 | READ_CONTRACTS
                 | SEE_ALL_CONTRACTS
                 | KEEP_PAYABLES

@@ -1,6 +1,7 @@
 """/api/v1/ledger/…: receipts, customer statements, AR aging (DOMAIN §4)."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from backoffice.ledger.selectors import (
     access_receipt,
     aging,
     customer_statement,
+    general_ledger,
     receipt_visible_to,
     receivable_for_source,
 )
@@ -191,5 +193,32 @@ class AgingApi(APIView):
                     **{name: str(totals[name]) for name in names},
                     "total": str(sum(totals.values())),
                 },
+            }
+        )
+
+
+class GeneralLedgerApi(APIView):
+    """GET …/general/?date_from=&date_to= — per account: opening, debit, credit, closing."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("date_from", date), OpenApiParameter("date_to", date)],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "ledger.view_general_ledger")
+        today = timezone.localdate()
+        date_from = query_date(request.query_params, "date_from", today.replace(month=1, day=1))
+        date_to = query_date(request.query_params, "date_to", today)
+        rows, totals = general_ledger(date_from=date_from, date_to=date_to)
+
+        def text(row: dict) -> dict:
+            return {k: str(v) if isinstance(v, Decimal) else v for k, v in row.items()}
+
+        return Response(
+            {
+                "date_from": date_from.isoformat(),
+                "date_to": date_to.isoformat(),
+                "accounts": [text(row) for row in rows],
+                "totals": text(totals),
             }
         )

@@ -29,6 +29,7 @@ class Account(models.Model):
         verbose_name = _("account")
         verbose_name_plural = _("chart of accounts")
         ordering = ["code"]
+        permissions = [("view_general_ledger", _("Can see the general ledger"))]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 
 from backoffice.core.access import access_object, scope_for_user
 from backoffice.core.money import ZERO, round_amount
-from backoffice.ledger.models import JournalLine, Receipt, ReceiptAllocation, Receivable
+from backoffice.ledger.models import Account, JournalLine, Receipt, ReceiptAllocation, Receivable
 
 CUSTOMER_ACCOUNTS = ("1122", "2203")  # receivable and advances: what the customer owes net
 BUCKETS = [(30, "0-30"), (60, "31-60"), (90, "61-90"), (180, "91-180"), (None, "180+")]
@@ -152,3 +152,42 @@ def customer_open_receivables(customer: Any) -> Decimal:
         amount=Sum("amount"), received=Sum("allocated_amount")
     )
     return (totals["amount"] or ZERO) - (totals["received"] or ZERO)
+
+
+def general_ledger(*, date_from: date, date_to: date) -> tuple[list[dict[str, Any]], dict]:
+    """Per account: opening balance, the period's debits and credits, closing balance
+    (debit − credit), in two GROUP BYs over the journal lines."""
+    before = {
+        row["account_id"]: row["balance"]
+        for row in JournalLine.objects.filter(posted_on__lt=date_from)
+        .values("account_id")
+        .annotate(balance=Sum("debit") - Sum("credit"))
+        .order_by()
+    }
+    during = {
+        row["account_id"]: (row["debit"], row["credit"])
+        for row in JournalLine.objects.filter(posted_on__gte=date_from, posted_on__lte=date_to)
+        .values("account_id")
+        .annotate(debit=Sum("debit"), credit=Sum("credit"))
+        .order_by()
+    }
+    rows = []
+    for account in Account.objects.order_by("code"):
+        opening = round_amount(before.get(account.pk) or ZERO)
+        debit, credit = (round_amount(v or ZERO) for v in during.get(account.pk, (ZERO, ZERO)))
+        rows.append(
+            {
+                "account": account.code,
+                "name": account.name,
+                "kind": account.kind,
+                "opening": opening,
+                "debit": debit,
+                "credit": credit,
+                "closing": opening + debit - credit,
+            }
+        )
+    totals = {
+        key: sum((row[key] for row in rows), ZERO)
+        for key in ("opening", "debit", "credit", "closing")
+    }
+    return rows, totals

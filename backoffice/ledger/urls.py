@@ -11,4 +11,5 @@ urlpatterns = [
         name="customer-statement",
     ),
     path("aging/", apis.AgingApi.as_view(), name="aging"),
+    path("general/", apis.GeneralLedgerApi.as_view(), name="general-ledger"),
 ]

@@ -130,12 +130,16 @@ def _performance_sheet(performance) -> bytes:
     for row in [*performance.lines, performance.total]:
         data = row.as_dict()
         sheet.append(
-            [data["line_no"] or _("Total"), neutralise(data["label"]), data["contracted_quantity"],
-             data["contracted_amount"]]
+            [
+                data["line_no"] or _("Total"),
+                neutralise(data["label"]),
+                data["contracted_quantity"],
+                data["contracted_amount"],
+            ]
             + [data[f"{m}_quantity"] for m in ("ordered", "delivered", "invoiced")]
             + [data[f"{m}_amount"] for m in ("ordered", "delivered", "invoiced", "paid")]
             + [data[f"{m}_percent"] for m in ("ordered", "delivered", "invoiced", "paid")]
-        )  # fmt: skip
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -200,8 +204,15 @@ def contract_statistics_view(request: HttpRequest) -> HttpResponse:
     rows, totals = contract_statistics(
         by=request.user, date_from=date_from, date_to=date_to, period=period, kind=kind
     )
-    headers = [_("Period"), _("Contracts signed"), _("Signed amount"), _("Ordered"),
-               _("Delivered"), _("Invoiced"), _("Received")]  # fmt: skip
+    headers = [
+        _("Period"),
+        _("Contracts signed"),
+        _("Signed amount"),
+        _("Ordered"),
+        _("Delivered"),
+        _("Invoiced"),
+        _("Received"),
+    ]
     keys = ["signed", "signed_amount", "ordered", "delivered", "invoiced", "received"]
     if request.GET.get("format") == "xlsx":
         book = Workbook()
@@ -243,3 +254,66 @@ def contract_statistics_view(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return TemplateResponse(request, "reports/contract_statistics.html", context)
+
+
+def general_ledger_view(request: HttpRequest) -> HttpResponse:
+    """The general ledger for a period: per account, opening, debit, credit, closing."""
+    from django.utils import timezone
+
+    from backoffice.ledger.selectors import general_ledger
+
+    if not request.user.has_perm("ledger.view_general_ledger"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    try:
+        date_from = query_date(request.GET, "date_from", today.replace(month=1, day=1))
+        date_to = query_date(request.GET, "date_to", today)
+    except ApplicationError:
+        date_from, date_to = today.replace(month=1, day=1), today
+    rows, totals = general_ledger(date_from=date_from, date_to=date_to)
+    headers = [
+        _("Account"),
+        _("Name"),
+        _("Opening balance"),
+        _("Debit"),
+        _("Credit"),
+        _("Closing balance"),
+    ]
+    if request.GET.get("format") == "xlsx":
+        book = Workbook()
+        sheet = book.active
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(
+                [
+                    row["account"],
+                    row["name"],
+                    row["opening"],
+                    row["debit"],
+                    row["credit"],
+                    row["closing"],
+                ]
+            )
+        sheet.append(
+            [
+                _("Total"),
+                "",
+                totals["opening"],
+                totals["debit"],
+                totals["credit"],
+                totals["closing"],
+            ]
+        )
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return xlsx_response(buffer.getvalue(), filename=_("general ledger"))
+    context = {
+        **admin.site.each_context(request),
+        "title": _("General ledger"),
+        "headers": headers,
+        "rows": rows,
+        "totals": totals,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+    return TemplateResponse(request, "reports/general_ledger.html", context)

@@ -288,3 +288,27 @@ def test_a_receipt_prints(client, issued, hospital, finance):
     assert client.get(f"/ledger/receipt/{receipt.pk}/print/", {"format": "pdf"}).content.startswith(
         b"%PDF"
     )
+
+
+@pytest.mark.django_db
+def test_general_ledger_balances_and_is_for_finance(issued, finance, rep_wang, api, client):
+    from backoffice.ledger.selectors import general_ledger
+
+    rows, totals = general_ledger(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+    by_code = {row["account"]: row for row in rows}
+    assert by_code["1122"]["debit"] == Decimal("244.32")
+    assert by_code["1122"]["opening"] == 0
+    assert by_code["6001"]["credit"] + by_code["22210106"]["credit"] == Decimal("244.32")
+    assert totals["debit"] == totals["credit"]
+    assert totals["closing"] == 0
+    later, _t = general_ledger(date_from=date(2026, 11, 1), date_to=date(2026, 11, 30))
+    assert {r["account"]: r for r in later}["1122"]["opening"] == Decimal("244.32")
+    api.force_authenticate(rep_wang)
+    assert api.get("/api/v1/ledger/general/").status_code == 403
+    api.force_authenticate(finance)
+    body = api.get("/api/v1/ledger/general/?date_from=2026-10-01&date_to=2026-10-31").json()
+    assert body["totals"]["debit"] == body["totals"]["credit"] == "244.32"
+    client.force_login(finance)
+    page = client.get("/reports/ledger/?date_from=2026-10-01&date_to=2026-10-31")
+    assert page.status_code == 200 and "应收账款" in page.content.decode()
+    assert client.get("/reports/ledger/?format=xlsx").status_code == 200
