@@ -137,7 +137,15 @@ class Receivable(BaseModel):
                 violation_error_message=_("More would be received than the invoice's amount."),
             ),
         ]
-        indexes = [models.Index(fields=["customer", "due_on"])]
+        indexes = [
+            models.Index(fields=["customer", "due_on"]),
+            # what aging reads: only receivables not yet fully received
+            models.Index(
+                fields=["customer", "issued_on"],
+                condition=~Q(allocated_amount=models.F("amount")),
+                name="ledger_receivable_open",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.document_number

@@ -7,21 +7,17 @@ from typing import Any
 
 from django.db.models import (
     DecimalField,
-    ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 
 from backoffice.core.access import access_object, scope_for_user
 from backoffice.core.money import ZERO, round_amount
 from backoffice.ledger.models import Account, JournalLine, Receipt, ReceiptAllocation, Receivable
 
+CENT = Decimal("0.01")
 CUSTOMER_ACCOUNTS = ("1122", "2203")  # receivable and advances: what the customer owes net
 BUCKETS = [(30, "0-30"), (60, "31-60"), (90, "61-90"), (180, "91-180"), (None, "180+")]
 
@@ -83,57 +79,72 @@ class AgingRow:
         return sum(self.buckets.values(), ZERO)
 
 
+def _bucket_sums(value: Any, due_field: str, as_of: date) -> dict[str, Any]:
+    """Sum(value) per bucket of days past due: a bucket (lower, limit] in days past due is a
+    range of due dates, so each bucket is a plain filtered SUM."""
+    sums, lower = {}, None
+    for index, (limit, _name) in enumerate(BUCKETS):
+        condition = Q()
+        if limit is not None:
+            condition &= Q(**{f"{due_field}__gte": as_of - timedelta(days=limit)})
+        if lower is not None:
+            condition &= Q(**{f"{due_field}__lt": as_of - timedelta(days=lower)})
+        sums[f"b{index}"] = Sum(value, filter=condition, output_field=DecimalField())
+        lower = limit
+    return sums
+
+
 def aging(*, as_of: date, customers: QuerySet) -> tuple[list[AgingRow], dict[str, Decimal]]:
     """Open receivables as of a date, by days past their due date (not yet due counts 0).
 
-    One GROUP BY in the database: each receivable's amount less what was received by then,
-    summed per customer into the buckets by due date. Nothing is loaded row by row."""
-    received = (
-        ReceiptAllocation.objects.filter(receivable=OuterRef("pk"), receipt__received_on__lte=as_of)
-        .values("receivable")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    open_amount = ExpressionWrapper(
-        F("amount") - Coalesce(Subquery(received), Value(ZERO)),
-        output_field=DecimalField(max_digits=16, decimal_places=2),
-    )
-    buckets = {}
-    lower = None
-    for limit, name in BUCKETS:
-        # days past due = as_of − due_on; a bucket (lower, limit] in days is a due_on range
-        condition = Q()
-        if limit is not None:
-            condition &= Q(due_on__gte=as_of - timedelta(days=limit))
-        if lower is not None:
-            condition &= Q(due_on__lt=as_of - timedelta(days=lower))
-        buckets[name] = Coalesce(
-            Sum("open", filter=condition, output_field=DecimalField()), Value(ZERO)
-        )
-        lower = limit
-    grouped = (
+    Exact for any date, and fast where it matters: what is open as of a date is what is open
+    now (a partial index holds only receivables not fully received) plus what was received
+    after that date. Two GROUP BYs; settled history is never read."""
+    open_now = (
         Receivable.objects.filter(customer__in=customers, issued_on__lte=as_of)
-        .annotate(open=open_amount)
-        .values("customer_id")
-        .annotate(**{f"b{index}": expr for index, expr in enumerate(buckets.values())})
+        .exclude(allocated_amount=F("amount"))
+        .values("customer_id", "customer__name", "customer__name_pinyin")
+        .annotate(**_bucket_sums(F("amount") - F("allocated_amount"), "due_on", as_of))
         .order_by()
     )
+    received_later = (
+        ReceiptAllocation.objects.filter(
+            receipt__received_on__gt=as_of,
+            receivable__issued_on__lte=as_of,
+            receivable__customer__in=customers,
+        )
+        .values(
+            "receivable__customer_id",
+            "receivable__customer__name",
+            "receivable__customer__name_pinyin",
+        )
+        .annotate(**_bucket_sums(F("amount"), "receivable__due_on", as_of))
+        .order_by()
+    )
+    sums: dict[int, list[Decimal]] = {}
+    keys = [f"b{index}" for index in range(len(BUCKETS))]
+    names: dict[int, tuple[str, str]] = {}
+    for rows, key in ((open_now, "customer"), (received_later, "receivable__customer")):
+        fields = (f"{key}_id", f"{key}__name", f"{key}__name_pinyin", *keys)
+        for row in rows.values_list(*fields):
+            names[row[0]] = (row[1], row[2])
+            target = sums.get(row[0])
+            if target is None:
+                sums[row[0]] = [value or ZERO for value in row[3:]]
+            else:
+                for index, value in enumerate(row[3:]):
+                    if value:
+                        target[index] += value
+    sums = {pk: values for pk, values in sums.items() if any(values)}
     rows: list[AgingRow] = []
     totals = {bucket: ZERO for _d, bucket in BUCKETS}
-    grouped = [row for row in grouped if any(row[f"b{i}"] for i in range(len(BUCKETS)))]
-    customer_model = customers.model
-    names = {
-        pk: (name, pinyin)
-        for pk, name, pinyin in customer_model.objects.filter(
-            pk__in=[row["customer_id"] for row in grouped]
-        ).values_list("pk", "name", "name_pinyin")
-    }
-    for row in grouped:
-        item = AgingRow(row["customer_id"], names.get(row["customer_id"], ("", ""))[0])
+    for customer_id, values in sums.items():
+        item = AgingRow(customer_id, names.get(customer_id, ("", ""))[0])
         for index, (_limit, bucket) in enumerate(BUCKETS):
-            amount = round_amount(row[f"b{index}"])  # SQLite sums decimals as floats' text
-            item.buckets[bucket] = amount
-            totals[bucket] += amount
+            if values[index]:
+                amount = values[index].quantize(CENT)  # SQLite sums to more places
+                item.buckets[bucket] = amount
+                totals[bucket] += amount
         rows.append(item)
     rows.sort(key=lambda item: (names.get(item.customer_id, ("", ""))[1], item.customer_id))
     return rows, totals

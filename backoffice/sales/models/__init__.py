@@ -1,4 +1,5 @@
 from backoffice.sales.models.deliveries import Delivery, DeliveryExtra, DeliveryLine
+from backoffice.sales.models.facts import SalesFact
 from backoffice.sales.models.invoices import Invoice, InvoiceLine
 from backoffice.sales.models.orders import SalesOrder, SalesOrderLine
 
@@ -8,6 +9,7 @@ __all__ = [
     "DeliveryLine",
     "Invoice",
     "InvoiceLine",
+    "SalesFact",
     "SalesOrder",
     "SalesOrderLine",
 ]

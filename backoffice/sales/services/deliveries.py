@@ -24,10 +24,12 @@ from backoffice.sales.exceptions import (
     OverDelivery,
     ReturnOfInvoicedGoods,
 )
+from backoffice.sales.facts import facts_add, order_line_amounts
 from backoffice.sales.models import (
     Delivery,
     DeliveryExtra,
     DeliveryLine,
+    SalesFact,
     SalesOrder,
     SalesOrderLine,
 )
@@ -167,12 +169,14 @@ def delivery_release(delivery: Delivery, *, by: Any, request: Any) -> None:
     order = SalesOrder.objects.select_for_update().get(pk=delivery.order_id)
     order.customer = delivery.order.customer
     _check_trade(order, credit=False)
-    for line in delivery.lines.select_related("order_line"):
+    lines = list(delivery.lines.select_related("order_line__product"))
+    for line in lines:
         updated = SalesOrderLine.objects.filter(
             pk=line.order_line_id, delivered_quantity__lte=F("quantity") - line.quantity
         ).update(delivered_quantity=F("delivered_quantity") + line.quantity)
         if not updated:
             raise OverDelivery(extra={"order_line": line.order_line_id})
+    _delivery_facts(order, lines, sign=1)
     transition(delivery, to=Delivery.Status.RELEASED, by=by)
     delivery.number = next_number(kind="DN", year=timezone.localdate().year)
     delivery.save(update_fields=["number", "updated_at"])
@@ -183,6 +187,26 @@ def delivery_release(delivery: Delivery, *, by: Any, request: Any) -> None:
         changes={"number": [None, delivery.number]},
     )
     _order_sync_delivery_status(order, by=by)
+
+
+def _delivery_facts(order: SalesOrder, lines: list, *, sign: int) -> None:
+    """Goods released count as delivered today; goods returned stop counting today."""
+    facts_add(
+        basis=SalesFact.Basis.DELIVERED,
+        day=timezone.localdate(),
+        customer=order.customer,
+        region_id=order.region_id,
+        owner_id=order.owner_id,
+        lines=[
+            (
+                line.order_line.product,
+                sign * line.quantity,
+                *order_line_amounts(line.order_line, sign * line.quantity),
+            )
+            for line in lines
+        ],
+        orders=sign,
+    )
 
 
 def delivery_return_to_draft(delivery: Delivery, *, by: Any, note: str, request: Any) -> None:
@@ -237,10 +261,13 @@ def delivery_return(*, delivery: Delivery, by: Any, reason: str) -> Delivery:
     delivery.return_reason = reason.strip()
     model_save(instance=delivery, by=by, validate=False)
     transition(delivery, to=Delivery.Status.RETURNED, by=by, note=reason)
-    for line in delivery.lines.all():
+    lines = list(delivery.lines.select_related("order_line__product"))
+    for line in lines:
         SalesOrderLine.objects.filter(pk=line.order_line_id).update(
             delivered_quantity=F("delivered_quantity") - line.quantity
         )
+    order.customer = delivery.order.customer
+    _delivery_facts(order, lines, sign=-1)
     _order_sync_delivery_status(order, by=by)
     return delivery
 

@@ -22,7 +22,8 @@ from backoffice.core.transitions import transition
 from backoffice.ledger.services import receivable_from_invoice
 from backoffice.reviews.services import review_submit
 from backoffice.sales.exceptions import InvalidVatInvoiceNumber, InvoiceMismatch, OverInvoicing
-from backoffice.sales.models import Invoice, InvoiceLine, SalesOrder, SalesOrderLine
+from backoffice.sales.facts import facts_add
+from backoffice.sales.models import Invoice, InvoiceLine, SalesFact, SalesOrder, SalesOrderLine
 from backoffice.sales.services.orders import _line_error
 
 INVOICEABLE = (
@@ -256,7 +257,20 @@ def invoice_issue(
 
 
 def _post(invoice: Invoice, by: Any) -> None:
-    """An issued invoice or red letter becomes a receivable, posted to the ledger."""
+    """An issued invoice or red letter becomes a receivable, posted to the ledger, and counts
+    as invoiced (a red letter, negative, takes its lines back)."""
+    facts_add(
+        basis=SalesFact.Basis.INVOICED,
+        day=invoice.issued_on,
+        customer=invoice.customer,
+        region_id=invoice.region_id,
+        owner_id=invoice.owner_id,
+        lines=[
+            (line.order_line.product, line.quantity, line.gross_amount, line.net_amount)
+            for line in invoice.lines.select_related("order_line__product")
+        ],
+        orders=1 if invoice.kind == Invoice.Kind.NORMAL else 0,
+    )
     receivable_from_invoice(
         source_model="sales.invoice",
         source_id=invoice.pk,

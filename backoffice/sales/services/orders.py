@@ -38,7 +38,9 @@ from backoffice.sales.exceptions import (
     OrderHasDeliveries,
     QualificationBlocked,
 )
+from backoffice.sales.facts import facts_add
 from backoffice.sales.models import (
+    SalesFact,
     SalesOrder,
     SalesOrderLine,
 )
@@ -282,7 +284,7 @@ def _check_contract(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
 def order_approve(order: SalesOrder, *, by: Any, request: Any) -> None:
     """on_approved of the audit: checks trade and credit, numbers the order, freezes totals."""
     order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order.pk)
-    lines = list(order.lines.all())
+    lines = list(order.lines.select_related("product"))
     _set_totals(order, lines)
     _check_trade(order)
     if order.contract_id:
@@ -292,6 +294,22 @@ def order_approve(order: SalesOrder, *, by: Any, request: Any) -> None:
     order.save(update_fields=["number", "gross_amount", "net_amount", "tax_amount", "updated_at"])
     audit_record(
         by=by, action=AuditEvent.Action.NUMBER, obj=order, changes={"number": [None, order.number]}
+    )
+    _order_facts(order, lines, sign=1)
+
+
+def _order_facts(order: SalesOrder, lines: list[SalesOrderLine], *, sign: int) -> None:
+    facts_add(
+        basis=SalesFact.Basis.ORDERED,
+        day=order.ordered_on,
+        customer=order.customer,
+        region_id=order.region_id,
+        owner_id=order.owner_id,
+        lines=[
+            (line.product, sign * line.quantity, sign * line.gross_amount, sign * line.net_amount)
+            for line in lines
+        ],
+        orders=sign,
     )
 
 
@@ -319,7 +337,11 @@ def order_override_block(*, order: SalesOrder, by: Any, reason: str) -> SalesOrd
 @transaction.atomic
 def order_cancel(*, order: SalesOrder, by: Any, reason: str = "") -> SalesOrder:
     """Cancel an order before any delivery."""
-    order = SalesOrder.objects.select_for_update().get(pk=order.pk)
+    order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order.pk)
     if order.lines.filter(delivered_quantity__gt=0).exists():
         raise OrderHasDeliveries
-    return transition(order, to=SalesOrder.Status.CANCELLED, by=by, note=reason)
+    was_approved = order.status in SalesOrder.COMMITTED_STATUSES
+    order = transition(order, to=SalesOrder.Status.CANCELLED, by=by, note=reason)
+    if was_approved:  # it counted as ordered: it no longer does
+        _order_facts(order, list(order.lines.select_related("product")), sign=-1)
+    return order

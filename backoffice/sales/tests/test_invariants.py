@@ -17,7 +17,20 @@ from backoffice.ledger.services import receipt_create
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
 from backoffice.sales import services
-from backoffice.sales.models import Delivery, Invoice, SalesOrder, SalesOrderLine
+from backoffice.sales.models import (
+    Delivery,
+    Invoice,
+    InvoiceLine,
+    SalesFact,
+    SalesOrder,
+    SalesOrderLine,
+)
+
+
+def _per_product(lines, quantity: str, gross: str | None, product: str = "product_id") -> dict:
+    rows = lines.values(product).annotate(q=Sum(quantity), **({"g": Sum(gross)} if gross else {}))
+    return {row[product]: (row["q"], row.get("g")) for row in rows}
+
 
 ON = date(2026, 11, 1)
 
@@ -193,6 +206,47 @@ def test_order_to_cash_invariants(hospital, products, clerk, second_clerk, finan
                 d=Sum("debit"), c=Sum("credit")
             )
             assert (ar["d"] or 0) - (ar["c"] or 0) == issued - allocated
+
+        @invariant()
+        def sales_facts_equal_the_documents(self):
+            """The daily facts the reports read agree exactly with the document lines."""
+            committed = SalesOrderLine.objects.filter(
+                order__status__in=SalesOrder.COMMITTED_STATUSES
+            )
+            issued = InvoiceLine.objects.filter(invoice__status="issued")
+            expected = {
+                SalesFact.Basis.ORDERED: _per_product(committed, "quantity", "gross_amount"),
+                SalesFact.Basis.DELIVERED: _per_product(
+                    SalesOrderLine.objects.all(), "delivered_quantity", None
+                ),
+                SalesFact.Basis.INVOICED: _per_product(
+                    issued, "quantity", "gross_amount", product="order_line__product_id"
+                ),
+            }
+            for basis, per_product in expected.items():
+                facts = SalesFact.objects.filter(basis=basis)
+                got = {
+                    row["product_id"]: (row["q"], row["g"])
+                    for row in facts.exclude(product_id=0)
+                    .values("product_id")
+                    .annotate(q=Sum("quantity"), g=Sum("gross_amount"))
+                }
+                for product_id, (quantity, gross) in per_product.items():
+                    fact_quantity, fact_gross = got.get(product_id, (0, 0))
+                    assert fact_quantity == quantity, (basis, product_id)
+                    if gross is not None:
+                        assert fact_gross == gross, (basis, product_id)
+                whole = facts.filter(product_id=0).aggregate(
+                    q=Sum("quantity"), g=Sum("gross_amount")
+                )
+                parts = facts.exclude(product_id=0).aggregate(
+                    q=Sum("quantity"), g=Sum("gross_amount")
+                )
+                assert (whole["q"] or 0, whole["g"] or 0) == (parts["q"] or 0, parts["g"] or 0)
+            orders = SalesFact.objects.filter(basis=SalesFact.Basis.ORDERED, product_id=0)
+            assert (orders.aggregate(n=Sum("orders"))["n"] or 0) == SalesOrder.objects.filter(
+                status__in=SalesOrder.COMMITTED_STATUSES
+            ).count()
 
         @invariant()
         def numbers_are_unique_and_gapless(self):

@@ -1,0 +1,87 @@
+"""Keeping the daily sales facts (models/facts.py) exact: every change of a basis adds its
+signed delta here, inside the document's transaction. One statement per call:
+INSERT … ON CONFLICT DO UPDATE adds to the row of the day, or creates it."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+
+from backoffice.core.money import ZERO, line_amounts
+from backoffice.sales.models import SalesFact
+
+KEY = ("basis", "product_id", "day", "customer_id", "region_id", "owner_id")
+VALUES = ("customer_kind", "category_id", "quantity", "gross_amount", "net_amount", "orders")
+
+
+def _upsert(rows: list[tuple]) -> None:
+    table = connection.ops.quote_name(SalesFact._meta.db_table)
+    columns = ", ".join(KEY + VALUES)
+    marks = ", ".join(["%s"] * (len(KEY) + len(VALUES)))
+    updates = ", ".join(
+        f"{name} = {table}.{name} + excluded.{name}"
+        for name in ("quantity", "gross_amount", "net_amount", "orders")
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608 - names only
+            f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}",
+            rows,
+        )
+
+
+def facts_add(
+    *,
+    basis: int,
+    day: date,
+    customer: Any,
+    region_id: int,
+    owner_id: int,
+    lines: Iterable[tuple[Any, Decimal, Decimal, Decimal]],
+    orders: int = 1,
+) -> None:
+    """Add one document's lines to a basis on a day. `lines` are (product, quantity,
+    gross, net), negative to take away; `orders` is +1 for a document that counts, −1 for
+    one undone, 0 for a partial change."""
+    per_product: dict[int, list] = defaultdict(lambda: [0, ZERO, ZERO, ZERO])
+    for product, quantity, gross, net in lines:
+        row = per_product[product.pk]
+        row[0] = product.category_id or 0
+        row[1] += quantity
+        row[2] += gross
+        row[3] += net
+    if not per_product:
+        return
+    common = (day, customer.pk, region_id, owner_id)
+    rows = [
+        (basis, product_id, *common, customer.kind, category, quantity, gross, net, orders)
+        for product_id, (category, quantity, gross, net) in per_product.items()
+    ]
+    rows.append(
+        (
+            basis,
+            0,
+            *common,
+            customer.kind,
+            0,
+            sum((r[1] for r in per_product.values()), ZERO),
+            sum((r[2] for r in per_product.values()), ZERO),
+            sum((r[3] for r in per_product.values()), ZERO),
+            orders,
+        )
+    )
+    _upsert(rows)
+
+
+def order_line_amounts(order_line: Any, quantity: Decimal) -> tuple[Decimal, Decimal]:
+    """Gross and net of `quantity` of an order line at its price (VAT per line, STYLE §6)."""
+    if quantity == order_line.quantity:
+        return order_line.gross_amount, order_line.net_amount
+    amounts = line_amounts(
+        quantity=abs(quantity), unit_price=order_line.unit_price, vat_rate=order_line.vat_rate
+    )
+    sign = -1 if quantity < 0 else 1
+    return sign * amounts.gross_amount, sign * amounts.net_amount

@@ -1,0 +1,51 @@
+"""Daily sales facts (DOMAIN §12, BENCHMARKS): what was ordered, delivered and invoiced per
+day, customer and product, kept exactly consistent with the documents — each service that
+changes a basis adds its delta in the same transaction (`sales.facts.facts_add`), and the
+historical import writes its totals. Reports read these, never the million document lines.
+
+Two grains live in one table: product rows (product_id > 0) and, for reports that do not
+group by product, all-product rows (product_id = 0) with the same totals and an exact count
+of orders. Dimension ids are plain integers so the all-product rows need no NULLs (ON
+CONFLICT treats NULLs as distinct)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.core.money import amount_field, quantity_field
+
+
+class SalesFact(models.Model):
+    class Basis(models.IntegerChoices):
+        ORDERED = 1, _("Ordered")
+        DELIVERED = 2, _("Delivered")
+        INVOICED = 3, _("Invoiced")
+
+    basis = models.PositiveSmallIntegerField(_("basis"), choices=Basis)
+    day = models.DateField(_("date"))
+    customer_id = models.BigIntegerField(_("customer"))
+    product_id = models.BigIntegerField(_("product"))  # 0: all products of the day
+    region_id = models.BigIntegerField(_("region"))
+    owner_id = models.BigIntegerField(_("rep"))
+    customer_kind = models.CharField(_("customer kind"), max_length=16)
+    category_id = models.BigIntegerField(_("category"), default=0)
+    quantity = quantity_field(_("quantity"))
+    gross_amount = amount_field(_("amount (incl. VAT)"))
+    net_amount = amount_field(_("net amount"))
+    orders = models.IntegerField(_("orders"), default=0)
+
+    class Meta:
+        verbose_name = _("sales fact")
+        verbose_name_plural = _("sales facts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["basis", "product_id", "day", "customer_id", "region_id", "owner_id"],
+                name="sales_fact_grain",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["basis", "product_id", "day"], name="sales_fact_day"),
+            models.Index(fields=["basis", "product_id", "owner_id", "day"], name="sales_fact_rep"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_basis_display()} {self.day} {self.customer_id}/{self.product_id}"
