@@ -90,6 +90,12 @@ UNFOLD = {
                         "permission": _perm("sales.view_invoice"),
                     },
                     {
+                        "title": _("Sales statistics"),
+                        "icon": "bar_chart",
+                        "link": reverse_lazy("report-sales-page"),
+                        "permission": _perm("sales.view_salesorder"),
+                    },
+                    {
                         "title": _("Billing statistics"),
                         "icon": "bar_chart",
                         "link": reverse_lazy("report-billing-page"),

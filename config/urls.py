@@ -13,6 +13,7 @@ from backoffice.reports.views import (
     contract_performance_view,
     contract_statistics_view,
     general_ledger_view,
+    sales_view,
 )
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("notifications/<int:pk>/", notification_open, name="notification-open"),
     path("reports/billing/", admin.site.admin_view(billing_view), name="report-billing-page"),
     path("reports/aging/", admin.site.admin_view(aging_view), name="report-aging-page"),
+    path("reports/sales/", admin.site.admin_view(sales_view), name="report-sales-page"),
     path("reports/ledger/", admin.site.admin_view(general_ledger_view), name="report-ledger-page"),
     path(
         "reports/contracts/",

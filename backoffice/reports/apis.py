@@ -7,8 +7,12 @@ from rest_framework.views import APIView
 
 from backoffice.contracts.selectors import access_contract
 from backoffice.core.access import require_perm
+from backoffice.core.excel import xlsx_response
 from backoffice.reports.billing import GROUPS, billing_params, billing_statistics
 from backoffice.reports.contracts import PERIODS, contract_statistics, contract_statistics_params
+from backoffice.reports.sales import BASES, sales_params, sales_statistics, sales_workbook
+from backoffice.reports.sales import GROUPS as SALES_GROUPS
+from backoffice.reports.sales import PERIODS as SALES_PERIODS
 from backoffice.sales.performance import contract_performance
 
 
@@ -91,3 +95,40 @@ class ContractStatisticsApi(APIView):
 def _text(row: dict) -> dict:
     """Decimals as strings (STYLE: amounts are decimal strings in the API)."""
     return {key: str(value) if isinstance(value, Decimal) else value for key, value in row.items()}
+
+
+class SalesStatisticsApi(APIView):
+    """GET /api/v1/reports/sales/?date_from=&date_to=&period=&group_by=region,product&basis=
+    — rows per period and group (codes), totals; &format=xlsx for the same as a workbook."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # ?format=xlsx names our workbook, not one of DRF's renderers
+        if request.query_params.get("format") == "xlsx":
+            return (self.get_renderers()[0], "application/json")
+        return super().perform_content_negotiation(request, force)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date_from", str),
+            OpenApiParameter("date_to", str),
+            OpenApiParameter("period", str, enum=list(SALES_PERIODS)),
+            OpenApiParameter(
+                "group_by", str, description="up to two of " + ", ".join(SALES_GROUPS)
+            ),
+            OpenApiParameter("basis", str, enum=list(BASES)),
+            OpenApiParameter("format", str, enum=["json", "xlsx"]),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request: Request):
+        require_perm(request.user, "sales.view_salesorder")
+        query = sales_params(request.query_params)
+        report = sales_statistics(by=request.user, query=query)
+        if request.query_params.get("format") == "xlsx":
+            return xlsx_response(sales_workbook(query, report), filename="sales")
+        return Response(
+            {
+                "rows": [_text(row) for row in report["rows"]],
+                "totals": _text(report["totals"]),
+            }
+        )

@@ -5,4 +5,5 @@ from backoffice.reports import apis
 urlpatterns = [
     path("billing/", apis.BillingStatisticsApi.as_view(), name="report-billing"),
     path("contracts/", apis.ContractStatisticsApi.as_view(), name="report-contracts"),
+    path("sales/", apis.SalesStatisticsApi.as_view(), name="report-sales"),
 ]

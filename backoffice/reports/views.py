@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from backoffice.core.api import query_date
 from backoffice.core.excel import neutralise, xlsx_response
 from backoffice.core.exceptions import ApplicationError
+from backoffice.core.money import ZERO
 from backoffice.reports.billing import GROUPS, billing_params, billing_statistics
 
 
@@ -317,3 +318,75 @@ def general_ledger_view(request: HttpRequest) -> HttpResponse:
         "date_to": date_to,
     }
     return TemplateResponse(request, "reports/general_ledger.html", context)
+
+
+def sales_view(request: HttpRequest) -> HttpResponse:
+    """Sales statistics: filters, a chart, the table with comparisons, Excel and PDF."""
+    from collections import defaultdict
+
+    from django.contrib import messages
+
+    from backoffice.core.printing import render_document
+    from backoffice.reports.sales import (
+        BASES,
+        GROUPS,
+        PERIODS,
+        sales_params,
+        sales_statistics,
+        sales_workbook,
+    )
+
+    if not request.user.has_perm("sales.view_salesorder"):
+        raise PermissionDenied
+    params = request.GET.copy()
+    params["group_by"] = ",".join(g for g in request.GET.getlist("g") if g) or params.get(
+        "group_by", ""
+    )
+    try:
+        query = sales_params(params)
+    except ApplicationError as error:
+        messages.error(request, f"{error.message} {error.extra.get('fields', '')}")
+        query = sales_params({})
+    report = sales_statistics(by=request.user, query=query)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(sales_workbook(query, report), filename=_("sales statistics"))
+    labels = {
+        "region": _("Region"),
+        "rep": _("Rep"),
+        "customer": _("Customer"),
+        "customer_kind": _("Customer kind"),
+        "product": _("Product"),
+        "category": _("Category"),
+    }
+    basis_labels = {"ordered": _("Ordered"), "delivered": _("Delivered"), "invoiced": _("Invoiced")}
+    period_labels = {
+        "day": _("Daily"),
+        "week": _("Weekly"),
+        "month": _("Monthly"),
+        "quarter": _("Quarterly"),
+        "year": _("Annual"),
+    }
+    per_period = defaultdict(lambda: ZERO)
+    for row in report["rows"]:
+        per_period[row["period"]] += row["amount"]
+    peak = max(per_period.values(), default=ZERO) or 1
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Sales statistics"),
+        "query": query,
+        "report": report,
+        "rows": [{"keys": [row[g] for g in query.group_by], **row} for row in report["rows"]],
+        "group_columns": [labels[g] for g in query.group_by],
+        "group_choices": [(g, labels[g]) for g in GROUPS],
+        "chosen": list(query.group_by) + [""] * (2 - len(query.group_by)),
+        "periods": [(p, period_labels[p]) for p in PERIODS],
+        "bases": [(b, basis_labels[b]) for b in BASES],
+        "basis_label": basis_labels[query.basis],
+        "chart": [
+            (label, amount, int(amount * 100 / peak)) for label, amount in per_period.items()
+        ],
+        "querystring": request.GET.urlencode(),
+    }
+    if request.GET.get("format") == "pdf":
+        return render_document(request, "reports/sales_print.html", context, filename="sales")
+    return TemplateResponse(request, "reports/sales.html", context)

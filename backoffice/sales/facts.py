@@ -33,6 +33,11 @@ def _upsert(rows: list[tuple]) -> None:
         )
 
 
+def category_row(category_id: int) -> int:
+    """The product_id of a category's rows: −1 for no category, −1 − id otherwise."""
+    return -1 - category_id
+
+
 def facts_add(
     *,
     basis: int,
@@ -59,6 +64,16 @@ def facts_add(
     rows = [
         (basis, product_id, *common, customer.kind, category, quantity, gross, net, orders)
         for product_id, (category, quantity, gross, net) in per_product.items()
+    ]
+    per_category: dict[int, list] = defaultdict(lambda: [ZERO, ZERO, ZERO])
+    for category, quantity, gross, net in per_product.values():
+        row = per_category[category]
+        row[0] += quantity
+        row[1] += gross
+        row[2] += net
+    rows += [
+        (basis, category_row(category), *common, customer.kind, category, *sums, orders)
+        for category, sums in per_category.items()
     ]
     rows.append(
         (

@@ -3,10 +3,10 @@ day, customer and product, kept exactly consistent with the documents — each s
 changes a basis adds its delta in the same transaction (`sales.facts.facts_add`), and the
 historical import writes its totals. Reports read these, never the million document lines.
 
-Two grains live in one table: product rows (product_id > 0) and, for reports that do not
-group by product, all-product rows (product_id = 0) with the same totals and an exact count
-of orders. Dimension ids are plain integers so the all-product rows need no NULLs (ON
-CONFLICT treats NULLs as distinct)."""
+Three grains live in one table, each with the same totals and an exact count of orders:
+product rows (product_id > 0), category rows (product_id = −1 − category id, −1 for none)
+and all-product rows (product_id = 0), so a report reads the coarsest grain it can.
+Dimension ids are plain integers, never NULL (ON CONFLICT treats NULLs as distinct)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ class SalesFact(models.Model):
     basis = models.PositiveSmallIntegerField(_("basis"), choices=Basis)
     day = models.DateField(_("date"))
     customer_id = models.BigIntegerField(_("customer"))
-    product_id = models.BigIntegerField(_("product"))  # 0: all products of the day
+    product_id = models.BigIntegerField(_("product"))  # 0: all; < 0: a category's products
     region_id = models.BigIntegerField(_("region"))
     owner_id = models.BigIntegerField(_("rep"))
     customer_kind = models.CharField(_("customer kind"), max_length=16)

@@ -1,0 +1,271 @@
+"""Sales statistics against an independent computation from the documents: every period ×
+grouping (none, one or two of six) × basis, to the cent, and the API contract."""
+
+import itertools
+import random
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from backoffice.accounts.services import user_create
+from backoffice.catalog.models import ProductCategory
+from backoffice.catalog.services import product_save
+from backoffice.parties.services import customer_create
+from backoffice.reports.sales import (
+    BASES,
+    GROUPS,
+    PERIODS,
+    SalesQuery,
+    last_year_start,
+    period_label,
+    period_start,
+    previous_start,
+    sales_statistics,
+)
+from backoffice.reviews.selectors import review_request_for
+from backoffice.reviews.services import review_decide
+from backoffice.sales.models import Delivery, Invoice, InvoiceLine, SalesOrder, SalesOrderLine
+from backoffice.sales.services import (
+    delivery_create,
+    delivery_return,
+    delivery_ship,
+    delivery_submit,
+    invoice_issue,
+    invoice_request_create,
+    invoice_reverse,
+    invoice_submit,
+    order_cancel,
+    order_create,
+    order_submit,
+)
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def dataset(settings, clerk, finance, rep_wang, rep_li, region_north, region_east):
+    """Orders over two years for two reps' customers, some delivered (and one returned),
+    invoiced (one reversed), one cancelled after approval."""
+    settings.QUALIFICATION_BLOCK_MODE = "warn"
+    rng = random.Random(7)  # noqa: S311 - a reproducible dataset
+    auditor = user_create(username="clerk2", role="clerk")
+    releaser = user_create(username="clerk3", role="clerk")
+    drugs = ProductCategory.objects.create(code="drugs", name="药品")
+    products = [
+        product_save(
+            by=clerk, code="P1", name="阿莫西林", list_price=Decimal("18.50"), category=drugs
+        ),
+        product_save(
+            by=clerk, code="P2", name="布洛芬", list_price=Decimal("33.33"), category=drugs
+        ),
+        product_save(by=clerk, code="P3", name="口罩", list_price=Decimal("0.99")),
+    ]
+    customers = [
+        customer_create(by=rep_wang, name="北京医院", kind="hospital", region=region_north),
+        customer_create(by=rep_wang, name="天津药房", kind="pharmacy", region=region_north),
+        customer_create(by=rep_li, name="上海经销", kind="distributor", region=region_east),
+    ]
+    orders = []
+    for n in range(14):
+        ordered_on = TODAY - timedelta(days=rng.randint(0, 700))
+        lines = [
+            {"product": p, "quantity": str(rng.randint(1, 30)), "unit_price": str(p.list_price)}
+            for p in rng.sample(products, rng.randint(1, 3))
+        ]
+        order = order_create(
+            customer=rng.choice(customers), by=clerk, lines=lines, ordered_on=ordered_on
+        )
+        order_submit(order=order, by=clerk)
+        review_decide(request=review_request_for(order), by=auditor, verdict="approve")
+        order.refresh_from_db()
+        orders.append(order)
+        if n == 3:
+            order_cancel(order=order, by=clerk, reason="客户取消")
+            continue
+        if n % 3 == 0:
+            continue
+        delivery = delivery_create(
+            order=order,
+            by=clerk,
+            lines=[
+                {"order_line": line, "quantity": str(line.quantity)} for line in order.lines.all()
+            ],
+        )
+        delivery_submit(delivery=delivery, by=clerk)
+        for reviewer in (auditor, releaser):
+            review_decide(request=review_request_for(delivery), by=reviewer, verdict="approve")
+        if n == 4:
+            delivery_ship(delivery=delivery, by=clerk, tracking_number="SF1")
+            delivery_return(delivery=delivery, by=clerk, reason="破损")
+            continue
+        invoice = invoice_request_create(order=order, by=clerk)
+        invoice_submit(invoice=invoice, by=clerk)
+        for reviewer in (auditor, finance):
+            review_decide(request=review_request_for(invoice), by=reviewer, verdict="approve")
+        invoice.refresh_from_db()
+        issued_on = min(ordered_on + timedelta(days=rng.randint(0, 40)), TODAY)
+        invoice = invoice_issue(
+            invoice=invoice, by=finance, invoice_number=f"{10000000 + n}", issued_on=issued_on
+        )
+        if n == 5:
+            invoice_reverse(
+                invoice=invoice,
+                by=finance,
+                invoice_number=f"{20000000 + n}",
+                issued_on=issued_on,
+                reason="冲红",
+            )
+    return orders
+
+
+def _document_lines(basis: str):
+    """(day, dimensions, quantity, gross, net, document) straight from the documents."""
+
+    def dims(order, product):
+        return {
+            "region": order.region.code,
+            "rep": order.owner.username,
+            "customer": order.customer.code,
+            "customer_kind": order.customer.kind,
+            "product": product.code,
+            "category": product.category.code if product.category_id else "",
+        }
+
+    if basis == "ordered":
+        for line in SalesOrderLine.objects.filter(
+            order__status__in=SalesOrder.COMMITTED_STATUSES
+        ).select_related("order__region", "order__owner", "order__customer", "product__category"):
+            yield (
+                line.order.ordered_on,
+                dims(line.order, line.product),
+                line.quantity,
+                line.gross_amount,
+                line.net_amount,
+                ("o", line.order_id),
+            )
+    elif basis == "delivered":
+        for delivery in Delivery.objects.exclude(number="").exclude(status="returned"):
+            for line in delivery.lines.select_related("order_line__product__category"):
+                order_line = line.order_line
+                yield (
+                    delivery.released_at.date(),
+                    dims(delivery.order, order_line.product),
+                    line.quantity,
+                    order_line.gross_amount,
+                    order_line.net_amount,
+                    ("d", delivery.pk),
+                )
+    else:
+        for line in InvoiceLine.objects.filter(invoice__status="issued").select_related(
+            "invoice__order", "order_line__product__category"
+        ):
+            invoice = line.invoice
+            yield (
+                invoice.issued_on,
+                dims(invoice.order, line.order_line.product),
+                line.quantity,
+                line.gross_amount,
+                line.net_amount,
+                ("i", invoice.pk) if invoice.kind == Invoice.Kind.NORMAL else None,
+            )
+
+
+def _expected(basis: str, period: str, group_by: tuple, date_from: date, date_to: date):
+    cells = defaultdict(lambda: [Decimal(0), Decimal(0), Decimal(0), set()])
+    for day, dims, quantity, gross, net, document in _document_lines(basis):
+        if not date_from <= day <= date_to:
+            continue
+        key = (period_label(period_start(day, period), period), *(dims[g] for g in group_by))
+        cell = cells[key]
+        cell[0] += quantity
+        cell[1] += gross
+        cell[2] += net
+        if document:
+            cell[3].add(document)
+    return {
+        key: (q, g.quantize(Decimal("0.01")), n.quantize(Decimal("0.01")), len(docs))
+        for key, (q, g, n, docs) in cells.items()
+        if q or g or docs
+    }
+
+
+@pytest.mark.django_db
+def test_every_period_grouping_and_basis_matches_the_documents(dataset, clerk):
+    date_from, date_to = TODAY - timedelta(days=800), TODAY
+    groupings = [()] + [(g,) for g in GROUPS] + list(itertools.combinations(GROUPS, 2))
+    checked = 0
+    for basis, period, group_by in itertools.product(BASES, PERIODS, groupings):
+        query = SalesQuery(date_from, date_to, period, group_by, basis)
+        report = sales_statistics(by=clerk, query=query)
+        got = {
+            (row["period"], *(row[g] for g in group_by)): (
+                row["quantity"],
+                row["amount"],
+                row["net_amount"],
+                row["orders"],
+            )
+            for row in report["rows"]
+            if row["quantity"] or row["amount"] or row["orders"]
+        }
+        expected = _expected(basis, period, group_by, date_from, date_to)
+        if basis == "delivered":  # a returned delivery nets to zero quantity and amount
+            got = {k: v for k, v in got.items() if v[0] or v[1]}
+            expected = {k: v[:3] for k, v in expected.items()}
+            got = {k: v[:3] for k, v in got.items()}
+        if basis == "invoiced":  # documents counted: normal invoices only
+            pass
+        assert got == expected, (basis, period, group_by)
+        totals = report["totals"]
+        assert totals["amount"] == sum((v[1] for v in expected.values()), Decimal(0))
+        checked += 1
+    assert checked == 3 * 5 * 22
+
+
+@pytest.mark.django_db
+def test_comparisons_and_period_labels():
+    assert period_label(date(2024, 1, 31), "day") == "2024-01-31"
+    assert period_label(period_start(date(2024, 1, 31), "week"), "week") == "2024-W05"
+    assert period_label(date(2024, 1, 1), "quarter") == "2024-Q1"
+    assert previous_start(date(2024, 1, 1), "quarter") == date(2023, 10, 1)
+    assert previous_start(date(2024, 3, 1), "month") == date(2024, 2, 1)
+    assert last_year_start(date(2024, 2, 29), "day") == date(2023, 2, 28)
+
+
+@pytest.mark.django_db
+def test_the_sales_api_contract_and_visibility(api, dataset, clerk, rep_li):
+    api.force_authenticate(clerk)
+    url = (
+        f"/api/v1/reports/sales/?date_from={TODAY.year - 2}-01-01&date_to={TODAY}"
+        "&period=year&group_by=region,product&basis=ordered"
+    )
+    body = api.get(url).json()
+    row = body["rows"][0]
+    assert set(row) >= {"period", "region", "product", "quantity", "amount", "net_amount", "orders"}
+    assert row["region"] in ("north", "east") and row["product"] in ("P1", "P2", "P3")
+    assert isinstance(row["amount"], str) and "." in row["amount"]
+    total = sum(Decimal(r["amount"]) for r in body["rows"])
+    assert Decimal(body["totals"]["amount"]) == total
+    assert api.get(url + "&format=xlsx")["Content-Type"].startswith("application/vnd.openxml")
+    response = api.get("/api/v1/reports/sales/?group_by=region,product,rep")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    api.force_authenticate(rep_li)  # a rep sees only their own customers
+    mine = api.get(url.replace("region,product", "rep")).json()
+    assert {r["rep"] for r in mine["rows"]} <= {"rep_li"}
+
+
+@pytest.mark.django_db
+def test_the_sales_page_exports_and_prints(client, dataset, clerk):
+    client.force_login(clerk)
+    page = client.get("/reports/sales/?period=year&g=region&g=product&basis=invoiced")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "sales-chart" in html and "P1" in html
+    xlsx = client.get("/reports/sales/?period=month&g=customer&format=xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxml")
+    assert client.get("/reports/sales/?period=quarter&format=pdf")["Content-Type"] == (
+        "application/pdf"
+    )
+    assert client.get("/reports/sales/?period=fortnight").status_code == 200  # message, no 500
