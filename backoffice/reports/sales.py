@@ -46,6 +46,7 @@ BASES = {
     "invoiced": SalesFact.Basis.INVOICED,
 }
 CENT = Decimal("0.01")
+MILLI = Decimal("0.001")  # SQLite sums decimals in floating point: back to stored precision
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,8 @@ def sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
     for key in sorted(cells, key=lambda k: (k[0], *(str(v) for v in k[1:]))):
         start = key[0]
         row = cells[key]
+        if not (row["quantity"] or row["amount"] or row["orders"]):
+            continue  # an order approved and cancelled again nets to nothing
         before = amount_of((previous_start(start, query.period), *key[1:]))
         last_year = amount_of((last_year_start(start, query.period), *key[1:]))
         amount = row["amount"].quantize(CENT)
@@ -216,7 +219,7 @@ def sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
             {
                 "period": period_label(start, query.period),
                 **{g: codes[g].get(key[1 + i], key[1 + i]) for i, g in enumerate(query.group_by)},
-                "quantity": row["quantity"],
+                "quantity": row["quantity"].quantize(MILLI),
                 "amount": amount,
                 "net_amount": row["net_amount"].quantize(CENT),
                 "orders": row["orders"],
@@ -244,7 +247,7 @@ def sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
         )
     )
     totals = {
-        "quantity": whole["quantity"] or ZERO,
+        "quantity": (whole["quantity"] or ZERO).quantize(MILLI),
         "amount": (whole["amount"] or ZERO).quantize(CENT),
         "net_amount": (whole["net_amount"] or ZERO).quantize(CENT),
         "orders": whole["orders"] or 0,

@@ -277,7 +277,7 @@ def general_ledger_view(request: HttpRequest) -> HttpResponse:
         _("Name"),
         _("Opening balance"),
         _("Debit"),
-        _("Credit"),
+        _("Credit side"),
         _("Closing balance"),
     ]
     if request.GET.get("format") == "xlsx":

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from backoffice.contracts.models import Contract, ContractKind, ContractMilestone
 from backoffice.contracts.services import contract_complete
-from backoffice.core.money import ZERO, round_amount
+from backoffice.core.money import ZERO, round_amount, round_quantity
 from backoffice.ledger.models import Receivable
 from backoffice.sales.models import Invoice, InvoiceLine, SalesOrder, SalesOrderLine
 
@@ -151,9 +151,10 @@ def contract_performance(contract: Contract, *, as_of: date | None = None) -> Co
     )
     for item in ordered:
         row = rows[item["contract_line"]]
-        row.quantity["ordered"] = item["quantity"]
-        row.amount["ordered"] = item["amount"]
-        row.quantity["delivered"] = item["delivered"]
+        # SQLite sums decimals in floating point: back to the stored precision
+        row.quantity["ordered"] = round_quantity(item["quantity"])
+        row.amount["ordered"] = round_amount(item["amount"])
+        row.quantity["delivered"] = round_quantity(item["delivered"])
         row.amount["delivered"] = round_amount(item["delivered_amount"])
     invoiced = (
         InvoiceLine.objects.filter(
@@ -167,8 +168,8 @@ def contract_performance(contract: Contract, *, as_of: date | None = None) -> Co
     paid: dict[int, Decimal] = {}
     for item in invoiced:
         row = rows[item["order_line__contract_line"]]
-        row.quantity["invoiced"] += item["quantity"]
-        row.amount["invoiced"] += item["amount"]
+        row.quantity["invoiced"] += round_quantity(item["quantity"])
+        row.amount["invoiced"] += round_amount(item["amount"])
         share = shares.get(item["invoice_id"])
         if share:
             paid[item["order_line__contract_line"]] = (
