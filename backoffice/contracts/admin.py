@@ -32,6 +32,8 @@ from backoffice.core.admin import (
     status_badge_display,
 )
 from backoffice.core.exceptions import ApplicationError
+from backoffice.core.money import rmb_upper
+from backoffice.core.printing import render_document
 from backoffice.core.transitions import allowed_transitions
 from backoffice.reviews.admin import ReviewableAdminMixin
 
@@ -186,7 +188,7 @@ class ContractForm(forms.ModelForm):
 @admin.register(Contract)
 class ContractAdmin(ReviewableAdminMixin, BaseModelAdmin):
     form = ContractForm
-    object_views = {"sign": "sign_view", "end": "end_view"}
+    object_views = {"sign": "sign_view", "end": "end_view", "print": "print_view"}
     list_display = [
         "number",
         "title",
@@ -234,6 +236,7 @@ class ContractAdmin(ReviewableAdminMixin, BaseModelAdmin):
         "ended_reason",
         "text",
         "performance_link",
+        "print_link",
     ]
     change_form_outer_after_template = "contracts/contract_actions.html"
 
@@ -242,7 +245,7 @@ class ContractAdmin(ReviewableAdminMixin, BaseModelAdmin):
         if obj is None:
             return header
         return ["number", "status", *header, "signed_on", "approved_at", "ended_on",
-                "ended_reason", "performance_link", "text"]  # fmt: skip
+                "ended_reason", "print_link", "performance_link", "text"]  # fmt: skip
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
@@ -272,6 +275,20 @@ class ContractAdmin(ReviewableAdminMixin, BaseModelAdmin):
         return format_html('<div style="white-space: pre-line">{}</div>', obj.body or "—")
 
     performance_link = print_link_display("contract_performance", _("Performance statement"))
+    print_link = print_link_display("admin:contracts_contract_print", _("Contract"))
+
+    def print_view(self, request: HttpRequest, pk: int):
+        contract = object_or_404(self.get_queryset(request), pk)
+        return render_document(
+            request,
+            "contracts/contract_print.html",
+            {
+                "contract": contract,
+                "lines": contract.lines.select_related("product"),
+                "amount_words": rmb_upper(contract.amount),
+            },
+            filename=contract.number,
+        )
 
     def save_model(self, request, obj, form, change) -> None:
         pass  # the services save header, lines and milestones together in save_related

@@ -513,3 +513,14 @@ def test_contract_pages(client, active_contract, clerk):
     assert page.status_code == 200
     assert f"{TODAY.year}-Q" in page.content.decode()
     assert client.get("/contracts/contract/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_contract_prints_with_its_text(client, active_contract, clerk):
+    client.force_login(clerk)
+    page = client.get(f"/contracts/contract/{active_contract.pk}/print/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert active_contract.number in html and "叁佰元整" in html and "买方：北京医院" in html
+    pdf = client.get(f"/contracts/contract/{active_contract.pk}/print/?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf"
