@@ -21,6 +21,8 @@ from backoffice.parties.selectors import (
     feedback_overdue_for,
 )
 from backoffice.reviews.selectors import review_pending_for
+from backoffice.sales.models import Delivery
+from backoffice.sales.selectors import delivery_visible_to
 
 
 def _greeting(now) -> str:
@@ -85,6 +87,20 @@ def _todos(user) -> list[dict[str, Any]]:
                 )
                 % count,
                 "url": reverse("admin:ledger_receivable_changelist") + "?overdue=yes",
+                "age": "",
+            }
+        )
+    unsigned = delivery_visible_to(user).filter(status=Delivery.Status.SHIPPED).count()
+    if user.has_perm("sales.view_delivery") and unsigned:
+        todos.append(
+            {
+                "title": ngettext(
+                    "%d delivery is not yet signed for",
+                    "%d deliveries are not yet signed for",
+                    unsigned,
+                )
+                % unsigned,
+                "url": reverse("admin:sales_delivery_changelist") + "?status__exact=shipped",
                 "age": "",
             }
         )
