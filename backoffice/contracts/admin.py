@@ -57,6 +57,21 @@ def _error_message(error: ApplicationError) -> str:
     return str(error.message)
 
 
+class ServiceErrorsAsMessages:
+    """A refusal from a service while saving (the admin's transaction rolls it all back)
+    comes back to the same form as a message naming the rule."""
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        try:
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        except (ApplicationError, ValidationError) as error:
+            message = (
+                _error_message(error) if isinstance(error, ApplicationError) else error.messages[0]
+            )
+            self.message_user(request, message, level="ERROR")
+            return HttpResponseRedirect(request.get_full_path())
+
+
 class TemplateForm(forms.ModelForm):
     class Meta:
         model = ContractTemplate
@@ -186,7 +201,7 @@ class ContractForm(forms.ModelForm):
 
 
 @admin.register(Contract)
-class ContractAdmin(ReviewableAdminMixin, BaseModelAdmin):
+class ContractAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmin):
     form = ContractForm
     object_views = {"sign": "sign_view", "end": "end_view", "print": "print_view"}
     list_display = [
@@ -323,13 +338,6 @@ class ContractAdmin(ReviewableAdminMixin, BaseModelAdmin):
         )
         contract.pk = created.pk
 
-    def _changeform_view(self, request, object_id, form_url, extra_context):
-        try:
-            return super()._changeform_view(request, object_id, form_url, extra_context)
-        except ApplicationError as error:
-            self.message_error(request, error)
-            return HttpResponseRedirect(request.get_full_path())
-
     def review_submit_document(self, request, obj) -> None:
         services.contract_submit(contract=obj, by=request.user)
 
@@ -435,7 +443,7 @@ class SupplierInvoiceForm(forms.ModelForm):
 
 
 @admin.register(SupplierInvoice)
-class SupplierInvoiceAdmin(BaseModelAdmin):
+class SupplierInvoiceAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
     form = SupplierInvoiceForm
     list_display = ["number", "vat_invoice_number", "supplier", "contract", "issued_on",
                     "due_on", "gross_amount", "paid_amount"]  # fmt: skip
@@ -458,13 +466,6 @@ class SupplierInvoiceAdmin(BaseModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         obj.pk = form.save_via_service(request.user).pk
-
-    def _changeform_view(self, request, object_id, form_url, extra_context):
-        try:
-            return super()._changeform_view(request, object_id, form_url, extra_context)
-        except ApplicationError as error:
-            self.message_user(request, _error_message(error), level="ERROR")
-            return HttpResponseRedirect(request.get_full_path())
 
 
 class PaymentAllocationInline(ReadOnlyRowsInline):
@@ -505,7 +506,7 @@ class SupplierPaymentForm(forms.ModelForm):
 
 
 @admin.register(SupplierPayment)
-class SupplierPaymentAdmin(BaseModelAdmin):
+class SupplierPaymentAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
     form = SupplierPaymentForm
     list_display = ["number", "supplier", "paid_on", "amount", "method", "bank_reference"]
     list_filter = ["method", ("paid_on", admin.DateFieldListFilter)]
@@ -543,11 +544,3 @@ class SupplierPaymentAdmin(BaseModelAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         pass
-
-    def _changeform_view(self, request, object_id, form_url, extra_context):
-        try:
-            return super()._changeform_view(request, object_id, form_url, extra_context)
-        except (ApplicationError, ValidationError) as error:
-            message = error.message if isinstance(error, ApplicationError) else error.messages[0]
-            self.message_user(request, str(message), level="ERROR")
-            return HttpResponseRedirect(request.get_full_path())

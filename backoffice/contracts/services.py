@@ -370,9 +370,8 @@ def contract_submit(*, contract: Contract, by: Any) -> Contract:
 
 
 def contract_approve(contract: Contract, *, by: Any, request: Any) -> None:
-    """on_approved of the review: ready to be signed."""
-    contract = transition(contract, to=Contract.Status.APPROVED, by=by)
-    Contract.objects.filter(pk=contract.pk).update(approved_at=timezone.now())
+    """on_approved of the review: ready to be signed (the transition stamps approved_at)."""
+    transition(contract, to=Contract.Status.APPROVED, by=by)
 
 
 def contract_return(contract: Contract, *, by: Any, note: str, request: Any) -> None:

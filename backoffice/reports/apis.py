@@ -33,11 +33,7 @@ class BillingStatisticsApi(APIView):
         rows, totals = billing_statistics(
             by=request.user, date_from=date_from, date_to=date_to, group_by=group_by
         )
-
-        def text(row):
-            return {k: (str(v) if k.endswith("_amount") else v) for k, v in row.items()}
-
-        return Response({"rows": [text(r) for r in rows], "totals": text(totals)})
+        return Response({"rows": [_text(r) for r in rows], "totals": _text(totals)})
 
 
 class ContractPerformanceApi(APIView):
