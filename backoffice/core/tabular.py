@@ -14,7 +14,7 @@ from backoffice.core.exceptions import ValidationFailed
 MAX_ROWS = 20000
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -39,7 +39,7 @@ def read_table(content: bytes, *, filename: str) -> list[dict[str, str]]:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise ValidationFailed(_("This is not a readable .xlsx file.")) from exc
-        rows = [[_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [[cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
     elif name.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:

@@ -56,6 +56,10 @@ ACCOUNTS += [
     (AP, "应付账款", Account.Kind.LIABILITY),
     (INPUT_VAT, "应交税费—应交增值税（进项税额）", Account.Kind.LIABILITY),
 ]
+# Receivables brought in from a previous system (期初余额) are balanced against retained
+# earnings: the revenue behind them was booked there before.
+OPENING = "4104"
+ACCOUNTS += [(OPENING, "利润分配—未分配利润", Account.Kind.EQUITY)]
 METHOD_ACCOUNT = {"bank": BANK, "bill": BILLS, "cash": CASH}
 PAYMENT_ACCOUNT = {"bank": BANK, "bill": BILLS_PAYABLE, "cash": CASH}
 

@@ -60,7 +60,7 @@ class ImportResult:
         return not self.errors
 
 
-def _choice(value: str, choices: Any) -> str | None:
+def choice_value(value: str, choices: Any) -> str | None:
     for code, label in choices.choices:
         if value.lower() == str(code).lower() or value == str(label):
             return code
@@ -109,7 +109,7 @@ def customers_import(*, rows: list[dict[str, str]], by: Any, commit: bool) -> Im
         for name in REQUIRED:
             if not value.get(name):
                 error(name, _("Required."))
-        kind = _choice(value.get("kind", ""), Customer.Kind) if value.get("kind") else None
+        kind = choice_value(value.get("kind", ""), Customer.Kind) if value.get("kind") else None
         if value.get("kind") and kind is None:
             error("kind", _("Unknown kind “%s”.") % value["kind"])
         region = regions.get(value.get("region", ""))
@@ -123,7 +123,7 @@ def customers_import(*, rows: list[dict[str, str]], by: Any, commit: bool) -> Im
             error("tax_id", problem)
         invoice_type = Customer.InvoiceType.DIGITAL
         if value.get("invoice_type"):
-            invoice_type = _choice(value["invoice_type"], Customer.InvoiceType)
+            invoice_type = choice_value(value["invoice_type"], Customer.InvoiceType)
             if invoice_type is None:
                 error("invoice_type", _("Unknown invoice type “%s”.") % value["invoice_type"])
         credit = "0"

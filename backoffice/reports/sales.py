@@ -58,6 +58,11 @@ class SalesQuery:
     basis: str
 
 
+def basis_codes(basis: str) -> tuple[int, int]:
+    """A basis's facts, and imported history, which counts for every basis."""
+    return (BASES[basis], SalesFact.Basis.HISTORY)
+
+
 def sales_params(params: Any) -> SalesQuery:
     today = timezone.localdate()
     date_from = query_date(params, "date_from", today.replace(month=1, day=1))
@@ -173,7 +178,7 @@ def sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
     )
     first = period_start(query.date_from, query.period)
     lookback = min(last_year_start(first, query.period), previous_start(first, query.period))
-    base = visible_facts(by).filter(basis=BASES[query.basis])
+    base = visible_facts(by).filter(basis__in=basis_codes(query.basis))
     base = base.filter(grain)
     fields = [GROUPS[g] for g in query.group_by]
 
@@ -233,7 +238,7 @@ def sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
     whole = (
         visible_facts(by)
         .filter(
-            basis=BASES[query.basis],
+            basis__in=basis_codes(query.basis),
             product_id=0,
             day__gte=query.date_from,
             day__lte=query.date_to,

@@ -17,20 +17,36 @@ KEY = ("basis", "product_id", "day", "customer_id", "region_id", "owner_id")
 VALUES = ("customer_kind", "category_id", "quantity", "gross_amount", "net_amount", "orders")
 
 
-def _upsert(rows: list[tuple]) -> None:
-    table = connection.ops.quote_name(SalesFact._meta.db_table)
-    columns = ", ".join(KEY + VALUES)
-    marks = ", ".join(["%s"] * (len(KEY) + len(VALUES)))
+def _table() -> str:
+    return connection.ops.quote_name(SalesFact._meta.db_table)
+
+
+def _on_conflict() -> str:
+    table = _table()
     updates = ", ".join(
         f"{name} = {table}.{name} + excluded.{name}"
         for name in ("quantity", "gross_amount", "net_amount", "orders")
     )
+    return f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}"
+
+
+def _upsert(rows: list[tuple]) -> None:
+    columns = ", ".join(KEY + VALUES)
+    marks = ", ".join(["%s"] * (len(KEY) + len(VALUES)))
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608 - names only
-            f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}",
+            f"INSERT INTO {_table()} ({columns}) VALUES ({marks}) {_on_conflict()}",  # noqa: S608
             rows,
         )
+
+
+def facts_add_select(select: str, params: list[Any]) -> None:
+    """Add the rows of a SELECT whose columns are KEY + VALUES, in that order (the
+    historical import adds its totals this way, in one statement per grain). The SELECT
+    needs a WHERE clause (SQLite's parser wants one before ON CONFLICT)."""
+    columns = ", ".join(KEY + VALUES)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {_table()} ({columns}) {select} {_on_conflict()}", params)
 
 
 def category_row(category_id: int) -> int:

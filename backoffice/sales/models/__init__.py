@@ -1,5 +1,6 @@
 from backoffice.sales.models.deliveries import Delivery, DeliveryExtra, DeliveryLine
 from backoffice.sales.models.facts import SalesFact
+from backoffice.sales.models.history import HistoryImport
 from backoffice.sales.models.invoices import Invoice, InvoiceLine
 from backoffice.sales.models.orders import SalesOrder, SalesOrderLine
 
@@ -7,6 +8,7 @@ __all__ = [
     "Delivery",
     "DeliveryExtra",
     "DeliveryLine",
+    "HistoryImport",
     "Invoice",
     "InvoiceLine",
     "SalesFact",

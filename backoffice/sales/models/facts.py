@@ -6,7 +6,10 @@ historical import writes its totals. Reports read these, never the million docum
 Three grains live in one table, each with the same totals and an exact count of orders:
 product rows (product_id > 0), category rows (product_id = −1 − category id, −1 for none)
 and all-product rows (product_id = 0), so a report reads the coarsest grain it can.
-Dimension ids are plain integers, never NULL (ON CONFLICT treats NULLs as distinct)."""
+Dimension ids are plain integers, never NULL (ON CONFLICT treats NULLs as distinct).
+
+Imported history is closed: on its date an order counts as ordered, delivered and invoiced
+alike, so its facts are written once, as basis 0 (HISTORY), which every basis reads."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +19,7 @@ from backoffice.core.money import amount_field, quantity_field
 
 class SalesFact(models.Model):
     class Basis(models.IntegerChoices):
+        HISTORY = 0, _("Imported history (every basis)")
         ORDERED = 1, _("Ordered")
         DELIVERED = 2, _("Delivered")
         INVOICED = 3, _("Invoiced")
@@ -42,10 +46,8 @@ class SalesFact(models.Model):
                 name="sales_fact_grain",
             )
         ]
-        indexes = [
-            models.Index(fields=["basis", "product_id", "day"], name="sales_fact_day"),
-            models.Index(fields=["basis", "product_id", "owner_id", "day"], name="sales_fact_rep"),
-        ]
+        # The unique index leads with (basis, product_id, day): it serves every report, a
+        # rep's own too (a second index would cost the import more than it saves a rep).
 
     def __str__(self) -> str:
         return f"{self.get_basis_display()} {self.day} {self.customer_id}/{self.product_id}"

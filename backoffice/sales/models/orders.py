@@ -31,12 +31,16 @@ class SalesOrder(BaseModel):
     OPEN_STATUSES = (Status.APPROVED, Status.PARTIALLY_DELIVERED, Status.DELIVERED)
     COMMITTED_STATUSES = (*OPEN_STATUSES, Status.CLOSED)  # approved, never undone
 
-    number = models.CharField(_("order number"), max_length=32, blank=True, db_index=True)
+    # Indexes are few on purpose (imports write hundreds of thousands of orders): the
+    # number's unique constraint, (customer, status) and (region, owner) below cover the
+    # lookups by number, customer and region.
+    number = models.CharField(_("order number"), max_length=32, blank=True)
     customer = models.ForeignKey(
         "parties.Customer",
         verbose_name=_("customer"),
         on_delete=models.PROTECT,
         related_name="orders",
+        db_index=False,
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,7 +49,11 @@ class SalesOrder(BaseModel):
         related_name="+",
     )
     region = models.ForeignKey(
-        "accounts.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+        "accounts.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     contract = models.ForeignKey(
         "contracts.Contract",
@@ -54,6 +62,7 @@ class SalesOrder(BaseModel):
         null=True,
         blank=True,
         related_name="orders",
+        db_index=False,  # the partial index below: most orders have no contract
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     ordered_on = models.DateField(_("order date"), db_index=True)
@@ -69,6 +78,7 @@ class SalesOrder(BaseModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -84,8 +94,18 @@ class SalesOrder(BaseModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    history_import = models.ForeignKey(
+        "sales.HistoryImport",
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,  # read by import, never searched by
+        related_name="orders",
+    )
 
     class Meta:
         verbose_name = _("sales order")
@@ -99,6 +119,11 @@ class SalesOrder(BaseModel):
         indexes = [
             models.Index(fields=["customer", "status"]),
             models.Index(fields=["region", "owner"]),
+            models.Index(
+                fields=["contract"],
+                condition=Q(contract__isnull=False),
+                name="sales_order_contract",
+            ),
         ]
         permissions = [
             ("view_all_orders", _("Can see every sales order")),
@@ -115,7 +140,10 @@ class SalesOrder(BaseModel):
 
 
 class SalesOrderLine(models.Model):
-    order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
+    # (order, line_no) is unique: that index serves every lookup by order.
+    order = models.ForeignKey(
+        SalesOrder, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     line_no = models.PositiveSmallIntegerField(_("line"))
     product = models.ForeignKey(
         "catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
@@ -130,6 +158,7 @@ class SalesOrderLine(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,  # the partial index below: most lines have no contract
         related_name="order_lines",
     )
     gross_amount = amount_field(_("amount (incl. VAT)"))
@@ -161,6 +190,13 @@ class SalesOrderLine(models.Model):
                 name="sales_line_not_over_delivered",
                 violation_error_message=_("More would be delivered than was ordered."),
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["contract_line"],
+                condition=Q(contract_line__isnull=False),
+                name="sales_line_contract_line",
+            )
         ]
 
     def __str__(self) -> str:

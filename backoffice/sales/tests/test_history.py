@@ -1,0 +1,313 @@
+"""Historical import (issue #6): a generated history goes in whole, reports agree with the
+files to the cent on every basis, bad rows are reported by file/line/column and write
+nothing, and the same files twice add nothing."""
+
+import csv
+import itertools
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from backoffice.accounts.models import User
+from backoffice.core.money import line_amounts
+from backoffice.ledger.models import JournalLine, Receivable
+from backoffice.parties.models import Customer
+from backoffice.reports.sales import (
+    BASES,
+    GROUPS,
+    PERIODS,
+    SalesQuery,
+    period_label,
+    period_start,
+    sales_statistics,
+)
+from backoffice.sales.history import history_import_run, sources_in
+from backoffice.sales.models import HistoryImport, SalesFact, SalesOrder, SalesOrderLine
+from bench.dataset import Size, generate
+
+SMALL = Size(orders=120, customers=15, products=8, reps=6)
+
+
+def _read(directory: Path, name: str) -> list[dict[str, str]]:
+    with (directory / f"{name}.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _import(directory: Path, by=None) -> HistoryImport:
+    return history_import_run(sources=sources_in(directory), by=by)
+
+
+@pytest.fixture
+def history(tmp_path, db) -> Path:
+    generate(tmp_path, SMALL, seed=11)
+    return tmp_path
+
+
+def _expected(directory: Path, period: str, group_by: tuple) -> dict:
+    """Straight from the files: Σ of each line's rounded amounts, orders counted once."""
+    customers = {c["code"]: c for c in _read(directory, "customers")}
+    products = {p["code"]: p for p in _read(directory, "products")}
+    orders = {o["number"]: o for o in _read(directory, "orders")}
+    cells = defaultdict(lambda: [Decimal(0), Decimal(0), Decimal(0), set()])
+    for line in _read(directory, "order_lines"):
+        order = orders[line["order_number"]]
+        customer = customers[order["customer_code"]]
+        dims = {
+            "region": customer["region_code"],
+            "rep": order["rep_code"],
+            "customer": customer["code"],
+            "customer_kind": customer["kind"],
+            "product": line["product_code"],
+            "category": "",
+        }
+        amounts = line_amounts(
+            quantity=line["quantity"],
+            unit_price=line["unit_price"],
+            vat_rate=products[line["product_code"]].get("vat_rate") or "0.13",
+        )
+        day = date.fromisoformat(order["date"])
+        key = (period_label(period_start(day, period), period), *(dims[g] for g in group_by))
+        cell = cells[key]
+        cell[0] += Decimal(line["quantity"])
+        cell[1] += amounts.gross_amount
+        cell[2] += amounts.net_amount
+        cell[3].add(order["number"])
+    return {key: (q, g, n, len(docs)) for key, (q, g, n, docs) in cells.items()}
+
+
+@pytest.mark.django_db
+def test_the_history_goes_in_whole_and_every_report_agrees_with_the_files(history, clerk):
+    record = _import(history, by=clerk)
+    assert record.status == HistoryImport.Status.SUCCEEDED, record.errors
+    lines = _read(history, "order_lines")
+    assert record.counts["orders"] == SMALL.orders
+    assert record.counts["order_lines"] == len(lines)
+    assert record.counts["customers"] == SMALL.customers
+    # Closed history: delivered and invoiced in full, amounts by the one money rule.
+    assert set(SalesOrder.objects.values_list("status", flat=True)) == {"closed"}
+    for line in SalesOrderLine.objects.select_related("order", "product"):
+        expected = line_amounts(
+            quantity=line.quantity, unit_price=line.unit_price, vat_rate=line.vat_rate
+        )
+        assert (line.gross_amount, line.net_amount, line.tax_amount) == (
+            expected.gross_amount,
+            expected.net_amount,
+            expected.tax_amount,
+        )
+        assert line.delivered_quantity == line.invoiced_quantity == line.quantity
+    order = SalesOrder.objects.order_by("number").first()
+    assert order.gross_amount == sum(line.gross_amount for line in order.lines.all())
+    assert order.history_import == record
+    # Reps exist and cannot log in until a password is set.
+    rep = User.objects.get(username="R000")
+    assert not rep.has_usable_password() and rep.role_codes == ["rep"]
+    # Every period × grouping × basis, against the files.
+    groupings = [()] + [(g,) for g in GROUPS] + list(itertools.combinations(GROUPS, 2))
+    checked = 0
+    for period, group_by in itertools.product(PERIODS, groupings):
+        expected = _expected(history, period, group_by)
+        for basis in BASES:
+            query = SalesQuery(date(2023, 1, 1), date(2025, 12, 31), period, group_by, basis)
+            report = sales_statistics(by=clerk, query=query)
+            got = {
+                (row["period"], *(row[g] for g in group_by)): (
+                    row["quantity"],
+                    row["amount"],
+                    row["net_amount"],
+                    row["orders"],
+                )
+                for row in report["rows"]
+            }
+            assert got == expected, (basis, period, group_by)
+            checked += 1
+    assert checked == 3 * 5 * 22
+    # Yearly totals equal Σ quantity × unit price over the imported lines, to the cent.
+    for year in (2023, 2024, 2025):
+        query = SalesQuery(date(year, 1, 1), date(year, 12, 31), "year", (), "invoiced")
+        total = sales_statistics(by=clerk, query=query)["totals"]["amount"]
+        orders = {o["number"] for o in _read(history, "orders") if o["date"][:4] == str(year)}
+        assert total == sum(
+            (
+                line_amounts(
+                    quantity=line["quantity"], unit_price=line["unit_price"], vat_rate="0.13"
+                ).gross_amount
+                for line in lines
+                if line["order_number"] in orders
+            ),
+            Decimal(0),
+        )
+
+
+@pytest.mark.django_db
+def test_the_same_files_twice_add_nothing(history, clerk):
+    first = _import(history)
+    counts = (
+        SalesOrder.objects.count(),
+        SalesOrderLine.objects.count(),
+        SalesFact.objects.count(),
+        Customer.objects.count(),
+        Receivable.objects.count(),
+        JournalLine.objects.count(),
+    )
+    second = _import(history)
+    assert first.status == second.status == HistoryImport.Status.SUCCEEDED
+    assert second.counts["orders"] == 0 and second.counts["orders_skipped"] == SMALL.orders
+    assert second.counts.get("opening_balances") == 0
+    assert (
+        SalesOrder.objects.count(),
+        SalesOrderLine.objects.count(),
+        SalesFact.objects.count(),
+        Customer.objects.count(),
+        Receivable.objects.count(),
+        JournalLine.objects.count(),
+    ) == counts
+
+
+@pytest.mark.django_db
+def test_opening_balances_become_receivables_posted_in_balance(history):
+    record = _import(history)
+    balances = _read(history, "opening_balances")
+    assert record.counts["opening_balances"] == len(balances)
+    receivables = Receivable.objects.filter(source_model="sales.opening")
+    assert receivables.count() == len(balances)
+    total = sum((Decimal(b["amount"]) for b in balances), Decimal(0))
+    lines = JournalLine.objects.filter(entry__source_model="sales.historyimport")
+    assert sum(line.debit for line in lines) == sum(line.credit for line in lines) == total
+    first = balances[0]
+    receivable = receivables.get(customer__code=first["customer_code"])
+    assert receivable.amount == Decimal(first["amount"])
+    assert receivable.issued_on == date.fromisoformat(first["as_of"])
+
+
+def _write(directory: Path, name: str, rows: list[list[str]]) -> None:
+    with (directory / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+@pytest.mark.django_db
+def test_bad_rows_are_reported_by_file_line_and_column_and_nothing_is_written(history):
+    customers = _read(history, "customers")
+    _write(
+        history,
+        "customers",
+        [["code", "name", "kind", "region_code", "rep_code", "tax_id", "extra"]]
+        + [
+            [c["code"], c["name"], c["kind"], c["region_code"], c["rep_code"], "", "x"]
+            for c in customers
+        ]
+        + [["C-BAD", "坏客户", "alien", "ZZ", "R000", "91110000XXXXXXXXX1", ""]],
+    )
+    lines = _read(history, "order_lines")
+    rows = [["order_number", "line_no", "product_code", "quantity", "unit_price"]]
+    rows += [
+        [r["order_number"], r["line_no"], r["product_code"], r["quantity"], r["unit_price"]]
+        for r in lines
+    ]
+    rows[3][3] = "-2"  # line 4 of the file
+    rows[5][4] = "abc"  # line 6
+    rows[6][2] = "NOPE"  # line 7
+    rows.append(["H9999999", "1", rows[1][2], "1", "1"])  # an order not in orders.csv
+    rows.append(rows[1])  # line 1 of an order twice
+    _write(history, "order_lines", rows)
+    before = (Customer.objects.count(), SalesOrder.objects.count(), SalesFact.objects.count())
+    record = _import(history)
+    assert record.status == HistoryImport.Status.FAILED
+    problems = {(p["file"], p["line"], p["column"]) for p in record.errors}
+    bad_customer_line = len(customers) + 2
+    assert ("customers.csv", bad_customer_line, "kind") in problems
+    assert ("customers.csv", bad_customer_line, "region_code") in problems
+    assert ("customers.csv", bad_customer_line, "tax_id") in problems
+    assert ("order_lines.csv", 4, "quantity") in problems
+    assert ("order_lines.csv", 6, "unit_price") in problems
+    assert ("order_lines.csv", 7, "product_code") in problems
+    assert ("order_lines.csv", len(rows) - 1, "order_number") in problems
+    assert ("order_lines.csv", len(rows), "line_no") in problems
+    messages = " ".join(p["message"] for p in record.errors)
+    assert "NOPE" in messages and "abc" in messages
+    assert (
+        Customer.objects.count(),
+        SalesOrder.objects.count(),
+        SalesFact.objects.count(),
+    ) == before
+    assert not User.objects.filter(username="R000").exists()
+
+
+@pytest.mark.django_db
+def test_missing_columns_and_bad_dates_are_named(history):
+    _write(history, "orders", [["number", "date", "customer_code"], ["H1", "2024-02-30", "C00001"]])
+    record = _import(history)
+    assert record.status == HistoryImport.Status.FAILED
+    assert {"file": "orders.csv", "line": 1, "column": "rep_code"} in [
+        {k: p[k] for k in ("file", "line", "column")} for p in record.errors
+    ]
+    _write(
+        history,
+        "orders",
+        [
+            ["number", "date", "customer_code", "rep_code"],
+            ["H0000001", "2024-02-30", "C00001", "R000"],
+        ],
+    )
+    record = _import(history)
+    assert any(p["column"] == "date" and p["line"] == 2 for p in record.errors)
+
+
+@pytest.mark.django_db
+def test_xlsx_sheets_with_the_same_columns_work(tmp_path):
+    def sheet(name: str, rows: list[list]) -> None:
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(tmp_path / f"{name}.xlsx")
+
+    sheet("regions", [["code", "name"], ["SW", "西南"]])
+    sheet("reps", [["code", "name", "region_code"], ["r-sw", "西南代表", "SW"]])
+    sheet(
+        "customers",
+        [
+            ["code", "name", "kind", "region_code", "rep_code"],
+            ["K1", "成都医院", "医院", "SW", "r-sw"],
+        ],
+    )
+    sheet(
+        "products",
+        [["code", "name", "unit", "list_price", "vat_rate"], ["X1", "试剂", "盒", 10, "9%"]],
+    )
+    sheet(
+        "orders",
+        [
+            ["number", "date", "customer_code", "rep_code"],
+            ["OLD-1", date(2024, 3, 5), "K1", "r-sw"],
+        ],
+    )
+    sheet(
+        "order_lines",
+        [
+            ["order_number", "line_no", "product_code", "quantity", "unit_price"],
+            ["OLD-1", 1, "X1", 3, 2.675],
+        ],
+    )
+    record = _import(tmp_path)
+    assert record.status == HistoryImport.Status.SUCCEEDED, record.errors
+    line = SalesOrderLine.objects.get(order__number="OLD-1")
+    assert line.vat_rate == Decimal("0.09")
+    assert line.gross_amount == Decimal("8.03")  # 8.025 rounds half up
+    assert (
+        line.net_amount == line_amounts(quantity=3, unit_price="2.675", vat_rate="0.09").net_amount
+    )
+    assert Customer.objects.get(code="K1").kind == "hospital"
+
+
+@pytest.mark.django_db
+def test_the_command_reports_counts_or_problems(history, capsys):
+    call_command("import_history", str(history))
+    assert f"orders: {SMALL.orders}" in capsys.readouterr().out
+    _write(history, "regions", [["code", "name"], ["bad code!", "x"]])
+    with pytest.raises(CommandError, match="nothing imported"):
+        call_command("import_history", str(history))
+    assert "regions.csv:2: code:" in capsys.readouterr().err
