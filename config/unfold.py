@@ -304,6 +304,12 @@ UNFOLD = {
                         ),
                     },
                     {
+                        "title": _("History import"),
+                        "icon": "upload_file",
+                        "link": reverse_lazy("admin:sales_historyimport_changelist"),
+                        "permission": _perm("sales.add_historyimport"),
+                    },
+                    {
                         "title": _("Background tasks"),
                         "icon": "schedule",
                         "link": reverse_lazy("admin:django_tasks_database_dbtaskresult_changelist"),

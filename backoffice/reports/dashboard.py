@@ -20,6 +20,7 @@ from backoffice.parties.selectors import (
     customer_visible_to,
     feedback_overdue_for,
 )
+from backoffice.reports.kpis import sales_kpis
 from backoffice.reviews.selectors import review_pending_for
 from backoffice.sales.models import Delivery
 from backoffice.sales.selectors import delivery_visible_to
@@ -140,6 +141,11 @@ def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[st
                 },
             ],
             "todos": _todos(user),
+            "sales": (
+                sales_kpis(user, today=timezone.localdate())
+                if user.has_perm("sales.view_salesorder")
+                else None
+            ),
             "recent_events": list(audit_event_list().filter(actor=user)[:8]),
         }
     )

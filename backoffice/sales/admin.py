@@ -5,12 +5,19 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
-from unfold.decorators import display
+from unfold.decorators import action, display
 
 from backoffice.core.admin import (
     BaseModelAdmin,
@@ -26,10 +33,12 @@ from backoffice.core.services import model_save
 from backoffice.core.transitions import allowed_transitions
 from backoffice.reviews.admin import ReviewableAdminMixin
 from backoffice.sales import services
+from backoffice.sales.history import FILES, history_progress, history_upload
 from backoffice.sales.models import (
     Delivery,
     DeliveryExtra,
     DeliveryLine,
+    HistoryImport,
     Invoice,
     InvoiceLine,
     SalesOrder,
@@ -659,3 +668,83 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
         else:
             self.message_user(request, _("Saved."))
         return HttpResponseRedirect(reverse("admin:sales_invoice_change", args=[target]))
+
+
+IMPORT_COLOURS = {
+    "queued": "info",
+    "running": "warning",
+    "succeeded": "success",
+    "failed": "danger",
+}
+
+
+@admin.register(HistoryImport)
+class HistoryImportAdmin(BaseModelAdmin):
+    """Historical imports: upload the files, watch the progress bar, read the counts or
+    every bad row. The import itself runs in the task worker (history_import_task)."""
+
+    list_display = ["__str__", "status_badge", "file_list", "summary", "created_by", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = ["status", "source", "files", "counts", "created_by", "started_at"]
+    actions_list = ["upload_history"]
+    object_views = {"progress": "progress_view", "status": "status_view"}
+    status_badge = status_badge_display(IMPORT_COLOURS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the upload page adds imports
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @display(description=_("files"))
+    def file_list(self, obj: HistoryImport) -> str:
+        return ", ".join(obj.files)
+
+    @display(description=_("result"))
+    def summary(self, obj: HistoryImport) -> str:
+        if obj.errors:
+            return _("%(count)d problems") % {"count": len(obj.errors)}
+        return ", ".join(f"{name}: {count}" for name, count in obj.counts.items() if count)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:sales_historyimport_progress", args=[object_id]))
+
+    @action(description=_("Import history"), icon="upload", url_path="upload")
+    def upload_history(self, request: HttpRequest):
+        if not request.user.has_perm("sales.add_historyimport"):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                record = history_upload(files=request.FILES.getlist("files"), by=request.user)
+            except ApplicationError as error:
+                self.message_error(request, error)
+                return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(
+                reverse("admin:sales_historyimport_progress", args=[record.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import history"),
+            "opts": self.model._meta,
+            "files": FILES,
+        }
+        return TemplateResponse(request, "sales/history_upload.html", context)
+
+    def progress_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = object_or_404(self.get_queryset(request), pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(record),
+            "opts": self.model._meta,
+            "record": record,
+            "progress": history_progress(record),
+            "status_url": reverse("admin:sales_historyimport_status", args=[pk]),
+        }
+        return TemplateResponse(request, "sales/history_progress.html", context)
+
+    def status_view(self, request: HttpRequest, pk: int) -> JsonResponse:
+        record = object_or_404(self.get_queryset(request), pk)
+        return JsonResponse(history_progress(record))

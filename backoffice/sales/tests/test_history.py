@@ -311,3 +311,38 @@ def test_the_command_reports_counts_or_problems(history, capsys):
     with pytest.raises(CommandError, match="nothing imported"):
         call_command("import_history", str(history))
     assert "regions.csv:2: code:" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_the_upload_page_runs_the_import_in_the_worker_and_shows_the_result(
+    client, admin_user, clerk, history, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.VAR_DIR = tmp_path / "var"
+    url = "/sales/historyimport/upload/"
+    client.force_login(clerk)
+    assert client.get(url).status_code == 403
+    client.force_login(admin_user)
+    page = client.get(url)
+    assert page.status_code == 200 and b"order_lines.csv" in page.content
+    files = [
+        SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/csv")
+        for path in sorted(history.glob("*.csv"))
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"files": files})
+    record = HistoryImport.objects.get()
+    assert response.status_code == 302 and response.url.endswith(f"/{record.pk}/progress/")
+    record.refresh_from_db()
+    assert record.status == HistoryImport.Status.SUCCEEDED and record.created_by == admin_user
+    assert record.counts["orders"] == SMALL.orders
+    status = client.get(f"/sales/historyimport/{record.pk}/status/").json()
+    assert status["status"] == "succeeded" and status["fraction"] == 1.0
+    progress = client.get(response.url)
+    assert b'data-testid="history-counts"' in progress.content
+    # A file the import does not know is refused before anything is queued.
+    odd = SimpleUploadedFile("kunden.csv", b"code\n1\n", content_type="text/csv")
+    response = client.post(url, {"files": [odd]}, follow=True)
+    assert "kunden.csv" in response.content.decode()
+    assert HistoryImport.objects.count() == 1
