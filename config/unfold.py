@@ -96,6 +96,18 @@ UNFOLD = {
                         "permission": _perm("sales.view_salesorder"),
                     },
                     {
+                        "title": _("Report packs"),
+                        "icon": "folder_zip",
+                        "link": reverse_lazy("admin:reports_reportpack_changelist"),
+                        "permission": _perm("reports.view_reportpack"),
+                    },
+                    {
+                        "title": _("Report pack recipients"),
+                        "icon": "forward_to_inbox",
+                        "link": reverse_lazy("admin:reports_packschedule_changelist"),
+                        "permission": _perm("reports.change_packschedule"),
+                    },
+                    {
                         "title": _("Billing statistics"),
                         "icon": "bar_chart",
                         "link": reverse_lazy("report-billing-page"),

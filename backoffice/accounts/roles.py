@@ -85,6 +85,13 @@ REQUEST_INVOICES = {
     "sales.change_invoiceline",
 }
 AUDIT_INVOICES = {"sales.review_invoice"}
+# The report pack: read the archive; sign off a period; choose who receives it.
+READ_PACKS = {"reports.view_reportpack"}
+RUN_PACKS = READ_PACKS | {
+    "reports.sign_off_reportpack",
+    "reports.view_packschedule",
+    "reports.change_packschedule",
+}
 READ_LEDGER = {
     "ledger.view_receipt",
     "ledger.view_receivable",
@@ -208,6 +215,7 @@ ROLES: dict[str, Role] = {
                 | SEE_ALL_CONTRACTS
                 | REVIEW_CONTRACTS
                 | SIGN_CONTRACTS
+                | RUN_PACKS
             ),
         ),
         Role(
@@ -246,6 +254,7 @@ ROLES: dict[str, Role] = {
                 | REVIEW_CONTRACTS
                 | READ_PAYABLES
                 | SEE_GENERAL_LEDGER
+                | RUN_PACKS
             ),
         ),
         Role(
@@ -268,6 +277,7 @@ ROLES: dict[str, Role] = {
                 | READ_CONTRACTS
                 | SEE_ALL_CONTRACTS
                 | KEEP_PAYABLES
+                | READ_PACKS
             ),
         ),
         Role(

@@ -21,12 +21,19 @@ def notification_email_send(*, recipients: list[str], subject: str, body: str) -
 
 
 def notify(
-    *, recipients: Iterable[Any], title: str, body: str = "", url: str = "", in_app: bool = True
+    *,
+    recipients: Iterable[Any],
+    title: str,
+    body: str = "",
+    url: str = "",
+    in_app: bool = True,
+    email: bool = True,
 ) -> int:
     """Create one notification per recipient; email them after commit. Returns the count.
 
     in_app=False when the app already lists the matter elsewhere (a review waiting for
     someone is in their "My reviews" queue and to-dos): then only the email goes out.
+    email=False when the caller mails something richer itself (a report pack's files).
     """
     people = {user.pk: user for user in recipients if user is not None}.values()
     if in_app:
@@ -34,7 +41,7 @@ def notify(
             [Notification(recipient=user, title=title[:200], body=body, url=url) for user in people]
         )
     emails = sorted({user.email for user in people if user.email})
-    if emails and getattr(settings, "EMAIL_ENABLED", False):
+    if email and emails and getattr(settings, "EMAIL_ENABLED", False):
         text = f"{body}\n\n{url}".strip()
         transaction.on_commit(
             lambda: notification_email_send.enqueue(recipients=emails, subject=title, body=text)

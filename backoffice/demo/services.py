@@ -49,8 +49,29 @@ def demo_seed() -> list[tuple[str, str, str]]:
     demo_customers()
     demo_orders()
     demo_contracts()
+    demo_packs()
     # The demo's history sent hundreds of "please review" notes; keep the latest few unread.
     for user in User.objects.all():
         keep = list(user.notifications.values_list("pk", flat=True)[:5])
         user.notifications.exclude(pk__in=keep).update(is_read=True)
     return logins
+
+
+def demo_packs() -> None:
+    """Managers receive the packs; last month's and yesterday's are in the archive."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from backoffice.reports.models import PackSchedule, ReportPack
+    from backoffice.reports.packs import report_pack_build
+
+    managers = list(User.objects.filter(username__in=["sales_manager", "gm"]))
+    for schedule in PackSchedule.objects.all():
+        schedule.recipients.add(*managers if schedule.kind != "daily" else managers[:1])
+    if ReportPack.objects.exists():
+        return
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    report_pack_build(kind="monthly", start=last_month)
+    report_pack_build(kind="daily", start=today - timedelta(days=1))

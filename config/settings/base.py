@@ -133,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
+# The report pack is one document for every recipient: written in this language.
+REPORT_PACK_LANGUAGE = env_str("REPORT_PACK_LANGUAGE", "zh-hans")
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "backoffice" / "locale"]
 STATICFILES_DIRS = [BASE_DIR / "backoffice" / "static"]
