@@ -1,6 +1,7 @@
 """Writes of the ledger (DOMAIN §4): receivables from issued invoices, receipts allocated to
 them, and the double-entry postings of both. Every entry balances; numbers are gapless."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -62,6 +63,18 @@ OPENING = "4104"
 ACCOUNTS += [(OPENING, "利润分配—未分配利润", Account.Kind.EQUITY)]
 METHOD_ACCOUNT = {"bank": BANK, "bill": BILLS, "cash": CASH}
 PAYMENT_ACCOUNT = {"bank": BANK, "bill": BILLS_PAYABLE, "cash": CASH}
+
+
+# Apps whose documents become receivables learn of money allocated to them (sales counts it
+# as received in its statistics): called in the receipt's transaction with (receipt,
+# [(receivable, amount)]).
+AllocationListener = Callable[[Receipt, list[tuple[Receivable, Decimal]]], None]
+_allocation_listeners: list[AllocationListener] = []
+
+
+def register_allocation_listener(listener: AllocationListener) -> None:
+    if listener not in _allocation_listeners:
+        _allocation_listeners.append(listener)
 
 
 def accounts_sync(*, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -236,6 +249,8 @@ def receipt_create(
         allocated += share
     Receipt.objects.filter(pk=receipt.pk).update(allocated_amount=allocated)
     receipt.allocated_amount = allocated
+    for listener in _allocation_listeners:
+        listener(receipt, [(receivables[pk], share) for pk, share in wanted])
     journal_post(
         posted_on=received_on,
         source_model="ledger.receipt",

@@ -1,6 +1,6 @@
 """Sales statistics (DOMAIN §12, seed S1 §1.1): by day, week, month, quarter or year; by up to
 two of region, rep, customer, customer kind, product and category; on the ordered,
-delivered or invoiced basis; with quantity, amount, net amount and order count, and the
+delivered, invoiced or received basis; with quantity, amount, net amount and order count, and the
 change against the previous period and the same period last year.
 
 It reads the daily sales facts (sales/models/facts.py), never the document lines, so a
@@ -48,6 +48,7 @@ BASES = {
     "ordered": SalesFact.Basis.ORDERED,
     "delivered": SalesFact.Basis.DELIVERED,
     "invoiced": SalesFact.Basis.INVOICED,
+    "received": SalesFact.Basis.RECEIVED,
 }
 CENT = Decimal("0.01")
 ZERO_AMOUNT = Decimal("0.00")
@@ -63,8 +64,11 @@ class SalesQuery:
     basis: str
 
 
-def basis_codes(basis: str) -> tuple[int, int]:
-    """A basis's facts, and imported history, which counts for every basis."""
+def basis_codes(basis: str) -> tuple[int, ...]:
+    """A basis's facts, and imported history, which counts as ordered, delivered and
+    invoiced (its receipts come in as opening balances, not as sales)."""
+    if basis == "received":
+        return (SalesFact.Basis.RECEIVED,)
     return (BASES[basis], SalesFact.Basis.HISTORY)
 
 

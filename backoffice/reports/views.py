@@ -358,7 +358,12 @@ def sales_view(request: HttpRequest) -> HttpResponse:
         "product": _("Product"),
         "category": _("Category"),
     }
-    basis_labels = {"ordered": _("Ordered"), "delivered": _("Delivered"), "invoiced": _("Invoiced")}
+    basis_labels = {
+        "ordered": _("Ordered"),
+        "delivered": _("Delivered"),
+        "invoiced": _("Invoiced"),
+        "received": _("Received"),
+    }
     period_labels = {
         "day": _("Daily"),
         "week": _("Weekly"),

@@ -11,8 +11,10 @@ class SalesConfig(AppConfig):
         from backoffice.core.access import register_visibility
         from backoffice.core.jobs import register_daily_job
         from backoffice.core.timeline import register_timeline_source
+        from backoffice.ledger.services import register_allocation_listener
         from backoffice.parties.models import Customer
         from backoffice.reviews.registry import Level, register
+        from backoffice.sales.facts import facts_received
         from backoffice.sales.models import Delivery, Invoice, SalesOrder
         from backoffice.sales.performance import contracts_fulfilled_run
         from backoffice.sales.selectors import (
@@ -29,6 +31,7 @@ class SalesConfig(AppConfig):
             order_return,
         )
 
+        register_allocation_listener(facts_received)
         register_visibility(SalesOrder, order_visible_to)
         register_daily_job("contract fulfilment", contracts_fulfilled_run)
         register_visibility(Delivery, delivery_visible_to)

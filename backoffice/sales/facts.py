@@ -116,3 +116,36 @@ def order_line_amounts(order_line: Any, quantity: Decimal) -> tuple[Decimal, Dec
     )
     sign = -1 if quantity < 0 else 1
     return sign * amounts.gross_amount, sign * amounts.net_amount
+
+
+def facts_received(receipt: Any, allocations: list[tuple[Any, Decimal]]) -> None:
+    """Money allocated to invoices counts as received on the receipt's date: each invoice's
+    share is spread over its lines by their amounts (the last line takes the rounding), net
+    of VAT line by line. Registered with the ledger (sales/apps.py)."""
+    from backoffice.core.money import round_amount
+    from backoffice.sales.models import Invoice
+
+    shares = {r.source_id: share for r, share in allocations if r.source_model == "sales.invoice"}
+    invoices = Invoice.objects.filter(pk__in=shares).select_related("customer")
+    for invoice in invoices.prefetch_related("lines__order_line__product"):
+        lines = [line for line in invoice.lines.all() if line.gross_amount > 0]
+        total = sum((line.gross_amount for line in lines), ZERO)
+        if not total:
+            continue
+        share, left, portions = shares[invoice.pk], shares[invoice.pk], []
+        for index, line in enumerate(lines):
+            part = (
+                left if index == len(lines) - 1 else round_amount(share * line.gross_amount / total)
+            )
+            left -= part
+            net = round_amount(part * line.net_amount / line.gross_amount)
+            portions.append((line.order_line.product, ZERO, part, net))
+        facts_add(
+            basis=SalesFact.Basis.RECEIVED,
+            day=receipt.received_on,
+            customer=invoice.customer,
+            region_id=invoice.region_id,
+            owner_id=invoice.owner_id,
+            lines=portions,
+            orders=0,
+        )

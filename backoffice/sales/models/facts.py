@@ -9,7 +9,9 @@ and all-product rows (product_id = 0), so a report reads the coarsest grain it c
 Dimension ids are plain integers, never NULL (ON CONFLICT treats NULLs as distinct).
 
 Imported history is closed: on its date an order counts as ordered, delivered and invoiced
-alike, so its facts are written once, as basis 0 (HISTORY), which every basis reads."""
+alike, so its facts are written once, as basis 0 (HISTORY), which those three bases read.
+Received (basis 4) is money allocated to invoices, on the receipt's date, spread over the
+invoice's lines by amount; it has no quantity and counts no orders."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,7 @@ class SalesFact(models.Model):
         ORDERED = 1, _("Ordered")
         DELIVERED = 2, _("Delivered")
         INVOICED = 3, _("Invoiced")
+        RECEIVED = 4, _("Received")
 
     basis = models.PositiveSmallIntegerField(_("basis"), choices=Basis)
     day = models.DateField(_("date"))

@@ -18,7 +18,6 @@ from backoffice.core.money import line_amounts
 from backoffice.ledger.models import JournalLine, Receivable
 from backoffice.parties.models import Customer
 from backoffice.reports.sales import (
-    BASES,
     GROUPS,
     PERIODS,
     SalesQuery,
@@ -111,7 +110,7 @@ def test_the_history_goes_in_whole_and_every_report_agrees_with_the_files(histor
     checked = 0
     for period, group_by in itertools.product(PERIODS, groupings):
         expected = _expected(history, period, group_by)
-        for basis in BASES:
+        for basis in ("ordered", "delivered", "invoiced"):  # received: the opening balances
             query = SalesQuery(date(2023, 1, 1), date(2025, 12, 31), period, group_by, basis)
             report = sales_statistics(by=clerk, query=query)
             got = {
@@ -126,6 +125,8 @@ def test_the_history_goes_in_whole_and_every_report_agrees_with_the_files(histor
             assert got == expected, (basis, period, group_by)
             checked += 1
     assert checked == 3 * 5 * 22
+    received = SalesQuery(date(2023, 1, 1), date(2025, 12, 31), "year", (), "received")
+    assert sales_statistics(by=clerk, query=received)["rows"] == []
     # Yearly totals equal Σ quantity × unit price over the imported lines, to the cent.
     for year in (2023, 2024, 2025):
         query = SalesQuery(date(year, 1, 1), date(year, 12, 31), "year", (), "invoiced")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from backoffice.core.exceptions import ApplicationError
-from backoffice.ledger.models import JournalEntry, JournalLine, Receivable
+from backoffice.ledger.models import JournalEntry, JournalLine, ReceiptAllocation, Receivable
 from backoffice.ledger.services import receipt_create
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
@@ -256,6 +256,14 @@ def test_order_to_cash_invariants(hospital, products, clerk, second_clerk, finan
                 # SQLite sums decimals in floating point: compare at the stored precision
                 for sums in (whole, kinds):
                     assert (_q(sums["q"]), _c(sums["g"])) == (_q(parts["q"]), _c(parts["g"]))
+            # Received: every grain adds up to the money allocated to invoices.
+            allocated = ReceiptAllocation.objects.filter(
+                receivable__source_model="sales.invoice"
+            ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+            received = SalesFact.objects.filter(basis=SalesFact.Basis.RECEIVED)
+            for grain in ({"product_id": 0}, {"product_id__gt": 0}, {"product_id__lt": 0}):
+                total = received.filter(**grain).aggregate(g=Sum("gross_amount"))["g"]
+                assert _c(total or 0) == _c(allocated), grain
             orders = SalesFact.objects.filter(basis=SalesFact.Basis.ORDERED, product_id=0)
             assert (orders.aggregate(n=Sum("orders"))["n"] or 0) == SalesOrder.objects.filter(
                 status__in=SalesOrder.COMMITTED_STATUSES
