@@ -33,7 +33,7 @@ from backoffice.core.services import model_save
 from backoffice.core.transitions import allowed_transitions
 from backoffice.reviews.admin import ReviewableAdminMixin
 from backoffice.sales import services
-from backoffice.sales.history import FILES, history_progress, history_upload
+from backoffice.sales.history import FILES, count_rows, history_progress, history_upload
 from backoffice.sales.models import (
     Delivery,
     DeliveryExtra,
@@ -740,6 +740,7 @@ class HistoryImportAdmin(BaseModelAdmin):
             "title": str(record),
             "opts": self.model._meta,
             "record": record,
+            "counts": count_rows(record),
             "progress": history_progress(record),
             "status_url": reverse("admin:sales_historyimport_status", args=[pk]),
         }

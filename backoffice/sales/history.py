@@ -962,6 +962,23 @@ STEPS = {
 }
 
 
+COUNT_LABELS = {
+    "regions": gettext_lazy("Regions"),
+    "reps": gettext_lazy("Reps"),
+    "products": gettext_lazy("Products"),
+    "customers": gettext_lazy("Customers"),
+    "orders": gettext_lazy("Orders"),
+    "orders_skipped": gettext_lazy("Orders already imported (left alone)"),
+    "order_lines": gettext_lazy("Order lines"),
+    "opening_balances": gettext_lazy("Opening balances"),
+}
+
+
+def count_rows(record: HistoryImport) -> list[tuple[str, int]]:
+    """The counts of a finished import, named for people."""
+    return [(str(COUNT_LABELS.get(name, name)), count) for name, count in record.counts.items()]
+
+
 def progress_key(record_id: int) -> str:
     return f"history-import:{record_id}"
 
