@@ -721,7 +721,7 @@ class _Run:
         self.execute("DROP TABLE IF EXISTS hist_o")
         self.execute(
             "CREATE TEMPORARY TABLE hist_o AS "
-            f"SELECT s.{o['number']} AS number, {day} AS day, "
+            f"SELECT ROW_NUMBER() OVER () AS seq, s.{o['number']} AS number, {day} AS day, "
             "c.id AS customer_id, c.region_id AS region_id, c.kind AS kind, u.id AS owner_id "
             f"FROM hist_orders s JOIN {t['customer']} c ON c.code = s.{o['customer_code']} "
             f"JOIN {t['user']} u ON u.username = s.{o['rep_code']} "
@@ -743,13 +743,22 @@ class _Run:
         self.execute("DROP TABLE IF EXISTS hist_l")
         self.execute(
             "CREATE TEMPORARY TABLE hist_l AS SELECT x.*, "
-            f"{net} AS net FROM (SELECT s.{c['order_number']} AS order_number, "
+            f"{net} AS net FROM (SELECT hist_o.seq AS order_seq, "
+            f"s.{c['order_number']} AS order_number, "
             f"CAST(s.{c['line_no']} AS integer) AS line_no, p.id AS product_id, "
             "COALESCE(p.category_id, 0) AS category_id, p.vat_rate AS vat_rate, "
             f"s.{c['quantity']} AS quantity_text, s.{c['unit_price']} AS price_text, "
             f"{quantity} AS quantity, {price} AS unit_price, {gross} AS gross "
             f"FROM hist_order_lines s JOIN hist_o ON hist_o.number = s.{c['order_number']} "
             f"JOIN {t['product']} p ON p.code = s.{c['product_code']}) x"
+        )
+        # Per order and category: what orders and the coarse facts add up (integer keys:
+        # grouping by them is much cheaper than by order numbers).
+        self.execute("DROP TABLE IF EXISTS hist_oc")
+        self.execute(
+            "CREATE TEMPORARY TABLE hist_oc AS SELECT order_seq, category_id, "
+            "SUM(quantity) AS quantity, SUM(gross) AS gross, SUM(net) AS net "
+            "FROM hist_l GROUP BY order_seq, category_id"
         )
         self.progress(0.55, "orders")
         created = self.execute(
@@ -758,8 +767,8 @@ class _Run:
             "block_override_reason, created_by_id, approved_at, history_import_id) "
             "SELECT %s, %s, o.number, o.customer_id, o.owner_id, o.region_id, %s, o.day, '', "
             "a.gross, a.net, a.gross - a.net, '', %s, %s, %s FROM hist_o o JOIN "
-            "(SELECT order_number, SUM(gross) AS gross, SUM(net) AS net FROM hist_l "
-            "GROUP BY order_number) a ON a.order_number = o.number",
+            "(SELECT order_seq, SUM(gross) AS gross, SUM(net) AS net FROM hist_oc "
+            "GROUP BY order_seq) a ON a.order_seq = o.seq",
             [
                 self.now,
                 self.now,
@@ -790,20 +799,35 @@ class _Run:
         return user.pk
 
     def write_facts(self) -> None:
-        """The history basis at the three grains: product, category, all products."""
-        source = "FROM hist_l l JOIN hist_o o ON o.number = l.order_number WHERE 1 = 1"
-        sums = "SUM(l.quantity), SUM(l.gross), SUM(l.net), COUNT(DISTINCT l.order_number)"
+        """The history basis at the three grains: product, category, all products; each
+        with its exact count of orders."""
         common = "o.day, o.customer_id, o.region_id, o.owner_id"
         history = int(SalesFact.Basis.HISTORY)
+        sums = "SUM(x.quantity), SUM(x.gross), SUM(x.net)"
         grains = [
-            ("l.product_id", "l.category_id", f"l.product_id, {common}, o.kind, l.category_id"),
-            ("-1 - l.category_id", "l.category_id", f"l.category_id, {common}, o.kind"),
-            ("0", "0", f"{common}, o.kind"),
+            # product: an order may name a product on two lines, so count orders distinctly
+            (
+                "x.product_id",
+                "x.category_id",
+                "hist_l",
+                "COUNT(DISTINCT x.order_seq)",
+                f"x.product_id, {common}, o.kind, x.category_id",
+            ),
+            # category: one row per order and category already
+            (
+                "-1 - x.category_id",
+                "x.category_id",
+                "hist_oc",
+                "COUNT(*)",
+                f"x.category_id, {common}, o.kind",
+            ),
+            ("0", "0", "hist_oc", "COUNT(DISTINCT x.order_seq)", f"{common}, o.kind"),
         ]
-        for step, (product, category, group) in enumerate(grains):
+        for step, (product, category, table, orders, group) in enumerate(grains):
             facts_add_select(
-                f"SELECT {history}, {product}, {common}, o.kind, {category}, {sums} "
-                f"{source} GROUP BY {group}",
+                f"SELECT {history}, {product}, {common}, o.kind, {category}, {sums}, {orders} "
+                f"FROM {table} x JOIN hist_o o ON o.seq = x.order_seq WHERE 1 = 1 "
+                f"GROUP BY {group}",
                 [],
             )
             self.progress(0.85 + 0.04 * step, "facts")
@@ -924,7 +948,14 @@ def history_import_run(
             except DatabaseError as exc:  # a rule the checks did not foresee: say which
                 run.problems.append(Problem("", 0, "", str(exc)))
                 raise HistoryImportFailed(run.problems) from exc
-            for table in ("hist_orders", "hist_order_lines", "hist_o", "hist_l", "hist_known"):
+            for table in (
+                "hist_orders",
+                "hist_order_lines",
+                "hist_o",
+                "hist_l",
+                "hist_oc",
+                "hist_known",
+            ):
                 run.execute(f"DROP TABLE IF EXISTS {table}")
             record.status = HistoryImport.Status.SUCCEEDED
             record.counts = counts
