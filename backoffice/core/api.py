@@ -17,8 +17,28 @@ from backoffice.core.exceptions import ApplicationError, ErrorCode, ValidationFa
 
 
 class Pagination(LimitOffsetPagination):
+    """limit/offset pages. A deep page costs little: its ids come first, from the list's
+    ordering index alone, and only those rows are read (a "deferred join")."""
+
     default_limit = 50
     max_limit = 500
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        self.request = request
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.offset = self.get_offset(request)
+        self.count = self.get_count(queryset)
+        if self.count == 0 or self.offset > self.count:
+            return []
+        ids = list(
+            queryset.prefetch_related(None).values_list("pk", flat=True)[
+                self.offset : self.offset + self.limit
+            ]
+        )
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 def error_body(code: str, message: Any, extra: dict | None = None) -> dict[str, Any]:

@@ -65,7 +65,7 @@ class SalesOrder(BaseModel):
         db_index=False,  # the partial index below: most orders have no contract
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
-    ordered_on = models.DateField(_("order date"), db_index=True)
+    ordered_on = models.DateField(_("order date"))  # indexed with id: the list's order
     note = models.TextField(_("note"), blank=True)
     gross_amount = amount_field(_("amount (incl. VAT)"))
     net_amount = amount_field(_("net amount"))
@@ -124,6 +124,8 @@ class SalesOrder(BaseModel):
                 condition=Q(contract__isnull=False),
                 name="sales_order_contract",
             ),
+            # the list's ordering: a page's ids come from this index alone
+            models.Index(fields=["-ordered_on", "-id"], name="sales_order_list"),
         ]
         permissions = [
             ("view_all_orders", _("Can see every sales order")),
