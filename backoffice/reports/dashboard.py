@@ -35,7 +35,7 @@ def _greeting(now) -> str:
     return str(_("Good evening"))
 
 
-def _todos(user) -> list[dict[str, Any]]:
+def _todos(user, overdue_count: int | None = None) -> list[dict[str, Any]]:
     """What waits for the user: reviews first (oldest first), then unread notifications."""
     now = timezone.now()
     todos = []
@@ -77,8 +77,11 @@ def _todos(user) -> list[dict[str, Any]]:
                 ),
             }
         )
-    overdue = receivables_overdue(customer_visible_to(user), today=timezone.localdate())
-    if user.has_perm("ledger.view_receivable") and (count := overdue.count()):
+    if overdue_count is None and user.has_perm("ledger.view_receivable"):
+        overdue_count = receivables_overdue(
+            customer_visible_to(user), today=timezone.localdate()
+        ).count()
+    if user.has_perm("ledger.view_receivable") and (count := overdue_count):
         todos.append(
             {
                 "title": ngettext(
@@ -118,6 +121,11 @@ def _todos(user) -> list[dict[str, Any]]:
 
 def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
     user = request.user
+    sales = (
+        sales_kpis(user, today=timezone.localdate())
+        if user.has_perm("sales.view_salesorder")
+        else None
+    )
     context.update(
         {
             "greeting": _greeting(timezone.now()),
@@ -140,12 +148,8 @@ def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[st
                     "icon": "apartment",
                 },
             ],
-            "todos": _todos(user),
-            "sales": (
-                sales_kpis(user, today=timezone.localdate())
-                if user.has_perm("sales.view_salesorder")
-                else None
-            ),
+            "todos": _todos(user, sales["overdue_count"] if sales else None),
+            "sales": sales,
             "recent_events": list(audit_event_list().filter(actor=user)[:8]),
         }
     )

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import DecimalField, F, Q, Sum
+from django.db.models import Count, DecimalField, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -97,6 +97,7 @@ def sales_kpis(user: Any, *, today: date) -> dict[str, Any]:
             "url": _sales_url(year, today, "month"),
         },
     ]
+    overdue_count = None  # the to-dos count overdue invoices themselves then
     if user.has_perm("ledger.view_receivable"):
         open_receivables = Receivable.objects.filter(
             customer__in=customer_visible_to(user), amount__gt=0
@@ -108,7 +109,9 @@ def sales_kpis(user: Any, *, today: date) -> dict[str, Any]:
                 ZERO,
                 output_field=money,
             ),
+            overdue_count=Count("id", filter=Q(due_on__lt=today)),
         )
+        overdue_count = balances["overdue_count"]
         receivables = reverse("admin:ledger_receivable_changelist")
         tiles += [
             {
@@ -183,6 +186,7 @@ def sales_kpis(user: Any, *, today: date) -> dict[str, Any]:
             lambda r: reverse("admin:catalog_product_change", args=[r["product_id"]]),
         ),
         "year": year.year,
+        "overdue_count": overdue_count,
     }
 
 
