@@ -37,7 +37,7 @@ class Pagination(LimitOffsetPagination):
                 self.offset : self.offset + self.limit
             ]
         )
-        rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
         return [rows[pk] for pk in ids if pk in rows]
 
 

@@ -975,7 +975,16 @@ def history_import_run(
         # map, which lets list pages read their ids from an index alone.
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         quote = connection.ops.quote_name
-        for model in (SalesOrder, SalesOrderLine, SalesFact):
+        for model in (
+            SalesOrder,
+            SalesOrderLine,
+            SalesFact,
+            Customer,
+            Product,
+            Region,
+            get_user_model(),
+            Receivable,
+        ):  # every table the import grew: plans read their statistics
             run.execute(f"{command} {quote(model._meta.db_table)}")
     progress(1.0, "done")
     return record
