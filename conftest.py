@@ -26,6 +26,13 @@ flush.Command.handle = _flush_with_audit_purge
 PASSWORD = "s3cret-Pass-2026"
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads and archived files of a test stay in its own directory, never in var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VAR_DIR = tmp_path / "var"
+
+
 @pytest.fixture
 def region_north(db) -> Region:
     return Region.objects.get_or_create(code="north", defaults={"name": "华北大区"})[0]

@@ -21,10 +21,8 @@ def _login(page, live_server, username: str) -> None:
 
 
 def test_an_admin_imports_history_and_a_manager_reads_and_signs_it_off(
-    live_server, page, admin_user, screenshot, tmp_path, settings
+    live_server, page, admin_user, screenshot, tmp_path
 ):
-    settings.VAR_DIR = tmp_path / "var"
-    settings.MEDIA_ROOT = tmp_path / "media"
     generate(tmp_path / "files", Size(orders=60, customers=8, products=6, reps=6), seed=5)
     _login(page, live_server, admin_user.username)
     page.goto(f"{live_server.url}/sales/historyimport/")

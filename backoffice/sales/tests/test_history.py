@@ -316,11 +316,10 @@ def test_the_command_reports_counts_or_problems(history, capsys):
 
 @pytest.mark.django_db
 def test_the_upload_page_runs_the_import_in_the_worker_and_shows_the_result(
-    client, admin_user, clerk, history, django_capture_on_commit_callbacks, settings, tmp_path
+    client, admin_user, clerk, history, django_capture_on_commit_callbacks
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    settings.VAR_DIR = tmp_path / "var"
     url = "/sales/historyimport/upload/"
     client.force_login(clerk)
     assert client.get(url).status_code == 403

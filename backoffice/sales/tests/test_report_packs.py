@@ -27,8 +27,7 @@ from bench.dataset import Size, generate
 
 
 @pytest.fixture
-def history(tmp_path, db, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def history(tmp_path, db):
     generate(tmp_path / "files", Size(orders=150, customers=15, products=8, reps=6), seed=3)
     assert history_import_run(sources=sources_in(tmp_path / "files"), by=None).status == "succeeded"
 
