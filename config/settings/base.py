@@ -133,6 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
+FORMAT_MODULE_PATH = ["config.formats"]
 # The report pack is one document for every recipient: written in this language.
 REPORT_PACK_LANGUAGE = env_str("REPORT_PACK_LANGUAGE", "zh-hans")
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
