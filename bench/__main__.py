@@ -573,6 +573,16 @@ def bench_history(orders: int) -> None:
     client.get("/")  # warm the caches a first request fills
     dashboard = timings(["/"] * 5)
     ROWS.append(("dashboard (start page), median of 5", dashboard[2], None))
+    # The start page's figures as if today were 2025-12-15: a full year of history to date.
+    from backoffice.reports.kpis import sales_kpis
+
+    ROWS.append(
+        (
+            "dashboard figures as of 2025-12-15 (a full year to date)",
+            _best(lambda: sales_kpis(admin, today=date(2025, 12, 15))),
+            None,
+        )
+    )
     # Pages anywhere in the list (limit/offset), and one customer's orders.
     total = SalesOrder.objects.count()
     rng = __import__("random").Random(5)
