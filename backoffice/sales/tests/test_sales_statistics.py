@@ -314,3 +314,26 @@ def test_the_sales_page_exports_and_prints(client, dataset, clerk):
         "application/pdf"
     )
     assert client.get("/reports/sales/?period=fortnight").status_code == 200  # message, no 500
+
+
+@pytest.mark.django_db
+def test_receipts_from_before_the_received_basis_are_counted_by_the_migration(dataset, clerk):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+    from django.db.models import Sum
+
+    from backoffice.sales.models import SalesFact
+
+    received = SalesFact.objects.filter(basis=SalesFact.Basis.RECEIVED)
+    before = sorted(received.values_list("day", "customer_id", "product_id", "gross_amount"))
+    assert before
+    received.delete()
+    migration = importlib.import_module("backoffice.sales.migrations.0008_received_facts")
+    migration.backfill(None, SimpleNamespace(connection=connection))
+    after = sorted(received.values_list("day", "customer_id", "product_id", "gross_amount"))
+    assert after == before
+    migration.backfill(None, SimpleNamespace(connection=connection))  # twice: nothing more
+    total = received.filter(product_id=0).aggregate(s=Sum("gross_amount"))["s"]
+    assert total == ReceiptAllocation.objects.aggregate(s=Sum("amount"))["s"]
