@@ -1052,6 +1052,11 @@ def history_upload(*, files: list[Any], by: Any) -> HistoryImport:
                 _("“%(name)s” is not an import file: name them %(names)s (.csv or .xlsx).")
                 % {"name": upload.name, "names": ", ".join(FILES)}
             )
+        if any(Path(name).stem == path.stem.lower() for name in names):
+            raise ValidationFailed(
+                _("“%(name)s” is there twice (as .csv and .xlsx?): choose one.")
+                % {"name": path.stem.lower()}
+            )
         names[path.stem.lower() + path.suffix.lower()] = upload
     if not names:
         raise ValidationFailed(_("Choose the files to import."))

@@ -345,4 +345,10 @@ def test_the_upload_page_runs_the_import_in_the_worker_and_shows_the_result(
     odd = SimpleUploadedFile("kunden.csv", b"code\n1\n", content_type="text/csv")
     response = client.post(url, {"files": [odd]}, follow=True)
     assert "kunden.csv" in response.content.decode()
+    twice = [
+        SimpleUploadedFile("regions.csv", b"code,name\n", content_type="text/csv"),
+        SimpleUploadedFile("Regions.xlsx", b"PK", content_type="application/octet-stream"),
+    ]
+    response = client.post(url, {"files": twice}, follow=True)
+    assert "is there twice" in response.content.decode()
     assert HistoryImport.objects.count() == 1
