@@ -6,12 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Count,
     DecimalField,
     F,
     Q,
     QuerySet,
     Sum,
 )
+from django.db.models.functions import Coalesce
 
 from backoffice.core.access import access_object, scope_for_user
 from backoffice.core.money import ZERO, round_amount
@@ -148,6 +150,28 @@ def aging(*, as_of: date, customers: QuerySet) -> tuple[list[AgingRow], dict[str
         rows.append(item)
     rows.sort(key=lambda item: (names.get(item.customer_id, ("", ""))[1], item.customer_id))
     return rows, totals
+
+
+def receivable_balances(customers: QuerySet, *, today: date) -> dict[str, Any]:
+    """What the customers owe on invoices not fully received: in all, overdue, and how many
+    invoices are overdue (the same rule as receivables_overdue). One query."""
+    money = DecimalField(max_digits=18, decimal_places=2)
+    outstanding = F("amount") - F("allocated_amount")
+    overdue = Q(due_on__lt=today)
+    totals = (
+        Receivable.objects.filter(customer__in=customers, amount__gt=0)
+        .filter(~Q(allocated_amount=F("amount")))
+        .aggregate(
+            open=Coalesce(Sum(outstanding), ZERO, output_field=money),
+            overdue=Coalesce(Sum(outstanding, filter=overdue), ZERO, output_field=money),
+            overdue_count=Count("id", filter=overdue),
+        )
+    )
+    return {
+        "open": round_amount(totals["open"]),
+        "overdue": round_amount(totals["overdue"]),
+        "overdue_count": totals["overdue_count"],
+    }
 
 
 def receivables_overdue(customers: QuerySet, *, today: date) -> QuerySet[Receivable]:

@@ -9,17 +9,22 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, DecimalField, F, Q, Sum
+from django.db.models import DecimalField, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import Region
 from backoffice.catalog.models import Product
-from backoffice.ledger.models import Receivable
+from backoffice.ledger.selectors import receivable_balances
 from backoffice.parties.models import Customer
 from backoffice.parties.selectors import customer_visible_to
-from backoffice.reports.sales import basis_codes, last_year_start, visible_facts
+from backoffice.reports.sales import (
+    basis_codes,
+    change_percent,
+    last_year_start,
+    visible_facts,
+)
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -30,12 +35,6 @@ def _sales_url(date_from: date, date_to: date, period: str, group_by: str = "") 
     if group_by:
         query["group_by"] = group_by
     return reverse("report-sales-page") + "?" + urlencode(query)
-
-
-def _change(now: Decimal, before: Decimal) -> str | None:
-    if not before:
-        return None
-    return str(((now - before) * 100 / abs(before)).quantize(Decimal("0.1")))
 
 
 def _month_start(day: date, back: int = 0) -> date:
@@ -77,7 +76,7 @@ def sales_kpis(user: Any, *, today: date) -> dict[str, Any]:
             "value": sums["today"],
             "before": sums["yesterday"],
             "before_label": _("yesterday"),
-            "change": _change(sums["today"], sums["yesterday"]),
+            "change": change_percent(sums["today"], sums["yesterday"]),
             "url": _sales_url(today, today, "day", "customer"),
         },
         {
@@ -85,7 +84,7 @@ def sales_kpis(user: Any, *, today: date) -> dict[str, Any]:
             "value": sums["month"],
             "before": sums["previous_month"],
             "before_label": _("same days last month"),
-            "change": _change(sums["month"], sums["previous_month"]),
+            "change": change_percent(sums["month"], sums["previous_month"]),
             "url": _sales_url(month, today, "day"),
         },
         {
@@ -93,35 +92,24 @@ def sales_kpis(user: Any, *, today: date) -> dict[str, Any]:
             "value": sums["year"],
             "before": sums["last_year"],
             "before_label": _("same period last year"),
-            "change": _change(sums["year"], sums["last_year"]),
+            "change": change_percent(sums["year"], sums["last_year"]),
             "url": _sales_url(year, today, "month"),
         },
     ]
     overdue_count = None  # the to-dos count overdue invoices themselves then
     if user.has_perm("ledger.view_receivable"):
-        open_receivables = Receivable.objects.filter(
-            customer__in=customer_visible_to(user), amount__gt=0
-        ).filter(~Q(allocated_amount=F("amount")))
-        balances = open_receivables.aggregate(
-            open=Coalesce(Sum(F("amount") - F("allocated_amount")), ZERO, output_field=money),
-            overdue=Coalesce(
-                Sum(F("amount") - F("allocated_amount"), filter=Q(due_on__lt=today)),
-                ZERO,
-                output_field=money,
-            ),
-            overdue_count=Count("id", filter=Q(due_on__lt=today)),
-        )
+        balances = receivable_balances(customer_visible_to(user), today=today)
         overdue_count = balances["overdue_count"]
         receivables = reverse("admin:ledger_receivable_changelist")
         tiles += [
             {
                 "title": _("Receivables"),
-                "value": balances["open"].quantize(CENT),
+                "value": balances["open"],
                 "url": reverse("report-aging-page"),
             },
             {
                 "title": _("Overdue"),
-                "value": balances["overdue"].quantize(CENT),
+                "value": balances["overdue"],
                 "url": receivables + "?overdue=yes",
                 "alert": bool(balances["overdue"]),
             },

@@ -189,7 +189,8 @@ def _codes(group: str, ids: set) -> dict:
     return codes
 
 
-def _change(now: Decimal, before: Decimal | None) -> str | None:
+def change_percent(now: Decimal, before: Decimal | None) -> str | None:
+    """The change on an earlier amount, in per cent to one decimal; None without one."""
     if not before:
         return None
     return str(((now - before) * 100 / abs(before)).quantize(Decimal("0.1")))
@@ -322,9 +323,9 @@ def _sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
                 net,
                 orders,
                 ZERO_AMOUNT if before is None else before,
-                _change(amount, before),
+                change_percent(amount, before),
                 ZERO_AMOUNT if year_ago is None else year_ago,
-                _change(amount, year_ago),
+                change_percent(amount, year_ago),
             )
         )
     records.sort()  # by period, then codes: unique, so the measures are never compared

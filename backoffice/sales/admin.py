@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
@@ -706,8 +707,9 @@ class HistoryImportAdmin(BaseModelAdmin):
     @display(description=_("result"))
     def summary(self, obj: HistoryImport) -> str:
         if obj.errors:
-            return _("%(count)d problems") % {"count": len(obj.errors)}
-        return ", ".join(f"{name}: {count}" for name, count in obj.counts.items() if count)
+            count = len(obj.errors)
+            return ngettext("%(count)d problem", "%(count)d problems", count) % {"count": count}
+        return "、".join(f"{label} {count}" for label, count in count_rows(obj) if count)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return HttpResponseRedirect(reverse("admin:sales_historyimport_progress", args=[object_id]))

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import connection
 
-from backoffice.core.money import ZERO, line_amounts
+from backoffice.core.money import ZERO, line_amounts, round_amount
 from backoffice.sales.models import SalesFact
 
 KEY = ("basis", "product_id", "day", "customer_id", "region_id", "owner_id")
@@ -122,7 +122,6 @@ def facts_received(receipt: Any, allocations: list[tuple[Any, Decimal]]) -> None
     """Money allocated to invoices counts as received on the receipt's date: each invoice's
     share is spread over its lines by their amounts (the last line takes the rounding), net
     of VAT line by line. Registered with the ledger (sales/apps.py)."""
-    from backoffice.core.money import round_amount
     from backoffice.sales.models import Invoice
 
     shares = {r.source_id: share for r, share in allocations if r.source_model == "sales.invoice"}

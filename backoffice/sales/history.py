@@ -540,7 +540,10 @@ class _Run:
             rep = self.rep_ids.get(row["rep_code"])
             if rep is None:
                 self.problem(
-                    "customers", line, "rep_code", _("Unknown rep “%s”.") % row["rep_code"]
+                    "customers",
+                    line,
+                    "rep_code",
+                    _("Unknown rep “%(value)s”.") % {"value": row["rep_code"]},
                 )
             tax_id = row.get("tax_id", "").upper()
             if tax_id and (problem := uscc_problem(tax_id)):
@@ -843,7 +846,10 @@ class _Run:
             as_of = _date(row["as_of"])
             if code not in self.customer_ids:
                 self.problem(
-                    "opening_balances", line, "customer_code", _("Unknown customer “%s”.") % code
+                    "opening_balances",
+                    line,
+                    "customer_code",
+                    _("Unknown customer “%(value)s”.") % {"value": code},
                 )
             if amount is None or amount <= 0:
                 self.problem(
@@ -857,7 +863,7 @@ class _Run:
                     "opening_balances",
                     line,
                     "as_of",
-                    _("“%s” is not a date like 2024-01-31.") % row["as_of"],
+                    _("“%(value)s” is not a date like 2024-01-31.") % {"value": row["as_of"]},
                 )
             if code in seen:
                 self.problem(
