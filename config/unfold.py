@@ -78,6 +78,12 @@ UNFOLD = {
                         "permission": _perm("sales.view_salesorder"),
                     },
                     {
+                        "title": _("Imported orders"),
+                        "icon": "history",
+                        "link": reverse_lazy("admin:sales_historyorder_changelist"),
+                        "permission": _perm("sales.view_historyorder"),
+                    },
+                    {
                         "title": _("Deliveries"),
                         "icon": "local_shipping",
                         "link": reverse_lazy("admin:sales_delivery_changelist"),

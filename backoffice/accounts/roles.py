@@ -77,6 +77,7 @@ READ_ORDERS = {
     "sales.view_deliveryextra",
     "sales.view_invoice",
     "sales.view_invoiceline",
+    "sales.view_historyorder",  # imported history: the same rule as the orders
 }
 REQUEST_INVOICES = {
     "sales.add_invoice",

@@ -3,9 +3,10 @@ two of region, rep, customer, customer kind, product and category; on the ordere
 delivered, invoiced or received basis; with quantity, amount, net amount and order count, and the
 change against the previous period and the same period last year.
 
-It reads the daily sales facts (sales/models/facts.py), never the document lines, so a
-year over a million lines is a GROUP BY over a few hundred thousand summary rows at most;
-without a product grouping, over the all-product rows only."""
+It reads the daily sales facts and the imported history through one view
+(sales/models/facts.py, SalesFactRow), never the document lines, so a year over a million
+lines is a GROUP BY over a few hundred thousand summary rows at most; without a product
+grouping, over the all-product rows only."""
 
 import gc
 from collections.abc import Iterator
@@ -34,7 +35,7 @@ from backoffice.core.api import query_date
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import ZERO
 from backoffice.parties.models import Customer
-from backoffice.sales.models import SalesFact
+from backoffice.sales.models import SalesFact, SalesFactRow
 
 PERIODS = {
     "day": TruncDay,
@@ -159,9 +160,10 @@ def last_year_start(start: date, period: str) -> date:
     return start.replace(year=start.year - 1)
 
 
-def visible_facts(by: Any) -> QuerySet[SalesFact]:
-    """The same rule as the documents: all, own regions, or own customers (STYLE §7)."""
-    facts = SalesFact.objects.all()
+def visible_facts(by: Any) -> QuerySet[SalesFactRow]:
+    """The facts and the imported history (SalesFactRow), by the same rule as the
+    documents: all, own regions, or own customers (STYLE §7)."""
+    facts = SalesFactRow.objects.all()
     if not getattr(by, "is_authenticated", False) or not by.is_active:
         return facts.none()
     if by.has_perm("sales.view_all_orders"):

@@ -1,4 +1,5 @@
-"""/api/v1/sales/orders/… and deliveries/… (DOMAIN §4).
+"""/api/v1/sales/orders/…, deliveries/…, invoices/… (DOMAIN §4) and history-orders/…, the
+orders a history import brought in (read only).
 
 Amounts are decimal strings; a customer, order or delivery the caller may not see is a 404.
 """
@@ -13,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backoffice.contracts.selectors import access_contract
-from backoffice.core.access import require_perm
+from backoffice.core.access import access_object, require_perm
 from backoffice.core.api import paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.parties.selectors import access_customer
@@ -25,6 +26,7 @@ from backoffice.sales.selectors import (
     access_invoice,
     access_order,
     delivery_visible_to,
+    history_order_list,
     invoice_visible_to,
     order_list,
 )
@@ -68,6 +70,36 @@ class OrderOutputSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "Order"
+
+
+class HistoryLineOutputSerializer(serializers.Serializer):
+    line_no = serializers.IntegerField()
+    product = serializers.IntegerField(source="product_id")
+    quantity = serializers.DecimalField(max_digits=16, decimal_places=3)
+    unit_price = serializers.DecimalField(max_digits=18, decimal_places=6)
+    vat_rate = serializers.DecimalField(max_digits=6, decimal_places=4)
+    gross_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    net_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        ref_name = "HistoryOrderLine"
+
+
+class HistoryOrderOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    date = serializers.DateField(source="day")
+    customer = serializers.IntegerField(source="customer_id")
+    owner = serializers.IntegerField(source="owner_id")
+    region = serializers.IntegerField(source="region_id")
+    history_import = serializers.IntegerField(source="history_import_id")
+    gross_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    net_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    tax_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    lines = HistoryLineOutputSerializer(many=True)
+
+    class Meta:
+        ref_name = "HistoryOrder"
 
 
 class OrderLineInputSerializer(serializers.Serializer):
@@ -137,6 +169,31 @@ class OrderDetailApi(APIView):
     @extend_schema(responses={200: OrderOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
         return Response(OrderOutputSerializer(access_order(request.user, pk)).data)
+
+
+class HistoryOrderListApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("customer", str, description="customer id or code"),
+            OpenApiParameter("q", str, description="order number"),
+        ],
+        responses={200: paginated_schema(HistoryOrderOutputSerializer, "HistoryOrder")},
+    )
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "sales.view_historyorder")
+        params = request.query_params
+        orders = history_order_list(
+            by=request.user, customer=params.get("customer", ""), q=params.get("q", "")
+        ).prefetch_related("lines")
+        return paginate(request, orders, HistoryOrderOutputSerializer, self)
+
+
+class HistoryOrderDetailApi(APIView):
+    @extend_schema(responses={200: HistoryOrderOutputSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        require_perm(request.user, "sales.view_historyorder")
+        order = access_object(history_order_list(by=request.user).prefetch_related("lines"), pk)
+        return Response(HistoryOrderOutputSerializer(order).data)
 
 
 class OrderSubmitApi(DocumentSubmitApi):

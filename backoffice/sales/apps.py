@@ -15,10 +15,11 @@ class SalesConfig(AppConfig):
         from backoffice.parties.models import Customer
         from backoffice.reviews.registry import Level, register
         from backoffice.sales.facts import facts_received
-        from backoffice.sales.models import Delivery, Invoice, SalesOrder
+        from backoffice.sales.models import Delivery, HistoryOrder, Invoice, SalesOrder
         from backoffice.sales.performance import contracts_fulfilled_run
         from backoffice.sales.selectors import (
             delivery_visible_to,
+            history_order_visible_to,
             invoice_visible_to,
             order_visible_to,
         )
@@ -33,6 +34,7 @@ class SalesConfig(AppConfig):
 
         register_allocation_listener(facts_received)
         register_visibility(SalesOrder, order_visible_to)
+        register_visibility(HistoryOrder, history_order_visible_to)
         register_daily_job("contract fulfilment", contracts_fulfilled_run)
         register_visibility(Delivery, delivery_visible_to)
         register_timeline_source(Customer, lambda customer: (SalesOrder, customer.orders.all()))

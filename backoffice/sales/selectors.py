@@ -6,7 +6,7 @@ from django.db.models import F, QuerySet, Sum
 from backoffice.core.access import access_object, scope_for_user
 from backoffice.core.money import ZERO
 from backoffice.ledger.selectors import customer_open_receivables
-from backoffice.sales.models import Delivery, Invoice, SalesOrder, SalesOrderLine
+from backoffice.sales.models import Delivery, HistoryOrder, Invoice, SalesOrder, SalesOrderLine
 
 
 def _sales_scope(queryset: QuerySet, user: Any) -> QuerySet:
@@ -27,19 +27,34 @@ def access_order(by: Any, order_id: Any) -> SalesOrder:
     return access_object(order_visible_to(by).select_related("customer", "owner"), order_id)
 
 
-def order_list(*, by: Any, customer: str = "", status: str = "", q: str = "") -> QuerySet:
-    orders = order_visible_to(by).select_related("customer", "owner", "region")
+def _customer_and_number(orders: QuerySet, customer: str, q: str) -> QuerySet:
+    """A list's filters: the customer by id or code, a part of the number."""
     if customer:
         orders = (
             orders.filter(customer_id=customer)
             if customer.isdigit()
             else orders.filter(customer__code=customer)
         )
-    if status:
-        orders = orders.filter(status=status)
     if q:
         orders = orders.filter(number__icontains=q.strip())
-    return orders.order_by("-ordered_on", "-id")
+    return orders
+
+
+def order_list(*, by: Any, customer: str = "", status: str = "", q: str = "") -> QuerySet:
+    orders = order_visible_to(by).select_related("customer", "owner", "region")
+    if status:
+        orders = orders.filter(status=status)
+    return _customer_and_number(orders, customer, q).order_by("-ordered_on", "-id")
+
+
+def history_order_visible_to(user: Any) -> QuerySet[HistoryOrder]:
+    return _sales_scope(HistoryOrder.objects.all(), user)
+
+
+def history_order_list(*, by: Any, customer: str = "", q: str = "") -> QuerySet:
+    """Imported orders, newest first, as the orders list filters them."""
+    orders = history_order_visible_to(by).select_related("customer", "owner", "region")
+    return _customer_and_number(orders, customer, q).order_by("-day", "-id")
 
 
 def customer_credit_exposure(customer: Any, *, excluding: SalesOrder | None = None) -> Decimal:

@@ -9,6 +9,12 @@ urlpatterns = [
     path("orders/<int:pk>/review/", apis.OrderReviewApi.as_view(), name="order-review"),
     path("orders/<int:pk>/cancel/", apis.OrderCancelApi.as_view(), name="order-cancel"),
     path("orders/<int:pk>/override/", apis.OrderOverrideApi.as_view(), name="order-override"),
+    path("history-orders/", apis.HistoryOrderListApi.as_view(), name="history-order-list"),
+    path(
+        "history-orders/<int:pk>/",
+        apis.HistoryOrderDetailApi.as_view(),
+        name="history-order-detail",
+    ),
     path("deliveries/", apis.DeliveryListApi.as_view(), name="delivery-list"),
     path("deliveries/<int:pk>/", apis.DeliveryDetailApi.as_view(), name="delivery-detail"),
     path("deliveries/<int:pk>/submit/", apis.DeliverySubmitApi.as_view(), name="delivery-submit"),

@@ -1,6 +1,6 @@
 from backoffice.sales.models.deliveries import Delivery, DeliveryExtra, DeliveryLine
-from backoffice.sales.models.facts import SalesFact
-from backoffice.sales.models.history import HistoryImport
+from backoffice.sales.models.facts import SalesFact, SalesFactRow
+from backoffice.sales.models.history import HistoryImport, HistoryLine, HistoryOrder
 from backoffice.sales.models.invoices import Invoice, InvoiceLine
 from backoffice.sales.models.orders import SalesOrder, SalesOrderLine
 
@@ -9,9 +9,12 @@ __all__ = [
     "DeliveryExtra",
     "DeliveryLine",
     "HistoryImport",
+    "HistoryLine",
+    "HistoryOrder",
     "Invoice",
     "InvoiceLine",
     "SalesFact",
+    "SalesFactRow",
     "SalesOrder",
     "SalesOrderLine",
 ]

@@ -63,3 +63,38 @@ class SalesFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_basis_display()} {self.day} {self.customer_id}/{self.product_id}"
+
+
+class SalesFactRow(models.Model):
+    """What every sales report reads: a view (sales_fact_all, migration 0009) of the facts
+    and of the imported history at the same columns — the facts as they are; each imported
+    line as a product-grain row and each imported order as an all-products row, of basis
+    HISTORY. The history's category rows are facts (the import writes them).
+
+    Read only. The columns of each part have the same types, so that PostgreSQL pushes a
+    report's conditions into each part and skips a part that cannot match (the lines hold
+    product ids > 0 by a check constraint; the orders' product id is the constant 0). A
+    change to these columns changes the view in a migration too."""
+
+    pk = models.CompositePrimaryKey("basis", "product_id", "day", "customer_id", "region_id")
+    basis = models.PositiveSmallIntegerField(_("basis"), choices=SalesFact.Basis)
+    day = models.DateField(_("date"))
+    customer_id = models.BigIntegerField(_("customer"))
+    product_id = models.BigIntegerField(_("product"))
+    region_id = models.BigIntegerField(_("region"))
+    owner_id = models.BigIntegerField(_("rep"))
+    customer_kind = models.CharField(_("customer kind"), max_length=16)
+    category_id = models.BigIntegerField(_("category"))
+    quantity = quantity_field(_("quantity"))
+    gross_amount = amount_field(_("amount (incl. VAT)"))
+    net_amount = amount_field(_("net amount"))
+    orders = models.IntegerField(_("orders"))
+
+    class Meta:
+        managed = False
+        db_table = "sales_fact_all"
+        verbose_name = _("sales fact")
+        verbose_name_plural = _("sales facts")
+
+    def __str__(self) -> str:
+        return f"{self.basis} {self.day} {self.customer_id}/{self.product_id}"
