@@ -33,6 +33,7 @@ from backoffice.core.money import rmb_upper
 from backoffice.core.printing import render_document
 from backoffice.core.services import model_save
 from backoffice.core.transitions import allowed_transitions
+from backoffice.parties.models import Customer
 from backoffice.reviews.admin import ReviewableAdminMixin
 from backoffice.sales import services
 from backoffice.sales.history import FILES, count_rows, history_progress, history_upload
@@ -794,7 +795,7 @@ class HistoryOrderAdmin(BaseModelAdmin):
         "day",
         "owner",
         "region",
-        "customer_kind",
+        "kind",
         "gross_amount",
         "net_amount",
         "tax",
@@ -816,7 +817,14 @@ class HistoryOrderAdmin(BaseModelAdmin):
     def tax(self, obj: HistoryOrder) -> Any:
         return obj.tax_amount
 
-    @display(description=_("lines"))
+    @display(description=_("customer kind"))
+    def kind(self, obj: HistoryOrder) -> str:
+        return Customer.Kind(obj.customer_kind).label if obj.customer_kind else ""
+
+    @display(description=_("Order lines"))
     def line_table(self, obj: HistoryOrder) -> str:
-        lines = obj.lines.select_related("product").order_by("line_no")
+        lines = [
+            (line, f"{line.unit_price.normalize():f}")  # 2.675 stays 2.675, 12.500000 is 12.5
+            for line in obj.lines.select_related("product").order_by("line_no")
+        ]
         return render_to_string("sales/history_lines.html", {"lines": lines})

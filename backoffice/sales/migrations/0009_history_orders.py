@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             name='HistoryOrder',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=64, verbose_name='number')),
+                ('number', models.CharField(max_length=64, verbose_name='order number')),
                 ('day', models.DateField(verbose_name='date')),
                 ('customer_kind', models.CharField(max_length=16, verbose_name='customer kind')),
                 ('quantity', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=16, verbose_name='quantity')),

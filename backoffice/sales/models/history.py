@@ -63,7 +63,7 @@ class HistoryOrder(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    number = models.CharField(_("number"), max_length=64)
+    number = models.CharField(_("order number"), max_length=64)
     day = models.DateField(_("date"))
     customer = models.ForeignKey(
         "parties.Customer",
