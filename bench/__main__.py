@@ -614,6 +614,8 @@ def _history_clear() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM sales_historyline")
         cursor.execute("DELETE FROM sales_historyorder")
+        cursor.execute("DELETE FROM sales_historymonth")
+        cursor.execute("DELETE FROM sales_historycategory")
         cursor.execute("DELETE FROM sales_salesfact WHERE basis = 0")
         cursor.execute("DELETE FROM ledger_receivable WHERE source_model = 'sales.opening'")
         cursor.execute(

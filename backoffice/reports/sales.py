@@ -35,7 +35,8 @@ from backoffice.core.api import query_date
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import ZERO
 from backoffice.parties.models import Customer
-from backoffice.sales.models import SalesFact, SalesFactRow
+from backoffice.sales.models import SalesFact, SalesFactMonthRow, SalesFactRow
+from backoffice.sales.models.facts import FactRow
 
 PERIODS = {
     "day": TruncDay,
@@ -52,6 +53,7 @@ GROUPS = {
     "product": "product_id",
     "category": "category_id",
 }
+MONTHLY_GROUPS = {"product", "region", "category"}  # what HistoryMonth keeps
 BASES = {
     "ordered": SalesFact.Basis.ORDERED,
     "delivered": SalesFact.Basis.DELIVERED,
@@ -160,17 +162,32 @@ def last_year_start(start: date, period: str) -> date:
     return start.replace(year=start.year - 1)
 
 
-def visible_facts(by: Any) -> QuerySet[SalesFactRow]:
+def visible_facts(by: Any, *, whole_months: bool = False) -> QuerySet[FactRow]:
     """The facts and the imported history (SalesFactRow), by the same rule as the
-    documents: all, own regions, or own customers (STYLE §7)."""
-    facts = SalesFactRow.objects.all()
+    documents: all, own regions, or own customers (STYLE §7). `whole_months`: the caller
+    reads whole months, grouped by no more than product, region and category; then the
+    imported lines come summed by month (SalesFactMonthRow), unless the rule is a rep's
+    own customers (those sums have no rep)."""
+    model = SalesFactMonthRow if whole_months else SalesFactRow
     if not getattr(by, "is_authenticated", False) or not by.is_active:
-        return facts.none()
+        return model.objects.none()
     if by.has_perm("sales.view_all_orders"):
-        return facts
+        return model.objects.all()
     if by.has_perm("sales.view_region_orders"):
-        return facts.filter(region_id__in=list(by.regions.values_list("pk", flat=True)))
-    return facts.filter(owner_id=by.pk)
+        regions = list(by.regions.values_list("pk", flat=True))
+        return model.objects.filter(region_id__in=regions)
+    return SalesFactRow.objects.filter(owner_id=by.pk)
+
+
+def _whole_months(query: SalesQuery) -> bool:
+    """Whether the monthly sums of the history can answer the query exactly: periods of
+    whole months over whole months, grouped by nothing they do not keep."""
+    return (
+        query.period in ("month", "quarter", "year")
+        and set(query.group_by) <= MONTHLY_GROUPS
+        and query.date_from.day == 1
+        and (query.date_to + timedelta(days=1)).day == 1
+    )
 
 
 def _codes(group: str, ids: set) -> dict:
@@ -249,7 +266,9 @@ def _sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
     first = period_start(query.date_from, period)
     lookback = min(last_year_start(first, period), previous_start(first, period))
     fields = [GROUPS[g] for g in query.group_by]
-    facts = visible_facts(by).filter(basis__in=basis_codes(query.basis))
+    facts = visible_facts(by, whole_months=_whole_months(query)).filter(
+        basis__in=basis_codes(query.basis)
+    )
     grouped = (
         facts.filter(grain, day__gte=lookback, day__lte=query.date_to)
         .annotate(

@@ -21,13 +21,18 @@ def _table() -> str:
     return connection.ops.quote_name(SalesFact._meta.db_table)
 
 
-def _on_conflict() -> str:
-    table = _table()
+def adding_on_conflict(table: str, key: tuple[str, ...]) -> str:
+    """The clause that adds a new row's sums to the row already there with its key (the
+    facts here; the import's monthly sums of the history too)."""
     updates = ", ".join(
         f"{name} = {table}.{name} + excluded.{name}"
         for name in ("quantity", "gross_amount", "net_amount", "orders")
     )
-    return f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}"
+    return f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+
+
+def _on_conflict() -> str:
+    return adding_on_conflict(_table(), KEY)
 
 
 def _upsert(rows: list[tuple]) -> None:

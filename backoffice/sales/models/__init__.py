@@ -1,6 +1,12 @@
 from backoffice.sales.models.deliveries import Delivery, DeliveryExtra, DeliveryLine
-from backoffice.sales.models.facts import SalesFact, SalesFactRow
-from backoffice.sales.models.history import HistoryImport, HistoryLine, HistoryOrder
+from backoffice.sales.models.facts import SalesFact, SalesFactMonthRow, SalesFactRow
+from backoffice.sales.models.history import (
+    HistoryCategory,
+    HistoryImport,
+    HistoryLine,
+    HistoryMonth,
+    HistoryOrder,
+)
 from backoffice.sales.models.invoices import Invoice, InvoiceLine
 from backoffice.sales.models.orders import SalesOrder, SalesOrderLine
 
@@ -8,12 +14,15 @@ __all__ = [
     "Delivery",
     "DeliveryExtra",
     "DeliveryLine",
+    "HistoryCategory",
     "HistoryImport",
     "HistoryLine",
+    "HistoryMonth",
     "HistoryOrder",
     "Invoice",
     "InvoiceLine",
     "SalesFact",
+    "SalesFactMonthRow",
     "SalesFactRow",
     "SalesOrder",
     "SalesOrderLine",

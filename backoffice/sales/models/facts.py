@@ -65,18 +65,13 @@ class SalesFact(models.Model):
         return f"{self.get_basis_display()} {self.day} {self.customer_id}/{self.product_id}"
 
 
-class SalesFactRow(models.Model):
-    """What every sales report reads: a view (sales_fact_all, migration 0009) of the facts
-    and of the imported history at the same columns — the facts as they are; each imported
-    line as a product-grain row and each imported order as an all-products row, of basis
-    HISTORY. The history's category rows are facts (the import writes them).
+class FactRow(models.Model):
+    """The columns every sales report reads, from one of the two views below. Read only.
+    The columns of each view's parts have the same types, so that PostgreSQL pushes a
+    report's conditions into each part and skips a part that cannot match (the history's
+    product rows hold product ids > 0 by a check constraint; its orders' product id is the
+    constant 0). A change to these columns changes the views in a migration too."""
 
-    Read only. The columns of each part have the same types, so that PostgreSQL pushes a
-    report's conditions into each part and skips a part that cannot match (the lines hold
-    product ids > 0 by a check constraint; the orders' product id is the constant 0). A
-    change to these columns changes the view in a migration too."""
-
-    pk = models.CompositePrimaryKey("basis", "product_id", "day", "customer_id", "region_id")
     basis = models.PositiveSmallIntegerField(_("basis"), choices=SalesFact.Basis)
     day = models.DateField(_("date"))
     customer_id = models.BigIntegerField(_("customer"))
@@ -91,10 +86,37 @@ class SalesFactRow(models.Model):
     orders = models.IntegerField(_("orders"))
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.basis} {self.day} {self.customer_id}/{self.product_id}"
+
+
+class SalesFactRow(FactRow):
+    """The facts and the imported history (view sales_fact_all, migration 0009): the facts
+    as they are; each imported line as a product-grain row and each imported order as an
+    all-products row, of basis HISTORY. The history's category rows are facts (the import
+    writes them)."""
+
+    pk = models.CompositePrimaryKey("basis", "product_id", "day", "customer_id", "region_id")
+
+    class Meta:
         managed = False
         db_table = "sales_fact_all"
         verbose_name = _("sales fact")
         verbose_name_plural = _("sales facts")
 
-    def __str__(self) -> str:
-        return f"{self.basis} {self.day} {self.customer_id}/{self.product_id}"
+
+class SalesFactMonthRow(FactRow):
+    """The same, with the imported lines summed by month, region and product
+    (`HistoryMonth`; view sales_fact_month, migration 0010): its product rows carry the
+    first day of their month and no customer, rep or kind (0 and ""). A report reads it
+    over whole months by product, region and category (reports/sales.py)."""
+
+    pk = models.CompositePrimaryKey("basis", "product_id", "day", "customer_id", "region_id")
+
+    class Meta:
+        managed = False
+        db_table = "sales_fact_month"
+        verbose_name = _("sales fact by month")
+        verbose_name_plural = _("sales facts by month")

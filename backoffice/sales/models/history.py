@@ -161,3 +161,75 @@ class HistoryLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}/{self.line_no}"
+
+
+class HistoryCategory(models.Model):
+    """An imported order's lines of one product category, summed: the history's
+    category-grain fact (each counts its order once), as each line is its product-grain
+    fact and each order its all-products fact. `product_id` is the facts' code for a
+    category's rows (−1 − category id, sales/facts.py), kept so that the reports' views
+    skip these rows at other grains by a check constraint."""
+
+    pk = models.CompositePrimaryKey("order_id", "category_id")
+    order = models.ForeignKey(
+        HistoryOrder,
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        related_name="categories",
+        db_constraint=False,
+        db_index=False,  # the primary key leads with it
+    )
+    category_id = models.BigIntegerField(_("category"))
+    product_id = models.BigIntegerField(_("product"))
+    day = models.DateField(_("date"))
+    customer_id = models.BigIntegerField(_("customer"))
+    region_id = models.BigIntegerField(_("region"))
+    owner_id = models.BigIntegerField(_("rep"))
+    customer_kind = models.CharField(_("customer kind"), max_length=16)
+    quantity = quantity_field(_("quantity"))
+    gross_amount = amount_field(_("amount (incl. VAT)"))
+    net_amount = amount_field(_("net amount"))
+    line_count = models.PositiveIntegerField(_("lines"))
+
+    class Meta:
+        verbose_name = _("imported order by category")
+        verbose_name_plural = _("imported orders by category")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(product_id__lt=0), name="sales_history_category_product"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.category_id}"
+
+
+class HistoryMonth(models.Model):
+    """The imported lines summed by month, region and product (with its category): what a
+    report over whole months by product and region reads instead of a million lines
+    (`SalesFactMonthRow`, facts.py). The import writes it in the transaction that writes
+    the lines, and imported history never changes afterwards, so it stays exact; a later
+    import adds to the months it shares. `orders` sums the lines' flags: each order counts
+    once for each of its products."""
+
+    pk = models.CompositePrimaryKey("product_id", "month", "region_id", "category_id")
+    product_id = models.BigIntegerField(_("product"))
+    month = models.DateField(_("month"))
+    region_id = models.BigIntegerField(_("region"))
+    category_id = models.BigIntegerField(_("category"))
+    quantity = quantity_field(_("quantity"))
+    gross_amount = amount_field(_("amount (incl. VAT)"))
+    net_amount = amount_field(_("net amount"))
+    orders = models.IntegerField(_("orders"))
+
+    class Meta:
+        verbose_name = _("imported sales by month")
+        verbose_name_plural = _("imported sales by month")
+        constraints = [  # as on the lines: the reports' view skips it at other grains
+            models.CheckConstraint(
+                condition=models.Q(product_id__gt=0), name="sales_history_month_product"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.region_id}/{self.product_id}"

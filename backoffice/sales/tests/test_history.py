@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 from openpyxl import Workbook
 
 from backoffice.accounts.models import User
@@ -24,9 +26,18 @@ from backoffice.reports.sales import (
     period_label,
     period_start,
     sales_statistics,
+    visible_facts,
 )
 from backoffice.sales.history import history_import_run, sources_in
-from backoffice.sales.models import HistoryImport, HistoryLine, HistoryOrder, SalesFact, SalesOrder
+from backoffice.sales.models import (
+    HistoryCategory,
+    HistoryImport,
+    HistoryLine,
+    HistoryMonth,
+    HistoryOrder,
+    SalesFact,
+    SalesOrder,
+)
 from bench.dataset import Size, generate
 
 SMALL = Size(orders=120, customers=15, products=8, reps=6)
@@ -35,6 +46,10 @@ SMALL = Size(orders=120, customers=15, products=8, reps=6)
 def _read(directory: Path, name: str) -> list[dict[str, str]]:
     with (directory / f"{name}.csv").open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def _table(rows: list[dict[str, str]]) -> list[list[str]]:
+    return [list(rows[0]), *(list(row.values()) for row in rows)]
 
 
 def _import(directory: Path, by=None) -> HistoryImport:
@@ -169,6 +184,8 @@ def test_the_same_files_twice_add_nothing(history, clerk):
     counts = (
         HistoryOrder.objects.count(),
         HistoryLine.objects.count(),
+        HistoryCategory.objects.count(),
+        HistoryMonth.objects.aggregate(Sum("orders")),
         SalesFact.objects.count(),
         Customer.objects.count(),
         Receivable.objects.count(),
@@ -181,11 +198,63 @@ def test_the_same_files_twice_add_nothing(history, clerk):
     assert (
         HistoryOrder.objects.count(),
         HistoryLine.objects.count(),
+        HistoryCategory.objects.count(),
+        HistoryMonth.objects.aggregate(Sum("orders")),
         SalesFact.objects.count(),
         Customer.objects.count(),
         Receivable.objects.count(),
         JournalLine.objects.count(),
     ) == counts
+
+
+@pytest.mark.django_db
+def test_a_second_batch_adds_to_the_months_of_the_first(history, clerk, tmp_path_factory):
+    """Orders of a later batch in months an earlier one filled: the monthly sums add up
+    both, and agree with the lines month by month and with the files."""
+    assert _import(history).status == HistoryImport.Status.SUCCEEDED
+    orders = _read(history, "orders")[:12]
+    numbers = {order["number"] for order in orders}
+    lines = [line for line in _read(history, "order_lines") if line["order_number"] in numbers]
+    batch = tmp_path_factory.mktemp("batch")
+    renamed = [{**order, "number": "X" + order["number"]} for order in orders]
+    renamed_lines = [{**line, "order_number": "X" + line["order_number"]} for line in lines]
+    _write(batch, "orders", _table(renamed))
+    _write(batch, "order_lines", _table(renamed_lines))
+    second = _import(batch)
+    assert second.status == HistoryImport.Status.SUCCEEDED, second.errors
+    assert second.counts["orders"] == 12
+
+    def by_month(whole_months: bool) -> dict:
+        rows = (
+            visible_facts(clerk, whole_months=whole_months)
+            .filter(product_id__gt=0)
+            .annotate(month=TruncMonth("day"))
+            .values_list("month", "region_id", "product_id")
+            .annotate(Sum("quantity"), Sum("gross_amount"), Sum("net_amount"), Sum("orders"))
+        )
+        cent, milli = Decimal("0.01"), Decimal("0.001")
+        return {
+            tuple(key): (q.quantize(milli), g.quantize(cent), n.quantize(cent), o)
+            for *key, q, g, n, o in rows
+        }
+
+    assert by_month(True) == by_month(False)
+    # Both batches, as the files have them: the report reads the monthly sums.
+    _write(history, "orders", _table(_read(history, "orders") + renamed))
+    _write(history, "order_lines", _table(_read(history, "order_lines") + renamed_lines))
+    query = SalesQuery(
+        date(2023, 1, 1), date(2025, 12, 31), "month", ("region", "product"), "ordered"
+    )
+    got = {
+        (row["period"], row["region"], row["product"]): (
+            row["quantity"],
+            row["amount"],
+            row["net_amount"],
+            row["orders"],
+        )
+        for row in sales_statistics(by=clerk, query=query)["rows"]
+    }
+    assert got == _expected(history, "month", ("region", "product"))
 
 
 @pytest.mark.django_db
