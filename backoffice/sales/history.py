@@ -161,6 +161,13 @@ class _Run:
         self.counts: dict[str, int] = {}
         self.columns: dict[str, dict[str, str]] = {}  # file → field → staging column
         self.postgres = connection.vendor == "postgresql"
+        # The big files' staging tables and the codes they may use. On PostgreSQL
+        # unlogged tables named for the import rather than temporary ones, which parallel
+        # workers cannot read: the row checks run on both cores. Made in the import's
+        # transaction, they go with it.
+        self.staging = "UNLOGGED" if self.postgres else "TEMPORARY"
+        suffix = f"_{record.pk}" if self.postgres else ""
+        self.staged = {name: f"hist_{name}{suffix}" for name in (*STAGED, "known")}
         self.now = timezone.now()
         self.region_ids: dict[str, int] = {}
         self.rep_ids: dict[str, int] = {}
@@ -239,11 +246,11 @@ class _Run:
         them the planner sorts a million rows to join them)."""
         if not self._stage(name, share):
             return False
-        self.execute(f"ANALYZE hist_{name}")
+        self.execute(f"ANALYZE {self.staged[name]}")
         return True
 
     def _stage(self, name: str, share: tuple[float, float]) -> bool:
-        table = f"hist_{name}"
+        table = self.staged[name]
         with self.open(name) as handle:
             if self.postgres and not self.is_xlsx(name):
                 first = handle.readline()
@@ -291,7 +298,7 @@ class _Run:
         )
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {table} ({line}, {cells})")
+            cursor.execute(f"CREATE {self.staging} TABLE {table} ({line}, {cells})")
 
     def copy(self, name: str, table: str, handle: IO[bytes], width: int, share) -> bool:
         cells = ", ".join(f"c{i}" for i in range(width))
@@ -369,15 +376,21 @@ class _Run:
         either = " OR ".join(f"({where})" for _f, _m, where, _p in rules)
         params = [p for _f, _m, _w, ps in rules for p in ps]
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT line, {values}, {tests} FROM hist_{name} WHERE {either} "
-                f"ORDER BY line LIMIT {PER_CHECK}",
+            cursor.execute(  # all bad rows (mostly none), then the first: see fence()
+                f"SELECT * FROM (SELECT line, {values}, {tests} FROM {self.staged[name]} "
+                f"WHERE {either}{self.fence()}) x ORDER BY line LIMIT {PER_CHECK}",
                 params + params,
             )
             for line, *cells in cursor.fetchall():
                 for index, (field, message, _w, _p) in enumerate(rules):
                     if cells[len(rules) + index]:
                         self.problem(name, line, field, message % {"value": cells[index]})
+
+    def fence(self) -> str:
+        """Ends a subquery that PostgreSQL must plan on its own (OFFSET 0): without it a
+        LIMIT outside invites a plan that expects to stop early, which over a million good
+        rows means a million index probes; or expressions are computed once per use."""
+        return " OFFSET 0" if self.postgres else ""
 
     def scalar(self, sql: str, params=()) -> Any:
         with connection.cursor() as cursor:
@@ -569,6 +582,7 @@ class _Run:
         if "customers" not in self.sources:
             return
         new: dict[str, Customer] = {}
+        kinds: dict[str, str | None] = {}
         for line, row in self.records("customers"):
             code = row["code"]
             if not code or len(code) > 32:
@@ -576,7 +590,9 @@ class _Run:
                 continue
             if not row["name"] or len(row["name"]) > 200:
                 self.problem("customers", line, "name", _("A name of 1 to 200 characters."))
-            kind = choice_value(row["kind"], Customer.Kind)
+            if row["kind"] not in kinds:  # a handful of texts over thousands of rows
+                kinds[row["kind"]] = choice_value(row["kind"], Customer.Kind)
+            kind = kinds[row["kind"]]
             if kind not in ("hospital", "distributor", "pharmacy", "enterprise"):
                 self.problem(
                     "customers",
@@ -637,27 +653,36 @@ class _Run:
     def known_codes(self) -> None:
         """Customer, rep and product codes the orders may use: in the database or in this
         batch's files (checked even when a master file had problems and wrote nothing)."""
-        self.execute("DROP TABLE IF EXISTS hist_known")
-        self.execute("CREATE TEMPORARY TABLE hist_known (kind text, code text)")
+        known = self.staged["known"]
+        self.execute(f"DROP TABLE IF EXISTS {known}")
+        self.execute(f"CREATE {self.staging} TABLE {known} (kind text, code text)")
         with connection.cursor() as cursor:
             for kind, codes in (
                 ("customer", self.customer_ids),
                 ("rep", self.rep_ids),
                 ("product", self.product_codes),
             ):
+                if self.postgres:  # one statement, not one per code
+                    cursor.execute(
+                        f"INSERT INTO {known} (kind, code) SELECT %s, unnest(%s::text[])",
+                        [kind, list(codes)],
+                    )
+                    continue
                 cursor.executemany(
-                    "INSERT INTO hist_known (kind, code) VALUES (%s, %s)",
+                    f"INSERT INTO {known} (kind, code) VALUES (%s, %s)",
                     [(kind, code) for code in codes],
                 )
-        self.execute("CREATE INDEX hist_known_code ON hist_known (kind, code)")
+        self.execute(f"CREATE INDEX {known}_code ON {known} (kind, code)")
+        self.execute(f"ANALYZE {known}")
 
     def known(self, kind: str, expression: str) -> str:
         return (
-            f"NOT EXISTS (SELECT 1 FROM hist_known k WHERE k.kind = '{kind}' "
+            f"NOT EXISTS (SELECT 1 FROM {self.staged['known']} k WHERE k.kind = '{kind}' "
             f"AND k.code = {expression})"
         )
 
     def check_orders(self) -> None:
+        so = self.staged["orders"]
         t = self.tables()
         number, day = self.col("orders", "number"), self.col("orders", "date")
         customer, rep = self.col("orders", "customer_code"), self.col("orders", "rep_code")
@@ -671,18 +696,18 @@ class _Run:
             "orders",
             "number",
             _("The order number “%(value)s” is in the file twice."),
-            f"{number} IN (SELECT {number} FROM hist_orders GROUP BY {number} HAVING COUNT(*) > 1)",
+            f"{number} IN (SELECT {number} FROM {so} GROUP BY {number} HAVING COUNT(*) > 1)",
         )
         self.check(
             "orders",
             "number",
             _("The number “%(value)s” belongs to an order entered here, not imported."),
-            f"EXISTS (SELECT 1 FROM {t['order']} o WHERE o.number = hist_orders.{number} "
+            f"EXISTS (SELECT 1 FROM {t['order']} o WHERE o.number = {so}.{number} "
             "AND o.history_import_id IS NULL)",
         )
         bad_days = [
             text
-            for (text,) in self.fetch(f"SELECT DISTINCT {day} FROM hist_orders")
+            for (text,) in self.fetch(f"SELECT DISTINCT {day} FROM {so}")
             if _date(text) is None
         ]
         if bad_days:
@@ -713,6 +738,7 @@ class _Run:
             return cursor.fetchall()
 
     def check_lines(self) -> None:
+        so, sl = self.staged["orders"], self.staged["order_lines"]
         t = self.tables()
         c = self.columns["order_lines"]
         number = self.col("orders", "number")
@@ -720,8 +746,7 @@ class _Run:
             "order_lines",
             "order_number",
             _("The order “%(value)s” is not in the orders file."),
-            f"NOT EXISTS (SELECT 1 FROM hist_orders o WHERE o.{number} = "
-            f"hist_order_lines.{c['order_number']})",
+            f"NOT EXISTS (SELECT 1 FROM {so} o WHERE o.{number} = {sl}.{c['order_number']})",
         )
         line_no, line_no_params = self.is_line_no(c["line_no"])
         quantity, quantity_params = self.is_number(c["quantity"], *QUANTITY)
@@ -759,10 +784,10 @@ class _Run:
             "orders",
             "number",
             _("The order “%(value)s” has no lines in order_lines."),
-            f"NOT EXISTS (SELECT 1 FROM hist_order_lines l WHERE l.{c['order_number']} = "
-            f"hist_orders.{number}) AND NOT EXISTS (SELECT 1 FROM {t['order']} o "
-            f"WHERE o.number = hist_orders.{number}) AND NOT EXISTS (SELECT 1 FROM "
-            f"{t['history_order']} o WHERE o.number = hist_orders.{number})",
+            f"NOT EXISTS (SELECT 1 FROM {sl} l WHERE l.{c['order_number']} = "
+            f"{so}.{number}) AND NOT EXISTS (SELECT 1 FROM {t['order']} o "
+            f"WHERE o.number = {so}.{number}) AND NOT EXISTS (SELECT 1 FROM "
+            f"{t['history_order']} o WHERE o.number = {so}.{number})",
         )
 
     def write_orders(self) -> None:
@@ -771,6 +796,7 @@ class _Run:
         orders are the history's product, category and all-products rows for the reports.
         Order ids are reserved first, so that the lines go in straight from the staged
         file, and the orders' totals are summed from the lines."""
+        so, sl = self.staged["orders"], self.staged["order_lines"]
         t = self.tables()
         o, c = self.columns["orders"], self.columns["order_lines"]
         first_id = self.reserve_order_ids()
@@ -783,7 +809,7 @@ class _Run:
             f"{first_id} - 1 + ROW_NUMBER() OVER (ORDER BY s.line) AS id, "
             f"s.{o['number']} AS number, {day} AS day, c.id AS customer_id, "
             "c.region_id AS region_id, c.kind AS kind, u.id AS owner_id "
-            f"FROM hist_orders s JOIN {t['customer']} c ON c.code = s.{o['customer_code']} "
+            f"FROM {so} s JOIN {t['customer']} c ON c.code = s.{o['customer_code']} "
             f"JOIN {t['user']} u ON u.username = s.{o['rep_code']} "
             f"WHERE NOT EXISTS (SELECT 1 FROM {t['history_order']} x "
             f"WHERE x.number = s.{o['number']}) "
@@ -791,30 +817,33 @@ class _Run:
         )
         self.execute("ANALYZE hist_o")
         new = self.scalar("SELECT COUNT(*) FROM hist_o") or 0
-        self.counts["orders_skipped"] = (self.scalar("SELECT COUNT(*) FROM hist_orders") or 0) - new
+        self.counts["orders_skipped"] = (self.scalar(f"SELECT COUNT(*) FROM {so}") or 0) - new
         if self.postgres:
             self.scalar(
                 "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
                 [HistoryOrder._meta.db_table, first_id + max(new, 1) - 1],
             )
         last_id = first_id + new - 1
+        # Each line's numbers are read from their text once, in an inner query that a
+        # fence keeps apart (PostgreSQL would otherwise cast them again in each expression
+        # that uses them), and its amounts computed from them outside.
         if self.postgres:
             quantity = f"CAST(s.{c['quantity']} AS numeric)"
             price = f"CAST(s.{c['unit_price']} AS numeric)"
-            gross = f"ROUND({quantity} * {price}, 2)"
-            net = f"ROUND({gross} / (1 + p.vat_rate), 2)"
+            gross = "ROUND(s.quantity * s.unit_price, 2)"
+            net = "ROUND(s.gross / (1 + s.vat_rate), 2)"
         else:
-            quantity = f"CAST(s.{c['quantity']} AS REAL)"
-            price = f"CAST(s.{c['unit_price']} AS REAL)"
-            gross = f"history_gross(s.{c['quantity']}, s.{c['unit_price']})"
-            net = f"history_net(s.{c['quantity']}, s.{c['unit_price']}, p.vat_rate)"
+            quantity = f"s.{c['quantity']}"  # the text, which the functions read exactly
+            price = f"s.{c['unit_price']}"
+            gross = "history_gross(s.quantity, s.unit_price)"
+            net = "history_net(s.quantity, s.unit_price, s.vat_rate)"
         # A product on two lines of an order counts that order once: the later lines are
         # found by one GROUP BY (few, if any) and count no order.
         self.execute("DROP TABLE IF EXISTS hist_again")
         self.execute(
             f"CREATE TEMPORARY TABLE hist_again AS SELECT {c['order_number']} AS number, "
             f"{c['product_code']} AS product, MIN(CAST({c['line_no']} AS integer)) AS first "
-            f"FROM hist_order_lines GROUP BY {c['order_number']}, {c['product_code']} "
+            f"FROM {sl} GROUP BY {c['order_number']}, {c['product_code']} "
             "HAVING COUNT(*) > 1"
         )
         self.execute("ANALYZE hist_again")
@@ -825,14 +854,23 @@ class _Run:
                     f"INSERT INTO {t['history_line']} (order_id, line_no, product_id, "
                     "quantity, unit_price, vat_rate, gross_amount, net_amount, day, "
                     "customer_id, region_id, owner_id, customer_kind, category_id, orders) "
-                    f"SELECT o.id, CAST(s.{c['line_no']} AS integer), p.id, {quantity}, "
-                    f"{price}, p.vat_rate, {gross}, {net}, o.day, o.customer_id, o.region_id, "
-                    "o.owner_id, o.kind, COALESCE(p.category_id, 0), CASE WHEN a.first IS "
-                    f"NULL OR a.first = CAST(s.{c['line_no']} AS integer) THEN 1 ELSE 0 END "
-                    f"FROM hist_order_lines s JOIN hist_o o ON o.number = s.{c['order_number']} "
-                    f"JOIN {t['product']} p ON p.code = s.{c['product_code']} "
-                    f"LEFT JOIN hist_again a ON a.number = s.{c['order_number']} "
-                    f"AND a.product = s.{c['product_code']}"
+                    "SELECT s.order_id, s.line_no, s.product_id, s.quantity, s.unit_price, "
+                    f"s.vat_rate, s.gross, {net}, s.day, s.customer_id, s.region_id, "
+                    "s.owner_id, s.kind, s.category_id, s.orders FROM (SELECT "
+                    f"s.order_id, s.line_no, s.product_id, s.quantity, s.unit_price, "
+                    f"s.vat_rate, {gross} AS gross, s.day, s.customer_id, s.region_id, "
+                    "s.owner_id, s.kind, s.category_id, s.orders FROM (SELECT o.id AS "
+                    f"order_id, CAST(s.{c['line_no']} AS integer) AS line_no, p.id AS "
+                    f"product_id, {quantity} AS quantity, {price} AS unit_price, "
+                    "p.vat_rate AS vat_rate, o.day AS day, o.customer_id AS customer_id, "
+                    "o.region_id AS region_id, o.owner_id AS owner_id, o.kind AS kind, "
+                    "COALESCE(p.category_id, 0) AS category_id, CASE WHEN a.first IS NULL "
+                    f"OR a.first = CAST(s.{c['line_no']} AS integer) THEN 1 ELSE 0 END AS "
+                    f"orders FROM {sl} s JOIN hist_o o ON o.number = "
+                    f"s.{c['order_number']} JOIN {t['product']} p ON p.code = "
+                    f"s.{c['product_code']} LEFT JOIN hist_again a ON a.number = "
+                    f"s.{c['order_number']} AND a.product = s.{c['product_code']} "
+                    f"{self.fence()}) s{self.fence()}) s"
                 )
         except IntegrityError:
             self.check_line_numbers()
@@ -900,13 +938,14 @@ class _Run:
 
     def check_line_numbers(self) -> None:
         """Only when the lines' primary key refused one: which lines repeat a number."""
+        sl = self.staged["order_lines"]
         c = self.columns["order_lines"]
         self.check(
             "order_lines",
             "line_no",
             _("Line %(value)s of this order is in the file twice."),
             f"({c['order_number']}, CAST({c['line_no']} AS integer)) IN (SELECT "
-            f"{c['order_number']}, CAST({c['line_no']} AS integer) FROM hist_order_lines "
+            f"{c['order_number']}, CAST({c['line_no']} AS integer) FROM {sl} "
             f"GROUP BY {c['order_number']}, CAST({c['line_no']} AS integer) "
             "HAVING COUNT(*) > 1)",
         )
@@ -1031,11 +1070,9 @@ def history_import_run(
                 run.problems.append(Problem("", 0, "", str(exc)))
                 raise HistoryImportFailed(run.problems) from exc
             for table in (
-                "hist_orders",
-                "hist_order_lines",
+                *run.staged.values(),
                 "hist_o",
                 "hist_again",
-                "hist_known",
             ):
                 run.execute(f"DROP TABLE IF EXISTS {table}")
             record.status = HistoryImport.Status.SUCCEEDED
@@ -1052,9 +1089,9 @@ def history_import_run(
         record.save(update_fields=["status", "counts", "errors", "finished_at", "updated_at"])
         return record
     if connection.vendor == "postgresql":
-        # Fresh statistics for the reports' plans; outside a transaction also the visibility
-        # map, which lets list pages read their ids from an index alone.
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        # Fresh statistics for the reports' plans (autovacuum follows for the visibility
+        # map, which lets list pages read their ids from an index alone).
+        command = "ANALYZE"
         quote = connection.ops.quote_name
         for model in (  # the lines were analyzed before their sums were read
             HistoryOrder,
