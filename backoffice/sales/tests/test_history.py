@@ -4,6 +4,7 @@ nothing, and the same files twice add nothing."""
 
 import csv
 import itertools
+import re
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from openpyxl import Workbook
@@ -28,7 +30,15 @@ from backoffice.reports.sales import (
     sales_statistics,
     visible_facts,
 )
-from backoffice.sales.history import history_import_run, sources_in
+from backoffice.sales.history import (
+    LINE_NO_RE,
+    PRICE,
+    QUANTITY,
+    _Run,
+    history_import_run,
+    number_pattern,
+    sources_in,
+)
 from backoffice.sales.models import (
     HistoryCategory,
     HistoryImport,
@@ -303,7 +313,8 @@ def test_bad_rows_are_reported_by_file_line_and_column_and_nothing_is_written(hi
     rows.append(["H9999999", "1", rows[1][2], "1", "1"])  # an order not in orders.csv
     rows.append(rows[1])  # line 1 of an order twice
     _write(history, "order_lines", rows)
-    before = (Customer.objects.count(), HistoryOrder.objects.count(), SalesFact.objects.count())
+    tables = (Customer, HistoryOrder, HistoryLine, HistoryCategory, HistoryMonth, SalesFact)
+    before = [model.objects.count() for model in tables]
     record = _import(history)
     assert record.status == HistoryImport.Status.FAILED
     problems = {(p["file"], p["line"], p["column"]) for p in record.errors}
@@ -318,12 +329,38 @@ def test_bad_rows_are_reported_by_file_line_and_column_and_nothing_is_written(hi
     assert ("order_lines.csv", len(rows), "line_no") in problems
     messages = " ".join(p["message"] for p in record.errors)
     assert "NOPE" in messages and "abc" in messages
-    assert (
-        Customer.objects.count(),
-        HistoryOrder.objects.count(),
-        SalesFact.objects.count(),
-    ) == before
+    assert [model.objects.count() for model in tables] == before
     assert not User.objects.filter(username="R000").exists()
+    with connection.cursor() as cursor:  # the staging tables went with the transaction
+        assert "hist_known" not in " ".join(connection.introspection.table_names(cursor))
+
+
+NUMBERS = [
+    *("", ".", "1.", ".5", "0", "00", "000.000", "0.001", "7", "12.5", "1.234", "1.2345"),
+    *("1e3", "NaN", " 1", "1 ", "+1", "-1", "1.2.3", "1,5", "١٢", "x"),
+    *("12345678901", "123456789012", "1234567890123", "12345678901.123", "1.123456"),
+    *("1.1234567", "0001", "9999", "09999", "10000", "0.0"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", NUMBERS)
+def test_the_number_checks_in_sql_are_the_patterns(value):
+    """The format checks run as SQL over the staged files (on PostgreSQL by counting
+    characters): each says what the patterns say, for every kind of near miss."""
+    run = _Run({}, by=None, record=HistoryImport(pk=1), progress=None)
+    checks = {
+        "quantity": (run.is_number("v", *QUANTITY), number_pattern(*QUANTITY)),
+        "price": (run.is_number("v", *PRICE), number_pattern(*PRICE)),
+        "line_no": (run.is_line_no("v"), LINE_NO_RE),
+    }
+    with connection.cursor() as cursor:
+        for name, ((sql, params), pattern) in checks.items():
+            cursor.execute(
+                f"SELECT CASE WHEN {sql} THEN 1 ELSE 0 END FROM (SELECT %s AS v) t",  # noqa: S608
+                [*params, value],
+            )
+            assert bool(cursor.fetchone()[0]) == bool(re.match(pattern, value)), (name, value)
 
 
 @pytest.mark.django_db
