@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, transaction
@@ -300,26 +301,28 @@ def _sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
             )
             for row in found
         ]
-    cells: dict[tuple, tuple] = {}
-    amounts: dict[tuple, Decimal] = {}  # both ranges: what comparisons look up
-    for row in found:
-        key = row[:n]
-        amount = row[n + 2]
-        if key in amounts:  # a period that starts before date_from: both parts
-            amounts[key] += amount
-        else:
-            amounts[key] = amount
-        if row[n]:
-            cells[key] = row[n + 1 :]
-    codes = {g: _codes(g, {key[1 + i] for key in cells}) for i, g in enumerate(query.group_by)}
+    # Each key's amount over both ranges, for the comparisons to look up. A key is once in
+    # the result, but twice when its period starts before date_from: then both parts.
+    amounts = {row[:n]: row[n + 2] for row in found}
+    if first < query.date_from:
+        split: dict[tuple, Decimal] = {}
+        for row in found:
+            if row[0] == first:
+                split[row[:n]] = split.get(row[:n], ZERO) + row[n + 2]
+        amounts.update(split)
+    current = [row for row in found if row[n]]
+    del found  # a hundred thousand tuples: freed as the rows are built
+    codes = {g: _codes(g, {row[1 + i] for row in current}) for i, g in enumerate(query.group_by)}
     maps = [codes[g] for g in query.group_by]
     starts: dict[date, tuple[str, date, date]] = {}
     named: dict[tuple, tuple] = {}  # dims → their codes, once per combination
-    records = []  # tuples, sorted, then made dicts: a year by customer is many rows
-    for key, (quantity, amount, net, orders) in cells.items():
+    keys = ("period", *query.group_by, *ROW_MEASURES)
+    rows = []  # a year by customer is many rows: built straight, then sorted
+    for row in current:
+        start, quantity, amount, net, orders = row[0], *row[n + 1 :]
         if not (quantity or amount or orders):
             continue  # an order approved and cancelled again nets to nothing
-        start, dims = key[0], key[1:]
+        dims = row[1:n]
         info = starts.get(start)
         if info is None:
             info = starts[start] = (
@@ -335,23 +338,27 @@ def _sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
         label, before_start, last_year = info
         before = amounts.get((before_start, *dims))
         year_ago = amounts.get((last_year, *dims))
-        records.append(
-            (
-                label,
-                *names,
-                quantity,
-                amount,
-                net,
-                orders,
-                ZERO_AMOUNT if before is None else before,
-                change_percent(amount, before),
-                ZERO_AMOUNT if year_ago is None else year_ago,
-                change_percent(amount, year_ago),
+        rows.append(
+            dict(
+                zip(
+                    keys,
+                    (
+                        label,
+                        *names,
+                        quantity,
+                        amount,
+                        net,
+                        orders,
+                        ZERO_AMOUNT if before is None else before,
+                        change_percent(amount, before),
+                        ZERO_AMOUNT if year_ago is None else year_ago,
+                        change_percent(amount, year_ago),
+                    ),
+                    strict=True,
+                )
             )
         )
-    records.sort()  # by period, then codes: unique, so the measures are never compared
-    keys = ("period", *query.group_by, *ROW_MEASURES)
-    rows = [dict(zip(keys, record, strict=True)) for record in records]
+    rows.sort(key=itemgetter("period", *query.group_by))  # unique: measures never compared
     # Totals from the all-product rows: an order with two products is still one order.
     whole = facts.filter(product_id=0, day__gte=query.date_from, day__lte=query.date_to).aggregate(
         quantity=Sum("quantity"),

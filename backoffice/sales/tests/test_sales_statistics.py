@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from backoffice.accounts.models import User
 from backoffice.accounts.services import user_create
 from backoffice.catalog.models import ProductCategory
 from backoffice.catalog.services import product_save
@@ -267,6 +268,64 @@ def test_every_period_grouping_and_basis_matches_the_documents(dataset, clerk):
         assert totals["amount"] == sum(amounts, Decimal(0))
         checked += 1
     assert checked == 4 * 5 * 22
+
+
+@pytest.mark.django_db
+def test_comparisons_read_whole_earlier_periods(dataset, clerk):
+    """The previous period and the same period last year count whole, the range's first
+    period too when the range starts in its middle; that period's row is its own part."""
+    auditor = User.objects.get(username="clerk2")
+    month = period_start(TODAY, "month")
+    for _ in range(4):
+        month = previous_start(month, "month")
+    order = dataset[0]
+    product = order.lines.first().product
+    for day in (month.replace(day=5), month.replace(day=20), (month + timedelta(days=40))):
+        placed = order_create(
+            customer=order.customer,
+            by=clerk,
+            lines=[{"product": product, "quantity": "3", "unit_price": "10.00"}],
+            ordered_on=day,
+        )
+        order_submit(order=placed, by=clerk)
+        review_decide(request=review_request_for(placed), by=auditor, verdict="approve")
+    date_from = month.replace(day=6)  # the first order of that month is before the range
+    lines = list(_document_lines("ordered"))
+    for period in ("month", "quarter"):
+        whole: dict = defaultdict(Decimal)
+        for day, dims, _quantity, gross, _net, _document in lines:
+            whole[(period_start(day, period), dims["region"])] += gross
+        starts = {period_label(start, period): start for start, _region in whole}
+        query = SalesQuery(date_from, TODAY, period, ("region",), "ordered")
+        rows = sales_statistics(by=clerk, query=query)["rows"]
+        for row in rows:
+            start, region = starts[row["period"]], row["region"]
+            before = whole.get((previous_start(start, period), region), Decimal(0))
+            year_ago = whole.get((last_year_start(start, period), region), Decimal(0))
+            assert (row["previous_amount"], row["last_year_amount"]) == (before, year_ago)
+        first = period_start(date_from, period)
+        region = order.customer.region.code
+        part = sum(
+            (
+                gross
+                for day, dims, _quantity, gross, _net, _document in lines
+                if date_from <= day
+                and period_start(day, period) == first
+                and dims["region"] == region
+            ),
+            Decimal(0),
+        )
+        label = period_label(first, period)
+        row = next(r for r in rows if (r["period"], r["region"]) == (label, region))
+        assert row["amount"] == part < whole[(first, region)]
+        if period == "month":  # the next month compares with the whole of this one
+            after = next(
+                r
+                for r in rows
+                if r["period"] == period_label(first + timedelta(days=40), period)
+                and r["region"] == region
+            )
+            assert after["previous_amount"] == whole[(first, region)]
 
 
 @pytest.mark.django_db
