@@ -6,7 +6,9 @@ change against the previous period and the same period last year.
 It reads the daily sales facts and the imported history through one view
 (sales/models/facts.py, SalesFactRow), never the document lines, so a year over a million
 lines is a GROUP BY over a few hundred thousand summary rows at most; without a product
-grouping, over the all-product rows only."""
+grouping, over the all-product rows only. Whole months by product, region and category read
+the imported lines summed by month instead (SalesFactMonthRow): three years by region and
+product is a hundred thousand rows, not a million."""
 
 import gc
 from collections.abc import Iterator

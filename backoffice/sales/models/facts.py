@@ -1,7 +1,7 @@
 """Daily sales facts (DOMAIN §12, BENCHMARKS): what was ordered, delivered and invoiced per
 day, customer and product, kept exactly consistent with the documents — each service that
-changes a basis adds its delta in the same transaction (`sales.facts.facts_add`), and the
-historical import writes its totals. Reports read these, never the million document lines.
+changes a basis adds its delta in the same transaction (`sales.facts.facts_add`). Reports
+read these, never the million document lines.
 
 Three grains live in one table, each with the same totals and an exact count of orders:
 product rows (product_id > 0), category rows (product_id = −1 − category id, −1 for none)
@@ -9,7 +9,9 @@ and all-product rows (product_id = 0), so a report reads the coarsest grain it c
 Dimension ids are plain integers, never NULL (ON CONFLICT treats NULLs as distinct).
 
 Imported history is closed: on its date an order counts as ordered, delivered and invoiced
-alike, so its facts are written once, as basis 0 (HISTORY), which those three bases read.
+alike, as basis 0 (HISTORY), which those three bases read. Its rows live in the history
+tables (history.py), which the views below put beside the facts; orders imported by an
+earlier version have their basis-0 rows here.
 Received (basis 4) is money allocated to invoices, on the receipt's date, spread over the
 invoice's lines by amount; it has no quantity and counts no orders."""
 

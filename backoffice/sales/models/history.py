@@ -8,8 +8,10 @@ Their references (customer, rep, region, product) are checked by the import, set
 before anything is written, and protected from deletion by Django (PROTECT); the database
 does not check them again row by row (`db_constraint=False`), which would cost more than
 the rest of the import. Each line carries what the reports group by, like a sales fact at
-the product grain, and each order is the all-products fact of its day: the reports read
-them through `SalesFactRow` (facts.py) as imported history, never as documents."""
+the product grain; each order's sums by category are its category-grain facts, and each
+order is the all-products fact of its day. The reports read them through `SalesFactRow`
+(facts.py) as imported history, never as documents; over whole months by product, through
+`SalesFactMonthRow`, with the lines summed by month (HistoryMonth)."""
 
 from django.conf import settings
 from django.db import models
