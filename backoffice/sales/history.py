@@ -440,6 +440,11 @@ class _Run:
         if self.postgres:  # big hash aggregates and joins in memory; no JIT compiling
             self.execute("SET LOCAL work_mem = '256MB'")
             self.execute("SET LOCAL jit = off")
+            # One import at a time: another waits here until this one ends, then finds
+            # what it brought in and skips it (SQLite's write lock, taken at BEGIN, does
+            # the same there). Readers are not held up.
+            table = connection.ops.quote_name(HistoryOrder._meta.db_table)
+            self.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         else:
             self.sqlite_functions()
         self.progress(0.01, "regions")
@@ -957,12 +962,10 @@ class _Run:
         )
 
     def reserve_order_ids(self) -> int:
-        """The first of the ids the new orders take. One import at a time writes orders
-        (the lock waits for another's end); on SQLite the write lock is the database's."""
+        """The first of the ids the new orders take (one import at a time: see run)."""
         t = self.tables()
         if not self.postgres:
             return (self.scalar(f"SELECT MAX(id) FROM {t['history_order']}") or 0) + 1
-        self.execute(f"LOCK TABLE {t['history_order']} IN SHARE ROW EXCLUSIVE MODE")
         return self.scalar(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [HistoryOrder._meta.db_table]
         )

@@ -1,11 +1,8 @@
 """Races on the real database (run on SQLite and PostgreSQL): real threads, real commits."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from backoffice.core.exceptions import ApplicationError
+from backoffice.core.tests.races import all_at_once
 from backoffice.reviews.models import ReviewDecision
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
@@ -15,40 +12,12 @@ from tests.testapp.services import voucher_submit
 pytestmark = [pytest.mark.race, pytest.mark.django_db(transaction=True)]
 
 
-def _all_at_once(callables) -> tuple[list, list]:
-    results, errors = [], []
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(callables))
-
-    def run(fn):
-        try:
-            barrier.wait()
-            outcome = fn()
-            with lock:
-                results.append(outcome)
-        except ApplicationError as exc:
-            with lock:
-                errors.append(exc)
-        except BaseException as exc:  # surfaced by the assertion on `errors`
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in callables]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 def test_twenty_reviewers_at_once_release_exactly_once(voucher, author, make_reviewer):
     voucher_submit(voucher=voucher, by=author)
     request = review_request_for(voucher)
     reviewers = [make_reviewer() for _ in range(20)]
 
-    _, errors = _all_at_once(
+    _, errors = all_at_once(
         [lambda r=r: review_decide(request=request, by=r, verdict="approve") for r in reviewers]
     )
 
@@ -76,7 +45,7 @@ def test_one_user_firing_two_approvals_counts_once(voucher, author, make_reviewe
     request = review_request_for(voucher)
     reviewer = make_reviewer()
 
-    _, errors = _all_at_once(
+    _, errors = all_at_once(
         [lambda: review_decide(request=request, by=reviewer, verdict="approve")] * 2
     )
 

@@ -1,41 +1,15 @@
 """Races on the real database (SQLite and PostgreSQL): real threads, real transactions."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from backoffice.accounts.services import user_create
+from backoffice.core.tests.races import all_at_once
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
 from backoffice.sales.models import Delivery, SalesOrderLine
 from backoffice.sales.services import delivery_create, delivery_submit, order_create, order_submit
 
 pytestmark = [pytest.mark.race, pytest.mark.django_db(transaction=True)]
-
-
-def _all_at_once(callables):
-    errors, done = [], []
-    lock, barrier = threading.Lock(), threading.Barrier(len(callables))
-
-    def run(fn):
-        try:
-            barrier.wait()
-            result = fn()
-            with lock:
-                done.append(result)
-        except BaseException as exc:  # collected and asserted on by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in callables]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return done, errors
 
 
 @pytest.fixture
@@ -50,7 +24,7 @@ def approved_order(hospital, clerk, second_clerk, products):
 
 def test_two_deliveries_of_the_last_quantity_at_once_one_fails(approved_order, clerk):
     line = approved_order.lines.get()
-    done, errors = _all_at_once(
+    done, errors = all_at_once(
         [
             lambda: delivery_create(
                 order=approved_order, by=clerk, lines=[{"order_line": line.pk, "quantity": "5"}]
@@ -71,7 +45,7 @@ def test_twenty_reviewers_release_one_delivery_once(approved_order, clerk):
     delivery_submit(delivery=delivery, by=clerk)
     reviewers = [user_create(username=f"r{i}", role="clerk") for i in range(20)]
     request = review_request_for(delivery)
-    _, errors = _all_at_once(
+    _, errors = all_at_once(
         [lambda r=r: review_decide(request=request, by=r, verdict="approve") for r in reviewers]
     )
     assert {getattr(e, "code", repr(e)) for e in errors} <= {"review_closed"}
