@@ -501,7 +501,7 @@ def bench_history(orders: int) -> None:
         raise SystemExit(f"import failed: {record.errors[:5]}")
     lines = record.counts["order_lines"]
     if connection.vendor == "postgresql":
-        resolved, plain = _raw_copy_lines(record, directory)
+        resolved, plain = _raw_copy(record, directory)
         ROWS.append((f"import {lines:,} order lines ({lines / elapsed:,.0f}/s)", elapsed, resolved))
         ROWS.append(
             (f"  order_lines.csv COPYed into a plain table ({lines / plain:,.0f}/s)", plain, None)
@@ -629,58 +629,75 @@ def _history_clear() -> None:
             cursor.execute("VACUUM ANALYZE")
 
 
-def _raw_copy_lines(record, directory: Path) -> tuple[float, float]:
-    """Two raw COPY bounds for the same lines: (1) ids already resolved and amounts already
-    computed, COPYed into a table built like the one the import writes them to (same
-    columns, primary key and check), committed; (2) the order-lines file as it is into a
-    plain table of text columns (BENCHMARKS.md's "COPY into a plain table")."""
+def _raw_copy(record, directory: Path) -> tuple[float, float]:
+    """Two raw COPY bounds: (1) the same writes as the import, COPYed in one transaction:
+    the rows it wrote to the history tables (lines, orders, their sums by category and by
+    month), already resolved and computed, into tables built like them (same columns,
+    keys, indexes and checks); (2) the order-lines file as it is into a plain table of text
+    columns (BENCHMARKS.md's "COPY into a plain table")."""
     import io
 
-    from backoffice.sales.models import HistoryLine
+    from backoffice.sales.models import HistoryCategory, HistoryLine, HistoryMonth, HistoryOrder
 
-    table = connection.ops.quote_name(HistoryLine._meta.db_table)
-    columns = (
-        "order_id, line_no, product_id, quantity, unit_price, vat_rate, gross_amount, "
-        "net_amount, day, customer_id, region_id, owner_id, customer_kind, category_id, orders"
-    )
-    buffer = io.BytesIO()
+    quote = connection.ops.quote_name
+    mine = f"SELECT id FROM sales_historyorder WHERE history_import_id = {int(record.pk)}"
+    parts = [  # (model, rows of this import); the monthly sums are all this import's here
+        (HistoryLine, f"order_id IN ({mine})"),
+        (HistoryOrder, f"history_import_id = {int(record.pk)}"),
+        (HistoryCategory, f"order_id IN ({mine})"),
+        (HistoryMonth, "true"),
+    ]
+    buffers = []
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(
-            f"COPY (SELECT {columns} FROM {table} l WHERE l.order_id IN (SELECT id FROM "
-            f"sales_historyorder WHERE history_import_id = {int(record.pk)})) TO STDOUT"
-        ) as copy:
-            for data in copy:
-                buffer.write(data)
-        cursor.execute("DROP TABLE IF EXISTS bench_raw_lines")
-        cursor.execute(f"CREATE TABLE bench_raw_lines (LIKE {table} INCLUDING ALL)")
+        for model, where in parts:
+            table = quote(model._meta.db_table)
+            columns = ", ".join(quote(f.column) for f in model._meta.concrete_fields)
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(
+                f"COPY (SELECT {columns} FROM {table} WHERE {where}) TO STDOUT"
+            ) as copy:
+                for data in copy:
+                    buffer.write(data)
+            buffer.seek(0)
+            raw = f"bench_raw_{model._meta.model_name}"
+            cursor.execute(f"DROP TABLE IF EXISTS {raw}")
+            cursor.execute(f"CREATE TABLE {raw} (LIKE {table} INCLUDING ALL)")
+            buffers.append((raw, columns, buffer))
         cursor.execute("DROP TABLE IF EXISTS bench_plain_lines")
         cursor.execute(
             "CREATE TABLE bench_plain_lines (order_number text, line_no text, "
             "product_code text, quantity text, unit_price text)"
         )
 
-    def copy_into(table: str, columns: str, chunks, options: str = "") -> float:
+    def copy_into(targets) -> float:
         start = time.perf_counter()
-        with (
-            transaction.atomic(),
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN {options}") as copy,
-        ):
-            for chunk in chunks:
-                copy.write(chunk)
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table, columns, chunks, options in targets:
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN {options}") as copy:
+                    for chunk in chunks:
+                        copy.write(chunk)
         return time.perf_counter() - start
 
-    buffer.seek(0)
-    resolved = copy_into("bench_raw_lines", columns, iter(lambda: buffer.read(1 << 20), b""))
+    resolved = copy_into(
+        [
+            (raw, columns, iter(lambda b=buffer: b.read(1 << 20), b""), "")
+            for raw, columns, buffer in buffers
+        ]
+    )
     with (directory / "order_lines.csv").open("rb") as handle:
         plain = copy_into(
-            "bench_plain_lines",
-            "order_number, line_no, product_code, quantity, unit_price",
-            iter(lambda: handle.read(1 << 20), b""),
-            "WITH (FORMAT csv, HEADER true)",
+            [
+                (
+                    "bench_plain_lines",
+                    "order_number, line_no, product_code, quantity, unit_price",
+                    iter(lambda: handle.read(1 << 20), b""),
+                    "WITH (FORMAT csv, HEADER true)",
+                )
+            ]
         )
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE bench_raw_lines")
+        for raw, _columns, _buffer in buffers:
+            cursor.execute(f"DROP TABLE {raw}")
         cursor.execute("DROP TABLE bench_plain_lines")
     return resolved, plain
 
