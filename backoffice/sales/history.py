@@ -1123,12 +1123,13 @@ def history_import_run(
         record.save(update_fields=["status", "counts", "errors", "finished_at", "updated_at"])
         return record
     if connection.vendor == "postgresql":
-        # Fresh statistics for the reports' plans (autovacuum follows for the visibility
-        # map, which lets list pages read their ids from an index alone).
-        command = "ANALYZE"
+        # Fresh statistics for the reports' plans; for the orders, outside a transaction,
+        # also the visibility map, which lets their list pages read ids from an index
+        # alone (autovacuum sees to the other tables' in its time).
         quote = connection.ops.quote_name
+        vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        run.execute(f"{vacuum} {quote(HistoryOrder._meta.db_table)}")
         for model in (  # the lines were analyzed before their sums were read
-            HistoryOrder,
             HistoryCategory,
             HistoryMonth,
             Customer,
@@ -1137,7 +1138,7 @@ def history_import_run(
             get_user_model(),
             Receivable,
         ):  # every table the import grew: plans read their statistics
-            run.execute(f"{command} {quote(model._meta.db_table)}")
+            run.execute(f"ANALYZE {quote(model._meta.db_table)}")
     progress(1.0, "done")
     return record
 
