@@ -4,6 +4,7 @@ import io
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -14,6 +15,9 @@ from backoffice.core.excel import neutralise, xlsx_response
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import ZERO
 from backoffice.reports.billing import GROUPS, billing_params, billing_statistics
+
+PAGE_ROWS = 500  # sales statistics rows on a page
+PRINT_ROWS = 3000  # and in its PDF (about seventy pages)
 
 
 def billing_view(request: HttpRequest) -> HttpResponse:
@@ -374,13 +378,25 @@ def sales_view(request: HttpRequest) -> HttpResponse:
     per_period = defaultdict(lambda: ZERO)
     for row in report["rows"]:
         per_period[row["period"]] += row["amount"]
+    # Three years by month, region and product is a hundred thousand rows: the page shows
+    # them a page at a time, the PDF the first few thousand; the workbook has them all.
+    printing = request.GET.get("format") == "pdf"
+    page = Paginator(report["rows"], PAGE_ROWS).get_page(request.GET.get("page"))
+    shown = report["rows"][:PRINT_ROWS] if printing else page.object_list
+    links = request.GET.copy()
+    links.pop("page", None)
     peak = max(per_period.values(), default=ZERO) or 1
     context = {
         **admin.site.each_context(request),
         "title": _("Sales statistics"),
         "query": query,
         "report": report,
-        "rows": [{"keys": [row[g] for g in query.group_by], **row} for row in report["rows"]],
+        "rows": [  # a product in no category has the empty code: shown as the packs do
+            {"keys": [row[g] or "—" for g in query.group_by], **row} for row in shown
+        ],
+        "page": page,
+        "row_count": len(report["rows"]),
+        "print_rows": PRINT_ROWS,
         "group_columns": [labels[g] for g in query.group_by],
         "group_choices": [(g, labels[g]) for g in GROUPS],
         "chosen": list(query.group_by) + [""] * (2 - len(query.group_by)),
@@ -390,8 +406,8 @@ def sales_view(request: HttpRequest) -> HttpResponse:
         "chart": [
             (label, amount, int(amount * 100 / peak)) for label, amount in per_period.items()
         ],
-        "querystring": request.GET.urlencode(),
+        "querystring": links.urlencode(),
     }
-    if request.GET.get("format") == "pdf":
+    if printing:
         return render_document(request, "reports/sales_print.html", context, filename="sales")
     return TemplateResponse(request, "reports/sales.html", context)

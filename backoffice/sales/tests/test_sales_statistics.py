@@ -376,6 +376,31 @@ def test_the_sales_page_exports_and_prints(client, dataset, clerk):
 
 
 @pytest.mark.django_db
+def test_the_sales_page_shows_many_rows_a_page_at_a_time(client, dataset, clerk, monkeypatch):
+    from backoffice.reports import views
+
+    monkeypatch.setattr(views, "PAGE_ROWS", 3)
+    monkeypatch.setattr(views, "PRINT_ROWS", 2)
+    client.force_login(clerk)
+    url = "/reports/sales/?period=month&g=customer&basis=ordered"
+    date_from = TODAY.replace(month=1, day=1)
+    query = SalesQuery(date_from, TODAY, "month", ("customer",), "ordered")
+    everything = sales_statistics(by=clerk, query=query)["rows"]
+    assert len(everything) > 3
+    first = client.get(url)
+    shown = first.context["rows"]
+    assert [r["period"] for r in shown] == [r["period"] for r in everything[:3]]
+    html = first.content.decode()
+    assert "sales-pages" in html and f"of {len(everything)}" in html and "page=2" in html
+    assert "&amp;page=1&amp;page=2" not in html  # the page is not carried into the links
+    second = client.get(url + "&page=2").context["rows"]
+    assert [r["customer"] for r in second] == [r["customer"] for r in everything[3:6]]
+    printed = client.get(url + "&page=2&format=pdf")
+    assert printed["Content-Type"] == "application/pdf"
+    assert len(printed.context["rows"]) == 2  # the PDF starts at the first row, whatever page
+
+
+@pytest.mark.django_db
 def test_receipts_from_before_the_received_basis_are_counted_by_the_migration(dataset, clerk):
     import importlib
     from types import SimpleNamespace
