@@ -40,6 +40,7 @@ from backoffice.sales.exceptions import (
 )
 from backoffice.sales.facts import facts_add
 from backoffice.sales.models import (
+    HistoryOrder,
     SalesFact,
     SalesOrder,
     SalesOrderLine,
@@ -291,6 +292,8 @@ def order_approve(order: SalesOrder, *, by: Any, request: Any) -> None:
         _check_contract(order, lines)
     transition(order, to=SalesOrder.Status.APPROVED, by=by)
     order.number = next_number(kind="SO", year=order.ordered_on.year)
+    while HistoryOrder.objects.filter(number=order.number).exists():  # an imported one's
+        order.number = next_number(kind="SO", year=order.ordered_on.year)
     order.save(update_fields=["number", "gross_amount", "net_amount", "tax_amount", "updated_at"])
     audit_record(
         by=by, action=AuditEvent.Action.NUMBER, obj=order, changes={"number": [None, order.number]}

@@ -15,10 +15,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from openpyxl import Workbook
 
 from backoffice.accounts.models import User
 from backoffice.core.money import line_amounts
+from backoffice.core.numbering import format_number
 from backoffice.ledger.models import JournalLine, Receivable
 from backoffice.parties.models import Customer
 from backoffice.reports.sales import (
@@ -30,6 +32,8 @@ from backoffice.reports.sales import (
     sales_statistics,
     visible_facts,
 )
+from backoffice.reviews.selectors import review_request_for
+from backoffice.reviews.services import review_decide
 from backoffice.sales.history import (
     LINE_NO_RE,
     PRICE,
@@ -48,6 +52,7 @@ from backoffice.sales.models import (
     SalesFact,
     SalesOrder,
 )
+from backoffice.sales.services import order_create, order_submit
 from bench.dataset import Size, generate
 
 SMALL = Size(orders=120, customers=15, products=8, reps=6)
@@ -265,6 +270,32 @@ def test_a_second_batch_adds_to_the_months_of_the_first(history, clerk, tmp_path
         for row in sales_statistics(by=clerk, query=query)["rows"]
     }
     assert got == _expected(history, "month", ("region", "product"))
+
+
+@pytest.mark.django_db
+def test_an_order_entered_here_never_takes_an_imported_number(
+    history, hospital, clerk, second_clerk, products
+):
+    """Imported from a system that numbered as this one does: approval skips the number."""
+    year = timezone.localdate().year
+    taken = format_number(kind="SO", year=year, sequence=1)
+    orders = _read(history, "orders")
+    lines = _read(history, "order_lines")
+    first = orders[0]["number"]
+    orders[0]["number"] = taken
+    for line in lines:
+        if line["order_number"] == first:
+            line["order_number"] = taken
+    _write(history, "orders", _table(orders))
+    _write(history, "order_lines", _table(lines))
+    assert _import(history).status == HistoryImport.Status.SUCCEEDED
+    order = order_create(
+        customer=hospital, by=clerk, lines=[{"product": products[0], "quantity": "1"}]
+    )
+    order_submit(order=order, by=clerk)
+    review_decide(request=review_request_for(order), by=second_clerk, verdict="approve")
+    order.refresh_from_db()
+    assert order.number == format_number(kind="SO", year=year, sequence=2)
 
 
 @pytest.mark.django_db
@@ -509,5 +540,11 @@ def test_imported_orders_are_read_like_orders_by_whoever_may_see_them(
     page = client.get(f"/sales/historyorder/{order.pk}/change/").content.decode()
     assert 'data-testid="history-lines"' in page
     assert all(line.product.code in page for line in order.lines.select_related("product"))
+    # From the customer's page, the list of that customer's imported orders.
+    customer_page = client.get(f"/parties/customer/{order.customer_id}/change/").content
+    link = f"/sales/historyorder/?customer__id__exact={order.customer_id}"
+    assert link in customer_page.decode()
+    listed = client.get(link).context["cl"].queryset
+    assert set(listed.values_list("customer_id", flat=True)) == {order.customer_id}
     client.force_login(outsider)
     assert client.get("/sales/historyorder/").status_code == 403
