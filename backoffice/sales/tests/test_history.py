@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from backoffice.accounts.models import User
+from backoffice.accounts.services import user_create
 from backoffice.core.money import line_amounts
 from backoffice.core.numbering import format_number
 from backoffice.ledger.models import JournalLine, Receivable
@@ -50,6 +51,8 @@ from backoffice.sales.models import (
     HistoryMonth,
     HistoryOrder,
     SalesFact,
+    SalesFactMonthRow,
+    SalesFactRow,
     SalesOrder,
 )
 from backoffice.sales.services import order_create, order_submit
@@ -270,6 +273,23 @@ def test_a_second_batch_adds_to_the_months_of_the_first(history, clerk, tmp_path
         for row in sales_statistics(by=clerk, query=query)["rows"]
     }
     assert got == _expected(history, "month", ("region", "product"))
+    # A regional manager reads the monthly sums too, of their own region only.
+    region = next(iter(got))[1]
+    manager = user_create(username="m-one", role="regional_manager", region_codes=[region])
+    assert visible_facts(manager, whole_months=True).model is SalesFactMonthRow
+    assert visible_facts(User.objects.get(username="R000"), whole_months=True).model is (
+        SalesFactRow  # a rep's own customers: the monthly sums have no rep
+    )
+    mine = {
+        (row["period"], row["region"], row["product"]): (
+            row["quantity"],
+            row["amount"],
+            row["net_amount"],
+            row["orders"],
+        )
+        for row in sales_statistics(by=manager, query=query)["rows"]
+    }
+    assert mine == {key: value for key, value in got.items() if key[1] == region}
 
 
 @pytest.mark.django_db
