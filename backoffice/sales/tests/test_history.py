@@ -123,6 +123,19 @@ def _expected(directory: Path, period: str, group_by: tuple) -> dict:
     return {key: (q, g, n, len(docs)) for key, (q, g, n, docs) in cells.items()}
 
 
+def _cells(report: dict, group_by: tuple) -> dict:
+    """A report's rows as _expected gives them: (period, codes…) → the four measures."""
+    return {
+        (row["period"], *(row[g] for g in group_by)): (
+            row["quantity"],
+            row["amount"],
+            row["net_amount"],
+            row["orders"],
+        )
+        for row in report["rows"]
+    }
+
+
 @pytest.mark.django_db
 def test_the_history_goes_in_whole_and_every_report_agrees_with_the_files(history, clerk):
     record = _import(history, by=clerk)
@@ -164,16 +177,7 @@ def test_the_history_goes_in_whole_and_every_report_agrees_with_the_files(histor
         expected = _expected(history, period, group_by)
         for basis in ("ordered", "delivered", "invoiced"):  # received: the opening balances
             query = SalesQuery(date(2023, 1, 1), date(2025, 12, 31), period, group_by, basis)
-            report = sales_statistics(by=clerk, query=query)
-            got = {
-                (row["period"], *(row[g] for g in group_by)): (
-                    row["quantity"],
-                    row["amount"],
-                    row["net_amount"],
-                    row["orders"],
-                )
-                for row in report["rows"]
-            }
+            got = _cells(sales_statistics(by=clerk, query=query), group_by)
             assert got == expected, (basis, period, group_by)
             checked += 1
     assert checked == 3 * 5 * 22
@@ -263,15 +267,7 @@ def test_a_second_batch_adds_to_the_months_of_the_first(history, clerk, tmp_path
     query = SalesQuery(
         date(2023, 1, 1), date(2025, 12, 31), "month", ("region", "product"), "ordered"
     )
-    got = {
-        (row["period"], row["region"], row["product"]): (
-            row["quantity"],
-            row["amount"],
-            row["net_amount"],
-            row["orders"],
-        )
-        for row in sales_statistics(by=clerk, query=query)["rows"]
-    }
+    got = _cells(sales_statistics(by=clerk, query=query), query.group_by)
     assert got == _expected(history, "month", ("region", "product"))
     # A regional manager reads the monthly sums too, of their own region only.
     region = next(iter(got))[1]
@@ -280,15 +276,7 @@ def test_a_second_batch_adds_to_the_months_of_the_first(history, clerk, tmp_path
     assert visible_facts(User.objects.get(username="R000"), whole_months=True).model is (
         SalesFactRow  # a rep's own customers: the monthly sums have no rep
     )
-    mine = {
-        (row["period"], row["region"], row["product"]): (
-            row["quantity"],
-            row["amount"],
-            row["net_amount"],
-            row["orders"],
-        )
-        for row in sales_statistics(by=manager, query=query)["rows"]
-    }
+    mine = _cells(sales_statistics(by=manager, query=query), query.group_by)
     assert mine == {key: value for key, value in got.items() if key[1] == region}
 
 
