@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -93,6 +94,14 @@ def _text(row: dict) -> dict:
     return {key: str(value) if isinstance(value, Decimal) else value for key, value in row.items()}
 
 
+class ReportRows(LimitOffsetPagination):
+    """A report's rows a page at a time when the caller asks (`limit`, `offset`); without
+    them every row, as the report's contract has it."""
+
+    default_limit = None
+    max_limit = 5000
+
+
 class SalesStatisticsApi(APIView):
     """GET /api/v1/reports/sales/?date_from=&date_to=&period=&group_by=region,product&basis=
     — rows per period and group (codes), totals; &format=xlsx for the same as a workbook."""
@@ -113,6 +122,13 @@ class SalesStatisticsApi(APIView):
             ),
             OpenApiParameter("basis", str, enum=list(BASES)),
             OpenApiParameter("format", str, enum=["json", "xlsx"]),
+            OpenApiParameter(
+                "limit",
+                int,
+                description="rows on a page (at most 5000); with it the answer has count, "
+                "next and previous. Without it: every row",
+            ),
+            OpenApiParameter("offset", int),
         ],
         responses={200: dict},
     )
@@ -122,9 +138,16 @@ class SalesStatisticsApi(APIView):
         report = sales_statistics(by=request.user, query=query)
         if request.query_params.get("format") == "xlsx":
             return xlsx_response(sales_workbook(query, report), filename="sales")
-        return Response(
-            {
-                "rows": [_text(row) for row in report["rows"]],
-                "totals": _text(report["totals"]),
+        pages = ReportRows()
+        rows = pages.paginate_queryset(report["rows"], request, view=self)
+        body = {
+            "rows": [_text(row) for row in (report["rows"] if rows is None else rows)],
+            "totals": _text(report["totals"]),
+        }
+        if rows is not None:
+            body |= {
+                "count": pages.count,
+                "next": pages.get_next_link(),
+                "previous": pages.get_previous_link(),
             }
-        )
+        return Response(body)

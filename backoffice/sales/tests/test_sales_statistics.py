@@ -355,6 +355,11 @@ def test_the_sales_api_contract_and_visibility(api, dataset, clerk, rep_li):
     assert api.get(url + "&format=xlsx")["Content-Type"].startswith("application/vnd.openxml")
     response = api.get("/api/v1/reports/sales/?group_by=region,product,rep")
     assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    # A page of the rows when asked for: the same rows, with their count and the next page.
+    assert "count" not in body
+    page = api.get(url + "&limit=2&offset=1").json()
+    assert page["rows"] == body["rows"][1:3] and page["count"] == len(body["rows"])
+    assert "offset=3" in page["next"] and page["totals"] == body["totals"]
     api.force_authenticate(rep_li)  # a rep sees only their own customers
     mine = api.get(url.replace("region,product", "rep")).json()
     assert {r["rep"] for r in mine["rows"]} <= {"rep_li"}
