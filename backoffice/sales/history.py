@@ -583,7 +583,7 @@ class _Run:
             rate = DEFAULT_VAT
             if row.get("vat_rate"):
                 text = row["vat_rate"]
-                rate = _decimal(text.rstrip("%"), r"^[0-9]{1,2}(\.[0-9]{1,4})?$")
+                rate = _decimal(text.rstrip("%"), number_pattern(2, 4))
                 if rate is not None and text.endswith("%"):
                     rate = rate / 100
                 if rate is None or rate >= 1:
@@ -991,7 +991,7 @@ class _Run:
         seen: set[str] = set()
         for line, row in self.records("opening_balances"):
             code = row["customer_code"]
-            amount = _decimal(row["amount"], r"^[0-9]{1,12}(\.[0-9]{1,2})?$")
+            amount = _decimal(row["amount"], number_pattern(12, 2))
             as_of = _date(row["as_of"])
             if code not in self.customer_ids:
                 self.problem(
