@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PO := backoffice/locale/zh_Hans/LC_MESSAGES/django.po
 
-.PHONY: run test lint fmt schema demo worker bench messages check-deploy clean serve
+.PHONY: run test test-clocks lint fmt schema demo worker bench messages check-deploy clean serve
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt scripts/python.sh
 	@python=$${PYTHON:-$$(scripts/python.sh)} || exit 1; \
@@ -61,6 +61,13 @@ test: $(VENV)/.installed var lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check --fail-level WARNING
 	$(VENV)/bin/pytest
+
+# The suite again from instants where the company's day (Asia/Shanghai) and UTC's differ: just
+# after local midnight, the last local day of a month, the last local day of a year.
+CLOCKS ?= 2026-11-29T16:05:00Z 2027-02-27T20:00:00Z 2026-12-30T19:00:00Z
+test-clocks: $(VENV)/.installed var
+	@for clock in $(CLOCKS); do echo "== suite from $$clock"; \
+	  FROZEN_CLOCK=$$clock $(VENV)/bin/pytest || exit 1; done
 
 check-deploy: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=backoffice.example.com \

@@ -4,7 +4,10 @@ Two reps in different regions, a clerk, a regional manager of the north, finance
 outsider with no role at all. Every access test includes one who must not see.
 """
 
+import os
+
 import pytest
+import time_machine
 from django.core.management.commands import flush
 
 from backoffice.accounts.models import Region
@@ -24,6 +27,16 @@ def _flush_with_audit_purge(self, *args, **options):
 flush.Command.handle = _flush_with_audit_purge
 
 PASSWORD = "s3cret-Pass-2026"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`FROZEN_CLOCK=2026-11-29T16:05:00Z` runs the whole suite from that instant (the clock
+    still ticks). CI runs it just after local midnight and on the last local day of a month
+    and of a year, so that no test or code path depends on the hour (the company's day is
+    Asia/Shanghai, eight hours ahead of UTC)."""
+    frozen = os.environ.get("FROZEN_CLOCK", "")
+    if frozen:
+        time_machine.travel(frozen, tick=True).start()
 
 
 @pytest.fixture(autouse=True)
@@ -104,13 +117,13 @@ def api():
 def pytest_report_header(config) -> str:
     from django.conf import settings
 
-    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+    clock = os.environ.get("FROZEN_CLOCK", "")
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"database: {engine}" + (f"; clock from {clock}" if clock else "")
 
 
 def pytest_collection_finish(session) -> None:
     # CI names the database it wants; make sure the suite really runs there.
-    import os
-
     from django.conf import settings
 
     wanted = os.environ.get("DATABASE_URL", "sqlite")

@@ -135,7 +135,15 @@ def bench_order(lines_per_order: int, repeat_orders: int) -> None:
                     "owner_id, region_id, status, ordered_on, note, gross_amount, net_amount, "
                     "tax_amount, block_override_reason, created_by_id) VALUES "
                     "(%s, %s, '', %s, %s, %s, 'approved', %s, '', 0, 0, 0, '', %s) RETURNING id",
-                    [now, now, customer.pk, author.pk, customer.region_id, now.date(), author.pk],
+                    [
+                        now,
+                        now,
+                        customer.pk,
+                        author.pk,
+                        customer.region_id,
+                        timezone.localdate(now),
+                        author.pk,
+                    ],
                 )
                 order_id = cursor.fetchone()[0]
                 cursor.executemany(

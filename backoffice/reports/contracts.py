@@ -5,7 +5,7 @@ over the contracts the user may see."""
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import Count, DateField, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,17 +50,13 @@ def contract_statistics_params(params: Any) -> tuple[date, date, str, str]:
 
 def _by_month(queryset: QuerySet, date_field: str, value: Any) -> dict[date, Any]:
     rows = (
-        queryset.annotate(month=TruncMonth(date_field))
+        # A datetime is truncated on the company's local day (the current time zone).
+        queryset.annotate(month=TruncMonth(date_field, output_field=DateField()))
         .values("month")
         .annotate(total=value)
         .order_by()
     )
-    result = {}
-    for row in rows:
-        month = row["month"]
-        month = month.date() if hasattr(month, "date") else month
-        result[month] = row["total"] or ZERO
-    return result
+    return {row["month"]: row["total"] or ZERO for row in rows}
 
 
 def contract_statistics(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import DecimalField, Q, Sum
+from django.db.models import DateField, DecimalField, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -118,9 +118,9 @@ def sales_kpis(user: Any, *, today: date) -> dict[str, Any]:
     # 12 months, this one included
     first = _month_start(today, 11)
     by_month = {
-        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["amount"]
+        row["month"]: row["amount"]
         for row in everything.filter(day__gte=first, day__lte=today)
-        .annotate(month=TruncMonth("day"))
+        .annotate(month=TruncMonth("day", output_field=DateField()))
         .values("month")
         .annotate(amount=Sum("gross_amount"))
         .order_by()

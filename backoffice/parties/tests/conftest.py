@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from backoffice.parties.models import QualificationType
 from backoffice.parties.services import customer_create
@@ -39,7 +40,7 @@ def drug_licence_type(db) -> QualificationType:
 
 @pytest.fixture
 def today() -> date:
-    return date(2026, 11, 26)
+    return timezone.localdate()
 
 
 @pytest.fixture
