@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from backoffice.catalog.models import Product
+from backoffice.core.access import require_perm
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.pinyin import pinyin_keys
 from backoffice.core.services import model_save
@@ -23,6 +24,7 @@ PRODUCT_FIELDS = {
 @transaction.atomic
 def product_save(*, by: Any, product: Product | None = None, **data: Any) -> Product:
     """Create or change a product; the pinyin search keys follow the name."""
+    require_perm(by, "catalog.change_product" if product else "catalog.add_product")
     unknown = set(data) - PRODUCT_FIELDS
     if unknown:
         raise ValidationFailed(extra={"fields": {name: ["unknown field"] for name in unknown}})

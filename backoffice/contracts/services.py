@@ -32,7 +32,7 @@ from backoffice.contracts.models import (
     SupplierInvoice,
     SupplierPayment,
 )
-from backoffice.core.access import require_perm
+from backoffice.core.access import permission_required, require_perm
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.files import attachment_add
 from backoffice.core.money import (
@@ -129,6 +129,7 @@ def contract_text(template_body: str, contract: Contract, lines: list[ContractLi
     return _PLACEHOLDER.sub(lambda match: str(values[match.group(1)]), template_body)
 
 
+@permission_required("contracts.change_contracttemplate")
 @transaction.atomic
 def template_save(*, template: ContractTemplate, by: Any) -> ContractTemplate:
     template_check(template.body)
@@ -269,6 +270,7 @@ def contract_check(
     return _apply_lines(contract, lines, [], amount)[0]
 
 
+@permission_required("contracts.add_contract")
 @transaction.atomic
 def contract_create(
     *,
@@ -323,6 +325,7 @@ def contract_create(
     return contract
 
 
+@permission_required("contracts.change_contract")
 @transaction.atomic
 def contract_update(
     *,
@@ -356,6 +359,7 @@ def contract_update(
     return contract
 
 
+@permission_required("contracts.change_contract")
 @transaction.atomic
 def contract_submit(*, contract: Contract, by: Any) -> Contract:
     """To internal review; a contract says what it is worth, by its lines or its amount."""
@@ -379,12 +383,12 @@ def contract_return(contract: Contract, *, by: Any, note: str, request: Any) -> 
     transition(contract, to=Contract.Status.DRAFT, by=by, note=note)
 
 
+@permission_required("contracts.sign_contract")
 @transaction.atomic
 def contract_sign(
     *, contract: Contract, by: Any, signed_on: date, scan: UploadedFile | None
 ) -> Contract:
     """Record the signature, with the scan of the signed contract; in force from its start."""
-    require_perm(by, "contracts.sign_contract")
     if scan is None:
         raise ScanRequired(extra={"fields": {"scan": [_("required")]}})
     today = timezone.localdate()
@@ -409,12 +413,12 @@ def contract_sign(
     return contract
 
 
+@permission_required("contracts.sign_contract")
 @transaction.atomic
 def contract_terminate(
     *, contract: Contract, by: Any, reason: str, ended_on: date | None = None
 ) -> Contract:
     """End a contract in force early, saying why."""
-    require_perm(by, "contracts.sign_contract")
     if not reason.strip():
         raise ValidationFailed(
             _("Say why the contract is terminated."), extra={"fields": {"reason": [_("required")]}}
@@ -426,6 +430,7 @@ def contract_terminate(
     return contract
 
 
+@permission_required("contracts.change_contract")
 @transaction.atomic
 def contract_cancel(*, contract: Contract, by: Any, reason: str = "") -> Contract:
     """Drop a contract that was never signed (the number stays, marked cancelled)."""

@@ -6,13 +6,14 @@ NotFound. A registry maps each model to its visibility selector, so generic read
 audit trail, exports) apply the same rule without importing the domain app.
 """
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
 
-from backoffice.core.exceptions import NotFound
+from backoffice.core.exceptions import NotAllowed, NotFound
 
 VisibilitySelector = Callable[[Any], QuerySet]
 
@@ -56,10 +57,36 @@ def visibility_selector(label: str) -> VisibilitySelector | None:
 
 def require_perm(user: Any, codename: str) -> None:
     """Raise NotAllowed unless `user` has `codename` ("app_label.codename")."""
-    from backoffice.core.exceptions import NotAllowed
-
-    if not user.has_perm(codename):
+    if user is None or not user.has_perm(codename):
         raise NotAllowed(extra={"permission": codename})
+
+
+# Every service guarded by `permission_required`, by its dotted name: the test that walks
+# them all, and the staff UI's steps, read the permission from here (decision 0005).
+guarded_services: dict[str, Callable[..., Any]] = {}
+
+
+def permission_required[**P, R](codename: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A service's own permission check (decision 0005): the acting user `by` must have
+    `codename`, checked before anything else, whichever path called the service (staff UI,
+    API, import, daily job). The codename is kept on the function as `.permission`."""
+
+    def decorate(service: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(service)
+        def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+            require_perm(kwargs.get("by"), codename)
+            return service(*args, **kwargs)
+
+        checked.permission = codename  # type: ignore[attr-defined]
+        guarded_services[f"{service.__module__}.{service.__qualname__}"] = checked
+        return checked
+
+    return decorate
+
+
+def service_permission(service: Callable[..., Any]) -> str | None:
+    """The permission a service checks for itself, if it is guarded."""
+    return getattr(service, "permission", None)
 
 
 class _Company:

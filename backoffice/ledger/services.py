@@ -10,6 +10,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from backoffice.core.access import permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import ZERO, round_amount, sum_amounts, to_decimal
 from backoffice.core.numbering import next_number
@@ -175,6 +176,7 @@ def receivable_from_invoice(
     return receivable
 
 
+@permission_required("ledger.add_receipt")
 @transaction.atomic
 def receipt_create(
     *,

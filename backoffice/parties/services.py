@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backoffice.core.access import permission_required
 from backoffice.core.exceptions import NotAllowed, ValidationFailed
 from backoffice.core.money import to_decimal
 from backoffice.core.notifications import notify
@@ -102,6 +103,7 @@ def check_customer(customer: Customer, *, by: Any) -> None:
     _check_tax_id(customer)
 
 
+@permission_required("parties.add_customer")
 @transaction.atomic
 def customer_create(*, by: Any, **data: Any) -> Customer:
     """Add a customer; the code is generated (CU-YYYY-NNNNNN) when not given."""
@@ -117,6 +119,7 @@ def customer_create(*, by: Any, **data: Any) -> Customer:
     return model_save(instance=customer, by=by, validate=False)
 
 
+@permission_required("parties.change_customer")
 @transaction.atomic
 def customer_update(*, customer: Customer, by: Any, **data: Any) -> Customer:
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -128,6 +131,7 @@ def customer_update(*, customer: Customer, by: Any, **data: Any) -> Customer:
     return model_save(instance=customer, by=by, validate=False)
 
 
+@permission_required("parties.add_contact")
 @transaction.atomic
 def contact_create(*, customer: Customer, by: Any, **data: Any) -> Contact:
     contact = Contact(customer=customer, **data)
@@ -137,6 +141,7 @@ def contact_create(*, customer: Customer, by: Any, **data: Any) -> Contact:
     return model_save(instance=contact, by=by, validate=False)
 
 
+@permission_required("parties.add_deliveryaddress")
 @transaction.atomic
 def address_create(*, customer: Customer, by: Any, **data: Any) -> DeliveryAddress:
     address = DeliveryAddress(customer=customer, **data)
@@ -149,6 +154,7 @@ def address_create(*, customer: Customer, by: Any, **data: Any) -> DeliveryAddre
 # --- Qualification papers ------------------------------------------------------------------
 
 
+@permission_required("parties.add_qualification")
 @transaction.atomic
 def qualification_create(
     *,
@@ -182,6 +188,7 @@ def qualification_create(
     return model_save(instance=paper, by=by, validate=False)
 
 
+@permission_required("parties.change_qualification")
 @transaction.atomic
 def qualification_submit(*, qualification: Qualification, by: Any) -> Qualification:
     """Send a paper to double review (2 clerks, never the uploader). (DOMAIN §1)"""
@@ -253,6 +260,7 @@ def qualifications_expiry_run(*, today: date | None = None) -> dict[str, int]:
 # --- Calls, visits, feedback ---------------------------------------------------------------
 
 
+@permission_required("parties.add_callrecord")
 @transaction.atomic
 def call_record(
     *,
@@ -295,6 +303,7 @@ def call_record(
     return call
 
 
+@permission_required("parties.add_visit")
 @transaction.atomic
 def visit_record(*, customer: Customer, by: Any, **data: Any) -> Visit:
     visit = Visit(customer=customer, host=data.pop("host", None) or by, **data)
@@ -302,6 +311,7 @@ def visit_record(*, customer: Customer, by: Any, **data: Any) -> Visit:
     return model_save(instance=visit, by=by, validate=False)
 
 
+@permission_required("parties.add_feedback")
 @transaction.atomic
 def feedback_create(
     *,
@@ -336,6 +346,7 @@ def feedback_create(
     return ticket
 
 
+@permission_required("parties.change_feedback")
 @transaction.atomic
 def feedback_start(*, feedback: Feedback, by: Any) -> Feedback:
     return transition(feedback, to=Feedback.Status.IN_PROGRESS, by=by)
@@ -351,6 +362,7 @@ def _feedback_step(feedback: Feedback, *, by: Any, to: str, field: str, text: st
     return transition(feedback, to=to, by=by)
 
 
+@permission_required("parties.change_feedback")
 @transaction.atomic
 def feedback_answer(*, feedback: Feedback, by: Any, response: str) -> Feedback:
     """Answer the customer; the response is required and kept on the ticket."""
@@ -364,6 +376,7 @@ def feedback_answer(*, feedback: Feedback, by: Any, response: str) -> Feedback:
     )
 
 
+@permission_required("parties.change_feedback")
 @transaction.atomic
 def feedback_close(*, feedback: Feedback, by: Any, resolution: str) -> Feedback:
     """Close the ticket with how it was resolved; the time to resolve is measured from here."""

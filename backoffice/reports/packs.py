@@ -23,9 +23,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backoffice.audit.services import audit_record
-from backoffice.core.access import COMPANY
+from backoffice.core.access import COMPANY, permission_required
 from backoffice.core.excel import neutralise
-from backoffice.core.exceptions import ApplicationError, NotAllowed
+from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import ZERO
 from backoffice.core.notifications import notify
 from backoffice.ledger.selectors import BUCKETS, aging
@@ -364,9 +364,8 @@ def report_pack_send(pack: ReportPack) -> int:
     return len(people)
 
 
+@permission_required("reports.sign_off_reportpack")
 def report_pack_sign_off(*, pack: ReportPack, by: Any, note: str = "") -> ReportPack:
-    if not by.has_perm("reports.sign_off_reportpack"):
-        raise NotAllowed()
     if pack.kind not in SIGNED_OFF_KINDS:
         raise PackNotSignable()
     with transaction.atomic():

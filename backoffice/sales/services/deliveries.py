@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
+from backoffice.core.access import permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import round_quantity, to_decimal
 from backoffice.core.numbering import next_number
@@ -61,6 +62,7 @@ def order_deliverable(order: SalesOrder) -> list[dict[str, Any]]:
     return rows
 
 
+@permission_required("sales.add_delivery")
 @transaction.atomic
 def delivery_create(
     *,
@@ -141,6 +143,7 @@ def delivery_create(
     return delivery
 
 
+@permission_required("sales.change_delivery")
 @transaction.atomic
 def delivery_submit(*, delivery: Delivery, by: Any) -> Delivery:
     """Send the delivery to double review (2 clerks, never its author)."""
@@ -213,6 +216,7 @@ def delivery_return_to_draft(delivery: Delivery, *, by: Any, note: str, request:
     transition(delivery, to=Delivery.Status.DRAFT, by=by, note=note)
 
 
+@permission_required("sales.change_delivery")
 @transaction.atomic
 def delivery_ship(*, delivery: Delivery, by: Any, tracking_number: str = "") -> Delivery:
     """Goods leave: express and logistics shipments need the tracking number."""
@@ -228,6 +232,7 @@ def delivery_ship(*, delivery: Delivery, by: Any, tracking_number: str = "") -> 
     return transition(delivery, to=Delivery.Status.SHIPPED, by=by)
 
 
+@permission_required("sales.change_delivery")
 @transaction.atomic
 def delivery_sign(*, delivery: Delivery, by: Any, signed_on: date, signed_by: str) -> Delivery:
     """The customer signed for the goods (签收)."""
@@ -240,6 +245,7 @@ def delivery_sign(*, delivery: Delivery, by: Any, signed_on: date, signed_by: st
     return transition(delivery, to=Delivery.Status.SIGNED, by=by)
 
 
+@permission_required("sales.change_delivery")
 @transaction.atomic
 def delivery_return(*, delivery: Delivery, by: Any, reason: str) -> Delivery:
     """The goods came back: their quantities return to the order, to deliver again."""
@@ -272,6 +278,7 @@ def delivery_return(*, delivery: Delivery, by: Any, reason: str) -> Delivery:
     return delivery
 
 
+@permission_required("sales.change_delivery")
 @transaction.atomic
 def delivery_cancel(*, delivery: Delivery, by: Any) -> Delivery:
     return transition(delivery, to=Delivery.Status.CANCELLED, by=by)

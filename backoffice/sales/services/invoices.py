@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
-from backoffice.core.access import require_perm
+from backoffice.core.access import permission_required
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.money import line_amounts, round_price, round_quantity, sum_amounts, to_decimal
 from backoffice.core.numbering import next_number
@@ -65,6 +65,7 @@ def invoiceable(order: SalesOrder) -> list[dict[str, Any]]:
     return rows
 
 
+@permission_required("sales.add_invoice")
 @transaction.atomic
 def invoice_request_create(
     *,
@@ -186,6 +187,7 @@ def invoice_request_create(
     return invoice
 
 
+@permission_required("sales.change_invoice")
 @transaction.atomic
 def invoice_submit(*, invoice: Invoice, by: Any) -> Invoice:
     """Send the request to double audit (2 clerks or finance, never its author)."""
@@ -233,12 +235,12 @@ def _save_issued(invoice: Invoice, by: Any) -> None:
         ) from exc
 
 
+@permission_required("sales.issue_invoice")
 @transaction.atomic
 def invoice_issue(
     *, invoice: Invoice, by: Any, invoice_number: str, issued_on: date, invoice_type: str = ""
 ) -> Invoice:
     """Record the VAT invoice issued in the tax system; the order's lines count it as invoiced."""
-    require_perm(by, "sales.issue_invoice")
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     invoice.vat_invoice_number = _vat_number(invoice_number)
     invoice.issued_on = issued_on
@@ -286,6 +288,7 @@ def _post(invoice: Invoice, by: Any) -> None:
     )
 
 
+@permission_required("sales.issue_invoice")
 @transaction.atomic
 def invoice_reverse(
     *,
@@ -297,7 +300,6 @@ def invoice_reverse(
     lines: list[dict[str, Any]] | None = None,
 ) -> Invoice:
     """A red-letter invoice reversing an issued one, in full or for some lines/quantities."""
-    require_perm(by, "sales.issue_invoice")
     if not reason.strip():
         raise ValidationFailed(extra={"fields": {"reason": [_("required")]}})
     original = Invoice.objects.select_for_update().get(pk=invoice.pk)
@@ -379,6 +381,7 @@ def invoice_reverse(
     return red
 
 
+@permission_required("sales.change_invoice")
 @transaction.atomic
 def invoice_cancel(*, invoice: Invoice, by: Any) -> Invoice:
     return transition(invoice, to=Invoice.Status.CANCELLED, by=by)

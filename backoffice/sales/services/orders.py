@@ -16,7 +16,7 @@ from backoffice.catalog.selectors import policy_price
 from backoffice.contracts.exceptions import ContractExceeded
 from backoffice.contracts.models import Contract
 from backoffice.contracts.selectors import contract_line_for, contract_orderable_check
-from backoffice.core.access import require_perm
+from backoffice.core.access import permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import (
     ZERO,
@@ -140,6 +140,7 @@ def _set_totals(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
     order.tax_amount = sum_amounts(line.tax_amount for line in lines)
 
 
+@permission_required("sales.add_salesorder")
 @transaction.atomic
 def order_create(
     *,
@@ -168,6 +169,7 @@ def order_create(
     return order
 
 
+@permission_required("sales.change_salesorder")
 @transaction.atomic
 def order_lines_replace(*, order: SalesOrder, by: Any, lines: list[dict[str, Any]]) -> SalesOrder:
     """Replace a draft order's lines (the only state in which lines change)."""
@@ -193,6 +195,7 @@ def order_lines_replace(*, order: SalesOrder, by: Any, lines: list[dict[str, Any
     return order
 
 
+@permission_required("sales.change_salesorder")
 @transaction.atomic
 def order_submit(*, order: SalesOrder, by: Any) -> SalesOrder:
     """Send the order to audit (审核): one reviewer by default, never its author."""
@@ -321,10 +324,10 @@ def order_return(order: SalesOrder, *, by: Any, note: str, request: Any) -> None
     transition(order, to=SalesOrder.Status.DRAFT, by=by, note=note)
 
 
+@permission_required("sales.override_order_block")
 @transaction.atomic
 def order_override_block(*, order: SalesOrder, by: Any, reason: str) -> SalesOrder:
     """A sales manager lets an order through the credit and qualification checks, saying why."""
-    require_perm(by, "sales.override_order_block")
     if not reason.strip():
         raise ValidationFailed(
             _("Say why the checks are overridden."), extra={"fields": {"reason": [_("required")]}}
@@ -337,6 +340,7 @@ def order_override_block(*, order: SalesOrder, by: Any, reason: str) -> SalesOrd
     return model_save(instance=order, by=by, validate=False, note=_("checks overridden"))
 
 
+@permission_required("sales.change_salesorder")
 @transaction.atomic
 def order_cancel(*, order: SalesOrder, by: Any, reason: str = "") -> SalesOrder:
     """Cancel an order before any delivery."""
