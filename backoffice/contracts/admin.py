@@ -5,17 +5,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
-from django.urls import reverse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponseRedirect
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from backoffice.contracts import services
+from backoffice.contracts.forms import ContractCancelForm, ContractSignForm, ContractTerminateForm
 from backoffice.contracts.models import (
     Contract,
     ContractLine,
@@ -34,6 +33,7 @@ from backoffice.core.admin import (
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import rmb_upper
 from backoffice.core.printing import render_document
+from backoffice.core.steps import Step
 from backoffice.core.transitions import allowed_transitions
 from backoffice.reviews.admin import ReviewableAdminMixin
 
@@ -203,7 +203,38 @@ class ContractForm(forms.ModelForm):
 @admin.register(Contract)
 class ContractAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmin):
     form = ContractForm
-    object_views = {"sign": "sign_view", "end": "end_view", "print": "print_view"}
+    object_views = {"print": "print_view"}
+    steps = [
+        Step(
+            "sign",
+            _("Confirm signing"),
+            services.contract_sign,
+            document="contract",
+            when=lambda contract: contract.status == Contract.Status.APPROVED,
+            form=ContractSignForm,
+            title=_("Record the signature"),
+            done=_("Signing recorded; the scan is attached."),
+        ),
+        Step(
+            "terminate",
+            _("Terminate the contract"),
+            services.contract_terminate,
+            document="contract",
+            to=Contract.Status.TERMINATED,
+            form=ContractTerminateForm,
+            title=_("Terminate"),
+            style="danger",
+        ),
+        Step(
+            "cancel",
+            _("Cancel this contract"),
+            services.contract_cancel,
+            document="contract",
+            to=Contract.Status.CANCELLED,
+            form=ContractCancelForm,
+            style="secondary",
+        ),
+    ]
     list_display = [
         "number",
         "title",
@@ -345,56 +376,6 @@ class ContractAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmi
         return "in_review" in allowed_transitions(obj) and super().has_change_permission(
             request, obj
         )
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        contract = self.get_object(request, object_id)
-        if contract is not None:
-            extra_context = {
-                **(extra_context or {}),
-                "may_sign": contract.status == Contract.Status.APPROVED
-                and request.user.has_perm("contracts.sign_contract"),
-                "may_terminate": contract.status in Contract.IN_FORCE
-                and request.user.has_perm("contracts.sign_contract"),
-                "may_cancel": "cancelled" in allowed_transitions(contract)
-                and request.user.has_perm("contracts.change_contract"),
-                "today": timezone.localdate(),
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def sign_view(self, request: HttpRequest, pk: int):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        contract = object_or_404(self.get_queryset(request), pk)
-        try:
-            services.contract_sign(
-                contract=contract,
-                by=request.user,
-                signed_on=parse_date(request.POST.get("signed_on", "") or "")
-                or timezone.localdate(),
-                scan=request.FILES.get("scan"),
-            )
-        except ApplicationError as error:
-            self.message_error(request, error)
-        else:
-            self.message_user(request, _("Signing recorded; the scan is attached."))
-        return HttpResponseRedirect(reverse("admin:contracts_contract_change", args=[pk]))
-
-    def end_view(self, request: HttpRequest, pk: int):
-        """Terminate a contract in force, or cancel one never signed."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        contract = object_or_404(self.get_queryset(request), pk)
-        reason = request.POST.get("reason", "")
-        try:
-            if request.POST.get("action") == "cancel":
-                if not request.user.has_perm("contracts.change_contract"):
-                    raise PermissionDenied
-                services.contract_cancel(contract=contract, by=request.user, reason=reason)
-            else:
-                services.contract_terminate(contract=contract, by=request.user, reason=reason)
-        except ApplicationError as error:
-            self.message_error(request, error)
-        return HttpResponseRedirect(reverse("admin:contracts_contract_change", args=[pk]))
 
 
 class ReadOnlyRowsInline(TabularInline):

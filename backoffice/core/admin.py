@@ -5,6 +5,7 @@ the changelist never counts millions of rows; lists export to Excel; rows are li
 what the user may see wherever the model registered a visibility selector.
 """
 
+import copy
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,7 +13,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,8 +33,9 @@ from unfold.decorators import action, display
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.access import access_object, visibility_selector
 from backoffice.core.excel import queryset_to_xlsx_response
-from backoffice.core.exceptions import ApplicationError, NotFound
+from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
 from backoffice.core.services import model_delete, model_save, model_set_related
+from backoffice.core.steps import Step, StepForm
 
 
 def _display(value: Any, field: Any = None) -> str:
@@ -102,19 +111,105 @@ class BaseModelAdmin(ModelAdmin):
     actions_list = ["export_xlsx"]
     export_fields: list[str] | None = None
     # URL suffix → method name: views on one record, served at <pk>/<suffix>/ and named
-    # "<app>_<model>_<suffix>" (print views, document steps, downloads).
+    # "<app>_<model>_<suffix>" (print views, downloads).
     object_views: dict[str, str] = {}
+    # The moves a person makes on the record's page (core.steps), served at <pk>/step/<name>/.
+    steps: list[Step] = []
+    change_form_outer_after_template = "core/steps.html"
 
     def get_urls(self):
         opts = self.model._meta
-        return [
+        views = [
             path(
                 f"<int:pk>/{suffix}/",
                 self.admin_site.admin_view(getattr(self, method)),
                 name=f"{opts.app_label}_{opts.model_name}_{suffix}",
             )
             for suffix, method in self.object_views.items()
-        ] + super().get_urls()
+        ]
+        if self.steps:
+            views.append(
+                path(
+                    "<int:pk>/step/<str:name>/",
+                    self.admin_site.admin_view(self.step_view),
+                    name=f"{opts.app_label}_{opts.model_name}_step",
+                )
+            )
+        return views + super().get_urls()
+
+    # --- steps: the document's moves, each through its service (core.steps) -----------------
+    def document_steps(
+        self, request: HttpRequest, obj: Any, bound: tuple[str, StepForm] | None = None
+    ) -> list[dict[str, Any]]:
+        """The steps whose buttons show on `obj`'s page, each with its form."""
+        opts = self.model._meta
+        shown = []
+        for step in self.steps:
+            if not step.available(obj, request.user):
+                continue
+            form = bound[1] if bound and bound[0] == step.name else step.make_form(obj)
+            shown.append(
+                {
+                    "step": step,
+                    "title": step.title_for(obj),
+                    "form": form,
+                    "url": reverse(
+                        f"admin:{opts.app_label}_{opts.model_name}_step", args=[obj.pk, step.name]
+                    ),
+                }
+            )
+        return shown
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.steps and object_id:
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                bound = (extra_context or {}).get("bound_step")
+                extra_context = {
+                    **(extra_context or {}),
+                    "document_steps": self.document_steps(request, obj, bound),
+                }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def step_view(self, request: HttpRequest, pk: int, name: str) -> HttpResponse:
+        """Run one step: the user's permission, the move's possibility, the form, then the
+        service. A bad value comes back beside its field (status 400)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        step = next((s for s in self.steps if s.name == name), None)
+        if step is None:
+            raise Http404
+        if not request.user.has_perm(step.permission):
+            raise PermissionDenied
+        obj = object_or_404(self.get_queryset(request), pk)
+        page = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        if not step.possible(obj):
+            self.message_user(request, _("This step is not possible now."), messages.ERROR)
+            return HttpResponseRedirect(page)
+        form = step.make_form(obj, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = step.run(obj, request.user, form)
+            except ValidationFailed as error:
+                fields = error.extra.get("fields") or {}
+                if not set(fields) & set(form.fields):
+                    self.message_error(request, error)
+                    return HttpResponseRedirect(page)
+                for field, problems in fields.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            except ApplicationError as error:
+                self.message_error(request, error)
+                return HttpResponseRedirect(page)
+            else:
+                self.message_user(request, step.done, messages.SUCCESS)
+                target = step.next_url(obj, result) if step.next_url else None
+                return HttpResponseRedirect(target or page)
+        self.message_user(request, _("Please correct the errors below."), messages.ERROR)
+        again = copy.copy(request)
+        again.method = "GET"
+        response = self.change_view(again, str(obj.pk), extra_context={"bound_step": (name, form)})
+        response.status_code = 400
+        return response
 
     # --- rows the user may see --------------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> QuerySet:

@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
@@ -27,10 +27,11 @@ from backoffice.core.admin import (
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.files import attachment_add, attachments_of
 from backoffice.core.services import model_save
+from backoffice.core.steps import Step
 from backoffice.core.tabular import read_table
 from backoffice.core.timeline import timeline_sources
-from backoffice.core.transitions import allowed_transitions
 from backoffice.parties import services
+from backoffice.parties.forms import FeedbackAnswerForm, FeedbackCloseForm
 from backoffice.parties.imports import customers_import
 from backoffice.parties.models import (
     CallCadence,
@@ -473,6 +474,42 @@ class FeedbackAdmin(BaseModelAdmin):
     list_select_related = ["customer", "assignee"]
     autocomplete_fields = ["customer", "assignee"]
     change_form_outer_before_template = "parties/feedback_actions.html"
+    steps = [
+        Step(
+            "start",
+            _("Start working on it"),
+            services.feedback_start,
+            document="feedback",
+            to=Feedback.Status.IN_PROGRESS,
+            when=lambda ticket: ticket.status == Feedback.Status.NEW,
+            style="secondary",
+        ),
+        Step(
+            "answer",
+            _("Answer"),
+            services.feedback_answer,
+            document="feedback",
+            to=Feedback.Status.ANSWERED,
+            form=FeedbackAnswerForm,
+        ),
+        Step(
+            "close",
+            _("Close"),
+            services.feedback_close,
+            document="feedback",
+            to=Feedback.Status.CLOSED,
+            form=FeedbackCloseForm,
+        ),
+        Step(
+            "reopen",
+            _("Reopen"),
+            services.feedback_start,
+            document="feedback",
+            to=Feedback.Status.IN_PROGRESS,
+            when=lambda ticket: ticket.status == Feedback.Status.ANSWERED,
+            style="secondary",
+        ),
+    ]
     readonly_fields = ["status", "due_on", "created_by", "answered_at", "closed_at", "resolve_time"]
 
     def get_fields(self, request, obj=None):
@@ -512,47 +549,6 @@ class FeedbackAdmin(BaseModelAdmin):
             assignee=data.get("assignee"),
         )
         obj.pk = created.pk
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/move/<str:to>/",
-                self.admin_site.admin_view(self.move_view),
-                name="parties_feedback_move",
-            ),
-            *super().get_urls(),
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        ticket = self.get_object(request, object_id)
-        if ticket is not None:
-            extra_context = {**(extra_context or {}), "moves": sorted(allowed_transitions(ticket))}
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def move_view(self, request, pk: int, to: str):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        ticket = object_or_404(self.get_queryset(request), pk)
-        if not self.has_change_permission(request, ticket):
-            raise PermissionDenied
-        moves = {
-            "in_progress": lambda: services.feedback_start(feedback=ticket, by=request.user),
-            "answered": lambda: services.feedback_answer(
-                feedback=ticket, by=request.user, response=request.POST.get("text", "")
-            ),
-            "closed": lambda: services.feedback_close(
-                feedback=ticket, by=request.user, resolution=request.POST.get("text", "")
-            ),
-        }
-        try:
-            if to not in moves:
-                raise ApplicationError(_("Unknown step."))
-            moves[to]()
-        except ApplicationError as error:
-            self.message_error(request, error)
-        else:
-            self.message_user(request, _("Saved."))
-        return HttpResponseRedirect(reverse("admin:parties_feedback_change", args=[pk]))
 
 
 @admin.register(CallCadence)

@@ -2,17 +2,22 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from backoffice.core.admin import BaseModelAdmin, object_or_404
-from backoffice.core.exceptions import ApplicationError
+from backoffice.core.steps import Step, StepForm
 from backoffice.reports.models import PackSchedule, ReportPack
 from backoffice.reports.packs import SIGNED_OFF_KINDS, report_pack_sign_off
+
+
+class PackSignOffForm(StepForm):
+    note = forms.CharField(label=_("note (optional)"), max_length=2000, required=False)
 
 
 @admin.register(ReportPack)
@@ -32,7 +37,19 @@ class ReportPackAdmin(BaseModelAdmin):
         "sign_off_note",
     ]
     exclude = ["pdf", "xlsx", "emailed_to"]
-    object_views = {"pdf": "pdf_view", "xlsx": "xlsx_view", "sign": "sign_view"}
+    object_views = {"pdf": "pdf_view", "xlsx": "xlsx_view"}
+    steps = [
+        Step(
+            "sign_off",
+            _("Sign off"),
+            report_pack_sign_off,
+            document="pack",
+            when=lambda pack: pack.kind in SIGNED_OFF_KINDS and not pack.signed_off_at,
+            form=PackSignOffForm,
+            title=_("Sign off this pack"),
+            done=_("Signed off."),
+        )
+    ]
     change_form_outer_after_template = "reports/pack_actions.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -63,17 +80,6 @@ class ReportPackAdmin(BaseModelAdmin):
     def signed_off(self, obj: ReportPack) -> bool | None:
         return bool(obj.signed_off_at) if obj.kind in SIGNED_OFF_KINDS else None
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        pack = self.get_object(request, object_id)
-        if pack is not None:
-            extra_context = {
-                **(extra_context or {}),
-                "may_sign_off": pack.kind in SIGNED_OFF_KINDS
-                and not pack.signed_off_at
-                and request.user.has_perm("reports.sign_off_reportpack"),
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def _file(self, request: HttpRequest, pk: int, field: str) -> FileResponse:
         if not request.user.has_perm("reports.view_reportpack"):
             raise PermissionDenied
@@ -90,18 +96,6 @@ class ReportPackAdmin(BaseModelAdmin):
 
     def xlsx_view(self, request: HttpRequest, pk: int) -> FileResponse:
         return self._file(request, pk, "xlsx")
-
-    def sign_view(self, request: HttpRequest, pk: int):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        pack = object_or_404(self.get_queryset(request), pk)
-        try:
-            report_pack_sign_off(pack=pack, by=request.user, note=request.POST.get("note", ""))
-        except ApplicationError as error:
-            self.message_error(request, error)
-        else:
-            self.message_user(request, _("Signed off."))
-        return HttpResponseRedirect(reverse("admin:reports_reportpack_change", args=[pk]))
 
 
 @admin.register(PackSchedule)

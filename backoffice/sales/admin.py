@@ -3,19 +3,17 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     HttpRequest,
     HttpResponse,
-    HttpResponseNotAllowed,
     HttpResponseRedirect,
     JsonResponse,
 )
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.dateparse import parse_date
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.admin import TabularInline
@@ -28,14 +26,23 @@ from backoffice.core.admin import (
     status_badge_display,
     str_display,
 )
-from backoffice.core.exceptions import ApplicationError, ValidationFailed
+from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import rmb_upper
 from backoffice.core.printing import render_document
 from backoffice.core.services import model_save
+from backoffice.core.steps import Step
 from backoffice.core.transitions import allowed_transitions
 from backoffice.parties.models import Customer
 from backoffice.reviews.admin import ReviewableAdminMixin
 from backoffice.sales import services
+from backoffice.sales.forms import (
+    DeliveryShipForm,
+    DeliverySignForm,
+    InvoiceIssueForm,
+    InvoiceReverseForm,
+    OrderDeliverForm,
+    ReasonForm,
+)
 from backoffice.sales.history import FILES, count_rows, history_progress, history_upload
 from backoffice.sales.models import (
     Delivery,
@@ -48,6 +55,19 @@ from backoffice.sales.models import (
     SalesOrder,
     SalesOrderLine,
 )
+
+
+def _invoiceable_now(order: SalesOrder) -> bool:
+    return order.status in services.INVOICEABLE and bool(services.invoiceable(order))
+
+
+def _invoiceable_summary(order: SalesOrder) -> str:
+    """What an invoice requested now would hold: each product and its quantity."""
+    return "；".join(
+        f"{row['line'].product.name} × {row['available'].normalize():f}"
+        for row in services.invoiceable(order)
+    )
+
 
 STATUS_COLOURS = {
     "in_review": "warning",
@@ -142,7 +162,35 @@ class OrderLineInline(TabularInline):
 
 @admin.register(SalesOrder)
 class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
-    object_views = {"print": "print_view", "deliver": "deliver_view", "invoice": "invoice_view"}
+    object_views = {"print": "print_view"}
+    steps = [
+        Step(
+            "invoice",
+            _("Request invoice"),
+            services.invoice_request_create,
+            document="order",
+            when=_invoiceable_now,
+            title=_invoiceable_summary,
+            done=_("Invoice request created: check it and submit it for audit."),
+            next_url=lambda order, invoice: reverse(
+                "admin:sales_invoice_change", args=[invoice.pk]
+            ),
+        ),
+        Step(
+            "deliver",
+            _("Create delivery"),
+            services.delivery_create,
+            document="order",
+            when=lambda order: bool(services.order_deliverable(order)),
+            form=OrderDeliverForm,
+            title=_("Deliver"),
+            template="sales/order_deliver_lines.html",
+            done=_("Delivery created: check it and submit it for review."),
+            next_url=lambda order, delivery: reverse(
+                "admin:sales_delivery_change", args=[delivery.pk]
+            ),
+        ),
+    ]
     list_display = [
         "display_number",
         "customer",
@@ -252,65 +300,6 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
             request, obj
         )
 
-    change_form_outer_after_template = "sales/order_deliver.html"
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        order = self.get_object(request, object_id)
-        if order is not None and request.user.has_perm("sales.add_delivery"):
-            extra_context = {
-                **(extra_context or {}),
-                "deliverable": services.order_deliverable(order),
-                "methods": Delivery.Method.choices,
-                "invoiceable": services.invoiceable(order)
-                if request.user.has_perm("sales.add_invoice")
-                and order.status in services.INVOICEABLE
-                else [],
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def invoice_view(self, request: HttpRequest, pk: int):
-        """Request an invoice for everything invoiceable on the order now."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        order = object_or_404(self.get_queryset(request), pk)
-        if not request.user.has_perm("sales.add_invoice"):
-            raise PermissionDenied
-        try:
-            invoice = services.invoice_request_create(order=order, by=request.user)
-        except ApplicationError as error:
-            self.message_error(request, error)
-            return HttpResponseRedirect(reverse("admin:sales_salesorder_change", args=[pk]))
-        self.message_user(request, _("Invoice request created: check it and submit it for audit."))
-        return HttpResponseRedirect(reverse("admin:sales_invoice_change", args=[invoice.pk]))
-
-    def deliver_view(self, request: HttpRequest, pk: int):
-        """Create a delivery from the quantities typed on the order page."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        order = object_or_404(self.get_queryset(request), pk)
-        if not request.user.has_perm("sales.add_delivery"):
-            raise PermissionDenied
-        lines = [
-            {"order_line": line.pk, "quantity": request.POST.get(f"qty_{line.pk}", "").strip()}
-            for line in order.lines.all()
-        ]
-        lines = [line for line in lines if line["quantity"] not in ("", "0")]
-        try:
-            delivery = services.delivery_create(
-                order=order,
-                by=request.user,
-                lines=lines,
-                method=request.POST.get("method", Delivery.Method.EXPRESS),
-                carrier=request.POST.get("carrier", ""),
-                promised_on=parse_date(request.POST.get("promised_on", "") or "") or None,
-            )
-        except (ApplicationError, ValueError) as error:
-            message = error.message if isinstance(error, ApplicationError) else str(error)
-            self.message_user(request, str(message), level=messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:sales_salesorder_change", args=[pk]))
-        self.message_user(request, _("Delivery created: check it and submit it for review."))
-        return HttpResponseRedirect(reverse("admin:sales_delivery_change", args=[delivery.pk]))
-
     def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         order = object_or_404(self.get_queryset(request), pk)
         return render_document(
@@ -383,7 +372,33 @@ class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
     ]
     list_select_related = ["order", "customer"]
     inlines = [DeliveryLineInline, DeliveryExtraInline]
-    change_form_outer_after_template = "sales/delivery_actions.html"
+    steps = [
+        Step(
+            "shipped",
+            _("Mark shipped"),
+            services.delivery_ship,
+            document="delivery",
+            to=Delivery.Status.SHIPPED,
+            form=DeliveryShipForm,
+        ),
+        Step(
+            "signed",
+            _("Signed for"),
+            services.delivery_sign,
+            document="delivery",
+            to=Delivery.Status.SIGNED,
+            form=DeliverySignForm,
+        ),
+        Step(
+            "returned",
+            _("Returned"),
+            services.delivery_return,
+            document="delivery",
+            to=Delivery.Status.RETURNED,
+            form=ReasonForm,
+            style="danger",
+        ),
+    ]
     export_fields = [
         "number",
         "order",
@@ -434,63 +449,6 @@ class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
     def review_submit_document(self, request, obj) -> None:
         services.delivery_submit(delivery=obj, by=request.user)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        delivery = self.get_object(request, object_id)
-        if delivery is not None:
-            extra_context = {
-                **(extra_context or {}),
-                "steps": sorted(allowed_transitions(delivery) & {"shipped", "signed", "returned"})
-                if request.user.has_perm("sales.change_delivery")
-                else [],
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/step/<str:step>/",
-                self.admin_site.admin_view(self.step_view),
-                name="sales_delivery_step",
-            ),
-            *super().get_urls(),
-        ]
-
-    def step_view(self, request: HttpRequest, pk: int, step: str):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        delivery = object_or_404(self.get_queryset(request), pk)
-        if not request.user.has_perm("sales.change_delivery"):
-            raise PermissionDenied
-        post = request.POST
-        try:
-            if step == "shipped":
-                services.delivery_ship(
-                    delivery=delivery,
-                    by=request.user,
-                    tracking_number=post.get("tracking_number", ""),
-                )
-            elif step == "signed":
-                signed_on = parse_date(post.get("signed_on", "") or "")
-                if signed_on is None:
-                    raise ValidationFailed(_("Enter the date the goods were signed for."))
-                services.delivery_sign(
-                    delivery=delivery,
-                    by=request.user,
-                    signed_on=signed_on,
-                    signed_by=post.get("signed_by", ""),
-                )
-            elif step == "returned":
-                services.delivery_return(
-                    delivery=delivery, by=request.user, reason=post.get("reason", "")
-                )
-            else:
-                raise ValidationFailed(_("Unknown step."))
-        except ApplicationError as error:
-            self.message_error(request, error)
-        else:
-            self.message_user(request, _("Saved."))
-        return HttpResponseRedirect(reverse("admin:sales_delivery_change", args=[pk]))
-
     def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         delivery = object_or_404(self.get_queryset(request), pk)
         return render_document(
@@ -537,7 +495,31 @@ INVOICE_COLOURS = {
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
-    object_views = {"issue": "issue_view", "print": "print_view"}
+    object_views = {"print": "print_view"}
+    steps = [
+        Step(
+            "issue",
+            _("Issued"),
+            services.invoice_issue,
+            document="invoice",
+            to=Invoice.Status.ISSUED,
+            form=InvoiceIssueForm,
+            title=_("Record the issued VAT invoice"),
+        ),
+        Step(
+            "reverse",
+            _("Reverse"),
+            services.invoice_reverse,
+            document="invoice",
+            when=lambda invoice: (
+                invoice.status == Invoice.Status.ISSUED and invoice.kind == Invoice.Kind.NORMAL
+            ),
+            form=InvoiceReverseForm,
+            title=_("Record a red-letter invoice reversing it in full"),
+            style="danger",
+            next_url=lambda invoice, red: reverse("admin:sales_invoice_change", args=[red.pk]),
+        ),
+    ]
     list_display = [
         "display_number",
         "kind",
@@ -559,7 +541,6 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
     ]
     list_select_related = ["order", "customer"]
     inlines = [InvoiceLineInline]
-    change_form_outer_after_template = "sales/invoice_actions.html"
     export_fields = [
         "number",
         "kind",
@@ -612,20 +593,6 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
     def review_submit_document(self, request, obj) -> None:
         services.invoice_submit(invoice=obj, by=request.user)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        invoice = self.get_object(request, object_id)
-        if invoice is not None:
-            may_issue = request.user.has_perm("sales.issue_invoice")
-            extra_context = {
-                **(extra_context or {}),
-                "may_issue": may_issue and invoice.status == Invoice.Status.APPROVED,
-                "may_reverse": may_issue
-                and invoice.status == Invoice.Status.ISSUED
-                and invoice.kind == Invoice.Kind.NORMAL,
-                "invoice_types": Invoice.InvoiceType.choices,
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         invoice = object_or_404(self.get_queryset(request), pk)
         return render_document(
@@ -639,39 +606,6 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
             },
             filename=invoice.number or invoice.vat_invoice_number or f"invoice-{invoice.pk}",
         )
-
-    def issue_view(self, request: HttpRequest, pk: int):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        invoice = object_or_404(self.get_queryset(request), pk)
-        post = request.POST
-        issued_on = parse_date(post.get("issued_on", "") or "")
-        target = pk
-        try:
-            if issued_on is None:
-                raise ValidationFailed(_("Enter the date of the VAT invoice."))
-            if post.get("step") == "reverse":
-                red = services.invoice_reverse(
-                    invoice=invoice,
-                    by=request.user,
-                    invoice_number=post.get("invoice_number", ""),
-                    issued_on=issued_on,
-                    reason=post.get("reason", ""),
-                )
-                target = red.pk
-            else:
-                services.invoice_issue(
-                    invoice=invoice,
-                    by=request.user,
-                    invoice_number=post.get("invoice_number", ""),
-                    issued_on=issued_on,
-                    invoice_type=post.get("invoice_type", ""),
-                )
-        except ApplicationError as error:
-            self.message_error(request, error)
-        else:
-            self.message_user(request, _("Saved."))
-        return HttpResponseRedirect(reverse("admin:sales_invoice_change", args=[target]))
 
 
 IMPORT_COLOURS = {

@@ -47,7 +47,7 @@ def test_an_admin_imports_history_and_a_manager_reads_and_signs_it_off(
     page.get_by_test_id("trend-chart").wait_for()
     page.goto(f"{live_server.url}/reports/reportpack/")
     page.get_by_role("link", name=str(pack)).first.click()
-    form = page.get_by_test_id("pack-sign-off")
+    form = page.get_by_test_id("step-sign_off")
     form.locator("input[name=note]").fill("已核对")
     form.get_by_role("button", name="Sign off").click()
     page.get_by_test_id("pack-signed").wait_for()

@@ -201,3 +201,24 @@ def test_the_dashboard_lists_overdue_calls(client, active, rep_wang):
     assert "1 customer is due for a call" in page
     listing = client.get("/parties/customer/", {"call_overdue": "yes"}).content.decode()
     assert "北京医院" in listing
+
+
+@pytest.mark.django_db
+def test_a_ticket_is_answered_and_closed_from_its_page(client, make_customer, clerk, rep_wang):
+    customer = make_customer(rep_wang, name="北京医院")
+    ticket = feedback_create(customer=customer, by=clerk, type="complaint", description="破损")
+    page = f"/parties/feedback/{ticket.pk}/"
+    client.force_login(rep_wang)
+    html = client.get(f"{page}change/").content.decode()
+    assert 'data-testid="step-start"' in html and 'data-testid="step-answer"' in html
+    assert 'data-testid="step-close"' not in html
+    blank = client.post(f"{page}step/answer/", {"response": " "})
+    assert blank.status_code == 400 and 'data-testid="step-error"' in blank.content.decode()
+    client.post(f"{page}step/answer/", {"response": "已补发"})
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.response) == ("answered", "已补发")
+    html = client.get(f"{page}change/").content.decode()
+    assert 'data-testid="step-close"' in html and 'data-testid="step-reopen"' in html
+    client.post(f"{page}step/close/", {"resolution": "客户确认收到"})
+    ticket.refresh_from_db()
+    assert ticket.status == "closed"

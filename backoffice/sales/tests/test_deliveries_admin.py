@@ -26,13 +26,18 @@ def test_deliver_from_the_order_page_then_release_ship_and_print(
     line = order.lines.get()
     client.force_login(clerk)
     page = client.get(f"/sales/salesorder/{order.pk}/change/").content.decode()
-    assert 'data-testid="order-deliver"' in page
-    too_much = client.post(
-        f"/sales/salesorder/{order.pk}/deliver/", {f"qty_{line.pk}": "11", "method": "express"}
-    )
+    assert 'data-testid="step-deliver"' in page
+    deliver = f"/sales/salesorder/{order.pk}/step/deliver/"
+    too_much = client.post(deliver, {f"qty_{line.pk}": "11", "method": "express"})
     assert too_much.status_code == 302 and not Delivery.objects.exists()
+    # A bad value is shown beside its field, never read as a default; nothing is created.
+    bad = client.post(deliver, {f"qty_{line.pk}": "六", "method": "express", "promised_on": "x"})
+    assert bad.status_code == 400 and not Delivery.objects.exists()
+    assert bad.content.decode().count('data-testid="step-error"') == 2
+    nothing = client.post(deliver, {f"qty_{line.pk}": "0", "method": "express"})
+    assert nothing.status_code == 400 and "at least one line" in nothing.content.decode()
     response = client.post(
-        f"/sales/salesorder/{order.pk}/deliver/",
+        deliver,
         {
             f"qty_{line.pk}": "6",
             "method": "express",
@@ -50,7 +55,7 @@ def test_deliver_from_the_order_page_then_release_ship_and_print(
     assert delivery.status == "released"
     client.force_login(clerk)
     page = client.get(f"/sales/delivery/{delivery.pk}/change/").content.decode()
-    assert 'data-testid="delivery-steps"' in page
+    assert 'data-testid="step-shipped"' in page and 'data-testid="step-signed"' not in page
     client.post(f"/sales/delivery/{delivery.pk}/step/shipped/", {"tracking_number": "SF123"})
     delivery.refresh_from_db()
     assert delivery.status == "shipped"
@@ -69,10 +74,37 @@ def test_a_rep_sees_no_delivery_buttons_and_cannot_step(client, order, rep_wang,
     )
     client.force_login(rep_wang)
     page = client.get(f"/sales/salesorder/{order.pk}/change/").content.decode()
-    assert 'data-testid="order-deliver"' not in page
+    assert 'data-testid="step-deliver"' not in page
     assert (
         client.post(
             f"/sales/delivery/{delivery.pk}/step/shipped/", {"tracking_number": "x"}
         ).status_code
         == 403
     )
+
+
+@pytest.mark.django_db
+def test_a_bad_signing_date_is_shown_and_nothing_is_saved(client, order, clerk, second_clerk):
+    from backoffice.accounts.services import user_create
+    from backoffice.sales.services import delivery_create, delivery_ship, delivery_submit
+
+    third = user_create(username="clerk3", role="clerk")
+    delivery = delivery_create(
+        order=order, by=clerk, lines=[{"order_line": order.lines.get().pk, "quantity": "1"}]
+    )
+    delivery_submit(delivery=delivery, by=clerk)
+    for reviewer in (second_clerk, third):
+        review_decide(request=review_request_for(delivery), by=reviewer, verdict="approve")
+    delivery_ship(delivery=Delivery.objects.get(), by=clerk, tracking_number="SF1")
+    client.force_login(clerk)
+    sign = f"/sales/delivery/{delivery.pk}/step/signed/"
+    response = client.post(sign, {"signed_on": "2026-13-45", "signed_by": "张三"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'data-testid="step-error"' in page and 'value="张三"' in page
+    assert Delivery.objects.get().status == "shipped"
+    # A step the document's state does not allow now is refused with a message.
+    again = client.post(f"/sales/delivery/{delivery.pk}/step/shipped/", {"tracking_number": "x"})
+    assert again.status_code == 302 and Delivery.objects.get().status == "shipped"
+    client.post(sign, {"signed_on": "2026-12-01", "signed_by": "张三"})
+    assert Delivery.objects.get().signed_by_name == "张三"

@@ -9,8 +9,8 @@ def test_request_audit_issue_and_reverse_in_the_staff_ui(
 ):
     client.force_login(clerk)
     page = client.get(f"/sales/salesorder/{delivered.pk}/change/").content.decode()
-    assert 'data-testid="order-invoice"' in page
-    response = client.post(f"/sales/salesorder/{delivered.pk}/invoice/")
+    assert 'data-testid="step-invoice"' in page
+    response = client.post(f"/sales/salesorder/{delivered.pk}/step/invoice/")
     invoice = Invoice.objects.get()
     assert response["Location"] == f"/sales/invoice/{invoice.pk}/change/"
     client.post(f"/sales/invoice/{invoice.pk}/submit/")
@@ -21,18 +21,24 @@ def test_request_audit_issue_and_reverse_in_the_staff_ui(
     assert invoice.status == "approved"
     client.force_login(clerk)
     assert (
-        'data-testid="invoice-actions"'
+        'data-testid="step-issue"'
         not in client.get(f"/sales/invoice/{invoice.pk}/change/").content.decode()
     )
     client.force_login(finance)
     assert (
-        'data-testid="invoice-actions"'
+        'data-testid="step-issue"'
         in client.get(f"/sales/invoice/{invoice.pk}/change/").content.decode()
     )
+    missing_date = client.post(
+        f"/sales/invoice/{invoice.pk}/step/issue/",
+        {"invoice_number": "12345678", "invoice_type": "ordinary"},
+    )
+    assert missing_date.status_code == 400
+    invoice.refresh_from_db()
+    assert invoice.status == "approved"
     client.post(
-        f"/sales/invoice/{invoice.pk}/issue/",
+        f"/sales/invoice/{invoice.pk}/step/issue/",
         {
-            "step": "issue",
             "invoice_number": "12345678",
             "issued_on": "2026-11-30",
             "invoice_type": "ordinary",
@@ -41,9 +47,8 @@ def test_request_audit_issue_and_reverse_in_the_staff_ui(
     invoice.refresh_from_db()
     assert (invoice.status, invoice.invoice_type) == ("issued", "ordinary")
     response = client.post(
-        f"/sales/invoice/{invoice.pk}/issue/",
+        f"/sales/invoice/{invoice.pk}/step/reverse/",
         {
-            "step": "reverse",
             "invoice_number": "87654321",
             "issued_on": "2026-12-01",
             "reason": "抬头错误",

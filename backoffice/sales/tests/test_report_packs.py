@@ -107,11 +107,11 @@ def test_the_archive_pages_download_and_sign_off(client, history, manager, rep_w
     assert client.get(f"/reports/reportpack/{monthly.pk}/pdf/").status_code == 403
     client.force_login(manager)
     page = client.get(f"/reports/reportpack/{monthly.pk}/change/").content.decode()
-    assert 'data-testid="pack-sign-off"' in page
+    assert 'data-testid="step-sign_off"' in page
     pdf = client.get(f"/reports/reportpack/{monthly.pk}/pdf/")
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content)[:5] == b"%PDF-"
     assert client.get(f"/reports/reportpack/{monthly.pk}/xlsx/").status_code == 200
-    client.post(f"/reports/reportpack/{monthly.pk}/sign/", {"note": "ok"})
+    client.post(f"/reports/reportpack/{monthly.pk}/step/sign_off/", {"note": "ok"})
     monthly.refresh_from_db()
     assert monthly.signed_off_by == manager
     schedules = client.get("/reports/packschedule/")
