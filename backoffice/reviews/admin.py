@@ -3,6 +3,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -13,9 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
 from backoffice.core.admin import BaseModelAdmin, object_or_404
-from backoffice.core.exceptions import ApplicationError
+from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.transitions import allowed_transitions
-from backoffice.reviews.models import ReviewPolicy, ReviewPolicyLevel, ReviewRequest
+from backoffice.reviews.models import (
+    ReviewDecision,
+    ReviewPolicy,
+    ReviewPolicyLevel,
+    ReviewRequest,
+)
 from backoffice.reviews.selectors import (
     may_review_level,
     review_pending_for,
@@ -23,6 +29,14 @@ from backoffice.reviews.selectors import (
     review_status,
 )
 from backoffice.reviews.services import review_decide
+
+
+class ReviewDecisionForm(forms.Form):
+    """The Review panel's two buttons: the verdict, and the note (required to send back,
+    which review_decide checks)."""
+
+    verdict = forms.ChoiceField(label=_("verdict"), choices=ReviewDecision.Verdict.choices)
+    note = forms.CharField(label=_("note"), max_length=2000, required=False)
 
 
 def may_decide_now(user: Any, request: ReviewRequest | None) -> bool:
@@ -112,9 +126,14 @@ class ReviewableAdminMixin:
             review = review_request_for(obj)
             if review is None:
                 raise ApplicationError(_("This document has not been submitted for review."))
-            verdict = request.POST.get("verdict", "")
+            form = ReviewDecisionForm(request.POST)
+            if not form.is_valid():
+                raise ValidationFailed(
+                    " ".join(str(e) for errors in form.errors.values() for e in errors)
+                )
+            verdict = form.cleaned_data["verdict"]
             review_decide(
-                request=review, by=request.user, verdict=verdict, note=request.POST.get("note", "")
+                request=review, by=request.user, verdict=verdict, note=form.cleaned_data["note"]
             )
             return str(_("Approved.") if verdict == "approve" else _("Sent back to the author."))
 

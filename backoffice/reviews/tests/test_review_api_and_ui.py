@@ -110,6 +110,11 @@ def test_review_panel_buttons_only_for_who_may_decide(client, voucher, admin_use
     queue = client.get("/reviews/reviewrequest/pending/").content.decode()
     assert voucher.title in queue
     assert client.get(f"/testapp/voucher/{voucher.pk}/review/").status_code == 405
+    # An unknown verdict is refused with a message, and decides nothing.
+    client.post(f"/testapp/voucher/{voucher.pk}/review/", {"verdict": "maybe"})
+    assert 'data-testid="review-decide"' in (
+        client.get(f"/testapp/voucher/{voucher.pk}/change/").content.decode()
+    )
     client.post(
         f"/testapp/voucher/{voucher.pk}/review/", {"verdict": "reject", "note": "请补充附件"}
     )
