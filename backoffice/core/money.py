@@ -14,6 +14,7 @@ AMOUNT = Decimal("0.01")
 UNIT_PRICE = Decimal("0.000001")
 RATE = Decimal("0.0001")
 QUANTITY = Decimal("0.001")
+PERCENT = Decimal("0.1")
 ZERO = Decimal("0")
 
 
@@ -86,6 +87,11 @@ def sum_amounts(values: object) -> Decimal:
             raise ValueError(f"{amount} is not rounded to cents; round each line first")
         total += amount
     return total.quantize(AMOUNT)
+
+
+def round_percent(value: object) -> Decimal:
+    """A share in per cent, to one decimal (四舍五入 like every other rounding)."""
+    return _quantize(value, PERCENT)
 
 
 def amount_field(verbose_name: str | None = None, **kwargs) -> models.DecimalField:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from backoffice.catalog.models import PriceList, PriceListItem, Product, ProductCategory
 from backoffice.catalog.services import product_save
+from backoffice.core.money import round_amount
 
 CATEGORIES = [
     ("anti-infective", "抗感染药"),
@@ -65,10 +66,10 @@ def demo_catalog(*, by) -> None:
         PriceListItem.objects.create(
             price_list=hospitals,
             product=product,
-            unit_price=(product.list_price * Decimal("0.95")).quantize(Decimal("0.01")),
+            unit_price=round_amount(product.list_price * Decimal("0.95")),
         )
         PriceListItem.objects.create(
             price_list=distributors,
             product=product,
-            unit_price=(product.list_price * Decimal("0.80")).quantize(Decimal("0.01")),
+            unit_price=round_amount(product.list_price * Decimal("0.80")),
         )

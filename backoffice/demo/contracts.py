@@ -3,7 +3,6 @@ and purchase contracts with supplier invoices and payments."""
 
 import random
 from datetime import timedelta
-from decimal import Decimal
 
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from backoffice.contracts.services import (
     template_save,
 )
 from backoffice.core.exceptions import ApplicationError
+from backoffice.core.money import round_amount
 from backoffice.demo.orders import _deliver
 from backoffice.parties.models import Customer
 from backoffice.parties.selectors import customer_trade_block
@@ -93,7 +93,7 @@ def demo_contracts(*, count: int = 36) -> int:
             payment_terms="货到验收合格后30日内付款",
             delivery_terms="卖方送货上门，运费由卖方承担",
         ),
-        by=None,
+        by=clerks[0],
     )
     template_save(
         template=ContractTemplate(
@@ -103,13 +103,13 @@ def demo_contracts(*, count: int = 36) -> int:
             payment_terms="款到发货",
             delivery_terms="物流发货",
         ),
-        by=None,
+        by=clerks[0],
     )
     purchase_template = template_save(
         template=ContractTemplate(
             name="采购合同", kind="purchase", body=PURCHASE_TEMPLATE, payment_terms="票到60日付款"
         ),
-        by=None,
+        by=clerks[0],
     )
     created = 0
     for index in range(count):
@@ -135,7 +135,7 @@ def demo_contracts(*, count: int = 36) -> int:
         contract.milestones.create(
             kind="delivery",
             due_on=starts_on + timedelta(days=30),
-            amount=(amount / 2).quantize(Decimal("0.01")),
+            amount=round_amount(amount / 2),
         )
         contract.milestones.create(kind="payment", due_on=ends_on, amount=amount)
         created += 1
@@ -191,7 +191,7 @@ def _purchase(rng, template, clerks, manager, finance, today) -> None:
     for name in SUPPLIERS:
         author = rng.choice(clerks)
         supplier = customer_create(
-            by=None,
+            by=author,
             name=name,
             kind="supplier",
             region=region,
@@ -218,14 +218,14 @@ def _purchase(rng, template, clerks, manager, finance, today) -> None:
         review_decide(request=review_request_for(contract), by=manager, verdict="approve")
         contract.refresh_from_db()
         contract = contract_sign(contract=contract, by=author, signed_on=starts_on, scan=_scan())
-        half = (contract.amount / 2).quantize(Decimal("0.01"))
+        half = round_amount(contract.amount / 2)
         invoice = supplier_invoice_create(
             contract=contract,
             by=finance,
             vat_invoice_number=str(rng.randint(10**7, 10**8 - 1)),
             issued_on=starts_on + timedelta(days=20),
             gross_amount=half,
-            tax_amount=(half * 13 / 113).quantize(Decimal("0.01")),
+            tax_amount=round_amount(half * 13 / 113),
         )
         supplier_payment_create(
             supplier=supplier,

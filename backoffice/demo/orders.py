@@ -8,6 +8,7 @@ from django.utils import timezone
 from backoffice.accounts.models import User
 from backoffice.catalog.models import Product
 from backoffice.core.exceptions import ApplicationError
+from backoffice.core.money import round_amount
 from backoffice.ledger.selectors import receivable_for_source
 from backoffice.ledger.services import receipt_create
 from backoffice.parties.models import Customer
@@ -182,9 +183,7 @@ def _receive(rng, invoice, finance) -> None:
     if fate < 0.3:
         return
     receivable = receivable_for_source(source_model="sales.invoice", source_id=invoice.pk)
-    share = (
-        receivable.amount if fate > 0.45 else (receivable.amount / 2).quantize(receivable.amount)
-    )
+    share = receivable.amount if fate > 0.45 else round_amount(receivable.amount / 2)
     received_on = min(invoice.issued_on + timedelta(days=rng.randint(10, 80)), timezone.localdate())
     receipt_create(
         customer=invoice.customer,

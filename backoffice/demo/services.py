@@ -45,7 +45,7 @@ def demo_seed() -> list[tuple[str, str, str]]:
                 full_name=full_name,
                 validate_password_strength=False,
             )
-    demo_catalog(by=None)
+    demo_catalog(by=User.objects.get(username="clerk"))  # clerks keep the catalog
     demo_customers()
     demo_orders()
     demo_contracts()

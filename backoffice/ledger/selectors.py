@@ -19,7 +19,6 @@ from backoffice.core.access import access_object, scope_for_user
 from backoffice.core.money import ZERO, round_amount
 from backoffice.ledger.models import Account, JournalLine, Receipt, ReceiptAllocation, Receivable
 
-CENT = Decimal("0.01")
 CUSTOMER_ACCOUNTS = ("1122", "2203")  # receivable and advances: what the customer owes net
 BUCKETS = [(30, "0-30"), (60, "31-60"), (90, "61-90"), (180, "91-180"), (None, "180+")]
 
@@ -144,7 +143,7 @@ def aging(*, as_of: date, customers: QuerySet) -> tuple[list[AgingRow], dict[str
         item = AgingRow(customer_id, names.get(customer_id, ("", ""))[0])
         for index, (_limit, bucket) in enumerate(BUCKETS):
             if values[index]:
-                amount = values[index].quantize(CENT)  # SQLite sums to more places
+                amount = round_amount(values[index])  # SQLite sums to more places
                 item.buckets[bucket] = amount
                 totals[bucket] += amount
         rows.append(item)

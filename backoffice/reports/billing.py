@@ -2,7 +2,6 @@
 rep, customer and invoice type, from the totals frozen on each invoice."""
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Sum
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.core.api import query_date
 from backoffice.core.exceptions import ValidationFailed
-from backoffice.core.money import ZERO
+from backoffice.core.money import ZERO, round_amount
 from backoffice.sales.models import Invoice
 from backoffice.sales.selectors import invoice_visible_to
 
@@ -78,9 +77,9 @@ def billing_statistics(
             if group == "invoice_type":
                 item["invoice_type_name"] = str(labels.get(value, value))
         amounts = {
-            "gross_amount": Decimal(row["gross"] or 0).quantize(Decimal("0.01")),
-            "net_amount": Decimal(row["net"] or 0).quantize(Decimal("0.01")),
-            "tax_amount": Decimal(row["tax"] or 0).quantize(Decimal("0.01")),
+            "gross_amount": round_amount(row["gross"] or 0),
+            "net_amount": round_amount(row["net"] or 0),
+            "tax_amount": round_amount(row["tax"] or 0),
         }
         item |= {"invoices": row["invoices"], **amounts}
         result.append(item)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import Region
 from backoffice.catalog.models import Product
+from backoffice.core.money import round_amount
 from backoffice.ledger.selectors import receivable_balances
 from backoffice.parties.models import Customer
 from backoffice.parties.selectors import customer_visible_to
@@ -27,7 +28,6 @@ from backoffice.reports.sales import (
 )
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 
 
 def _sales_url(date_from: date, date_to: date, period: str, group_by: str = "") -> str:
@@ -69,7 +69,7 @@ def sales_kpis(user: Any, *, today: date) -> dict[str, Any]:
         year=between(year, today),
         last_year=between(last_year_from, last_year_to),
     )
-    sums = {key: value.quantize(CENT) for key, value in sums.items()}
+    sums = {key: round_amount(value) for key, value in sums.items()}
     tiles = [
         {
             "title": _("Sales today"),
@@ -132,7 +132,7 @@ def sales_kpis(user: Any, *, today: date) -> dict[str, Any]:
         trend.append(
             {
                 "label": start.strftime("%Y-%m"),
-                "amount": (by_month.get(start) or ZERO).quantize(CENT),
+                "amount": round_amount(by_month.get(start) or ZERO),
                 "url": _sales_url(start, end, "day"),
             }
         )
@@ -149,7 +149,7 @@ def sales_kpis(user: Any, *, today: date) -> dict[str, Any]:
             model.objects.filter(pk__in=[r[field] for r in rows]).values_list("pk", "name")
         )
         result = [
-            {"label": names.get(r[field], "—"), "amount": r["amount"].quantize(CENT), "url": url(r)}
+            {"label": names.get(r[field], "—"), "amount": round_amount(r["amount"]), "url": url(r)}
             for r in rows
             if r["amount"]
         ]

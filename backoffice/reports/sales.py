@@ -36,7 +36,7 @@ from backoffice.accounts.models import Region, User
 from backoffice.catalog.models import Product, ProductCategory
 from backoffice.core.api import query_date
 from backoffice.core.exceptions import ValidationFailed
-from backoffice.core.money import ZERO
+from backoffice.core.money import ZERO, round_amount, round_percent, round_quantity
 from backoffice.parties.models import Customer
 from backoffice.sales.models import SalesFact, SalesFactMonthRow, SalesFactRow
 from backoffice.sales.models.facts import FactRow
@@ -63,7 +63,6 @@ BASES = {
     "invoiced": SalesFact.Basis.INVOICED,
     "received": SalesFact.Basis.RECEIVED,
 }
-CENT = Decimal("0.01")
 ZERO_AMOUNT = Decimal("0.00")
 ROW_MEASURES = (
     "quantity",
@@ -75,7 +74,6 @@ ROW_MEASURES = (
     "last_year_amount",
     "change_last_year",
 )
-MILLI = Decimal("0.001")  # SQLite sums decimals in floating point: back to stored precision
 
 
 @dataclass(frozen=True)
@@ -215,7 +213,7 @@ def change_percent(now: Decimal, before: Decimal | None) -> str | None:
     """The change on an earlier amount, in per cent to one decimal; None without one."""
     if not before:
         return None
-    return str(((now - before) * 100 / abs(before)).quantize(Decimal("0.1")))
+    return str(round_percent((now - before) * 100 / abs(before)))
 
 
 @contextmanager
@@ -297,8 +295,8 @@ def _sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
         found = [
             (
                 *row[: n + 1],
-                row[n + 1].quantize(MILLI),
-                *(v.quantize(CENT) for v in row[n + 2 : n + 4]),
+                round_quantity(row[n + 1]),
+                *(round_amount(v) for v in row[n + 2 : n + 4]),
                 row[n + 4],
             )
             for row in found
@@ -369,9 +367,9 @@ def _sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
         orders=Sum("orders"),
     )
     totals = {
-        "quantity": (whole["quantity"] or ZERO).quantize(MILLI),
-        "amount": (whole["amount"] or ZERO).quantize(CENT),
-        "net_amount": (whole["net_amount"] or ZERO).quantize(CENT),
+        "quantity": round_quantity(whole["quantity"] or ZERO),
+        "amount": round_amount(whole["amount"] or ZERO),
+        "net_amount": round_amount(whole["net_amount"] or ZERO),
         "orders": whole["orders"] or 0,
     }
     return {"rows": rows, "totals": totals}

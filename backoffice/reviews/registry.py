@@ -6,7 +6,7 @@ reviews.register(
     levels=[Level(approvals=2, permission="parties.review_qualification")],
     on_approved=qualification_verify,      # (obj, *, by, request) -> None
     on_rejected=qualification_return,      # (obj, *, by, note, request) -> None
-    author=lambda q: q.uploaded_by,        # never counts as a reviewer
+    authors=lambda q: [q.uploaded_by],     # the makers: never count as reviewers
 )
 """
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from backoffice.contracts.models import Contract, ContractKind, ContractMilestone
 from backoffice.contracts.services import contract_complete
-from backoffice.core.money import ZERO, round_amount, round_quantity
+from backoffice.core.money import ZERO, round_amount, round_percent, round_quantity
 from backoffice.ledger.models import Receivable
 from backoffice.sales.models import Invoice, InvoiceLine, SalesOrder, SalesOrderLine
 
@@ -28,7 +28,7 @@ MEASURES = ("ordered", "delivered", "invoiced", "paid")
 def percent(part: Decimal, whole: Decimal | None) -> Decimal | None:
     if not whole:
         return None
-    return (part * 100 / whole).quantize(Decimal("0.1"))
+    return round_percent(part * 100 / whole)
 
 
 @dataclass

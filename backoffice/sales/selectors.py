@@ -1,10 +1,10 @@
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, QuerySet
 
 from backoffice.core.access import access_object, scope_for_user
-from backoffice.core.money import ZERO
+from backoffice.core.money import round_amount, sum_amounts
 from backoffice.ledger.selectors import customer_open_receivables
 from backoffice.sales.models import Delivery, HistoryOrder, Invoice, SalesOrder, SalesOrderLine
 
@@ -65,12 +65,14 @@ def customer_credit_exposure(customer: Any, *, excluding: SalesOrder | None = No
     )
     if excluding is not None:
         lines = lines.exclude(order=excluding)
-    # Uninvoiced share of each line, at its own price incl. VAT.
-    open_value = lines.aggregate(
-        value=Sum((F("quantity") - F("invoiced_quantity")) * F("unit_price"))
-    )["value"]
-    unpaid = customer_open_receivables(customer)
-    return (Decimal(open_value or ZERO) + unpaid).quantize(Decimal("0.01"))
+    # Uninvoiced share of each line at its own price incl. VAT, rounded per line (STYLE §6).
+    open_value = sum_amounts(
+        round_amount((quantity - invoiced) * price)
+        for quantity, invoiced, price in lines.filter(
+            quantity__gt=F("invoiced_quantity")
+        ).values_list("quantity", "invoiced_quantity", "unit_price")
+    )
+    return open_value + customer_open_receivables(customer)
 
 
 def delivery_visible_to(user: Any) -> QuerySet[Delivery]:
