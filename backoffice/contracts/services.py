@@ -35,12 +35,11 @@ from backoffice.contracts.models import (
 from backoffice.core.access import permission_required, require_perm
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.files import attachment_add
+from backoffice.core.lines import line_amount, line_error, line_price, line_quantity
 from backoffice.core.money import (
     ZERO,
     rmb_upper,
     round_amount,
-    round_price,
-    round_quantity,
     sum_amounts,
     to_decimal,
 )
@@ -136,13 +135,6 @@ def template_save(*, template: ContractTemplate, by: Any) -> ContractTemplate:
     return model_save(instance=template, by=by)
 
 
-def _line_error(index: int, field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(
-        _("Line %(n)d: %(message)s") % {"n": index, "message": message},
-        extra={"fields": {"lines": {str(index): {field: [message]}}}},
-    )
-
-
 def _build_lines(contract: Contract, lines: list[dict[str, Any]]) -> list[ContractLine]:
     """Product lines take the counterparty's policy price unless a price is given; amount-only
     lines need a description and an amount."""
@@ -154,31 +146,25 @@ def _build_lines(contract: Contract, lines: list[dict[str, Any]]) -> list[Contra
         if product_id:
             product = products.get(product_id)
             if product is None:
-                raise _line_error(index, "product", _("unknown product"))
-            quantity = round_quantity(to_decimal(line.get("quantity") or "0"))
-            if quantity <= 0:
-                raise _line_error(index, "quantity", _("the quantity must be more than 0"))
-            if line.get("unit_price") in (None, ""):
-                unit_price = policy_price(
+                raise line_error(index, "product", _("unknown product"))
+            quantity = line_quantity(index, line.get("quantity"))
+            given = line.get("unit_price")
+            if given in (None, ""):
+                given = policy_price(
                     product=product,
                     customer_kind=contract.counterparty.kind,
                     region_id=contract.counterparty.region_id,
                     on=contract.starts_on,
                 )
-            else:
-                unit_price = round_price(to_decimal(line["unit_price"]))
-            if unit_price < 0:
-                raise _line_error(index, "unit_price", _("the price cannot be negative"))
+            unit_price = line_price(index, given)
             amount = round_amount(quantity * unit_price)
         else:
             product, quantity, unit_price = None, None, None
             if not description:
-                raise _line_error(
+                raise line_error(
                     index, "description", _("a line without a product needs a description")
                 )
-            amount = round_amount(to_decimal(line.get("amount") or "0"))
-            if amount <= 0:
-                raise _line_error(index, "amount", _("the amount must be more than 0"))
+            amount = line_amount(index, line.get("amount"))
         built.append(
             ContractLine(
                 contract=contract,
