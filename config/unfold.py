@@ -146,14 +146,14 @@ UNFOLD = {
                     {
                         "title": _("Supplier invoices"),
                         "icon": "receipt",
-                        "link": reverse_lazy("admin:contracts_supplierinvoice_changelist"),
-                        "permission": _perm("contracts.view_supplierinvoice"),
+                        "link": reverse_lazy("admin:ledger_supplierinvoice_changelist"),
+                        "permission": _perm("ledger.view_supplierinvoice"),
                     },
                     {
                         "title": _("Supplier payments"),
                         "icon": "payments",
-                        "link": reverse_lazy("admin:contracts_supplierpayment_changelist"),
-                        "permission": _perm("contracts.view_supplierpayment"),
+                        "link": reverse_lazy("admin:ledger_supplierpayment_changelist"),
+                        "permission": _perm("ledger.view_supplierpayment"),
                     },
                 ],
             },

@@ -149,14 +149,14 @@ SEE_ALL_CONTRACTS = {"contracts.view_all_contracts"}
 REVIEW_CONTRACTS = {"contracts.review_contract"}
 SIGN_CONTRACTS = {"contracts.sign_contract"}
 READ_PAYABLES = {
-    "contracts.view_supplierinvoice",
-    "contracts.view_supplierpayment",
-    "contracts.view_paymentallocation",
+    "ledger.view_supplierinvoice",
+    "ledger.view_supplierpayment",
+    "ledger.view_paymentallocation",
 }
 KEEP_PAYABLES = READ_PAYABLES | {
-    "contracts.add_supplierinvoice",
-    "contracts.add_supplierpayment",
-    "contracts.keep_payables",
+    "ledger.add_supplierinvoice",
+    "ledger.add_supplierpayment",
+    "ledger.keep_payables",
 }
 
 ROLES: dict[str, Role] = {

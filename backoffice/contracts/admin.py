@@ -1,12 +1,12 @@
 """Staff UI of contracts: the contract ledger (台账), entry from a template with lines and
-milestones, the review panel, signing with the scan, termination; templates; payables."""
+milestones, the review panel, signing with the scan, termination; templates."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -20,14 +20,13 @@ from backoffice.contracts.models import (
     ContractLine,
     ContractMilestone,
     ContractTemplate,
-    PaymentAllocation,
-    SupplierInvoice,
-    SupplierPayment,
 )
 from backoffice.core.admin import (
     BaseModelAdmin,
+    ServiceErrorsAsMessages,
     object_or_404,
     print_link_display,
+    service_error_message,
     status_badge_display,
 )
 from backoffice.core.exceptions import ApplicationError
@@ -46,30 +45,6 @@ STATUS_COLOURS = {
     "terminated": "danger",
     "expired": "warning",
 }
-
-
-def _error_message(error: ApplicationError) -> str:
-    """The error's message, with the first field error when the message alone is generic."""
-    fields = (error.extra or {}).get("fields") or {}
-    detail = next(iter(fields.items()), None)
-    if detail and isinstance(detail[1], list):
-        return f"{error.message} ({detail[0]}: {detail[1][0]})"
-    return str(error.message)
-
-
-class ServiceErrorsAsMessages:
-    """A refusal from a service while saving (the admin's transaction rolls it all back)
-    comes back to the same form as a message naming the rule."""
-
-    def _changeform_view(self, request, object_id, form_url, extra_context):
-        try:
-            return super()._changeform_view(request, object_id, form_url, extra_context)
-        except (ApplicationError, ValidationError) as error:
-            message = (
-                _error_message(error) if isinstance(error, ApplicationError) else error.messages[0]
-            )
-            self.message_user(request, message, level="ERROR")
-            return HttpResponseRedirect(request.get_full_path())
 
 
 class TemplateForm(forms.ModelForm):
@@ -165,7 +140,7 @@ class ContractLineFormSet(forms.BaseInlineFormSet):
                 contract=contract, lines=lines, amount=None if lines else contract.amount
             )
         except ApplicationError as error:
-            raise ValidationError(_error_message(error)) from error
+            raise ValidationError(service_error_message(error)) from error
 
 
 class ContractLineInline(DraftOnlyInline):
@@ -376,152 +351,3 @@ class ContractAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmi
         return "in_review" in allowed_transitions(obj) and super().has_change_permission(
             request, obj
         )
-
-
-class ReadOnlyRowsInline(TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class InvoiceAllocationInline(ReadOnlyRowsInline):
-    model = PaymentAllocation
-    fields = ["payment", "amount"]
-    readonly_fields = fields
-
-
-class SupplierInvoiceForm(forms.ModelForm):
-    class Meta:
-        model = SupplierInvoice
-        fields = ["contract", "vat_invoice_number", "issued_on", "due_on", "gross_amount",
-                  "tax_amount"]  # fmt: skip
-        help_texts = {"due_on": _("empty: by the supplier's payment terms")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "contract" in self.fields:
-            self.fields["contract"].queryset = Contract.objects.filter(
-                kind=Contract.Kind.PURCHASE, status__in=Contract.IN_FORCE
-            )
-            self.fields["due_on"].required = False
-
-    def save_via_service(self, by: Any) -> SupplierInvoice:
-        data = self.cleaned_data
-        return services.supplier_invoice_create(
-            contract=data["contract"],
-            by=by,
-            vat_invoice_number=data["vat_invoice_number"],
-            issued_on=data["issued_on"],
-            due_on=data.get("due_on"),
-            gross_amount=data["gross_amount"],
-            tax_amount=data["tax_amount"],
-        )
-
-
-@admin.register(SupplierInvoice)
-class SupplierInvoiceAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
-    form = SupplierInvoiceForm
-    list_display = ["number", "vat_invoice_number", "supplier", "contract", "issued_on",
-                    "due_on", "gross_amount", "paid_amount"]  # fmt: skip
-    list_filter = [("due_on", admin.DateFieldListFilter)]
-    search_fields = ["number", "vat_invoice_number", "supplier__name", "contract__number"]
-    list_select_related = ["supplier", "contract"]
-    inlines = [InvoiceAllocationInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        return ["number", "supplier", *SupplierInvoiceForm.Meta.fields, "net_amount",
-                "paid_amount"]  # fmt: skip
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def save_model(self, request, obj, form, change) -> None:
-        obj.pk = form.save_via_service(request.user).pk
-
-
-class PaymentAllocationInline(ReadOnlyRowsInline):
-    model = PaymentAllocation
-    fields = ["invoice", "amount"]
-    readonly_fields = fields
-
-
-class SupplierPaymentForm(forms.ModelForm):
-    allocate = forms.CharField(
-        label=_("allocate to supplier invoices"),
-        required=False,
-        help_text=_("one per line: VAT invoice number, amount — e.g. 12345678, 1000.00"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    class Meta:
-        model = SupplierPayment
-        fields = ["supplier", "paid_on", "amount", "method", "bank_reference"]
-
-    def allocations(self) -> list[dict[str, Any]]:
-        rows = []
-        supplier = self.cleaned_data.get("supplier")
-        for number, raw in enumerate((self.cleaned_data.get("allocate") or "").splitlines(), 1):
-            if not raw.strip():
-                continue
-            document, _sep, amount = raw.replace("，", ",").partition(",")
-            invoice = SupplierInvoice.objects.filter(
-                vat_invoice_number=document.strip(), supplier=supplier
-            ).first()
-            if invoice is None:
-                raise ValidationError(
-                    _("Line %(n)d: no invoice %(doc)s of this supplier.")
-                    % {"n": number, "doc": document.strip()}
-                )
-            rows.append({"invoice": invoice, "amount": amount.strip() or "0"})
-        return rows
-
-
-@admin.register(SupplierPayment)
-class SupplierPaymentAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
-    form = SupplierPaymentForm
-    list_display = ["number", "supplier", "paid_on", "amount", "method", "bank_reference"]
-    list_filter = ["method", ("paid_on", admin.DateFieldListFilter)]
-    search_fields = ["number", "supplier__name", "bank_reference"]
-    list_select_related = ["supplier"]
-    autocomplete_fields = ["supplier"]
-    inlines = [PaymentAllocationInline]
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return [*SupplierPaymentForm.Meta.fields, "allocate"]
-        return ["number", *SupplierPaymentForm.Meta.fields]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.get_fields(request, obj)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def save_model(self, request, obj, form, change) -> None:
-        data = form.cleaned_data
-        payment = services.supplier_payment_create(
-            supplier=data["supplier"],
-            by=request.user,
-            amount=data["amount"],
-            paid_on=data["paid_on"],
-            method=data["method"],
-            bank_reference=data.get("bank_reference", ""),
-            allocations=form.allocations(),
-        )
-        obj.pk = payment.pk
-
-    def save_related(self, request, form, formsets, change) -> None:
-        pass

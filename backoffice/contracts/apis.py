@@ -1,6 +1,6 @@
 """/api/v1/contracts/… (DOMAIN §3): contracts with their lines and milestones, the review
-steps, signing with the scan, termination; templates; supplier invoices and payments.
-Amounts are decimal strings; a contract the caller may not see is a 404."""
+steps, signing with the scan, termination; templates. Amounts are decimal strings; a contract
+the caller may not see is a 404. (Supplier invoices and payments: /api/v1/ledger/.)"""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,10 +16,8 @@ from backoffice.contracts.models import (
     Contract,
     ContractMilestone,
     ContractTemplate,
-    SupplierInvoice,
-    SupplierPayment,
 )
-from backoffice.contracts.selectors import access_contract, contract_list, contract_visible_to
+from backoffice.contracts.selectors import access_contract, contract_list
 from backoffice.core.access import require_perm
 from backoffice.core.api import paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
@@ -267,102 +265,3 @@ class TemplateListApi(APIView):
     def get(self, request: Request) -> Response:
         require_perm(request.user, "contracts.view_contracttemplate")
         return paginate(request, ContractTemplate.objects.all(), TemplateSerializer, self)
-
-
-class SupplierInvoiceSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    number = serializers.CharField(read_only=True)
-    contract = serializers.IntegerField(source="contract_id")
-    supplier = serializers.IntegerField(source="supplier_id", read_only=True)
-    vat_invoice_number = serializers.CharField(max_length=20)
-    issued_on = serializers.DateField()
-    due_on = serializers.DateField(required=False, allow_null=True)
-    gross_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
-    tax_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
-    net_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
-    paid_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
-
-    class Meta:
-        ref_name = "SupplierInvoice"
-
-
-class SupplierInvoiceListApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("contract", int)],
-        responses={200: paginated_schema(SupplierInvoiceSerializer, "SupplierInvoice")},
-    )
-    def get(self, request: Request) -> Response:
-        require_perm(request.user, "contracts.view_supplierinvoice")
-        invoices = SupplierInvoice.objects.filter(contract__in=contract_visible_to(request.user))
-        if contract := request.query_params.get("contract"):
-            invoices = invoices.filter(contract_id=access_contract(request.user, contract).pk)
-        return paginate(
-            request, invoices.order_by("-issued_on", "-id"), SupplierInvoiceSerializer, self
-        )
-
-    @extend_schema(request=SupplierInvoiceSerializer, responses={201: SupplierInvoiceSerializer})
-    def post(self, request: Request) -> Response:
-        data = SupplierInvoiceSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        invoice = services.supplier_invoice_create(
-            contract=access_contract(request.user, values["contract_id"]),
-            by=request.user,
-            vat_invoice_number=values["vat_invoice_number"],
-            issued_on=values["issued_on"],
-            due_on=values.get("due_on"),
-            gross_amount=values["gross_amount"],
-            tax_amount=values["tax_amount"],
-        )
-        return Response(SupplierInvoiceSerializer(invoice).data, status=201)
-
-
-class PaymentAllocationSerializer(serializers.Serializer):
-    invoice = serializers.IntegerField(source="invoice_id")
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
-
-    class Meta:
-        ref_name = "PaymentAllocation"
-
-
-class SupplierPaymentSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    number = serializers.CharField(read_only=True)
-    supplier = serializers.IntegerField(source="supplier_id")
-    paid_on = serializers.DateField()
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
-    method = serializers.ChoiceField(choices=SupplierPayment.Method.choices, default="bank")
-    bank_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    allocations = PaymentAllocationSerializer(many=True, required=False, default=list)
-
-    class Meta:
-        ref_name = "SupplierPayment"
-
-
-class SupplierPaymentListApi(APIView):
-    @extend_schema(responses={200: paginated_schema(SupplierPaymentSerializer, "SupplierPayment")})
-    def get(self, request: Request) -> Response:
-        require_perm(request.user, "contracts.view_supplierpayment")
-        payments = SupplierPayment.objects.prefetch_related("allocations")
-        return paginate(
-            request, payments.order_by("-paid_on", "-id"), SupplierPaymentSerializer, self
-        )
-
-    @extend_schema(request=SupplierPaymentSerializer, responses={201: SupplierPaymentSerializer})
-    def post(self, request: Request) -> Response:
-        data = SupplierPaymentSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        payment = services.supplier_payment_create(
-            supplier=access_customer(request.user, values["supplier_id"]),
-            by=request.user,
-            amount=values["amount"],
-            paid_on=values["paid_on"],
-            method=values["method"],
-            bank_reference=values.get("bank_reference", ""),
-            allocations=[
-                {"invoice": row["invoice_id"], "amount": row["amount"]}
-                for row in values["allocations"]
-            ],
-        )
-        return Response(SupplierPaymentSerializer(payment).data, status=201)

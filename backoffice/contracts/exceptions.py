@@ -29,9 +29,3 @@ class ScanRequired(ValidationFailed):
 class UnknownPlaceholder(ValidationFailed):
     code = "unknown_placeholder"
     default_message = _("The template uses a placeholder that does not exist.")
-
-
-class OverPayment(ApplicationError):
-    status = 409
-    code = "over_allocation"
-    default_message = _("More would be paid on a supplier invoice than is outstanding.")

@@ -1,11 +1,11 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from backoffice.contracts.exceptions import ContractNotInForce, ProductNotInContract
-from backoffice.contracts.models import SELLING_KINDS, Contract, ContractLine, SupplierInvoice
+from backoffice.contracts.models import SELLING_KINDS, Contract, ContractKind, ContractLine
 from backoffice.core.access import access_object, scope_for_user
 
 
@@ -16,6 +16,13 @@ def contract_visible_to(user: Any) -> QuerySet[Contract]:
         user,
         all_perm="contracts.view_all_contracts",
         region_perm="contracts.view_region_contracts",
+    )
+
+
+def purchase_contracts_open_to(user: Any) -> QuerySet[Contract]:
+    """The purchase contracts in force that the user may record a supplier invoice on."""
+    return contract_visible_to(user).filter(
+        kind=ContractKind.PURCHASE, status__in=Contract.IN_FORCE
     )
 
 
@@ -85,7 +92,3 @@ def contract_line_for(
         _("The product is not in contract %s.") % contract.number,
         extra={"product": product_id, "contract": contract.pk},
     )
-
-
-def supplier_invoices_open(supplier: Any) -> QuerySet[SupplierInvoice]:
-    return SupplierInvoice.objects.filter(supplier=supplier, paid_amount__lt=F("gross_amount"))

@@ -1,4 +1,5 @@
-"""Writes of contracts (DOMAIN §3) and of the payables of purchase contracts.
+"""Writes of contracts (DOMAIN §3); the rules a supplier invoice on a purchase contract obeys
+(the ledger records the invoice).
 
 Life cycle: draft (from a template) → review (the reviews engine: one reviewer, a second
 level from an amount up) → approved → signed with the scan → active → completed, terminated
@@ -6,13 +7,12 @@ or expired. Completed (by fulfilment) and expired (by date) are set by the daily
 """
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,40 +21,27 @@ from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.catalog.models import Product
 from backoffice.catalog.selectors import policy_price
-from backoffice.contracts.exceptions import OverPayment, ScanRequired, UnknownPlaceholder
+from backoffice.contracts.exceptions import ScanRequired, UnknownPlaceholder
 from backoffice.contracts.models import (
     Contract,
     ContractKind,
     ContractLine,
     ContractMilestone,
     ContractTemplate,
-    PaymentAllocation,
-    SupplierInvoice,
-    SupplierPayment,
 )
-from backoffice.core.access import permission_required, require_perm
+from backoffice.core.access import permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.files import attachment_add
+from backoffice.core.lines import line_amount, line_error, line_price, line_quantity
 from backoffice.core.money import (
-    ZERO,
     rmb_upper,
     round_amount,
-    round_price,
-    round_quantity,
     sum_amounts,
     to_decimal,
 )
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
-from backoffice.ledger.services import (
-    AP,
-    INPUT_VAT,
-    INVENTORY,
-    PAYMENT_ACCOUNT,
-    PREPAYMENTS,
-    journal_post,
-)
 from backoffice.parties.models import Customer
 from backoffice.reviews.registry import Level
 from backoffice.reviews.services import review_submit
@@ -136,13 +123,6 @@ def template_save(*, template: ContractTemplate, by: Any) -> ContractTemplate:
     return model_save(instance=template, by=by)
 
 
-def _line_error(index: int, field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(
-        _("Line %(n)d: %(message)s") % {"n": index, "message": message},
-        extra={"fields": {"lines": {str(index): {field: [message]}}}},
-    )
-
-
 def _build_lines(contract: Contract, lines: list[dict[str, Any]]) -> list[ContractLine]:
     """Product lines take the counterparty's policy price unless a price is given; amount-only
     lines need a description and an amount."""
@@ -154,31 +134,25 @@ def _build_lines(contract: Contract, lines: list[dict[str, Any]]) -> list[Contra
         if product_id:
             product = products.get(product_id)
             if product is None:
-                raise _line_error(index, "product", _("unknown product"))
-            quantity = round_quantity(to_decimal(line.get("quantity") or "0"))
-            if quantity <= 0:
-                raise _line_error(index, "quantity", _("the quantity must be more than 0"))
-            if line.get("unit_price") in (None, ""):
-                unit_price = policy_price(
+                raise line_error(index, "product", _("unknown product"))
+            quantity = line_quantity(index, line.get("quantity"))
+            given = line.get("unit_price")
+            if given in (None, ""):
+                given = policy_price(
                     product=product,
                     customer_kind=contract.counterparty.kind,
                     region_id=contract.counterparty.region_id,
                     on=contract.starts_on,
                 )
-            else:
-                unit_price = round_price(to_decimal(line["unit_price"]))
-            if unit_price < 0:
-                raise _line_error(index, "unit_price", _("the price cannot be negative"))
+            unit_price = line_price(index, given)
             amount = round_amount(quantity * unit_price)
         else:
             product, quantity, unit_price = None, None, None
             if not description:
-                raise _line_error(
+                raise line_error(
                     index, "description", _("a line without a product needs a description")
                 )
-            amount = round_amount(to_decimal(line.get("amount") or "0"))
-            if amount <= 0:
-                raise _line_error(index, "amount", _("the amount must be more than 0"))
+            amount = line_amount(index, line.get("amount"))
         built.append(
             ContractLine(
                 contract=contract,
@@ -461,140 +435,26 @@ def contracts_by_date_run(*, today: date | None = None) -> dict[str, int]:
     return counts
 
 
-# — Payables (应付): supplier invoices and payments on purchase contracts, in the same ledger.
+# — Payables: the ledger records supplier invoices; a purchase contract's rules plug in here.
 
 
-@transaction.atomic
-def supplier_invoice_create(
-    *,
-    contract: Contract,
-    by: Any,
-    vat_invoice_number: str,
-    issued_on: date,
-    gross_amount: Any,
-    tax_amount: Any,
-    due_on: date | None = None,
-) -> SupplierInvoice:
-    """A supplier's invoice on a purchase contract in force: posts inventory and input VAT
-    against accounts payable."""
-    require_perm(by, "contracts.keep_payables")
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+def contract_supplier_invoice_check(contract_id: int, gross_amount: Decimal) -> Contract:
+    """A supplier invoice is recorded on a purchase contract in force (or completed), and
+    never beyond the contract's amount. Locks the contract for the invoice's transaction."""
+    contract = (
+        Contract.objects.select_for_update().select_related("counterparty").get(pk=contract_id)
+    )
     if contract.kind != ContractKind.PURCHASE:
         raise ValidationFailed(
             extra={"fields": {"contract": [_("supplier invoices belong to purchase contracts")]}}
         )
     if contract.status not in (*Contract.IN_FORCE, Contract.Status.COMPLETED):
         raise ValidationFailed(extra={"fields": {"contract": [_("the contract is not in force")]}})
-    gross = round_amount(to_decimal(gross_amount))
-    tax = round_amount(to_decimal(tax_amount))
-    errors = {}
-    number = vat_invoice_number.strip()
-    if not re.fullmatch(r"\d{8}|\d{20}", number):
-        errors["vat_invoice_number"] = [_("8 digits (paper) or 20 digits (fully digital)")]
-    if gross <= 0:
-        errors["gross_amount"] = [_("must be more than 0")]
-    if tax < 0 or tax >= gross > 0:
-        errors["tax_amount"] = [_("between 0 and the amount")]
-    if errors:
-        raise ValidationFailed(extra={"fields": errors})
     invoiced = sum_amounts(contract.supplier_invoices.values_list("gross_amount", flat=True))
-    if contract.amount and invoiced + gross > contract.amount:
+    if contract.amount and invoiced + gross_amount > contract.amount:
         raise ValidationFailed(
             _("Invoiced %(invoiced)s plus %(amount)s exceeds the contract's %(total)s.")
-            % {"invoiced": invoiced, "amount": gross, "total": contract.amount},
+            % {"invoiced": invoiced, "amount": gross_amount, "total": contract.amount},
             extra={"fields": {"gross_amount": [_("beyond the contract amount")]}},
         )
-    invoice = SupplierInvoice(
-        number=next_number(kind="AP", year=issued_on.year),
-        contract=contract,
-        supplier_id=contract.counterparty_id,
-        vat_invoice_number=number,
-        issued_on=issued_on,
-        due_on=due_on or issued_on + timedelta(days=contract.counterparty.payment_terms_days),
-        gross_amount=gross,
-        net_amount=gross - tax,
-        tax_amount=tax,
-        created_by=by,
-    )
-    model_save(instance=invoice, by=by)
-    journal_post(
-        posted_on=issued_on,
-        source_model="contracts.supplierinvoice",
-        source_id=invoice.pk,
-        source_number=invoice.number,
-        memo=_("Supplier invoice %(number)s on %(contract)s")
-        % {"number": number, "contract": contract.number},
-        lines=[
-            (INVENTORY, None, gross - tax, ZERO),
-            (INPUT_VAT, None, tax, ZERO),
-            (AP, contract.counterparty_id, ZERO, gross),
-        ],
-        by=by,
-    )
-    return invoice
-
-
-@transaction.atomic
-def supplier_payment_create(
-    *,
-    supplier: Customer,
-    by: Any,
-    amount: Any,
-    paid_on: date,
-    method: str = SupplierPayment.Method.BANK,
-    bank_reference: str = "",
-    allocations: list[dict[str, Any]] | None = None,
-) -> SupplierPayment:
-    """A payment to a supplier, allocated to its invoices, never beyond what is outstanding;
-    a remainder is a prepayment. Posts AP (and prepayment) against the bank."""
-    require_perm(by, "contracts.keep_payables")
-    amount = round_amount(to_decimal(amount))
-    if amount <= 0:
-        raise ValidationFailed(extra={"fields": {"amount": [_("must be more than 0")]}})
-    if method not in PAYMENT_ACCOUNT:
-        raise ValidationFailed(extra={"fields": {"method": [_("unknown method")]}})
-    wanted = [
-        (getattr(row["invoice"], "pk", row["invoice"]), round_amount(to_decimal(row["amount"])))
-        for row in allocations or []
-    ]
-    if any(share <= 0 for _i, share in wanted):
-        raise ValidationFailed(extra={"fields": {"allocations": [_("must be more than 0")]}})
-    if sum_amounts(share for _i, share in wanted) > amount:
-        raise OverPayment(_("More is allocated than is paid."))
-    payment = SupplierPayment(
-        number=next_number(kind="PY", year=paid_on.year),
-        supplier=supplier,
-        paid_on=paid_on,
-        amount=amount,
-        method=method,
-        bank_reference=bank_reference.strip(),
-        created_by=by,
-    )
-    model_save(instance=payment, by=by, validate=False)
-    allocated = ZERO
-    for invoice_id, share in wanted:
-        updated = SupplierInvoice.objects.filter(
-            pk=invoice_id, supplier=supplier, paid_amount__lte=F("gross_amount") - share
-        ).update(paid_amount=F("paid_amount") + share)
-        if not updated:
-            raise OverPayment(
-                _("Supplier invoice %(id)s of this supplier has less than %(share)s outstanding.")
-                % {"id": invoice_id, "share": share},
-                extra={"invoice": invoice_id},
-            )
-        PaymentAllocation.objects.create(payment=payment, invoice_id=invoice_id, amount=share)
-        allocated += share
-    journal_post(
-        posted_on=paid_on,
-        source_model="contracts.supplierpayment",
-        source_id=payment.pk,
-        source_number=payment.number,
-        memo=_("Payment %s") % payment.number,
-        lines=[
-            (AP, supplier.pk, allocated, ZERO),
-            (PREPAYMENTS, supplier.pk, amount - allocated, ZERO),
-            (PAYMENT_ACCOUNT[method], None, ZERO, amount),
-        ],
-        by=by,
-    )
-    return payment
+    return contract

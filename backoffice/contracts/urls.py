@@ -15,6 +15,4 @@ urlpatterns = [
         name="contract-cancel",
     ),
     path("templates/", apis.TemplateListApi.as_view(), name="contract-template-list"),
-    path("supplier-invoices/", apis.SupplierInvoiceListApi.as_view(), name="supplier-invoice-list"),
-    path("supplier-payments/", apis.SupplierPaymentListApi.as_view(), name="supplier-payment-list"),
 ]

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import (
@@ -337,3 +337,29 @@ def str_display(description: Any):
         return str(obj)
 
     return as_text
+
+
+def service_error_message(error: ApplicationError) -> str:
+    """The error's message, with the first field error when the message alone is generic."""
+    fields = (error.extra or {}).get("fields") or {}
+    detail = next(iter(fields.items()), None)
+    if detail and isinstance(detail[1], list):
+        return f"{error.message} ({detail[0]}: {detail[1][0]})"
+    return str(error.message)
+
+
+class ServiceErrorsAsMessages:
+    """A refusal from a service while saving (the admin's transaction rolls it all back)
+    comes back to the same form as a message naming the rule."""
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        try:
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        except (ApplicationError, ValidationError) as error:
+            message = (
+                service_error_message(error)
+                if isinstance(error, ApplicationError)
+                else error.messages[0]
+            )
+            self.message_user(request, message, level="ERROR")
+            return HttpResponseRedirect(request.get_full_path())

@@ -15,13 +15,12 @@ from backoffice.contracts.services import (
     contract_submit,
     contract_terminate,
     contracts_by_date_run,
-    supplier_invoice_create,
-    supplier_payment_create,
     template_save,
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import round_amount
 from backoffice.demo.orders import _deliver
+from backoffice.ledger.services import supplier_invoice_create, supplier_payment_create
 from backoffice.parties.models import Customer
 from backoffice.parties.selectors import customer_trade_block
 from backoffice.parties.services import customer_create

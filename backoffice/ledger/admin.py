@@ -1,9 +1,11 @@
 """Staff UI of the ledger: receipts (entered with their allocations), receivables, the
-journal and the chart of accounts (read-only)."""
+journal and the chart of accounts (read-only); supplier invoices and payments."""
+
+from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,12 @@ from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from backoffice.core.access import visibility_selector
-from backoffice.core.admin import BaseModelAdmin, object_or_404, print_link_display
+from backoffice.core.admin import (
+    BaseModelAdmin,
+    ServiceErrorsAsMessages,
+    object_or_404,
+    print_link_display,
+)
 from backoffice.core.api import query_date
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import rmb_upper, round_amount, to_decimal
@@ -20,12 +27,19 @@ from backoffice.ledger.models import (
     Account,
     JournalEntry,
     JournalLine,
+    PaymentAllocation,
     Receipt,
     ReceiptAllocation,
     Receivable,
+    SupplierInvoice,
+    SupplierPayment,
 )
-from backoffice.ledger.selectors import customer_statement
-from backoffice.ledger.services import receipt_create
+from backoffice.ledger.selectors import customer_statement, payable_source
+from backoffice.ledger.services import (
+    receipt_create,
+    supplier_invoice_create,
+    supplier_payment_create,
+)
 
 
 class ReadOnlyAdmin(BaseModelAdmin):
@@ -278,3 +292,157 @@ def statement_view(request: HttpRequest, customer_id: int):
         },
         filename=f"statement-{customer.code}-{date_to.isoformat()}",
     )
+
+
+# — Payables: supplier invoices and payments (moved from contracts, as they were).
+
+
+class ReadOnlyRowsInline(TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class InvoiceAllocationInline(ReadOnlyRowsInline):
+    model = PaymentAllocation
+    fields = ["payment", "amount"]
+    readonly_fields = fields
+
+
+class SupplierInvoiceForm(forms.ModelForm):
+    class Meta:
+        model = SupplierInvoice
+        fields = ["contract", "vat_invoice_number", "issued_on", "due_on", "gross_amount",
+                  "tax_amount"]  # fmt: skip
+        help_texts = {"due_on": _("empty: by the supplier's payment terms")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "due_on" in self.fields:
+            self.fields["due_on"].required = False
+
+    def save_via_service(self, by: Any) -> SupplierInvoice:
+        data = self.cleaned_data
+        return supplier_invoice_create(
+            contract=data["contract"],
+            by=by,
+            vat_invoice_number=data["vat_invoice_number"],
+            issued_on=data["issued_on"],
+            due_on=data.get("due_on"),
+            gross_amount=data["gross_amount"],
+            tax_amount=data["tax_amount"],
+        )
+
+
+@admin.register(SupplierInvoice)
+class SupplierInvoiceAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
+    form = SupplierInvoiceForm
+    list_display = ["number", "vat_invoice_number", "supplier", "contract", "issued_on",
+                    "due_on", "gross_amount", "paid_amount"]  # fmt: skip
+    list_filter = [("due_on", admin.DateFieldListFilter)]
+    search_fields = ["number", "vat_invoice_number", "supplier__name", "contract__number"]
+    list_select_related = ["supplier", "contract"]
+    inlines = [InvoiceAllocationInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "contract":
+            kwargs["queryset"] = payable_source().open_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["number", "supplier", *SupplierInvoiceForm.Meta.fields, "net_amount",
+                "paid_amount"]  # fmt: skip
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.pk = form.save_via_service(request.user).pk
+
+
+class PaymentAllocationInline(ReadOnlyRowsInline):
+    model = PaymentAllocation
+    fields = ["invoice", "amount"]
+    readonly_fields = fields
+
+
+class SupplierPaymentForm(forms.ModelForm):
+    allocate = forms.CharField(
+        label=_("allocate to supplier invoices"),
+        required=False,
+        help_text=_("one per line: VAT invoice number, amount — e.g. 12345678, 1000.00"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = SupplierPayment
+        fields = ["supplier", "paid_on", "amount", "method", "bank_reference"]
+
+    def allocations(self) -> list[dict[str, Any]]:
+        rows = []
+        supplier = self.cleaned_data.get("supplier")
+        for number, raw in enumerate((self.cleaned_data.get("allocate") or "").splitlines(), 1):
+            if not raw.strip():
+                continue
+            document, _sep, amount = raw.replace("，", ",").partition(",")
+            invoice = SupplierInvoice.objects.filter(
+                vat_invoice_number=document.strip(), supplier=supplier
+            ).first()
+            if invoice is None:
+                raise ValidationError(
+                    _("Line %(n)d: no invoice %(doc)s of this supplier.")
+                    % {"n": number, "doc": document.strip()}
+                )
+            rows.append({"invoice": invoice, "amount": amount.strip() or "0"})
+        return rows
+
+
+@admin.register(SupplierPayment)
+class SupplierPaymentAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
+    form = SupplierPaymentForm
+    list_display = ["number", "supplier", "paid_on", "amount", "method", "bank_reference"]
+    list_filter = ["method", ("paid_on", admin.DateFieldListFilter)]
+    search_fields = ["number", "supplier__name", "bank_reference"]
+    list_select_related = ["supplier"]
+    autocomplete_fields = ["supplier"]
+    inlines = [PaymentAllocationInline]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [*SupplierPaymentForm.Meta.fields, "allocate"]
+        return ["number", *SupplierPaymentForm.Meta.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        payment = supplier_payment_create(
+            supplier=data["supplier"],
+            by=request.user,
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            method=data["method"],
+            bank_reference=data.get("bank_reference", ""),
+            allocations=form.allocations(),
+        )
+        obj.pk = payment.pk
+
+    def save_related(self, request, form, formsets, change) -> None:
+        pass

@@ -16,8 +16,11 @@ class LedgerConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice.core.access import register_visibility
-        from backoffice.ledger.models import Receipt
-        from backoffice.ledger.selectors import receipt_visible_to
+        from backoffice.ledger.models import Receipt, SupplierInvoice
+        from backoffice.ledger.selectors import receipt_visible_to, supplier_invoice_visible_to
+        from backoffice.ledger.services import ledger_accounts_register
 
         register_visibility(Receipt, receipt_visible_to)
+        register_visibility(SupplierInvoice, supplier_invoice_visible_to)
+        ledger_accounts_register()
         post_migrate.connect(_accounts_after_migrate, sender=self, dispatch_uid="ledger-accounts")

@@ -1,10 +1,12 @@
 """Reads of the ledger: receipts by visibility, the customer statement, AR aging."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
     Count,
     DecimalField,
@@ -15,9 +17,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from backoffice.accounts.models import User
 from backoffice.core.access import access_object, scope_for_user
 from backoffice.core.money import ZERO, round_amount
-from backoffice.ledger.models import Account, JournalLine, Receipt, ReceiptAllocation, Receivable
+from backoffice.ledger.models import (
+    Account,
+    JournalLine,
+    Receipt,
+    ReceiptAllocation,
+    Receivable,
+    SupplierInvoice,
+)
 
 CUSTOMER_ACCOUNTS = ("1122", "2203")  # receivable and advances: what the customer owes net
 BUCKETS = [(30, "0-30"), (60, "31-60"), (90, "61-90"), (180, "91-180"), (None, "180+")]
@@ -34,6 +44,46 @@ def receipt_visible_to(user: Any) -> QuerySet[Receipt]:
 
 def access_receipt(by: Any, receipt_id: Any) -> Receipt:
     return access_object(receipt_visible_to(by).select_related("customer"), receipt_id)
+
+
+@dataclass(frozen=True)
+class PayableSource:
+    """What supplier invoices are recorded on (purchase contracts). The app that owns it
+    plugs in which of them a user may see, which of those take a new invoice, and
+    `check(source_id, gross_amount)`, which locks the source, enforces its rules (in force,
+    within its amount) and returns it."""
+
+    visible_to: Callable[[User], QuerySet]
+    open_to: Callable[[User], QuerySet]
+    check: Callable[[int, Decimal], Any]
+
+
+_payable_source: list[PayableSource] = []
+
+
+def register_payable_source(
+    *,
+    visible_to: Callable[[User], QuerySet],
+    open_to: Callable[[User], QuerySet],
+    check: Callable[[int, Decimal], Any],
+) -> None:
+    _payable_source[:] = [PayableSource(visible_to=visible_to, open_to=open_to, check=check)]
+
+
+def payable_source() -> PayableSource:
+    if not _payable_source:
+        raise ImproperlyConfigured("no app registered what supplier invoices are recorded on")
+    return _payable_source[0]
+
+
+def supplier_invoice_visible_to(user: Any) -> QuerySet[SupplierInvoice]:
+    """The supplier invoices on the purchase contracts the user may see."""
+    return SupplierInvoice.objects.filter(contract__in=payable_source().visible_to(user))
+
+
+def access_payable_source(by: Any, source_id: Any) -> Any:
+    """The purchase contract a supplier invoice is recorded on, if the user may see it."""
+    return access_object(payable_source().visible_to(by), source_id)
 
 
 def receivable_for_source(*, source_model: str, source_id: int) -> Receivable | None:

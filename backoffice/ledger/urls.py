@@ -12,4 +12,6 @@ urlpatterns = [
     ),
     path("aging/", apis.AgingApi.as_view(), name="aging"),
     path("general/", apis.GeneralLedgerApi.as_view(), name="general-ledger"),
+    path("supplier-invoices/", apis.SupplierInvoiceListApi.as_view(), name="supplier-invoice-list"),
+    path("supplier-payments/", apis.SupplierPaymentListApi.as_view(), name="supplier-payment-list"),
 ]

@@ -11,7 +11,12 @@ class SalesConfig(AppConfig):
         from backoffice.core.access import register_visibility
         from backoffice.core.jobs import register_daily_job
         from backoffice.core.timeline import register_timeline_source
-        from backoffice.ledger.services import register_allocation_listener
+        from backoffice.ledger.models import Account
+        from backoffice.ledger.services import (
+            OPENING,
+            register_account,
+            register_allocation_listener,
+        )
         from backoffice.parties.models import Customer
         from backoffice.reviews.registry import Level, register
         from backoffice.sales.facts import facts_received
@@ -33,6 +38,8 @@ class SalesConfig(AppConfig):
         )
 
         register_allocation_listener(facts_received)
+        # opening balances of the history import are balanced against retained earnings
+        register_account(OPENING, "利润分配—未分配利润", Account.Kind.EQUITY)
         register_visibility(SalesOrder, order_visible_to)
         register_visibility(HistoryOrder, history_order_visible_to)
         register_daily_job("contract fulfilment", contracts_fulfilled_run)

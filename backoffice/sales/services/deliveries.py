@@ -15,6 +15,7 @@ from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import permission_required
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.lines import line_pick, line_quantity
 from backoffice.core.money import round_quantity, to_decimal
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
@@ -34,7 +35,7 @@ from backoffice.sales.models import (
     SalesOrder,
     SalesOrderLine,
 )
-from backoffice.sales.services.orders import _check_trade, _line_error
+from backoffice.sales.services.orders import _check_trade
 
 
 def _reserved(order: SalesOrder) -> dict[int, Decimal]:
@@ -88,14 +89,9 @@ def delivery_create(
     reserved = _reserved(order)
     built, seen = [], set()
     for index, line in enumerate(lines, start=1):
-        line_id = getattr(line["order_line"], "pk", line["order_line"])
-        order_line = order_lines.get(line_id)
-        if order_line is None or line_id in seen:
-            raise _line_error(index, "order_line", _("not a line of this order, or given twice"))
-        seen.add(line_id)
-        quantity = round_quantity(to_decimal(line["quantity"]))
-        if quantity <= 0:
-            raise _line_error(index, "quantity", _("the quantity must be more than 0"))
+        order_line = line_pick(index, order_lines, line["order_line"], seen=seen)
+        line_id = order_line.pk
+        quantity = line_quantity(index, line["quantity"])
         remaining = order_line.quantity - order_line.delivered_quantity - reserved.get(line_id, 0)
         if quantity > remaining:
             raise OverDelivery(

@@ -15,7 +15,8 @@ from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import permission_required
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
-from backoffice.core.money import line_amounts, round_price, round_quantity, sum_amounts, to_decimal
+from backoffice.core.lines import line_pick, line_price, line_quantity
+from backoffice.core.money import line_amounts, sum_amounts
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
@@ -24,7 +25,6 @@ from backoffice.reviews.services import review_submit
 from backoffice.sales.exceptions import InvalidVatInvoiceNumber, InvoiceMismatch, OverInvoicing
 from backoffice.sales.facts import facts_add
 from backoffice.sales.models import Invoice, InvoiceLine, SalesFact, SalesOrder, SalesOrderLine
-from backoffice.sales.services.orders import _line_error
 
 INVOICEABLE = (
     SalesOrder.Status.APPROVED,
@@ -97,18 +97,11 @@ def invoice_request_create(
     held = _held(order)
     built, seen = [], set()
     for index, row in enumerate(lines, start=1):
-        line_id = getattr(row["order_line"], "pk", row["order_line"])
-        order_line = order_lines.get(line_id)
-        if order_line is None or line_id in seen:
-            raise _line_error(index, "order_line", _("not a line of this order, or given twice"))
-        seen.add(line_id)
-        quantity = round_quantity(to_decimal(row["quantity"]))
-        if quantity <= 0:
-            raise _line_error(index, "quantity", _("the quantity must be more than 0"))
+        order_line = line_pick(index, order_lines, row["order_line"], seen=seen)
+        line_id = order_line.pk
+        quantity = line_quantity(index, row["quantity"])
         given = row.get("unit_price")
-        unit_price = (
-            order_line.unit_price if given in (None, "") else round_price(to_decimal(given))
-        )
+        unit_price = order_line.unit_price if given in (None, "") else line_price(index, given)
         open_quantity = order_line.invoiced_quantity + held.get(line_id, 0)
         ceiling = order_line.quantity - open_quantity
         base = (
@@ -321,14 +314,10 @@ def invoice_reverse(
         raise ValidationFailed(_("This invoice is already reversed in full."))
     built = []
     for index, row in enumerate(wanted, start=1):
-        line_id = getattr(row["order_line"], "pk", row["order_line"])
-        source = own.get(line_id)
-        if source is None:
-            raise _line_error(index, "order_line", _("not a line of this invoice"))
-        quantity = round_quantity(to_decimal(row["quantity"]))
+        source = line_pick(index, own, row["order_line"], message=_("not a line of this invoice"))
+        line_id = source.order_line_id
         left = source.quantity + reversed_already.get(line_id, 0)  # reversals are negative
-        if quantity <= 0 or quantity > left:
-            raise _line_error(index, "quantity", _("between 0 and %s") % left)
+        quantity = line_quantity(index, row["quantity"], at_most=left)
         amounts = line_amounts(
             quantity=-quantity, unit_price=source.unit_price, vat_rate=source.vat_rate
         )

@@ -18,14 +18,8 @@ from backoffice.contracts.models import Contract
 from backoffice.contracts.selectors import contract_line_for, contract_orderable_check
 from backoffice.core.access import permission_required
 from backoffice.core.exceptions import ValidationFailed
-from backoffice.core.money import (
-    ZERO,
-    line_amounts,
-    round_price,
-    round_quantity,
-    sum_amounts,
-    to_decimal,
-)
+from backoffice.core.lines import line_error, line_price, line_quantity
+from backoffice.core.money import ZERO, line_amounts, sum_amounts
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
@@ -48,13 +42,6 @@ from backoffice.sales.models import (
 from backoffice.sales.selectors import customer_credit_exposure
 
 
-def _line_error(index: int, field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(
-        _("Line %(n)d: %(message)s") % {"n": index, "message": message},
-        extra={"fields": {"lines": {str(index): {field: [message]}}}},
-    )
-
-
 def _build_lines(order: SalesOrder, lines: list[dict[str, Any]]) -> list[SalesOrderLine]:
     """Order lines with policy prices filled in and VAT computed per line (STYLE §6)."""
     if not lines:
@@ -74,33 +61,32 @@ def _build_lines(order: SalesOrder, lines: list[dict[str, Any]]) -> list[SalesOr
         product_id = line["product"].pk if isinstance(line["product"], Product) else line["product"]
         product = products.get(product_id)
         if product is None or not product.is_active:
-            raise _line_error(index, "product", _("unknown or inactive product"))
-        quantity = round_quantity(to_decimal(line["quantity"]))
-        if quantity <= 0:
-            raise _line_error(index, "quantity", _("the quantity must be more than 0"))
+            raise line_error(index, "product", _("unknown or inactive product"))
+        quantity = line_quantity(index, line["quantity"])
         is_gift = bool(line.get("is_gift", False))
         contract_line = (
             contract_line_for(contract, product_id=product.pk, lines=contract_lines)
             if contract is not None
             else None
         )
-        if is_gift:
-            unit_price = round_price(to_decimal(line.get("unit_price") or "0"))
-        elif line.get("unit_price") in (None, "") and contract_line and contract_line.unit_price:
-            unit_price = contract_line.unit_price  # the contract's price binds
-        elif line.get("unit_price") in (None, ""):
-            unit_price = policy_price(
+        given = line.get("unit_price")
+        if is_gift or given not in (None, ""):
+            given = given or "0"
+        elif contract_line and contract_line.unit_price:
+            given = contract_line.unit_price  # the contract's price binds
+        else:
+            given = policy_price(
                 product=product,
                 customer_kind=order.customer.kind,
                 region_id=order.customer.region_id,
                 on=order.ordered_on,
             )
-        else:
-            unit_price = round_price(to_decimal(line["unit_price"]))
-        if unit_price < 0 or (unit_price == 0 and not is_gift):
-            raise _line_error(
-                index, "unit_price", _("the price must be more than 0 unless the line is a gift")
-            )
+        unit_price = line_price(
+            index,
+            given,
+            zero_allowed=is_gift,
+            message=_("the price must be more than 0 unless the line is a gift"),
+        )
         amounts = line_amounts(quantity=quantity, unit_price=unit_price, vat_rate=product.vat_rate)
         built.append(
             SalesOrderLine(

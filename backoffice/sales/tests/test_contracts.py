@@ -1,5 +1,5 @@
 """Contracts end to end: template, review with amount levels, signing with the scan, orders
-carrying the contract out, the performance list, fulfilment and expiry, payables."""
+carrying the contract out, the performance list, fulfilment and expiry."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -12,7 +12,6 @@ from backoffice.accounts.services import user_create
 from backoffice.contracts.exceptions import (
     ContractExceeded,
     ContractNotInForce,
-    OverPayment,
     ProductNotInContract,
     ScanRequired,
     UnknownPlaceholder,
@@ -24,12 +23,9 @@ from backoffice.contracts.services import (
     contract_submit,
     contract_terminate,
     contracts_by_date_run,
-    supplier_invoice_create,
-    supplier_payment_create,
     template_save,
 )
 from backoffice.core.exceptions import InvalidTransition, ValidationFailed
-from backoffice.ledger.models import JournalLine
 from backoffice.ledger.selectors import receivable_for_source
 from backoffice.ledger.services import receipt_create
 from backoffice.parties.services import customer_create
@@ -370,64 +366,6 @@ def test_terminating_needs_a_reason(active_contract, clerk):
     assert contract.status == "terminated"
     with pytest.raises(InvalidTransition):
         contract_terminate(contract=contract, by=clerk, reason="again")
-
-
-@pytest.fixture
-def purchase_contract(clerk, rep_wang, region_north, sales_manager):
-    supplier = customer_create(by=clerk, name="华北制药", kind="supplier", region=region_north)
-    contract = contract_create(
-        kind="purchase",
-        counterparty=supplier,
-        by=clerk,
-        title="原料采购",
-        starts_on=TODAY - timedelta(days=10),
-        ends_on=TODAY + timedelta(days=100),
-        lines=[{"description": "原料药一批", "amount": "1130.00"}],
-    )
-    return _activate(contract, clerk, sales_manager)
-
-
-@pytest.mark.django_db
-def test_payables_post_to_the_same_ledger(purchase_contract, finance):
-    invoice = supplier_invoice_create(
-        contract=purchase_contract,
-        by=finance,
-        vat_invoice_number="22223333",
-        issued_on=TODAY,
-        gross_amount="1130.00",
-        tax_amount="130.00",
-    )
-    lines = JournalLine.objects.filter(entry__source_model="contracts.supplierinvoice")
-    assert {(line.account.code, line.debit, line.credit) for line in lines} == {
-        ("1405", Decimal("1000.00"), Decimal("0.00")),
-        ("22210101", Decimal("130.00"), Decimal("0.00")),
-        ("2202", Decimal("0.00"), Decimal("1130.00")),
-    }
-    supplier = purchase_contract.counterparty
-    with pytest.raises(OverPayment) as error:
-        supplier_payment_create(
-            supplier=supplier, by=finance, amount="2000.00", paid_on=TODAY,
-            allocations=[{"invoice": invoice, "amount": "1500.00"}],
-        )  # fmt: skip
-    assert getattr(error.value, "code", "") == "over_allocation"
-    supplier_payment_create(
-        supplier=supplier, by=finance, amount="1200.00", paid_on=TODAY,
-        allocations=[{"invoice": invoice, "amount": "1130.00"}],
-    )  # fmt: skip
-    invoice.refresh_from_db()
-    assert invoice.paid_amount == Decimal("1130.00")
-    totals = JournalLine.objects.values_list("debit", "credit")
-    assert sum(d for d, _c in totals) == sum(c for _d, c in totals)
-    ap = JournalLine.objects.filter(account__code="2202", customer=supplier)
-    assert sum(line.credit - line.debit for line in ap) == 0
-    performance = contract_performance(purchase_contract)
-    assert performance.total.amount["invoiced"] == performance.total.amount["paid"]
-    assert performance.fulfilled
-    with pytest.raises(ValidationFailed):  # beyond the contract amount
-        supplier_invoice_create(
-            contract=purchase_contract, by=finance, vat_invoice_number="22224444",
-            issued_on=TODAY, gross_amount="1.00", tax_amount="0.10",
-        )  # fmt: skip
 
 
 @pytest.mark.django_db

@@ -91,6 +91,20 @@ def test_differences_are_refused_without_a_reason_and_highlighted_with_one(deliv
 
 
 @pytest.mark.django_db
+def test_an_invoice_line_refuses_a_negative_or_unreadable_price(delivered, clerk):
+    first = delivered.lines.get(line_no=1)
+    for price, message in (("-1.00", "the price cannot be negative"), ("x", "not a number")):
+        with pytest.raises(ValidationFailed) as error:
+            invoice_request_create(
+                order=delivered,
+                by=clerk,
+                reason="agreed",
+                lines=[{"order_line": first, "quantity": "6", "unit_price": price}],
+            )
+        assert error.value.extra["fields"] == {"lines": {"1": {"unit_price": [message]}}}
+
+
+@pytest.mark.django_db
 def test_open_requests_hold_their_quantities(delivered, clerk):
     first = delivered.lines.get(line_no=1)
     invoice_request_create(
