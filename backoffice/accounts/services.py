@@ -1,5 +1,6 @@
 """Writes of the organisation: roles, users, regions, departments."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.apps import apps as django_apps
@@ -8,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.exceptions import (
@@ -19,7 +21,7 @@ from backoffice.accounts.exceptions import (
 from backoffice.accounts.models import Region, User
 from backoffice.accounts.roles import ROLES
 from backoffice.audit.models import AuditEvent
-from backoffice.audit.services import audit_record
+from backoffice.audit.services import audit_record, audit_record_many, created_changes
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.services import model_save
 
@@ -108,3 +110,94 @@ def user_create(
         changes={"groups": [None, [group.pk]], "regions": [None, [r.pk for r in regions]]},
     )
     return user
+
+
+@transaction.atomic
+def region_bulk_create(
+    *, rows: Sequence[Mapping[str, str]], by: Any, note: str = ""
+) -> list[Region]:
+    """Add many regions ({"code", "name"}) in batches, each audited as created: the path of
+    imports, whose rows were checked already. A code taken before refuses them all."""
+    taken = set(Region.objects.filter(code__in=[r["code"] for r in rows]).values_list("code"))
+    if taken:
+        codes = ", ".join(sorted(code for (code,) in taken))
+        raise ValidationFailed(
+            _("These regions exist already: %(codes)s.") % {"codes": codes},
+            extra={"fields": {"code": [codes]}},
+        )
+    regions = Region.objects.bulk_create(
+        [Region(code=r["code"], name=r["name"]) for r in rows], batch_size=2000
+    )
+    audit_record_many(by=by, action=AuditEvent.Action.CREATE, objects=regions, note=note)
+    return regions
+
+
+@transaction.atomic
+def user_bulk_create(
+    *, rows: Sequence[Mapping[str, Any]], role: str, by: Any, note: str = ""
+) -> list[User]:
+    """Onboard many people with one role, as user_create does one ({"username",
+    "full_name", "region_codes"}; no password, so no login yet), in batches, each audited
+    as created with their role and regions: the path of imports."""
+    if role not in ROLES:
+        raise UnknownRole(
+            _("Unknown role “%(role)s”. Roles: %(roles)s.")
+            % {"role": role, "roles": ", ".join(ROLES)},
+            extra={"role": role, "roles": list(ROLES)},
+        )
+    names = [r["username"] for r in rows]
+    taken = sorted(
+        User.objects.annotate(lower=Lower("username"))
+        .filter(lower__in={n.lower() for n in names})
+        .values_list("username", flat=True)
+    )
+    if taken or len({n.lower() for n in names}) < len(names):
+        raise DuplicateUser(
+            _("A user named “%(username)s” already exists.")
+            % {"username": ", ".join(taken) or names[0]},
+            extra={"username": taken},
+        )
+    regions = dict(Region.objects.values_list("code", "pk"))
+    unknown = sorted({c for r in rows for c in r.get("region_codes", ())} - set(regions))
+    if unknown:
+        raise UnknownRegion(
+            _("Unknown region “%(region)s”. Regions: %(known)s.")
+            % {"region": ", ".join(unknown), "known": ", ".join(regions) or _("none")},
+            extra={"regions": unknown},
+        )
+    users = []
+    for row in rows:
+        user = User(
+            username=row["username"],
+            full_name=row.get("full_name", ""),
+            is_staff=True,
+            is_active=True,
+        )
+        user.set_unusable_password()
+        users.append(user)
+    users = User.objects.bulk_create(users, batch_size=1000)
+    group = Group.objects.get_or_create(name=role)[0]
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=u.pk, group_id=group.pk) for u in users], batch_size=2000
+    )
+    region_ids = {
+        u.pk: sorted(regions[c] for c in row.get("region_codes", ()))
+        for u, row in zip(users, rows, strict=True)
+    }
+    User.regions.through.objects.bulk_create(
+        [
+            User.regions.through(user_id=user_id, region_id=region_id)
+            for user_id, ids in region_ids.items()
+            for region_id in ids
+        ],
+        batch_size=2000,
+    )
+
+    def changes(user: Any) -> dict[str, Any]:
+        roles = {"groups": [None, [group.pk]], "regions": [None, region_ids[user.pk]]}
+        return created_changes(user) | roles
+
+    audit_record_many(
+        by=by, action=AuditEvent.Action.CREATE, objects=users, changes=changes, note=note
+    )
+    return users

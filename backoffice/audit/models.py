@@ -17,6 +17,7 @@ class AuditEvent(models.Model):
         TRANSITION = "transition", _("Status changed")
         NUMBER = "number", _("Numbered")
         ACTION = "action", _("Action")
+        IMPORT = "import", _("Imported")
 
     id = models.BigAutoField(primary_key=True)
     occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)

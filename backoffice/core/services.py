@@ -9,7 +9,12 @@ from typing import Any
 from django.db import models, transaction
 
 from backoffice.audit.models import AuditEvent
-from backoffice.audit.services import audit_record, changes_between, field_values
+from backoffice.audit.services import (
+    audit_record,
+    changes_between,
+    created_changes,
+    field_values,
+)
 
 
 @transaction.atomic
@@ -25,17 +30,16 @@ def model_save[M: models.Model](
     if validate:
         instance.full_clean()
     instance.save()
-    after = field_values(instance)
     if before is None:
         audit_record(
             by=by,
             action=AuditEvent.Action.CREATE,
             obj=instance,
-            changes={k: [None, v] for k, v in after.items() if v not in (None, "")},
+            changes=created_changes(instance),
             note=note,
         )
     else:
-        changes = changes_between(before, after)
+        changes = changes_between(before, field_values(instance))
         if changes:
             audit_record(
                 by=by, action=AuditEvent.Action.UPDATE, obj=instance, changes=changes, note=note

@@ -1,17 +1,21 @@
 """Customer import from .xlsx / .csv (DOMAIN §1; issue: preview first, errors per row and
-column, a file with errors writes nothing, the same file twice adds nothing)."""
+column, a file with errors writes nothing, the same file twice adds nothing), and the rules
+of a customer row that every import of customers shares (this one and the historical
+import in sales): customer_row_check, then customer_repeats_check for the new ones."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import InvalidOperation
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import Region
 from backoffice.core.exceptions import ApplicationError
-from backoffice.core.money import to_decimal
+from backoffice.core.money import round_amount, to_decimal
 from backoffice.parties.models import Customer
 from backoffice.parties.services import contact_create, customer_create
 from backoffice.parties.validators import uscc_problem
@@ -39,6 +43,7 @@ COLUMNS = {
     "contact_phone": ["contact_phone", "联系人电话"],
 }
 REQUIRED = ["name", "kind", "region"]
+CODE_MAX, NAME_MAX = 32, 200  # Customer.code, Customer.name
 
 
 @dataclass
@@ -86,6 +91,93 @@ def choice_value(value: str, choices: Any) -> str | None:
     return chinese.get(value) if chinese.get(value) in dict(choices.choices) else None
 
 
+@dataclass
+class CustomerRules:
+    """What the rows of one file are checked against: the regions (by code, or also by
+    name) and the users who may own customers (by username), looked up once; the owner
+    of a row that names none; whether a row must have a code; and the codes and tax ids
+    of the file's new customers so far."""
+
+    regions: Mapping[str, int]
+    owners: Mapping[str, int]
+    default_owner_id: int | None = None
+    code_required: bool = False
+    seen_codes: set[str] = field(default_factory=set)
+    seen_tax_ids: set[str] = field(default_factory=set)
+    kinds: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
+
+
+@dataclass
+class CustomerRow:
+    """A row's customer fields as the services take them, and its problems as (field,
+    message), the fields named code, name, kind, region, owner and tax_id."""
+
+    values: dict[str, Any]
+    errors: list[tuple[str, str]]
+
+
+def customer_row_check(row: Mapping[str, str], *, rules: CustomerRules) -> CustomerRow:
+    """The rules of a customer row: a code of at most 32 characters (required when the
+    file must give one), a name of 1 to 200, a known kind (a code, a label or its common
+    Chinese name), a known region, a known owner (or the default one), and a tax id that is
+    a valid unified social credit code (spaces and dashes dropped). Reads nothing from the
+    database: the lookups are in `rules`."""
+    errors: list[tuple[str, str]] = []
+    code, name = row.get("code", ""), row.get("name", "")
+    if len(code) > CODE_MAX or (rules.code_required and not code):
+        errors.append(("code", _("A code of 1 to 32 characters.")))
+    if not name or len(name) > NAME_MAX:
+        errors.append(("name", _("A name of 1 to 200 characters.")))
+    kind = _kind(row.get("kind", ""), rules)
+    if not row.get("kind"):
+        errors.append(("kind", _("Required.")))
+    elif kind is None:
+        errors.append(("kind", _("Unknown kind “%s”.") % row["kind"]))
+    region_id = rules.regions.get(row.get("region", ""))
+    if not row.get("region"):
+        errors.append(("region", _("Required.")))
+    elif region_id is None:
+        errors.append(("region", _("Unknown region “%s”.") % row["region"]))
+    owner_id = rules.owners.get(row["owner"]) if row.get("owner") else rules.default_owner_id
+    if owner_id is None and row.get("owner"):
+        errors.append(("owner", _("Unknown user “%s”.") % row["owner"]))
+    elif owner_id is None:
+        errors.append(("owner", _("Required.")))
+    tax_id = row.get("tax_id", "").upper().replace(" ", "").replace("-", "")
+    if tax_id and (problem := uscc_problem(tax_id)):
+        errors.append(("tax_id", str(problem)))
+    values = {
+        "code": code,
+        "name": name,
+        "kind": kind or "",
+        "region_id": region_id,
+        "owner_id": owner_id,
+        "tax_id": tax_id,
+    }
+    return CustomerRow(values, errors)
+
+
+def customer_repeats_check(checked: CustomerRow, *, rules: CustomerRules) -> CustomerRow:
+    """A new customer's code and tax id, each at most once in a file (a customer that
+    exists already is skipped, and may be named again)."""
+    code, tax_id = checked.values["code"], checked.values["tax_id"]
+    if code and code in rules.seen_codes:
+        checked.errors.append(("code", _("The code appears twice in this file.")))
+    if tax_id and tax_id in rules.seen_tax_ids:
+        checked.errors.append(("tax_id", _("The tax id appears twice in this file.")))
+    rules.seen_codes.add(code)
+    rules.seen_tax_ids.add(tax_id)
+    return checked
+
+
+def _kind(text: str, rules: CustomerRules) -> str | None:
+    """A handful of texts over thousands of rows: each looked up once per language."""
+    key = (text, get_language())
+    if key not in rules.kinds:
+        rules.kinds[key] = choice_value(text, Customer.Kind) if text else None
+    return rules.kinds[key]
+
+
 def _columns(headers: list[str]) -> dict[str, str]:
     found = {}
     for name, aliases in COLUMNS.items():
@@ -103,94 +195,98 @@ def customers_import(*, rows: list[dict[str, str]], by: Any, commit: bool) -> Im
     if missing:
         result.errors.append(RowError(1, ", ".join(missing), _("Missing column.")))
         return result
-    regions = {r.code: r for r in Region.objects.all()} | {r.name: r for r in Region.objects.all()}
-    users = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
-    seen_codes, seen_tax_ids = set(), set()
+    rules = CustomerRules(
+        regions=dict(Region.objects.values_list("code", "pk"))
+        | dict(Region.objects.values_list("name", "pk")),
+        owners=dict(get_user_model().objects.filter(is_active=True).values_list("username", "pk")),
+        default_owner_id=getattr(by, "pk", None),
+    )
     for number, raw in enumerate(rows, start=2):
         value = {name: raw.get(header, "").strip() for name, header in columns.items()}
-        errors = []
-
-        def error(column: str, message: str, _errors=errors, _n=number) -> None:
-            _errors.append(RowError(_n, column, message))
-
-        for name in REQUIRED:
-            if not value.get(name):
-                error(name, _("Required."))
-        kind = choice_value(value.get("kind", ""), Customer.Kind) if value.get("kind") else None
-        if value.get("kind") and kind is None:
-            error("kind", _("Unknown kind “%s”.") % value["kind"])
-        region = regions.get(value.get("region", ""))
-        if value.get("region") and region is None:
-            error("region", _("Unknown region “%s”.") % value["region"])
-        owner = users.get(value.get("owner", "")) if value.get("owner") else by
-        if owner is None:
-            error("owner", _("Unknown user “%s”.") % value["owner"])
-        tax_id = value.get("tax_id", "").upper().replace(" ", "")
-        if tax_id and (problem := uscc_problem(tax_id)):
-            error("tax_id", problem)
-        invoice_type = Customer.InvoiceType.DIGITAL
-        if value.get("invoice_type"):
-            invoice_type = choice_value(value["invoice_type"], Customer.InvoiceType)
-            if invoice_type is None:
-                error("invoice_type", _("Unknown invoice type “%s”.") % value["invoice_type"])
-        credit = "0"
-        if value.get("credit_limit"):
-            try:
-                credit = str(to_decimal(value["credit_limit"]).quantize(to_decimal("0.01")))
-            except (ValueError, InvalidOperation):
-                error("credit_limit", _("Not an amount."))
-        terms = value.get("payment_terms_days") or "30"
-        if not terms.isdigit():
-            error("payment_terms_days", _("Not a whole number of days."))
-        code = value.get("code", "")
-        existing = None
-        if code:
-            existing = Customer.objects.filter(code=code).first()
-        if existing is None and tax_id:
-            existing = Customer.objects.filter(tax_id=tax_id, is_branch=False).first()
-        if existing is None and region is not None:
-            existing = Customer.objects.filter(name=value.get("name", ""), region=region).first()
-        if existing is None:
-            if code and code in seen_codes:
-                error("code", _("The code appears twice in this file."))
-            if tax_id and tax_id in seen_tax_ids:
-                error("tax_id", _("The tax id appears twice in this file."))
-        seen_codes.add(code)
-        seen_tax_ids.add(tax_id)
-        if errors:
-            result.errors.extend(errors)
-            continue
-        row = {"row": number, "name": value["name"], "code": code}
-        if existing is not None:
-            result.skipped.append({**row, "existing": existing.code})
-            continue
-        row["data"] = {
-            "code": code,
-            "name": value["name"],
-            "kind": kind,
-            "grade": value.get("grade") or "B",
-            "region": region,
-            "owner": owner,
-            "credit_limit": credit,
-            "payment_terms_days": int(terms),
-            "legal_name": value.get("legal_name", ""),
-            "tax_id": tax_id,
-            "address": value.get("address", ""),
-            "phone": value.get("phone", ""),
-            "bank_name": value.get("bank_name", ""),
-            "bank_account": value.get("bank_account", ""),
-            "invoice_type": invoice_type,
-            "invoice_email": value.get("invoice_email", ""),
-        }
-        row["contact"] = {
-            "name": value.get("contact_name", ""),
-            "title": value.get("contact_title", ""),
-            "phone": value.get("contact_phone", ""),
-        }
-        result.to_create.append(row)
+        _import_row(result, number, value, rules)
     if commit and result.ok:
         _create(result, by)
     return result
+
+
+def _import_row(
+    result: ImportResult, number: int, value: dict[str, str], rules: CustomerRules
+) -> None:
+    """One row: to create, to skip (the customer exists), or its errors."""
+    checked = customer_row_check(value, rules=rules)
+    billing, billing_errors = _billing_check(value)
+    checked.errors.extend(billing_errors)
+    existing = _existing(checked.values, value.get("name", ""))
+    if existing is None:
+        customer_repeats_check(checked, rules=rules)
+    if checked.errors:
+        result.errors.extend(RowError(number, column, m) for column, m in checked.errors)
+        return
+    code = checked.values["code"]
+    row: dict[str, Any] = {"row": number, "name": value["name"], "code": code}
+    if existing is not None:
+        result.skipped.append({**row, "existing": existing.code})
+        return
+    row["data"] = checked.values | billing
+    row["contact"] = {
+        "name": value.get("contact_name", ""),
+        "title": value.get("contact_title", ""),
+        "phone": value.get("contact_phone", ""),
+    }
+    result.to_create.append(row)
+
+
+def _billing_check(value: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The fields only this import reads: grade, credit, terms and the billing details."""
+    errors = []
+    invoice_type = Customer.InvoiceType.DIGITAL
+    if value.get("invoice_type"):
+        invoice_type = choice_value(value["invoice_type"], Customer.InvoiceType)
+        if invoice_type is None:
+            errors.append(("invoice_type", _("Unknown invoice type “%s”.") % value["invoice_type"]))
+    credit = "0"
+    if value.get("credit_limit"):
+        try:
+            credit = str(round_amount(to_decimal(value["credit_limit"])))
+        except (ValueError, InvalidOperation):
+            errors.append(("credit_limit", _("Not an amount.")))
+    terms = value.get("payment_terms_days") or "30"
+    if not terms.isdigit():
+        errors.append(("payment_terms_days", _("Not a whole number of days.")))
+    billing = {
+        "grade": value.get("grade") or "B",
+        "credit_limit": credit,
+        "payment_terms_days": int(terms) if terms.isdigit() else 30,
+        "invoice_type": invoice_type,
+        **{
+            name: value.get(name, "")
+            for name in (
+                "legal_name",
+                "address",
+                "phone",
+                "bank_name",
+                "bank_account",
+                "invoice_email",
+            )
+        },
+    }
+    return billing, errors
+
+
+def _existing(values: dict[str, Any], name: str) -> Customer | None:
+    """The customer a row names already: by code, by head office tax id, by name in the
+    region."""
+    if values["code"]:
+        found = Customer.objects.filter(code=values["code"]).first()
+        if found is not None:
+            return found
+    if values["tax_id"]:
+        found = Customer.objects.filter(tax_id=values["tax_id"], is_branch=False).first()
+        if found is not None:
+            return found
+    if values["region_id"] is not None:
+        return Customer.objects.filter(name=name, region_id=values["region_id"]).first()
+    return None
 
 
 @transaction.atomic

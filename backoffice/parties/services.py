@@ -1,5 +1,6 @@
 """Writes of the customer file (DOMAIN §1). Every write is validated, atomic and audited."""
 
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backoffice.audit.models import AuditEvent
+from backoffice.audit.services import audit_record_many
 from backoffice.core.access import permission_required
 from backoffice.core.exceptions import NotAllowed, ValidationFailed
 from backoffice.core.money import to_decimal
@@ -117,6 +120,66 @@ def customer_create(*, by: Any, **data: Any) -> Customer:
     _check_tax_id(customer)
     _validated(customer)
     return model_save(instance=customer, by=by, validate=False)
+
+
+@transaction.atomic
+def customer_bulk_create(
+    *, rows: Sequence[Mapping[str, Any]], by: Any, note: str = ""
+) -> list[Customer]:
+    """Add many customers in batches, each audited as created: the path of imports, whose
+    rows passed the import rules (imports.customer_row_check) already. The service keeps
+    the last word on what the database would refuse: a code or a head office's tax id
+    taken before, or twice here, refuses them all."""
+    customers = []
+    for row in rows:
+        customer = Customer()
+        _apply(customer, dict(row))
+        if not customer.code:
+            customer.code = next_number(kind="CU", year=timezone.localdate().year)
+        customer.tax_id = customer.tax_id.strip().upper().replace(" ", "").replace("-", "")
+        if customer.tax_id and (problem := uscc_problem(customer.tax_id)):
+            raise InvalidTaxId(
+                _("Tax id %(tax_id)s: %(problem)s")
+                % {"tax_id": customer.tax_id, "problem": problem},
+                extra={"fields": {"tax_id": [problem]}},
+            )
+        if by is not None and not by.has_perm("parties.view_all_customers"):
+            _check_ownership(customer, by)
+        customers.append(customer)
+    _check_bulk_unique(customers)
+    customers = Customer.objects.bulk_create(customers, batch_size=2000)
+    audit_record_many(by=by, action=AuditEvent.Action.CREATE, objects=customers, note=note)
+    return customers
+
+
+def _check_bulk_unique(customers: list[Customer]) -> None:
+    """Codes, and head offices' tax ids, new to the database and to the batch."""
+    codes = [c.code for c in customers]
+    tax_ids = [c.tax_id for c in customers if c.tax_id and not c.is_branch]
+    taken_codes, taken_tax_ids = set(), set()
+    for start in range(0, len(customers), 2000):
+        taken_codes |= set(
+            Customer.objects.filter(code__in=codes[start : start + 2000]).values_list(
+                "code", flat=True
+            )
+        )
+        taken_tax_ids |= set(
+            Customer.objects.filter(
+                tax_id__in=tax_ids[start : start + 2000], is_branch=False
+            ).values_list("tax_id", flat=True)
+        )
+    if taken_codes or len(set(codes)) < len(codes):
+        raise ValidationFailed(
+            _("These customer codes are taken: %(codes)s.")
+            % {"codes": ", ".join(sorted(taken_codes)) or _("the same code twice")},
+            extra={"fields": {"code": sorted(taken_codes)}},
+        )
+    if taken_tax_ids or len(set(tax_ids)) < len(tax_ids):
+        raise DuplicateTaxId(
+            _("These tax ids belong to other customers: %(tax_ids)s.")
+            % {"tax_ids": ", ".join(sorted(taken_tax_ids)) or _("the same tax id twice")},
+            extra={"fields": {"tax_id": sorted(taken_tax_ids)}},
+        )
 
 
 @permission_required("parties.change_customer")

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backoffice.audit.services import audit_record
 from backoffice.core.access import COMPANY, permission_required
@@ -47,12 +48,12 @@ AGING_TOP = 30
 
 class PackNotSignable(ApplicationError):
     code = "pack_not_signable"
-    default_message = _("Only monthly, quarterly and annual packs are signed off.")
+    default_message = gettext_lazy("Only monthly, quarterly and annual packs are signed off.")
 
 
 class PackSignedOff(ApplicationError):
     code = "pack_signed_off"
-    default_message = _("This pack is signed off already.")
+    default_message = gettext_lazy("This pack is signed off already.")
 
 
 @dataclass

@@ -45,15 +45,6 @@ def _upsert(rows: list[tuple]) -> None:
         )
 
 
-def facts_add_select(select: str, params: list[Any]) -> None:
-    """Add the rows of a SELECT whose columns are KEY + VALUES, in that order (the
-    historical import adds its totals this way, in one statement per grain). The SELECT
-    needs a WHERE clause (SQLite's parser wants one before ON CONFLICT)."""
-    columns = ", ".join(KEY + VALUES)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {_table()} ({columns}) {select} {_on_conflict()}", params)
-
-
 def category_row(category_id: int) -> int:
     """The product_id of a category's rows: −1 for no category, −1 − id otherwise."""
     return -1 - category_id

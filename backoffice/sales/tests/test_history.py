@@ -39,11 +39,12 @@ from backoffice.sales.history import (
     LINE_NO_RE,
     PRICE,
     QUANTITY,
-    _Run,
+    Run,
     history_import_run,
     number_pattern,
     sources_in,
 )
+from backoffice.sales.history.sql import is_line_no, is_number
 from backoffice.sales.models import (
     HistoryCategory,
     HistoryImport,
@@ -387,11 +388,11 @@ NUMBERS = [
 def test_the_number_checks_in_sql_are_the_patterns(value):
     """The format checks run as SQL over the staged files (on PostgreSQL by counting
     characters): each says what the patterns say, for every kind of near miss."""
-    run = _Run({}, by=None, record=HistoryImport(pk=1), progress=None)
+    run = Run({}, by=None, record=HistoryImport(pk=1), progress=None)
     checks = {
-        "quantity": (run.is_number("v", *QUANTITY), number_pattern(*QUANTITY)),
-        "price": (run.is_number("v", *PRICE), number_pattern(*PRICE)),
-        "line_no": (run.is_line_no("v"), LINE_NO_RE),
+        "quantity": (is_number(run, "v", *QUANTITY), number_pattern(*QUANTITY)),
+        "price": (is_number(run, "v", *PRICE), number_pattern(*PRICE)),
+        "line_no": (is_line_no(run, "v"), LINE_NO_RE),
     }
     with connection.cursor() as cursor:
         for name, ((sql, params), pattern) in checks.items():

@@ -1,0 +1,303 @@
+# ruff: noqa: S608 - SQL here is built from table and column names of our own; values are
+# always parameters.
+"""Orders and their lines, from the staged files: checked set-wise (each problem with its
+file, line and column), then written into the history tables with INSERT … SELECT. Order ids
+are reserved first, so that the lines go in straight from the staged file; the orders'
+totals are summed from their category sums (sums.py) last."""
+
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from backoffice.sales.history.context import PRICE, QUANTITY, HistoryImportFailed, Run
+from backoffice.sales.history.files import parse_date
+from backoffice.sales.history.sql import (
+    analyze,
+    check,
+    checks,
+    execute,
+    fence,
+    fetch,
+    is_line_no,
+    is_number,
+    scalar,
+    tables,
+)
+from backoffice.sales.models import HistoryOrder
+
+# The work tables of the write, made and dropped in the import's transaction.
+WORK_TABLES = ("hist_o", "hist_again")
+
+
+def known_codes(run: Run) -> None:
+    """Customer, rep and product codes the orders may use: in the database or in this
+    batch's files (checked even when a master file had problems and wrote nothing)."""
+    known = run.staged["known"]
+    execute(f"DROP TABLE IF EXISTS {known}")
+    execute(f"CREATE {run.staging} TABLE {known} (kind text, code text)")
+    with connection.cursor() as cursor:
+        for kind, codes in (
+            ("customer", run.customer_ids),
+            ("rep", run.rep_ids),
+            ("product", run.product_codes),
+        ):
+            if run.postgres:  # one statement, not one per code
+                cursor.execute(
+                    f"INSERT INTO {known} (kind, code) SELECT %s, unnest(%s::text[])",
+                    [kind, list(codes)],
+                )
+                continue
+            cursor.executemany(
+                f"INSERT INTO {known} (kind, code) VALUES (%s, %s)",
+                [(kind, code) for code in codes],
+            )
+    execute(f"CREATE INDEX {known}_code ON {known} (kind, code)")
+    execute(f"ANALYZE {known}")
+
+
+def _unknown(run: Run, kind: str, expression: str) -> str:
+    return (
+        f"NOT EXISTS (SELECT 1 FROM {run.staged['known']} k WHERE k.kind = '{kind}' "
+        f"AND k.code = {expression})"
+    )
+
+
+def check_orders(run: Run) -> None:
+    so = run.staged["orders"]
+    t = tables()
+    c = run.columns["orders"]
+    number, day = c["number"], c["date"]
+    check(
+        run,
+        "orders",
+        "number",
+        _("An order number of 1 to 32 characters."),
+        f"{number} = '' OR LENGTH({number}) > 32",
+    )
+    check(
+        run,
+        "orders",
+        "number",
+        _("The order number “%(value)s” is in the file twice."),
+        f"{number} IN (SELECT {number} FROM {so} GROUP BY {number} HAVING COUNT(*) > 1)",
+    )
+    check(
+        run,
+        "orders",
+        "number",
+        _("The number “%(value)s” belongs to an order entered here, not imported."),
+        f"EXISTS (SELECT 1 FROM {t['order']} o WHERE o.number = {so}.{number} "
+        "AND o.history_import_id IS NULL)",
+    )
+    days = fetch(f"SELECT DISTINCT {day} FROM {so}")
+    bad_days = [text for (text,) in days if parse_date(text) is None]
+    if bad_days:
+        marks = ", ".join(["%s"] * len(bad_days))
+        check(
+            run,
+            "orders",
+            "date",
+            _("“%(value)s” is not a date like 2024-01-31."),
+            f"{day} IN ({marks})",
+            bad_days,
+        )
+    check(
+        run,
+        "orders",
+        "customer_code",
+        _("Unknown customer “%(value)s”."),
+        _unknown(run, "customer", c["customer_code"]),
+    )
+    rep = _unknown(run, "rep", c["rep_code"])
+    check(run, "orders", "rep_code", _("Unknown rep “%(value)s”."), rep)
+
+
+def check_lines(run: Run) -> None:
+    so, sl = run.staged["orders"], run.staged["order_lines"]
+    t = tables()
+    c = run.columns["order_lines"]
+    number = run.columns["orders"]["number"]
+    check(
+        run,
+        "order_lines",
+        "order_number",
+        _("The order “%(value)s” is not in the orders file."),
+        f"NOT EXISTS (SELECT 1 FROM {so} o WHERE o.{number} = {sl}.{c['order_number']})",
+    )
+    line_no, line_no_params = is_line_no(run, c["line_no"])
+    quantity, quantity_params = is_number(run, c["quantity"], *QUANTITY)
+    price, price_params = is_number(run, c["unit_price"], *PRICE)
+    checks(
+        run,
+        "order_lines",
+        [
+            (
+                "line_no",
+                _("“%(value)s” is not a line number (1 to 9999)."),
+                f"NOT ({line_no})",
+                line_no_params,
+            ),
+            (  # a well-formed quantity is 0 when it has no digit but 0
+                "quantity",
+                _("“%(value)s” is not a quantity more than 0 (at most 3 decimals)."),
+                f"NOT ({quantity}) OR ltrim({c['quantity']}, '0.') = ''",
+                quantity_params,
+            ),
+            (
+                "unit_price",
+                _("“%(value)s” is not a price of 0 or more (at most 6 decimals)."),
+                f"NOT ({price})",
+                price_params,
+            ),
+        ],
+    )
+    check(
+        run,
+        "order_lines",
+        "product_code",
+        _("Unknown product “%(value)s”."),
+        _unknown(run, "product", c["product_code"]),
+    )
+    check(
+        run,
+        "orders",
+        "number",
+        _("The order “%(value)s” has no lines in order_lines."),
+        f"NOT EXISTS (SELECT 1 FROM {sl} l WHERE l.{c['order_number']} = "
+        f"{so}.{number}) AND NOT EXISTS (SELECT 1 FROM {t['order']} o "
+        f"WHERE o.number = {so}.{number}) AND NOT EXISTS (SELECT 1 FROM "
+        f"{t['history_order']} o WHERE o.number = {so}.{number})",
+    )
+
+
+def check_line_numbers(run: Run) -> None:
+    """Only when the lines' primary key refused one: which lines repeat a number."""
+    sl = run.staged["order_lines"]
+    c = run.columns["order_lines"]
+    check(
+        run,
+        "order_lines",
+        "line_no",
+        _("Line %(value)s of this order is in the file twice."),
+        f"({c['order_number']}, CAST({c['line_no']} AS integer)) IN (SELECT "
+        f"{c['order_number']}, CAST({c['line_no']} AS integer) FROM {sl} "
+        f"GROUP BY {c['order_number']}, CAST({c['line_no']} AS integer) "
+        "HAVING COUNT(*) > 1)",
+    )
+
+
+def reserve_order_ids(run: Run) -> int:
+    """The first of the ids the new orders take (one import at a time: see run.py)."""
+    t = tables()
+    if not run.postgres:
+        return (scalar(f"SELECT MAX(id) FROM {t['history_order']}") or 0) + 1
+    return scalar("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [HistoryOrder._meta.db_table])
+
+
+def new_orders(run: Run) -> tuple[int, int]:
+    """The new orders, resolved (customer, its region and kind, the rep) into hist_o with
+    their reserved ids; an order imported before (here, or into the orders table by an
+    earlier version) is left. Returns the first and last id."""
+    so = run.staged["orders"]
+    t = tables()
+    o = run.columns["orders"]
+    first_id = reserve_order_ids(run)
+    day = f"CAST(s.{o['date']} AS date)" if run.postgres else f"s.{o['date']}"
+    execute("DROP TABLE IF EXISTS hist_o")
+    execute(
+        "CREATE TEMPORARY TABLE hist_o AS SELECT "
+        f"{first_id} - 1 + ROW_NUMBER() OVER (ORDER BY s.{run.order_keys['orders']}) "
+        "AS id, "
+        f"s.{o['number']} AS number, {day} AS day, c.id AS customer_id, "
+        "c.region_id AS region_id, c.kind AS kind, u.id AS owner_id "
+        f"FROM {so} s JOIN {t['customer']} c ON c.code = s.{o['customer_code']} "
+        f"JOIN {t['user']} u ON u.username = s.{o['rep_code']} "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {t['history_order']} x "
+        f"WHERE x.number = s.{o['number']}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {t['order']} x WHERE x.number = s.{o['number']})"
+    )
+    analyze(run, "hist_o")
+    new = scalar("SELECT COUNT(*) FROM hist_o") or 0
+    run.counts["orders_skipped"] = (scalar(f"SELECT COUNT(*) FROM {so}") or 0) - new
+    if run.postgres:
+        scalar(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+            [HistoryOrder._meta.db_table, first_id + max(new, 1) - 1],
+        )
+    return first_id, first_id + new - 1
+
+
+def write_lines(run: Run) -> None:
+    """The new orders' lines, with their amounts, straight from the staged file. A line
+    number twice is found by the primary key, and only then looked for."""
+    sl = run.staged["order_lines"]
+    t = tables()
+    c = run.columns["order_lines"]
+    # Each line's numbers are read from their text once, in an inner query that a fence
+    # keeps apart (PostgreSQL would otherwise cast them again in each expression that
+    # uses them), and its amounts computed from them outside.
+    if run.postgres:
+        quantity = f"CAST(s.{c['quantity']} AS numeric)"
+        price = f"CAST(s.{c['unit_price']} AS numeric)"
+        gross = "ROUND(s.quantity * s.unit_price, 2)"
+        net = "ROUND(s.gross / (1 + s.vat_rate), 2)"
+    else:
+        quantity = f"s.{c['quantity']}"  # the text, which the functions read exactly
+        price = f"s.{c['unit_price']}"
+        gross = "history_gross(s.quantity, s.unit_price)"
+        net = "history_net(s.quantity, s.unit_price, s.vat_rate)"
+    # A product on two lines of an order counts that order once: the later lines are
+    # found by one GROUP BY (few, if any) and count no order.
+    execute("DROP TABLE IF EXISTS hist_again")
+    execute(
+        f"CREATE TEMPORARY TABLE hist_again AS SELECT {c['order_number']} AS number, "
+        f"{c['product_code']} AS product, MIN(CAST({c['line_no']} AS integer)) AS first "
+        f"FROM {sl} GROUP BY {c['order_number']}, {c['product_code']} "
+        "HAVING COUNT(*) > 1"
+    )
+    execute("ANALYZE hist_again")
+    run.progress(0.55, "order_lines")
+    try:
+        with transaction.atomic():  # a savepoint: a line number twice is reported below
+            run.counts["order_lines"] = execute(
+                f"INSERT INTO {t['history_line']} (order_id, line_no, product_id, "
+                "quantity, unit_price, vat_rate, gross_amount, net_amount, day, "
+                "customer_id, region_id, owner_id, customer_kind, category_id, orders) "
+                "SELECT s.order_id, s.line_no, s.product_id, s.quantity, s.unit_price, "
+                f"s.vat_rate, s.gross, {net}, s.day, s.customer_id, s.region_id, "
+                "s.owner_id, s.kind, s.category_id, s.orders FROM (SELECT "
+                f"s.order_id, s.line_no, s.product_id, s.quantity, s.unit_price, "
+                f"s.vat_rate, {gross} AS gross, s.day, s.customer_id, s.region_id, "
+                "s.owner_id, s.kind, s.category_id, s.orders FROM (SELECT o.id AS "
+                f"order_id, CAST(s.{c['line_no']} AS integer) AS line_no, p.id AS "
+                f"product_id, {quantity} AS quantity, {price} AS unit_price, "
+                "p.vat_rate AS vat_rate, o.day AS day, o.customer_id AS customer_id, "
+                "o.region_id AS region_id, o.owner_id AS owner_id, o.kind AS kind, "
+                "COALESCE(p.category_id, 0) AS category_id, CASE WHEN a.first IS NULL "
+                f"OR a.first = CAST(s.{c['line_no']} AS integer) THEN 1 ELSE 0 END AS "
+                f"orders FROM {sl} s JOIN hist_o o ON o.number = "
+                f"s.{c['order_number']} JOIN {t['product']} p ON p.code = "
+                f"s.{c['product_code']} LEFT JOIN hist_again a ON a.number = "
+                f"s.{c['order_number']} AND a.product = s.{c['product_code']} "
+                f"{fence(run)}) s{fence(run)}) s"
+            )
+    except IntegrityError:
+        check_line_numbers(run)
+        raise HistoryImportFailed(run.problems) from None
+    if run.postgres:  # its statistics, for the plans of the sums that read it next
+        execute(f"ANALYZE {t['history_line']}")
+
+
+def write_orders(run: Run, first_id: int, last_id: int) -> None:
+    """The new orders, their totals summed from their category sums."""
+    t = tables()
+    run.counts["orders"] = execute(
+        f"INSERT INTO {t['history_order']} (id, history_import_id, number, day, "
+        "customer_id, owner_id, region_id, customer_kind, quantity, gross_amount, "
+        "net_amount, line_count) SELECT o.id, %s, o.number, o.day, o.customer_id, "
+        "o.owner_id, o.region_id, o.kind, a.quantity, a.gross, a.net, a.lines "
+        "FROM hist_o o JOIN (SELECT order_id, SUM(quantity) AS quantity, "
+        "SUM(gross_amount) AS gross, SUM(net_amount) AS net, SUM(line_count) AS lines "
+        f"FROM {t['history_category']} WHERE order_id BETWEEN %s AND %s "
+        "GROUP BY order_id) a ON a.order_id = o.id",
+        [run.record.pk, first_id, last_id],
+    )

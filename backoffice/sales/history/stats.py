@@ -1,0 +1,33 @@
+"""The planner's statistics of every table the import grew, refreshed when it ends, so that
+the reports' plans see the new rows (PostgreSQL; SQLite plans without them)."""
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from backoffice.accounts.models import Region
+from backoffice.catalog.models import Product
+from backoffice.ledger.models import Receivable
+from backoffice.parties.models import Customer
+from backoffice.sales.history.sql import execute
+from backoffice.sales.models import HistoryCategory, HistoryMonth, HistoryOrder
+
+
+def statistics_refresh() -> None:
+    """For the orders, outside a transaction, also the visibility map, which lets their
+    list pages read ids from an index alone (autovacuum sees to the other tables' in its
+    time). The lines were analyzed before their sums were read."""
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    execute(f"{vacuum} {quote(HistoryOrder._meta.db_table)}")
+    for model in (
+        HistoryCategory,
+        HistoryMonth,
+        Customer,
+        Product,
+        Region,
+        get_user_model(),
+        Receivable,
+    ):
+        execute(f"ANALYZE {quote(model._meta.db_table)}")
