@@ -11,30 +11,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backoffice.core.access import access_object, require_perm, visibility_selector
-from backoffice.core.api import paginate, paginated_schema, query_date
+from backoffice.core.access import require_perm
+from backoffice.core.api import filtered, paginate, paginated_schema, query_date
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.ledger.filters import ReceiptFilter
 from backoffice.ledger.models import Receipt
 from backoffice.ledger.selectors import (
     BUCKETS,
+    access_customer,
     access_receipt,
     aging,
     customer_statement,
+    customer_visible_to,
     general_ledger,
     receipt_visible_to,
     receivable_for_source,
 )
 from backoffice.ledger.services import receipt_create
-
-
-def customer_visible_to(user):
-    """The customers this user may see, by the customers app's own rule (through the
-    visibility registry: the ledger sits beside parties and does not import it)."""
-    return visibility_selector("parties.customer")(user)
-
-
-def access_customer(user, customer_id):
-    return access_object(customer_visible_to(user), customer_id)
 
 
 class AllocationSerializer(serializers.Serializer):
@@ -74,14 +67,11 @@ class ReceiptOutputSerializer(serializers.Serializer):
 
 
 class ReceiptListApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("customer", int)],
-        responses={200: paginated_schema(ReceiptOutputSerializer, "Receipt")},
-    )
+    filterset_class = ReceiptFilter
+
+    @extend_schema(responses={200: paginated_schema(ReceiptOutputSerializer, "Receipt")})
     def get(self, request: Request) -> Response:
-        receipts = receipt_visible_to(request.user)
-        if customer := request.query_params.get("customer"):
-            receipts = receipts.filter(customer=access_customer(request.user, customer))
+        receipts = filtered(request, self.filterset_class, receipt_visible_to(request.user))
         return paginate(
             request, receipts.order_by("-received_on", "-id"), ReceiptOutputSerializer, self
         )

@@ -15,7 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from backoffice.core.access import access_object, scope_for_user
+from backoffice.core.access import access_object, scope_for_user, visibility_selector
 from backoffice.core.money import ZERO, round_amount
 from backoffice.ledger.models import Account, JournalLine, Receipt, ReceiptAllocation, Receivable
 
@@ -35,6 +35,16 @@ def receipt_visible_to(user: Any) -> QuerySet[Receipt]:
 
 def access_receipt(by: Any, receipt_id: Any) -> Receipt:
     return access_object(receipt_visible_to(by).select_related("customer"), receipt_id)
+
+
+def customer_visible_to(user: Any) -> QuerySet:
+    """The customers this user may see, by the customers app's own rule (through the
+    visibility registry: the ledger sits beside parties and does not import it)."""
+    return visibility_selector("parties.customer")(user)
+
+
+def access_customer(user: Any, customer_id: Any) -> Any:
+    return access_object(customer_visible_to(user), customer_id)
 
 
 def receivable_for_source(*, source_model: str, source_id: int) -> Receivable | None:
