@@ -2,9 +2,8 @@
 directory (read-only), and the token login."""
 
 from django.contrib.auth import authenticate
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -13,12 +12,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from backoffice.accounts.filters import DepartmentFilter, RegionFilter, UserFilter
 from backoffice.accounts.models import Department, Region
 from backoffice.accounts.selectors import department_list, region_list, user_list, user_visible_to
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import access_object, require_perm
-from backoffice.core.api import paginate, paginated_schema
+from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.services import model_delete, model_save
 
@@ -88,17 +88,16 @@ class _CodeNameApi(APIView):
     def perm(self, verb: str) -> str:
         return f"accounts.{verb}_{self.model._meta.model_name}"
 
-    def rows(self, code: str = "") -> QuerySet:
-        return self.selector(code=code)
+    def rows(self):
+        return self.selector()
 
 
 class _CodeNameListApi(_CodeNameApi):
-    @extend_schema(
-        parameters=[OpenApiParameter("code", str, description="exact code")],
-        responses={200: paginated_schema(CodeNameOutputSerializer, "CodeName")},
-    )
+    filterset_class: type = RegionFilter
+
+    @extend_schema(responses={200: paginated_schema(CodeNameOutputSerializer, "CodeName")})
     def get(self, request: Request) -> Response:
-        rows = self.rows(code=request.query_params.get("code", ""))
+        rows = filtered(request, self.filterset_class, self.rows())
         return paginate(request, rows, CodeNameOutputSerializer, self)
 
     @extend_schema(request=CodeNameInputSerializer, responses={201: CodeNameOutputSerializer})
@@ -143,6 +142,7 @@ class RegionDetailApi(_CodeNameDetailApi):
 class DepartmentListApi(_CodeNameListApi):
     model = Department
     selector = staticmethod(department_list)
+    filterset_class = DepartmentFilter
 
 
 class DepartmentDetailApi(_CodeNameDetailApi):
@@ -165,22 +165,12 @@ class UserOutputSerializer(serializers.Serializer):
 class UserListApi(APIView):
     """The user directory, for those who assign owners and reviewers."""
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("username", str, description="exact username"),
-            OpenApiParameter("role", str, description="role code"),
-            OpenApiParameter("region", str, description="region code"),
-        ],
-        responses={200: paginated_schema(UserOutputSerializer, "User")},
-    )
+    filterset_class = UserFilter
+
+    @extend_schema(responses={200: paginated_schema(UserOutputSerializer, "User")})
     def get(self, request: Request) -> Response:
         require_perm(request.user, "accounts.view_user")
-        users = user_list(
-            by=request.user,
-            username=request.query_params.get("username", ""),
-            role=request.query_params.get("role", ""),
-            region=request.query_params.get("region", ""),
-        )
+        users = filtered(request, self.filterset_class, user_list(by=request.user))
         return paginate(request, users, UserOutputSerializer, self)
 
 

@@ -3,14 +3,12 @@ from django.db.models import QuerySet
 from backoffice.accounts.models import Department, Region, User
 
 
-def region_list(*, code: str = "") -> QuerySet[Region]:
-    regions = Region.objects.all()
-    return regions.filter(code=code) if code else regions
+def region_list() -> QuerySet[Region]:
+    return Region.objects.all()
 
 
-def department_list(*, code: str = "") -> QuerySet[Department]:
-    departments = Department.objects.all()
-    return departments.filter(code=code) if code else departments
+def department_list() -> QuerySet[Department]:
+    return Department.objects.all()
 
 
 def user_visible_to(user: User) -> QuerySet[User]:
@@ -21,12 +19,6 @@ def user_visible_to(user: User) -> QuerySet[User]:
     return users.filter(pk=user.pk)
 
 
-def user_list(*, by: User, username: str = "", role: str = "", region: str = "") -> QuerySet[User]:
-    users = user_visible_to(by)
-    if username:
-        users = users.filter(username=username)
-    if role:
-        users = users.filter(groups__name=role)
-    if region:
-        users = users.filter(regions__code=region)
-    return users.order_by("username").distinct()
+def user_list(*, by: User) -> QuerySet[User]:
+    """The directory as `by` may see it, by username (the list's filters: `accounts.filters`)."""
+    return user_visible_to(by).order_by("username")

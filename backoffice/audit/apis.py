@@ -1,15 +1,14 @@
-from django.db.models import CharField
-from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backoffice.audit.filters import AuditEventFilter
 from backoffice.audit.selectors import audit_event_list
-from backoffice.core.access import access_object, require_perm, visibility_selector
-from backoffice.core.api import paginate, paginated_schema
+from backoffice.core.access import require_perm
+from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
 
 
@@ -35,29 +34,17 @@ class AuditEventListApi(APIView):
         class Meta:
             ref_name = "AuditEvent"
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("model", str, description="record type, e.g. accounts.region"),
-            OpenApiParameter("object_id", str, description="record id"),
-        ],
-        responses={200: paginated_schema(OutputSerializer, "AuditEvent")},
-    )
+    filterset_class = AuditEventFilter
+
+    @extend_schema(responses={200: paginated_schema(OutputSerializer, "AuditEvent")})
     def get(self, request: Request) -> Response:
         require_perm(request.user, "audit.view_auditevent")
-        model = request.query_params.get("model", "")
-        object_id = request.query_params.get("object_id", "")
-        if not model and not request.user.has_perm("audit.view_all_auditevents"):
+        if not request.query_params.get("model") and not request.user.has_perm(
+            "audit.view_all_auditevents"
+        ):
             raise ValidationFailed(
                 _("Say which record type: ?model=app_label.model"),
                 extra={"fields": {"model": [_("This parameter is required.")]}},
             )
-        events = audit_event_list(model=model, object_id=object_id)
-        selector = visibility_selector(model) if model else None
-        if selector is not None:
-            visible = selector(request.user)
-            if object_id:
-                access_object(visible, object_id)
-            else:
-                ids = visible.annotate(id_text=Cast("pk", CharField())).values("id_text")
-                events = events.filter(object_id__in=ids)
+        events = filtered(request, self.filterset_class, audit_event_list())
         return paginate(request, events, self.OutputSerializer, self)

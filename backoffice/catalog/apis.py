@@ -1,16 +1,17 @@
 from decimal import Decimal
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backoffice.catalog.filters import ProductFilter
 from backoffice.catalog.models import Product, ProductCategory
 from backoffice.catalog.selectors import product_list
 from backoffice.catalog.services import product_save
 from backoffice.core.access import access_object, require_perm
-from backoffice.core.api import paginate, paginated_schema
+from backoffice.core.api import filtered, paginate, paginated_schema
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -43,19 +44,11 @@ class ProductSerializer(serializers.ModelSerializer):
 
 
 class ProductListApi(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="code, name, specification or pinyin"),
-            OpenApiParameter("code", str),
-            OpenApiParameter("category", str, description="category code"),
-        ],
-        responses={200: paginated_schema(ProductSerializer, "Product")},
-    )
+    filterset_class = ProductFilter
+
+    @extend_schema(responses={200: paginated_schema(ProductSerializer, "Product")})
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        products = product_list(
-            q=params.get("q", ""), code=params.get("code", ""), category=params.get("category", "")
-        )
+        products = filtered(request, self.filterset_class, product_list())
         return paginate(request, products, ProductSerializer, self)
 
     @extend_schema(request=ProductSerializer, responses={201: ProductSerializer})

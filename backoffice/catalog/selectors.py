@@ -18,12 +18,9 @@ def product_search(products: QuerySet[Product], q: str) -> QuerySet[Product]:
     return products.filter(match)
 
 
-def product_list(*, q: str = "", code: str = "", category: str = "", active: bool | None = True):
-    products = product_search(Product.objects.select_related("category"), q)
-    if code:
-        products = products.filter(code=code)
-    if category:
-        products = products.filter(category__code=category)
+def product_list(*, active: bool | None = True) -> QuerySet[Product]:
+    """Products by code, the active ones unless told (the list's filters: `catalog.filters`)."""
+    products = Product.objects.select_related("category")
     if active is not None:
         products = products.filter(is_active=active)
     return products.order_by("code")

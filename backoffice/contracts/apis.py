@@ -3,7 +3,7 @@ steps, signing with the scan, termination; templates. Amounts are decimal string
 the caller may not see is a 404. (Supplier invoices and payments: /api/v1/ledger/.)"""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -12,6 +12,10 @@ from rest_framework.views import APIView
 
 from backoffice.contracts import services
 from backoffice.contracts.exceptions import ScanRequired
+from backoffice.contracts.filters import (
+    ContractFilter,
+    TemplateFilter,
+)
 from backoffice.contracts.models import (
     Contract,
     ContractMilestone,
@@ -19,7 +23,7 @@ from backoffice.contracts.models import (
 )
 from backoffice.contracts.selectors import access_contract, contract_list
 from backoffice.core.access import require_perm
-from backoffice.core.api import paginate, paginated_schema
+from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.parties.selectors import access_customer
 from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
@@ -115,25 +119,17 @@ def _line_dicts(lines) -> list[dict]:
 
 
 class ContractListApi(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("counterparty", str, description="customer id or code"),
-            OpenApiParameter("kind", str),
-            OpenApiParameter("status", str),
-            OpenApiParameter("q", str, description="number or title"),
-        ],
-        responses={200: paginated_schema(ContractOutputSerializer, "Contract")},
-    )
+    filterset_class = ContractFilter
+
+    @extend_schema(responses={200: paginated_schema(ContractOutputSerializer, "Contract")})
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        contracts = contract_list(
-            by=request.user,
-            counterparty=params.get("counterparty", ""),
-            kind=params.get("kind", ""),
-            status=params.get("status", ""),
-            q=params.get("q", ""),
-        ).prefetch_related("lines", "milestones")
-        return paginate(request, contracts, ContractOutputSerializer, self)
+        contracts = filtered(request, self.filterset_class, contract_list(by=request.user))
+        return paginate(
+            request,
+            contracts.prefetch_related("lines", "milestones"),
+            ContractOutputSerializer,
+            self,
+        )
 
     @extend_schema(request=ContractInputSerializer, responses={201: ContractOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -261,7 +257,10 @@ class TemplateSerializer(serializers.Serializer):
 
 
 class TemplateListApi(APIView):
+    filterset_class = TemplateFilter
+
     @extend_schema(responses={200: paginated_schema(TemplateSerializer, "ContractTemplate")})
     def get(self, request: Request) -> Response:
         require_perm(request.user, "contracts.view_contracttemplate")
-        return paginate(request, ContractTemplate.objects.all(), TemplateSerializer, self)
+        templates = filtered(request, self.filterset_class, ContractTemplate.objects.all())
+        return paginate(request, templates, TemplateSerializer, self)

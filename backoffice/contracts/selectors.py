@@ -32,24 +32,9 @@ def access_contract(by: Any, contract_id: Any) -> Contract:
     )
 
 
-def contract_list(
-    *, by: Any, counterparty: str = "", kind: str = "", status: str = "", q: str = ""
-) -> QuerySet[Contract]:
+def contract_list(*, by: Any) -> QuerySet[Contract]:
+    """The contracts `by` may see, newest first (the list's filters: `contracts.filters`)."""
     contracts = contract_visible_to(by).select_related("counterparty", "owner", "region")
-    if counterparty:
-        contracts = (
-            contracts.filter(counterparty_id=counterparty)
-            if counterparty.isdigit()
-            else contracts.filter(counterparty__code=counterparty)
-        )
-    if kind:
-        contracts = contracts.filter(kind=kind)
-    if status:
-        contracts = contracts.filter(status=status)
-    if q:
-        contracts = contracts.filter(number__icontains=q.strip()) | contracts.filter(
-            title__icontains=q.strip()
-        )
     return contracts.order_by("-created_at", "-id")
 
 

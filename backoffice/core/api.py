@@ -156,6 +156,17 @@ def paginate(request: Any, queryset: Any, serializer_class: type, view: Any) -> 
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
+def filtered(request: Any, filterset_class: type, queryset: Any) -> Any:
+    """The rows of `queryset` (already what the caller may see) that the request's query
+    parameters select through `filterset_class`; a bad value is a 400 naming the parameter,
+    never a filter silently dropped."""
+    filterset = filterset_class(request.query_params, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        fields = {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
+        raise ValidationFailed(extra={"fields": fields})
+    return filterset.qs
+
+
 def query_date(params: Any, name: str, default: Any) -> Any:
     """A YYYY-MM-DD query parameter (API or page), the default when absent, 400 when bad."""
     from django.utils.dateparse import parse_date

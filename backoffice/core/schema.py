@@ -1,15 +1,54 @@
 """OpenAPI generation tweaks (kept apart from core.api: importing drf-spectacular's AutoSchema
 there would import DRF's generics while DRF is still reading its settings)."""
 
+from typing import Any
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
 
-class AutoSchema(SpectacularAutoSchema):
-    """Names a GET on a collection path `…_list` (APIViews do not say they list)."""
+class FilterSetBackend(DjangoFilterBackend):
+    """Stands for a list APIView's `filterset_class` in the schema; the view itself applies
+    the FilterSet with `core.api.filtered` (APIViews have no filter backends)."""
 
+
+class FilterSetParameters(DjangoFilterExtension):
+    """drf-spectacular's django-filter introspection (types, enums from TextChoices, help
+    texts), with the model taken from the FilterSet, since an APIView has no queryset."""
+
+    target_class = FilterSetBackend
+    match_subclasses = False
+    priority = 1  # before drf-spectacular's own, which matches every DjangoFilterBackend
+
+    def get_schema_operation_parameters(self, auto_schema: Any, *args: Any, **kwargs: Any):
+        filterset_class = auto_schema.view.filterset_class
+        model = filterset_class._meta.model
+        parameters = []
+        for name, filter_field in filterset_class.base_filters.items():
+            for parameter in self.resolve_filter_field(
+                auto_schema, model, filterset_class, name, filter_field
+            ):
+                # A type fixed with extend_schema_field (ids) loses the help text otherwise.
+                help_text = filter_field.extra.get("help_text")
+                if help_text and not parameter.get("description"):
+                    parameter["description"] = str(help_text)
+                parameters.append(parameter)
+        return parameters
+
+
+class AutoSchema(SpectacularAutoSchema):
     def get_operation_id(self) -> str:
+        """Names a GET on a collection path `…_list` (APIViews do not say they list)."""
         operation_id = super().get_operation_id()
         is_collection = not self.path.rstrip("/").endswith("}")
         if self.method == "GET" and is_collection and operation_id.endswith("_retrieve"):
             return operation_id.removesuffix("_retrieve") + "_list"
         return operation_id
+
+    def get_filter_backends(self) -> list[Any]:
+        """A GET of a view that names a `filterset_class` documents that FilterSet's
+        parameters: each list declares its filters once, for both the query and the schema."""
+        if self.method == "GET" and getattr(self.view, "filterset_class", None) is not None:
+            return [FilterSetBackend]
+        return super().get_filter_backends()

@@ -12,16 +12,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backoffice.core.access import access_object, require_perm, visibility_selector
-from backoffice.core.api import paginate, paginated_schema, query_date
+from backoffice.core.access import require_perm
+from backoffice.core.api import filtered, paginate, paginated_schema, query_date
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.ledger.filters import ReceiptFilter, SupplierInvoiceFilter, SupplierPaymentFilter
 from backoffice.ledger.models import Receipt, SupplierPayment
 from backoffice.ledger.selectors import (
     BUCKETS,
+    access_customer,
     access_payable_source,
     access_receipt,
     aging,
     customer_statement,
+    customer_visible_to,
     general_ledger,
     receipt_visible_to,
     receivable_for_source,
@@ -32,16 +35,6 @@ from backoffice.ledger.services import (
     supplier_invoice_create,
     supplier_payment_create,
 )
-
-
-def customer_visible_to(user):
-    """The customers this user may see, by the customers app's own rule (through the
-    visibility registry: the ledger sits beside parties and does not import it)."""
-    return visibility_selector("parties.customer")(user)
-
-
-def access_customer(user, customer_id):
-    return access_object(customer_visible_to(user), customer_id)
 
 
 class AllocationSerializer(serializers.Serializer):
@@ -81,14 +74,11 @@ class ReceiptOutputSerializer(serializers.Serializer):
 
 
 class ReceiptListApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("customer", int)],
-        responses={200: paginated_schema(ReceiptOutputSerializer, "Receipt")},
-    )
+    filterset_class = ReceiptFilter
+
+    @extend_schema(responses={200: paginated_schema(ReceiptOutputSerializer, "Receipt")})
     def get(self, request: Request) -> Response:
-        receipts = receipt_visible_to(request.user)
-        if customer := request.query_params.get("customer"):
-            receipts = receipts.filter(customer=access_customer(request.user, customer))
+        receipts = filtered(request, self.filterset_class, receipt_visible_to(request.user))
         return paginate(
             request, receipts.order_by("-received_on", "-id"), ReceiptOutputSerializer, self
         )
@@ -249,15 +239,14 @@ class SupplierInvoiceSerializer(serializers.Serializer):
 
 
 class SupplierInvoiceListApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("contract", int)],
-        responses={200: paginated_schema(SupplierInvoiceSerializer, "SupplierInvoice")},
-    )
+    filterset_class = SupplierInvoiceFilter
+
+    @extend_schema(responses={200: paginated_schema(SupplierInvoiceSerializer, "SupplierInvoice")})
     def get(self, request: Request) -> Response:
         require_perm(request.user, "ledger.view_supplierinvoice")
-        invoices = supplier_invoice_visible_to(request.user)
-        if contract := request.query_params.get("contract"):
-            invoices = invoices.filter(contract_id=access_payable_source(request.user, contract).pk)
+        invoices = filtered(
+            request, self.filterset_class, supplier_invoice_visible_to(request.user)
+        )
         return paginate(
             request, invoices.order_by("-issued_on", "-id"), SupplierInvoiceSerializer, self
         )
@@ -302,10 +291,14 @@ class SupplierPaymentSerializer(serializers.Serializer):
 
 
 class SupplierPaymentListApi(APIView):
+    filterset_class = SupplierPaymentFilter
+
     @extend_schema(responses={200: paginated_schema(SupplierPaymentSerializer, "SupplierPayment")})
     def get(self, request: Request) -> Response:
         require_perm(request.user, "ledger.view_supplierpayment")
-        payments = SupplierPayment.objects.prefetch_related("allocations")
+        payments = filtered(
+            request, self.filterset_class, SupplierPayment.objects.prefetch_related("allocations")
+        )
         return paginate(
             request, payments.order_by("-paid_on", "-id"), SupplierPaymentSerializer, self
         )

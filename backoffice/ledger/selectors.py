@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from backoffice.accounts.models import User
-from backoffice.core.access import access_object, scope_for_user
+from backoffice.core.access import access_object, scope_for_user, visibility_selector
 from backoffice.core.money import ZERO, round_amount
 from backoffice.ledger.models import (
     Account,
@@ -84,6 +84,16 @@ def supplier_invoice_visible_to(user: Any) -> QuerySet[SupplierInvoice]:
 def access_payable_source(by: Any, source_id: Any) -> Any:
     """The purchase contract a supplier invoice is recorded on, if the user may see it."""
     return access_object(payable_source().visible_to(by), source_id)
+
+
+def customer_visible_to(user: Any) -> QuerySet:
+    """The customers this user may see, by the customers app's own rule (through the
+    visibility registry: the ledger sits beside parties and does not import it)."""
+    return visibility_selector("parties.customer")(user)
+
+
+def access_customer(user: Any, customer_id: Any) -> Any:
+    return access_object(customer_visible_to(user), customer_id)
 
 
 def receivable_for_source(*, source_model: str, source_id: int) -> Receivable | None:

@@ -14,10 +14,18 @@ from rest_framework.views import APIView
 
 from backoffice.accounts.models import Region
 from backoffice.core.access import require_perm
-from backoffice.core.api import paginate, paginated_schema
+from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.tabular import read_table
 from backoffice.parties import services
+from backoffice.parties.filters import (
+    CallFilter,
+    ContactFilter,
+    CustomerFilter,
+    FeedbackFilter,
+    QualificationFilter,
+    VisitFilter,
+)
 from backoffice.parties.imports import customers_import
 from backoffice.parties.models import Customer, Feedback, QualificationType, Visit
 from backoffice.parties.selectors import (
@@ -69,23 +77,11 @@ class CustomerInputSerializer(serializers.ModelSerializer):
 
 
 class CustomerListApi(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="name, code, tax id, phone or pinyin"),
-            OpenApiParameter("code", str),
-            OpenApiParameter("region", str, description="region id or code"),
-            OpenApiParameter("owner", str, description="owner id or username"),
-            OpenApiParameter("kind", str),
-            OpenApiParameter("status", str),
-        ],
-        responses={200: paginated_schema(CustomerOutputSerializer, "Customer")},
-    )
+    filterset_class = CustomerFilter
+
+    @extend_schema(responses={200: paginated_schema(CustomerOutputSerializer, "Customer")})
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        customers = customer_list(
-            by=request.user,
-            **{k: params.get(k, "") for k in ("q", "code", "region", "owner", "kind", "status")},
-        )
+        customers = filtered(request, self.filterset_class, customer_list(by=request.user))
         return paginate(request, customers, CustomerOutputSerializer, self)
 
     @extend_schema(request=CustomerInputSerializer, responses={201: CustomerOutputSerializer})
@@ -149,10 +145,13 @@ class ContactSerializer(serializers.Serializer):
 
 
 class ContactListApi(APIView):
+    filterset_class = ContactFilter
+
     @extend_schema(responses={200: ContactSerializer(many=True)})
     def get(self, request: Request, pk: int) -> Response:
         customer = access_customer(request.user, pk)
-        return Response(ContactSerializer(customer.contacts.all(), many=True).data)
+        contacts = filtered(request, self.filterset_class, customer.contacts.all())
+        return Response(ContactSerializer(contacts, many=True).data)
 
     @extend_schema(request=ContactSerializer, responses={201: ContactSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -197,11 +196,16 @@ class QualificationInputSerializer(serializers.Serializer):
 
 class QualificationListApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filterset_class = QualificationFilter
 
     @extend_schema(responses={200: QualificationOutputSerializer(many=True)})
     def get(self, request: Request, pk: int) -> Response:
         customer = access_customer(request.user, pk)
-        papers = customer.qualifications.select_related("qualification_type")
+        papers = filtered(
+            request,
+            self.filterset_class,
+            customer.qualifications.select_related("qualification_type"),
+        )
         return Response(QualificationOutputSerializer(papers, many=True).data)
 
     @extend_schema(
@@ -251,12 +255,6 @@ class QualificationReviewApi(DocumentReviewApi):
     access = staticmethod(access_qualification)
 
 
-def _customer_param(request: Request):
-    """The optional ?customer= filter, checked against what the caller may see."""
-    value = request.query_params.get("customer", "")
-    return access_customer(request.user, value) if value else None
-
-
 class InventoryLineSerializer(serializers.Serializer):
     product = serializers.IntegerField(source="product_id")
     quantity = serializers.DecimalField(max_digits=16, decimal_places=3, min_value=0)
@@ -282,14 +280,15 @@ class CallSerializer(serializers.Serializer):
 
 
 class CallListApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("customer", int)],
-        responses={200: paginated_schema(CallSerializer, "Call")},
-    )
+    filterset_class = CallFilter
+
+    @extend_schema(responses={200: paginated_schema(CallSerializer, "Call")})
     def get(self, request: Request) -> Response:
-        calls = call_visible_to(request.user).prefetch_related("inventory")
-        if customer := _customer_param(request):
-            calls = calls.filter(customer=customer)
+        calls = filtered(
+            request,
+            self.filterset_class,
+            call_visible_to(request.user).prefetch_related("inventory"),
+        )
         return paginate(request, calls.order_by("-called_at", "-id"), CallSerializer, self)
 
     @extend_schema(request=CallSerializer, responses={201: CallSerializer})
@@ -332,14 +331,11 @@ class VisitSerializer(serializers.ModelSerializer):
 
 
 class VisitListApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("customer", int)],
-        responses={200: paginated_schema(VisitSerializer, "Visit")},
-    )
+    filterset_class = VisitFilter
+
+    @extend_schema(responses={200: paginated_schema(VisitSerializer, "Visit")})
     def get(self, request: Request) -> Response:
-        visits = visit_visible_to(request.user)
-        if customer := _customer_param(request):
-            visits = visits.filter(customer=customer)
+        visits = filtered(request, self.filterset_class, visit_visible_to(request.user))
         return paginate(request, visits.order_by("-visited_on", "-id"), VisitSerializer, self)
 
     @extend_schema(request=VisitSerializer, responses={201: VisitSerializer})
@@ -388,16 +384,11 @@ class FeedbackSerializer(serializers.ModelSerializer):
 
 
 class FeedbackListApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("customer", int), OpenApiParameter("status", str)],
-        responses={200: paginated_schema(FeedbackSerializer, "Feedback")},
-    )
+    filterset_class = FeedbackFilter
+
+    @extend_schema(responses={200: paginated_schema(FeedbackSerializer, "Feedback")})
     def get(self, request: Request) -> Response:
-        tickets = feedback_visible_to(request.user)
-        if customer := _customer_param(request):
-            tickets = tickets.filter(customer=customer)
-        if status := request.query_params.get("status"):
-            tickets = tickets.filter(status=status)
+        tickets = filtered(request, self.filterset_class, feedback_visible_to(request.user))
         return paginate(request, tickets.order_by("-created_at", "-id"), FeedbackSerializer, self)
 
     @extend_schema(request=FeedbackSerializer, responses={201: FeedbackSerializer})

@@ -16,8 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backoffice.core.api import paginate, paginated_schema
+from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ApplicationError
+from backoffice.reviews.filters import ReviewRequestFilter
 from backoffice.reviews.selectors import review_pending_for, review_request_for, review_status
 from backoffice.reviews.services import review_decide
 
@@ -118,6 +119,9 @@ class ReviewPendingListApi(APIView):
         def get_level(self, review) -> int:
             return review.level_index + 1
 
+    filterset_class = ReviewRequestFilter
+
     @extend_schema(responses={200: paginated_schema(OutputSerializer, "PendingReview")})
     def get(self, request: Request) -> Response:
-        return paginate(request, review_pending_for(request.user), self.OutputSerializer, self)
+        pending = filtered(request, self.filterset_class, review_pending_for(request.user))
+        return paginate(request, pending, self.OutputSerializer, self)

@@ -7,7 +7,7 @@ Amounts are decimal strings; a customer, order or delivery the caller may not se
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,11 +15,12 @@ from rest_framework.views import APIView
 
 from backoffice.contracts.selectors import access_contract
 from backoffice.core.access import access_object, require_perm
-from backoffice.core.api import paginate, paginated_schema
+from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.parties.selectors import access_customer
 from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
 from backoffice.sales import services
+from backoffice.sales.filters import DeliveryFilter, HistoryOrderFilter, InvoiceFilter, OrderFilter
 from backoffice.sales.models import Delivery, DeliveryExtra, Invoice
 from backoffice.sales.selectors import (
     access_delivery,
@@ -126,23 +127,12 @@ class OrderInputSerializer(serializers.Serializer):
 
 
 class OrderListApi(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("customer", str, description="customer id or code"),
-            OpenApiParameter("status", str),
-            OpenApiParameter("q", str, description="order number"),
-        ],
-        responses={200: paginated_schema(OrderOutputSerializer, "Order")},
-    )
+    filterset_class = OrderFilter
+
+    @extend_schema(responses={200: paginated_schema(OrderOutputSerializer, "Order")})
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        orders = order_list(
-            by=request.user,
-            customer=params.get("customer", ""),
-            status=params.get("status", ""),
-            q=params.get("q", ""),
-        ).prefetch_related("lines")
-        return paginate(request, orders, OrderOutputSerializer, self)
+        orders = filtered(request, self.filterset_class, order_list(by=request.user))
+        return paginate(request, orders.prefetch_related("lines"), OrderOutputSerializer, self)
 
     @extend_schema(request=OrderInputSerializer, responses={201: OrderOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -171,20 +161,15 @@ class OrderDetailApi(APIView):
 
 
 class HistoryOrderListApi(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("customer", str, description="customer id or code"),
-            OpenApiParameter("q", str, description="order number"),
-        ],
-        responses={200: paginated_schema(HistoryOrderOutputSerializer, "HistoryOrder")},
-    )
+    filterset_class = HistoryOrderFilter
+
+    @extend_schema(responses={200: paginated_schema(HistoryOrderOutputSerializer, "HistoryOrder")})
     def get(self, request: Request) -> Response:
         require_perm(request.user, "sales.view_historyorder")
-        params = request.query_params
-        orders = history_order_list(
-            by=request.user, customer=params.get("customer", ""), q=params.get("q", "")
-        ).prefetch_related("lines")
-        return paginate(request, orders, HistoryOrderOutputSerializer, self)
+        orders = filtered(request, self.filterset_class, history_order_list(by=request.user))
+        return paginate(
+            request, orders.prefetch_related("lines"), HistoryOrderOutputSerializer, self
+        )
 
 
 class HistoryOrderDetailApi(APIView):
@@ -296,16 +281,15 @@ class DeliveryOutputSerializer(serializers.Serializer):
 
 
 class DeliveryListApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("order", int), OpenApiParameter("status", str)],
-        responses={200: paginated_schema(DeliveryOutputSerializer, "Delivery")},
-    )
+    filterset_class = DeliveryFilter
+
+    @extend_schema(responses={200: paginated_schema(DeliveryOutputSerializer, "Delivery")})
     def get(self, request: Request) -> Response:
-        deliveries = delivery_visible_to(request.user).prefetch_related("lines", "extras")
-        if order := request.query_params.get("order"):
-            deliveries = deliveries.filter(order_id=access_order(request.user, order).pk)
-        if status := request.query_params.get("status"):
-            deliveries = deliveries.filter(status=status)
+        deliveries = filtered(
+            request,
+            self.filterset_class,
+            delivery_visible_to(request.user).prefetch_related("lines", "extras"),
+        )
         return paginate(
             request, deliveries.order_by("-created_at", "-id"), DeliveryOutputSerializer, self
         )
@@ -445,16 +429,15 @@ class InvoiceOutputSerializer(serializers.Serializer):
 
 
 class InvoiceListApi(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("order", int), OpenApiParameter("status", str)],
-        responses={200: paginated_schema(InvoiceOutputSerializer, "Invoice")},
-    )
+    filterset_class = InvoiceFilter
+
+    @extend_schema(responses={200: paginated_schema(InvoiceOutputSerializer, "Invoice")})
     def get(self, request: Request) -> Response:
-        invoices = invoice_visible_to(request.user).prefetch_related("lines")
-        if order := request.query_params.get("order"):
-            invoices = invoices.filter(order_id=access_order(request.user, order).pk)
-        if status := request.query_params.get("status"):
-            invoices = invoices.filter(status=status)
+        invoices = filtered(
+            request,
+            self.filterset_class,
+            invoice_visible_to(request.user).prefetch_related("lines"),
+        )
         return paginate(
             request, invoices.order_by("-created_at", "-id"), InvoiceOutputSerializer, self
         )

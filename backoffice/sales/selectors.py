@@ -27,34 +27,20 @@ def access_order(by: Any, order_id: Any) -> SalesOrder:
     return access_object(order_visible_to(by).select_related("customer", "owner"), order_id)
 
 
-def _customer_and_number(orders: QuerySet, customer: str, q: str) -> QuerySet:
-    """A list's filters: the customer by id or code, a part of the number."""
-    if customer:
-        orders = (
-            orders.filter(customer_id=customer)
-            if customer.isdigit()
-            else orders.filter(customer__code=customer)
-        )
-    if q:
-        orders = orders.filter(number__icontains=q.strip())
-    return orders
-
-
-def order_list(*, by: Any, customer: str = "", status: str = "", q: str = "") -> QuerySet:
+def order_list(*, by: Any) -> QuerySet[SalesOrder]:
+    """The orders `by` may see, newest first (the list's filters: `sales.filters`)."""
     orders = order_visible_to(by).select_related("customer", "owner", "region")
-    if status:
-        orders = orders.filter(status=status)
-    return _customer_and_number(orders, customer, q).order_by("-ordered_on", "-id")
+    return orders.order_by("-ordered_on", "-id")
 
 
 def history_order_visible_to(user: Any) -> QuerySet[HistoryOrder]:
     return _sales_scope(HistoryOrder.objects.all(), user)
 
 
-def history_order_list(*, by: Any, customer: str = "", q: str = "") -> QuerySet:
-    """Imported orders, newest first, as the orders list filters them."""
+def history_order_list(*, by: Any) -> QuerySet[HistoryOrder]:
+    """Imported orders `by` may see, newest first."""
     orders = history_order_visible_to(by).select_related("customer", "owner", "region")
-    return _customer_and_number(orders, customer, q).order_by("-day", "-id")
+    return orders.order_by("-day", "-id")
 
 
 def customer_credit_exposure(customer: Any, *, excluding: SalesOrder | None = None) -> Decimal:

@@ -1,0 +1,81 @@
+"""The filter types of every list API's FilterSet (django-filter), so that each kind of query
+parameter refuses a bad value the same way: an ISO date, an integer id, a strict boolean.
+
+A FilterSet lives in its app's `filters.py`; the list view names it (`filterset_class`) and
+applies it with `core.api.filtered`, which turns a bad value into a 400 naming the parameter;
+`core.schema.AutoSchema` documents its parameters from the same class.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+
+class IsoDateField(forms.DateField):
+    input_formats = ["%Y-%m-%d"]  # not the locale's formats: an API date is ISO 8601
+    default_error_messages = {"invalid": _("a date as YYYY-MM-DD")}
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
+
+
+class StrictBooleanField(forms.Field):
+    """`true` or `false`; anything else is refused, not read as "no filter"."""
+
+    default_error_messages = {"invalid": _("true or false")}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).lower()
+        if text not in {"true", "false"}:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return text == "true"
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number (the field's model type would say "number")."""
+
+    field_class = forms.IntegerField
+
+
+class VisibleIdFilter(IdFilter):
+    """The rows of one record, found by `access(user, id)`: a record the caller may not see
+    is a 404, as at its own URL, never an empty list that hides the mistake."""
+
+    def __init__(self, *, access: Callable[[Any, Any], Any], **kwargs: Any) -> None:
+        self.access = access
+        super().__init__(**kwargs)
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value in django_filters.filters.EMPTY_VALUES:
+            return qs
+        record = self.access(self.parent.request.user, value)
+        return qs.filter(**{self.field_name: record})
+
+
+class IdOrCodeFilter(django_filters.CharFilter):
+    """A related record by its id (digits) or its code (anything else)."""
+
+    def __init__(self, *, code_field: str = "code", **kwargs: Any) -> None:
+        self.code_field = code_field
+        super().__init__(**kwargs)
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value in django_filters.filters.EMPTY_VALUES:
+            return qs
+        if value.isdigit():
+            return qs.filter(**{f"{self.field_name}_id": value})
+        return qs.filter(**{f"{self.field_name}__{self.code_field}": value})
