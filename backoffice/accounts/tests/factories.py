@@ -48,3 +48,10 @@ class RoleFactory(DjangoModelFactory):
         model = Group
 
     name = factory.Sequence(lambda n: f"role-{n:03d}")
+
+
+def factory_clerk() -> User:
+    """The clerk who keeps master data for the factories (products need `add_product`)."""
+    return User.objects.filter(username="factory_clerk").first() or UserFactory(
+        username="factory_clerk", role="clerk", region_codes=[]
+    )

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from backoffice.accounts.tests.factories import factory_clerk
 from backoffice.catalog.models import PriceList, Product, ProductCategory
 from backoffice.catalog.services import product_save
 
@@ -25,10 +26,11 @@ class ProductFactory(DjangoModelFactory):
     code = factory.Sequence(lambda n: f"P{n:05d}")
     name = factory.Sequence(lambda n: f"阿莫西林胶囊{n:03d}")
     list_price = Decimal("18.50")
+    by = factory.LazyFunction(factory_clerk)
 
     @classmethod
     def _create(cls, model_class: type[Product], **kwargs) -> Product:
-        return product_save(by=None, **kwargs)
+        return product_save(**kwargs)
 
 
 class PriceListFactory(DjangoModelFactory):
