@@ -1,6 +1,37 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+READ_CONTRACTS = {
+    "contracts.view_contract",
+    "contracts.view_contractline",
+    "contracts.view_contractmilestone",
+    "contracts.view_contracttemplate",
+}
+KEEP_CONTRACTS = READ_CONTRACTS | {
+    "contracts.add_contract",
+    "contracts.change_contract",
+    "contracts.add_contractline",
+    "contracts.change_contractline",
+    "contracts.delete_contractline",
+    "contracts.add_contractmilestone",
+    "contracts.change_contractmilestone",
+    "contracts.delete_contractmilestone",
+}
+KEEP_TEMPLATES = {"contracts.add_contracttemplate", "contracts.change_contracttemplate"}
+SEE_ALL_CONTRACTS = {"contracts.view_all_contracts"}
+REVIEW_CONTRACTS = {"contracts.review_contract"}
+SIGN_CONTRACTS = {"contracts.sign_contract"}
+READ_PAYABLES = {
+    "contracts.view_supplierinvoice",
+    "contracts.view_supplierpayment",
+    "contracts.view_paymentallocation",
+}
+KEEP_PAYABLES = READ_PAYABLES | {
+    "contracts.add_supplierinvoice",
+    "contracts.add_supplierpayment",
+    "contracts.keep_payables",
+}
+
 
 class ContractsConfig(AppConfig):
     name = "backoffice.contracts"
@@ -12,7 +43,9 @@ class ContractsConfig(AppConfig):
         from backoffice.contracts.models import Contract
         from backoffice.contracts.selectors import contract_visible_to
         from backoffice.core.access import register_visibility
+        from backoffice.core.grants import grant
         from backoffice.core.jobs import register_daily_job
+        from backoffice.core.navigation import register_nav_group, register_nav_item
         from backoffice.core.timeline import register_timeline_source
         from backoffice.parties.models import Customer
         from backoffice.reviews.registry import register
@@ -29,3 +62,50 @@ class ContractsConfig(AppConfig):
             authors=lambda contract: [contract.created_by],
         )
         register_daily_job("contracts by date", services.contracts_by_date_run, order=200)
+        grant(
+            {
+                "rep": KEEP_CONTRACTS,
+                "clerk": KEEP_CONTRACTS | KEEP_TEMPLATES | SEE_ALL_CONTRACTS | SIGN_CONTRACTS,
+                "sales_manager": KEEP_CONTRACTS
+                | SEE_ALL_CONTRACTS
+                | REVIEW_CONTRACTS
+                | SIGN_CONTRACTS,
+                "regional_manager": READ_CONTRACTS | {"contracts.view_region_contracts"},
+                "general_manager": READ_CONTRACTS | SEE_ALL_CONTRACTS | REVIEW_CONTRACTS,
+                "finance": READ_CONTRACTS | SEE_ALL_CONTRACTS,
+            }
+        )
+        grant({"clerk": READ_PAYABLES, "general_manager": READ_PAYABLES, "finance": KEEP_PAYABLES})
+        register_nav_group("contracts", _("Contracts"), order=30)
+        register_nav_item(
+            "contracts",
+            _("Contract ledger"),
+            icon="contract",
+            url="admin:contracts_contract_changelist",
+            permission="contracts.view_contract",
+            order=10,
+        )
+        register_nav_item(
+            "contracts",
+            _("Contract templates"),
+            icon="description",
+            url="admin:contracts_contracttemplate_changelist",
+            permission="contracts.change_contracttemplate",
+            order=30,
+        )
+        register_nav_item(
+            "contracts",
+            _("Supplier invoices"),
+            icon="receipt",
+            url="admin:contracts_supplierinvoice_changelist",
+            permission="contracts.view_supplierinvoice",
+            order=40,
+        )
+        register_nav_item(
+            "contracts",
+            _("Supplier payments"),
+            icon="payments",
+            url="admin:contracts_supplierpayment_changelist",
+            permission="contracts.view_supplierpayment",
+            order=50,
+        )

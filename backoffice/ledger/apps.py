@@ -2,6 +2,18 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+READ_LEDGER = {
+    "ledger.view_receipt",
+    "ledger.view_receivable",
+    "ledger.view_journalentry",
+    "ledger.view_journalline",
+    "ledger.view_account",
+    "ledger.view_receiptallocation",
+}
+SEE_ALL_RECEIPTS = {"ledger.view_all_receipts"}
+SEE_GENERAL_LEDGER = {"ledger.view_general_ledger"}
+KEEP_RECEIPTS = {"ledger.add_receipt", "ledger.add_receiptallocation"}
+
 
 def _accounts_after_migrate(sender, using, **kwargs) -> None:
     from backoffice.ledger.services import accounts_sync
@@ -16,8 +28,45 @@ class LedgerConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice.core.access import register_visibility
+        from backoffice.core.grants import grant
+        from backoffice.core.navigation import register_nav_group, register_nav_item
         from backoffice.ledger.models import Receipt
         from backoffice.ledger.selectors import receipt_visible_to
 
         register_visibility(Receipt, receipt_visible_to)
         post_migrate.connect(_accounts_after_migrate, sender=self, dispatch_uid="ledger-accounts")
+        grant(
+            {
+                "rep": READ_LEDGER,
+                "clerk": READ_LEDGER | SEE_ALL_RECEIPTS,
+                "sales_manager": READ_LEDGER | SEE_ALL_RECEIPTS,
+                "regional_manager": READ_LEDGER | {"ledger.view_region_receipts"},
+                "general_manager": READ_LEDGER | SEE_ALL_RECEIPTS | SEE_GENERAL_LEDGER,
+                "finance": READ_LEDGER | SEE_ALL_RECEIPTS | KEEP_RECEIPTS | SEE_GENERAL_LEDGER,
+            }
+        )
+        register_nav_group("receivables", _("Receivables"), order=40)
+        register_nav_item(
+            "receivables",
+            _("Receipts"),
+            icon="payments",
+            url="admin:ledger_receipt_changelist",
+            permission="ledger.view_receipt",
+            order=10,
+        )
+        register_nav_item(
+            "receivables",
+            _("Receivables"),
+            icon="account_balance_wallet",
+            url="admin:ledger_receivable_changelist",
+            permission="ledger.view_receivable",
+            order=20,
+        )
+        register_nav_item(
+            "receivables",
+            _("Journal"),
+            icon="menu_book",
+            url="admin:ledger_journalentry_changelist",
+            permission="ledger.view_journalentry",
+            order=50,
+        )

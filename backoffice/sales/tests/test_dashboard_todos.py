@@ -72,5 +72,6 @@ def test_the_dashboard_with_every_todo_takes_a_fixed_number_of_queries(
 ):
     client.force_login(admin_user)
     client.get("/")
-    with django_assert_max_num_queries(28):
+    # 28 before the apps registered their to-dos, and one for the sample app's (tests only)
+    with django_assert_max_num_queries(29):
         client.get("/")
