@@ -29,7 +29,7 @@ def test_sync_roles_applies_the_sample_apps_grant():
     )
     assert held == {"view_voucher", "add_voucher", "change_voucher"}
     assert (
-        not Group.objects.get(name="rep")
+        not Group.objects.get(name="finance")
         .permissions.filter(content_type__app_label="testapp")
         .exists()
     )
@@ -44,15 +44,15 @@ def test_the_dashboard_counts_the_users_own_drafts(client, drafts, clerk):
 
 
 @pytest.mark.django_db
-def test_the_dashboard_shows_no_count_to_a_role_without_the_permission(client, drafts, rep_wang):
-    client.force_login(rep_wang)
+def test_the_dashboard_shows_no_count_to_a_role_without_the_permission(client, drafts, finance):
+    client.force_login(finance)
     page = client.get("/").content.decode()
     assert "is a draft" not in page and "status__exact=draft" not in page
 
 
 @pytest.mark.django_db
-def test_the_sidebar_shows_vouchers_to_a_role_that_may_see_them_only(client, clerk, rep_wang):
+def test_the_sidebar_shows_vouchers_to_a_role_that_may_see_them_only(client, clerk, finance):
     client.force_login(clerk)
     assert 'href="/testapp/voucher/"' in client.get("/").content.decode()
-    client.force_login(rep_wang)
+    client.force_login(finance)
     assert 'href="/testapp/voucher/"' not in client.get("/").content.decode()

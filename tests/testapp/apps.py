@@ -52,8 +52,8 @@ class TestAppConfig(AppConfig):
             amount=lambda v: v.total_amount,
             authors=lambda v: [v.owner],
         )
-        # Roles: clerks keep vouchers.
-        grant({"clerk": KEEP_VOUCHERS})
+        # Roles: reps and clerks keep vouchers.
+        grant({"rep": KEEP_VOUCHERS, "clerk": KEEP_VOUCHERS})
         # The dashboard: the drafts the user sees, for those who may see vouchers.
         register_todo(
             "vouchers_draft",
