@@ -2,6 +2,9 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+READ_ORGANISATION = {"accounts.view_region", "accounts.view_department"}
+SEE_PEOPLE = {"accounts.view_user"}
+
 
 def _sync_roles_after_migrate(sender, using, **kwargs) -> None:
     from backoffice.accounts.services import roles_sync
@@ -15,6 +18,53 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        from backoffice.core.grants import grant
+        from backoffice.core.navigation import register_nav_group, register_nav_item
+
         # Runs after every app's permissions exist (auth's own post_migrate handler is
         # connected earlier, because auth comes first in INSTALLED_APPS).
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts-sync-roles")
+        grant(
+            {
+                "rep": READ_ORGANISATION,
+                "clerk": READ_ORGANISATION | SEE_PEOPLE,
+                "sales_manager": READ_ORGANISATION | SEE_PEOPLE,
+                "regional_manager": READ_ORGANISATION | SEE_PEOPLE,
+                "general_manager": READ_ORGANISATION | SEE_PEOPLE,
+                "finance": READ_ORGANISATION | SEE_PEOPLE,
+                "warehouse": READ_ORGANISATION,
+            }
+        )
+        register_nav_group("organisation", _("Organisation"), order=70)
+        register_nav_item(
+            "organisation",
+            _("Users"),
+            icon="person",
+            url="admin:accounts_user_changelist",
+            permission="accounts.view_user",
+            order=10,
+        )
+        register_nav_item(
+            "organisation",
+            _("Regions"),
+            icon="map",
+            url="admin:accounts_region_changelist",
+            permission="accounts.view_region",
+            order=20,
+        )
+        register_nav_item(
+            "organisation",
+            _("Departments"),
+            icon="apartment",
+            url="admin:accounts_department_changelist",
+            permission="accounts.view_department",
+            order=30,
+        )
+        register_nav_item(
+            "organisation",
+            _("Roles"),
+            icon="badge",
+            url="admin:auth_group_changelist",
+            permission="auth.view_group",
+            order=40,
+        )

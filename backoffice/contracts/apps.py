@@ -1,6 +1,27 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+READ_CONTRACTS = {
+    "contracts.view_contract",
+    "contracts.view_contractline",
+    "contracts.view_contractmilestone",
+    "contracts.view_contracttemplate",
+}
+KEEP_CONTRACTS = READ_CONTRACTS | {
+    "contracts.add_contract",
+    "contracts.change_contract",
+    "contracts.add_contractline",
+    "contracts.change_contractline",
+    "contracts.delete_contractline",
+    "contracts.add_contractmilestone",
+    "contracts.change_contractmilestone",
+    "contracts.delete_contractmilestone",
+}
+KEEP_TEMPLATES = {"contracts.add_contracttemplate", "contracts.change_contracttemplate"}
+SEE_ALL_CONTRACTS = {"contracts.view_all_contracts"}
+REVIEW_CONTRACTS = {"contracts.review_contract"}
+SIGN_CONTRACTS = {"contracts.sign_contract"}
+
 
 class ContractsConfig(AppConfig):
     name = "backoffice.contracts"
@@ -12,7 +33,9 @@ class ContractsConfig(AppConfig):
         from backoffice.contracts.models import Contract
         from backoffice.contracts.selectors import contract_visible_to, purchase_contracts_open_to
         from backoffice.core.access import register_visibility
+        from backoffice.core.grants import grant
         from backoffice.core.jobs import register_daily_job
+        from backoffice.core.navigation import register_nav_group, register_nav_item
         from backoffice.core.timeline import register_timeline_source
         from backoffice.ledger.selectors import register_payable_source
         from backoffice.parties.models import Customer
@@ -35,3 +58,33 @@ class ContractsConfig(AppConfig):
             check=services.contract_supplier_invoice_check,
         )
         register_daily_job("contracts by date", services.contracts_by_date_run, order=200)
+        grant(
+            {
+                "rep": KEEP_CONTRACTS,
+                "clerk": KEEP_CONTRACTS | KEEP_TEMPLATES | SEE_ALL_CONTRACTS | SIGN_CONTRACTS,
+                "sales_manager": KEEP_CONTRACTS
+                | SEE_ALL_CONTRACTS
+                | REVIEW_CONTRACTS
+                | SIGN_CONTRACTS,
+                "regional_manager": READ_CONTRACTS | {"contracts.view_region_contracts"},
+                "general_manager": READ_CONTRACTS | SEE_ALL_CONTRACTS | REVIEW_CONTRACTS,
+                "finance": READ_CONTRACTS | SEE_ALL_CONTRACTS,
+            }
+        )
+        register_nav_group("contracts", _("Contracts"), order=30)
+        register_nav_item(
+            "contracts",
+            _("Contract ledger"),
+            icon="contract",
+            url="admin:contracts_contract_changelist",
+            permission="contracts.view_contract",
+            order=10,
+        )
+        register_nav_item(
+            "contracts",
+            _("Contract templates"),
+            icon="description",
+            url="admin:contracts_contracttemplate_changelist",
+            permission="contracts.change_contracttemplate",
+            order=30,
+        )

@@ -1,12 +1,68 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+# Customers (DOMAIN §1). Which customers a role sees is decided by view_all_customers /
+# view_region_customers / neither (own only); these say what it may do with them.
+READ_CUSTOMERS = {
+    "parties.view_callrecord",
+    "parties.view_visit",
+    "parties.view_feedback",
+    "parties.view_customer",
+    "parties.view_contact",
+    "parties.view_deliveryaddress",
+    "parties.view_qualification",
+    "parties.view_qualificationtype",
+}
+KEEP_CUSTOMERS = READ_CUSTOMERS | {
+    "parties.add_callrecord",
+    "parties.change_callrecord",
+    "parties.add_visit",
+    "parties.change_visit",
+    "parties.add_feedback",
+    "parties.change_feedback",
+    "parties.add_customer",
+    "parties.change_customer",
+    "parties.add_contact",
+    "parties.change_contact",
+    "parties.add_deliveryaddress",
+    "parties.change_deliveryaddress",
+    "parties.add_qualification",
+    "parties.change_qualification",
+}
+SEE_ALL_CUSTOMERS = {"parties.view_all_customers"}
 
 
 def _reference_after_migrate(sender, using, **kwargs) -> None:
     from backoffice.parties.reference import parties_reference_sync
 
     parties_reference_sync(using=using)
+
+
+def _calls_overdue(user) -> int:
+    from backoffice.parties.selectors import calls_overdue_for
+
+    return calls_overdue_for(user).count()
+
+
+def _feedback_overdue(user):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from backoffice.core.todos import Todo
+    from backoffice.parties.selectors import feedback_overdue_for
+
+    return [
+        Todo(
+            title=_("Overdue feedback: %s") % ticket,
+            url=reverse("admin:parties_feedback_change", args=[ticket.pk]),
+            since=timezone.make_aware(
+                timezone.datetime.combine(ticket.due_on, timezone.datetime.min.time())
+            ),
+        )
+        for ticket in feedback_overdue_for(user)[:5]
+    ]
 
 
 class PartiesConfig(AppConfig):
@@ -19,7 +75,10 @@ class PartiesConfig(AppConfig):
             _reference_after_migrate, sender=self, dispatch_uid="parties-reference"
         )
         from backoffice.core.access import register_visibility
+        from backoffice.core.grants import grant
         from backoffice.core.jobs import register_daily_job
+        from backoffice.core.navigation import register_nav_group, register_nav_item
+        from backoffice.core.todos import register_todo
         from backoffice.parties.models import Customer, Qualification
         from backoffice.parties.selectors import customer_visible_to, qualification_visible_to
         from backoffice.parties.services import (
@@ -39,4 +98,82 @@ class PartiesConfig(AppConfig):
             on_approved=qualification_verify,
             on_rejected=qualification_return,
             authors=lambda paper: [paper.uploaded_by],
+        )
+        grant(
+            {
+                "rep": KEEP_CUSTOMERS,
+                "clerk": KEEP_CUSTOMERS | SEE_ALL_CUSTOMERS | {"parties.review_qualification"},
+                "sales_manager": KEEP_CUSTOMERS | SEE_ALL_CUSTOMERS,
+                "regional_manager": KEEP_CUSTOMERS | {"parties.view_region_customers"},
+                "general_manager": READ_CUSTOMERS | SEE_ALL_CUSTOMERS,
+                "finance": READ_CUSTOMERS | SEE_ALL_CUSTOMERS,
+                "warehouse": SEE_ALL_CUSTOMERS
+                | {"parties.view_customer", "parties.view_deliveryaddress", "parties.view_contact"},
+            }
+        )
+        register_todo(
+            "calls_overdue",
+            order=200,
+            count=_calls_overdue,
+            label=ngettext_lazy("%d customer is due for a call", "%d customers are due for a call"),
+            url="admin:parties_customer_changelist",
+            query="call_overdue=yes",
+        )
+        register_todo("feedback_overdue", order=300, items=_feedback_overdue)
+        register_nav_group("customers", _("Customers"), order=50)
+        register_nav_item(
+            "customers",
+            _("Customers"),
+            icon="storefront",
+            url="admin:parties_customer_changelist",
+            permission="parties.view_customer",
+            order=10,
+        )
+        register_nav_item(
+            "customers",
+            _("Calls"),
+            icon="call",
+            url="admin:parties_callrecord_changelist",
+            permission="parties.view_callrecord",
+            order=20,
+        )
+        register_nav_item(
+            "customers",
+            _("Visits"),
+            icon="handshake",
+            url="admin:parties_visit_changelist",
+            permission="parties.view_visit",
+            order=30,
+        )
+        register_nav_item(
+            "customers",
+            _("Feedback"),
+            icon="feedback",
+            url="admin:parties_feedback_changelist",
+            permission="parties.view_feedback",
+            order=40,
+        )
+        register_nav_item(
+            "customers",
+            _("Qualification papers"),
+            icon="verified_user",
+            url="admin:parties_qualification_changelist",
+            permission="parties.view_qualification",
+            order=50,
+        )
+        register_nav_item(
+            "customers",
+            _("Call cadences"),
+            icon="event_repeat",
+            url="admin:parties_callcadence_changelist",
+            permission="parties.change_callcadence",
+            order=60,
+        )
+        register_nav_item(
+            "customers",
+            _("Qualification types"),
+            icon="category",
+            url="admin:parties_qualificationtype_changelist",
+            permission="parties.change_qualificationtype",
+            order=70,
         )

@@ -4,26 +4,15 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from backoffice.accounts.roles import role_label
 from backoffice.accounts.selectors import department_list, region_list, user_visible_to
 from backoffice.audit.selectors import audit_event_list
-from backoffice.core.selectors import notification_unread_for
-from backoffice.ledger.selectors import receivables_overdue
-from backoffice.parties.selectors import (
-    calls_overdue_for,
-    customer_visible_to,
-    feedback_overdue_for,
-)
+from backoffice.core.todos import todos_for
 from backoffice.reports.kpis import sales_kpis
-from backoffice.reviews.selectors import review_pending_for
-from backoffice.sales.models import Delivery
-from backoffice.sales.selectors import delivery_visible_to
 
 
 def _greeting(now) -> str:
@@ -35,88 +24,17 @@ def _greeting(now) -> str:
     return str(_("Good evening"))
 
 
-def _todos(user, overdue_count: int | None = None) -> list[dict[str, Any]]:
-    """What waits for the user: reviews first (oldest first), then unread notifications."""
+def _todos(user: Any, known: dict[str, int]) -> list[dict[str, Any]]:
+    """What waits for the user: the to-dos the apps registered (core/todos.py), in order."""
     now = timezone.now()
-    todos = []
-    for review in review_pending_for(user)[:10]:
-        opts = review.content_type.model_class()._meta
-        todos.append(
-            {
-                "title": _("Review: %s") % review.object_repr,
-                "url": reverse(
-                    f"admin:{opts.app_label}_{opts.model_name}_change", args=[review.object_id]
-                ),
-                "age": timesince(review.submitted_at, now),
-            }
-        )
-    overdue_calls = calls_overdue_for(user).count()
-    if overdue_calls:
-        todos.append(
-            {
-                "title": ngettext(
-                    "%d customer is due for a call",
-                    "%d customers are due for a call",
-                    overdue_calls,
-                )
-                % overdue_calls,
-                "url": reverse("admin:parties_customer_changelist") + "?call_overdue=yes",
-                "age": "",
-            }
-        )
-    for ticket in feedback_overdue_for(user)[:5]:
-        todos.append(
-            {
-                "title": _("Overdue feedback: %s") % ticket,
-                "url": reverse("admin:parties_feedback_change", args=[ticket.pk]),
-                "age": timesince(
-                    timezone.make_aware(
-                        timezone.datetime.combine(ticket.due_on, timezone.datetime.min.time())
-                    ),
-                    now,
-                ),
-            }
-        )
-    if overdue_count is None and user.has_perm("ledger.view_receivable"):
-        overdue_count = receivables_overdue(
-            customer_visible_to(user), today=timezone.localdate()
-        ).count()
-    if user.has_perm("ledger.view_receivable") and (count := overdue_count):
-        todos.append(
-            {
-                "title": ngettext(
-                    "%d invoice is overdue for payment",
-                    "%d invoices are overdue for payment",
-                    count,
-                )
-                % count,
-                "url": reverse("admin:ledger_receivable_changelist") + "?overdue=yes",
-                "age": "",
-            }
-        )
-    unsigned = delivery_visible_to(user).filter(status=Delivery.Status.SHIPPED).count()
-    if user.has_perm("sales.view_delivery") and unsigned:
-        todos.append(
-            {
-                "title": ngettext(
-                    "%d delivery is not yet signed for",
-                    "%d deliveries are not yet signed for",
-                    unsigned,
-                )
-                % unsigned,
-                "url": reverse("admin:sales_delivery_changelist") + "?status__exact=shipped",
-                "age": "",
-            }
-        )
-    for note in notification_unread_for(user)[:5]:
-        todos.append(
-            {
-                "title": note.title,
-                "url": reverse("notification-open", args=[note.pk]),
-                "age": timesince(note.created_at, now),
-            }
-        )
-    return todos
+    return [
+        {
+            "title": todo.title,
+            "url": todo.url,
+            "age": timesince(todo.since, now) if todo.since else "",
+        }
+        for todo in todos_for(user, known=known)
+    ]
 
 
 def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
@@ -148,7 +66,13 @@ def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[st
                     "icon": "apartment",
                 },
             ],
-            "todos": _todos(user, sales["overdue_count"] if sales else None),
+            "todos": _todos(
+                user,
+                # the tiles have counted the overdue invoices already (None: not here)
+                {"receivables_overdue": sales["overdue_count"]}
+                if sales and sales["overdue_count"] is not None
+                else {},
+            ),
             "sales": sales,
             "recent_events": list(audit_event_list().filter(actor=user)[:8]),
         }

@@ -2,11 +2,35 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+SEE_REVIEWS = {"reviews.view_reviewrequest"}
+
 
 def _policies_after_migrate(sender, using, **kwargs) -> None:
     from backoffice.reviews.services import review_policies_sync
 
     review_policies_sync(using=using)
+
+
+def _reviews_waiting(user):
+    """The reviews waiting for the user's decision, oldest first."""
+    from django.urls import reverse
+
+    from backoffice.core.todos import Todo
+    from backoffice.reviews.selectors import review_pending_for
+
+    todos = []
+    for review in review_pending_for(user)[:10]:
+        opts = review.content_type.model_class()._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[review.object_id])
+        todos.append(
+            Todo(title=_("Review: %s") % review.object_repr, url=url, since=review.submitted_at)
+        )
+    return todos
+
+
+def _all_reviews_active(request) -> bool:
+    """ "My reviews" lives under the same prefix."""
+    return request.path.startswith("/reviews/reviewrequest/") and "/pending/" not in request.path
 
 
 class ReviewsConfig(AppConfig):
@@ -15,4 +39,35 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self) -> None:
+        from backoffice.core.grants import grant
+        from backoffice.core.navigation import register_nav_item
+        from backoffice.core.todos import register_todo
+
         post_migrate.connect(_policies_after_migrate, dispatch_uid="reviews-sync-policies")
+        grant({"clerk": SEE_REVIEWS, "sales_manager": SEE_REVIEWS, "general_manager": SEE_REVIEWS})
+        register_todo("reviews", order=100, items=_reviews_waiting)
+        register_nav_item(
+            "workspace",
+            _("My reviews"),
+            icon="fact_check",
+            url="admin:reviews_pending",
+            badge="backoffice.reviews.selectors.pending_badge",
+            order=20,
+        )
+        register_nav_item(
+            "system",
+            _("Review policies"),
+            icon="rule",
+            url="admin:reviews_reviewpolicy_changelist",
+            permission="reviews.change_reviewpolicy",
+            order=20,
+        )
+        register_nav_item(
+            "system",
+            _("All reviews"),
+            icon="checklist",
+            url="admin:reviews_reviewrequest_changelist",
+            permission="reviews.view_reviewrequest",
+            active=_all_reviews_active,
+            order=30,
+        )

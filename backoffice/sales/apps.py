@@ -1,5 +1,52 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+# Sales orders (DOMAIN §4): visibility follows the same all / region / own rule as customers.
+READ_ORDERS = {
+    "sales.view_salesorder",
+    "sales.view_salesorderline",
+    "sales.view_delivery",
+    "sales.view_deliveryline",
+    "sales.view_deliveryextra",
+    "sales.view_invoice",
+    "sales.view_invoiceline",
+    "sales.view_historyorder",  # imported history: the same rule as the orders
+}
+KEEP_ORDERS = READ_ORDERS | {
+    "sales.add_salesorder",
+    "sales.change_salesorder",
+    "sales.add_salesorderline",
+    "sales.change_salesorderline",
+    "sales.delete_salesorderline",
+}
+SEE_ALL_ORDERS = {"sales.view_all_orders"}
+AUDIT_ORDERS = {"sales.review_order"}
+OVERRIDE_ORDERS = {"sales.override_order_block"}
+KEEP_DELIVERIES = {
+    "sales.add_delivery",
+    "sales.change_delivery",
+    "sales.add_deliveryline",
+    "sales.change_deliveryline",
+    "sales.add_deliveryextra",
+    "sales.change_deliveryextra",
+}
+RELEASE_DELIVERIES = {"sales.review_delivery"}
+REQUEST_INVOICES = {
+    "sales.add_invoice",
+    "sales.change_invoice",
+    "sales.add_invoiceline",
+    "sales.change_invoiceline",
+}
+AUDIT_INVOICES = {"sales.review_invoice"}
+ISSUE_INVOICES = {"sales.issue_invoice"}
+
+
+def _deliveries_unsigned(user) -> int:
+    from backoffice.sales.models import Delivery
+    from backoffice.sales.selectors import delivery_visible_to
+
+    return delivery_visible_to(user).filter(status=Delivery.Status.SHIPPED).count()
 
 
 class SalesConfig(AppConfig):
@@ -9,8 +56,11 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice.core.access import register_visibility
+        from backoffice.core.grants import grant
         from backoffice.core.jobs import register_daily_job
+        from backoffice.core.navigation import register_nav_group, register_nav_item
         from backoffice.core.timeline import register_timeline_source
+        from backoffice.core.todos import register_todo
         from backoffice.ledger.models import Account
         from backoffice.ledger.services import (
             OPENING,
@@ -73,4 +123,77 @@ class SalesConfig(AppConfig):
             on_rejected=order_return,
             amount=lambda order: order.gross_amount,
             authors=lambda order: [order.created_by],
+        )
+        grant(
+            {
+                "rep": KEEP_ORDERS,
+                "clerk": KEEP_ORDERS
+                | SEE_ALL_ORDERS
+                | AUDIT_ORDERS
+                | KEEP_DELIVERIES
+                | RELEASE_DELIVERIES
+                | REQUEST_INVOICES
+                | AUDIT_INVOICES,
+                "sales_manager": KEEP_ORDERS | SEE_ALL_ORDERS | AUDIT_ORDERS | OVERRIDE_ORDERS,
+                "regional_manager": READ_ORDERS | {"sales.view_region_orders"},
+                "general_manager": READ_ORDERS | SEE_ALL_ORDERS | AUDIT_ORDERS | OVERRIDE_ORDERS,
+                "finance": READ_ORDERS
+                | SEE_ALL_ORDERS
+                | REQUEST_INVOICES
+                | AUDIT_INVOICES
+                | ISSUE_INVOICES,
+                "warehouse": READ_ORDERS | SEE_ALL_ORDERS | KEEP_DELIVERIES,
+            }
+        )
+        register_todo(
+            "deliveries_unsigned",
+            order=500,
+            permission="sales.view_delivery",
+            count=_deliveries_unsigned,
+            label=ngettext_lazy(
+                "%d delivery is not yet signed for", "%d deliveries are not yet signed for"
+            ),
+            url="admin:sales_delivery_changelist",
+            query="status__exact=shipped",
+        )
+        register_nav_group("sales", _("Sales"), order=20)
+        register_nav_item(
+            "sales",
+            _("Sales orders"),
+            icon="receipt_long",
+            url="admin:sales_salesorder_changelist",
+            permission="sales.view_salesorder",
+            order=10,
+        )
+        register_nav_item(
+            "sales",
+            _("Imported orders"),
+            icon="history",
+            url="admin:sales_historyorder_changelist",
+            permission="sales.view_historyorder",
+            order=20,
+        )
+        register_nav_item(
+            "sales",
+            _("Deliveries"),
+            icon="local_shipping",
+            url="admin:sales_delivery_changelist",
+            permission="sales.view_delivery",
+            order=30,
+        )
+        register_nav_item(
+            "sales",
+            _("Invoices"),
+            icon="request_quote",
+            url="admin:sales_invoice_changelist",
+            permission="sales.view_invoice",
+            order=40,
+        )
+        register_nav_item(
+            "system",
+            _("History import"),
+            icon="upload_file",
+            url="admin:sales_historyimport_changelist",
+            permission="sales.add_historyimport",
+            order=40,
         )

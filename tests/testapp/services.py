@@ -1,12 +1,14 @@
 from django.db import transaction
 from django.utils import timezone
 
+from backoffice.core.access import permission_required
 from backoffice.core.numbering import next_number
 from backoffice.core.transitions import transition
 from backoffice.reviews.services import review_submit
 from tests.testapp.models import Voucher
 
 
+@permission_required("testapp.change_voucher")
 @transaction.atomic
 def voucher_submit(*, voucher: Voucher, by) -> Voucher:
     transition(voucher, to=Voucher.Status.IN_REVIEW, by=by)

@@ -5,9 +5,8 @@ from backoffice.core.jobs import daily_jobs_run, daily_jobs_task
 
 class Command(BaseCommand):
     help = (
-        "Run the daily jobs (qualification expiry warnings and expiry, contracts that come into "
-        "force, expire or are fulfilled). Schedule it once a day (cron, systemd timer); "
-        "--enqueue hands it to the task worker instead of running it here."
+        "Run the daily jobs the apps registered (core/jobs.py), in order. Schedule it once a "
+        "day (cron, systemd timer); --enqueue hands it to the task worker instead."
     )
 
     def add_arguments(self, parser) -> None:
