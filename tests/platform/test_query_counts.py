@@ -370,6 +370,14 @@ def _region_user(label: str) -> User:
             content_type__app_label=app_label, codename__startswith="view_"
         ).exclude(codename__startswith="view_all_")
     )
+    # Supplier invoices are seen through their purchase contracts' rule (decision: payables
+    # live in the ledger, their visibility follows the contract they are recorded on).
+    if label.lower() == "ledger.supplierinvoice":
+        user.user_permissions.add(
+            Permission.objects.get(
+                content_type__app_label="contracts", codename="view_region_contracts"
+            )
+        )
     user.groups.clear()
     return User.objects.get(pk=user.pk)
 
