@@ -31,7 +31,12 @@ from backoffice.core.steps import Step
 from backoffice.core.tabular import read_table
 from backoffice.core.timeline import timeline_sources
 from backoffice.parties import services
-from backoffice.parties.forms import FeedbackAnswerForm, FeedbackCloseForm
+from backoffice.parties.forms import (
+    FeedbackAnswerForm,
+    FeedbackCloseForm,
+    ImportConfirmForm,
+    UploadForm,
+)
 from backoffice.parties.imports import customers_import
 from backoffice.parties.models import (
     CallCadence,
@@ -166,8 +171,10 @@ class CustomerAdmin(BaseModelAdmin):
             "title": _("Import customers"),
             "opts": self.model._meta,
         }
-        if request.method == "POST" and request.POST.get("token"):
-            token = request.POST["token"]
+        confirm = ImportConfirmForm(request.POST) if request.method == "POST" else None
+        upload_form = UploadForm(request.POST, request.FILES) if request.method == "POST" else None
+        if confirm is not None and confirm.is_valid():
+            token = confirm.cleaned_data["token"]
             stored = request.session.get("customer_imports", {}).get(token)
             if stored is None:
                 self.message_user(
@@ -189,8 +196,8 @@ class CustomerAdmin(BaseModelAdmin):
                 )
                 return HttpResponseRedirect(reverse("admin:parties_customer_changelist"))
             context |= {"result": result, "token": token}
-        elif request.method == "POST" and request.FILES.get("file"):
-            upload = request.FILES["file"]
+        elif upload_form is not None and upload_form.is_valid():
+            upload = upload_form.cleaned_data["file"]
             try:
                 content = upload.read()
                 rows = read_table(content, filename=upload.name)
@@ -207,6 +214,8 @@ class CustomerAdmin(BaseModelAdmin):
             imports[token] = {"path": str(path_), "name": upload.name}
             request.session["customer_imports"] = imports
             context |= {"result": result, "token": token}
+        elif request.method == "POST":
+            self.message_user(request, _("Choose a file to import."), level=messages.ERROR)
         return TemplateResponse(request, "parties/customer_import.html", context)
 
     def get_changeform_initial_data(self, request):
@@ -257,10 +266,11 @@ class CustomerAdmin(BaseModelAdmin):
         customer = object_or_404(self.get_queryset(request), pk)
         if not self.has_change_permission(request, customer):
             raise PermissionDenied
+        form = UploadForm(request.POST, request.FILES)
         try:
-            upload = request.FILES.get("file")
-            if upload is None:
+            if not form.is_valid():
                 raise ApplicationError(_("Choose a file to attach."))
+            upload = form.cleaned_data["file"]
             attachment_add(obj=customer, by=request.user, upload=upload)
         except ApplicationError as error:
             self.message_error(request, error)

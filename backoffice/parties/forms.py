@@ -1,4 +1,5 @@
-"""The input of a feedback ticket's steps on its page (core.steps)."""
+"""Forms of the customer file's pages: a feedback ticket's steps (core.steps), an attachment,
+and the two stages of the customer import (upload, then confirm)."""
 
 from typing import Any
 
@@ -26,3 +27,15 @@ class FeedbackCloseForm(StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["resolution"].initial = self.document.resolution
+
+
+class UploadForm(forms.Form):
+    """One file: an attachment to a customer, or a sheet of customers to import."""
+
+    file = forms.FileField(label=_("file"))
+
+
+class ImportConfirmForm(forms.Form):
+    """The second stage of an import: the upload checked in the first, by its token."""
+
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$")
