@@ -40,8 +40,6 @@ from backoffice.catalog.tests.factories import (
 from backoffice.contracts.tests.factories import (
     ContractFactory,
     ContractTemplateFactory,
-    SupplierInvoiceFactory,
-    SupplierPaymentFactory,
 )
 from backoffice.core.access import visibility_selector
 from backoffice.ledger.tests.factories import (
@@ -49,6 +47,8 @@ from backoffice.ledger.tests.factories import (
     JournalEntryFactory,
     ReceiptFactory,
     ReceivableFactory,
+    SupplierInvoiceFactory,
+    SupplierPaymentFactory,
 )
 from backoffice.parties.models import CallCadence, Customer
 from backoffice.parties.tests.factories import (
@@ -128,8 +128,8 @@ API_MODELS = {
     "ProductListApi": "catalog.Product",
     "ContractListApi": "contracts.Contract",
     "TemplateListApi": "contracts.ContractTemplate",
-    "SupplierInvoiceListApi": "contracts.SupplierInvoice",
-    "SupplierPaymentListApi": "contracts.SupplierPayment",
+    "SupplierInvoiceListApi": "ledger.SupplierInvoice",
+    "SupplierPaymentListApi": "ledger.SupplierPayment",
     "ReceiptListApi": "ledger.Receipt",
     "OrderListApi": "sales.SalesOrder",
     "HistoryOrderListApi": "sales.HistoryOrder",
@@ -292,14 +292,14 @@ def _contracts(n: int, shared: Shared) -> None:
     ContractFactory.create_batch(n, counterparty=shared.customer)
 
 
-@builds("contracts.SupplierInvoice")
+@builds("ledger.SupplierInvoice")
 def _supplier_invoices(n: int, shared: Shared) -> None:
     supplier = CustomerFactory(kind="supplier", owner=shared.rep)
     contract = ContractFactory(kind="purchase", counterparty=supplier)
     SupplierInvoiceFactory.create_batch(n, contract=contract)
 
 
-@builds("contracts.SupplierPayment")
+@builds("ledger.SupplierPayment")
 def _supplier_payments(n: int, shared: Shared) -> None:
     supplier = CustomerFactory(kind="supplier", owner=shared.rep)
     SupplierPaymentFactory.create_batch(n, supplier=supplier)

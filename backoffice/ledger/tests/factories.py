@@ -8,7 +8,16 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from backoffice.ledger.models import Account, JournalEntry, JournalLine, Receipt, Receivable
+from backoffice.contracts.tests.factories import ContractFactory
+from backoffice.ledger.models import (
+    Account,
+    JournalEntry,
+    JournalLine,
+    Receipt,
+    Receivable,
+    SupplierInvoice,
+    SupplierPayment,
+)
 from backoffice.parties.tests.factories import CustomerFactory
 
 
@@ -80,3 +89,34 @@ class JournalEntryFactory(DjangoModelFactory):
                 ),
             ]
         )
+
+
+class SupplierInvoiceFactory(DjangoModelFactory):
+    class Meta:
+        model = SupplierInvoice
+
+    number = factory.Sequence(lambda n: f"SI-2026-{n:06d}")
+    contract = factory.SubFactory(
+        ContractFactory,
+        kind="purchase",
+        counterparty=factory.SubFactory(CustomerFactory, kind="supplier"),
+    )
+    supplier = factory.SelfAttribute("contract.counterparty")
+    vat_invoice_number = factory.Sequence(lambda n: f"{22220000 + n}")
+    issued_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda o: o.issued_on + timedelta(days=30))
+    gross_amount = Decimal("113.00")
+    net_amount = Decimal("100.00")
+    tax_amount = Decimal("13.00")
+    created_by = factory.SelfAttribute("contract.owner")
+
+
+class SupplierPaymentFactory(DjangoModelFactory):
+    class Meta:
+        model = SupplierPayment
+
+    number = factory.Sequence(lambda n: f"SP-2026-{n:06d}")
+    supplier = factory.SubFactory(CustomerFactory, kind="supplier")
+    paid_on = factory.LazyFunction(timezone.localdate)
+    amount = Decimal("113.00")
+    created_by = factory.SelfAttribute("supplier.owner")
