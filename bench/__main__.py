@@ -493,7 +493,7 @@ def bench_history(orders: int) -> None:
     from django.test import Client
 
     from backoffice.accounts.models import User
-    from backoffice.reports.sales import SalesQuery, sales_statistics
+    from backoffice.reports.selectors.sales import SalesQuery, sales_statistics
     from backoffice.sales.history import history_import_run, sources_in
     from backoffice.sales.models import HistoryImport, HistoryLine, HistoryOrder
     from bench.dataset import Size, generate
@@ -588,7 +588,7 @@ def bench_history(orders: int) -> None:
     dashboard = timings(["/"] * 5)
     ROWS.append(("dashboard (start page), median of 5", dashboard[2], None))
     # The start page's figures as if today were 2025-12-15: a full year of history to date.
-    from backoffice.reports.kpis import sales_kpis
+    from backoffice.reports.selectors.kpis import sales_kpis
 
     ROWS.append(
         (

@@ -64,7 +64,7 @@ def demo_packs() -> None:
     from django.utils import timezone
 
     from backoffice.reports.models import PackSchedule, ReportPack
-    from backoffice.reports.packs import report_pack_build
+    from backoffice.reports.services import report_pack_build
 
     managers = list(User.objects.filter(username__in=["sales_manager", "gm"]))
     for schedule in PackSchedule.objects.all():

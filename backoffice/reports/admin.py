@@ -13,7 +13,8 @@ from unfold.decorators import display
 from backoffice.core.admin import BaseModelAdmin, object_or_404
 from backoffice.core.steps import Step, StepForm
 from backoffice.reports.models import PackSchedule, ReportPack
-from backoffice.reports.packs import SIGNED_OFF_KINDS, report_pack_sign_off
+from backoffice.reports.selectors.packs import SIGNED_OFF_KINDS
+from backoffice.reports.services import report_pack_sign_off
 
 
 class PackSignOffForm(StepForm):

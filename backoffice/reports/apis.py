@@ -9,11 +9,15 @@ from rest_framework.views import APIView
 from backoffice.contracts.selectors import access_contract
 from backoffice.core.access import require_perm
 from backoffice.core.excel import xlsx_response
-from backoffice.reports.billing import GROUPS, billing_params, billing_statistics
-from backoffice.reports.contracts import PERIODS, contract_statistics, contract_statistics_params
-from backoffice.reports.sales import BASES, sales_params, sales_statistics, sales_workbook
-from backoffice.reports.sales import GROUPS as SALES_GROUPS
-from backoffice.reports.sales import PERIODS as SALES_PERIODS
+from backoffice.reports.selectors.billing import GROUPS, billing_params, billing_statistics
+from backoffice.reports.selectors.contracts import (
+    PERIODS,
+    contract_statistics,
+    contract_statistics_params,
+)
+from backoffice.reports.selectors.sales import BASES, sales_params, sales_statistics, sales_workbook
+from backoffice.reports.selectors.sales import GROUPS as SALES_GROUPS
+from backoffice.reports.selectors.sales import PERIODS as SALES_PERIODS
 from backoffice.sales.performance import contract_performance
 
 

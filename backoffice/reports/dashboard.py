@@ -12,7 +12,7 @@ from backoffice.accounts.roles import role_label
 from backoffice.accounts.selectors import department_list, region_list, user_visible_to
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.todos import todos_for
-from backoffice.reports.kpis import sales_kpis
+from backoffice.reports.selectors.kpis import sales_kpis
 
 
 def _greeting(now) -> str:

@@ -14,7 +14,7 @@ from backoffice.core.api import query_date
 from backoffice.core.excel import neutralise, xlsx_response
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import ZERO
-from backoffice.reports.billing import GROUPS, billing_params, billing_statistics
+from backoffice.reports.selectors.billing import GROUPS, billing_params, billing_statistics
 
 PAGE_ROWS = 500  # sales statistics rows on a page
 PRINT_ROWS = 3000  # and in its PDF (about seventy pages)
@@ -190,7 +190,7 @@ def contract_statistics_view(request: HttpRequest) -> HttpResponse:
     from django.utils import timezone
 
     from backoffice.contracts.models import Contract
-    from backoffice.reports.contracts import (
+    from backoffice.reports.selectors.contracts import (
         PERIODS,
         contract_statistics,
         contract_statistics_params,
@@ -331,7 +331,7 @@ def sales_view(request: HttpRequest) -> HttpResponse:
     from django.contrib import messages
 
     from backoffice.core.printing import render_document
-    from backoffice.reports.sales import (
+    from backoffice.reports.selectors.sales import (
         BASES,
         GROUPS,
         PERIODS,

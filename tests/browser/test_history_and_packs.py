@@ -4,7 +4,7 @@ import pytest
 
 from backoffice.accounts.services import user_create
 from backoffice.reports.models import ReportPack
-from backoffice.reports.packs import report_pack_build
+from backoffice.reports.services import report_pack_build
 from backoffice.sales.models import HistoryImport
 from bench.dataset import Size, generate
 from conftest import PASSWORD

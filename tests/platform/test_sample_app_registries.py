@@ -56,3 +56,20 @@ def test_the_sidebar_shows_vouchers_to_a_role_that_may_see_them_only(client, cle
     assert 'href="/testapp/voucher/"' in client.get("/").content.decode()
     client.force_login(finance)
     assert 'href="/testapp/voucher/"' not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_sample_documents_step_cancels_a_draft_with_a_reason(client, drafts, clerk, finance):
+    voucher = Voucher.objects.filter(owner=clerk).first()
+    page = f"/testapp/voucher/{voucher.pk}/"
+    client.force_login(finance)  # no permission on vouchers
+    assert client.post(f"{page}step/cancel/", {"reason": "重复"}).status_code == 403
+    client.force_login(clerk)
+    assert 'data-testid="step-cancel"' in client.get(f"{page}change/").content.decode()
+    assert client.post(f"{page}step/cancel/", {"reason": ""}).status_code == 400
+    voucher.refresh_from_db()
+    assert voucher.status == "draft"
+    client.post(f"{page}step/cancel/", {"reason": "重复"})
+    voucher.refresh_from_db()
+    assert voucher.status == "cancelled"
+    assert 'data-testid="step-cancel"' not in client.get(f"{page}change/").content.decode()

@@ -1,14 +1,33 @@
+from django import forms
 from django.contrib import admin
 
 from backoffice.core.admin import BaseModelAdmin
+from backoffice.core.steps import Step, StepForm
 from backoffice.reviews.admin import ReviewableAdminMixin
 from tests.testapp.models import Voucher
-from tests.testapp.services import voucher_submit
+from tests.testapp.services import voucher_cancel, voucher_submit
+
+
+class CancelForm(StepForm):
+    reason = forms.CharField(label="reason", max_length=200)
 
 
 @admin.register(Voucher)
 class VoucherAdmin(ReviewableAdminMixin, BaseModelAdmin):
     list_display = ["title", "status", "number", "total_amount"]
+    # A step: its button shows while the table allows draft -> cancelled and the user holds
+    # voucher_cancel's permission; pressing it validates CancelForm, then calls the service.
+    steps = [
+        Step(
+            "cancel",
+            "Cancel",
+            voucher_cancel,
+            document="voucher",
+            to=Voucher.Status.CANCELLED,
+            form=CancelForm,
+            style="danger",
+        )
+    ]
 
     def review_submit_document(self, request, obj) -> None:
         voucher_submit(voucher=obj, by=request.user)

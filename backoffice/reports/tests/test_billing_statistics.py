@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from backoffice.reports.billing import billing_statistics
+from backoffice.reports.selectors.billing import billing_statistics
 from backoffice.sales.services import invoice_reverse
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from backoffice.accounts.models import User
-from backoffice.reports.kpis import sales_kpis
+from backoffice.reports.selectors.kpis import sales_kpis
 from backoffice.sales.history import history_import_run, sources_in
 
 

@@ -12,16 +12,11 @@ from openpyxl import load_workbook
 from backoffice.accounts.services import user_create
 from backoffice.audit.models import AuditEvent
 from backoffice.core.exceptions import NotAllowed
+from backoffice.reports.exceptions import PackNotSignable, PackSignedOff
 from backoffice.reports.models import PackSchedule, ReportPack
-from backoffice.reports.packs import (
-    PackNotSignable,
-    PackSignedOff,
-    pack_period,
-    periods_completed,
-    report_pack_sign_off,
-    report_packs_run,
-)
-from backoffice.reports.sales import SalesQuery, sales_statistics
+from backoffice.reports.selectors.packs import pack_period, periods_completed
+from backoffice.reports.selectors.sales import SalesQuery, sales_statistics
+from backoffice.reports.services import report_pack_sign_off, report_packs_run
 from backoffice.sales.history import history_import_run, sources_in
 from bench.dataset import Size, generate
 

@@ -19,7 +19,7 @@ from backoffice.ledger.models import ReceiptAllocation
 from backoffice.ledger.selectors import receivable_for_source
 from backoffice.ledger.services import receipt_create
 from backoffice.parties.services import customer_create
-from backoffice.reports.sales import (
+from backoffice.reports.selectors.sales import (
     BASES,
     GROUPS,
     PERIODS,

@@ -24,7 +24,7 @@ from backoffice.core.money import line_amounts
 from backoffice.core.numbering import format_number
 from backoffice.ledger.models import JournalLine, Receivable
 from backoffice.parties.models import Customer
-from backoffice.reports.sales import (
+from backoffice.reports.selectors.sales import (
     GROUPS,
     PERIODS,
     SalesQuery,

@@ -20,7 +20,7 @@ from backoffice.core.money import round_amount
 from backoffice.ledger.selectors import receivable_balances
 from backoffice.parties.models import Customer
 from backoffice.parties.selectors import customer_visible_to
-from backoffice.reports.sales import (
+from backoffice.reports.selectors.sales import (
     basis_codes,
     change_percent,
     last_year_start,

@@ -1,0 +1,70 @@
+"""Writes of the ledger (DOMAIN §4), one module per aggregate (decision 0007): postings,
+receivables, receipts, payables. Every entry balances; numbers are gapless."""
+
+from .journal import (
+    ADVANCES,
+    AP,
+    AR,
+    BANK,
+    BILLS,
+    BILLS_PAYABLE,
+    CASH,
+    INPUT_VAT,
+    INVENTORY,
+    OPENING,
+    OUTPUT_VAT,
+    PREPAYMENTS,
+    REVENUE,
+    accounts_sync,
+    journal_post,
+    ledger_accounts_register,
+    register_account,
+    registered_accounts,
+)
+from .payables import (
+    PAYMENT_ACCOUNT,
+    PAYMENTS,
+    supplier_invoice_create,
+    supplier_payment_create,
+)
+from .receipts import (
+    METHOD_ACCOUNT,
+    RECEIPTS,
+    AllocationListener,
+    receipt_create,
+    register_allocation_listener,
+)
+from .receivables import (
+    receivable_from_invoice,
+)
+
+__all__ = [
+    "ADVANCES",
+    "AP",
+    "AR",
+    "BANK",
+    "BILLS",
+    "BILLS_PAYABLE",
+    "CASH",
+    "INPUT_VAT",
+    "INVENTORY",
+    "METHOD_ACCOUNT",
+    "OPENING",
+    "OUTPUT_VAT",
+    "PAYMENTS",
+    "PAYMENT_ACCOUNT",
+    "PREPAYMENTS",
+    "RECEIPTS",
+    "REVENUE",
+    "AllocationListener",
+    "accounts_sync",
+    "journal_post",
+    "ledger_accounts_register",
+    "receipt_create",
+    "receivable_from_invoice",
+    "register_account",
+    "register_allocation_listener",
+    "registered_accounts",
+    "supplier_invoice_create",
+    "supplier_payment_create",
+]

@@ -1,0 +1,35 @@
+"""The customers app's models, one module per aggregate (decision 0007)."""
+
+from .calls import (
+    CallCadence,
+    CallInventoryLine,
+    CallRecord,
+    Visit,
+)
+from .customers import (
+    Contact,
+    Customer,
+    DeliveryAddress,
+)
+from .feedback import (
+    Feedback,
+)
+from .qualifications import (
+    Qualification,
+    QualificationRequirement,
+    QualificationType,
+)
+
+__all__ = [
+    "CallCadence",
+    "CallInventoryLine",
+    "CallRecord",
+    "Contact",
+    "Customer",
+    "DeliveryAddress",
+    "Feedback",
+    "Qualification",
+    "QualificationRequirement",
+    "QualificationType",
+    "Visit",
+]

@@ -1,0 +1,199 @@
+"""Writes of customers (DOMAIN §1): create, change, bulk create for imports, contacts and
+addresses. Every write is validated, atomic and audited."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backoffice.audit.models import AuditEvent
+from backoffice.audit.services import audit_record_many
+from backoffice.core.access import permission_required
+from backoffice.core.exceptions import NotAllowed, ValidationFailed
+from backoffice.core.numbering import next_number
+from backoffice.core.pinyin import pinyin_keys
+from backoffice.core.services import model_save
+from backoffice.parties.exceptions import DuplicateTaxId, InvalidTaxId
+from backoffice.parties.models import (
+    Contact,
+    Customer,
+    DeliveryAddress,
+)
+from backoffice.parties.validators import uscc_problem
+
+CUSTOMER_FIELDS = {*Customer.MASTER_FIELDS, *Customer.BILLING_FIELDS, "region_id", "owner_id"}
+
+
+def _validated(instance: Any) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        raise ValidationFailed(extra={"fields": fields}) from exc
+
+
+def _check_tax_id(customer: Customer) -> None:
+    customer.tax_id = customer.tax_id.strip().upper().replace(" ", "").replace("-", "")
+    if not customer.tax_id:
+        return
+    problem = uscc_problem(customer.tax_id)
+    if problem:
+        raise InvalidTaxId(
+            _("Tax id %(tax_id)s: %(problem)s") % {"tax_id": customer.tax_id, "problem": problem},
+            extra={"fields": {"tax_id": [problem]}},
+        )
+    if customer.is_branch:
+        return
+    other = (
+        Customer.objects.filter(tax_id=customer.tax_id, is_branch=False)
+        .exclude(pk=customer.pk)
+        .first()
+    )
+    if other is not None:
+        raise DuplicateTaxId(
+            _(
+                "Customer %(code)s %(name)s already has tax id %(tax_id)s; mark this one as a "
+                "branch if it shares the head office's tax id."
+            )
+            % {"code": other.code, "name": other.name, "tax_id": customer.tax_id},
+            extra={"customer_id": other.pk, "fields": {"tax_id": [_("already in use")]}},
+        )
+
+
+def _check_ownership(customer: Customer, by: Any) -> None:
+    """A rep keeps only their own customers; a regional manager those of their regions."""
+    if by is None or by.has_perm("parties.view_all_customers"):
+        return
+    if by.has_perm("parties.view_region_customers"):
+        if not by.regions.filter(pk=customer.region_id).exists():
+            raise NotAllowed(_("You may only keep customers of your own regions."))
+        return
+    if customer.owner_id != by.pk:
+        raise NotAllowed(_("You may only keep your own customers."))
+
+
+def _apply(customer: Customer, data: dict[str, Any]) -> None:
+    unknown = set(data) - CUSTOMER_FIELDS
+    if unknown:
+        raise ValidationFailed(extra={"fields": {name: [_("unknown field")] for name in unknown}})
+    for name, value in data.items():
+        setattr(customer, name, value)
+    customer.name = customer.name.strip()
+    customer.name_pinyin, customer.name_initials = pinyin_keys(customer.name)
+
+
+def check_customer(customer: Customer, *, by: Any) -> None:
+    """The rules a form can check before saving: ownership, the tax id and its uniqueness."""
+    _check_ownership(customer, by)
+    _check_tax_id(customer)
+
+
+@permission_required("parties.add_customer")
+@transaction.atomic
+def customer_create(*, by: Any, **data: Any) -> Customer:
+    """Add a customer; the code is generated (CU-YYYY-NNNNNN) when not given."""
+    customer = Customer()
+    if by is not None and "owner" not in data and "owner_id" not in data:
+        data["owner"] = by
+    _apply(customer, data)
+    if not customer.code:
+        customer.code = next_number(kind="CU", year=timezone.localdate().year)
+    _check_ownership(customer, by)
+    _check_tax_id(customer)
+    _validated(customer)
+    return model_save(instance=customer, by=by, validate=False)
+
+
+@transaction.atomic
+def customer_bulk_create(
+    *, rows: Sequence[Mapping[str, Any]], by: Any, note: str = ""
+) -> list[Customer]:
+    """Add many customers in batches, each audited as created: the path of imports, whose
+    rows passed the import rules (imports.customer_row_check) already. The service keeps
+    the last word on what the database would refuse: a code or a head office's tax id
+    taken before, or twice here, refuses them all."""
+    customers = []
+    for row in rows:
+        customer = Customer()
+        _apply(customer, dict(row))
+        if not customer.code:
+            customer.code = next_number(kind="CU", year=timezone.localdate().year)
+        customer.tax_id = customer.tax_id.strip().upper().replace(" ", "").replace("-", "")
+        if customer.tax_id and (problem := uscc_problem(customer.tax_id)):
+            raise InvalidTaxId(
+                _("Tax id %(tax_id)s: %(problem)s")
+                % {"tax_id": customer.tax_id, "problem": problem},
+                extra={"fields": {"tax_id": [problem]}},
+            )
+        if by is not None and not by.has_perm("parties.view_all_customers"):
+            _check_ownership(customer, by)
+        customers.append(customer)
+    _check_bulk_unique(customers)
+    customers = Customer.objects.bulk_create(customers, batch_size=2000)
+    audit_record_many(by=by, action=AuditEvent.Action.CREATE, objects=customers, note=note)
+    return customers
+
+
+def _check_bulk_unique(customers: list[Customer]) -> None:
+    """Codes, and head offices' tax ids, new to the database and to the batch."""
+    codes = [c.code for c in customers]
+    tax_ids = [c.tax_id for c in customers if c.tax_id and not c.is_branch]
+    taken_codes, taken_tax_ids = set(), set()
+    for start in range(0, len(customers), 2000):
+        taken_codes |= set(
+            Customer.objects.filter(code__in=codes[start : start + 2000]).values_list(
+                "code", flat=True
+            )
+        )
+        taken_tax_ids |= set(
+            Customer.objects.filter(
+                tax_id__in=tax_ids[start : start + 2000], is_branch=False
+            ).values_list("tax_id", flat=True)
+        )
+    if taken_codes or len(set(codes)) < len(codes):
+        raise ValidationFailed(
+            _("These customer codes are taken: %(codes)s.")
+            % {"codes": ", ".join(sorted(taken_codes)) or _("the same code twice")},
+            extra={"fields": {"code": sorted(taken_codes)}},
+        )
+    if taken_tax_ids or len(set(tax_ids)) < len(tax_ids):
+        raise DuplicateTaxId(
+            _("These tax ids belong to other customers: %(tax_ids)s.")
+            % {"tax_ids": ", ".join(sorted(taken_tax_ids)) or _("the same tax id twice")},
+            extra={"fields": {"tax_id": sorted(taken_tax_ids)}},
+        )
+
+
+@permission_required("parties.change_customer")
+@transaction.atomic
+def customer_update(*, customer: Customer, by: Any, **data: Any) -> Customer:
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    _check_ownership(customer, by)
+    _apply(customer, data)
+    _check_ownership(customer, by)  # and may not hand it to another rep's region
+    _check_tax_id(customer)
+    _validated(customer)
+    return model_save(instance=customer, by=by, validate=False)
+
+
+@permission_required("parties.add_contact")
+@transaction.atomic
+def contact_create(*, customer: Customer, by: Any, **data: Any) -> Contact:
+    contact = Contact(customer=customer, **data)
+    _validated(contact)
+    if contact.is_primary:
+        Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
+    return model_save(instance=contact, by=by, validate=False)
+
+
+@permission_required("parties.add_deliveryaddress")
+@transaction.atomic
+def address_create(*, customer: Customer, by: Any, **data: Any) -> DeliveryAddress:
+    address = DeliveryAddress(customer=customer, **data)
+    _validated(address)
+    if address.is_default:
+        DeliveryAddress.objects.filter(customer=customer, is_default=True).update(is_default=False)
+    return model_save(instance=address, by=by, validate=False)
