@@ -22,6 +22,7 @@ from backoffice.accounts.models import Region, User
 from backoffice.accounts.roles import ROLES
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record, audit_record_many, created_changes
+from backoffice.core.access import Actor
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.services import model_save
 
@@ -58,7 +59,7 @@ def user_create(
     *,
     username: str,
     role: str,
-    by: Any = None,
+    by: Actor | None = None,
     region_codes: list[str] | None = None,
     password: str | None = None,
     email: str = "",
@@ -114,7 +115,7 @@ def user_create(
 
 @transaction.atomic
 def region_bulk_create(
-    *, rows: Sequence[Mapping[str, str]], by: Any, note: str = ""
+    *, rows: Sequence[Mapping[str, str]], by: Actor, note: str = ""
 ) -> list[Region]:
     """Add many regions ({"code", "name"}) in batches, each audited as created: the path of
     imports, whose rows were checked already. A code taken before refuses them all."""
@@ -134,7 +135,7 @@ def region_bulk_create(
 
 @transaction.atomic
 def user_bulk_create(
-    *, rows: Sequence[Mapping[str, Any]], role: str, by: Any, note: str = ""
+    *, rows: Sequence[Mapping[str, Any]], role: str, by: Actor, note: str = ""
 ) -> list[User]:
     """Onboard many people with one role, as user_create does one ({"username",
     "full_name", "region_codes"}; no password, so no login yet), in batches, each audited

@@ -11,6 +11,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from backoffice.audit.models import AuditEvent
+from backoffice.core.access import Actor
 
 SECRET_FIELDS = frozenset({"password"})
 IMPLIED_FIELDS = frozenset({"created_at", "updated_at"})
@@ -77,7 +78,7 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
 
 def audit_record(
     *,
-    by: Any,
+    by: Actor,
     action: str,
     obj: models.Model | None = None,
     model: str = "",
@@ -107,7 +108,7 @@ def audit_record(
 
 def audit_record_many(
     *,
-    by: Any,
+    by: Actor,
     action: str,
     objects: Sequence[models.Model],
     changes: Callable[[models.Model], dict[str, Any]] | None = None,

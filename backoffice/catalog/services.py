@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record_many
 from backoffice.catalog.models import Product
-from backoffice.core.access import require_perm
+from backoffice.core.access import Actor, require_perm
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.pinyin import pinyin_keys
 from backoffice.core.services import model_save
@@ -26,7 +26,7 @@ PRODUCT_FIELDS = {
 
 
 @transaction.atomic
-def product_save(*, by: Any, product: Product | None = None, **data: Any) -> Product:
+def product_save(*, by: Actor, product: Product | None = None, **data: Any) -> Product:
     """Create or change a product; the pinyin search keys follow the name."""
     require_perm(by, "catalog.change_product" if product else "catalog.add_product")
     unknown = set(data) - PRODUCT_FIELDS
@@ -45,7 +45,7 @@ def product_save(*, by: Any, product: Product | None = None, **data: Any) -> Pro
 
 @transaction.atomic
 def product_bulk_create(
-    *, rows: Sequence[Mapping[str, Any]], by: Any, note: str = ""
+    *, rows: Sequence[Mapping[str, Any]], by: Actor, note: str = ""
 ) -> list[Product]:
     """Add many products in batches, each audited as created: the path of imports, whose
     rows were checked already. The pinyin search keys follow the names, as in

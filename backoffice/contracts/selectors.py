@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.contracts.exceptions import ContractNotInForce, ProductNotInContract
 from backoffice.contracts.models import SELLING_KINDS, Contract, ContractKind, ContractLine
-from backoffice.core.access import access_object, scope_for_user
+from backoffice.core.access import Actor, access_object, scope_for_user
 
 
 def contract_visible_to(user: Any) -> QuerySet[Contract]:
@@ -26,13 +26,13 @@ def purchase_contracts_open_to(user: Any) -> QuerySet[Contract]:
     )
 
 
-def access_contract(by: Any, contract_id: Any) -> Contract:
+def access_contract(by: Actor, contract_id: Any) -> Contract:
     return access_object(
         contract_visible_to(by).select_related("counterparty", "owner", "region"), contract_id
     )
 
 
-def contract_list(*, by: Any) -> QuerySet[Contract]:
+def contract_list(*, by: Actor) -> QuerySet[Contract]:
     """The contracts `by` may see, newest first (the list's filters: `contracts.filters`)."""
     contracts = contract_visible_to(by).select_related("counterparty", "owner", "region")
     return contracts.order_by("-created_at", "-id")

@@ -29,7 +29,7 @@ from backoffice.contracts.models import (
     ContractMilestone,
     ContractTemplate,
 )
-from backoffice.core.access import permission_required
+from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.files import attachment_add
 from backoffice.core.lines import line_amount, line_error, line_price, line_quantity
@@ -118,7 +118,7 @@ def contract_text(template_body: str, contract: Contract, lines: list[ContractLi
 
 @permission_required("contracts.change_contracttemplate")
 @transaction.atomic
-def template_save(*, template: ContractTemplate, by: Any) -> ContractTemplate:
+def template_save(*, template: ContractTemplate, by: Actor) -> ContractTemplate:
     template_check(template.body)
     return model_save(instance=template, by=by)
 
@@ -250,7 +250,7 @@ def contract_create(
     *,
     kind: str,
     counterparty: Customer,
-    by: Any,
+    by: Actor,
     title: str,
     starts_on: date,
     ends_on: date,
@@ -304,7 +304,7 @@ def contract_create(
 def contract_update(
     *,
     contract: Contract,
-    by: Any,
+    by: Actor,
     lines: list[dict[str, Any]],
     milestones: list[dict[str, Any]] | None = None,
     amount: Any = None,
@@ -335,7 +335,7 @@ def contract_update(
 
 @permission_required("contracts.change_contract")
 @transaction.atomic
-def contract_submit(*, contract: Contract, by: Any) -> Contract:
+def contract_submit(*, contract: Contract, by: Actor) -> Contract:
     """To internal review; a contract says what it is worth, by its lines or its amount."""
     if not contract.lines.exists() and contract.kind != ContractKind.FRAMEWORK:
         raise ValidationFailed(
@@ -347,12 +347,12 @@ def contract_submit(*, contract: Contract, by: Any) -> Contract:
     return contract
 
 
-def contract_approve(contract: Contract, *, by: Any, request: Any) -> None:
+def contract_approve(contract: Contract, *, by: Actor, request: Any) -> None:
     """on_approved of the review: ready to be signed (the transition stamps approved_at)."""
     transition(contract, to=Contract.Status.APPROVED, by=by)
 
 
-def contract_return(contract: Contract, *, by: Any, note: str, request: Any) -> None:
+def contract_return(contract: Contract, *, by: Actor, note: str, request: Any) -> None:
     """on_rejected of the review: back to draft for the author."""
     transition(contract, to=Contract.Status.DRAFT, by=by, note=note)
 
@@ -360,7 +360,7 @@ def contract_return(contract: Contract, *, by: Any, note: str, request: Any) -> 
 @permission_required("contracts.sign_contract")
 @transaction.atomic
 def contract_sign(
-    *, contract: Contract, by: Any, signed_on: date, scan: UploadedFile | None
+    *, contract: Contract, by: Actor, signed_on: date, scan: UploadedFile | None
 ) -> Contract:
     """Record the signature, with the scan of the signed contract; in force from its start."""
     if scan is None:
@@ -390,7 +390,7 @@ def contract_sign(
 @permission_required("contracts.sign_contract")
 @transaction.atomic
 def contract_terminate(
-    *, contract: Contract, by: Any, reason: str, ended_on: date | None = None
+    *, contract: Contract, by: Actor, reason: str, ended_on: date | None = None
 ) -> Contract:
     """End a contract in force early, saying why."""
     if not reason.strip():
@@ -406,13 +406,13 @@ def contract_terminate(
 
 @permission_required("contracts.change_contract")
 @transaction.atomic
-def contract_cancel(*, contract: Contract, by: Any, reason: str = "") -> Contract:
+def contract_cancel(*, contract: Contract, by: Actor, reason: str = "") -> Contract:
     """Drop a contract that was never signed (the number stays, marked cancelled)."""
     return transition(contract, to=Contract.Status.CANCELLED, by=by, note=reason)
 
 
 @transaction.atomic
-def contract_complete(*, contract: Contract, by: Any = None) -> Contract:
+def contract_complete(*, contract: Contract, by: Actor | None = None) -> Contract:
     """Fulfilled: delivered, invoiced and paid in full (the fulfilment job decides)."""
     contract = transition(contract, to=Contract.Status.COMPLETED, by=by, note=_("fulfilled"))
     Contract.objects.filter(pk=contract.pk).update(ended_on=timezone.localdate())

@@ -8,7 +8,7 @@ audit trail, exports) apply the same rule without importing the domain app.
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from django.db import models
 from django.db.models import QuerySet
@@ -16,6 +16,19 @@ from django.db.models import QuerySet
 from backoffice.core.exceptions import NotAllowed, NotFound
 
 VisibilitySelector = Callable[[Any], QuerySet]
+
+
+@runtime_checkable
+class Actor(Protocol):
+    """Who acts in a service (`by`): a person (`accounts.User`), or `COMPANY` for documents
+    computed for the company as a whole. Typed as a protocol because `core` and `audit` sit
+    below `accounts`; `None`, where a signature allows it, is the system (daily jobs)."""
+
+    pk: Any
+    is_active: bool
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool: ...
+
 
 _visibility: dict[str, VisibilitySelector] = {}
 

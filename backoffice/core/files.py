@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
+from backoffice.core.access import Actor
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.models import Attachment
 
@@ -70,7 +71,7 @@ def safe_display_name(name: str) -> str:
 
 
 @transaction.atomic
-def attachment_add(*, obj: Any, by: Any, upload: UploadedFile) -> Attachment:
+def attachment_add(*, obj: Any, by: Actor, upload: UploadedFile) -> Attachment:
     extension, mime = sniff(upload, allow_office=True)
     original = safe_display_name(upload.name)
     upload.name = f"{uuid.uuid4().hex}.{extension}"

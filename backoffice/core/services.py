@@ -15,11 +15,12 @@ from backoffice.audit.services import (
     created_changes,
     field_values,
 )
+from backoffice.core.access import Actor
 
 
 @transaction.atomic
 def model_save[M: models.Model](
-    *, instance: M, by: Any, validate: bool = True, note: str = ""
+    *, instance: M, by: Actor, validate: bool = True, note: str = ""
 ) -> M:
     """Validate and save `instance`; audit it as created, or as changed with before/after."""
     model = type(instance)
@@ -48,7 +49,7 @@ def model_save[M: models.Model](
 
 
 @transaction.atomic
-def model_set_related(*, instance: models.Model, field: str, ids: list[Any], by: Any) -> None:
+def model_set_related(*, instance: models.Model, field: str, ids: list[Any], by: Actor) -> None:
     """Replace a many-to-many set and audit the difference."""
     manager = getattr(instance, field)
     before = sorted(manager.values_list("pk", flat=True))
@@ -61,7 +62,7 @@ def model_set_related(*, instance: models.Model, field: str, ids: list[Any], by:
 
 
 @transaction.atomic
-def model_delete(*, instance: models.Model, by: Any, note: str = "") -> None:
+def model_delete(*, instance: models.Model, by: Actor, note: str = "") -> None:
     """Delete `instance`, keeping its last values in the audit trail."""
     audit_record(
         by=by,

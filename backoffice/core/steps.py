@@ -24,7 +24,7 @@ from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.core.access import service_permission
+from backoffice.core.access import Actor, service_permission
 from backoffice.core.transitions import allowed_transitions
 
 SAVED = _("Saved.")
@@ -112,5 +112,5 @@ class Step:
     def make_form(self, document: Any, data: Any = None, files: Any = None) -> StepForm:
         return self.form(data, files, document=document, auto_id=f"id_{self.name}_%s")
 
-    def run(self, document: Any, by: Any, form: StepForm) -> Any:
+    def run(self, document: Any, by: Actor, form: StepForm) -> Any:
         return self.service(**{self.document: document}, by=by, **form.service_arguments())

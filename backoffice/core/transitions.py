@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
+from backoffice.core.access import Actor
 from backoffice.core.exceptions import InvalidTransition
 
 
@@ -41,7 +42,7 @@ def _label(model: type[models.Model], value: str) -> str:
 
 
 @transaction.atomic
-def transition[M: models.Model](obj: M, *, to: str, by: Any, note: str = "") -> M:
+def transition[M: models.Model](obj: M, *, to: str, by: Actor, note: str = "") -> M:
     """Move `obj` to status `to`, or raise InvalidTransition. Returns the refreshed object."""
     model = type(obj)
     status_field = _status_field(model)

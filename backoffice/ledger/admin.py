@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
-from backoffice.core.access import visibility_selector
+from backoffice.core.access import Actor, visibility_selector
 from backoffice.core.admin import (
     BaseModelAdmin,
     ServiceErrorsAsMessages,
@@ -326,7 +326,7 @@ class SupplierInvoiceForm(forms.ModelForm):
         if "due_on" in self.fields:
             self.fields["due_on"].required = False
 
-    def save_via_service(self, by: Any) -> SupplierInvoice:
+    def save_via_service(self, by: Actor) -> SupplierInvoice:
         data = self.cleaned_data
         return supplier_invoice_create(
             contract=data["contract"],

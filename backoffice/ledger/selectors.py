@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from backoffice.accounts.models import User
-from backoffice.core.access import access_object, scope_for_user, visibility_selector
+from backoffice.core.access import Actor, access_object, scope_for_user, visibility_selector
 from backoffice.core.money import ZERO, round_amount
 from backoffice.ledger.models import (
     Account,
@@ -42,7 +42,7 @@ def receipt_visible_to(user: Any) -> QuerySet[Receipt]:
     )
 
 
-def access_receipt(by: Any, receipt_id: Any) -> Receipt:
+def access_receipt(by: Actor, receipt_id: Any) -> Receipt:
     return access_object(receipt_visible_to(by).select_related("customer"), receipt_id)
 
 
@@ -81,7 +81,7 @@ def supplier_invoice_visible_to(user: Any) -> QuerySet[SupplierInvoice]:
     return SupplierInvoice.objects.filter(contract__in=payable_source().visible_to(user))
 
 
-def access_payable_source(by: Any, source_id: Any) -> Any:
+def access_payable_source(by: Actor, source_id: Any) -> Any:
     """The purchase contract a supplier invoice is recorded on, if the user may see it."""
     return access_object(payable_source().visible_to(by), source_id)
 

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import Region
+from backoffice.core.access import Actor
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import round_amount, to_decimal
 from backoffice.parties.models import Customer
@@ -187,7 +188,7 @@ def _columns(headers: list[str]) -> dict[str, str]:
     return found
 
 
-def customers_import(*, rows: list[dict[str, str]], by: Any, commit: bool) -> ImportResult:
+def customers_import(*, rows: list[dict[str, str]], by: Actor, commit: bool) -> ImportResult:
     """Check every row; with commit=True and no errors, create all customers in one go."""
     result = ImportResult()
     columns = _columns(list(rows[0]) if rows else [])
@@ -290,7 +291,7 @@ def _existing(values: dict[str, Any], name: str) -> Customer | None:
 
 
 @transaction.atomic
-def _create(result: ImportResult, by: Any) -> None:
+def _create(result: ImportResult, by: Actor) -> None:
     for row in result.to_create:
         try:
             customer = customer_create(by=by, **row["data"])

@@ -9,7 +9,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.core.access import access_object, scope_for_user
+from backoffice.core.access import Actor, access_object, scope_for_user
 from backoffice.parties.models import (
     CallCadence,
     CallRecord,
@@ -31,7 +31,7 @@ def customer_visible_to(user: Any) -> QuerySet[Customer]:
     )
 
 
-def access_customer(by: Any, customer_id: Any) -> Customer:
+def access_customer(by: Actor, customer_id: Any) -> Customer:
     return access_object(customer_visible_to(by).select_related("region", "owner"), customer_id)
 
 
@@ -48,7 +48,7 @@ def customer_search(customers: QuerySet[Customer], q: str) -> QuerySet[Customer]
     return customers.filter(match)
 
 
-def customer_list(*, by: Any) -> QuerySet[Customer]:
+def customer_list(*, by: Actor) -> QuerySet[Customer]:
     """The customers `by` may see, by pinyin (the list's filters: `parties.filters`)."""
     customers = customer_visible_to(by).select_related("region", "owner")
     return customers.order_by("name_pinyin", "id")
@@ -58,7 +58,7 @@ def qualification_visible_to(user: Any) -> QuerySet[Qualification]:
     return Qualification.objects.filter(customer__in=customer_visible_to(user))
 
 
-def access_qualification(by: Any, qualification_id: Any) -> Qualification:
+def access_qualification(by: Actor, qualification_id: Any) -> Qualification:
     return access_object(
         qualification_visible_to(by).select_related("customer", "qualification_type"),
         qualification_id,
@@ -139,7 +139,7 @@ def feedback_visible_to(user: Any) -> QuerySet[Feedback]:
     return Feedback.objects.filter(customer__in=customer_visible_to(user))
 
 
-def access_feedback(by: Any, feedback_id: Any) -> Feedback:
+def access_feedback(by: Actor, feedback_id: Any) -> Feedback:
     return access_object(feedback_visible_to(by).select_related("customer"), feedback_id)
 
 

@@ -7,7 +7,6 @@ of a month, quarter or year the pack of the one that ended. Building twice repla
 files; emailing happens once per pack."""
 
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backoffice.audit.services import audit_record
-from backoffice.core.access import permission_required
+from backoffice.core.access import Actor, permission_required
 from backoffice.core.excel import neutralise
 from backoffice.core.notifications import notify
 from backoffice.reports.exceptions import PackNotSignable, PackSignedOff
@@ -123,7 +122,7 @@ def report_pack_send(pack: ReportPack) -> int:
 
 
 @permission_required("reports.sign_off_reportpack")
-def report_pack_sign_off(*, pack: ReportPack, by: Any, note: str = "") -> ReportPack:
+def report_pack_sign_off(*, pack: ReportPack, by: Actor, note: str = "") -> ReportPack:
     if pack.kind not in SIGNED_OFF_KINDS:
         raise PackNotSignable()
     with transaction.atomic():

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backoffice.core.access import Actor
 from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ApplicationError
 from backoffice.reviews.filters import ReviewRequestFilter
@@ -60,7 +61,7 @@ class DocumentSubmitApi(APIView):
 
     access: Callable[[Any, Any], Any]
 
-    def submit(self, obj: Any, by: Any) -> None:
+    def submit(self, obj: Any, by: Actor) -> None:
         raise NotImplementedError
 
     @extend_schema(request=None, responses={200: DocumentReviewOutputSerializer})

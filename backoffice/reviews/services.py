@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
+from backoffice.core.access import Actor
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.notifications import notify
 from backoffice.reviews.exceptions import (
@@ -99,7 +100,7 @@ def _enter_level(request: ReviewRequest, index: int) -> None:
 
 
 @transaction.atomic
-def review_submit(*, obj: Any, by: Any) -> ReviewRequest:
+def review_submit(*, obj: Any, by: Actor) -> ReviewRequest:
     """Open a review round for `obj`, freezing the policy in force now. (DOMAIN §11)"""
     registration = registration_for(type(obj))
     amount = registration.amount(obj) if registration.amount else None
@@ -146,7 +147,7 @@ def review_submit(*, obj: Any, by: Any) -> ReviewRequest:
 
 @transaction.atomic
 def review_decide(
-    *, request: ReviewRequest, by: Any, verdict: str, note: str = ""
+    *, request: ReviewRequest, by: Actor, verdict: str, note: str = ""
 ) -> ReviewRequest:
     """Record one reviewer's verdict; release or send back the document when it decides."""
     if verdict not in ReviewDecision.Verdict.values:
@@ -226,7 +227,7 @@ def review_decide(
     return request
 
 
-def _close(request: ReviewRequest, *, state: str, by: Any) -> None:
+def _close(request: ReviewRequest, *, state: str, by: Actor) -> None:
     request.state = state
     request.closed_at = timezone.now()
     request.closed_by = by

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
-from backoffice.core.access import access_object, scope_for_user
+from backoffice.core.access import Actor, access_object, scope_for_user
 from backoffice.core.money import round_amount, sum_amounts
 from backoffice.ledger.selectors import customer_open_receivables
 from backoffice.sales.models import Delivery, HistoryOrder, Invoice, SalesOrder, SalesOrderLine
@@ -23,11 +23,11 @@ def order_visible_to(user: Any) -> QuerySet[SalesOrder]:
     return _sales_scope(SalesOrder.objects.all(), user)
 
 
-def access_order(by: Any, order_id: Any) -> SalesOrder:
+def access_order(by: Actor, order_id: Any) -> SalesOrder:
     return access_object(order_visible_to(by).select_related("customer", "owner"), order_id)
 
 
-def order_list(*, by: Any) -> QuerySet[SalesOrder]:
+def order_list(*, by: Actor) -> QuerySet[SalesOrder]:
     """The orders `by` may see, newest first (the list's filters: `sales.filters`)."""
     orders = order_visible_to(by).select_related("customer", "owner", "region")
     return orders.order_by("-ordered_on", "-id")
@@ -37,7 +37,7 @@ def history_order_visible_to(user: Any) -> QuerySet[HistoryOrder]:
     return _sales_scope(HistoryOrder.objects.all(), user)
 
 
-def history_order_list(*, by: Any) -> QuerySet[HistoryOrder]:
+def history_order_list(*, by: Actor) -> QuerySet[HistoryOrder]:
     """Imported orders `by` may see, newest first."""
     orders = history_order_visible_to(by).select_related("customer", "owner", "region")
     return orders.order_by("-day", "-id")
@@ -66,7 +66,7 @@ def delivery_visible_to(user: Any) -> QuerySet[Delivery]:
     return _sales_scope(Delivery.objects.all(), user)
 
 
-def access_delivery(by: Any, delivery_id: Any) -> Delivery:
+def access_delivery(by: Actor, delivery_id: Any) -> Delivery:
     return access_object(delivery_visible_to(by).select_related("order", "customer"), delivery_id)
 
 
@@ -75,5 +75,5 @@ def invoice_visible_to(user: Any) -> QuerySet[Invoice]:
     return _sales_scope(Invoice.objects.all(), user)
 
 
-def access_invoice(by: Any, invoice_id: Any) -> Invoice:
+def access_invoice(by: Actor, invoice_id: Any) -> Invoice:
     return access_object(invoice_visible_to(by).select_related("order", "customer"), invoice_id)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from backoffice.core.access import Actor
 from backoffice.core.money import ZERO, round_amount
 from backoffice.ledger.models import (
     Receivable,
@@ -27,7 +28,7 @@ def receivable_from_invoice(
     gross_amount: Decimal,
     net_amount: Decimal,
     tax_amount: Decimal,
-    by: Any,
+    by: Actor,
 ) -> Receivable:
     """An issued invoice becomes a receivable and posts AR / revenue / output VAT; a red
     letter (negative amounts) posts the reverse."""

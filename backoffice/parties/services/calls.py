@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.core.access import permission_required
+from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import to_decimal
 from backoffice.core.services import model_save
@@ -26,7 +26,7 @@ from backoffice.parties.services.customers import _validated
 def call_record(
     *,
     customer: Customer,
-    by: Any,
+    by: Actor,
     called_at: Any = None,
     contact: Contact | None = None,
     business_status: str = "",
@@ -66,7 +66,7 @@ def call_record(
 
 @permission_required("parties.add_visit")
 @transaction.atomic
-def visit_record(*, customer: Customer, by: Any, **data: Any) -> Visit:
+def visit_record(*, customer: Customer, by: Actor, **data: Any) -> Visit:
     visit = Visit(customer=customer, host=data.pop("host", None) or by, **data)
     _validated(visit)
     return model_save(instance=visit, by=by, validate=False)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record_many
-from backoffice.core.access import permission_required
+from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import NotAllowed, ValidationFailed
 from backoffice.core.numbering import next_number
 from backoffice.core.pinyin import pinyin_keys
@@ -63,7 +63,7 @@ def _check_tax_id(customer: Customer) -> None:
         )
 
 
-def _check_ownership(customer: Customer, by: Any) -> None:
+def _check_ownership(customer: Customer, by: Actor) -> None:
     """A rep keeps only their own customers; a regional manager those of their regions."""
     if by is None or by.has_perm("parties.view_all_customers"):
         return
@@ -85,7 +85,7 @@ def _apply(customer: Customer, data: dict[str, Any]) -> None:
     customer.name_pinyin, customer.name_initials = pinyin_keys(customer.name)
 
 
-def check_customer(customer: Customer, *, by: Any) -> None:
+def check_customer(customer: Customer, *, by: Actor) -> None:
     """The rules a form can check before saving: ownership, the tax id and its uniqueness."""
     _check_ownership(customer, by)
     _check_tax_id(customer)
@@ -93,7 +93,7 @@ def check_customer(customer: Customer, *, by: Any) -> None:
 
 @permission_required("parties.add_customer")
 @transaction.atomic
-def customer_create(*, by: Any, **data: Any) -> Customer:
+def customer_create(*, by: Actor, **data: Any) -> Customer:
     """Add a customer; the code is generated (CU-YYYY-NNNNNN) when not given."""
     customer = Customer()
     if by is not None and "owner" not in data and "owner_id" not in data:
@@ -109,7 +109,7 @@ def customer_create(*, by: Any, **data: Any) -> Customer:
 
 @transaction.atomic
 def customer_bulk_create(
-    *, rows: Sequence[Mapping[str, Any]], by: Any, note: str = ""
+    *, rows: Sequence[Mapping[str, Any]], by: Actor, note: str = ""
 ) -> list[Customer]:
     """Add many customers in batches, each audited as created: the path of imports, whose
     rows passed the import rules (imports.customer_row_check) already. The service keeps
@@ -169,7 +169,7 @@ def _check_bulk_unique(customers: list[Customer]) -> None:
 
 @permission_required("parties.change_customer")
 @transaction.atomic
-def customer_update(*, customer: Customer, by: Any, **data: Any) -> Customer:
+def customer_update(*, customer: Customer, by: Actor, **data: Any) -> Customer:
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     _check_ownership(customer, by)
     _apply(customer, data)
@@ -181,7 +181,7 @@ def customer_update(*, customer: Customer, by: Any, **data: Any) -> Customer:
 
 @permission_required("parties.add_contact")
 @transaction.atomic
-def contact_create(*, customer: Customer, by: Any, **data: Any) -> Contact:
+def contact_create(*, customer: Customer, by: Actor, **data: Any) -> Contact:
     contact = Contact(customer=customer, **data)
     _validated(contact)
     if contact.is_primary:
@@ -191,7 +191,7 @@ def contact_create(*, customer: Customer, by: Any, **data: Any) -> Contact:
 
 @permission_required("parties.add_deliveryaddress")
 @transaction.atomic
-def address_create(*, customer: Customer, by: Any, **data: Any) -> DeliveryAddress:
+def address_create(*, customer: Customer, by: Actor, **data: Any) -> DeliveryAddress:
     address = DeliveryAddress(customer=customer, **data)
     _validated(address)
     if address.is_default:

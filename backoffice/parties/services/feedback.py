@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.core.access import permission_required
+from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.notifications import notify
 from backoffice.core.services import model_save
@@ -24,7 +24,7 @@ from backoffice.parties.services.customers import _validated
 def feedback_create(
     *,
     customer: Customer,
-    by: Any,
+    by: Actor,
     type: str,
     description: str,
     priority: str = Feedback.Priority.NORMAL,
@@ -56,11 +56,11 @@ def feedback_create(
 
 @permission_required("parties.change_feedback")
 @transaction.atomic
-def feedback_start(*, feedback: Feedback, by: Any) -> Feedback:
+def feedback_start(*, feedback: Feedback, by: Actor) -> Feedback:
     return transition(feedback, to=Feedback.Status.IN_PROGRESS, by=by)
 
 
-def _feedback_step(feedback: Feedback, *, by: Any, to: str, field: str, text: str, missing: str):
+def _feedback_step(feedback: Feedback, *, by: Actor, to: str, field: str, text: str, missing: str):
     """Keep the required text (response or resolution) on the ticket, then move it."""
     if not text.strip():
         raise ValidationFailed(missing, extra={"fields": {field: [_("required")]}})
@@ -72,7 +72,7 @@ def _feedback_step(feedback: Feedback, *, by: Any, to: str, field: str, text: st
 
 @permission_required("parties.change_feedback")
 @transaction.atomic
-def feedback_answer(*, feedback: Feedback, by: Any, response: str) -> Feedback:
+def feedback_answer(*, feedback: Feedback, by: Actor, response: str) -> Feedback:
     """Answer the customer; the response is required and kept on the ticket."""
     return _feedback_step(
         feedback,
@@ -86,7 +86,7 @@ def feedback_answer(*, feedback: Feedback, by: Any, response: str) -> Feedback:
 
 @permission_required("parties.change_feedback")
 @transaction.atomic
-def feedback_close(*, feedback: Feedback, by: Any, resolution: str) -> Feedback:
+def feedback_close(*, feedback: Feedback, by: Actor, resolution: str) -> Feedback:
     """Close the ticket with how it was resolved; the time to resolve is measured from here."""
     return _feedback_step(
         feedback,

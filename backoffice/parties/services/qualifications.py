@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backoffice.core.access import permission_required
+from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.notifications import notify
 from backoffice.core.services import model_save
@@ -33,7 +33,7 @@ WARNING_DAYS = (90, 30, 0)
 def qualification_create(
     *,
     customer: Customer,
-    by: Any,
+    by: Actor,
     qualification_type: QualificationType,
     number: str,
     valid_from: date,
@@ -64,7 +64,7 @@ def qualification_create(
 
 @permission_required("parties.change_qualification")
 @transaction.atomic
-def qualification_submit(*, qualification: Qualification, by: Any) -> Qualification:
+def qualification_submit(*, qualification: Qualification, by: Actor) -> Qualification:
     """Send a paper to double review (2 clerks, never the uploader). (DOMAIN §1)"""
     if qualification.valid_to < timezone.localdate():
         raise ValidationFailed(_("This paper has already expired; register the renewed one."))
@@ -77,12 +77,14 @@ def qualification_submit(*, qualification: Qualification, by: Any) -> Qualificat
     return qualification
 
 
-def qualification_verify(qualification: Qualification, *, by: Any, request: Any) -> None:
+def qualification_verify(qualification: Qualification, *, by: Actor, request: Any) -> None:
     """on_approved of the review: the paper counts from now on."""
     transition(qualification, to=Qualification.Status.VERIFIED, by=by)
 
 
-def qualification_return(qualification: Qualification, *, by: Any, note: str, request: Any) -> None:
+def qualification_return(
+    qualification: Qualification, *, by: Actor, note: str, request: Any
+) -> None:
     """on_rejected of the review: the uploader corrects and submits again."""
     transition(qualification, to=Qualification.Status.REJECTED, by=by, note=note)
 

@@ -9,6 +9,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backoffice.core.access import Actor
 from backoffice.core.api import query_date
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import ZERO, round_amount
@@ -37,7 +38,7 @@ def billing_params(params: Any) -> tuple[date, date, list[str]]:
 
 
 def billing_statistics(
-    *, by: Any, date_from: date, date_to: date, group_by: list[str]
+    *, by: Actor, date_from: date, date_to: date, group_by: list[str]
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Rows of {group values…, invoices, gross_amount, net_amount, tax_amount}, and totals."""
     unknown = [g for g in group_by if g not in GROUPS]

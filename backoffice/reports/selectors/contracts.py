@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.contracts.models import Contract
 from backoffice.contracts.selectors import contract_visible_to
+from backoffice.core.access import Actor
 from backoffice.core.api import query_date
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import ZERO, round_amount
@@ -60,7 +61,7 @@ def _by_month(queryset: QuerySet, date_field: str, value: Any) -> dict[date, Any
 
 
 def contract_statistics(
-    *, by: Any, date_from: date, date_to: date, period: str = "month", kind: str = ""
+    *, by: Actor, date_from: date, date_to: date, period: str = "month", kind: str = ""
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Rows of {period, signed, signed_amount, ordered, delivered, invoiced, received}."""
     contracts = contract_visible_to(by)

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import Region, User
 from backoffice.catalog.models import Product, ProductCategory
+from backoffice.core.access import Actor
 from backoffice.core.api import query_date
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import ZERO, round_amount, round_percent, round_quantity
@@ -163,7 +164,7 @@ def last_year_start(start: date, period: str) -> date:
     return start.replace(year=start.year - 1)
 
 
-def visible_facts(by: Any, *, whole_months: bool = False) -> QuerySet[FactRow]:
+def visible_facts(by: Actor, *, whole_months: bool = False) -> QuerySet[FactRow]:
     """The facts and the imported history (SalesFactRow), by the same rule as the
     documents: all, own regions, or own customers (STYLE §7). `whole_months`: the caller
     reads whole months, grouped by no more than product, region and category; then the
@@ -245,7 +246,7 @@ def roomy_query() -> Iterator[None]:
         yield
 
 
-def sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
+def sales_statistics(*, by: Actor, query: SalesQuery) -> dict[str, Any]:
     """{"rows": [{period, <group>: code…, quantity, amount, net_amount, orders,
     previous_amount, change_previous, last_year_amount, change_last_year}], "totals": {…}}.
 
@@ -255,7 +256,7 @@ def sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
         return _sales_statistics(by=by, query=query)
 
 
-def _sales_statistics(*, by: Any, query: SalesQuery) -> dict[str, Any]:
+def _sales_statistics(*, by: Actor, query: SalesQuery) -> dict[str, Any]:
     grain = (
         Q(product_id__gt=0)
         if "product" in query.group_by

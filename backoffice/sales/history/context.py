@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core.access import Actor
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.sales.models import HistoryImport
 
@@ -78,7 +79,7 @@ class Run:
     checks run on both cores. Made in the import's transaction, they go with it."""
 
     sources: dict[str, Any]
-    by: Any
+    by: Actor
     record: HistoryImport
     progress: Progress
     postgres: bool = field(default_factory=lambda: connection.vendor == "postgresql")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
+from backoffice.core.access import Actor
 from backoffice.sales.history import balances, masters, orders, sums
 from backoffice.sales.history.context import (
     HistoryImportFailed,
@@ -30,7 +31,7 @@ from backoffice.sales.models import HistoryImport, HistoryOrder
 def history_import_run(
     *,
     sources: dict[str, Any],
-    by: Any,
+    by: Actor,
     record: HistoryImport | None = None,
     progress: Progress | None = None,
 ) -> HistoryImport:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
+from backoffice.core.access import Actor
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.tabular import FORMATS
 from backoffice.sales.history.context import FILES
@@ -72,7 +73,7 @@ def history_progress(record: HistoryImport) -> dict[str, Any]:
     }
 
 
-def history_upload(*, files: list[Any], by: Any) -> HistoryImport:
+def history_upload(*, files: list[Any], by: Actor) -> HistoryImport:
     """Keep the uploaded files (named as the import expects) and queue the import."""
     names = {}
     for upload in files:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
-from backoffice.core.access import permission_required
+from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.lines import line_pick, line_quantity
 from backoffice.core.money import round_quantity, to_decimal
@@ -68,7 +68,7 @@ def order_deliverable(order: SalesOrder) -> list[dict[str, Any]]:
 def delivery_create(
     *,
     order: SalesOrder,
-    by: Any,
+    by: Actor,
     lines: list[dict[str, Any]],
     method: str = Delivery.Method.EXPRESS,
     carrier: str = "",
@@ -141,14 +141,14 @@ def delivery_create(
 
 @permission_required("sales.change_delivery")
 @transaction.atomic
-def delivery_submit(*, delivery: Delivery, by: Any) -> Delivery:
+def delivery_submit(*, delivery: Delivery, by: Actor) -> Delivery:
     """Send the delivery to double review (2 clerks, never its author)."""
     transition(delivery, to=Delivery.Status.IN_REVIEW, by=by)
     review_submit(obj=delivery, by=by)
     return delivery
 
 
-def _order_sync_delivery_status(order: SalesOrder, *, by: Any) -> None:
+def _order_sync_delivery_status(order: SalesOrder, *, by: Actor) -> None:
     order = SalesOrder.objects.get(pk=order.pk)
     lines = list(order.lines.all())
     if all(line.delivered_quantity >= line.quantity for line in lines):
@@ -161,7 +161,7 @@ def _order_sync_delivery_status(order: SalesOrder, *, by: Any) -> None:
         transition(order, to=target, by=by)
 
 
-def delivery_release(delivery: Delivery, *, by: Any, request: Any) -> None:
+def delivery_release(delivery: Delivery, *, by: Actor, request: Any) -> None:
     """on_approved of the double review: the trade block again, then the goods count as
     delivered on the order, and the delivery gets its number."""
     delivery = Delivery.objects.select_related("order__customer").get(pk=delivery.pk)
@@ -208,13 +208,13 @@ def _delivery_facts(order: SalesOrder, lines: list, *, sign: int) -> None:
     )
 
 
-def delivery_return_to_draft(delivery: Delivery, *, by: Any, note: str, request: Any) -> None:
+def delivery_return_to_draft(delivery: Delivery, *, by: Actor, note: str, request: Any) -> None:
     transition(delivery, to=Delivery.Status.DRAFT, by=by, note=note)
 
 
 @permission_required("sales.change_delivery")
 @transaction.atomic
-def delivery_ship(*, delivery: Delivery, by: Any, tracking_number: str = "") -> Delivery:
+def delivery_ship(*, delivery: Delivery, by: Actor, tracking_number: str = "") -> Delivery:
     """Goods leave: express and logistics shipments need the tracking number."""
     tracking_number = tracking_number.strip()
     needs_tracking = delivery.method in {Delivery.Method.EXPRESS, Delivery.Method.LOGISTICS}
@@ -230,7 +230,7 @@ def delivery_ship(*, delivery: Delivery, by: Any, tracking_number: str = "") -> 
 
 @permission_required("sales.change_delivery")
 @transaction.atomic
-def delivery_sign(*, delivery: Delivery, by: Any, signed_on: date, signed_by: str) -> Delivery:
+def delivery_sign(*, delivery: Delivery, by: Actor, signed_on: date, signed_by: str) -> Delivery:
     """The customer signed for the goods (签收)."""
     if not signed_by.strip():
         raise ValidationFailed(extra={"fields": {"signed_by": [_("required")]}})
@@ -243,7 +243,7 @@ def delivery_sign(*, delivery: Delivery, by: Any, signed_on: date, signed_by: st
 
 @permission_required("sales.change_delivery")
 @transaction.atomic
-def delivery_return(*, delivery: Delivery, by: Any, reason: str) -> Delivery:
+def delivery_return(*, delivery: Delivery, by: Actor, reason: str) -> Delivery:
     """The goods came back: their quantities return to the order, to deliver again."""
     if not reason.strip():
         raise ValidationFailed(extra={"fields": {"reason": [_("required")]}})
@@ -276,5 +276,5 @@ def delivery_return(*, delivery: Delivery, by: Any, reason: str) -> Delivery:
 
 @permission_required("sales.change_delivery")
 @transaction.atomic
-def delivery_cancel(*, delivery: Delivery, by: Any) -> Delivery:
+def delivery_cancel(*, delivery: Delivery, by: Actor) -> Delivery:
     return transition(delivery, to=Delivery.Status.CANCELLED, by=by)

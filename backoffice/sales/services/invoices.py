@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
-from backoffice.core.access import permission_required
+from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.lines import line_pick, line_price, line_quantity
 from backoffice.core.money import line_amounts, sum_amounts
@@ -70,7 +70,7 @@ def invoiceable(order: SalesOrder) -> list[dict[str, Any]]:
 def invoice_request_create(
     *,
     order: SalesOrder,
-    by: Any,
+    by: Actor,
     lines: list[dict[str, Any]] | None = None,
     reason: str = "",
     invoice_type: str = "",
@@ -182,14 +182,14 @@ def invoice_request_create(
 
 @permission_required("sales.change_invoice")
 @transaction.atomic
-def invoice_submit(*, invoice: Invoice, by: Any) -> Invoice:
+def invoice_submit(*, invoice: Invoice, by: Actor) -> Invoice:
     """Send the request to double audit (2 clerks or finance, never its author)."""
     transition(invoice, to=Invoice.Status.IN_REVIEW, by=by)
     review_submit(obj=invoice, by=by)
     return invoice
 
 
-def invoice_approve(invoice: Invoice, *, by: Any, request: Any) -> None:
+def invoice_approve(invoice: Invoice, *, by: Actor, request: Any) -> None:
     """on_approved of the double audit: the request gets its number and waits to be issued."""
     transition(invoice, to=Invoice.Status.APPROVED, by=by)
     invoice.number = next_number(kind="IR", year=timezone.localdate().year)
@@ -202,7 +202,7 @@ def invoice_approve(invoice: Invoice, *, by: Any, request: Any) -> None:
     )
 
 
-def invoice_return_to_draft(invoice: Invoice, *, by: Any, note: str, request: Any) -> None:
+def invoice_return_to_draft(invoice: Invoice, *, by: Actor, note: str, request: Any) -> None:
     transition(invoice, to=Invoice.Status.DRAFT, by=by, note=note)
 
 
@@ -218,7 +218,7 @@ def _vat_number(value: str) -> str:
     return number
 
 
-def _save_issued(invoice: Invoice, by: Any) -> None:
+def _save_issued(invoice: Invoice, by: Actor) -> None:
     try:
         with transaction.atomic():
             model_save(instance=invoice, by=by, validate=False)
@@ -231,7 +231,7 @@ def _save_issued(invoice: Invoice, by: Any) -> None:
 @permission_required("sales.issue_invoice")
 @transaction.atomic
 def invoice_issue(
-    *, invoice: Invoice, by: Any, invoice_number: str, issued_on: date, invoice_type: str = ""
+    *, invoice: Invoice, by: Actor, invoice_number: str, issued_on: date, invoice_type: str = ""
 ) -> Invoice:
     """Record the VAT invoice issued in the tax system; the order's lines count it as invoiced."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
@@ -251,7 +251,7 @@ def invoice_issue(
     return invoice
 
 
-def _post(invoice: Invoice, by: Any) -> None:
+def _post(invoice: Invoice, by: Actor) -> None:
     """An issued invoice or red letter becomes a receivable, posted to the ledger, and counts
     as invoiced (a red letter, negative, takes its lines back)."""
     facts_add(
@@ -286,7 +286,7 @@ def _post(invoice: Invoice, by: Any) -> None:
 def invoice_reverse(
     *,
     invoice: Invoice,
-    by: Any,
+    by: Actor,
     invoice_number: str,
     issued_on: date,
     reason: str,
@@ -372,5 +372,5 @@ def invoice_reverse(
 
 @permission_required("sales.change_invoice")
 @transaction.atomic
-def invoice_cancel(*, invoice: Invoice, by: Any) -> Invoice:
+def invoice_cancel(*, invoice: Invoice, by: Actor) -> Invoice:
     return transition(invoice, to=Invoice.Status.CANCELLED, by=by)

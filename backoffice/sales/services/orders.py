@@ -16,7 +16,7 @@ from backoffice.catalog.selectors import policy_price
 from backoffice.contracts.exceptions import ContractExceeded
 from backoffice.contracts.models import Contract
 from backoffice.contracts.selectors import contract_line_for, contract_orderable_check
-from backoffice.core.access import permission_required
+from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.lines import line_error, line_price, line_quantity
 from backoffice.core.money import ZERO, line_amounts, sum_amounts
@@ -131,7 +131,7 @@ def _set_totals(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
 def order_create(
     *,
     customer: Customer,
-    by: Any,
+    by: Actor,
     lines: list[dict[str, Any]],
     ordered_on: date | None = None,
     note: str = "",
@@ -157,7 +157,7 @@ def order_create(
 
 @permission_required("sales.change_salesorder")
 @transaction.atomic
-def order_lines_replace(*, order: SalesOrder, by: Any, lines: list[dict[str, Any]]) -> SalesOrder:
+def order_lines_replace(*, order: SalesOrder, by: Actor, lines: list[dict[str, Any]]) -> SalesOrder:
     """Replace a draft order's lines (the only state in which lines change)."""
     order = SalesOrder.objects.select_for_update().get(pk=order.pk)
     if order.status != SalesOrder.Status.DRAFT:
@@ -183,7 +183,7 @@ def order_lines_replace(*, order: SalesOrder, by: Any, lines: list[dict[str, Any
 
 @permission_required("sales.change_salesorder")
 @transaction.atomic
-def order_submit(*, order: SalesOrder, by: Any) -> SalesOrder:
+def order_submit(*, order: SalesOrder, by: Actor) -> SalesOrder:
     """Send the order to audit (审核): one reviewer by default, never its author."""
     if not order.lines.exists():
         raise EmptyOrder
@@ -271,7 +271,7 @@ def _check_contract(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
             )
 
 
-def order_approve(order: SalesOrder, *, by: Any, request: Any) -> None:
+def order_approve(order: SalesOrder, *, by: Actor, request: Any) -> None:
     """on_approved of the audit: checks trade and credit, numbers the order, freezes totals."""
     order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order.pk)
     lines = list(order.lines.select_related("product"))
@@ -305,14 +305,14 @@ def _order_facts(order: SalesOrder, lines: list[SalesOrderLine], *, sign: int) -
     )
 
 
-def order_return(order: SalesOrder, *, by: Any, note: str, request: Any) -> None:
+def order_return(order: SalesOrder, *, by: Actor, note: str, request: Any) -> None:
     """on_rejected of the audit: back to draft for the author to correct."""
     transition(order, to=SalesOrder.Status.DRAFT, by=by, note=note)
 
 
 @permission_required("sales.override_order_block")
 @transaction.atomic
-def order_override_block(*, order: SalesOrder, by: Any, reason: str) -> SalesOrder:
+def order_override_block(*, order: SalesOrder, by: Actor, reason: str) -> SalesOrder:
     """A sales manager lets an order through the credit and qualification checks, saying why."""
     if not reason.strip():
         raise ValidationFailed(
@@ -328,7 +328,7 @@ def order_override_block(*, order: SalesOrder, by: Any, reason: str) -> SalesOrd
 
 @permission_required("sales.change_salesorder")
 @transaction.atomic
-def order_cancel(*, order: SalesOrder, by: Any, reason: str = "") -> SalesOrder:
+def order_cancel(*, order: SalesOrder, by: Actor, reason: str = "") -> SalesOrder:
     """Cancel an order before any delivery."""
     order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order.pk)
     if order.lines.filter(delivered_quantity__gt=0).exists():
