@@ -33,7 +33,6 @@ from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import rmb_upper
 from backoffice.core.printing import render_document
 from backoffice.core.steps import Step
-from backoffice.core.transitions import allowed_transitions
 from backoffice.reviews.admin import ReviewableAdminMixin
 
 STATUS_COLOURS = {
@@ -177,6 +176,13 @@ class ContractForm(forms.ModelForm):
 
 @admin.register(Contract)
 class ContractAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmin):
+    submit_step = Step(
+        "submit",
+        _("Submit for review"),
+        services.contract_submit,
+        document="contract",
+        to=Contract.Status.IN_REVIEW,
+    )
     form = ContractForm
     object_views = {"print": "print_view"}
     steps = [
@@ -343,11 +349,3 @@ class ContractAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmi
             note=contract.note,
         )
         contract.pk = created.pk
-
-    def review_submit_document(self, request, obj) -> None:
-        services.contract_submit(contract=obj, by=request.user)
-
-    def may_submit(self, request, obj) -> bool:
-        return "in_review" in allowed_transitions(obj) and super().has_change_permission(
-            request, obj
-        )

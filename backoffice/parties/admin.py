@@ -316,6 +316,13 @@ class QualificationForm(forms.ModelForm):
 
 @admin.register(Qualification)
 class QualificationAdmin(ReviewableAdminMixin, BaseModelAdmin):
+    submit_step = Step(
+        "submit",
+        _("Submit for review"),
+        services.qualification_submit,
+        document="qualification",
+        to=Qualification.Status.IN_REVIEW,
+    )
     form = QualificationForm
     list_display = ["customer", "qualification_type", "number", "valid_to", "status_badge"]
     list_filter = ["status", "qualification_type"]
@@ -395,9 +402,6 @@ class QualificationAdmin(ReviewableAdminMixin, BaseModelAdmin):
             scan=data.get("scan") or None,
         )
         obj.pk = created.pk
-
-    def review_submit_document(self, request, obj) -> None:
-        services.qualification_submit(qualification=obj, by=request.user)
 
     object_views = {"scan": "scan_view"}
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,7 +15,7 @@ from unfold.admin import ModelAdmin, TabularInline
 
 from backoffice.core.admin import BaseModelAdmin, object_or_404
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
-from backoffice.core.transitions import allowed_transitions
+from backoffice.core.steps import Step
 from backoffice.reviews.models import (
     ReviewDecision,
     ReviewPolicy,
@@ -52,15 +52,22 @@ def may_decide_now(user: Any, request: ReviewRequest | None) -> bool:
 class ReviewableAdminMixin:
     """Mix into a document's admin: a Review panel with Submit / Approve / Reject.
 
-    The document admin implements `review_submit_document(request, obj)` by calling its own
-    submit service (which moves the document and opens the review).
+    The document admin declares its submit service (which moves the document and opens the
+    review) as `submit_step`, a core.steps.Step: the Submit button shows while the step is
+    available (the move is allowed and the user holds the service's permission), and pressing
+    it runs the service.
     """
 
     change_form_outer_before_template = "reviews/panel.html"
-    review_submit_status = "in_review"
+    submit_step: Step | None = None
 
     def review_submit_document(self, request: HttpRequest, obj: Any) -> None:
-        raise NotImplementedError
+        if self.submit_step is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} declares no submit_step")
+        form = self.submit_step.make_form(obj, {})
+        if not form.is_valid():  # a submit step takes no input: NoInput is always valid
+            raise ImproperlyConfigured(f"{type(self).__name__}.submit_step asks for input")
+        self.submit_step.run(obj, request.user, form)
 
     def get_urls(self):
         opts = self.model._meta
@@ -84,8 +91,11 @@ class ReviewableAdminMixin:
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
     def may_submit(self, request: HttpRequest, obj: Any) -> bool:
-        return self.review_submit_status in allowed_transitions(obj) and self.has_change_permission(
-            request, obj
+        step = self.submit_step
+        return (
+            step is not None
+            and self.has_view_permission(request, obj)
+            and step.available(obj, request.user)
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

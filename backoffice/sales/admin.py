@@ -31,7 +31,6 @@ from backoffice.core.money import rmb_upper
 from backoffice.core.printing import render_document
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
-from backoffice.core.transitions import allowed_transitions
 from backoffice.parties.models import Customer
 from backoffice.reviews.admin import ReviewableAdminMixin
 from backoffice.sales import services
@@ -162,6 +161,13 @@ class OrderLineInline(TabularInline):
 
 @admin.register(SalesOrder)
 class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
+    submit_step = Step(
+        "submit",
+        _("Submit for review"),
+        services.order_submit,
+        document="order",
+        to=SalesOrder.Status.IN_REVIEW,
+    )
     object_views = {"print": "print_view"}
     steps = [
         Step(
@@ -292,14 +298,6 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
         )
         order.pk = created.pk
 
-    def review_submit_document(self, request, obj) -> None:
-        services.order_submit(order=obj, by=request.user)
-
-    def may_submit(self, request, obj) -> bool:
-        return "in_review" in allowed_transitions(obj) and super().has_change_permission(
-            request, obj
-        )
-
     def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         order = object_or_404(self.get_queryset(request), pk)
         return render_document(
@@ -351,6 +349,13 @@ DELIVERY_COLOURS = {
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
+    submit_step = Step(
+        "submit",
+        _("Submit for review"),
+        services.delivery_submit,
+        document="delivery",
+        to=Delivery.Status.IN_REVIEW,
+    )
     object_views = {"print": "print_view"}
     list_display = [
         "display_number",
@@ -439,16 +444,6 @@ class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
     status_badge = status_badge_display(DELIVERY_COLOURS)
     print_link = print_link_display("admin:sales_delivery_print", _("Delivery note"))
 
-    def may_submit(self, request, obj) -> bool:
-        return (
-            "in_review" in allowed_transitions(obj)
-            and self.has_view_permission(request, obj)
-            and (request.user.has_perm("sales.change_delivery"))
-        )
-
-    def review_submit_document(self, request, obj) -> None:
-        services.delivery_submit(delivery=obj, by=request.user)
-
     def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         delivery = object_or_404(self.get_queryset(request), pk)
         return render_document(
@@ -495,6 +490,13 @@ INVOICE_COLOURS = {
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
+    submit_step = Step(
+        "submit",
+        _("Submit for review"),
+        services.invoice_submit,
+        document="invoice",
+        to=Invoice.Status.IN_REVIEW,
+    )
     object_views = {"print": "print_view"}
     steps = [
         Step(
@@ -584,14 +586,6 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
     display_number = str_display(_("number"))
     status_badge = status_badge_display(INVOICE_COLOURS)
     print_link = print_link_display("admin:sales_invoice_print", _("Invoice request"))
-
-    def may_submit(self, request, obj) -> bool:
-        return "in_review" in allowed_transitions(obj) and request.user.has_perm(
-            "sales.change_invoice"
-        )
-
-    def review_submit_document(self, request, obj) -> None:
-        services.invoice_submit(invoice=obj, by=request.user)
 
     def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         invoice = object_or_404(self.get_queryset(request), pk)

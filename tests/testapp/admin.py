@@ -15,6 +15,10 @@ class CancelForm(StepForm):
 @admin.register(Voucher)
 class VoucherAdmin(ReviewableAdminMixin, BaseModelAdmin):
     list_display = ["title", "status", "number", "total_amount"]
+    # The Review panel's Submit button: the submit service, declared as a step.
+    submit_step = Step(
+        "submit", "Submit for review", voucher_submit, document="voucher", to="in_review"
+    )
     # A step: its button shows while the table allows draft -> cancelled and the user holds
     # voucher_cancel's permission; pressing it validates CancelForm, then calls the service.
     steps = [
@@ -28,6 +32,3 @@ class VoucherAdmin(ReviewableAdminMixin, BaseModelAdmin):
             style="danger",
         )
     ]
-
-    def review_submit_document(self, request, obj) -> None:
-        voucher_submit(voucher=obj, by=request.user)
