@@ -46,7 +46,7 @@ class OrderDeliverForm(StepForm):
                     min_value=0,
                     max_digits=16,
                     decimal_places=3,
-                    initial=row["remaining"].normalize(),
+                    initial=f"{row['remaining'].normalize():f}",
                     widget=forms.TextInput(attrs={"class": "w-32", "inputmode": "decimal"}),
                 )
             )

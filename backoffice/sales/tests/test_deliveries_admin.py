@@ -27,6 +27,7 @@ def test_deliver_from_the_order_page_then_release_ship_and_print(
     client.force_login(clerk)
     page = client.get(f"/sales/salesorder/{order.pk}/change/").content.decode()
     assert 'data-testid="step-deliver"' in page
+    assert f'name="qty_{line.pk}" value="10"' in page  # the remainder, as a person writes it
     deliver = f"/sales/salesorder/{order.pk}/step/deliver/"
     too_much = client.post(deliver, {f"qty_{line.pk}": "11", "method": "express"})
     assert too_much.status_code == 302 and not Delivery.objects.exists()
