@@ -33,7 +33,7 @@ from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import rmb_upper
 from backoffice.core.printing import render_document
 from backoffice.core.steps import Step
-from backoffice.reviews.admin import ReviewableAdminMixin
+from backoffice.reviews.admin import ReviewableAdminMixin, review_submit_step
 
 STATUS_COLOURS = {
     "in_review": "warning",
@@ -176,13 +176,7 @@ class ContractForm(forms.ModelForm):
 
 @admin.register(Contract)
 class ContractAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmin):
-    submit_step = Step(
-        "submit",
-        _("Submit for review"),
-        services.contract_submit,
-        document="contract",
-        to=Contract.Status.IN_REVIEW,
-    )
+    submit_step = review_submit_step(services.contract_submit, document="contract")
     form = ContractForm
     object_views = {"print": "print_view"}
     steps = [

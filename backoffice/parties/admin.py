@@ -59,7 +59,7 @@ from backoffice.parties.selectors import (
     trade_block_enforced,
 )
 from backoffice.parties.views import qualification_scan_response
-from backoffice.reviews.admin import ReviewableAdminMixin
+from backoffice.reviews.admin import ReviewableAdminMixin, review_submit_step
 
 
 class ContactInline(TabularInline):
@@ -316,13 +316,7 @@ class QualificationForm(forms.ModelForm):
 
 @admin.register(Qualification)
 class QualificationAdmin(ReviewableAdminMixin, BaseModelAdmin):
-    submit_step = Step(
-        "submit",
-        _("Submit for review"),
-        services.qualification_submit,
-        document="qualification",
-        to=Qualification.Status.IN_REVIEW,
-    )
+    submit_step = review_submit_step(services.qualification_submit, document="qualification")
     form = QualificationForm
     list_display = ["customer", "qualification_type", "number", "valid_to", "status_badge"]
     list_filter = ["status", "qualification_type"]

@@ -32,7 +32,7 @@ from backoffice.core.printing import render_document
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
 from backoffice.parties.models import Customer
-from backoffice.reviews.admin import ReviewableAdminMixin
+from backoffice.reviews.admin import ReviewableAdminMixin, review_submit_step
 from backoffice.sales import services
 from backoffice.sales.forms import (
     DeliveryShipForm,
@@ -161,13 +161,7 @@ class OrderLineInline(TabularInline):
 
 @admin.register(SalesOrder)
 class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
-    submit_step = Step(
-        "submit",
-        _("Submit for review"),
-        services.order_submit,
-        document="order",
-        to=SalesOrder.Status.IN_REVIEW,
-    )
+    submit_step = review_submit_step(services.order_submit, document="order")
     object_views = {"print": "print_view"}
     steps = [
         Step(
@@ -349,13 +343,7 @@ DELIVERY_COLOURS = {
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
-    submit_step = Step(
-        "submit",
-        _("Submit for review"),
-        services.delivery_submit,
-        document="delivery",
-        to=Delivery.Status.IN_REVIEW,
-    )
+    submit_step = review_submit_step(services.delivery_submit, document="delivery")
     object_views = {"print": "print_view"}
     list_display = [
         "display_number",
@@ -490,13 +478,7 @@ INVOICE_COLOURS = {
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
-    submit_step = Step(
-        "submit",
-        _("Submit for review"),
-        services.invoice_submit,
-        document="invoice",
-        to=Invoice.Status.IN_REVIEW,
-    )
+    submit_step = review_submit_step(services.invoice_submit, document="invoice")
     object_views = {"print": "print_view"}
     steps = [
         Step(

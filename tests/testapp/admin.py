@@ -3,7 +3,7 @@ from django.contrib import admin
 
 from backoffice.core.admin import BaseModelAdmin
 from backoffice.core.steps import Step, StepForm
-from backoffice.reviews.admin import ReviewableAdminMixin
+from backoffice.reviews.admin import ReviewableAdminMixin, review_submit_step
 from tests.testapp.models import Voucher
 from tests.testapp.services import voucher_cancel, voucher_submit
 
@@ -16,9 +16,7 @@ class CancelForm(StepForm):
 class VoucherAdmin(ReviewableAdminMixin, BaseModelAdmin):
     list_display = ["title", "status", "number", "total_amount"]
     # The Review panel's Submit button: the submit service, declared as a step.
-    submit_step = Step(
-        "submit", "Submit for review", voucher_submit, document="voucher", to="in_review"
-    )
+    submit_step = review_submit_step(voucher_submit, document="voucher")
     # A step: its button shows while the table allows draft -> cancelled and the user holds
     # voucher_cancel's permission; pressing it validates CancelForm, then calls the service.
     steps = [
