@@ -6,7 +6,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -24,14 +23,12 @@ from backoffice.contracts.models import (
 from backoffice.core.admin import (
     BaseModelAdmin,
     ServiceErrorsAsMessages,
-    object_or_404,
     print_link_display,
     service_error_message,
     status_badge_display,
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import rmb_upper
-from backoffice.core.printing import render_document
 from backoffice.core.steps import Step
 from backoffice.reviews.admin import ReviewableAdminMixin, review_submit_step
 
@@ -178,7 +175,6 @@ class ContractForm(forms.ModelForm):
 class ContractAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmin):
     submit_step = review_submit_step(services.contract_submit, document="contract")
     form = ContractForm
-    object_views = {"print": "print_view"}
     steps = [
         Step(
             "sign",
@@ -298,18 +294,14 @@ class ContractAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmi
     performance_link = print_link_display("contract_performance", _("Performance statement"))
     print_link = print_link_display("admin:contracts_contract_print", _("Contract"))
 
-    def print_view(self, request: HttpRequest, pk: int):
-        contract = object_or_404(self.get_queryset(request), pk)
-        return render_document(
-            request,
-            "contracts/contract_print.html",
-            {
-                "contract": contract,
-                "lines": contract.lines.select_related("product"),
-                "amount_words": rmb_upper(contract.amount),
-            },
-            filename=contract.number,
-        )
+    print_template = "contracts/contract_print.html"
+
+    def print_context(self, contract: Contract) -> dict[str, Any]:
+        return {
+            "contract": contract,
+            "lines": contract.lines.select_related("product"),
+            "amount_words": rmb_upper(contract.amount),
+        }
 
     def save_model(self, request, obj, form, change) -> None:
         pass  # the services save header, lines and milestones together in save_related

@@ -34,6 +34,7 @@ from backoffice.audit.selectors import audit_event_list
 from backoffice.core.access import access_object, visibility_selector
 from backoffice.core.excel import queryset_to_xlsx_response
 from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
+from backoffice.core.printing import render_document
 from backoffice.core.services import model_delete, model_save, model_set_related
 from backoffice.core.steps import Step, StepForm
 
@@ -113,6 +114,9 @@ class BaseModelAdmin(ModelAdmin):
     # URL suffix → method name: views on one record, served at <pk>/<suffix>/ and named
     # "<app>_<model>_<suffix>" (print views, downloads).
     object_views: dict[str, str] = {}
+    # A document's print view (出库单, 送货单…), served at <pk>/print/ as a page or, with
+    # ?format=pdf, a PDF: its template, and print_context(obj) with everything it reads.
+    print_template: str = ""
     # The moves a person makes on the record's page (core.steps), served at <pk>/step/<name>/.
     steps: list[Step] = []
     change_form_outer_after_template = "core/steps.html"
@@ -127,6 +131,14 @@ class BaseModelAdmin(ModelAdmin):
             )
             for suffix, method in self.object_views.items()
         ]
+        if self.print_template:
+            views.append(
+                path(
+                    "<int:pk>/print/",
+                    self.admin_site.admin_view(self.print_view),
+                    name=f"{opts.app_label}_{opts.model_name}_print",
+                )
+            )
         if self.steps:
             views.append(
                 path(
@@ -136,6 +148,19 @@ class BaseModelAdmin(ModelAdmin):
                 )
             )
         return views + super().get_urls()
+
+    # --- printing ------------------------------------------------------------------------------
+    def print_context(self, obj: Any) -> dict[str, Any]:
+        return {self.opts.model_name: obj}
+
+    def print_filename(self, obj: Any) -> str:
+        return getattr(obj, "number", "") or f"{self.opts.model_name}-{obj.pk}"
+
+    def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = object_or_404(self.get_queryset(request), pk)
+        return render_document(
+            request, self.print_template, self.print_context(obj), filename=self.print_filename(obj)
+        )
 
     # --- steps: the document's moves, each through its service (core.steps) -----------------
     def document_steps(

@@ -159,7 +159,6 @@ class ReceiptForm(forms.ModelForm):
 @admin.register(Receipt)
 class ReceiptAdmin(BaseModelAdmin):
     form = ReceiptForm
-    object_views = {"print": "print_view"}
     print_link = print_link_display("admin:ledger_receipt_print", _("Receipt"))
     list_display = ["number", "customer", "received_on", "amount", "allocated_amount", "method"]
     list_filter = ["method", "region", ("received_on", admin.DateFieldListFilter)]
@@ -177,19 +176,15 @@ class ReceiptAdmin(BaseModelAdmin):
         "bank_reference",
     ]
 
-    def print_view(self, request: HttpRequest, pk: int):
-        receipt = object_or_404(self.get_queryset(request), pk)
-        return render_document(
-            request,
-            "ledger/receipt.html",
-            {
-                "receipt": receipt,
-                "allocations": receipt.allocations.select_related("receivable"),
-                "amount_words": rmb_upper(receipt.amount),
-                "unallocated": receipt.amount - receipt.allocated_amount,
-            },
-            filename=receipt.number,
-        )
+    print_template = "ledger/receipt.html"
+
+    def print_context(self, receipt: Receipt) -> dict[str, Any]:
+        return {
+            "receipt": receipt,
+            "allocations": receipt.allocations.select_related("receivable"),
+            "amount_words": rmb_upper(receipt.amount),
+            "unallocated": receipt.amount - receipt.allocated_amount,
+        }
 
     def get_inlines(self, request, obj=None):
         return [AllocationInline] if obj is not None else []

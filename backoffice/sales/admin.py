@@ -28,7 +28,6 @@ from backoffice.core.admin import (
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import rmb_upper
-from backoffice.core.printing import render_document
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
 from backoffice.parties.models import Customer
@@ -162,7 +161,6 @@ class OrderLineInline(TabularInline):
 @admin.register(SalesOrder)
 class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
     submit_step = review_submit_step(services.order_submit, document="order")
-    object_views = {"print": "print_view"}
     steps = [
         Step(
             "invoice",
@@ -292,21 +290,20 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
         )
         order.pk = created.pk
 
-    def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        order = object_or_404(self.get_queryset(request), pk)
-        return render_document(
-            request,
-            "sales/outbound_order.html",
-            {
-                "order": order,
-                "lines": order.lines.select_related("product"),
-                "address": order.customer.addresses.first(),
-                "contact": order.customer.contacts.first(),
-                "amount_words": rmb_upper(order.gross_amount),
-                "is_outbound": order.number != "",
-            },
-            filename=order.number or f"order-{order.pk}",
-        )
+    print_template = "sales/outbound_order.html"
+
+    def print_context(self, order: SalesOrder) -> dict[str, Any]:
+        return {
+            "order": order,
+            "lines": order.lines.select_related("product"),
+            "address": order.customer.addresses.first(),
+            "contact": order.customer.contacts.first(),
+            "amount_words": rmb_upper(order.gross_amount),
+            "is_outbound": order.number != "",
+        }
+
+    def print_filename(self, order: SalesOrder) -> str:
+        return order.number or f"order-{order.pk}"
 
 
 class DeliveryLineInline(TabularInline):
@@ -344,7 +341,6 @@ DELIVERY_COLOURS = {
 @admin.register(Delivery)
 class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
     submit_step = review_submit_step(services.delivery_submit, document="delivery")
-    object_views = {"print": "print_view"}
     list_display = [
         "display_number",
         "order",
@@ -432,20 +428,16 @@ class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
     status_badge = status_badge_display(DELIVERY_COLOURS)
     print_link = print_link_display("admin:sales_delivery_print", _("Delivery note"))
 
-    def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        delivery = object_or_404(self.get_queryset(request), pk)
-        return render_document(
-            request,
-            "sales/delivery_note.html",
-            {
-                "delivery": delivery,
-                "order": delivery.order,
-                "lines": delivery.lines.select_related("order_line__product"),
-                "extras": delivery.extras.all(),
-                "address": delivery.customer.addresses.first(),
-            },
-            filename=delivery.number or f"delivery-{delivery.pk}",
-        )
+    print_template = "sales/delivery_note.html"
+
+    def print_context(self, delivery: Delivery) -> dict[str, Any]:
+        return {
+            "delivery": delivery,
+            "order": delivery.order,
+            "lines": delivery.lines.select_related("order_line__product"),
+            "extras": delivery.extras.all(),
+            "address": delivery.customer.addresses.first(),
+        }
 
 
 class InvoiceLineInline(TabularInline):
@@ -479,7 +471,6 @@ INVOICE_COLOURS = {
 @admin.register(Invoice)
 class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
     submit_step = review_submit_step(services.invoice_submit, document="invoice")
-    object_views = {"print": "print_view"}
     steps = [
         Step(
             "issue",
@@ -569,19 +560,18 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
     status_badge = status_badge_display(INVOICE_COLOURS)
     print_link = print_link_display("admin:sales_invoice_print", _("Invoice request"))
 
-    def print_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        invoice = object_or_404(self.get_queryset(request), pk)
-        return render_document(
-            request,
-            "sales/invoice_request.html",
-            {
-                "invoice": invoice,
-                "customer": invoice.customer,
-                "lines": invoice.lines.select_related("order_line__product"),
-                "amount_words": rmb_upper(invoice.gross_amount),
-            },
-            filename=invoice.number or invoice.vat_invoice_number or f"invoice-{invoice.pk}",
-        )
+    print_template = "sales/invoice_request.html"
+
+    def print_context(self, invoice: Invoice) -> dict[str, Any]:
+        return {
+            "invoice": invoice,
+            "customer": invoice.customer,
+            "lines": invoice.lines.select_related("order_line__product"),
+            "amount_words": rmb_upper(invoice.gross_amount),
+        }
+
+    def print_filename(self, invoice: Invoice) -> str:
+        return invoice.number or invoice.vat_invoice_number or f"invoice-{invoice.pk}"
 
 
 IMPORT_COLOURS = {
