@@ -401,16 +401,7 @@ class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
         "signed_by_name",
     ]
     fields = [
-        "number",
-        "order",
-        "customer",
-        "status",
-        "method",
-        "carrier",
-        "promised_on",
-        "tracking_number",
-        "signed_on",
-        "signed_by_name",
+        *export_fields,
         "return_reason",
         "released_by",
         "released_at",
