@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
-from backoffice.core.access import Actor
+from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.tabular import FORMATS
 from backoffice.sales.history.context import FILES
@@ -73,6 +73,7 @@ def history_progress(record: HistoryImport) -> dict[str, Any]:
     }
 
 
+@permission_required("sales.add_historyimport")
 def history_upload(*, files: list[Any], by: Actor) -> HistoryImport:
     """Keep the uploaded files (named as the import expects) and queue the import."""
     names = {}
