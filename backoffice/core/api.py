@@ -14,6 +14,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from backoffice.core.exceptions import ApplicationError, ErrorCode, ValidationFailed
+from backoffice.core.filters import IsoDateField
 
 
 class Pagination(LimitOffsetPagination):
@@ -168,16 +169,12 @@ def filtered(request: Any, filterset_class: type, queryset: Any) -> Any:
 
 
 def query_date(params: Any, name: str, default: Any) -> Any:
-    """A YYYY-MM-DD query parameter (API or page), the default when absent, 400 when bad."""
-    from django.utils.dateparse import parse_date
-
+    """A YYYY-MM-DD query parameter (API or page), the default when absent, 400 when bad:
+    read as the lists' filters read dates (core.filters.IsoDateField)."""
     raw = params.get(name)
     if not raw:
         return default
     try:
-        value = parse_date(raw)
-    except ValueError:
-        value = None
-    if value is None:
-        raise ValidationFailed(extra={"fields": {name: [gettext_lazy("a date as YYYY-MM-DD")]}})
-    return value
+        return IsoDateField().clean(raw)
+    except DjangoValidationError as error:
+        raise ValidationFailed(extra={"fields": {name: error.messages}}) from None
