@@ -502,7 +502,7 @@ class FeedbackAdmin(BaseModelAdmin):
         ),
         Step(
             "close",
-            _("Close"),
+            _("Close the ticket"),
             services.feedback_close,
             document="feedback",
             to=Feedback.Status.CLOSED,
@@ -518,7 +518,18 @@ class FeedbackAdmin(BaseModelAdmin):
             style="secondary",
         ),
     ]
-    readonly_fields = ["status", "due_on", "created_by", "answered_at", "closed_at", "resolve_time"]
+    # The response and the resolution are written by the Answer and Close steps (audited,
+    # with the status), never edited beside them in the form.
+    readonly_fields = [
+        "status",
+        "due_on",
+        "response",
+        "resolution",
+        "created_by",
+        "answered_at",
+        "closed_at",
+        "resolve_time",
+    ]
 
     def get_fields(self, request, obj=None):
         if obj is None:
