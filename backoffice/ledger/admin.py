@@ -34,7 +34,7 @@ from backoffice.ledger.models import (
     SupplierInvoice,
     SupplierPayment,
 )
-from backoffice.ledger.selectors import customer_statement, payable_source
+from backoffice.ledger.selectors import OPEN, customer_statement, payable_source
 from backoffice.ledger.services import (
     receipt_create,
     supplier_invoice_create,
@@ -58,16 +58,15 @@ class OverdueFilter(admin.SimpleListFilter):
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("Yes"))]
+        return [("yes", _("Overdue")), ("open", _("Open (not yet settled)"))]
 
     def queryset(self, request, queryset):
-        if self.value() != "yes":
-            return queryset
-        from django.db.models import F
-
-        return queryset.filter(
-            due_on__lt=timezone.localdate(), amount__gt=0, allocated_amount__lt=F("amount")
-        )
+        # the one definition of open and overdue (ledger.selectors), as the dashboard counts
+        if self.value() == "yes":
+            return queryset.filter(OPEN, due_on__lt=timezone.localdate())
+        if self.value() == "open":
+            return queryset.filter(OPEN)
+        return queryset
 
 
 @admin.register(Receivable)
@@ -79,6 +78,7 @@ class ReceivableAdmin(ReadOnlyAdmin):
         "due_on",
         "amount",
         "allocated_amount",
+        "credited_amount",
         "open",
     ]
     list_filter = [OverdueFilter, "region", ("due_on", admin.DateFieldListFilter)]

@@ -27,6 +27,8 @@ from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import round_amount, sum_amounts, to_decimal
 from backoffice.ledger.exceptions import OverAllocation
 
+HALF_CENT = Decimal("0.005")
+
 
 @dataclass(frozen=True)
 class AllocationSide:
@@ -39,6 +41,12 @@ class AllocationSide:
     document_field: str  # the money document's foreign key on the allocation row
     not_open_message: Callable[[], str]  # an item that is not the party's or takes no money
     takes_money: Callable[[Any], bool] = lambda item: True
+    deducted_field: str | None = None  # what else is taken off the total (red letters)
+
+    def open_of(self, item: Any) -> Decimal:
+        """What the item can still take."""
+        deducted = getattr(item, self.deducted_field) if self.deducted_field else 0
+        return getattr(item, self.total_field) - getattr(item, self.settled_field) - deducted
 
 
 def _share_error(index: int, message: str) -> ValidationFailed:
@@ -75,8 +83,10 @@ def allocation_apply(
     document: models.Model,
     party_id: int,
     wanted: list[tuple[int, Decimal]],
+    row_fields: dict[str, Any] | None = None,
 ) -> list[tuple[Any, Decimal]]:
-    """Settle the open items by the shares; returns (item, share) in the order asked."""
+    """Settle the open items by the shares; returns (item, share) in the order asked.
+    `row_fields` are written on every allocation row (the day of a receipt's shares)."""
     items = {
         item.pk: item
         for item in side.item_model.objects.select_for_update()
@@ -98,24 +108,28 @@ def allocation_apply(
                     }
                 }
             )
-        total, settled = getattr(item, side.total_field), getattr(item, side.settled_field)
-        if share > total - settled:
+        settled, outstanding = getattr(item, side.settled_field), side.open_of(item)
+        if share > outstanding:
             raise OverAllocation(
                 _("%(document)s has %(open)s outstanding; %(share)s cannot be allocated.")
-                % {"document": item, "open": total - settled, "share": share},
-                extra={side.item_field: pk, "outstanding": str(total - settled)},
+                % {"document": item, "open": outstanding, "share": share},
+                extra={side.item_field: pk, "outstanding": str(outstanding)},
             )
         # The row is locked; the condition guards the database all the same.
+        room = F(side.total_field) - share + HALF_CENT  # SQLite compares in floating point
+        if side.deducted_field:
+            room = room - F(side.deducted_field)
         updated = side.item_model.objects.filter(
-            pk=pk, **{f"{side.settled_field}__lte": F(side.total_field) - share}
-        ).update(**{side.settled_field: F(side.settled_field) + share})
+            pk=pk, **{f"{side.settled_field}__lte": room}
+        ).update(**{side.settled_field: settled + share})  # exact, the row being locked
         if not updated:  # pragma: no cover - only if the lock above did not hold
             raise OverAllocation(extra={side.item_field: pk})
         setattr(item, side.settled_field, settled + share)
         applied.append((item, share))
     side.allocation_model.objects.bulk_create(
         side.allocation_model(
-            **{side.document_field: document, f"{side.item_field}_id": pk, "amount": share}
+            **{side.document_field: document, f"{side.item_field}_id": pk, "amount": share},
+            **(row_fields or {}),
         )
         for pk, share in wanted
     )

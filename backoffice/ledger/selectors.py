@@ -28,6 +28,7 @@ from backoffice.ledger.models import (
     Receivable,
     SupplierInvoice,
 )
+from backoffice.ledger.models.receivables import OPEN as RECEIVABLE_OPEN
 
 CUSTOMER_ACCOUNTS = ("1122", "2203")  # receivable and advances: what the customer owes net
 BUCKETS = [(30, "0-30"), (60, "31-60"), (90, "61-90"), (180, "91-180"), (None, "180+")]
@@ -155,22 +156,36 @@ def _bucket_sums(value: Any, due_field: str, as_of: date) -> dict[str, Any]:
     return sums
 
 
+# What is still to be received on a receivable: its amount less what receipts paid and red
+# letters reversed. Every receivables figure (dashboard, overdue list and to-dos, aging,
+# credit check, statement) is read through these two, so they agree with account 1122.
+OUTSTANDING = F("amount") - F("allocated_amount") - F("credited_amount")
+OPEN = RECEIVABLE_OPEN
+
+
+def receivables_open(customers: QuerySet) -> QuerySet[Receivable]:
+    """The customers' receivables not yet settled (a red letter never is open: it nets
+    against the invoice it reverses)."""
+    return Receivable.objects.filter(OPEN, customer__in=customers)
+
+
 def aging(*, as_of: date, customers: QuerySet) -> tuple[list[AgingRow], dict[str, Decimal]]:
     """Open receivables as of a date, by days past their due date (not yet due counts 0).
 
-    Exact for any date, and fast where it matters: what is open as of a date is what is open
-    now (a partial index holds only receivables not fully received) plus what was received
-    after that date. Two GROUP BYs; settled history is never read."""
+    Exact for any date, and fast where it matters: what was open as of a date is what is
+    open now (a partial index holds only open receivables) plus what was settled after that
+    date — shares allocated later (a share released back later is negative) and red letters
+    issued later. Three GROUP BYs; settled history is never read."""
     open_now = (
-        Receivable.objects.filter(customer__in=customers, issued_on__lte=as_of)
-        .exclude(allocated_amount=F("amount"))
+        receivables_open(customers)
+        .filter(issued_on__lte=as_of)
         .values("customer_id", "customer__name", "customer__name_pinyin")
-        .annotate(**_bucket_sums(F("amount") - F("allocated_amount"), "due_on", as_of))
+        .annotate(**_bucket_sums(OUTSTANDING, "due_on", as_of))
         .order_by()
     )
     received_later = (
         ReceiptAllocation.objects.filter(
-            receipt__received_on__gt=as_of,
+            allocated_on__gt=as_of,
             receivable__issued_on__lte=as_of,
             receivable__customer__in=customers,
         )
@@ -182,10 +197,24 @@ def aging(*, as_of: date, customers: QuerySet) -> tuple[list[AgingRow], dict[str
         .annotate(**_bucket_sums(F("amount"), "receivable__due_on", as_of))
         .order_by()
     )
+    reversed_later = (
+        Receivable.objects.filter(
+            issued_on__gt=as_of,
+            reverses__issued_on__lte=as_of,
+            customer__in=customers,
+        )
+        .values("customer_id", "customer__name", "customer__name_pinyin")
+        .annotate(**_bucket_sums(-F("amount"), "reverses__due_on", as_of))
+        .order_by()
+    )
     sums: dict[int, list[Decimal]] = {}
     keys = [f"b{index}" for index in range(len(BUCKETS))]
     names: dict[int, tuple[str, str]] = {}
-    for rows, key in ((open_now, "customer"), (received_later, "receivable__customer")):
+    for rows, key in (
+        (open_now, "customer"),
+        (received_later, "receivable__customer"),
+        (reversed_later, "customer"),
+    ):
         fields = (f"{key}_id", f"{key}__name", f"{key}__name_pinyin", *keys)
         for row in rows.values_list(*fields):
             names[row[0]] = (row[1], row[2])
@@ -212,19 +241,14 @@ def aging(*, as_of: date, customers: QuerySet) -> tuple[list[AgingRow], dict[str
 
 
 def receivable_balances(customers: QuerySet, *, today: date) -> dict[str, Any]:
-    """What the customers owe on invoices not fully received: in all, overdue, and how many
+    """What the customers owe on invoices not yet settled: in all, overdue, and how many
     invoices are overdue (the same rule as receivables_overdue). One query."""
     money = DecimalField(max_digits=18, decimal_places=2)
-    outstanding = F("amount") - F("allocated_amount")
     overdue = Q(due_on__lt=today)
-    totals = (
-        Receivable.objects.filter(customer__in=customers, amount__gt=0)
-        .filter(~Q(allocated_amount=F("amount")))
-        .aggregate(
-            open=Coalesce(Sum(outstanding), ZERO, output_field=money),
-            overdue=Coalesce(Sum(outstanding, filter=overdue), ZERO, output_field=money),
-            overdue_count=Count("id", filter=overdue),
-        )
+    totals = receivables_open(customers).aggregate(
+        open=Coalesce(Sum(OUTSTANDING), ZERO, output_field=money),
+        overdue=Coalesce(Sum(OUTSTANDING, filter=overdue), ZERO, output_field=money),
+        overdue_count=Count("id", filter=overdue),
     )
     return {
         "open": round_amount(totals["open"]),
@@ -234,18 +258,32 @@ def receivable_balances(customers: QuerySet, *, today: date) -> dict[str, Any]:
 
 
 def receivables_overdue(customers: QuerySet, *, today: date) -> QuerySet[Receivable]:
-    """Invoices past their due date and not fully received."""
-    return Receivable.objects.filter(
-        customer__in=customers, due_on__lt=today, amount__gt=0, allocated_amount__lt=F("amount")
-    ).select_related("customer")
+    """Invoices past their due date and not yet settled."""
+    return receivables_open(customers).filter(due_on__lt=today).select_related("customer")
 
 
 def customer_open_receivables(customer: Any) -> Decimal:
-    """Issued invoices not yet paid, net of red letters (for the credit check)."""
-    totals = Receivable.objects.filter(customer=customer).aggregate(
-        amount=Sum("amount"), received=Sum("allocated_amount")
-    )
-    return (totals["amount"] or ZERO) - (totals["received"] or ZERO)
+    """What the customer still owes on its invoices (for the credit check): the same
+    figure as its aging row, the dashboard and its account 1122."""
+    money = DecimalField(max_digits=18, decimal_places=2)
+    total = Receivable.objects.filter(OPEN, customer=customer).aggregate(
+        open=Coalesce(Sum(OUTSTANDING), ZERO, output_field=money)
+    )["open"]
+    return round_amount(total)
+
+
+def customer_credit(customer: Any, *, as_of: date | None = None) -> Decimal:
+    """The customer's credit: what its receipts left unallocated (account 2203), to be
+    applied to invoices later."""
+    money = DecimalField(max_digits=18, decimal_places=2)
+    receipts = Receipt.objects.filter(customer=customer)
+    allocations = ReceiptAllocation.objects.filter(receipt__customer=customer)
+    if as_of is not None:
+        receipts = receipts.filter(received_on__lte=as_of)
+        allocations = allocations.filter(allocated_on__lte=as_of)
+    received = receipts.aggregate(s=Coalesce(Sum("amount"), ZERO, output_field=money))["s"]
+    allocated = allocations.aggregate(s=Coalesce(Sum("amount"), ZERO, output_field=money))["s"]
+    return round_amount(received - allocated)
 
 
 def general_ledger(*, date_from: date, date_to: date) -> tuple[list[dict[str, Any]], dict]:

@@ -114,8 +114,10 @@ def order_line_amounts(order_line: Any, quantity: Decimal) -> tuple[Decimal, Dec
     return sign * amounts.gross_amount, sign * amounts.net_amount
 
 
-def facts_received(receipt: Any, allocations: list[tuple[Any, Decimal]]) -> None:
-    """Money allocated to invoices counts as received on the receipt's date: each invoice's
+def facts_received(receipt: Any, allocations: list[tuple[Any, Decimal]], on: date) -> None:
+    """Money allocated to invoices counts as received on the day it is allocated (the
+    receipt's, or the later day its credit is applied; a share released back to the receipt
+    when the invoice is reversed after payment is negative, on that day): each invoice's
     share is spread over its lines by their amounts (the last line takes the rounding), net
     of VAT line by line. Registered with the ledger (sales/apps.py)."""
     from backoffice.sales.models import Invoice
@@ -137,7 +139,7 @@ def facts_received(receipt: Any, allocations: list[tuple[Any, Decimal]]) -> None
             portions.append((line.order_line.product, ZERO, part, net))
         facts_add(
             basis=SalesFact.Basis.RECEIVED,
-            day=receipt.received_on,
+            day=on,
             customer=invoice.customer,
             region_id=invoice.region_id,
             owner_id=invoice.owner_id,

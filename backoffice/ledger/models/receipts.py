@@ -51,7 +51,7 @@ class Receipt(BaseModel):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_receipt_positive"),
             models.CheckConstraint(
-                condition=Q(allocated_amount__lte=models.F("amount")),
+                condition=Q(allocated_amount__gte=0, allocated_amount__lte=models.F("amount")),
                 name="ledger_receipt_not_over_allocated",
             ),
         ]
@@ -74,12 +74,16 @@ class ReceiptAllocation(models.Model):
         related_name="allocations",
     )
     amount = amount_field(_("amount"))
+    # The day the share was allocated: the receipt's day, a later day when the customer's
+    # credit is applied afterwards, or the red letter's day when a share is released back to
+    # the receipt (a negative row) because the invoice was reversed after it was paid.
+    allocated_on = models.DateField(_("allocated on"), db_index=True)
 
     class Meta:
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_allocation_positive")
+            models.CheckConstraint(condition=~Q(amount=0), name="ledger_allocation_not_zero")
         ]
 
     def __str__(self) -> str:

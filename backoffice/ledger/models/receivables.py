@@ -1,6 +1,8 @@
 """Receivables: what a customer owes for one source document (an issued invoice, an
 opening balance), with what has been allocated to it."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import BaseModel
 from backoffice.core.money import amount_field
+
+# Open: still more than half a cent to receive. Amounts have two places, so this is exact
+# on PostgreSQL and immune to SQLite's floating-point sums. Every read of what is open uses
+# it (ledger.selectors.OPEN), and the partial index below holds just these rows.
+OPEN = Q(amount__gte=models.F("allocated_amount") + models.F("credited_amount") + Decimal("0.005"))
 
 
 class Receivable(BaseModel):
@@ -35,6 +42,18 @@ class Receivable(BaseModel):
     due_on = models.DateField(_("due on"), db_index=True)
     amount = amount_field(_("amount"))
     allocated_amount = amount_field(_("received"))
+    # A red letter nets against the invoice it reverses: the invoice's `credited_amount` is
+    # what red letters took off it, and the red letter's own row is closed by netting in
+    # full (its `credited_amount` equals its negative amount), so it is never open.
+    credited_amount = amount_field(_("reversed"))
+    reverses = models.ForeignKey(
+        "self",
+        verbose_name=_("reverses"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversals",
+    )
 
     class Meta:
         verbose_name = _("receivable")
@@ -45,18 +64,33 @@ class Receivable(BaseModel):
                 fields=["source_model", "source_id"], name="ledger_receivable_per_source"
             ),
             models.CheckConstraint(
-                condition=Q(amount__lt=0) | Q(allocated_amount__lte=models.F("amount")),
+                condition=Q(amount__lt=0)
+                | Q(
+                    allocated_amount__gte=0,
+                    credited_amount__gte=0,
+                    # half a cent of room: SQLite checks in floating point
+                    allocated_amount__lte=models.F("amount")
+                    - models.F("credited_amount")
+                    + Decimal("0.005"),
+                ),
                 name="ledger_receivable_not_over_allocated",
-                violation_error_message=_("More would be received than the invoice's amount."),
+                violation_error_message=_(
+                    "More would be received or reversed than the invoice's amount."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0)
+                | Q(credited_amount=models.F("amount"), allocated_amount=0),
+                name="ledger_receivable_red_letter_netted",
             ),
         ]
         indexes = [
             models.Index(fields=["customer", "due_on"]),
-            # what aging reads: only receivables not yet fully received
+            # what aging reads: only receivables not yet settled (received or reversed)
             models.Index(
                 fields=["customer", "issued_on"],
-                condition=~Q(allocated_amount=models.F("amount")),
-                name="ledger_receivable_open",
+                condition=OPEN,
+                name="ledger_receivable_still_open",
             ),
         ]
 
@@ -65,4 +99,6 @@ class Receivable(BaseModel):
 
     @property
     def open_amount(self):
-        return self.amount - self.allocated_amount
+        """What is still to be received: the amount less what was received and what red
+        letters reversed (0 for a red letter, netted against its invoice)."""
+        return self.amount - self.allocated_amount - self.credited_amount

@@ -7,10 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import User
+from backoffice.audit.models import AuditEvent
+from backoffice.audit.services import audit_record
 from backoffice.core.access import permission_required
+from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import ZERO, sum_amounts
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
@@ -34,9 +38,9 @@ METHOD_ACCOUNT = {"bank": BANK, "bill": BILLS, "cash": CASH}
 
 
 # Apps whose documents become receivables learn of money allocated to them (sales counts it
-# as received in its statistics): called in the receipt's transaction with (receipt,
-# [(receivable, amount)]).
-AllocationListener = Callable[[Receipt, list[tuple[Receivable, Decimal]]], None]
+# as received in its statistics): called in the allocating transaction with (receipt,
+# [(receivable, amount)], the day); a share released back to the receipt is negative.
+AllocationListener = Callable[[Receipt, list[tuple[Receivable, Decimal]], date], None]
 
 
 _allocation_listeners: list[AllocationListener] = []
@@ -59,7 +63,19 @@ RECEIPTS = AllocationSide(
     document_field="receipt",
     not_open_message=lambda: _("not an open invoice of this customer"),
     takes_money=lambda receivable: receivable.amount > 0,
+    deducted_field="credited_amount",
 )
+
+
+def _allocated(receipt: Receipt, applied: list[tuple[Receivable, Decimal]], on: date) -> Decimal:
+    """Record on the receipt what its shares changed, and tell the listeners."""
+    change = sum_amounts(share for _item, share in applied)
+    # the receipt is locked (or new): write the exact sum, never SQLite's float arithmetic
+    receipt.allocated_amount += change
+    Receipt.objects.filter(pk=receipt.pk).update(allocated_amount=receipt.allocated_amount)
+    for listener in _allocation_listeners:
+        listener(receipt, applied, on)
+    return change
 
 
 @permission_required("ledger.add_receipt")
@@ -90,12 +106,14 @@ def receipt_create(
         created_by=by,
     )
     model_save(instance=receipt, by=by, validate=False)
-    applied = allocation_apply(side=RECEIPTS, document=receipt, party_id=customer.pk, wanted=wanted)
-    allocated = sum_amounts(share for _item, share in applied)
-    Receipt.objects.filter(pk=receipt.pk).update(allocated_amount=allocated)
-    receipt.allocated_amount = allocated
-    for listener in _allocation_listeners:
-        listener(receipt, applied)
+    applied = allocation_apply(
+        side=RECEIPTS,
+        document=receipt,
+        party_id=customer.pk,
+        wanted=wanted,
+        row_fields={"allocated_on": received_on},
+    )
+    allocated = _allocated(receipt, applied, received_on)
     journal_post(
         posted_on=received_on,
         source_model="ledger.receipt",
@@ -110,3 +128,104 @@ def receipt_create(
         by=by,
     )
     return receipt
+
+
+@permission_required("ledger.add_receipt")
+@transaction.atomic
+def receipt_allocate(
+    *, receipt: Receipt, by: User, allocations: list[dict[str, Any]], allocated_on: date
+) -> Receipt:
+    """Apply a receipt's credit (what it left unallocated) to the customer's open invoices
+    later: the shares settle the invoices on `allocated_on` and move that much from the
+    customer's advance (2203) to the receivables (1122)."""
+    receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+    if allocated_on < receipt.received_on:
+        raise ValidationFailed(
+            extra={"fields": {"allocated_on": [_("cannot be before the money was received")]}}
+        )
+    wanted = allocation_shares(
+        side=RECEIPTS, rows=allocations, amount=receipt.amount - receipt.allocated_amount
+    )
+    if not wanted:
+        raise ValidationFailed(
+            extra={"fields": {"allocations": [_("Allocate an amount to at least one invoice.")]}}
+        )
+    applied = allocation_apply(
+        side=RECEIPTS,
+        document=receipt,
+        party_id=receipt.customer_id,
+        wanted=wanted,
+        row_fields={"allocated_on": allocated_on},
+    )
+    allocated = _allocated(receipt, applied, allocated_on)
+    journal_post(
+        posted_on=allocated_on,
+        source_model="ledger.receipt",
+        source_id=receipt.pk,
+        source_number=receipt.number,
+        memo=_("Credit of receipt %s applied") % receipt.number,
+        lines=[
+            (ADVANCES, receipt.customer_id, allocated, ZERO),
+            (AR, receipt.customer_id, ZERO, allocated),
+        ],
+        by=by,
+    )
+    audit_record(
+        by=by,
+        action=AuditEvent.Action.ACTION,
+        obj=receipt,
+        changes={
+            "allocated_amount": [
+                str(receipt.allocated_amount - allocated),
+                str(receipt.allocated_amount),
+            ]
+        },
+        note=_("Credit applied to invoices"),
+    )
+    return receipt
+
+
+def allocations_release(
+    *, receivable: Receivable, amount: Decimal, on: date, memo: str, by: User
+) -> None:
+    """Give back `amount` of what receipts paid on a receivable (the latest shares first): the
+    money returns to those receipts as the customer's credit, to be applied later. Used when
+    an invoice is reversed after it was paid. The caller holds the receivable's lock."""
+    left = amount
+    paid = (
+        ReceiptAllocation.objects.filter(receivable=receivable)
+        .values("receipt_id")
+        .annotate(net=Sum("amount"), last=Max("allocated_on"), last_id=Max("id"))
+        .filter(net__gt=0)
+        .order_by("-last", "-last_id")
+    )
+    released: list[tuple[int, Decimal]] = []
+    for row in paid:
+        if left <= 0:
+            break
+        take = min(row["net"], left)
+        released.append((row["receipt_id"], take))
+        left -= take
+    if left > 0:  # pragma: no cover - allocated_amount is the sum of the shares
+        raise ValidationFailed(_("Less was received on %s than is to be released.") % receivable)
+    receipts = Receipt.objects.select_for_update().filter(pk__in=[pk for pk, _t in released])
+    by_pk = {receipt.pk: receipt for receipt in receipts.order_by("pk")}
+    for receipt_id, take in released:
+        ReceiptAllocation.objects.create(
+            receipt_id=receipt_id, receivable=receivable, amount=-take, allocated_on=on
+        )
+        _allocated(by_pk[receipt_id], [(receivable, -take)], on)
+    receivable.allocated_amount -= amount
+    Receivable.objects.filter(pk=receivable.pk).update(allocated_amount=receivable.allocated_amount)
+    journal_post(
+        posted_on=on,
+        source_model="ledger.receivable",
+        source_id=receivable.pk,
+        source_number=receivable.document_number,
+        memo=memo,
+        lines=[
+            (AR, receivable.customer_id, amount, ZERO),
+            (ADVANCES, receivable.customer_id, ZERO, amount),
+        ],
+        by=by,
+    )

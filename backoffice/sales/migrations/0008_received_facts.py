@@ -17,7 +17,11 @@ def backfill(apps, schema_editor):
         return
     receipts = Receipt.objects.using(alias).filter(allocations__isnull=False).distinct()
     for receipt in receipts.prefetch_related("allocations__receivable").order_by("pk"):
-        facts_received(receipt, [(a.receivable, a.amount) for a in receipt.allocations.all()])
+        facts_received(
+            receipt,
+            [(a.receivable, a.amount) for a in receipt.allocations.all()],
+            receipt.received_on,
+        )
 
 
 class Migration(migrations.Migration):

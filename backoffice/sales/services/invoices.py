@@ -278,6 +278,7 @@ def _post(invoice: Invoice, by: Actor) -> None:
         net_amount=invoice.net_amount,
         tax_amount=invoice.tax_amount,
         by=by,
+        reverses_source_id=invoice.reverses_id,
     )
 
 
