@@ -425,12 +425,13 @@ CHART_SERIES = 6  # the groups a chart shows as series; the rest are "Others"
 
 
 def sales_chart(
-    query: SalesQuery, rows: list[dict[str, Any]], *, top: int = CHART_SERIES
+    query: SalesQuery, rows: list[dict[str, Any]], *, top: int | None = None
 ) -> dict[str, Any]:
     """The chart of a report: {"periods": [label…], "series": [{"label", "amounts": [one per
     period], "others": bool}]}. Without a grouping, one series, the amount per period; with
     one, the `top` groups by amount over the whole range, each a series under its names,
     and the rest added up as one series, "Others"."""
+    top = CHART_SERIES if top is None else top
     periods = sorted({row["period"] for row in rows})
     position = {label: i for i, label in enumerate(periods)}
     if not query.group_by:
