@@ -33,6 +33,10 @@ def _code(grouping: str) -> serializers.CharField:
 
 
 def _name(what: str) -> serializers.CharField:
+    return serializers.CharField(required=False, help_text=what)
+
+
+def _label(what: str) -> serializers.CharField:
     return serializers.CharField(
         required=False, help_text=f"{what}, in the caller's language (Accept-Language)"
     )
@@ -48,7 +52,7 @@ class BillingRowSerializer(serializers.Serializer):
     customer = _code("customer")
     customer_name = _name("the customer's name")
     invoice_type = _code("invoice_type")
-    invoice_type_name = _name("the invoice type")
+    invoice_type_name = _label("the invoice type")
     invoices = serializers.IntegerField()
     gross_amount = _amount()
     net_amount = _amount()
@@ -79,11 +83,11 @@ class SalesRowSerializer(serializers.Serializer):
     customer = _code("customer")
     customer_name = _name("the customer's name")
     customer_kind = _code("customer_kind")
-    customer_kind_name = _name("the customer kind")
+    customer_kind_name = _label("the customer kind")
     product = _code("product")
     product_name = _name("the product's name")
     category = _code("category (empty: no category)")
-    category_name = _name("the product category's name")
+    category_name = _name("the product category's name (or the words for none)")
     quantity = serializers.DecimalField(max_digits=20, decimal_places=3, coerce_to_string=True)
     amount = _amount("including VAT")
     net_amount = _amount()
