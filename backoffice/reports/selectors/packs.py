@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from backoffice.core.access import COMPANY
-from backoffice.core.money import ZERO
+from backoffice.core.money import ZERO, round_amount
 from backoffice.ledger.selectors import BUCKETS, aging
 from backoffice.parties.models import Customer
 from backoffice.reports.models import PackKind
@@ -231,8 +231,15 @@ def pack_sections(kind: str, start: date, end: date) -> list[Section]:
         Section(
             title=_("Receivables aging at %(date)s") % {"date": end.isoformat()},
             columns=[_("Customer"), *buckets, _("Total")],
-            rows=[[row.customer, *(row.buckets[b] for b in buckets), row.total] for row in largest],
-            total=[_("Total"), *(totals[b] for b in buckets), sum(totals.values(), ZERO)],
+            rows=[  # two decimals each, an empty bucket too (0.00, not 0)
+                [row.customer, *(round_amount(row.buckets[b]) for b in buckets), row.total]
+                for row in largest
+            ],
+            total=[
+                _("Total"),
+                *(round_amount(totals[b]) for b in buckets),
+                round_amount(sum(totals.values(), ZERO)),
+            ],
             note=_("The %(count)d customers who owe most, of %(all)d.")
             % {"count": len(largest), "all": len(rows)}
             if len(rows) > AGING_TOP

@@ -324,6 +324,10 @@ def test_the_pack_shows_names_and_a_customers_code(two_regions):
     assert {row[1] for row in customer.rows} == {"北京医院", "上海医药经销"}
     category = monthly[3]
     assert {row[0] for row in category.rows} == {"镇痛药", "无分类"}
+    aging = monthly[-1]  # every amount with its two decimals, an empty bucket too
+    assert aging.rows and all(
+        cell.as_tuple().exponent == -2 for row in [*aging.rows, aging.total] for cell in row[1:]
+    )
     codes = {"north", "east", "rep_wang", "rep_li", "analgesic", "hospital", "distributor"}
     for section in [*daily, *monthly]:
         assert not {cell for row in section.rows for cell in row if isinstance(cell, str)} & codes
