@@ -276,7 +276,6 @@ def contract_performance_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def contract_statistics_view(request: HttpRequest) -> HttpResponse:
     """Monthly, quarterly or annual contract statistics: a table, a chart, Excel."""
-
     from backoffice.contracts.models import Contract
     from backoffice.reports.selectors.contracts import (
         PERIODS,
@@ -363,7 +362,6 @@ def contract_statistics_view(request: HttpRequest) -> HttpResponse:
 
 def general_ledger_view(request: HttpRequest) -> HttpResponse:
     """The general ledger for a period: per account, opening, debit, credit, closing."""
-
     from backoffice.ledger.selectors import general_ledger
 
     if not request.user.has_perm("ledger.view_general_ledger"):
