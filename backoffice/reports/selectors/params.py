@@ -24,7 +24,7 @@ def report_dates(params: Any, errors: dict[str, list[str]]) -> tuple[date, date]
             errors |= error.extra["fields"]
             dates[name] = default
     if not errors and dates["date_to"] < dates["date_from"]:
-        errors["date_to"] = [_("must not be before date_from")]
+        errors["date_to"] = [_("must not be before the start date")]
     return dates["date_from"], dates["date_to"]
 
 
