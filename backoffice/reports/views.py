@@ -74,8 +74,19 @@ def error_context(errors: dict[str, list[str]]) -> dict[str, Any]:
 
 
 def _typed(params: Mapping[str, Any], *names: str) -> dict[str, str]:
-    """What was typed into a refused form, to show it again."""
-    return {name: params.get(name) or "" for name in names}
+    """What was typed into a refused form, to show it again; what was left out, as the
+    report would have read it."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    defaults = {
+        "date_from": today.replace(month=1, day=1).isoformat(),
+        "date_to": today.isoformat(),
+        "as_of": today.isoformat(),
+        "period": "month",
+        "basis": "ordered",
+    }
+    return {name: params.get(name) or defaults.get(name, "") for name in names}
 
 
 def _refused(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:

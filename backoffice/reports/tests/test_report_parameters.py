@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from backoffice.contracts.models import Contract
 
@@ -115,6 +116,12 @@ def test_the_sales_page_names_a_grouping_too_many_and_one_not_offered(client, ma
     assert "不是可选的值" in box
     box = _refused_page(client.get("/reports/billing/", {"g": "planet"}, **ZH), ["group_by"])
     assert "不是可选的值" in box
+    # What was left out shows as the report reads it: this year, by month
+    html = client.get("/reports/sales/", {"basis": "shipped"}, **ZH).content.decode()
+    today = timezone.localdate()
+    assert f'name="date_from" value="{today.year}-01-01"' in html
+    assert f'name="date_to" value="{today.isoformat()}"' in html
+    assert '<option value="month" selected>' in html
 
 
 @pytest.mark.django_db
