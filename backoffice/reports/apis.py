@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,8 +22,102 @@ from backoffice.reports.selectors.sales import PERIODS as SALES_PERIODS
 from backoffice.sales.performance import contract_performance
 
 
+def _amount(help_text: str = "") -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=20, decimal_places=2, coerce_to_string=True, help_text=help_text
+    )
+
+
+def _code(grouping: str) -> serializers.CharField:
+    return serializers.CharField(required=False, help_text=f"when grouped by {grouping}")
+
+
+def _name(what: str) -> serializers.CharField:
+    return serializers.CharField(required=False, help_text=what)
+
+
+def _label(what: str) -> serializers.CharField:
+    return serializers.CharField(
+        required=False, help_text=f"{what}, in the caller's language (Accept-Language)"
+    )
+
+
+class BillingRowSerializer(serializers.Serializer):
+    """A billing statistics row: each grouping's code and its name. Documents the rows,
+    which are built as dicts."""
+
+    month = serializers.CharField(required=False, help_text="YYYY-MM, when grouped by month")
+    rep = _code("rep (the username)")
+    rep_name = _name("the rep's full name")
+    customer = _code("customer")
+    customer_name = _name("the customer's name")
+    invoice_type = _code("invoice_type")
+    invoice_type_name = _label("the invoice type")
+    invoices = serializers.IntegerField()
+    gross_amount = _amount()
+    net_amount = _amount()
+    tax_amount = _amount()
+
+
+class BillingTotalsSerializer(serializers.Serializer):
+    invoices = serializers.IntegerField()
+    gross_amount = _amount()
+    net_amount = _amount()
+    tax_amount = _amount()
+
+
+class BillingStatisticsSerializer(serializers.Serializer):
+    rows = BillingRowSerializer(many=True)
+    totals = BillingTotalsSerializer()
+
+
+class SalesRowSerializer(serializers.Serializer):
+    """A sales statistics row: each grouping's code and its name. Documents the rows, which
+    are built as dicts (a hundred thousand rows would be slow through a serializer)."""
+
+    period = serializers.CharField(help_text="2025-03-14, 2025-W11, 2025-03, 2025-Q1 or 2025")
+    region = _code("region")
+    region_name = _name("the region's name")
+    rep = _code("rep (the username)")
+    rep_name = _name("the rep's full name")
+    customer = _code("customer")
+    customer_name = _name("the customer's name")
+    customer_kind = _code("customer_kind")
+    customer_kind_name = _label("the customer kind")
+    product = _code("product")
+    product_name = _name("the product's name")
+    category = _code("category (empty: no category)")
+    category_name = _name("the product category's name (or the words for none)")
+    quantity = serializers.DecimalField(max_digits=20, decimal_places=3, coerce_to_string=True)
+    amount = _amount("including VAT")
+    net_amount = _amount()
+    orders = serializers.IntegerField()
+    previous_amount = _amount("the whole previous period")
+    change_previous = serializers.CharField(
+        allow_null=True, help_text="per cent, one decimal; null without an earlier amount"
+    )
+    last_year_amount = _amount("the whole same period a year earlier")
+    change_last_year = serializers.CharField(allow_null=True)
+
+
+class SalesTotalsSerializer(serializers.Serializer):
+    quantity = serializers.DecimalField(max_digits=20, decimal_places=3, coerce_to_string=True)
+    amount = _amount()
+    net_amount = _amount()
+    orders = serializers.IntegerField()
+
+
+class SalesStatisticsSerializer(serializers.Serializer):
+    rows = SalesRowSerializer(many=True)
+    totals = SalesTotalsSerializer()
+    count = serializers.IntegerField(required=False, help_text="with limit")
+    next = serializers.URLField(required=False, allow_null=True, help_text="with limit")
+    previous = serializers.URLField(required=False, allow_null=True, help_text="with limit")
+
+
 class BillingStatisticsApi(APIView):
-    """GET /api/v1/reports/billing/?date_from=&date_to=&group_by=month,rep,customer,invoice_type"""
+    """GET /api/v1/reports/billing/?date_from=&date_to=&group_by=month,rep,customer,invoice_type
+    — rows per group: each grouping's code and its name (`rep`, `rep_name`), and totals."""
 
     @extend_schema(
         parameters=[
@@ -30,7 +125,7 @@ class BillingStatisticsApi(APIView):
             OpenApiParameter("date_to", str),
             OpenApiParameter("group_by", str, description="comma-separated: " + ", ".join(GROUPS)),
         ],
-        responses={200: dict},
+        responses={200: BillingStatisticsSerializer},
     )
     def get(self, request: Request) -> Response:
         require_perm(request.user, "sales.view_invoice")
@@ -108,7 +203,8 @@ class ReportRows(LimitOffsetPagination):
 
 class SalesStatisticsApi(APIView):
     """GET /api/v1/reports/sales/?date_from=&date_to=&period=&group_by=region,product&basis=
-    — rows per period and group (codes), totals; &format=xlsx for the same as a workbook."""
+    — rows per period and group (each grouping's code and its name in the caller's language:
+    `region`, `region_name`), totals; &format=xlsx for the same as a workbook."""
 
     def perform_content_negotiation(self, request, force=False):
         # ?format=xlsx names our workbook, not one of DRF's renderers
@@ -134,7 +230,7 @@ class SalesStatisticsApi(APIView):
             ),
             OpenApiParameter("offset", int),
         ],
-        responses={200: dict},
+        responses={200: SalesStatisticsSerializer},
     )
     def get(self, request: Request):
         require_perm(request.user, "sales.view_salesorder")

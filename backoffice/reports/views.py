@@ -1,6 +1,12 @@
-"""Report pages of the staff UI."""
+"""Report pages of the staff UI.
+
+A bad query parameter (`?date_from=abc`, an unknown grouping) is never a 500 nor a default
+put silently in its place: the page comes back with status 400, the form holding what was
+typed and the field's error beside it, and no figures until the values are right."""
 
 import io
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -12,46 +18,135 @@ from openpyxl import Workbook
 
 from backoffice.core.api import query_date
 from backoffice.core.excel import neutralise, xlsx_response
-from backoffice.core.exceptions import ApplicationError
+from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.money import ZERO
 from backoffice.reports.selectors.billing import GROUPS, billing_params, billing_statistics
+from backoffice.reports.selectors.params import report_dates
 
 PAGE_ROWS = 500  # sales statistics rows on a page
 PRINT_ROWS = 3000  # and in its PDF (about seventy pages)
+CHART_COLOURS = ["#ef4444", "#3b82f6", "#f59e0b", "#10b981", "#8b5cf6", "#ec4899"]
+OTHERS_COLOUR = "#9ca3af"
+
+
+def _titles() -> dict[str, str]:
+    """The form fields of the report pages, as their errors name them."""
+    return {
+        "date_from": _("Start date"),
+        "date_to": _("End date"),
+        "as_of": _("As of"),
+        "period": _("Period"),
+        "basis": _("Basis"),
+        "group_by": _("Group by"),
+        "kind": _("Contract kind"),
+    }
+
+
+def field_errors(
+    error: ApplicationError, params: Mapping[str, Any], choices: Mapping[str, Iterable[str]]
+) -> dict[str, list[str]]:
+    """A report's refused parameters as its form shows them: {field: [message…]}. A value
+    of a list that the form offers (`choices`) can only be wrong when typed into the
+    address: it is "not one of the values offered", not the codes the API lists."""
+    fields = (error.extra or {}).get("fields") or {"": [error.message]}
+    errors = {}
+    for field, messages in fields.items():
+        allowed = choices.get(field)
+        values = [v for v in str(params.get(field) or "").split(",") if v]
+        if allowed is not None and any(v not in allowed for v in values):
+            messages = [_("not one of the values offered")]
+        errors[field] = [str(m) for m in messages]
+    return errors
+
+
+def error_context(errors: dict[str, list[str]]) -> dict[str, Any]:
+    """What a report's form needs to show its errors: per field (to mark the input) and as
+    a list of "field: message" (reports/form_errors.html)."""
+    titles = _titles()
+    return {
+        "errors": errors,
+        "error_list": [
+            (titles.get(field, ""), message)
+            for field, messages in errors.items()
+            for message in messages
+        ],
+    }
+
+
+def _typed(params: Mapping[str, Any], *names: str) -> dict[str, str]:
+    """What was typed into a refused form, to show it again; what was left out, as the
+    report would have read it."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    defaults = {
+        "date_from": today.replace(month=1, day=1).isoformat(),
+        "date_to": today.isoformat(),
+        "as_of": today.isoformat(),
+        "period": "month",
+        "basis": "ordered",
+    }
+    return {name: params.get(name) or defaults.get(name, "") for name in names}
+
+
+def _refused(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """The report page without figures, its form showing the errors: status 400."""
+    context = {**admin.site.each_context(request), **context}
+    return TemplateResponse(request, template, context, status=400)
+
+
+def _group_param(request: HttpRequest, default: str = "") -> Any:
+    """The query with `group_by` from the form's grouping lists (`g`, repeated), or as
+    the address gives it."""
+    params = request.GET.copy()
+    chosen = ",".join(g for g in request.GET.getlist("g") if g)
+    params["group_by"] = chosen or params.get("group_by") or default
+    return params
 
 
 def billing_view(request: HttpRequest) -> HttpResponse:
     """Billing statistics: filters, a table with totals, and Excel export."""
     if not request.user.has_perm("sales.view_invoice"):
         raise PermissionDenied
-    try:
-        date_from, date_to, group_by = billing_params(request.GET)
-    except ApplicationError:
-        from django.utils import timezone
-
-        today = timezone.localdate()
-        date_from, date_to, group_by = today.replace(month=1, day=1), today, ["month"]
-    rows, totals = billing_statistics(
-        by=request.user, date_from=date_from, date_to=date_to, group_by=group_by
-    )
+    params = _group_param(request, default="month")
     labels = {
         "month": _("Month"),
         "rep": _("Rep"),
         "customer": _("Customer"),
         "invoice_type": _("Invoice type"),
     }
-    columns = [(g, labels[g]) for g in group_by]
+    try:
+        date_from, date_to, group_by = billing_params(params)
+    except ValidationFailed as error:
+        chosen = params["group_by"].split(",")
+        return _refused(
+            request,
+            "reports/billing.html",
+            {
+                "title": _("Billing statistics"),
+                "form": _typed(params, "date_from", "date_to"),
+                "groups": [(g, labels[g], g in chosen) for g in GROUPS],
+                **error_context(field_errors(error, params, {"group_by": GROUPS})),
+            },
+        )
+    rows, totals = billing_statistics(
+        by=request.user, date_from=date_from, date_to=date_to, group_by=group_by
+    )
+    columns = []  # (row key, title): names, and a customer's code before its name
+    for group in group_by:
+        if group == "customer":
+            columns.append(("customer", _("Customer code")))
+        columns.append((f"{group}_name" if group != "month" else group, labels[group]))
     if request.GET.get("format") == "xlsx":
         book = Workbook()
         sheet = book.active
         sheet.append(
-            [label for _g, label in columns]
+            [title for _key, title in columns]
             + [_("Invoices"), _("Amount (incl. VAT)"), _("Net amount"), _("VAT")]
         )
         for row in rows:
-            keys = [row.get(f"{g}_name") or row[g] for g, _label in columns]
             sheet.append(
-                [neutralise(k) for k in keys]
+                [neutralise(row[key]) for key, _title in columns]
                 + [row["invoices"], row["gross_amount"], row["net_amount"], row["tax_amount"]]
             )
         sheet.append(
@@ -70,16 +165,12 @@ def billing_view(request: HttpRequest) -> HttpResponse:
     context = {
         **admin.site.each_context(request),
         "title": _("Billing statistics"),
-        "rows": [
-            {"keys": [row.get(f"{g}_name") or row[g] for g, _label in columns], **row}
-            for row in rows
-        ],
+        "rows": [{"keys": [row[key] for key, _title in columns], **row} for row in rows],
         "totals": totals,
-        "columns": columns,
+        "columns": [title for _key, title in columns],
         "groups": [(g, labels[g], g in group_by) for g in GROUPS],
-        "date_from": date_from,
-        "date_to": date_to,
-        "query": request.GET.urlencode(),
+        "form": {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
+        "query": params.urlencode(),
     }
     return TemplateResponse(request, "reports/billing.html", context)
 
@@ -95,8 +186,16 @@ def aging_view(request: HttpRequest) -> HttpResponse:
 
     try:
         as_of = query_date(request.GET, "as_of", timezone.localdate())
-    except ApplicationError:
-        as_of = timezone.localdate()
+    except ValidationFailed as error:
+        return _refused(
+            request,
+            "reports/aging.html",
+            {
+                "title": _("Receivables aging"),
+                "form": _typed(request.GET, "as_of"),
+                **error_context(field_errors(error, request.GET, {})),
+            },
+        )
     rows, totals = aging(as_of=as_of, customers=customer_visible_to(request.user))
     buckets = [name for _limit, name in BUCKETS]
     if request.GET.get("format") == "xlsx":
@@ -113,6 +212,7 @@ def aging_view(request: HttpRequest) -> HttpResponse:
         **admin.site.each_context(request),
         "title": _("Receivables aging"),
         "as_of": as_of,
+        "form": {"as_of": as_of.isoformat()},
         "buckets": buckets,
         "rows": [{"row": row, "amounts": [row.buckets[b] for b in buckets]} for row in rows],
         "totals": [totals[b] for b in buckets],
@@ -187,8 +287,6 @@ def contract_performance_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def contract_statistics_view(request: HttpRequest) -> HttpResponse:
     """Monthly, quarterly or annual contract statistics: a table, a chart, Excel."""
-    from django.utils import timezone
-
     from backoffice.contracts.models import Contract
     from backoffice.reports.selectors.contracts import (
         PERIODS,
@@ -200,12 +298,25 @@ def contract_statistics_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     try:
         date_from, date_to, period, kind = contract_statistics_params(request.GET)
-    except ApplicationError as error:
-        from django.contrib import messages
-
-        messages.error(request, str(error.message))
-        today = timezone.localdate()
-        date_from, date_to, period, kind = today.replace(month=1, day=1), today, "month", ""
+    except ValidationFailed as error:
+        chosen_period, chosen_kind = request.GET.get("period"), request.GET.get("kind")
+        return _refused(
+            request,
+            "reports/contract_statistics.html",
+            {
+                "title": _("Contract statistics"),
+                "form": _typed(request.GET, "date_from", "date_to"),
+                "periods": [(p, p == chosen_period) for p in PERIODS],
+                "kinds": [
+                    (value, label, value == chosen_kind) for value, label in Contract.Kind.choices
+                ],
+                **error_context(
+                    field_errors(
+                        error, request.GET, {"period": PERIODS, "kind": Contract.Kind.values}
+                    )
+                ),
+            },
+        )
     rows, totals = contract_statistics(
         by=request.user, date_from=date_from, date_to=date_to, period=period, kind=kind
     )
@@ -254,8 +365,7 @@ def contract_statistics_view(request: HttpRequest) -> HttpResponse:
         "legend": [(colour, label) for _k, label, colour in series],
         "periods": [(p, p == period) for p in PERIODS],
         "kinds": [(value, label, value == kind) for value, label in Contract.Kind.choices],
-        "date_from": date_from,
-        "date_to": date_to,
+        "form": {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
         "query": request.GET.urlencode(),
     }
     return TemplateResponse(request, "reports/contract_statistics.html", context)
@@ -263,18 +373,22 @@ def contract_statistics_view(request: HttpRequest) -> HttpResponse:
 
 def general_ledger_view(request: HttpRequest) -> HttpResponse:
     """The general ledger for a period: per account, opening, debit, credit, closing."""
-    from django.utils import timezone
-
     from backoffice.ledger.selectors import general_ledger
 
     if not request.user.has_perm("ledger.view_general_ledger"):
         raise PermissionDenied
-    today = timezone.localdate()
-    try:
-        date_from = query_date(request.GET, "date_from", today.replace(month=1, day=1))
-        date_to = query_date(request.GET, "date_to", today)
-    except ApplicationError:
-        date_from, date_to = today.replace(month=1, day=1), today
+    errors: dict[str, list[str]] = {}
+    date_from, date_to = report_dates(request.GET, errors)
+    if errors:
+        return _refused(
+            request,
+            "reports/general_ledger.html",
+            {
+                "title": _("General ledger"),
+                "form": _typed(request.GET, "date_from", "date_to"),
+                **error_context(errors),
+            },
+        )
     rows, totals = general_ledger(date_from=date_from, date_to=date_to)
     headers = [
         _("Account"),
@@ -318,23 +432,54 @@ def general_ledger_view(request: HttpRequest) -> HttpResponse:
         "headers": headers,
         "rows": rows,
         "totals": totals,
-        "date_from": date_from,
-        "date_to": date_to,
+        "form": {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
     }
     return TemplateResponse(request, "reports/general_ledger.html", context)
 
 
+def _chart_columns(chart: dict[str, Any]) -> dict[str, Any]:
+    """The chart's stacked columns: per period, one segment per series (its height in per
+    cent of the highest period), and the legend. A negative amount (a returned delivery, a
+    red letter) is in the tooltip but draws nothing."""
+    series = chart["series"]
+    colours = [OTHERS_COLOUR if s["others"] else CHART_COLOURS[i % 6] for i, s in enumerate(series)]
+    heights = [
+        sum((max(s["amounts"][i], ZERO) for s in series), ZERO)
+        for i in range(len(chart["periods"]))
+    ]
+    peak = max(heights, default=ZERO) or 1
+    columns = []
+    for i, period in enumerate(chart["periods"]):
+        total = sum((s["amounts"][i] for s in series), ZERO)
+        segments = [
+            {
+                "label": s["label"],
+                "amount": s["amounts"][i],
+                "height": float(max(s["amounts"][i], ZERO) * 100 / peak),
+                "colour": colour,
+            }
+            for s, colour in zip(series, colours, strict=True)
+            if s["amounts"][i]
+        ]
+        columns.append({"period": period, "total": total, "segments": segments})
+    return {
+        "columns": columns,
+        "legend": [(colour, s["label"]) for s, colour in zip(series, colours, strict=True)],
+        "grouped": len(series) > 1 or bool(series and series[0]["others"]),
+    }
+
+
 def sales_view(request: HttpRequest) -> HttpResponse:
     """Sales statistics: filters, a chart, the table with comparisons, Excel and PDF."""
-    from collections import defaultdict
-
-    from django.contrib import messages
-
     from backoffice.core.printing import render_document
     from backoffice.reports.selectors.sales import (
         BASES,
         GROUPS,
         PERIODS,
+        basis_labels,
+        group_columns,
+        group_labels,
+        sales_chart,
         sales_params,
         sales_statistics,
         sales_workbook,
@@ -342,32 +487,8 @@ def sales_view(request: HttpRequest) -> HttpResponse:
 
     if not request.user.has_perm("sales.view_salesorder"):
         raise PermissionDenied
-    params = request.GET.copy()
-    params["group_by"] = ",".join(g for g in request.GET.getlist("g") if g) or params.get(
-        "group_by", ""
-    )
-    try:
-        query = sales_params(params)
-    except ApplicationError as error:
-        messages.error(request, f"{error.message} {error.extra.get('fields', '')}")
-        query = sales_params({})
-    report = sales_statistics(by=request.user, query=query)
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(sales_workbook(query, report), filename=_("sales statistics"))
-    labels = {
-        "region": _("Region"),
-        "rep": _("Rep"),
-        "customer": _("Customer"),
-        "customer_kind": _("Customer kind"),
-        "product": _("Product"),
-        "category": _("Category"),
-    }
-    basis_labels = {
-        "ordered": _("Ordered"),
-        "delivered": _("Delivered"),
-        "invoiced": _("Invoiced"),
-        "received": _("Received"),
-    }
+    params = _group_param(request)
+    labels = group_labels()
     period_labels = {
         "day": _("Daily"),
         "week": _("Weekly"),
@@ -375,37 +496,64 @@ def sales_view(request: HttpRequest) -> HttpResponse:
         "quarter": _("Quarterly"),
         "year": _("Annual"),
     }
-    per_period = defaultdict(lambda: ZERO)
-    for row in report["rows"]:
-        per_period[row["period"]] += row["amount"]
+    choices = {
+        "group_choices": [(g, labels[g]) for g in GROUPS],
+        "periods": [(p, period_labels[p]) for p in PERIODS],
+        "bases": [(b, basis_labels()[b]) for b in BASES],
+    }
+    try:
+        query = sales_params(params)
+    except ValidationFailed as error:
+        chosen = [g for g in params["group_by"].split(",") if g][:2]
+        return _refused(
+            request,
+            "reports/sales.html",
+            {
+                "title": _("Sales statistics"),
+                "form": _typed(params, "date_from", "date_to", "period", "basis"),
+                "chosen": chosen + [""] * (2 - len(chosen)),
+                **choices,
+                **error_context(
+                    field_errors(
+                        error, params, {"period": PERIODS, "basis": BASES, "group_by": GROUPS}
+                    )
+                ),
+            },
+        )
+    report = sales_statistics(by=request.user, query=query)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(sales_workbook(query, report), filename=_("sales statistics"))
+    columns = group_columns(query.group_by)
     # Three years by month, region and product is a hundred thousand rows: the page shows
     # them a page at a time, the PDF the first few thousand; the workbook has them all.
     printing = request.GET.get("format") == "pdf"
     page = Paginator(report["rows"], PAGE_ROWS).get_page(request.GET.get("page"))
     shown = report["rows"][:PRINT_ROWS] if printing else page.object_list
-    links = request.GET.copy()
+    links = params.copy()
     links.pop("page", None)
-    peak = max(per_period.values(), default=ZERO) or 1
+    links.pop("g", None)  # carried as group_by
     context = {
         **admin.site.each_context(request),
         "title": _("Sales statistics"),
         "query": query,
+        "form": {
+            "date_from": query.date_from.isoformat(),
+            "date_to": query.date_to.isoformat(),
+            "period": query.period,
+            "basis": query.basis,
+        },
         "report": report,
-        "rows": [  # a product in no category has the empty code: shown as the packs do
-            {"keys": [row[g] or "—" for g in query.group_by], **row} for row in shown
+        "rows": [  # a code is empty for a product in no category: shown as the packs do
+            {"keys": [row[key] or "—" for key, _title in columns], **row} for row in shown
         ],
         "page": page,
         "row_count": len(report["rows"]),
         "print_rows": PRINT_ROWS,
-        "group_columns": [labels[g] for g in query.group_by],
-        "group_choices": [(g, labels[g]) for g in GROUPS],
+        "group_columns": [title for _key, title in columns],
         "chosen": list(query.group_by) + [""] * (2 - len(query.group_by)),
-        "periods": [(p, period_labels[p]) for p in PERIODS],
-        "bases": [(b, basis_labels[b]) for b in BASES],
-        "basis_label": basis_labels[query.basis],
-        "chart": [
-            (label, amount, int(amount * 100 / peak)) for label, amount in per_period.items()
-        ],
+        **choices,
+        "basis_label": basis_labels()[query.basis],
+        "chart": _chart_columns(sales_chart(query, report["rows"])),
         "querystring": links.urlencode(),
     }
     if printing:

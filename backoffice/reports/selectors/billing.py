@@ -6,13 +6,11 @@ from typing import Any
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.core.access import Actor
-from backoffice.core.api import query_date
-from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import ZERO, round_amount
+from backoffice.reports.selectors.params import refuse_if, report_dates
 from backoffice.sales.models import Invoice
 from backoffice.sales.selectors import invoice_visible_to
 
@@ -26,21 +24,21 @@ GROUPS = {
 
 def billing_params(params: Any) -> tuple[date, date, list[str]]:
     """date_from (default 1 January), date_to (default today) and group_by from a query."""
-    today = timezone.localdate()
-    date_from = query_date(params, "date_from", today.replace(month=1, day=1))
-    date_to = query_date(params, "date_to", today)
-    group_by = [g for g in params.get("group_by", "month").split(",") if g]
-    if not group_by or any(g not in GROUPS for g in group_by):
-        raise ValidationFailed(
-            extra={"fields": {"group_by": [_("choose from: %s") % ", ".join(GROUPS)]}}
-        )
+    errors: dict[str, list[str]] = {}
+    date_from, date_to = report_dates(params, errors)
+    group_by = [g for g in (params.get("group_by") or "month").split(",") if g]
+    if any(g not in GROUPS for g in group_by):
+        errors["group_by"] = [_("choose from: %s") % ", ".join(GROUPS)]
+    refuse_if(errors)
     return date_from, date_to, group_by
 
 
 def billing_statistics(
     *, by: Actor, date_from: date, date_to: date, group_by: list[str]
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Rows of {group values…, invoices, gross_amount, net_amount, tax_amount}, and totals."""
+    """Rows of {group values…, invoices, gross_amount, net_amount, tax_amount}, and totals.
+    A rep, a customer and an invoice type come as their code (`rep`: the username) and
+    their name in the reader's language (`rep_name`)."""
     unknown = [g for g in group_by if g not in GROUPS]
     if unknown:
         raise ValueError(f"unknown grouping: {', '.join(unknown)}")
@@ -74,7 +72,7 @@ def billing_statistics(
                 value = value.strftime("%Y-%m") if hasattr(value, "strftime") else str(value)[:7]
             item[group] = value
             if name_field:
-                item[f"{group}_name"] = row[name_field]
+                item[f"{group}_name"] = row[name_field] or value
             if group == "invoice_type":
                 item["invoice_type_name"] = str(labels.get(value, value))
         amounts = {

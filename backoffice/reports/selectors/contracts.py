@@ -7,16 +7,14 @@ from typing import Any
 
 from django.db.models import Count, DateField, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.contracts.models import Contract
 from backoffice.contracts.selectors import contract_visible_to
 from backoffice.core.access import Actor
-from backoffice.core.api import query_date
-from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import ZERO, round_amount
 from backoffice.ledger.models import ReceiptAllocation
+from backoffice.reports.selectors.params import refuse_if, report_dates
 from backoffice.sales.models import Delivery, DeliveryLine, Invoice, SalesOrder, SalesOrderLine
 
 PERIODS = ("month", "quarter", "year")
@@ -32,20 +30,15 @@ def period_label(month: date, period: str) -> str:
 
 
 def contract_statistics_params(params: Any) -> tuple[date, date, str, str]:
-    today = timezone.localdate()
-    date_from = query_date(params, "date_from", today.replace(month=1, day=1))
-    date_to = query_date(params, "date_to", today)
+    errors: dict[str, list[str]] = {}
+    date_from, date_to = report_dates(params, errors)
     period = params.get("period") or "month"
     kind = params.get("kind") or ""
-    errors = {}
     if period not in PERIODS:
         errors["period"] = [_("choose from: %s") % ", ".join(PERIODS)]
     if kind and kind not in Contract.Kind.values:
         errors["kind"] = [_("choose from: %s") % ", ".join(Contract.Kind.values)]
-    if date_to < date_from:
-        errors["date_to"] = [_("must not be before date_from")]
-    if errors:
-        raise ValidationFailed(extra={"fields": errors})
+    refuse_if(errors)
     return date_from, date_to, period, kind
 
 

@@ -11,13 +11,18 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from backoffice.core.access import COMPANY
-from backoffice.core.money import ZERO
+from backoffice.core.money import ZERO, round_amount
 from backoffice.ledger.selectors import BUCKETS, aging
 from backoffice.parties.models import Customer
 from backoffice.reports.models import PackKind
 from backoffice.reports.selectors.billing import billing_statistics
 from backoffice.reports.selectors.contracts import contract_statistics
-from backoffice.reports.selectors.sales import SalesQuery, previous_start, sales_statistics
+from backoffice.reports.selectors.sales import (
+    SalesQuery,
+    group_columns,
+    previous_start,
+    sales_statistics,
+)
 
 PERIOD = {
     PackKind.DAILY: "day",
@@ -79,37 +84,22 @@ def _pct(change: str | None) -> str:
     return f"{change}%" if change is not None else "—"
 
 
-def _names(group: str, codes: set[str]) -> dict[str, str]:
-    """Codes are what reports return; a manager reads names."""
-    from django.contrib.auth import get_user_model
-
-    from backoffice.accounts.models import Region
-    from backoffice.catalog.models import ProductCategory
-
-    model, code, name = {
-        "region": (Region, "code", "name"),
-        "rep": (get_user_model(), "username", "full_name"),
-        "category": (ProductCategory, "code", "name"),
-        "customer": (Customer, "code", "name"),
-    }[group]
-    return dict(model.objects.filter(**{f"{code}__in": codes}).values_list(code, name))
-
-
 def _sales_rows(query: SalesQuery, group: str) -> Section:
+    """A section of the sales by one grouping, largest first: names in the pack's language,
+    and a customer's code in its own column."""
     report = sales_statistics(by=COMPANY, query=query)
-    names = _names(group, {row[group] for row in report["rows"]})
     titles = {
         "region": _("Sales by region"),
         "rep": _("Sales by rep"),
         "category": _("Sales by product category"),
         "customer": _("Sales by customer"),
     }
+    columns = group_columns((group,))
     section = Section(
         title=titles[group],
-        text_columns=2,
+        text_columns=len(columns),
         columns=[
-            _("Code"),
-            _("Name"),
+            *(title for _key, title in columns),
             _("Quantity"),
             _("Amount (incl. VAT)"),
             _("Net amount"),
@@ -121,8 +111,7 @@ def _sales_rows(query: SalesQuery, group: str) -> Section:
     for row in sorted(report["rows"], key=lambda r: -r["amount"]):
         section.rows.append(
             [
-                row[group] or "—",
-                names.get(row[group]) or "—",
+                *(row[key] or "—" for key, _title in columns),
                 _count(row["quantity"]),
                 row["amount"],
                 row["net_amount"],
@@ -134,7 +123,7 @@ def _sales_rows(query: SalesQuery, group: str) -> Section:
     totals = report["totals"]
     section.total = [
         _("Total"),
-        "",
+        *[""] * (len(columns) - 1),
         _count(totals["quantity"]),
         totals["amount"],
         totals["net_amount"],
@@ -242,8 +231,15 @@ def pack_sections(kind: str, start: date, end: date) -> list[Section]:
         Section(
             title=_("Receivables aging at %(date)s") % {"date": end.isoformat()},
             columns=[_("Customer"), *buckets, _("Total")],
-            rows=[[row.customer, *(row.buckets[b] for b in buckets), row.total] for row in largest],
-            total=[_("Total"), *(totals[b] for b in buckets), sum(totals.values(), ZERO)],
+            rows=[  # two decimals each, an empty bucket too (0.00, not 0)
+                [row.customer, *(round_amount(row.buckets[b]) for b in buckets), row.total]
+                for row in largest
+            ],
+            total=[
+                _("Total"),
+                *(round_amount(totals[b]) for b in buckets),
+                round_amount(sum(totals.values(), ZERO)),
+            ],
             note=_("The %(count)d customers who owe most, of %(all)d.")
             % {"count": len(largest), "all": len(rows)}
             if len(rows) > AGING_TOP

@@ -29,16 +29,14 @@ from django.db.models.functions import (
     TruncWeek,
     TruncYear,
 )
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import Region, User
 from backoffice.catalog.models import Product, ProductCategory
 from backoffice.core.access import Actor
-from backoffice.core.api import query_date
-from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import ZERO, round_amount, round_percent, round_quantity
 from backoffice.parties.models import Customer
+from backoffice.reports.selectors.params import refuse_if, report_dates
 from backoffice.sales.models import SalesFact, SalesFactMonthRow, SalesFactRow
 from backoffice.sales.models.facts import FactRow
 
@@ -95,13 +93,11 @@ def basis_codes(basis: str) -> tuple[int, ...]:
 
 
 def sales_params(params: Any) -> SalesQuery:
-    today = timezone.localdate()
-    date_from = query_date(params, "date_from", today.replace(month=1, day=1))
-    date_to = query_date(params, "date_to", today)
+    errors: dict[str, list[str]] = {}
+    date_from, date_to = report_dates(params, errors)
     period = params.get("period") or "month"
     basis = params.get("basis") or "ordered"
     group_by = tuple(g for g in (params.get("group_by") or "").split(",") if g)
-    errors = {}
     if period not in PERIODS:
         errors["period"] = [_("choose from: %s") % ", ".join(PERIODS)]
     if basis not in BASES:
@@ -110,12 +106,9 @@ def sales_params(params: Any) -> SalesQuery:
         errors["group_by"] = [_("up to two different groupings")]
     elif any(g not in GROUPS for g in group_by):
         errors["group_by"] = [_("choose from: %s") % ", ".join(GROUPS)]
-    if date_to < date_from:
-        errors["date_to"] = [_("must not be before date_from")]
-    elif (date_to - date_from).days > 3660:
+    if "date_to" not in errors and (date_to - date_from).days > 3660:
         errors["date_to"] = [_("at most ten years at a time")]
-    if errors:
-        raise ValidationFailed(extra={"fields": errors})
+    refuse_if(errors)
     return SalesQuery(date_from, date_to, period, group_by, basis)
 
 
@@ -192,22 +185,33 @@ def _whole_months(query: SalesQuery) -> bool:
     )
 
 
-def _codes(group: str, ids: set) -> dict:
+DIMENSIONS = {  # a grouping's record: (model, its code, its name)
+    "region": (Region, "code", "name"),
+    "rep": (User, "username", "full_name"),
+    "customer": (Customer, "code", "name"),
+    "product": (Product, "code", "name"),
+    "category": (ProductCategory, "code", "name"),
+}
+
+
+def _labels(group: str, ids: set) -> dict:
+    """Each id of a grouping with its (code, name), in one query for the whole report: the
+    code for the API and the workbook's code column, the name for the people who read."""
     if group == "customer_kind":
-        return {kind: kind for kind in ids}
-    model, field = {
-        "region": (Region, "code"),
-        "rep": (User, "username"),
-        "customer": (Customer, "code"),
-        "product": (Product, "code"),
-        "category": (ProductCategory, "code"),
-    }[group]
-    rows = model.objects.values_list("pk", field)
+        kinds = dict(Customer.Kind.choices)
+        return {kind: (kind, str(kinds.get(kind, kind))) for kind in ids}
+    model, code, name = DIMENSIONS[group]
+    rows = model.objects.values_list("pk", code, name)
     if len(ids) <= 1000:  # a long IN list costs more than reading every code
         rows = rows.filter(pk__in=ids)
-    codes = dict(rows)
-    codes[0] = ""  # a product without a category
-    return codes
+    labels = {pk: (code, name or code) for pk, code, name in rows}
+    none = {
+        "region": _("No region"),
+        "rep": _("No rep"),
+        "category": _("No category"),
+    }.get(group, "—")
+    labels[0] = ("", none)  # a product without a category, an order without a rep
+    return labels
 
 
 def change_percent(now: Decimal, before: Decimal | None) -> str | None:
@@ -246,8 +250,14 @@ def roomy_query() -> Iterator[None]:
         yield
 
 
+def group_keys(group_by: tuple[str, ...]) -> tuple[str, ...]:
+    """A row's keys for its groupings: each grouping's code and its name (`region`,
+    `region_name`)."""
+    return tuple(key for g in group_by for key in (g, f"{g}_name"))
+
+
 def sales_statistics(*, by: Actor, query: SalesQuery) -> dict[str, Any]:
-    """{"rows": [{period, <group>: code…, quantity, amount, net_amount, orders,
+    """{"rows": [{period, <group>: code, <group>_name: name…, quantity, amount, net_amount, orders,
     previous_amount, change_previous, last_year_amount, change_last_year}], "totals": {…}}.
 
     One GROUP BY reads the range and, flagged apart, the earlier periods the comparisons
@@ -313,11 +323,10 @@ def _sales_statistics(*, by: Actor, query: SalesQuery) -> dict[str, Any]:
         amounts.update(split)
     current = [row for row in found if row[n]]
     del found  # a hundred thousand tuples: freed as the rows are built
-    codes = {g: _codes(g, {row[1 + i] for row in current}) for i, g in enumerate(query.group_by)}
-    maps = [codes[g] for g in query.group_by]
+    maps = [_labels(g, {row[1 + i] for row in current}) for i, g in enumerate(query.group_by)]
     starts: dict[date, tuple[str, date, date]] = {}
-    named: dict[tuple, tuple] = {}  # dims → their codes, once per combination
-    keys = ("period", *query.group_by, *ROW_MEASURES)
+    named: dict[tuple, tuple] = {}  # dims → their codes and names, once per combination
+    keys = ("period", *group_keys(query.group_by), *ROW_MEASURES)
     rows = []  # a year by customer is many rows: built straight, then sorted
     for row in current:
         start, quantity, amount, net, orders = row[0], *row[n + 1 :]
@@ -334,7 +343,9 @@ def _sales_statistics(*, by: Actor, query: SalesQuery) -> dict[str, Any]:
         names = named.get(dims)
         if names is None:
             names = named[dims] = tuple(
-                mapping.get(d, d) for mapping, d in zip(maps, dims, strict=True)
+                part
+                for mapping, d in zip(maps, dims, strict=True)
+                for part in mapping.get(d, (str(d), str(d)))
             )
         label, before_start, last_year = info
         before = amounts.get((before_start, *dims))
@@ -376,14 +387,9 @@ def _sales_statistics(*, by: Actor, query: SalesQuery) -> dict[str, Any]:
     return {"rows": rows, "totals": totals}
 
 
-def sales_workbook(query: SalesQuery, report: dict[str, Any]) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    from backoffice.core.excel import neutralise
-
-    labels = {
+def group_labels() -> dict[str, str]:
+    """Each grouping's column title, in the language of the moment."""
+    return {
         "region": _("Region"),
         "rep": _("Rep"),
         "customer": _("Customer"),
@@ -391,13 +397,107 @@ def sales_workbook(query: SalesQuery, report: dict[str, Any]) -> bytes:
         "product": _("Product"),
         "category": _("Category"),
     }
+
+
+def basis_labels() -> dict[str, str]:
+    return {
+        "ordered": _("Ordered"),
+        "delivered": _("Delivered"),
+        "invoiced": _("Invoiced"),
+        "received": _("Received"),
+    }
+
+
+def group_columns(group_by: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The (row key, title) of a report's grouping columns: each grouping's name, and
+    before it the code of a customer or a product (the code people search for)."""
+    labels = group_labels()
+    code_labels = {"customer": _("Customer code"), "product": _("Product code")}
+    columns = []
+    for group in group_by:
+        if group in code_labels:
+            columns.append((group, code_labels[group]))
+        columns.append((f"{group}_name", labels[group]))
+    return columns
+
+
+CHART_SERIES = 6  # the groups a chart shows as series; the rest are "Others"
+
+
+def sales_chart(
+    query: SalesQuery, rows: list[dict[str, Any]], *, top: int | None = None
+) -> dict[str, Any]:
+    """The chart of a report: {"periods": [label…], "series": [{"label", "amounts": [one per
+    period], "others": bool}]}. Without a grouping, one series, the amount per period; with
+    one, the `top` groups by amount over the whole range, each a series under its names,
+    and the rest added up as one series, "Others"."""
+    with collector_paused():  # a dict per group beside a hundred thousand rows
+        return _sales_chart(query, rows, CHART_SERIES if top is None else top)
+
+
+def _sales_chart(query: SalesQuery, rows: list[dict[str, Any]], top: int) -> dict[str, Any]:
+    periods = sorted({row["period"] for row in rows})
+    position = {label: i for i, label in enumerate(periods)}
+    if not query.group_by:
+        amounts = [ZERO] * len(periods)
+        for row in rows:
+            amounts[position[row["period"]]] += row["amount"]
+        return {
+            "periods": periods,
+            "series": [{"label": _("Amount (incl. VAT)"), "amounts": amounts, "others": False}],
+        }
+    key_of = itemgetter(*query.group_by)  # one pass over the rows (a hundred thousand)
+    cells: dict[Any, dict[int, Decimal]] = {}  # group → {period's position: amount}, sparse
+    first: dict[Any, dict[str, Any]] = {}  # group → a row of it, for its names
+    whole = [ZERO] * len(periods)
+    for row in rows:
+        key = key_of(row)
+        at, amount = position[row["period"]], row["amount"]
+        amounts = cells.get(key)
+        if amounts is None:
+            amounts = cells[key] = {}
+            first[key] = row
+        amounts[at] = amounts.get(at, ZERO) + amount
+        whole[at] += amount
+    titles = {
+        key: " · ".join(str(row[f"{g}_name"]) for g in query.group_by) for key, row in first.items()
+    }
+    totals = {key: sum(amounts.values(), ZERO) for key, amounts in cells.items()}
+    ranked = sorted(cells, key=lambda key: (-totals[key], titles[key]))
+    shown = ranked if len(ranked) <= top + 1 else ranked[:top]  # "Others" of one is itself
+    series = [
+        {
+            "label": titles[key],
+            "amounts": [cells[key].get(at, ZERO) for at in range(len(periods))],
+            "others": False,
+        }
+        for key in shown
+    ]
+    if len(ranked) > len(shown):  # the rest: each period's whole less the groups shown
+        others = [
+            whole[at] - sum((s["amounts"][at] for s in series), ZERO) for at in range(len(periods))
+        ]
+        series.append({"label": _("Others"), "amounts": others, "others": True})
+    return {"periods": periods, "series": series}
+
+
+def sales_workbook(query: SalesQuery, report: dict[str, Any]) -> bytes:
+    """The report as a workbook: names (and the codes of customers and products) in the
+    reader's language, every row."""
+    import io
+
+    from openpyxl import Workbook
+
+    from backoffice.core.excel import neutralise
+
+    columns = group_columns(query.group_by)
     book = Workbook()
     sheet = book.active
-    sheet.title = query.basis
+    sheet.title = basis_labels()[query.basis]
     sheet.append(
         [
             _("Period"),
-            *[labels[g] for g in query.group_by],
+            *[title for _key, title in columns],
             _("Quantity"),
             _("Amount (incl. VAT)"),
             _("Net amount"),
@@ -412,7 +512,7 @@ def sales_workbook(query: SalesQuery, report: dict[str, Any]) -> bytes:
         sheet.append(
             [
                 row["period"],
-                *[neutralise(row[g]) for g in query.group_by],
+                *[neutralise(row[key]) for key, _title in columns],
                 row["quantity"],
                 row["amount"],
                 row["net_amount"],
@@ -427,7 +527,7 @@ def sales_workbook(query: SalesQuery, report: dict[str, Any]) -> bytes:
     sheet.append(
         [
             _("Total"),
-            *[""] * len(query.group_by),
+            *[""] * len(columns),
             totals["quantity"],
             totals["amount"],
             totals["net_amount"],

@@ -377,7 +377,8 @@ def test_the_sales_page_exports_and_prints(client, dataset, clerk):
     assert client.get("/reports/sales/?period=quarter&format=pdf")["Content-Type"] == (
         "application/pdf"
     )
-    assert client.get("/reports/sales/?period=fortnight").status_code == 200  # message, no 500
+    refused = client.get("/reports/sales/?period=fortnight")  # the form with its error
+    assert refused.status_code == 400 and 'data-testid="report-errors"' in refused.content.decode()
 
 
 @pytest.mark.django_db
