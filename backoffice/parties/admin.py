@@ -1,6 +1,7 @@
 """Staff UI of the customer file: customers (search by pinyin in every picker), papers under
 double review, the types of papers each kind of customer needs."""
 
+import copy
 import uuid
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from backoffice.core.tabular import read_table
 from backoffice.core.timeline import timeline_sources
 from backoffice.parties import services
 from backoffice.parties.forms import (
+    CustomerForm,
     FeedbackAnswerForm,
     FeedbackCloseForm,
     ImportConfirmForm,
@@ -143,6 +145,7 @@ class CustomerAdmin(BaseModelAdmin):
     autocomplete_fields = ["owner"]
     inlines = [ContactInline, DeliveryAddressInline, QualificationInline]
     change_form_outer_before_template = "parties/customer_file.html"
+    form = CustomerForm
     export_fields = [*Customer.MASTER_FIELDS, *Customer.BILLING_FIELDS]
     fieldsets = [
         (
@@ -160,6 +163,10 @@ class CustomerAdmin(BaseModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return customer_search(queryset, search_term), False
+
+    def autocomplete_label(self, obj: Customer) -> str:
+        # three 北京大学附属医院 told apart by code, city and tax id (Customer.picker_label)
+        return obj.picker_label
 
     @action(description=_("Import from Excel"), icon="upload", url_path="import")
     def import_customers(self, request: HttpRequest):
@@ -222,20 +229,20 @@ class CustomerAdmin(BaseModelAdmin):
         return {"owner": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        base = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        form.by = request.user  # the services' rules run in the form (forms.CustomerForm)
+        return form
 
-        class CustomerForm(base):
-            def _post_clean(self) -> None:
-                super()._post_clean()
-                try:
-                    services.check_customer(self.instance, by=request.user)
-                except ApplicationError as error:
-                    fields = error.extra.get("fields") or {None: [error.message]}
-                    for name, problems in fields.items():
-                        for problem in problems:
-                            self.add_error(name if name in self.fields else None, str(problem))
-
-        return CustomerForm
+    def get_fieldsets(self, request, obj=None):
+        # The box confirming a name another customer has sits under the name; it shows only
+        # once the name is refused (forms.CustomerForm).
+        fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
+        for _title, options in fieldsets:
+            fields = list(options["fields"])
+            if "name" in fields and "confirm_duplicate_name" not in fields:
+                fields.insert(fields.index("name") + 1, "confirm_duplicate_name")
+                options["fields"] = fields
+        return fieldsets
 
     def save_model(self, request, obj, form, change) -> None:
         data = {name: form.cleaned_data[name] for name in form.cleaned_data}
