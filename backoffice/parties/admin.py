@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -27,6 +28,7 @@ from backoffice.core.admin import (
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.files import attachment_add, attachments_of
+from backoffice.core.record_tabs import ShownTab, record_tabs_for
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
 from backoffice.core.tabular import read_table
@@ -121,6 +123,23 @@ def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict[str, 
         }
         for event in events[:limit]
     ]
+
+
+class CustomerTab:
+    """One tab of the customer page, shaped as Unfold's tab bar and page read a dataset."""
+
+    tab = True
+
+    def __init__(self, request: HttpRequest, shown: ShownTab) -> None:
+        self.request, self.shown = request, shown
+        self.model_name = shown.tab.key  # the tab's anchor: #dataset-<key>
+        self.title = shown.tab.title
+
+    @property
+    def contents(self) -> str:
+        return render_to_string(
+            "parties/customer_tab.html", {"tab": self.shown}, request=self.request
+        )
 
 
 class CallOverdueFilter(admin.SimpleListFilter):
@@ -264,6 +283,16 @@ class CustomerAdmin(BaseModelAdmin):
                 "may_attach": self.has_change_permission(request, customer),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            # The customer's documents as the page's tabs, beside its form (Unfold's tab
+            # bar lists every "dataset" with `tab`): newest rows, each a link, and the list.
+            context["datasets"] = [
+                *(context.get("datasets") or []),
+                *(CustomerTab(request, shown) for shown in record_tabs_for(obj, request.user)),
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     object_views = {"attach": "attach_view"}
 
