@@ -20,6 +20,7 @@ from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
 from backoffice.audit.selectors import audit_event_list
+from backoffice.core.access import visibility_selector
 from backoffice.core.admin import (
     BaseModelAdmin,
     change_rows,
@@ -90,8 +91,10 @@ class QualificationInline(TabularInline):
         return False
 
 
-def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict[str, Any]]:
-    """One timeline: the customer's own changes and those of its papers and contacts."""
+def customer_timeline(customer: Customer, *, user: Any, limit: int = 50) -> list[dict[str, Any]]:
+    """One timeline: the customer's own changes and those of its papers, contacts, orders…
+    of those the user may see (an order made while the customer was another region's is
+    not its new rep's)."""
     related = {
         Qualification: customer.qualifications,
         Contact: customer.contacts,
@@ -103,6 +106,10 @@ def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict[str, 
     for source in timeline_sources(Customer):  # orders, deliveries… from the apps above
         model, rows = source(customer)
         related[model] = rows
+    for model, rows in related.items():
+        visible = visibility_selector(model._meta.label_lower)
+        if visible is not None:
+            related[model] = rows.all() & visible(user)
     labels = {"parties.customer": Customer} | {m._meta.label_lower: m for m in related}
     ids = {"parties.customer": [customer.pk]} | {
         model._meta.label_lower: list(rows.values_list("pk", flat=True))
@@ -278,7 +285,7 @@ class CustomerAdmin(BaseModelAdmin):
                 **(extra_context or {}),
                 "trade_block": customer_trade_block(customer),
                 "trade_block_enforced": trade_block_enforced(),
-                "timeline": customer_timeline(customer),
+                "timeline": customer_timeline(customer, user=request.user),
                 "attachments": attachments_of(customer),
                 "may_attach": self.has_change_permission(request, customer),
             }
