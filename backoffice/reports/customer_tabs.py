@@ -66,7 +66,7 @@ def customer_deliveries_tab(customer: Customer, user: Any, limit: int) -> TabCon
     return TabContent(
         columns=[
             field_column(Delivery, "number"),
-            field_column(SalesOrder, "number"),
+            field_column(Delivery, "order"),
             field_column(Delivery, "status"),
             field_column(Delivery, "shipped_at"),
             field_column(Delivery, "signed_on"),

@@ -93,3 +93,13 @@ def test_each_tab_reads_its_rows_in_one_query_however_many(clerk, hospital):
     assert queries() == one
     # the permissions, then a query a tab (the receivables tab: its figures and its rows)
     assert one <= len(KEYS) + 1 + 3
+
+
+@pytest.mark.django_db
+def test_each_tabs_full_list_opens_filtered_to_the_customer(client, clerk, finance, issued):
+    for user in (clerk, finance):
+        client.force_login(user)
+        for shown in record_tabs_for(issued.customer, user):
+            answer = client.get(shown.content.more_url)
+            assert answer.status_code == 200, (shown.tab.key, answer.status_code)
+            assert "?e=1" not in answer.get("Location", "")
