@@ -52,6 +52,12 @@ def test_a_namesake_is_saved_after_the_warning_and_its_page_has_tabs(
     page.select_option("select[name=kind]", "hospital")
     page.select_option("select[name=region]", str(region_north.pk))
     page.fill("input[name=address]", "北京市西城区西什库大街8号")
+    # the rep who looks after it: set on the select itself, whichever picker widget it has
+    page.evaluate(
+        "([pk, name]) => { const s = document.querySelector('select[name=owner]');"
+        " s.add(new Option(name, pk, true, true)); s.value = pk; }",
+        [str(rep_wang.pk), rep_wang.full_name],
+    )
     page.locator("button[name=_continue]").click()
 
     link = page.get_by_test_id("duplicate-customer-link")
@@ -67,7 +73,7 @@ def test_a_namesake_is_saved_after_the_warning_and_its_page_has_tabs(
     page.get_by_test_id("customer-file").wait_for()
     second = Customer.objects.exclude(pk=first.pk).get(name=HOSPITAL)
     assert page.url.endswith(f"/parties/customer/{second.pk}/change/")
-    assert second.code != first.code
+    assert (second.code != first.code, second.owner_id) == (True, rep_wang.pk)
 
     for title in ("销售订单", "发货单", "发票", "应收与对账", "合同", "资质证照", "回访记录"):
         assert page.locator("#tabs-wrapper").get_by_text(title, exact=True).count() == 1

@@ -126,11 +126,11 @@ def test_a_taken_tax_id_does_not_name_a_customer_the_user_may_not_see(
 
 @pytest.mark.django_db
 def test_the_admin_shows_the_taken_tax_id_beside_its_field_with_a_link(
-    client, clerk, region_north, head_office
+    client, clerk, rep_wang, region_north, head_office
 ):
     client.force_login(clerk)
     page = client.post(
-        reverse("admin:parties_customer_add"), _form(region_north, clerk, tax_id=VALID_USCC[0])
+        reverse("admin:parties_customer_add"), _form(region_north, rep_wang, tax_id=VALID_USCC[0])
     )
     html = page.content.decode()
     assert page.status_code == 200
@@ -141,11 +141,13 @@ def test_the_admin_shows_the_taken_tax_id_beside_its_field_with_a_link(
 
 
 @pytest.mark.django_db
-def test_the_admin_link_escapes_the_customers_name(client, clerk, make_customer, region_north):
+def test_the_admin_link_escapes_the_customers_name(
+    client, clerk, rep_wang, make_customer, region_north
+):
     make_customer(clerk, name="<b>坏</b>医院", tax_id=VALID_USCC[1])
     client.force_login(clerk)
     page = client.post(
-        reverse("admin:parties_customer_add"), _form(region_north, clerk, tax_id=VALID_USCC[1])
+        reverse("admin:parties_customer_add"), _form(region_north, rep_wang, tax_id=VALID_USCC[1])
     )
     html = page.content.decode()
     assert "&lt;b&gt;坏&lt;/b&gt;医院" in html
@@ -247,11 +249,11 @@ def test_the_api_refuses_a_taken_name_with_duplicate_name_then_saves_it_confirme
 
 @pytest.mark.django_db
 def test_the_admin_warns_of_a_taken_name_then_saves_it_when_ticked(
-    client, clerk, region_north, head_office
+    client, clerk, rep_wang, region_north, head_office
 ):
     client.force_login(clerk)
     url = reverse("admin:parties_customer_add")
-    form = _form(region_north, clerk, name=HOSPITAL)
+    form = _form(region_north, rep_wang, name=HOSPITAL)
     warned = client.post(url, form)
     html = warned.content.decode()
     assert warned.status_code == 200
