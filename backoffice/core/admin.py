@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
@@ -236,6 +237,23 @@ class BaseModelAdmin(ModelAdmin):
         response.status_code = 400
         return response
 
+    # --- pickers: what a chosen record reads as -------------------------------------------
+    def autocomplete_label(self, obj: Any) -> str:
+        """How this model's records read in other forms' pickers (autocomplete_fields), in
+        the list and once chosen; an admin overrides it to tell look-alikes apart."""
+        return str(obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        target = self.admin_site._registry.get(db_field.remote_field.model)
+        if (
+            field is not None
+            and db_field.name in self.get_autocomplete_fields(request)
+            and hasattr(target, "autocomplete_label")
+        ):
+            field.label_from_instance = target.autocomplete_label
+        return field
+
     # --- rows the user may see --------------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
@@ -321,6 +339,22 @@ class BaseModelAdmin(ModelAdmin):
         )
 
 
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """The pickers' search answers with each record as its admin's autocomplete_label."""
+
+    def serialize_result(self, obj: Any, to_field_name: str) -> dict[str, Any]:
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = str(label(obj))
+        return result
+
+
+def _autocomplete_view(request: HttpRequest) -> HttpResponse:
+    return LabelledAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+admin.site.autocomplete_view = _autocomplete_view  # type: ignore[method-assign]
 admin.site.site_url = "/"
 admin.site.site_title = _("Back Office")
 admin.site.site_header = _("Back Office")

@@ -222,6 +222,7 @@ def demo_customers(*, count: int = 300) -> int:
         owner = rng.choice(reps[region_code]) if reps.get(region_code) else fallback_owner
         customer = customer_create(
             by=owner if owner.groups.filter(name="rep").exists() else None,
+            confirm_duplicate_name=True,  # a city has several 大学附属医院: told apart by code
             code=code,
             name=name,
             kind=kind,

@@ -1,6 +1,7 @@
 """Staff UI of the customer file: customers (search by pinyin in every picker), papers under
 double review, the types of papers each kind of customer needs."""
 
+import copy
 import uuid
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -18,6 +20,7 @@ from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
 from backoffice.audit.selectors import audit_event_list
+from backoffice.core.access import visibility_selector
 from backoffice.core.admin import (
     BaseModelAdmin,
     change_rows,
@@ -26,12 +29,14 @@ from backoffice.core.admin import (
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.files import attachment_add, attachments_of
+from backoffice.core.record_tabs import ShownTab, record_tabs_for
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
 from backoffice.core.tabular import read_table
 from backoffice.core.timeline import timeline_sources
 from backoffice.parties import services
 from backoffice.parties.forms import (
+    CustomerForm,
     FeedbackAnswerForm,
     FeedbackCloseForm,
     ImportConfirmForm,
@@ -86,8 +91,10 @@ class QualificationInline(TabularInline):
         return False
 
 
-def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict[str, Any]]:
-    """One timeline: the customer's own changes and those of its papers and contacts."""
+def customer_timeline(customer: Customer, *, user: Any, limit: int = 50) -> list[dict[str, Any]]:
+    """One timeline: the customer's own changes and those of its papers, contacts, orders…
+    of those the user may see (an order made while the customer was another region's is
+    not its new rep's)."""
     related = {
         Qualification: customer.qualifications,
         Contact: customer.contacts,
@@ -99,6 +106,10 @@ def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict[str, 
     for source in timeline_sources(Customer):  # orders, deliveries… from the apps above
         model, rows = source(customer)
         related[model] = rows
+    for model, rows in related.items():
+        visible = visibility_selector(model._meta.label_lower)
+        if visible is not None:
+            related[model] = rows.all() & visible(user)
     labels = {"parties.customer": Customer} | {m._meta.label_lower: m for m in related}
     ids = {"parties.customer": [customer.pk]} | {
         model._meta.label_lower: list(rows.values_list("pk", flat=True))
@@ -119,6 +130,23 @@ def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict[str, 
         }
         for event in events[:limit]
     ]
+
+
+class CustomerTab:
+    """One tab of the customer page, shaped as Unfold's tab bar and page read a dataset."""
+
+    tab = True
+
+    def __init__(self, request: HttpRequest, shown: ShownTab) -> None:
+        self.request, self.shown = request, shown
+        self.model_name = shown.tab.key  # the tab's anchor: #dataset-<key>
+        self.title = shown.tab.title
+
+    @property
+    def contents(self) -> str:
+        return render_to_string(
+            "parties/customer_tab.html", {"tab": self.shown}, request=self.request
+        )
 
 
 class CallOverdueFilter(admin.SimpleListFilter):
@@ -143,6 +171,7 @@ class CustomerAdmin(BaseModelAdmin):
     autocomplete_fields = ["owner"]
     inlines = [ContactInline, DeliveryAddressInline, QualificationInline]
     change_form_outer_before_template = "parties/customer_file.html"
+    form = CustomerForm
     export_fields = [*Customer.MASTER_FIELDS, *Customer.BILLING_FIELDS]
     fieldsets = [
         (
@@ -160,6 +189,10 @@ class CustomerAdmin(BaseModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return customer_search(queryset, search_term), False
+
+    def autocomplete_label(self, obj: Customer) -> str:
+        # three 北京大学附属医院 told apart by code, city and tax id (Customer.picker_label)
+        return obj.picker_label
 
     @action(description=_("Import from Excel"), icon="upload", url_path="import")
     def import_customers(self, request: HttpRequest):
@@ -222,20 +255,20 @@ class CustomerAdmin(BaseModelAdmin):
         return {"owner": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        base = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        form.by = request.user  # the services' rules run in the form (forms.CustomerForm)
+        return form
 
-        class CustomerForm(base):
-            def _post_clean(self) -> None:
-                super()._post_clean()
-                try:
-                    services.check_customer(self.instance, by=request.user)
-                except ApplicationError as error:
-                    fields = error.extra.get("fields") or {None: [error.message]}
-                    for name, problems in fields.items():
-                        for problem in problems:
-                            self.add_error(name if name in self.fields else None, str(problem))
-
-        return CustomerForm
+    def get_fieldsets(self, request, obj=None):
+        # The box confirming a name another customer has sits under the name; it shows only
+        # once the name is refused (forms.CustomerForm).
+        fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
+        for _title, options in fieldsets:
+            fields = list(options["fields"])
+            if "name" in fields and "confirm_duplicate_name" not in fields:
+                fields.insert(fields.index("name") + 1, "confirm_duplicate_name")
+                options["fields"] = fields
+        return fieldsets
 
     def save_model(self, request, obj, form, change) -> None:
         data = {name: form.cleaned_data[name] for name in form.cleaned_data}
@@ -252,11 +285,21 @@ class CustomerAdmin(BaseModelAdmin):
                 **(extra_context or {}),
                 "trade_block": customer_trade_block(customer),
                 "trade_block_enforced": trade_block_enforced(),
-                "timeline": customer_timeline(customer),
+                "timeline": customer_timeline(customer, user=request.user),
                 "attachments": attachments_of(customer),
                 "may_attach": self.has_change_permission(request, customer),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            # The customer's documents as the page's tabs, beside its form (Unfold's tab
+            # bar lists every "dataset" with `tab`): newest rows, each a link, and the list.
+            context["datasets"] = [
+                *(context.get("datasets") or []),
+                *(CustomerTab(request, shown) for shown in record_tabs_for(obj, request.user)),
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     object_views = {"attach": "attach_view"}
 

@@ -45,6 +45,13 @@ from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
 CUSTOMER_FIELDS = [*Customer.MASTER_FIELDS, *Customer.BILLING_FIELDS]
 
 
+CUSTOMER_WRITE_RULES = (
+    "Refusals that name other customers, each a 400: `duplicate_tax_id` when a head office's"
+    " tax id is taken (`extra.customer`: id, code, name, label of the customer that has it,"
+    " only when the caller may see it); `duplicate_name` when the name (new, or changed to)"
+    " is another customer's, until `confirm_duplicate_name` is true."
+)
+
 # Declared, not derived: the database's integer range would otherwise leak into the schema.
 PAYMENT_TERMS = {"min_value": 0, "max_value": 3650}
 
@@ -53,10 +60,15 @@ class CustomerOutputSerializer(serializers.ModelSerializer):
     region = serializers.PrimaryKeyRelatedField(read_only=True)
     owner = serializers.PrimaryKeyRelatedField(read_only=True)
     payment_terms_days = serializers.IntegerField(read_only=True)
+    label = serializers.CharField(
+        source="picker_label",
+        read_only=True,
+        help_text="What a picker shows: name · code · city · …last four of the tax id.",
+    )
 
     class Meta:
         model = Customer
-        fields = ["id", *CUSTOMER_FIELDS, "created_at", "updated_at"]
+        fields = ["id", "label", *CUSTOMER_FIELDS, "created_at", "updated_at"]
         ref_name = "Customer"
 
 
@@ -67,12 +79,23 @@ class CustomerInputSerializer(serializers.ModelSerializer):
     )
     tax_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
     payment_terms_days = serializers.IntegerField(required=False, **PAYMENT_TERMS)
+    confirm_duplicate_name = serializers.BooleanField(
+        required=False,
+        write_only=True,
+        help_text=(
+            "A name another customer has is refused with 400 `duplicate_name` (`extra.customers`"
+            " lists those the caller may see: id, code, name, label; `extra.hidden` counts the"
+            " others). Send true to save a separate customer of that name, such as a branch."
+        ),
+    )
 
     class Meta:
         model = Customer
-        fields = CUSTOMER_FIELDS
+        fields = [*CUSTOMER_FIELDS, "confirm_duplicate_name"]
         extra_kwargs = {"code": {"required": False, "validators": []}}
-        validators: list = []  # the services own uniqueness (409 duplicate_tax_id)
+        # The services own uniqueness: 400 duplicate_tax_id, naming in `extra.customer` the
+        # customer with the tax id when the caller may see it.
+        validators: list = []
         ref_name = "CustomerInput"
 
 
@@ -84,7 +107,11 @@ class CustomerListApi(APIView):
         customers = filtered(request, self.filterset_class, customer_list(by=request.user))
         return paginate(request, customers, CustomerOutputSerializer, self)
 
-    @extend_schema(request=CustomerInputSerializer, responses={201: CustomerOutputSerializer})
+    @extend_schema(
+        request=CustomerInputSerializer,
+        responses={201: CustomerOutputSerializer},
+        description=CUSTOMER_WRITE_RULES,
+    )
     def post(self, request: Request) -> Response:
         data = CustomerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -97,7 +124,11 @@ class CustomerDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         return Response(CustomerOutputSerializer(access_customer(request.user, pk)).data)
 
-    @extend_schema(request=CustomerInputSerializer, responses={200: CustomerOutputSerializer})
+    @extend_schema(
+        request=CustomerInputSerializer,
+        responses={200: CustomerOutputSerializer},
+        description=CUSTOMER_WRITE_RULES,
+    )
     def patch(self, request: Request, pk: int) -> Response:
         customer = access_customer(request.user, pk)
         data = CustomerInputSerializer(customer, data=request.data, partial=True)

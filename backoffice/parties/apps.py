@@ -86,9 +86,11 @@ class PartiesConfig(AppConfig):
             qualification_verify,
             qualifications_expiry_run,
         )
+        from backoffice.parties.tabs import register_customer_tabs
         from backoffice.reviews.registry import Level, register
 
         register_visibility(Customer, customer_visible_to)
+        register_customer_tabs()
         register_visibility(Qualification, qualification_visible_to)
         register_daily_job("qualifications", qualifications_expiry_run)
         register(

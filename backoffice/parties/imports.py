@@ -17,8 +17,9 @@ from backoffice.accounts.models import Region
 from backoffice.core.access import Actor
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import round_amount, to_decimal
+from backoffice.parties.exceptions import DuplicateTaxId
 from backoffice.parties.models import Customer
-from backoffice.parties.services import contact_create, customer_create
+from backoffice.parties.services import check_customer, contact_create, customer_create
 from backoffice.parties.validators import uscc_problem
 
 # Column headers accepted, English or Chinese, for each field.
@@ -204,14 +205,14 @@ def customers_import(*, rows: list[dict[str, str]], by: Actor, commit: bool) -> 
     )
     for number, raw in enumerate(rows, start=2):
         value = {name: raw.get(header, "").strip() for name, header in columns.items()}
-        _import_row(result, number, value, rules)
+        _import_row(result, number, value, rules, by)
     if commit and result.ok:
         _create(result, by)
     return result
 
 
 def _import_row(
-    result: ImportResult, number: int, value: dict[str, str], rules: CustomerRules
+    result: ImportResult, number: int, value: dict[str, str], rules: CustomerRules, by: Actor
 ) -> None:
     """One row: to create, to skip (the customer exists), or its errors."""
     checked = customer_row_check(value, rules=rules)
@@ -220,6 +221,8 @@ def _import_row(
     existing = _existing(checked.values, value.get("name", ""))
     if existing is None:
         customer_repeats_check(checked, rules=rules)
+        if problem := _tax_id_taken(checked.values, by):
+            checked.errors.append(("tax_id", problem))
     if checked.errors:
         result.errors.extend(RowError(number, column, m) for column, m in checked.errors)
         return
@@ -275,14 +278,14 @@ def _billing_check(value: dict[str, str]) -> tuple[dict[str, Any], list[tuple[st
 
 
 def _existing(values: dict[str, Any], name: str) -> Customer | None:
-    """The customer a row names already: by code, by head office tax id, by name in the
-    region."""
+    """The customer a row names already: by code, by head office tax id with the same name,
+    by name in the region."""
     if values["code"]:
         found = Customer.objects.filter(code=values["code"]).first()
         if found is not None:
             return found
     if values["tax_id"]:
-        found = Customer.objects.filter(tax_id=values["tax_id"], is_branch=False).first()
+        found = Customer.objects.filter(tax_id=values["tax_id"], is_branch=False, name=name).first()
         if found is not None:
             return found
     if values["region_id"] is not None:
@@ -290,11 +293,30 @@ def _existing(values: dict[str, Any], name: str) -> Customer | None:
     return None
 
 
+def _tax_id_taken(values: dict[str, Any], by: Actor) -> str | None:
+    """A new customer's tax id that a head office has: the services' refusal, naming that
+    customer when the user may see it."""
+    if not values["tax_id"] or uscc_problem(values["tax_id"]):
+        return None
+    customer = Customer(
+        tax_id=values["tax_id"], region_id=values["region_id"], owner_id=values["owner_id"]
+    )
+    try:
+        check_customer(customer, by=by, confirm_duplicate_name=True)
+    except DuplicateTaxId as error:
+        return str(error.message)
+    except ApplicationError:
+        return None  # the row's owner and region: refused, if at all, when it is written
+    return None
+
+
 @transaction.atomic
 def _create(result: ImportResult, by: Actor) -> None:
     for row in result.to_create:
         try:
-            customer = customer_create(by=by, **row["data"])
+            # A name in another region is another customer: the import names its customers
+            # by name within a region (_existing), and the preview lists them all.
+            customer = customer_create(by=by, confirm_duplicate_name=True, **row["data"])
         except ApplicationError as error:
             # Checked above, but the services have the last word: report it, write nothing.
             fields = error.extra.get("fields") or {"": [error.message]}

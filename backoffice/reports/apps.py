@@ -32,7 +32,10 @@ class ReportsConfig(AppConfig):
         from backoffice.core.jobs import register_daily_job
         from backoffice.core.navigation import register_nav_item
         from backoffice.core.todos import register_todo
+        from backoffice.reports.customer_tabs import register_customer_tabs
         from backoffice.reports.services import report_packs_run
+
+        register_customer_tabs()  # the customer page's orders, deliveries, invoices…
 
         # last: the packs read what the other jobs settle (contracts completed, expired…)
         register_daily_job("report_packs", report_packs_run, order=900)

@@ -1,6 +1,8 @@
 """Customers (客户档案): master data, billing info, grade and status; their contacts and
 delivery addresses."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.core.models import BaseModel
 from backoffice.core.money import amount_field
 from backoffice.parties.validators import validate_uscc
+
+# The city at the head of a Chinese address: 北京市海淀区… → 北京, 广东省广州市… → 广州,
+# 广西壮族自治区南宁市… → 南宁. An address without one gives none.
+CITY = re.compile(r"^(?:[^省]{2,8}?(?:省|自治区))?(?P<city>[^市县区省]{2,8}?)(?:市|地区|自治州|盟)")
+
+
+def city_of(address: str) -> str:
+    match = CITY.match(address.strip())
+    return match["city"] if match else ""
 
 
 class Customer(BaseModel):
@@ -129,6 +140,16 @@ class Customer(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def picker_label(self) -> str:
+        """What a customer picker shows, so that three 北京大学附属医院 can be told apart:
+        the name, the code, the city of the registered address and the tax id's last four
+        characters (北京大学附属医院 · CU-2026-000012 · 北京 · …1234). Only the row's fields."""
+        parts = [self.name, self.code, city_of(self.address)]
+        if self.tax_id:
+            parts.append(f"…{self.tax_id[-4:]}")
+        return " · ".join(part for part in parts if part)
 
 
 class Contact(BaseModel):

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record_many
@@ -16,15 +18,34 @@ from backoffice.core.exceptions import NotAllowed, ValidationFailed
 from backoffice.core.numbering import next_number
 from backoffice.core.pinyin import pinyin_keys
 from backoffice.core.services import model_save
-from backoffice.parties.exceptions import DuplicateTaxId, InvalidTaxId
+from backoffice.parties.exceptions import DuplicateName, DuplicateTaxId, InvalidTaxId
 from backoffice.parties.models import (
     Contact,
     Customer,
     DeliveryAddress,
 )
+from backoffice.parties.selectors import customer_visible_to
 from backoffice.parties.validators import uscc_problem
 
 CUSTOMER_FIELDS = {*Customer.MASTER_FIELDS, *Customer.BILLING_FIELDS, "region_id", "owner_id"}
+
+# The refusals that name another customer; the staff UI turns the names into links.
+TAX_ID_TAKEN = gettext_lazy(
+    "Tax id %(tax_id)s belongs to customer %(customer)s already. Mark this one as a branch "
+    "if it shares its head office's tax id."
+)
+TAX_ID_TAKEN_UNSEEN = gettext_lazy(
+    "Tax id %(tax_id)s belongs already to a customer outside the ones you may see. Check the "
+    "tax id, or mark this one as a branch if it shares its head office's tax id."
+)
+NAME_TAKEN = gettext_lazy(
+    "A customer with this name exists already: %(customers)s. If this is another customer "
+    "(a branch, say), confirm it to save a separate customer."
+)
+NAME_TAKEN_UNSEEN = gettext_lazy(
+    "A customer outside the ones you may see has this name already. If this is another "
+    "customer (a branch, say), confirm it to save a separate customer."
+)
 
 
 def _validated(instance: Any) -> None:
@@ -35,7 +56,25 @@ def _validated(instance: Any) -> None:
         raise ValidationFailed(extra={"fields": fields}) from exc
 
 
-def _check_tax_id(customer: Customer) -> None:
+def _may_see(by: Actor, customer_ids: list[int]) -> set[int]:
+    """Which of these customers `by` may see (the system, `None`, sees all): a refusal names
+    only those, and says of the others no more than that they exist."""
+    if by is None:
+        return set(customer_ids)
+    return set(customer_visible_to(by).filter(pk__in=customer_ids).values_list("pk", flat=True))
+
+
+def customer_reference(customer: Customer) -> dict[str, Any]:
+    """How a refusal names another customer: to an API client, and for a link to it."""
+    return {
+        "id": customer.pk,
+        "code": customer.code,
+        "name": customer.name,
+        "label": customer.picker_label,
+    }
+
+
+def _check_tax_id(customer: Customer, by: Actor = None) -> None:
     customer.tax_id = customer.tax_id.strip().upper().replace(" ", "").replace("-", "")
     if not customer.tax_id:
         return
@@ -50,17 +89,59 @@ def _check_tax_id(customer: Customer) -> None:
     other = (
         Customer.objects.filter(tax_id=customer.tax_id, is_branch=False)
         .exclude(pk=customer.pk)
+        .order_by("id")
         .first()
     )
-    if other is not None:
-        raise DuplicateTaxId(
-            _(
-                "Customer %(code)s %(name)s already has tax id %(tax_id)s; mark this one as a "
-                "branch if it shares the head office's tax id."
-            )
-            % {"code": other.code, "name": other.name, "tax_id": customer.tax_id},
-            extra={"customer_id": other.pk, "fields": {"tax_id": [_("already in use")]}},
-        )
+    if other is None:
+        return
+    if other.pk in _may_see(by, [other.pk]):
+        message = str(TAX_ID_TAKEN) % {"tax_id": customer.tax_id, "customer": other.picker_label}
+        extra: dict[str, Any] = {"customer": customer_reference(other)}
+    else:
+        message = str(TAX_ID_TAKEN_UNSEEN) % {"tax_id": customer.tax_id}
+        extra = {}
+    raise DuplicateTaxId(
+        message, extra={**extra, "tax_id": customer.tax_id, "fields": {"tax_id": [message]}}
+    )
+
+
+def _name_variants(name: str) -> set[str]:
+    """The same name typed with half- or full-width brackets: 国药（北京） and 国药(北京)."""
+    half, full = str.maketrans("（）", "()"), str.maketrans("()", "（）")
+    return {name, name.translate(half), name.translate(full)}
+
+
+def _check_name(customer: Customer, by: Actor, *, confirmed: bool) -> None:
+    """A name (new, or changed to) that another customer has is refused unless the user
+    confirms that this is a separate customer, such as a branch (DuplicateName)."""
+    if confirmed or not customer.name:
+        return
+    if customer.pk is not None:
+        stored = Customer.objects.filter(pk=customer.pk).values_list("name", flat=True).first()
+        if stored == customer.name:
+            return
+    match = Q()
+    for variant in _name_variants(customer.name):
+        match |= Q(name__iexact=variant)
+    same = list(Customer.objects.filter(match).exclude(pk=customer.pk).order_by("id")[:20])
+    if not same:
+        return
+    seen = _may_see(by, [other.pk for other in same])
+    shown = [other for other in same if other.pk in seen]
+    hidden = len(same) - len(shown)
+    if shown:
+        message = str(NAME_TAKEN) % {"customers": "; ".join(o.picker_label for o in shown)}
+    else:
+        message = str(NAME_TAKEN_UNSEEN)
+    raise DuplicateName(
+        message,
+        extra={
+            "customers": [customer_reference(other) for other in shown],
+            "hidden": hidden,
+            "confirm": "confirm_duplicate_name",
+            "fields": {"name": [message]},
+        },
+    )
 
 
 def _check_ownership(customer: Customer, by: Actor) -> None:
@@ -85,16 +166,20 @@ def _apply(customer: Customer, data: dict[str, Any]) -> None:
     customer.name_pinyin, customer.name_initials = pinyin_keys(customer.name)
 
 
-def check_customer(customer: Customer, *, by: Actor) -> None:
-    """The rules a form can check before saving: ownership, the tax id and its uniqueness."""
+def check_customer(customer: Customer, *, by: Actor, confirm_duplicate_name: bool = False) -> None:
+    """The rules a form can check before saving: ownership, the tax id and its uniqueness,
+    a name another customer has (unless confirmed)."""
     _check_ownership(customer, by)
-    _check_tax_id(customer)
+    _check_tax_id(customer, by)
+    _check_name(customer, by, confirmed=confirm_duplicate_name)
 
 
 @permission_required("parties.add_customer")
 @transaction.atomic
-def customer_create(*, by: Actor, **data: Any) -> Customer:
-    """Add a customer; the code is generated (CU-YYYY-NNNNNN) when not given."""
+def customer_create(*, by: Actor, confirm_duplicate_name: bool = False, **data: Any) -> Customer:
+    """Add a customer; the code is generated (CU-YYYY-NNNNNN) when not given. A head
+    office's tax id is unique; a name another customer has needs `confirm_duplicate_name`
+    (DOMAIN §1; issue 14 §4)."""
     customer = Customer()
     if by is not None and "owner" not in data and "owner_id" not in data:
         data["owner"] = by
@@ -102,7 +187,8 @@ def customer_create(*, by: Actor, **data: Any) -> Customer:
     if not customer.code:
         customer.code = next_number(kind="CU", year=timezone.localdate().year)
     _check_ownership(customer, by)
-    _check_tax_id(customer)
+    _check_tax_id(customer, by)
+    _check_name(customer, by, confirmed=confirm_duplicate_name)
     _validated(customer)
     return model_save(instance=customer, by=by, validate=False)
 
@@ -169,12 +255,16 @@ def _check_bulk_unique(customers: list[Customer]) -> None:
 
 @permission_required("parties.change_customer")
 @transaction.atomic
-def customer_update(*, customer: Customer, by: Actor, **data: Any) -> Customer:
+def customer_update(
+    *, customer: Customer, by: Actor, confirm_duplicate_name: bool = False, **data: Any
+) -> Customer:
+    """Change a customer: the rules of customer_create, the name's only when it changes."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     _check_ownership(customer, by)
     _apply(customer, data)
     _check_ownership(customer, by)  # and may not hand it to another rep's region
-    _check_tax_id(customer)
+    _check_tax_id(customer, by)
+    _check_name(customer, by, confirmed=confirm_duplicate_name)
     _validated(customer)
     return model_save(instance=customer, by=by, validate=False)
 

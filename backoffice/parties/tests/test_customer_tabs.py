@@ -1,0 +1,105 @@
+"""The customer page's tabs (issue 14 §3): orders, deliveries, invoices, receivables and
+statement, contracts, papers, calls — the newest rows the user may see, one query a tab."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from backoffice.core.record_tabs import record_tabs_for
+from backoffice.ledger.selectors import receivable_balances
+from backoffice.parties.models import Customer
+from backoffice.parties.services import call_record, customer_update
+from backoffice.reports.customer_tabs import customer_deliveries_tab, customer_orders_tab
+
+KEYS = ["orders", "deliveries", "invoices", "receivables", "contracts", "papers", "calls"]
+
+
+def _page(client, user, customer) -> str:
+    client.force_login(user)
+    response = client.get(reverse("admin:parties_customer_change", args=[customer.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_customer_page_has_a_tab_of_each_kind_of_document(client, clerk, issued):
+    customer = issued.customer
+    page = _page(client, clerk, customer)
+    for key in KEYS:
+        assert f'href="#dataset-{key}"' in page
+        assert f'data-testid="customer-tab-{key}"' in page
+    assert issued.order.number in page
+    assert issued.vat_invoice_number in page
+    orders = reverse("admin:sales_salesorder_changelist")
+    assert f"{orders}?customer__id__exact={customer.pk}" in page
+    assert reverse("customer-statement-print", args=[customer.pk]) in page
+
+
+@pytest.mark.django_db
+def test_the_receivables_tab_shows_the_ledgers_figures(clerk, issued):
+    customer = issued.customer
+    tabs = {shown.tab.key: shown for shown in record_tabs_for(customer, clerk)}
+    figures = dict(tabs["receivables"].content.figures)
+    expected = receivable_balances(
+        Customer.objects.filter(pk=customer.pk), today=timezone.localdate()
+    )
+    assert list(figures.values()) == [expected["open"], expected["overdue"]]
+    assert expected["open"] == issued.gross_amount  # nothing received yet
+
+
+@pytest.mark.django_db
+def test_a_rep_sees_in_the_tabs_only_the_rows_of_his_own_region(
+    client, clerk, rep_li, region_east, delivered
+):
+    """The customer moved from the north to the east: its rep in the east sees the customer,
+    but not the orders and deliveries made in the north."""
+    customer = delivered.customer
+    customer_update(customer=customer, by=clerk, region=region_east, owner=rep_li)
+    assert [row.cells[0] for row in customer_orders_tab(customer, clerk, 10).rows] == [
+        delivered.number
+    ]
+    assert customer_orders_tab(customer, rep_li, 10).rows == []
+    assert customer_deliveries_tab(customer, rep_li, 10).rows == []
+    assert len(customer_deliveries_tab(customer, clerk, 10).rows) == 1
+    page = _page(client, rep_li, customer)
+    assert 'data-testid="customer-tab-orders"' in page
+    assert delivered.number not in page
+
+
+@pytest.mark.django_db
+def test_a_user_without_a_kinds_permission_gets_no_tab_for_it(client, hospital, outsider):
+    from backoffice.accounts.services import user_create
+
+    warehouse = user_create(username="wh", role="warehouse", full_name="仓库")
+    keys = [shown.tab.key for shown in record_tabs_for(hospital, warehouse)]
+    assert "orders" in keys
+    assert "contracts" not in keys and "receivables" not in keys
+
+
+@pytest.mark.django_db
+def test_each_tab_reads_its_rows_in_one_query_however_many(clerk, hospital):
+    def queries() -> int:
+        clerk_again = type(clerk).objects.get(pk=clerk.pk)  # no permission cache carried over
+        with CaptureQueriesContext(connection) as captured:
+            record_tabs_for(hospital, clerk_again)
+        return len(captured)
+
+    call_record(customer=hospital, by=clerk, business_status="一切正常")
+    one = queries()
+    for _ in range(4):
+        call_record(customer=hospital, by=clerk, business_status="再次回访")
+    assert queries() == one
+    # the permissions, then a query a tab (the receivables tab: its figures and its rows)
+    assert one <= len(KEYS) + 1 + 3
+
+
+@pytest.mark.django_db
+def test_each_tabs_full_list_opens_filtered_to_the_customer(client, clerk, finance, issued):
+    for user in (clerk, finance):
+        client.force_login(user)
+        for shown in record_tabs_for(issued.customer, user):
+            answer = client.get(shown.content.more_url)
+            assert answer.status_code == 200, (shown.tab.key, answer.status_code)
+            assert "?e=1" not in answer.get("Location", "")

@@ -1,0 +1,86 @@
+"""A clerk, in Chinese, adds a customer whose name another customer has: the page warns,
+links to the namesake, and saves it once she ticks that it is a separate customer. The new
+customer's page shows its documents in tabs (issue 14 §3, §4)."""
+
+import pytest
+
+from backoffice.parties.models import Customer
+from backoffice.parties.services import customer_create
+from backoffice.parties.tests.conftest import VALID_USCC
+from conftest import PASSWORD
+from tests.browser.conftest import SCREENSHOTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HOSPITAL = "北京大学附属医院"
+
+
+@pytest.fixture
+def chinese_page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def _screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_a_namesake_is_saved_after_the_warning_and_its_page_has_tabs(
+    live_server, chinese_page, clerk, rep_wang, region_north
+):
+    page = chinese_page
+    first = customer_create(
+        by=rep_wang,
+        name=HOSPITAL,
+        kind="hospital",
+        region=region_north,
+        tax_id=VALID_USCC[0],
+        address="北京市海淀区学院路38号",
+    )
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "clerk")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.get_by_test_id("dashboard").wait_for()
+
+    page.goto(f"{live_server.url}/parties/customer/add/")
+    page.fill("input[name=name]", HOSPITAL)
+    page.select_option("select[name=kind]", "hospital")
+    page.select_option("select[name=region]", str(region_north.pk))
+    page.fill("input[name=address]", "北京市西城区西什库大街8号")
+    # the rep who looks after it: set on the select itself, whichever picker widget it has
+    page.evaluate(
+        "([pk, name]) => { const s = document.querySelector('select[name=owner]');"
+        " s.add(new Option(name, pk, true, true)); s.value = pk; }",
+        [str(rep_wang.pk), rep_wang.full_name],
+    )
+    page.locator("button[name=_continue]").click()
+
+    link = page.get_by_test_id("duplicate-customer-link")
+    link.wait_for()
+    assert link.inner_text() == f"{HOSPITAL} · {first.code} · 北京 · …0Y43"
+    assert link.get_attribute("href") == f"/parties/customer/{first.pk}/change/"
+    assert "已有同名客户" in page.content()
+    assert Customer.objects.filter(name=HOSPITAL).count() == 1
+    _screenshot(page, "customer-namesake-warning-zh")
+
+    page.get_by_label("这是另一家客户（分支机构），仍然保存").check()
+    page.locator("button[name=_continue]").click()
+    page.get_by_test_id("customer-file").wait_for()
+    second = Customer.objects.exclude(pk=first.pk).get(name=HOSPITAL)
+    assert page.url.endswith(f"/parties/customer/{second.pk}/change/")
+    assert (second.code != first.code, second.owner_id) == (True, rep_wang.pk)
+
+    for title in ("销售订单", "发货单", "发票", "应收与对账", "合同", "资质证照", "回访记录"):
+        assert page.locator("#tabs-wrapper").get_by_text(title, exact=True).count() == 1
+    page.locator("a[href='#dataset-receivables']").click()
+    receivables = page.get_by_test_id("customer-tab-receivables")
+    receivables.wait_for()
+    assert "未收应收款" in receivables.inner_text()
+    assert "查看完整列表" in receivables.inner_text()
+    assert not page.locator("fieldset").first.is_visible()  # the form is the first tab's
+    _screenshot(page, "customer-tabs-zh")
