@@ -49,14 +49,25 @@ CUSTOMER_FIELDS = [*Customer.MASTER_FIELDS, *Customer.BILLING_FIELDS]
 PAYMENT_TERMS = {"min_value": 0, "max_value": 3650}
 
 
+def _scope_categories():
+    # catalog sits beside parties: its categories are reached through the relation
+    return Customer._meta.get_field("business_scope").related_model.objects.all()
+
+
 class CustomerOutputSerializer(serializers.ModelSerializer):
     region = serializers.PrimaryKeyRelatedField(read_only=True)
     owner = serializers.PrimaryKeyRelatedField(read_only=True)
     payment_terms_days = serializers.IntegerField(read_only=True)
+    business_scope = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        read_only=True,
+        help_text="product category codes its licence allows; empty: no restriction",
+    )
 
     class Meta:
         model = Customer
-        fields = ["id", *CUSTOMER_FIELDS, "created_at", "updated_at"]
+        fields = ["id", *CUSTOMER_FIELDS, "business_scope", "created_at", "updated_at"]
         ref_name = "Customer"
 
 
@@ -67,10 +78,17 @@ class CustomerInputSerializer(serializers.ModelSerializer):
     )
     tax_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
     payment_terms_days = serializers.IntegerField(required=False, **PAYMENT_TERMS)
+    business_scope = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        required=False,
+        queryset=_scope_categories(),
+        help_text="product category codes its licence allows (经营范围); empty: no restriction",
+    )
 
     class Meta:
         model = Customer
-        fields = CUSTOMER_FIELDS
+        fields = [*CUSTOMER_FIELDS, "business_scope"]
         extra_kwargs = {"code": {"required": False, "validators": []}}
         validators: list = []  # the services own uniqueness (409 duplicate_tax_id)
         ref_name = "CustomerInput"
@@ -82,6 +100,7 @@ class CustomerListApi(APIView):
     @extend_schema(responses={200: paginated_schema(CustomerOutputSerializer, "Customer")})
     def get(self, request: Request) -> Response:
         customers = filtered(request, self.filterset_class, customer_list(by=request.user))
+        customers = customers.prefetch_related("business_scope")
         return paginate(request, customers, CustomerOutputSerializer, self)
 
     @extend_schema(request=CustomerInputSerializer, responses={201: CustomerOutputSerializer})

@@ -115,17 +115,19 @@ class OrderChecks:
         )
 
 
-def order_checks(order: SalesOrder) -> OrderChecks:
-    """The audit's checks of `order` as it stands (its lines and totals as saved)."""
+def order_checks(order: SalesOrder, *, credit: bool = True) -> OrderChecks:
+    """The audit's checks of `order` as it stands (its lines and totals as saved); without
+    `credit`, the trade block alone (a delivery's release checks only that)."""
     customer = order.customer
+    limit = customer.credit_limit if credit else Decimal("0.00")
     products = [line.product for line in order.lines.select_related("product__category")]
     reasons = customer_trade_block(customer) + customer_scope_block(customer, products=products)
     return OrderChecks(
         reasons=reasons,
         enforced=trade_block_enforced(),
-        credit_limit=customer.credit_limit,
+        credit_limit=limit,
         exposure=customer_credit_exposure(customer, excluding=order)
-        if customer.credit_limit > 0
+        if limit > 0
         else Decimal("0.00"),
         order_amount=order.gross_amount,
         override_reason=order.block_override_reason,

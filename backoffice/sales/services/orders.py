@@ -193,12 +193,12 @@ def order_submit(*, order: SalesOrder, by: Actor) -> SalesOrder:
     return order
 
 
-def _check_trade(order: SalesOrder) -> None:
+def _check_trade(order: SalesOrder, *, credit: bool = True) -> None:
     """The audit's refusal: the customer's trade block (papers, status, lines outside its
     licensed business scope) and its credit limit, unless a sales manager overrode them."""
     if order.block_override_reason:
         return  # a sales manager decided, with a reason, and it is audited
-    checks = order_checks(order)
+    checks = order_checks(order, credit=credit)
     if checks.reasons and checks.enforced:
         raise QualificationBlocked(
             _("%(customer)s may not be sold to: %(reasons)s")
