@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from backoffice.accounts.services import user_create
 from backoffice.catalog.models import ProductCategory
@@ -17,6 +18,13 @@ from backoffice.reviews.services import review_decide
 from backoffice.sales.exceptions import CreditLimitExceeded, QualificationBlocked
 from backoffice.sales.selectors import order_checks, order_documents
 from backoffice.sales.services import order_create, order_submit
+
+
+@pytest.fixture(autouse=True)
+def _language_kept():
+    """The pages asked in Chinese below leave the language as they found it."""
+    with translation.override(translation.get_language()):
+        yield
 
 
 @pytest.fixture
