@@ -267,6 +267,7 @@ class CustomerAdmin(BaseModelAdmin):
             # customer's), each shown with their regions; a rep sees only herself.
             kwargs["queryset"] = owner_choices(request.user, current=_current_owner(request))
             kwargs["widget"] = UnfoldAdminSelect2Widget
+            kwargs["empty_label"] = _("Choose the rep")
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)
             field.label_from_instance = owner_label
             field.help_text = _("the rep who looks after the customer: a rep of its region")

@@ -357,3 +357,4 @@ def test_the_order_page_lists_deliveries_invoices_and_receipts(
     assert f'href="/sales/invoice/{issued.pk}/change/"' in page
     assert f'href="/ledger/receipt/{receipt.pk}/change/"' in page
     assert "已开票" in page and "12345678" in page and "2026-10-05" in page
+    assert ">244.32<" in "".join(page.split())  # the delivery's value, with two decimals
