@@ -358,3 +358,23 @@ def test_the_order_page_lists_deliveries_invoices_and_receipts(
     assert f'href="/ledger/receipt/{receipt.pk}/change/"' in page
     assert "已开票" in page and "12345678" in page and "2026-10-05" in page
     assert ">244.32<" in "".join(page.split())  # the delivery's value, with two decimals
+
+
+@pytest.mark.django_db
+def test_the_order_page_lists_only_the_receipts_its_reader_may_see(issued, finance):
+    from backoffice.ledger.selectors import receivable_for_source
+    from backoffice.ledger.services import receipt_create
+
+    receivable = receivable_for_source(source_model="sales.invoice", source_id=issued.pk)
+    receipt_create(
+        customer=issued.customer,
+        by=finance,
+        amount="50.00",
+        received_on=date(2026, 10, 5),
+        allocations=[{"receivable": receivable.pk, "amount": "50.00"}],
+    )
+    storeman = user_create(username="store", role="warehouse", full_name="仓管")
+    documents = order_documents(issued.order, by=storeman)
+    assert len(documents["deliveries"]) == 1  # the warehouse sees every delivery
+    assert list(documents["allocations"]) == []  # but no receipts
+    assert len(order_documents(issued.order, by=finance)["allocations"]) == 1
