@@ -9,7 +9,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -18,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget, UnfoldAdminSelect2Widget
 
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.access import visibility_selector
@@ -149,6 +152,40 @@ class CustomerTab:
         )
 
 
+def owner_choices(user: Any, *, current: Any = None) -> Any:
+    """Who `user` may name as a customer's owner: the active people of any region (all of
+    them for clerks and managers of every region, those of her own regions for a regional
+    manager, herself for a rep), plus the current owner, so an old record stays valid."""
+    people = get_user_model().objects.filter(is_active=True, regions__isnull=False)
+    if not user.has_perm("parties.view_all_customers"):
+        if user.has_perm("parties.view_region_customers"):
+            people = people.filter(regions__in=user.regions.all())
+        else:
+            people = people.filter(pk=user.pk)
+    ids = people.values("pk")
+    chosen = Q(pk__in=ids) | (Q(pk=current) if current else Q(pk__in=[]))
+    return (
+        get_user_model()
+        .objects.filter(chosen)
+        .prefetch_related("regions")
+        .order_by("full_name", "username")
+    )
+
+
+def owner_label(user: Any) -> str:
+    regions = "、".join(region.name for region in user.regions.all())
+    name = user.full_name or user.username
+    return f"{name}（{regions}）" if regions else name
+
+
+def _current_owner(request: HttpRequest) -> Any:
+    match = request.resolver_match
+    object_id = match.kwargs.get("object_id") if match else None
+    if not object_id:
+        return None
+    return Customer.objects.filter(pk=object_id).values_list("owner_id", flat=True).first()
+
+
 class CallOverdueFilter(admin.SimpleListFilter):
     title = _("call overdue")
     parameter_name = "call_overdue"
@@ -168,7 +205,6 @@ class CustomerAdmin(BaseModelAdmin):
     search_fields = ["name", "code", "tax_id", "phone", "name_pinyin", "name_initials"]
     search_help_text = _("Name, code, tax id, phone or pinyin (bjyy, beijing)")
     list_select_related = ["region", "owner"]
-    autocomplete_fields = ["owner"]
     inlines = [ContactInline, DeliveryAddressInline, QualificationInline]
     change_form_outer_before_template = "parties/customer_file.html"
     form = CustomerForm
@@ -178,6 +214,7 @@ class CustomerAdmin(BaseModelAdmin):
             _("Customer"),
             {"fields": ["code", "name", "kind", "grade", "region", "owner", "status", "notes"]},
         ),
+        (_("Licensed business scope"), {"fields": ["business_scope"]}),
         (_("Credit"), {"fields": ["credit_limit", "payment_terms_days"]}),
         (
             _("Billing information"),
@@ -252,7 +289,28 @@ class CustomerAdmin(BaseModelAdmin):
         return TemplateResponse(request, "parties/customer_import.html", context)
 
     def get_changeform_initial_data(self, request):
-        return {"owner": request.user.pk, **super().get_changeform_initial_data(request)}
+        initial = super().get_changeform_initial_data(request)
+        if request.user.regions.exists():  # a rep adds her own; a clerk chooses the rep
+            initial.setdefault("owner", request.user.pk)
+        return initial
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            # The customer's rep: a person of a region (the service checks it is the
+            # customer's), each shown with their regions; a rep sees only herself.
+            kwargs["queryset"] = owner_choices(request.user, current=_current_owner(request))
+            kwargs["widget"] = UnfoldAdminSelect2Widget
+            kwargs["empty_label"] = _("Choose the rep")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = owner_label
+            field.help_text = _("the rep who looks after the customer: a rep of its region")
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "business_scope":
+            kwargs["widget"] = UnfoldAdminCheckboxSelectMultipleWidget
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

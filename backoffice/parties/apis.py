@@ -56,6 +56,11 @@ CUSTOMER_WRITE_RULES = (
 PAYMENT_TERMS = {"min_value": 0, "max_value": 3650}
 
 
+def _scope_categories():
+    # catalog sits beside parties: its categories are reached through the relation
+    return Customer._meta.get_field("business_scope").related_model.objects.all()
+
+
 class CustomerOutputSerializer(serializers.ModelSerializer):
     region = serializers.PrimaryKeyRelatedField(read_only=True)
     owner = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -65,10 +70,16 @@ class CustomerOutputSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="What a picker shows: name · code · city · …last four of the tax id.",
     )
+    business_scope = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        read_only=True,
+        help_text="product category codes its licence allows; empty: no restriction",
+    )
 
     class Meta:
         model = Customer
-        fields = ["id", "label", *CUSTOMER_FIELDS, "created_at", "updated_at"]
+        fields = ["id", "label", *CUSTOMER_FIELDS, "business_scope", "created_at", "updated_at"]
         ref_name = "Customer"
 
 
@@ -88,10 +99,17 @@ class CustomerInputSerializer(serializers.ModelSerializer):
             " others). Send true to save a separate customer of that name, such as a branch."
         ),
     )
+    business_scope = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        required=False,
+        queryset=_scope_categories(),
+        help_text="product category codes its licence allows (经营范围); empty: no restriction",
+    )
 
     class Meta:
         model = Customer
-        fields = [*CUSTOMER_FIELDS, "confirm_duplicate_name"]
+        fields = [*CUSTOMER_FIELDS, "business_scope", "confirm_duplicate_name"]
         extra_kwargs = {"code": {"required": False, "validators": []}}
         # The services own uniqueness: 400 duplicate_tax_id, naming in `extra.customer` the
         # customer with the tax id when the caller may see it.
@@ -105,6 +123,7 @@ class CustomerListApi(APIView):
     @extend_schema(responses={200: paginated_schema(CustomerOutputSerializer, "Customer")})
     def get(self, request: Request) -> Response:
         customers = filtered(request, self.filterset_class, customer_list(by=request.user))
+        customers = customers.prefetch_related("business_scope")
         return paginate(request, customers, CustomerOutputSerializer, self)
 
     @extend_schema(

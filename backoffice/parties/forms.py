@@ -83,7 +83,14 @@ class CustomerForm(forms.ModelForm):
         super()._post_clean()
         confirmed = bool(self.cleaned_data.get("confirm_duplicate_name"))
         try:
-            check_customer(self.instance, by=self.by, confirm_duplicate_name=confirmed)
+            # the owner must be a rep of the region when either was chosen or changed
+            chosen = self.instance.pk is None or bool({"owner", "region"} & set(self.changed_data))
+            check_customer(
+                self.instance,
+                by=self.by,
+                confirm_duplicate_name=confirmed,
+                owner_chosen=chosen,
+            )
         except ApplicationError as error:
             if isinstance(error, DuplicateName):
                 self.fields["confirm_duplicate_name"].widget = UnfoldBooleanWidget()

@@ -103,6 +103,8 @@ class CustomerRules:
     regions: Mapping[str, int]
     owners: Mapping[str, int]
     default_owner_id: int | None = None
+    # each owner's regions: the owner must be a rep of the row's region (None: not checked)
+    owner_regions: Mapping[int, set[int]] | None = None
     code_required: bool = False
     seen_codes: set[str] = field(default_factory=set)
     seen_tax_ids: set[str] = field(default_factory=set)
@@ -145,6 +147,13 @@ def customer_row_check(row: Mapping[str, str], *, rules: CustomerRules) -> Custo
         errors.append(("owner", _("Unknown user “%s”.") % row["owner"]))
     elif owner_id is None:
         errors.append(("owner", _("Required.")))
+    elif (
+        rules.owner_regions is not None
+        and region_id is not None
+        and kind != "supplier"
+        and region_id not in rules.owner_regions.get(owner_id, set())
+    ):
+        errors.append(("owner", _("Name a rep of the customer's region as its owner.")))
     tax_id = row.get("tax_id", "").upper().replace(" ", "").replace("-", "")
     if tax_id and (problem := uscc_problem(tax_id)):
         errors.append(("tax_id", str(problem)))
@@ -189,6 +198,14 @@ def _columns(headers: list[str]) -> dict[str, str]:
     return found
 
 
+def _owner_regions() -> dict[int, set[int]]:
+    regions: dict[int, set[int]] = {}
+    memberships = get_user_model().regions.through.objects.filter(user__is_active=True)
+    for user_id, region_id in memberships.values_list("user_id", "region_id"):
+        regions.setdefault(user_id, set()).add(region_id)
+    return regions
+
+
 def customers_import(*, rows: list[dict[str, str]], by: Actor, commit: bool) -> ImportResult:
     """Check every row; with commit=True and no errors, create all customers in one go."""
     result = ImportResult()
@@ -202,6 +219,7 @@ def customers_import(*, rows: list[dict[str, str]], by: Actor, commit: bool) -> 
         | dict(Region.objects.values_list("name", "pk")),
         owners=dict(get_user_model().objects.filter(is_active=True).values_list("username", "pk")),
         default_owner_id=getattr(by, "pk", None),
+        owner_regions=_owner_regions(),
     )
     for number, raw in enumerate(rows, start=2):
         value = {name: raw.get(header, "").strip() for name, header in columns.items()}

@@ -1,5 +1,6 @@
 """Reads of the customer file; every read on a user's behalf starts from customer_visible_to."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -67,7 +68,9 @@ def access_qualification(by: Actor, qualification_id: Any) -> Qualification:
 
 @dataclass(frozen=True)
 class TradeBlockReason:
-    code: str  # missing_qualification, unverified_qualification, expired_qualification, status
+    # missing_qualification, unverified_qualification, expired_qualification, customer_status,
+    # outside_business_scope
+    code: str
     message: str
     qualification_type: str = ""
 
@@ -108,6 +111,32 @@ def customer_trade_block(
         reasons.append(
             TradeBlockReason(code, message % {"type": paper_type.display_name}, paper_type.code)
         )
+    return reasons
+
+
+def customer_scope_block(customer: Customer, *, products: Iterable[Any]) -> list[TradeBlockReason]:
+    """The products (each with `name` and `category`) the customer's licensed business scope
+    (经营范围) does not cover. A customer with no scope recorded may buy anything; a product
+    with no category cannot be shown to be covered, so it is named too (DOMAIN §1)."""
+    scope = {category.pk for category in customer.business_scope.all()}
+    if not scope:
+        return []
+    reasons, seen = [], set()
+    for product in products:
+        if product.pk in seen or (product.category_id is not None and product.category_id in scope):
+            continue
+        seen.add(product.pk)
+        if product.category_id is None:
+            message = _(
+                "%(product)s has no category, so the licensed business scope cannot be checked."
+            )
+            values = {"product": product.name}
+        else:
+            message = _(
+                "%(product)s (%(category)s) is outside the customer's licensed business scope."
+            )
+            values = {"product": product.name, "category": product.category.name}
+        reasons.append(TradeBlockReason("outside_business_scope", message % values))
     return reasons
 
 

@@ -7,6 +7,7 @@ reviews.register(
     on_approved=qualification_verify,      # (obj, *, by, request) -> None
     on_rejected=qualification_return,      # (obj, *, by, note, request) -> None
     authors=lambda q: [q.uploaded_by],     # the makers: never count as reviewers
+    on_refused=None,   # (obj, *, by, error, request) -> None: on_approved refused to release
 )
 """
 
@@ -38,6 +39,7 @@ class Registration:
     on_rejected: Callable[..., Any]
     amount: Callable[[Any], Decimal | None] | None = None
     authors: Callable[[Any], list[Any]] | None = None
+    on_refused: Callable[..., Any] | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -57,6 +59,7 @@ def register(
     on_rejected: Callable[..., Any],
     amount: Callable[[Any], Decimal | None] | None = None,
     authors: Callable[[Any], list[Any]] | None = None,
+    on_refused: Callable[..., Any] | None = None,
 ) -> Registration:
     if not levels:
         raise ValueError("a review needs at least one level")
@@ -69,6 +72,7 @@ def register(
         on_rejected=on_rejected,
         amount=amount,
         authors=authors,
+        on_refused=on_refused,
     )
     _registry[registration.kind] = registration
     return registration

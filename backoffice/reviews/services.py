@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor
-from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.notifications import notify
 from backoffice.reviews.exceptions import (
     AlreadyReviewed,
@@ -145,11 +145,36 @@ def review_submit(*, obj: Any, by: Actor) -> ReviewRequest:
     return request
 
 
-@transaction.atomic
+class _Refused(Exception):
+    """The document's on_approved refused the release: the decision rolls back with it."""
+
+    def __init__(self, error: ApplicationError, document: Any) -> None:
+        super().__init__(str(error))
+        self.error, self.document = error, document
+
+
 def review_decide(
     *, request: ReviewRequest, by: Actor, verdict: str, note: str = ""
 ) -> ReviewRequest:
-    """Record one reviewer's verdict; release or send back the document when it decides."""
+    """Record one reviewer's verdict; release or send back the document when it decides.
+
+    When the document refuses the release (its on_approved raises, say a blocked customer),
+    nothing of the decision stays; the document's on_refused then runs in a transaction of
+    its own (to tell the author why), and the refusal reaches the caller."""
+    try:
+        return _review_decide(request=request, by=by, verdict=verdict, note=note)
+    except _Refused as refused:
+        on_refused = registration_for(request.kind).on_refused
+        if on_refused is not None:
+            with transaction.atomic():
+                on_refused(refused.document, by=by, error=refused.error, request=request)
+        raise refused.error from None
+
+
+@transaction.atomic
+def _review_decide(
+    *, request: ReviewRequest, by: Actor, verdict: str, note: str = ""
+) -> ReviewRequest:
     if verdict not in ReviewDecision.Verdict.values:
         raise ValidationFailed(
             _("The verdict must be “approve” or “reject”."),
@@ -217,7 +242,10 @@ def review_decide(
         _tell_reviewers(request, document)
         return request
     _close(request, state=ReviewRequest.State.APPROVED, by=by)
-    registration.on_approved(document, by=by, request=request)
+    try:
+        registration.on_approved(document, by=by, request=request)
+    except ApplicationError as error:
+        raise _Refused(error, document) from error
     notify(
         recipients=[request.author],
         title=_("Approved: %s") % request.object_repr,

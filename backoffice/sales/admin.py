@@ -3,7 +3,7 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     HttpRequest,
@@ -39,6 +39,7 @@ from backoffice.sales.forms import (
     InvoiceIssueForm,
     InvoiceReverseForm,
     OrderDeliverForm,
+    OrderOverrideForm,
     ReasonForm,
 )
 from backoffice.sales.history import FILES, count_rows, history_progress, history_upload
@@ -53,6 +54,7 @@ from backoffice.sales.models import (
     SalesOrder,
     SalesOrderLine,
 )
+from backoffice.sales.selectors import order_checks, order_documents
 
 
 def _invoiceable_now(order: SalesOrder) -> bool:
@@ -158,10 +160,31 @@ class OrderLineInline(TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
+CHECKED_STATUSES = (SalesOrder.Status.DRAFT, SalesOrder.Status.IN_REVIEW)
+
+
+def _refused_by_checks(order: SalesOrder) -> bool:
+    """Before approval, the audit's trade or credit checks would refuse the order now."""
+    return order.status in CHECKED_STATUSES and order_checks(order).refused
+
+
 @admin.register(SalesOrder)
 class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
     submit_step = review_submit_step(services.order_submit, document="order")
+    change_form_outer_before_template = "sales/order_checks.html"
+    change_form_outer_after_template = "sales/order_documents.html"
     steps = [
+        Step(
+            "override",
+            _("Override the checks"),
+            services.order_override_block,
+            document="order",
+            when=_refused_by_checks,
+            form=OrderOverrideForm,
+            title=_("Let the order through the trade and credit checks, saying why"),
+            style="danger",
+            done=_("The checks are overridden: the audit can go on."),
+        ),
         Step(
             "invoice",
             _("Request invoice"),
@@ -289,6 +312,36 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
             contract=order.contract,
         )
         order.pk = created.pk
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id) if object_id else None
+        if order is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "order_checks": order_checks(order) if order.status in CHECKED_STATUSES else None,
+                "order_documents": order_documents(order, by=request.user),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._warn_if_refused(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._warn_if_refused(request, obj)
+        return super().response_change(request, obj)
+
+    def _warn_if_refused(self, request: HttpRequest, order: SalesOrder) -> None:
+        """At entry, before submission: what the audit would refuse, in words."""
+        order = SalesOrder.objects.select_related("customer").get(pk=order.pk)
+        checks = order_checks(order)
+        if checks.refused:
+            self.message_user(
+                request,
+                _("The audit will refuse this order unless a sales manager overrides: %s")
+                % " ".join(checks.messages),
+                level=messages.WARNING,
+            )
 
     print_template = "sales/outbound_order.html"
 

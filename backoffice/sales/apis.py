@@ -29,6 +29,7 @@ from backoffice.sales.selectors import (
     delivery_visible_to,
     history_order_list,
     invoice_visible_to,
+    order_checks,
     order_list,
 )
 
@@ -221,6 +222,42 @@ class OrderOverrideApi(APIView):
             order=order, by=request.user, reason=data.validated_data["reason"]
         )
         return Response(OrderOutputSerializer(order).data)
+
+
+class OrderChecksApi(APIView):
+    """What the audit would say of the order now: the trade block's reasons (papers, status,
+    lines outside the licensed business scope) and the credit limit, for a warning before
+    submission. `refused`: the audit refuses it unless a sales manager overrides."""
+
+    class OutputSerializer(serializers.Serializer):
+        refused = serializers.BooleanField()
+        enforced = serializers.BooleanField()
+        overridden = serializers.BooleanField()
+        reasons = serializers.ListField(child=serializers.DictField())
+        over_credit = serializers.BooleanField()
+        credit_limit = serializers.DecimalField(max_digits=16, decimal_places=2)
+        exposure = serializers.DecimalField(max_digits=16, decimal_places=2)
+        order_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+        messages = serializers.ListField(child=serializers.CharField())
+
+        class Meta:
+            ref_name = "OrderChecks"
+
+    @extend_schema(responses={200: OutputSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        checks = order_checks(access_order(request.user, pk))
+        data = {
+            "refused": checks.refused,
+            "enforced": checks.enforced,
+            "overridden": bool(checks.override_reason),
+            "reasons": [{"code": r.code, "message": r.message} for r in checks.reasons],
+            "over_credit": checks.over_credit,
+            "credit_limit": checks.credit_limit,
+            "exposure": checks.exposure,
+            "order_amount": checks.order_amount,
+            "messages": checks.messages,
+        }
+        return Response(self.OutputSerializer(data).data)
 
 
 class DeliveryLineInputSerializer(serializers.Serializer):

@@ -84,6 +84,7 @@ class SalesConfig(AppConfig):
             invoice_approve,
             invoice_return_to_draft,
             order_approve,
+            order_refused,
             order_return,
         )
 
@@ -121,6 +122,7 @@ class SalesConfig(AppConfig):
             levels=[Level(approvals=1, permission="sales.review_order")],
             on_approved=order_approve,
             on_rejected=order_return,
+            on_refused=order_refused,
             amount=lambda order: order.gross_amount,
             authors=lambda order: [order.created_by],
         )

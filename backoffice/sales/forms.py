@@ -14,6 +14,16 @@ class ReasonForm(StepForm):
     reason = forms.CharField(label=_("reason"), max_length=2000)
 
 
+class OrderOverrideForm(StepForm):
+    """Why a sales manager lets the order through the trade and credit checks (audited)."""
+
+    reason = forms.CharField(
+        label=_("Why the checks are overridden"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class DeliveryShipForm(StepForm):
     tracking_number = forms.CharField(label=_("tracking number"), max_length=64, required=False)
 

@@ -1,12 +1,29 @@
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import DecimalField, F, Q, QuerySet, Sum
+from django.db.models.functions import Round
+from django.utils.translation import gettext as _
 
 from backoffice.core.access import Actor, access_object, scope_for_user
 from backoffice.core.money import round_amount, sum_amounts
-from backoffice.ledger.selectors import customer_open_receivables
-from backoffice.sales.models import Delivery, HistoryOrder, Invoice, SalesOrder, SalesOrderLine
+from backoffice.ledger.models import ReceiptAllocation
+from backoffice.ledger.selectors import customer_open_receivables, receipt_visible_to
+from backoffice.parties.selectors import (
+    TradeBlockReason,
+    customer_scope_block,
+    customer_trade_block,
+    trade_block_enforced,
+)
+from backoffice.sales.models import (
+    Delivery,
+    HistoryOrder,
+    Invoice,
+    InvoiceLine,
+    SalesOrder,
+    SalesOrderLine,
+)
 
 
 def _sales_scope(queryset: QuerySet, user: Any) -> QuerySet:
@@ -61,6 +78,62 @@ def customer_credit_exposure(customer: Any, *, excluding: SalesOrder | None = No
     return open_value + customer_open_receivables(customer)
 
 
+@dataclass(frozen=True)
+class OrderChecks:
+    """What the audit checks before approving an order (DOMAIN §4): the trade block of the
+    customer (papers, status, and lines outside its licensed business scope) and its credit
+    limit. Read at entry to warn, and at approval to refuse, from the same function."""
+
+    reasons: list[TradeBlockReason]
+    enforced: bool  # QUALIFICATION_BLOCK_MODE: the reasons refuse ("block") or only warn
+    credit_limit: Decimal
+    exposure: Decimal  # open orders and receivables, this order excluded
+    order_amount: Decimal
+    override_reason: str
+
+    @property
+    def over_credit(self) -> bool:
+        return self.credit_limit > 0 and self.exposure + self.order_amount > self.credit_limit
+
+    @property
+    def credit_message(self) -> str:
+        return _(
+            "Open orders %(exposure)s plus this order %(order)s exceed the credit limit %(limit)s."
+        ) % {"exposure": self.exposure, "order": self.order_amount, "limit": self.credit_limit}
+
+    @property
+    def refused(self) -> bool:
+        """The audit would refuse it now (unless a sales manager overrides)."""
+        if self.override_reason:
+            return False
+        return bool(self.reasons and self.enforced) or self.over_credit
+
+    @property
+    def messages(self) -> list[str]:
+        return [r.message for r in self.reasons] + (
+            [self.credit_message] if self.over_credit else []
+        )
+
+
+def order_checks(order: SalesOrder, *, credit: bool = True) -> OrderChecks:
+    """The audit's checks of `order` as it stands (its lines and totals as saved); without
+    `credit`, the trade block alone (a delivery's release checks only that)."""
+    customer = order.customer
+    limit = customer.credit_limit if credit else Decimal("0.00")
+    products = [line.product for line in order.lines.select_related("product__category")]
+    reasons = customer_trade_block(customer) + customer_scope_block(customer, products=products)
+    return OrderChecks(
+        reasons=reasons,
+        enforced=trade_block_enforced(),
+        credit_limit=limit,
+        exposure=customer_credit_exposure(customer, excluding=order)
+        if limit > 0
+        else Decimal("0.00"),
+        order_amount=order.gross_amount,
+        override_reason=order.block_override_reason,
+    )
+
+
 def delivery_visible_to(user: Any) -> QuerySet[Delivery]:
     """Deliveries follow their orders' visibility: all, own regions, or own customers."""
     return _sales_scope(Delivery.objects.all(), user)
@@ -77,3 +150,39 @@ def invoice_visible_to(user: Any) -> QuerySet[Invoice]:
 
 def access_invoice(by: Actor, invoice_id: Any) -> Invoice:
     return access_object(invoice_visible_to(by).select_related("order", "customer"), invoice_id)
+
+
+def order_documents(order: SalesOrder, *, by: Actor) -> dict[str, QuerySet]:
+    """The documents made from an order that `by` may see, one query per list: its
+    deliveries (with their value at the order's prices), its invoices and red letters
+    (those of a merged request too, found through their lines), and the receipts allocated
+    to those invoices."""
+    deliveries = (
+        delivery_visible_to(by)
+        .filter(order=order)
+        .annotate(
+            amount=Sum(
+                Round(F("lines__quantity") * F("lines__order_line__unit_price"), precision=2),
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            )
+        )
+        .order_by("created_at", "id")
+    )
+    invoice_ids = InvoiceLine.objects.filter(order_line__order=order).values("invoice_id")
+    invoices = (
+        invoice_visible_to(by)
+        .filter(Q(order=order) | Q(pk__in=invoice_ids))
+        .order_by("created_at", "id")
+    )
+    allocations = (
+        ReceiptAllocation.objects.filter(
+            receipt__in=receipt_visible_to(by),
+            receivable__source_model="sales.invoice",
+            receivable__source_id__in=Invoice.objects.filter(
+                Q(order=order) | Q(pk__in=invoice_ids)
+            ).values("pk"),
+        )
+        .select_related("receipt", "receivable")
+        .order_by("receipt__received_on", "receipt_id", "id")
+    )
+    return {"deliveries": deliveries, "invoices": invoices, "allocations": allocations}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("orders/<int:pk>/review/", apis.OrderReviewApi.as_view(), name="order-review"),
     path("orders/<int:pk>/cancel/", apis.OrderCancelApi.as_view(), name="order-cancel"),
     path("orders/<int:pk>/override/", apis.OrderOverrideApi.as_view(), name="order-override"),
+    path("orders/<int:pk>/checks/", apis.OrderChecksApi.as_view(), name="order-checks"),
     path("history-orders/", apis.HistoryOrderListApi.as_view(), name="history-order-list"),
     path(
         "history-orders/<int:pk>/",

@@ -17,6 +17,7 @@ NOT_GUARDED = {
     # Called by the reviews engine when a review closes: it checked the reviewer's level.
     "order_approve": "review callback",
     "order_return": "review callback",
+    "order_refused": "review callback",
     "delivery_release": "review callback",
     "delivery_return_to_draft": "review callback",
     "invoice_approve": "review callback",

@@ -100,6 +100,17 @@ class Customer(BaseModel):
         help_text=_("the terms allow invoicing ordered goods before they are delivered"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # 经营范围: the product categories the customer's licence allows it to buy. None recorded
+    # means no restriction (customers entered before the scope was kept).
+    business_scope = models.ManyToManyField(
+        "catalog.ProductCategory",
+        verbose_name=_("licensed business scope"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "the product categories its licence allows it to buy; none chosen: no restriction"
+        ),
+    )
 
     # Billing information (开票信息)
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)

@@ -17,7 +17,7 @@ from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import NotAllowed, ValidationFailed
 from backoffice.core.numbering import next_number
 from backoffice.core.pinyin import pinyin_keys
-from backoffice.core.services import model_save
+from backoffice.core.services import model_save, model_set_related
 from backoffice.parties.exceptions import DuplicateName, DuplicateTaxId, InvalidTaxId
 from backoffice.parties.models import (
     Contact,
@@ -156,6 +156,31 @@ def _check_ownership(customer: Customer, by: Actor) -> None:
         raise NotAllowed(_("You may only keep your own customers."))
 
 
+def _check_owner(customer: Customer) -> None:
+    """The owner is the customer's rep: orders carry them, statistics credit them. So the
+    owner is an active person of the customer's region (a rep, or its manager); a clerk
+    keeps no customers of her own. A supplier's owner is whoever buys from it."""
+    if customer.kind == Customer.Kind.SUPPLIER:
+        return
+    owner = customer.owner
+    if owner.is_active and owner.regions.filter(pk=customer.region_id).exists():
+        return
+    region = customer.region
+    problem = _("Choose a rep of %(region)s as the owner; %(owner)s is not one.") % {
+        "region": region,
+        "owner": owner.full_name or owner.username,
+    }
+    raise ValidationFailed(problem, extra={"fields": {"owner": [problem]}})
+
+
+def _set_scope(customer: Customer, scope: Any, by: Actor) -> None:
+    """The licensed business scope (经营范围): the product categories it may buy."""
+    if scope is not None:
+        model_set_related(
+            instance=customer, field="business_scope", ids=[c.pk for c in scope], by=by
+        )
+
+
 def _apply(customer: Customer, data: dict[str, Any]) -> None:
     unknown = set(data) - CUSTOMER_FIELDS
     if unknown:
@@ -166,20 +191,37 @@ def _apply(customer: Customer, data: dict[str, Any]) -> None:
     customer.name_pinyin, customer.name_initials = pinyin_keys(customer.name)
 
 
-def check_customer(customer: Customer, *, by: Actor, confirm_duplicate_name: bool = False) -> None:
-    """The rules a form can check before saving: ownership, the tax id and its uniqueness,
+def check_customer(
+    customer: Customer,
+    *,
+    by: Actor,
+    confirm_duplicate_name: bool = False,
+    owner_chosen: bool = True,
+) -> None:
+    """The rules a form can check before saving: ownership, the owner being a rep of the
+    region (when the owner or region was chosen or changed), the tax id and its uniqueness,
     a name another customer has (unless confirmed)."""
     _check_ownership(customer, by)
+    if owner_chosen and customer.owner_id and customer.region_id:
+        _check_owner(customer)
     _check_tax_id(customer, by)
     _check_name(customer, by, confirmed=confirm_duplicate_name)
 
 
 @permission_required("parties.add_customer")
 @transaction.atomic
-def customer_create(*, by: Actor, confirm_duplicate_name: bool = False, **data: Any) -> Customer:
+def customer_create(
+    *,
+    by: Actor,
+    confirm_duplicate_name: bool = False,
+    business_scope: Any = None,
+    **data: Any,
+) -> Customer:
     """Add a customer; the code is generated (CU-YYYY-NNNNNN) when not given. A head
     office's tax id is unique; a name another customer has needs `confirm_duplicate_name`
-    (DOMAIN §1; issue 14 §4)."""
+    (DOMAIN §1; issue 14 §4). The owner is a rep of its region (a rep adding a customer
+    owns it unless she names another of her region); `business_scope`, the product
+    categories its licence allows."""
     customer = Customer()
     if by is not None and "owner" not in data and "owner_id" not in data:
         data["owner"] = by
@@ -187,10 +229,14 @@ def customer_create(*, by: Actor, confirm_duplicate_name: bool = False, **data: 
     if not customer.code:
         customer.code = next_number(kind="CU", year=timezone.localdate().year)
     _check_ownership(customer, by)
+    if customer.owner_id and customer.region_id:
+        _check_owner(customer)
     _check_tax_id(customer, by)
     _check_name(customer, by, confirmed=confirm_duplicate_name)
     _validated(customer)
-    return model_save(instance=customer, by=by, validate=False)
+    customer = model_save(instance=customer, by=by, validate=False)
+    _set_scope(customer, business_scope, by)
+    return customer
 
 
 @transaction.atomic
@@ -256,17 +302,29 @@ def _check_bulk_unique(customers: list[Customer]) -> None:
 @permission_required("parties.change_customer")
 @transaction.atomic
 def customer_update(
-    *, customer: Customer, by: Actor, confirm_duplicate_name: bool = False, **data: Any
+    *,
+    customer: Customer,
+    by: Actor,
+    confirm_duplicate_name: bool = False,
+    business_scope: Any = None,
+    **data: Any,
 ) -> Customer:
-    """Change a customer: the rules of customer_create, the name's only when it changes."""
+    """Change a customer: the rules of customer_create, the name's only when it changes. A
+    new owner, or a new region, needs an owner who is a rep of the region; a rep keeps her
+    own customers and hands them to nobody."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     _check_ownership(customer, by)
+    before = (customer.owner_id, customer.region_id)
     _apply(customer, data)
     _check_ownership(customer, by)  # and may not hand it to another rep's region
+    if (customer.owner_id, customer.region_id) != before:
+        _check_owner(customer)
     _check_tax_id(customer, by)
     _check_name(customer, by, confirmed=confirm_duplicate_name)
     _validated(customer)
-    return model_save(instance=customer, by=by, validate=False)
+    customer = model_save(instance=customer, by=by, validate=False)
+    _set_scope(customer, business_scope, by)
+    return customer
 
 
 @permission_required("parties.add_contact")

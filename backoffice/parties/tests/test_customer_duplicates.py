@@ -155,9 +155,12 @@ def test_the_admin_link_escapes_the_customers_name(
 
 
 @pytest.mark.django_db
-def test_the_api_refuses_a_taken_tax_id_with_the_customer(api, clerk, region_north, head_office):
+def test_the_api_refuses_a_taken_tax_id_with_the_customer(
+    api, clerk, rep_wang, region_north, head_office
+):
     api.force_authenticate(clerk)
     payload = {"name": "另一家医院", "kind": "hospital", "region": region_north.pk}
+    payload["owner"] = rep_wang.pk  # a clerk names the rep
     answer = api.post("/api/v1/parties/customers/", {**payload, "tax_id": VALID_USCC[0]})
     assert (answer.status_code, answer.json()["code"]) == (400, "duplicate_tax_id")
     other = answer.json()["extra"]["customer"]
@@ -167,15 +170,26 @@ def test_the_api_refuses_a_taken_tax_id_with_the_customer(api, clerk, region_nor
 
 @pytest.mark.django_db
 def test_the_import_reports_a_taken_tax_id_on_its_row_naming_the_customer(
-    clerk, rep_li, region_north, head_office
+    clerk, rep_li, region_north, region_east, head_office
 ):
-    rows = [{"名称": "另一家医院", "类别": "医院", "大区": "north", "税号": VALID_USCC[0]}]
+    rows = [
+        {
+            "名称": "另一家医院",
+            "类别": "医院",
+            "大区": "north",
+            "负责人": "rep_wang",
+            "税号": VALID_USCC[0],
+        }
+    ]
     seen = customers_import(rows=rows, by=clerk, commit=False)
     assert [(e.row, e.column) for e in seen.errors] == [(2, "tax_id")]
     assert head_office.code in seen.errors[0].message
-    unseen = customers_import(rows=rows, by=rep_li, commit=False)
-    assert unseen.errors[0].column == "tax_id"
-    assert head_office.code not in unseen.errors[0].message
+    # rep_li adds one to her own region, with the tax id of a north customer she cannot see
+    own = [{**{k: v for k, v in rows[0].items() if k != "负责人"}, "大区": "east"}]
+    unseen = customers_import(rows=own, by=rep_li, commit=False)
+    tax_errors = [e for e in unseen.errors if e.column == "tax_id"]
+    assert len(tax_errors) == 1
+    assert head_office.code not in tax_errors[0].message
     again = customers_import(
         rows=[{**rows[0], "名称": HOSPITAL}], by=clerk, commit=False
     )  # the same customer: skipped, as before
@@ -236,6 +250,7 @@ def test_the_api_refuses_a_taken_name_with_duplicate_name_then_saves_it_confirme
 ):
     api.force_authenticate(clerk)
     payload = {"name": HOSPITAL, "kind": "hospital", "region": region_north.pk}
+    payload["owner"] = head_office.owner_id  # a clerk names the rep
     refused = api.post("/api/v1/parties/customers/", payload, format="json")
     assert (refused.status_code, refused.json()["code"]) == (400, "duplicate_name")
     assert refused.json()["extra"]["customers"][0]["code"] == head_office.code

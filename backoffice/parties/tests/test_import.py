@@ -9,7 +9,7 @@ from backoffice.parties.imports import customers_import
 from backoffice.parties.models import Contact, Customer
 from backoffice.parties.tests.conftest import VALID_USCC
 
-HEADER = ["名称", "类别", "大区", "税号", "信用额度", "联系人", "联系人电话"]
+HEADER = ["名称", "类别", "大区", "税号", "信用额度", "联系人", "联系人电话", "负责人"]
 
 
 def xlsx(rows, header=HEADER) -> bytes:
@@ -24,13 +24,22 @@ def xlsx(rows, header=HEADER) -> bytes:
 
 
 GOOD = [
-    ["北京医院", "医院", "north", VALID_USCC[0], 500000.5, "张主任", "13800000001"],
-    ["国药控股北京有限公司", "distributor", "华北大区", VALID_USCC[1], "1,000,000", "", ""],
+    ["北京医院", "医院", "north", VALID_USCC[0], 500000.5, "张主任", "13800000001", "rep_wang"],
+    [
+        "国药控股北京有限公司",
+        "distributor",
+        "华北大区",
+        VALID_USCC[1],
+        "1,000,000",
+        "",
+        "",
+        "rep_wang",
+    ],
 ]
 
 
 @pytest.mark.django_db
-def test_a_clean_file_creates_customers_and_contacts_once(clerk, region_north):
+def test_a_clean_file_creates_customers_and_contacts_once(clerk, rep_wang, region_north):
     rows = read_table(xlsx(GOOD), filename="customers.xlsx")
     preview = customers_import(rows=rows, by=clerk, commit=False)
     assert (len(preview.to_create), preview.errors) == (2, [])
@@ -49,13 +58,15 @@ def test_a_clean_file_creates_customers_and_contacts_once(clerk, region_north):
 
 
 @pytest.mark.django_db
-def test_errors_are_reported_per_row_and_column_and_nothing_is_written(clerk, region_north):
+def test_errors_are_reported_per_row_and_column_and_nothing_is_written(
+    clerk, rep_wang, region_north
+):
     rows = read_table(
         xlsx(
             [
                 *GOOD,
-                ["", "医院", "north", "", "", "", ""],
-                ["坏税号医院", "医院", "north", "91110000600037341X", "", "", ""],
+                ["", "医院", "north", "", "", "", "", "rep_wang"],
+                ["坏税号医院", "医院", "north", "91110000600037341X", "", "", "", "rep_wang"],
                 ["火星医院", "spaceship", "mars", "", "abc", "", ""],
             ]
         ),
@@ -69,9 +80,10 @@ def test_errors_are_reported_per_row_and_column_and_nothing_is_written(clerk, re
 
 
 @pytest.mark.django_db
-def test_a_csv_in_gb18030_and_duplicate_rows_in_one_file(clerk, region_north):
-    text = "名称,类别,大区,税号\n甲医院,医院,north,{0}\n乙医院,医院,north,{0}\n".format(
-        VALID_USCC[2]
+def test_a_csv_in_gb18030_and_duplicate_rows_in_one_file(clerk, rep_wang, region_north):
+    text = (
+        f"名称,类别,大区,税号,负责人\n甲医院,医院,north,{VALID_USCC[2]},rep_wang\n"
+        f"乙医院,医院,north,{VALID_USCC[2]},rep_wang\n"
     )
     rows = read_table(text.encode("gb18030"), filename="customers.csv")
     result = customers_import(rows=rows, by=clerk, commit=False)
@@ -88,7 +100,23 @@ def test_a_file_that_is_not_a_table_is_refused():
 
 
 @pytest.mark.django_db
-def test_preview_then_confirm_in_the_admin(client, clerk, region_north):
+def test_an_owner_who_is_no_rep_of_the_region_is_an_error_of_the_row(clerk, rep_li, region_north):
+    """A clerk's import without owners would make her the rep of them all: each row says so."""
+    no_owner = [row[:7] for row in GOOD]
+    result = customers_import(
+        rows=read_table(xlsx(no_owner), filename="c.xlsx"), by=clerk, commit=True
+    )
+    assert {(e.row, e.column) for e in result.errors} == {(2, "owner"), (3, "owner")}
+    other_region = [[*row[:7], "rep_li"] for row in GOOD]
+    result = customers_import(
+        rows=read_table(xlsx(other_region), filename="c.xlsx"), by=clerk, commit=False
+    )
+    assert {(e.row, e.column) for e in result.errors} == {(2, "owner"), (3, "owner")}
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_preview_then_confirm_in_the_admin(client, clerk, rep_wang, region_north):
     client.force_login(clerk)
     upload = SimpleUploadedFile("customers.xlsx", xlsx(GOOD))
     preview = client.post("/parties/customer/import/", {"file": upload})

@@ -73,12 +73,13 @@ def test_create_and_filter_customers(api, rep_wang, region_north):
 
 
 @pytest.mark.django_db
-def test_tax_id_errors_through_the_api(api, clerk, region_north):
+def test_tax_id_errors_through_the_api(api, clerk, rep_wang, region_north):
     api.force_authenticate(clerk)
     payload = {
         "name": "甲",
         "kind": "hospital",
         "region": region_north.pk,
+        "owner": rep_wang.pk,
         "tax_id": "91110000600037341X",
     }
     bad = api.post("/api/v1/parties/customers/", payload, format="json")

@@ -29,6 +29,7 @@ from backoffice.sales.services.orders import (
     order_lines_check,
     order_lines_replace,
     order_override_block,
+    order_refused,
     order_return,
     order_submit,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "order_lines_check",
     "order_lines_replace",
     "order_override_block",
+    "order_refused",
     "order_return",
     "order_submit",
 ]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,14 +18,14 @@ from backoffice.contracts.exceptions import ContractExceeded
 from backoffice.contracts.models import Contract
 from backoffice.contracts.selectors import contract_line_for, contract_orderable_check
 from backoffice.core.access import Actor, permission_required
-from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.lines import line_error, line_price, line_quantity
 from backoffice.core.money import ZERO, line_amounts, sum_amounts
+from backoffice.core.notifications import notify
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
 from backoffice.parties.models import Customer
-from backoffice.parties.selectors import customer_trade_block, trade_block_enforced
 from backoffice.reviews.services import review_submit
 from backoffice.sales.exceptions import (
     CreditLimitExceeded,
@@ -39,7 +40,7 @@ from backoffice.sales.models import (
     SalesOrder,
     SalesOrderLine,
 )
-from backoffice.sales.selectors import customer_credit_exposure
+from backoffice.sales.selectors import order_checks
 
 
 def _build_lines(order: SalesOrder, lines: list[dict[str, Any]]) -> list[SalesOrderLine]:
@@ -193,31 +194,29 @@ def order_submit(*, order: SalesOrder, by: Actor) -> SalesOrder:
 
 
 def _check_trade(order: SalesOrder, *, credit: bool = True) -> None:
+    """The audit's refusal: the customer's trade block (papers, status, lines outside its
+    licensed business scope) and its credit limit, unless a sales manager overrode them."""
     if order.block_override_reason:
         return  # a sales manager decided, with a reason, and it is audited
-    reasons = customer_trade_block(order.customer)
-    if reasons and trade_block_enforced():
+    checks = order_checks(order, credit=credit)
+    if checks.reasons and checks.enforced:
         raise QualificationBlocked(
             _("%(customer)s may not be sold to: %(reasons)s")
-            % {"customer": order.customer.name, "reasons": " ".join(r.message for r in reasons)},
-            extra={"reasons": [{"code": r.code, "message": r.message} for r in reasons]},
+            % {
+                "customer": order.customer.name,
+                "reasons": " ".join(r.message for r in checks.reasons),
+            },
+            extra={"reasons": [{"code": r.code, "message": r.message} for r in checks.reasons]},
         )
-    limit = order.customer.credit_limit
-    if credit and limit > 0:
-        exposure = customer_credit_exposure(order.customer, excluding=order)
-        if exposure + order.gross_amount > limit:
-            raise CreditLimitExceeded(
-                _(
-                    "Open orders %(exposure)s plus this order %(order)s exceed the credit limit "
-                    "%(limit)s."
-                )
-                % {"exposure": exposure, "order": order.gross_amount, "limit": limit},
-                extra={
-                    "exposure": str(exposure),
-                    "order_amount": str(order.gross_amount),
-                    "credit_limit": str(limit),
-                },
-            )
+    if checks.over_credit:
+        raise CreditLimitExceeded(
+            checks.credit_message,
+            extra={
+                "exposure": str(checks.exposure),
+                "order_amount": str(checks.order_amount),
+                "credit_limit": str(checks.credit_limit),
+            },
+        )
 
 
 def _check_contract(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
@@ -302,6 +301,26 @@ def _order_facts(order: SalesOrder, lines: list[SalesOrderLine], *, sign: int) -
             for line in lines
         ],
         orders=sign,
+    )
+
+
+def order_refused(order: SalesOrder, *, by: Actor, error: ApplicationError, request: Any) -> None:
+    """on_refused of the audit: the approval was refused by the trade or credit checks (or
+    the contract's); the order stays in audit and its author hears why, in words."""
+    body = _("%(reviewer)s could not approve it: %(reason)s") % {
+        "reviewer": by,
+        "reason": error.message,
+    }
+    if isinstance(error, QualificationBlocked | CreditLimitExceeded):
+        body += " " + _(
+            "A sales manager may override these checks on the order's page, giving a reason; "
+            "then the audit can go on."
+        )
+    notify(
+        recipients=[request.author, order.created_by],
+        title=_("Audit refused: %s") % order,
+        body=body,
+        url=reverse("admin:sales_salesorder_change", args=[order.pk]),
     )
 
 

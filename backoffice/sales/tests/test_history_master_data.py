@@ -77,11 +77,11 @@ BAD_ROWS = [  # (name, kind, region, tax id): each breaks rules the two imports 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "kind", "region", "tax_id"), BAD_ROWS)
 def test_a_bad_customer_row_gets_the_same_errors_from_both_imports(
-    tmp_path, clerk, region_north, name, kind, region, tax_id
+    tmp_path, clerk, rep_wang, region_north, name, kind, region, tax_id
 ):
     book = Workbook()
-    book.active.append(["code", "name", "kind", "region", "tax_id"])
-    book.active.append(["K1", name, kind, region, tax_id])
+    book.active.append(["code", "name", "kind", "region", "tax_id", "owner"])
+    book.active.append(["K1", name, kind, region, tax_id, "rep_wang"])  # as the rep r1 below
     content = io.BytesIO()
     book.save(content)
     rows = read_table(content.getvalue(), filename="customers.xlsx")
