@@ -6,7 +6,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Sum
 from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
@@ -19,10 +21,17 @@ from backoffice.core.admin import (
     object_or_404,
     print_link_display,
 )
-from backoffice.core.api import query_date
 from backoffice.core.exceptions import ApplicationError
-from backoffice.core.money import rmb_upper, round_amount, to_decimal
+from backoffice.core.money import ZERO, rmb_upper
 from backoffice.core.printing import render_document
+from backoffice.core.steps import Step
+from backoffice.ledger.forms import (
+    ReceiptAllocateForm,
+    ReceiptForm,
+    StatementPeriodForm,
+    open_receivables,
+    period_presets,
+)
 from backoffice.ledger.models import (
     Account,
     JournalEntry,
@@ -36,6 +45,7 @@ from backoffice.ledger.models import (
 )
 from backoffice.ledger.selectors import OPEN, customer_statement, payable_source
 from backoffice.ledger.services import (
+    receipt_allocate,
     receipt_create,
     supplier_invoice_create,
     supplier_payment_create,
@@ -105,63 +115,66 @@ class AllocationInline(TabularInline):
         return False
 
 
-class ReceiptForm(forms.ModelForm):
-    allocate = forms.CharField(
-        label=_("allocate to invoices"),
-        required=False,
-        help_text=_("one per line: VAT invoice number, amount — e.g. 12345678, 1000.00"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+class CreditFilter(admin.SimpleListFilter):
+    """Receipts that still hold part of their money as the customer's credit."""
+
+    title = _("customer credit")
+    parameter_name = "credit"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("With credit left to allocate"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        return queryset.filter(allocated_amount__lt=F("amount"))
+
+
+def _has_credit_and_invoices(receipt: Receipt) -> bool:
+    return receipt.allocated_amount < receipt.amount and (
+        open_receivables(receipt.customer_id).exists()
     )
-
-    class Meta:
-        model = Receipt
-        fields = ["customer", "received_on", "amount", "method", "bank_reference"]
-
-    def clean(self):
-        data = super().clean()
-        customer = data.get("customer")
-        rows = []
-        for number, raw in enumerate((data.get("allocate") or "").splitlines(), start=1):
-            if not raw.strip():
-                continue
-            document, _sep, amount = raw.replace("，", ",").partition(",")
-            receivable = Receivable.objects.filter(
-                document_number=document.strip(), customer=customer
-            ).first()
-            if receivable is None:
-                raise forms.ValidationError(
-                    _("Line %(n)d: no invoice %(doc)s of this customer.")
-                    % {"n": number, "doc": document.strip()}
-                )
-            try:
-                share = round_amount(to_decimal(amount.strip()))
-            except (TypeError, ValueError) as exc:
-                raise forms.ValidationError(
-                    _("Line %(n)d: “%(amount)s” is not an amount.")
-                    % {"n": number, "amount": amount}
-                ) from exc
-            if share <= 0 or share > receivable.open_amount:
-                raise forms.ValidationError(
-                    _("Line %(n)d: invoice %(doc)s has %(open)s outstanding.")
-                    % {
-                        "n": number,
-                        "doc": receivable.document_number,
-                        "open": receivable.open_amount,
-                    }
-                )
-            rows.append({"receivable": receivable, "amount": share})
-        if data.get("amount") is not None and sum(r["amount"] for r in rows) > data["amount"]:
-            raise forms.ValidationError(_("More is allocated than was received."))
-        data["allocations"] = rows
-        return data
 
 
 @admin.register(Receipt)
 class ReceiptAdmin(BaseModelAdmin):
     form = ReceiptForm
+    # The rows of open invoices follow the customer chosen: the page reloads with what was
+    # typed so far, which the theme's "leave the page?" warning would stop.
+    warn_unsaved_form = False
+    change_form_after_template = "ledger/receipt_allocation.html"
+    steps = [
+        Step(
+            "allocate",
+            _("Apply credit"),
+            receipt_allocate,
+            document="receipt",
+            when=_has_credit_and_invoices,
+            form=ReceiptAllocateForm,
+            title=lambda receipt: (
+                _("Allocate the %(credit)s left on this receipt to open invoices")
+                % {"credit": receipt.amount - receipt.allocated_amount}
+            ),
+            template="ledger/allocation_rows.html",
+            done=_("Credit applied to the invoices."),
+        )
+    ]
     print_link = print_link_display("admin:ledger_receipt_print", _("Receipt"))
-    list_display = ["number", "customer", "received_on", "amount", "allocated_amount", "method"]
-    list_filter = ["method", "region", ("received_on", admin.DateFieldListFilter)]
+    list_display = [
+        "number",
+        "customer",
+        "received_on",
+        "amount",
+        "allocated_amount",
+        "unallocated",
+        "method",
+    ]
+    list_filter = [
+        CreditFilter,
+        "method",
+        "region",
+        ("received_on", admin.DateFieldListFilter),
+    ]
     search_fields = ["number", "bank_reference", "customer__name", "customer__name_initials"]
     list_select_related = ["customer"]
     autocomplete_fields = ["customer"]
@@ -178,6 +191,15 @@ class ReceiptAdmin(BaseModelAdmin):
 
     print_template = "ledger/receipt.html"
 
+    @display(description=_("credit left"))
+    def unallocated(self, obj: Receipt):
+        return obj.amount - obj.allocated_amount
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user  # a class of this request's own (modelform_factory)
+        return form
+
     def print_context(self, receipt: Receipt) -> dict[str, Any]:
         return {
             "receipt": receipt,
@@ -191,7 +213,7 @@ class ReceiptAdmin(BaseModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["customer", "received_on", "amount", "method", "bank_reference", "allocate"]
+            return ["customer", "received_on", "amount", "method", "bank_reference"]
         return [
             "print_link",
             "number",
@@ -199,6 +221,7 @@ class ReceiptAdmin(BaseModelAdmin):
             "received_on",
             "amount",
             "allocated_amount",
+            "unallocated",
             "method",
             "bank_reference",
             "created_by",
@@ -266,27 +289,51 @@ class AccountAdmin(ReadOnlyAdmin):
 
 
 def statement_view(request: HttpRequest, customer_id: int):
-    """The customer statement (对账单) to send to the customer, as a page or a PDF."""
+    """The customer statement (对账单) to send to the customer, as a page or a PDF, for a
+    period picked on the page; a bad date is shown beside its field (400), never a 500."""
     customers = visibility_selector("parties.customer")(request.user)
     customer = object_or_404(customers, customer_id)
     if not request.user.has_perm("ledger.view_journalline"):
         raise PermissionDenied
     today = timezone.localdate()
-    date_from = query_date(request.GET, "date_from", today.replace(month=1, day=1))
-    date_to = query_date(request.GET, "date_to", today)
+    period = StatementPeriodForm(request.GET, today=today)
+    context: dict[str, Any] = {
+        "customer": customer,
+        "period": period,
+        "presets": period_presets(today),
+        "credit": _customer_credit(customer),
+        "credit_url": reverse("admin:ledger_receipt_changelist")
+        + f"?customer__id__exact={customer.pk}&credit=yes",
+        "may_allocate": request.user.has_perm("ledger.add_receiptallocation"),
+    }
+    if not period.is_valid():
+        response = render_document(
+            request, "ledger/statement.html", context, filename=f"statement-{customer.code}"
+        )
+        response.status_code = 400
+        return response
+    date_from, date_to = period.cleaned_data["date_from"], period.cleaned_data["date_to"]
     statement = customer_statement(customer=customer, date_from=date_from, date_to=date_to)
+    context.update(
+        statement=statement,
+        date_from=date_from,
+        date_to=date_to,
+        closing_words=rmb_upper(statement["closing"]),
+    )
     return render_document(
         request,
         "ledger/statement.html",
-        {
-            "customer": customer,
-            "statement": statement,
-            "date_from": date_from,
-            "date_to": date_to,
-            "closing_words": rmb_upper(statement["closing"]),
-        },
+        context,
         filename=f"statement-{customer.code}-{date_to.isoformat()}",
     )
+
+
+def _customer_credit(customer: Any) -> Any:
+    """What the customer's receipts left unallocated (advances it can still apply)."""
+    left = Receipt.objects.filter(customer=customer, allocated_amount__lt=F("amount")).aggregate(
+        left=Sum(F("amount") - F("allocated_amount"))
+    )["left"]
+    return left or ZERO
 
 
 # — Payables: supplier invoices and payments (moved from contracts, as they were).

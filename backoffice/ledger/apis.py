@@ -31,6 +31,7 @@ from backoffice.ledger.selectors import (
     supplier_invoice_visible_to,
 )
 from backoffice.ledger.services import (
+    receipt_allocate,
     receipt_create,
     supplier_invoice_create,
     supplier_payment_create,
@@ -73,6 +74,26 @@ class ReceiptOutputSerializer(serializers.Serializer):
         ref_name = "Receipt"
 
 
+def _allocations_to_invoices(rows: list[dict], *, customer_id: int) -> list[dict]:
+    """The API names issued sales invoices by id; the allocation service settles their
+    receivables."""
+    allocations = []
+    for index, row in enumerate(rows, start=1):
+        receivable = receivable_for_source(source_model="sales.invoice", source_id=row["invoice"])
+        if receivable is None or receivable.customer_id != customer_id:
+            raise ValidationFailed(
+                extra={
+                    "fields": {
+                        "allocations": {
+                            str(index): {"invoice": [_("not an issued invoice of this customer")]}
+                        }
+                    }
+                }
+            )
+        allocations.append({"receivable": receivable, "amount": row["amount"]})
+    return allocations
+
+
 class ReceiptListApi(APIView):
     filterset_class = ReceiptFilter
 
@@ -90,24 +111,7 @@ class ReceiptListApi(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         customer = access_customer(request.user, values["customer"])
-        allocations = []
-        for index, row in enumerate(values["allocations"], start=1):
-            receivable = receivable_for_source(
-                source_model="sales.invoice", source_id=row["invoice"]
-            )
-            if receivable is None or receivable.customer_id != customer.pk:
-                raise ValidationFailed(
-                    extra={
-                        "fields": {
-                            "allocations": {
-                                str(index): {
-                                    "invoice": [_("not an issued invoice of this customer")]
-                                }
-                            }
-                        }
-                    }
-                )
-            allocations.append({"receivable": receivable, "amount": row["amount"]})
+        allocations = _allocations_to_invoices(values["allocations"], customer_id=customer.pk)
         receipt = receipt_create(
             customer=customer,
             by=request.user,
@@ -124,6 +128,35 @@ class ReceiptDetailApi(APIView):
     @extend_schema(responses={200: ReceiptOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
         return Response(ReceiptOutputSerializer(access_receipt(request.user, pk)).data)
+
+
+class ReceiptAllocateApi(APIView):
+    """POST …/receipts/{id}/allocations/ — apply what the receipt left unallocated (the
+    customer's credit) to issued invoices, later: never beyond the receipt's unallocated
+    amount nor an invoice's outstanding amount (409)."""
+
+    class InputSerializer(serializers.Serializer):
+        allocations = AllocationSerializer(many=True, allow_empty=False)
+        allocated_on = serializers.DateField(required=False, help_text="default: today")
+
+        class Meta:
+            ref_name = "ReceiptAllocateInput"
+
+    @extend_schema(request=InputSerializer, responses={200: ReceiptOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        receipt = access_receipt(request.user, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        allocations = _allocations_to_invoices(
+            data.validated_data["allocations"], customer_id=receipt.customer_id
+        )
+        receipt = receipt_allocate(
+            receipt=receipt,
+            by=request.user,
+            allocations=allocations,
+            allocated_on=data.validated_data.get("allocated_on") or timezone.localdate(),
+        )
+        return Response(ReceiptOutputSerializer(receipt).data)
 
 
 class StatementLineSerializer(serializers.Serializer):

@@ -6,6 +6,11 @@ urlpatterns = [
     path("receipts/", apis.ReceiptListApi.as_view(), name="receipt-list"),
     path("receipts/<int:pk>/", apis.ReceiptDetailApi.as_view(), name="receipt-detail"),
     path(
+        "receipts/<int:pk>/allocations/",
+        apis.ReceiptAllocateApi.as_view(),
+        name="receipt-allocate",
+    ),
+    path(
         "customers/<int:pk>/statement/",
         apis.CustomerStatementApi.as_view(),
         name="customer-statement",

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext_lazy
 # view_region_customers / neither (own only); these say what it may do with them.
 READ_CUSTOMERS = {
     "parties.view_callrecord",
+    "parties.view_callinventoryline",
     "parties.view_visit",
     "parties.view_feedback",
     "parties.view_customer",
@@ -18,6 +19,10 @@ READ_CUSTOMERS = {
 KEEP_CUSTOMERS = READ_CUSTOMERS | {
     "parties.add_callrecord",
     "parties.change_callrecord",
+    # the customer's stock, rows of the call: whoever records a call records its stock
+    "parties.add_callinventoryline",
+    "parties.change_callinventoryline",
+    "parties.delete_callinventoryline",
     "parties.add_visit",
     "parties.change_visit",
     "parties.add_feedback",

@@ -83,7 +83,9 @@ class SupplierPayment(BaseModel):
     )
     paid_on = models.DateField(_("paid on"), db_index=True)
     amount = amount_field(_("amount"))
-    method = models.CharField(_("method"), max_length=8, choices=Method, default=Method.BANK)
+    method = models.CharField(
+        _("method of payment"), max_length=8, choices=Method, default=Method.BANK
+    )
     bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

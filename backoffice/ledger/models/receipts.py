@@ -34,7 +34,9 @@ class Receipt(BaseModel):
     )
     received_on = models.DateField(_("received on"), db_index=True)
     amount = amount_field(_("amount"))
-    method = models.CharField(_("method"), max_length=8, choices=Method, default=Method.BANK)
+    method = models.CharField(
+        _("method of receipt"), max_length=8, choices=Method, default=Method.BANK
+    )
     bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
     allocated_amount = amount_field(_("allocated"))
     created_by = models.ForeignKey(

@@ -156,6 +156,7 @@ def test_receipts_statement_and_aging_through_the_api(
 def test_receipt_entry_in_the_staff_ui(client, issued, hospital, finance, rep_li):
     from backoffice.ledger.models import Receipt
 
+    receivable = receivable_for_source(source_model="sales.invoice", source_id=issued.pk)
     client.force_login(finance)
     bad = client.post(
         "/ledger/receipt/add/",
@@ -164,10 +165,11 @@ def test_receipt_entry_in_the_staff_ui(client, issued, hospital, finance, rep_li
             "received_on": "2026-10-20",
             "amount": "100.00",
             "method": "bank",
-            "allocate": "12345678, 300.00",
+            f"allocate_{receivable.pk}": "300.00",
         },
     )
     assert bad.status_code == 200 and "outstanding" in bad.content.decode()
+    assert not Receipt.objects.exists()
     ok = client.post(
         "/ledger/receipt/add/",
         {
@@ -176,7 +178,7 @@ def test_receipt_entry_in_the_staff_ui(client, issued, hospital, finance, rep_li
             "amount": "100.00",
             "method": "bank",
             "bank_reference": "CMB001",
-            "allocate": "12345678, 100.00",
+            f"allocate_{receivable.pk}": "100.00",
         },
     )
     assert ok.status_code == 302
