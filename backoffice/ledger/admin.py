@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Sum
 from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -306,12 +307,8 @@ def statement_view(request: HttpRequest, customer_id: int):
         + f"?customer__id__exact={customer.pk}&credit=yes",
         "may_allocate": request.user.has_perm("ledger.add_receiptallocation"),
     }
-    if not period.is_valid():
-        response = render_document(
-            request, "ledger/statement.html", context, filename=f"statement-{customer.code}"
-        )
-        response.status_code = 400
-        return response
+    if not period.is_valid():  # the page with the errors, even when a PDF was asked for
+        return render(request, "ledger/statement.html", context, status=400)
     date_from, date_to = period.cleaned_data["date_from"], period.cleaned_data["date_to"]
     statement = customer_statement(customer=customer, date_from=date_from, date_to=date_to)
     context.update(
