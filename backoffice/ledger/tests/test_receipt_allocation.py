@@ -322,7 +322,9 @@ def test_credit_is_applied_later_through_the_api(api, finance, issued, hospital,
     assert done.status_code == 200 and done.json()["allocated_amount"] == "244.32"
     receivable.refresh_from_db()
     assert receivable.open_amount == 0
-    again = api.post(url, {"allocations": [{"invoice": issued.pk, "amount": "1.00"}]}, format="json")
+    again = api.post(
+        url, {"allocations": [{"invoice": issued.pk, "amount": "1.00"}]}, format="json"
+    )
     assert again.status_code == 409
 
 

@@ -56,7 +56,9 @@ def test_the_statement_shows_the_period_picked(client, issued, hospital, clerk):
         ({"date_from": "abc", "format": "pdf"}, "起始日期：日期格式为 YYYY-MM-DD"),
     ],
 )
-def test_a_bad_date_is_shown_as_an_error_never_a_500(client, issued, hospital, clerk, query, message):
+def test_a_bad_date_is_shown_as_an_error_never_a_500(
+    client, issued, hospital, clerk, query, message
+):
     client.force_login(clerk)
     response = client.get(f"/statements/{hospital.pk}/", query, **ZH)
     assert response.status_code == 400
