@@ -108,6 +108,7 @@ class ReceivableAdmin(ReadOnlyAdmin):
 class AllocationInline(TabularInline):
     model = ReceiptAllocation
     extra = 0
+    show_title = False  # each row's heading would repeat it as "RC-… → INV-…: 100.00"
     fields = ["receivable", "amount"]
     readonly_fields = fields
     can_delete = False
