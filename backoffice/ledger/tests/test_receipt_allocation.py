@@ -218,7 +218,11 @@ def test_credit_is_applied_later_on_the_receipt_page(client, finance, pharmacy, 
 
     response = client.post(
         f"/ledger/receipt/{receipt.pk}/step/allocate/",
-        {f"allocate_{middle.pk}": "200.00", f"allocate_{newest.pk}": "150.00"},
+        {
+            f"allocate_{middle.pk}": "200.00",
+            f"allocate_{newest.pk}": "150.00",
+            "allocated_on": timezone.localdate().isoformat(),
+        },
     )
     assert response.status_code == 302
     receipt.refresh_from_db()
@@ -249,14 +253,21 @@ def test_applying_more_than_the_credit_is_refused_beside_the_row(
         customer=pharmacy, by=finance, amount="250.00", received_on=timezone.localdate()
     )
     client.force_login(finance)
+    today = timezone.localdate().isoformat()
     response = client.post(
         f"/ledger/receipt/{receipt.pk}/step/allocate/",
-        {f"allocate_{middle.pk}": "200.00", f"allocate_{newest.pk}": "100.00"},
+        {
+            f"allocate_{middle.pk}": "200.00",
+            f"allocate_{newest.pk}": "100.00",
+            "allocated_on": today,
+        },
         **ZH,
     )
     assert response.status_code == 400
     assert "超出了本收款可分配的 250.00。" in response.content.decode()
-    nothing = client.post(f"/ledger/receipt/{receipt.pk}/step/allocate/", {}, **ZH)
+    nothing = client.post(
+        f"/ledger/receipt/{receipt.pk}/step/allocate/", {"allocated_on": today}, **ZH
+    )
     assert nothing.status_code == 400
     assert "请至少为一张发票填写分配金额。" in nothing.content.decode()
     receipt.refresh_from_db()
@@ -269,16 +280,21 @@ def test_the_allocate_service_checks_the_credit_the_invoice_and_the_permission(
     finance, clerk, pharmacy, invoices, rep_li, region_east
 ):
     oldest, middle, _newest = invoices
+    today = timezone.localdate()
     receipt = receipt_create(
         customer=pharmacy, by=finance, amount="150.00", received_on=timezone.localdate()
     )
     with pytest.raises(NotAllowed):
         receipt_allocate(
-            receipt=receipt, by=clerk, allocations=[{"receivable": oldest, "amount": "10"}]
+            receipt=receipt,
+            allocated_on=today,
+            by=clerk,
+            allocations=[{"receivable": oldest, "amount": "10"}],
         )
     with pytest.raises(OverAllocation):  # beyond the credit
         receipt_allocate(
             receipt=receipt,
+            allocated_on=today,
             by=finance,
             allocations=[
                 {"receivable": oldest, "amount": "100.00"},
@@ -287,13 +303,19 @@ def test_the_allocate_service_checks_the_credit_the_invoice_and_the_permission(
         )
     with pytest.raises(OverAllocation):  # beyond what the invoice has open
         receipt_allocate(
-            receipt=receipt, by=finance, allocations=[{"receivable": oldest, "amount": "120.00"}]
+            receipt=receipt,
+            allocated_on=today,
+            by=finance,
+            allocations=[{"receivable": oldest, "amount": "120.00"}],
         )
     other = customer_create(by=rep_li, name="上海药房", kind="pharmacy", region=region_east)
     theirs = _invoice(other, rep_li, "INV-9", timezone.localdate(), "50.00", finance)
     with pytest.raises(ValidationFailed):  # another customer's invoice
         receipt_allocate(
-            receipt=receipt, by=finance, allocations=[{"receivable": theirs, "amount": "50.00"}]
+            receipt=receipt,
+            allocated_on=today,
+            by=finance,
+            allocations=[{"receivable": theirs, "amount": "50.00"}],
         )
     receipt.refresh_from_db()
     assert receipt.allocated_amount == 0
