@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Sum
+from django.db.models import F
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from backoffice.core.admin import (
     print_link_display,
 )
 from backoffice.core.exceptions import ApplicationError
-from backoffice.core.money import ZERO, rmb_upper
+from backoffice.core.money import rmb_upper
 from backoffice.core.printing import render_document
 from backoffice.core.steps import Step
 from backoffice.ledger.forms import (
@@ -44,7 +44,7 @@ from backoffice.ledger.models import (
     SupplierInvoice,
     SupplierPayment,
 )
-from backoffice.ledger.selectors import OPEN, customer_statement, payable_source
+from backoffice.ledger.selectors import OPEN, customer_credit, customer_statement, payable_source
 from backoffice.ledger.services import (
     receipt_allocate,
     receipt_create,
@@ -109,7 +109,7 @@ class AllocationInline(TabularInline):
     model = ReceiptAllocation
     extra = 0
     show_title = False  # each row's heading would repeat it as "RC-… → INV-…: 100.00"
-    fields = ["receivable", "amount"]
+    fields = ["receivable", "amount", "allocated_on"]
     readonly_fields = fields
     can_delete = False
 
@@ -303,7 +303,7 @@ def statement_view(request: HttpRequest, customer_id: int):
         "customer": customer,
         "period": period,
         "presets": period_presets(today),
-        "credit": _customer_credit(customer),
+        "credit": customer_credit(customer),
         "credit_url": reverse("admin:ledger_receipt_changelist")
         + f"?customer__id__exact={customer.pk}&credit=yes",
         "may_allocate": request.user.has_perm("ledger.add_receiptallocation"),
@@ -324,14 +324,6 @@ def statement_view(request: HttpRequest, customer_id: int):
         context,
         filename=f"statement-{customer.code}-{date_to.isoformat()}",
     )
-
-
-def _customer_credit(customer: Any) -> Any:
-    """What the customer's receipts left unallocated (advances it can still apply)."""
-    left = Receipt.objects.filter(customer=customer, allocated_amount__lt=F("amount")).aggregate(
-        left=Sum(F("amount") - F("allocated_amount"))
-    )["left"]
-    return left or ZERO
 
 
 # — Payables: supplier invoices and payments (moved from contracts, as they were).

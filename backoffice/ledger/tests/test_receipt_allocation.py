@@ -409,3 +409,37 @@ def test_the_receipts_with_credit_are_listed_and_linked_from_the_statement(
     assert "分配到发票" not in client.get(f"/statements/{pharmacy.pk}/", **ZH).content.decode()
     page = client.get(f"/ledger/receipt/{with_credit.pk}/change/").content.decode()
     assert 'data-testid="step-allocate"' not in page
+
+
+@pytest.mark.django_db
+def test_a_reversed_invoice_offers_only_what_its_red_letter_left_open(
+    client, issued, hospital, finance
+):
+    from backoffice.sales.services import invoice_reverse
+
+    first = issued.lines.order_by("order_line__line_no").first()
+    invoice_reverse(
+        invoice=issued,
+        by=finance,
+        invoice_number="87654321",
+        issued_on=date(2026, 11, 5),
+        reason="部分冲红",
+        lines=[{"order_line": first.order_line_id, "quantity": "2"}],
+    )
+    receivable = receivable_for_source(source_model="sales.invoice", source_id=issued.pk)
+    assert 0 < receivable.open_amount < Decimal("244.32")
+    client.force_login(finance)
+    html = client.get(f"/ledger/receipt/add/?customer={hospital.pk}&amount=1000").content.decode()
+    # The red letter itself is no row; the invoice offers only what it still has open.
+    assert _values(html) == {f"allocate_{receivable.pk}": f"{receivable.open_amount:f}"}
+    refused = client.post(
+        "/ledger/receipt/add/",
+        {
+            "customer": hospital.pk,
+            "received_on": "2026-11-20",
+            "amount": "1000.00",
+            "method": "bank",
+            f"allocate_{receivable.pk}": "244.32",
+        },
+    )
+    assert refused.status_code == 200 and not Receipt.objects.exists()
