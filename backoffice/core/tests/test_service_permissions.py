@@ -32,6 +32,7 @@ NOT_GUARDED = {
     "review_decide": "checks the review level's permission itself",
     # Postings made inside the guarded service that issues the document.
     "receivable_from_invoice": "posting inside invoice_issue",
+    "allocations_release": "inside invoice_reverse (sales.issue_invoice), via its posting",
     "journal_post": "posting inside guarded services",
     # The system's own moves (daily jobs, fulfilment), by=None.
     "contract_complete": "system move after fulfilment",
