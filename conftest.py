@@ -58,6 +58,16 @@ def _media_in_tmp(settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in Chinese leaves Chinese active in the test's thread (LocaleMiddleware
+    does not undo it): no later test may inherit it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def region_north(db) -> Region:
     return Region.objects.get_or_create(code="north", defaults={"name": "华北大区"})[0]

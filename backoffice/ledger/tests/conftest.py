@@ -55,13 +55,3 @@ def open_receivable(rep_wang, region_north, finance):
         tax_amount=Decimal("23.01"),
         by=finance,
     )
-
-
-@pytest.fixture(autouse=True)
-def _language_reset():
-    """A request in Chinese leaves Chinese active in the test's thread (LocaleMiddleware
-    does not undo it): later tests in the run must not inherit it."""
-    yield
-    from django.utils import translation
-
-    translation.deactivate()
