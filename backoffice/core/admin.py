@@ -6,6 +6,7 @@ what the user may see wherever the model registered a visibility selector.
 """
 
 import copy
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -71,18 +72,46 @@ EVENT_VALUES = {
     "approve": _("Approve"),
     "reject": _("Reject"),
 }
+# Written before the review's facts were stored apart: "approve (round 1, level 1)".
+_OLD_REVIEW_VALUE = re.compile(r"^(approve|reject) \(round (\d+), level (\d+)\)$")
+
+
+def review_phrase(verdict: str, round: Any = None, level: Any = None) -> str:
+    """A review step as a person says it: 第1轮 第1级 审核通过 / Round 1, level 1: approved."""
+    params = {"round": round, "level": level}
+    if verdict == "submitted":
+        if round:
+            return str(_("Submitted for review (round %(round)s)") % params)
+        return str(_("Submitted for review"))
+    if verdict == "approve":
+        return str(_("Round %(round)s, level %(level)s: approved") % params)
+    if verdict == "reject":
+        return str(_("Round %(round)s, level %(level)s: sent back") % params)
+    return str(verdict)
+
+
+def _review_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """The review facts of an audit row (verdict, round, level) as one phrase."""
+    if "review" not in changes:
+        return changes
+    changes = dict(changes)
+    verdict = (changes.pop("review") or [None, None])[1]
+    round = (changes.pop("round", None) or [None, None])[1]
+    level = (changes.pop("level", None) or [None, None])[1]
+    old = _OLD_REVIEW_VALUE.match(str(verdict or ""))
+    if old:
+        verdict, round, level = old.group(1), old.group(2), old.group(3)
+    return {"review": [None, review_phrase(str(verdict), round, level)], **changes}
 
 
 def change_rows(model: type, changes: dict[str, Any]) -> list[dict[str, Any]]:
     """Audit changes as rows a person reads: the field's label, before and after."""
     rows = []
-    for name, (before, after) in (changes or {}).items():
+    for name, (before, after) in _review_changes(changes or {}).items():
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             field, label = None, str(EVENT_LABELS.get(name, name.replace("_", " ")))
-            if name == "review":
-                before, after = (EVENT_VALUES.get(v, v) for v in (before, after))
         else:
             label = str(getattr(field, "verbose_name", name))
         rows.append(
@@ -361,12 +390,42 @@ admin.site.site_header = _("Back Office")
 admin.site.index_title = _("Dashboard")
 
 
-def status_badge_display(colours: dict[str, str]):
-    """A changelist column showing the status as a coloured badge."""
+class BadgeColours(dict):
+    """A badge's colours by value; a value without a colour is a grey badge, never its code
+    (Unfold shows the raw value, upper-cased, when the value has no colour: "DRAFT")."""
 
-    @display(description=_("status"), label=colours)
+    def __missing__(self, key: Any) -> str:
+        return ""
+
+
+class Label(tuple):
+    """What a `@display(label=…)` method returns: (value, text). A list cell shows the text in
+    the value's colour; a read-only field (an inline's column) shows the same badge instead of
+    the tuple's repr."""
+
+    def __new__(cls, value: Any, text: Any, colours: dict[str, str] | None = None):
+        label = super().__new__(cls, (value, str(text)))
+        label.colour = (colours or {}).get(value, "")
+        return label
+
+    def __html__(self) -> str:
+        from django.template.loader import render_to_string
+
+        return render_to_string("unfold/helpers/label.html", {"text": self[1], "type": self.colour})
+
+
+def label_display(description: Any, colours: dict[str, str]):
+    """A `display` decorator for methods returning Label(value, text): a coloured badge in
+    lists and read-only fields; values without a colour show their text on grey."""
+    return display(description=description, label=BadgeColours(colours))
+
+
+def status_badge_display(colours: dict[str, str]):
+    """A changelist column showing the status as a coloured badge (the status's label)."""
+
+    @label_display(_("status"), colours)
     def status_badge(self, obj: Any):
-        return obj.status, obj.get_status_display()
+        return Label(obj.status, obj.get_status_display(), colours)
 
     return status_badge
 

@@ -187,7 +187,9 @@ def review_decide(
         action=AuditEvent.Action.ACTION,
         obj=document,
         changes={
-            "review": [None, f"{verdict} (round {request.round}, level {request.level_index + 1})"]
+            "review": [None, verdict],
+            "round": [None, request.round],
+            "level": [None, request.level_index + 1],
         },
         note=note,
     )
