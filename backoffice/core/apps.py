@@ -10,7 +10,7 @@ def _unread_notifications(user):
 
     return [
         Todo(
-            title=note.title,
+            title=note.title_text,
             url=reverse("notification-open", args=[note.pk]),
             since=note.created_at,
         )

@@ -9,6 +9,7 @@ from decimal import InvalidOperation
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -208,7 +209,19 @@ def customers_import(*, rows: list[dict[str, str]], by: Actor, commit: bool) -> 
         _import_row(result, number, value, rules, by)
     if commit and result.ok:
         _create(result, by)
+    for error in result.errors:  # the column as the file names it, never a field code
+        error.column = ", ".join(_column_label(c.strip(), columns) for c in error.column.split(","))
     return result
+
+
+def _column_label(name: str, columns: dict[str, str]) -> str:
+    if name in columns:
+        return columns[name]
+    try:
+        return str(Customer._meta.get_field(name.removesuffix("_id")).verbose_name)
+    except FieldDoesNotExist:
+        aliases = COLUMNS.get(name)
+        return aliases[-1] if aliases else name
 
 
 def _import_row(
