@@ -14,6 +14,8 @@ from django.contrib.admin.apps import AdminConfig
 from django.db import models
 from django.urls import reverse_lazy
 from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 from unfold.dataclasses import SearchResult
 from unfold.sites import UnfoldAdminSite
 
@@ -65,6 +67,12 @@ class BackOfficeAdminSite(UnfoldAdminSite):
 
 class BackOfficeAdminConfig(AdminConfig):
     default_site = "backoffice.core.sites.BackOfficeAdminSite"
+
+
+class TasksConfig(TasksAppConfig):
+    """django_tasks_db, named in the reader's language (its own name is English only)."""
+
+    verbose_name = _("Background tasks")
 
 
 def _numbers_as_people_read_them(original):

@@ -95,6 +95,26 @@ THEME_STRINGS = [
     gettext_noop("You have been successfully logged out from the administration"),
 ]
 
+# django_tasks_db (the background tasks' list) marks these but ships no Chinese.
+TASK_STRINGS = [
+    gettext_noop("status"),
+    gettext_noop("enqueued at"),
+    gettext_noop("started at"),
+    gettext_noop("finished at"),
+    gettext_noop("args kwargs"),
+    gettext_noop("priority"),
+    gettext_noop("task path"),
+    gettext_noop("worker id"),
+    gettext_noop("queue name"),
+    gettext_noop("backend name"),
+    gettext_noop("run after"),
+    gettext_noop("return value"),
+    gettext_noop("exception class path"),
+    gettext_noop("traceback"),
+    gettext_noop("Task Result"),
+    gettext_noop("Task Results"),
+]
+
 # unfold/helpers/command_results.html: a plural with markup, its whitespace is in the msgid.
 COMMAND_RESULTS = ngettext_lazy(
     '\n            Found <span class="font-medium text-important">%(counter)s</span> result in '

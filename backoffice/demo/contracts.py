@@ -19,6 +19,7 @@ from backoffice.contracts.services import (
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import round_amount
+from backoffice.demo.clock import Story, demo_clock, story_play
 from backoffice.demo.orders import _deliver
 from backoffice.ledger.services import supplier_invoice_create, supplier_payment_create
 from backoffice.parties.models import Customer
@@ -163,26 +164,32 @@ def demo_contracts(*, count: int = 36) -> int:
                 for line in contract.lines.all()
             ]
             try:
-                order = order_create(
-                    customer=customer,
-                    by=author,
-                    lines=lines,
-                    ordered_on=ordered_on,
-                    contract=contract,
-                )
-                order_submit(order=order, by=author)
-                auditor = next(c for c in clerks if c != author)
-                review_decide(request=review_request_for(order), by=auditor, verdict="approve")
+                with demo_clock(ordered_on):
+                    order = order_create(
+                        customer=customer,
+                        by=author,
+                        lines=lines,
+                        ordered_on=ordered_on,
+                        contract=contract,
+                    )
+                    order_submit(order=order, by=author)
+                    auditor = next(c for c in clerks if c != author)
+                    review_decide(request=review_request_for(order), by=auditor, verdict="approve")
             except ApplicationError:
                 continue  # over the contract or the credit limit: stays where it stopped
             order.refresh_from_db()
-            _deliver(rng, order, author, clerks)
+            story_play(_deliver_from(ordered_on, rng, order, author, clerks))
         if fate > 0.95:
             contract_terminate(contract=contract, by=manager, reason="客户经营调整，双方协商终止")
     _purchase(rng, purchase_template, clerks, manager, finance, today)
     contracts_fulfilled_run()
     contracts_by_date_run()
     return created
+
+
+def _deliver_from(day, rng, order, author, clerks) -> Story:
+    yield day
+    yield from _deliver(rng, order, author, clerks)
 
 
 def _purchase(rng, template, clerks, manager, finance, today) -> None:

@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_tasks_db",
+    "backoffice.core.sites.TasksConfig",  # django_tasks_db
     "backoffice.audit",
     "backoffice.core",
     "backoffice.accounts",
