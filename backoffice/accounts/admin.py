@@ -43,7 +43,20 @@ class PermissionsInNames:
         if field is not None and db_field.related_model is Permission:
             field.queryset = field.queryset.select_related("content_type")
             field.label_from_instance = permission_label
+        if field is not None and db_field.related_model is Group:
+            field.label_from_instance = lambda group: role_label(group.name)
         return field
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "groups__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [(g.pk, role_label(g.name)) for g in Group.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__id=self.value()) if self.value() else queryset
 
 
 @admin.register(User)
@@ -52,7 +65,7 @@ class UserAdmin(PermissionsInNames, DjangoUserAdmin, BaseModelAdmin):
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
     list_display = ["username", "full_name", "roles", "region_list", "email", "is_active"]
-    list_filter = ["is_active", "groups", "regions", "department"]
+    list_filter = ["is_active", RoleFilter, "regions", "department"]
     search_fields = ["username", "full_name", "email", "phone"]
     filter_horizontal = ["groups", "regions", "user_permissions"]
     export_fields = [
@@ -113,8 +126,12 @@ class DepartmentAdmin(BaseModelAdmin):
 
 @admin.register(Group)
 class RoleAdmin(PermissionsInNames, DjangoGroupAdmin, BaseModelAdmin):
-    list_display = ["name", "label"]
+    list_display = ["label", "code"]
     search_fields = ["name"]
+
+    @display(description=_("code"), ordering="name")
+    def code(self, obj: Group) -> str:
+        return obj.name
 
     @display(description=_("role"))
     def label(self, obj: Group) -> str:

@@ -13,7 +13,9 @@ SCANS = ".pdf,.jpg,.jpeg,.png"
 
 
 class ContractSignForm(StepForm):
-    signed_on = forms.DateField(label=pgettext_lazy("contract", "signed on"), initial=timezone.localdate)
+    signed_on = forms.DateField(
+        label=pgettext_lazy("contract", "signed on"), initial=timezone.localdate
+    )
     scan = forms.FileField(
         label=_("scan of the signed contract"),
         widget=forms.ClearableFileInput(attrs={"accept": SCANS}),

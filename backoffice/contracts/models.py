@@ -96,7 +96,9 @@ class Contract(BaseModel):
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
     starts_on = models.DateField(_("valid from"))
     ends_on = models.DateField(_("valid until"), db_index=True)
-    signed_on = models.DateField(pgettext_lazy("contract", "signed on"), null=True, blank=True, db_index=True)
+    signed_on = models.DateField(
+        pgettext_lazy("contract", "signed on"), null=True, blank=True, db_index=True
+    )
     amount = amount_field(_("contract amount (incl. VAT)"))
     payment_terms = models.TextField(_("payment terms"), blank=True)
     delivery_terms = models.TextField(_("delivery terms"), blank=True)

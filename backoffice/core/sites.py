@@ -89,6 +89,21 @@ def _numbers_as_people_read_them(original):
     return display_for_field
 
 
+def _method_numbers_as_people_read_them(original):
+    """A list column computed by a method has no field: its Decimal's places tell the kind
+    (six: a price, three: a quantity)."""
+
+    def display_for_value(value: Any, empty_value_display: str, *args, **kwargs):
+        if isinstance(value, Decimal) and value.is_finite() and not kwargs.get("boolean"):
+            places = -value.as_tuple().exponent
+            if places in (3, 6):
+                return format_number(value, "quantity" if places == 3 else "price")
+        return original(value, empty_value_display, *args, **kwargs)
+
+    display_for_value.wrapped = original
+    return display_for_value
+
+
 def install_number_display() -> None:
     """Called once from CoreConfig.ready(): every module that imported display_for_field."""
     import django.contrib.admin.helpers
@@ -111,3 +126,12 @@ def install_number_display() -> None:
         current = module.display_for_field
         if not hasattr(current, "wrapped"):
             module.display_for_field = _numbers_as_people_read_them(current)
+    for module in (
+        django.contrib.admin.utils,
+        django.contrib.admin.templatetags.admin_list,
+        unfold.utils,
+        unfold.templatetags.unfold_list,
+    ):
+        current = module.display_for_value
+        if not hasattr(current, "wrapped"):
+            module.display_for_value = _method_numbers_as_people_read_them(current)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
 
-from backoffice.core.admin import BaseModelAdmin, object_or_404
+from backoffice.core.admin import BaseModelAdmin, object_or_404, with_live_names
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.steps import Step
 from backoffice.reviews.models import (
@@ -216,7 +216,7 @@ class ReviewKindFilter(admin.SimpleListFilter):
 class ReviewRequestAdmin(ModelAdmin):
     """All reviews (read-only), and the "My reviews" queue at reviews/reviewrequest/pending/."""
 
-    list_display = ["object_repr", "document_kind", "state", "round", "author", "submitted_at"]
+    list_display = ["document_name", "document_kind", "state", "round", "author", "submitted_at"]
     list_filter = ["state", ReviewKindFilter]
     search_fields = ["object_repr"]
     show_full_result_count = False
@@ -238,6 +238,17 @@ class ReviewRequestAdmin(ModelAdmin):
     def document_kind(self, review: ReviewRequest) -> str:
         return str(document_kind_label(review.kind))
 
+    def get_changelist(self, request, **kwargs):
+        return with_live_names(
+            super().get_changelist(request, **kwargs),
+            label_of=lambda r: r.kind,
+            id_of=lambda r: r.object_id,
+        )
+
+    @display(description=_("document"), ordering="object_repr")
+    def document_name(self, review: ReviewRequest) -> str:
+        return getattr(review, "live_name", review.object_repr)
+
     @display(description=_("document"))
     def document(self, review: ReviewRequest) -> str:
         model = review.content_type.model_class()
@@ -245,7 +256,9 @@ class ReviewRequestAdmin(ModelAdmin):
             return review.object_repr
         opts = model._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[review.object_id])
-        return format_html('<a class="text-primary-600" href="{}">{}</a>', url, review.object_repr)
+        document = model._default_manager.filter(pk=review.object_id).first()
+        name = str(document) if document is not None else review.object_repr
+        return format_html('<a class="text-primary-600" href="{}">{}</a>', url, name)
 
     @display(description=_("approvals"))
     def progress(self, review: ReviewRequest) -> str:

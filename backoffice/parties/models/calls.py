@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import BaseModel
-from backoffice.core.money import quantity_field
+from backoffice.core.money import format_number, quantity_field
 from backoffice.parties.models.customers import Contact, Customer
 
 
@@ -79,7 +79,7 @@ class CallInventoryLine(models.Model):
         verbose_name_plural = _("customer stock")
 
     def __str__(self) -> str:
-        return f"{self.product} × {self.quantity}"
+        return f"{self.product} × {format_number(self.quantity, 'quantity')}"
 
 
 class Visit(BaseModel):
