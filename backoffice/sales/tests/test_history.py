@@ -557,3 +557,26 @@ def test_imported_orders_are_read_like_orders_by_whoever_may_see_them(
     assert set(listed.values_list("customer_id", flat=True)) == {order.customer_id}
     client.force_login(outsider)
     assert client.get("/sales/historyorder/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_worker_writes_problems_in_the_language_of_who_uploaded(
+    client, admin_user, history, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _write(history, "orders", [["number", "date", "customer_code"], ["H1", "2024-01-31", "C1"]])
+    files = [
+        SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/csv")
+        for path in sorted(history.glob("*.csv"))
+    ]
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/sales/historyimport/upload/", {"files": files}, headers={"accept-language": "zh-hans"}
+        )
+    record = HistoryImport.objects.get()
+    assert record.status == HistoryImport.Status.FAILED
+    messages = [p["message"] for p in record.errors]
+    assert "缺少“rep_code”列。" in messages
+    assert not any("missing" in m for m in messages)
