@@ -1,6 +1,6 @@
 """Numbers in templates as people read them (core.money.format_number):
 
-    {% load numbers %}{{ line.unit_price|price }} {{ line.quantity|quantity }} {{ rate|rate }}
+{% load numbers %}{{ line.unit_price|price }} {{ line.quantity|quantity }} {{ rate|rate }}
 """
 
 from django import template

@@ -45,12 +45,11 @@ def test_today_keeps_the_real_clock():
 def test_demo_orders_are_shipped_signed_invoiced_and_paid_on_days_that_follow(
     hospital, products, clerk, second_clerk, third_clerk, finance
 ):
+    from backoffice.catalog.services import product_save
     from backoffice.demo.orders import demo_orders
     from backoffice.ledger.models import Receipt
     from backoffice.parties.services import customer_update
     from backoffice.sales.models import Delivery, Invoice, SalesFact
-
-    from backoffice.catalog.services import product_save
 
     customer_update(customer=hospital, by=clerk, credit_limit="100000000")
     for n in range(3, 8):  # the demo picks up to six products an order
