@@ -13,13 +13,26 @@ from typing import Any
 from django.contrib.admin.apps import AdminConfig
 from django.db import models
 from django.urls import reverse_lazy
-from django.utils.text import capfirst, format_lazy
+from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.apps import TasksAppConfig
 from unfold.dataclasses import SearchResult
 from unfold.sites import UnfoldAdminSite
 
 from backoffice.core.money import format_number, number_kind
+
+
+def _record_kind(app_label: str, model_name: str) -> str:
+    from django.apps import apps
+
+    model = apps.get_model(app_label, model_name)
+    app = apps.get_app_config(app_label).verbose_name
+    return f"{app} · {capfirst(model._meta.verbose_name)}"
+
+
+# A module-level lazy function: the palette's results are pickled into the cache.
+record_kind = lazy(_record_kind, str)
 
 
 class BackOfficeAdminSite(UnfoldAdminSite):
@@ -52,9 +65,7 @@ class BackOfficeAdminSite(UnfoldAdminSite):
                         SearchResult(
                             title=str(item),
                             # Lazy: the palette caches results; each reader sees their language.
-                            description=format_lazy(
-                                "{} · {}", app["name"], capfirst(opts.verbose_name)
-                            ),
+                            description=record_kind(opts.app_label, opts.model_name),
                             link=reverse_lazy(
                                 f"{self.name}:{opts.app_label}_{opts.model_name}_change",
                                 args=(item.pk,),

@@ -158,6 +158,16 @@ def test_the_command_palette_describes_records_by_app_and_model_names(admin_user
 
 
 @pytest.mark.django_db
+def test_the_command_palette_answers_and_caches_in_every_language(client, admin_user, hospital):
+    client.login(username=admin_user.username, password=PASSWORD)
+    for _twice in range(2):  # the second answer comes from the cache
+        response = client.get("/search/?s=北京", headers={"accept-language": "zh-hans"})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "客户 · 客户" in page and "Parties" not in page
+
+
+@pytest.mark.django_db
 def test_permissions_and_roles_are_named_in_the_readers_language(client, admin_user):
     from django.contrib.auth.models import Group
 
