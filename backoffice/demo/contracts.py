@@ -118,40 +118,43 @@ def demo_contracts(*, count: int = 36) -> int:
         starts_on = today - timedelta(days=rng.randint(0, 360))
         ends_on = starts_on + timedelta(days=rng.choice([90, 180, 364]))
         chosen = rng.sample(products, rng.randint(1, 4))
-        contract = contract_create(
-            kind="sales" if index % 5 else "distribution",
-            counterparty=customer,
-            by=author,
-            title=f"{starts_on.year}年{customer.name}供货合同",
-            starts_on=starts_on,
-            ends_on=ends_on,
-            template=sales_template if index % 5 else None,
-            lines=[
-                {"product": product, "quantity": str(rng.choice([50, 100, 200, 500]))}
-                for product in chosen
-            ],
-        )
-        amount = contract.amount
-        contract.milestones.create(
-            kind="delivery",
-            due_on=starts_on + timedelta(days=30),
-            amount=round_amount(amount / 2),
-        )
-        contract.milestones.create(kind="payment", due_on=ends_on, amount=amount)
-        created += 1
-        fate = rng.random()
-        if fate < 0.1:
-            continue  # a draft
-        contract_submit(contract=contract, by=author)
-        if fate < 0.18:
-            continue  # in review
-        review_decide(request=review_request_for(contract), by=manager, verdict="approve")
-        contract.refresh_from_db()
-        if fate < 0.24:
-            continue  # approved, waiting for the signed copy
-        contract = contract_sign(
-            contract=contract, by=author, signed_on=min(starts_on, today), scan=_scan()
-        )
+        drafted_on = min(starts_on, today) - timedelta(days=7)  # drawn up before it starts
+        with demo_clock(drafted_on):
+            contract = contract_create(
+                kind="sales" if index % 5 else "distribution",
+                counterparty=customer,
+                by=author,
+                title=f"{starts_on.year}年{customer.name}供货合同",
+                starts_on=starts_on,
+                ends_on=ends_on,
+                template=sales_template if index % 5 else None,
+                lines=[
+                    {"product": product, "quantity": str(rng.choice([50, 100, 200, 500]))}
+                    for product in chosen
+                ],
+            )
+            amount = contract.amount
+            contract.milestones.create(
+                kind="delivery",
+                due_on=starts_on + timedelta(days=30),
+                amount=round_amount(amount / 2),
+            )
+            contract.milestones.create(kind="payment", due_on=ends_on, amount=amount)
+            created += 1
+            fate = rng.random()
+            if fate < 0.1:
+                continue  # a draft
+            contract_submit(contract=contract, by=author)
+            if fate < 0.18:
+                continue  # in review
+            review_decide(request=review_request_for(contract), by=manager, verdict="approve")
+            contract.refresh_from_db()
+            if fate < 0.24:
+                continue  # approved, waiting for the signed copy
+        with demo_clock(min(starts_on, today)):
+            contract = contract_sign(
+                contract=contract, by=author, signed_on=min(starts_on, today), scan=_scan()
+            )
         if contract.status != Contract.Status.ACTIVE:
             continue
         whole = 0.8 < fate < 0.95  # ordered in one go: these tend to be fulfilled
