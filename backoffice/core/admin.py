@@ -66,7 +66,12 @@ def _display(value: Any, field: Any = None) -> str:
 
 
 # Audit keys that are not fields of the record (workflow facts), and their coded values.
-EVENT_LABELS = {"review": _("review"), "round": _("round"), "level": _("level")}
+EVENT_LABELS = {
+    "review": _("review"),
+    "round": _("round"),
+    "level": _("level"),
+    "attachment": _("attachment"),
+}
 EVENT_VALUES = {
     "submitted": _("Submitted for review"),
     "approve": _("Approve"),
