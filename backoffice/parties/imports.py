@@ -52,8 +52,9 @@ CODE_MAX, NAME_MAX = 32, 200  # Customer.code, Customer.name
 @dataclass
 class RowError:
     row: int  # the spreadsheet's row number (the header is row 1)
-    column: str
+    column: str  # the field's code (the API's)
     message: str
+    label: str = ""  # the column as people read it: the file's header, or the field's name
 
 
 @dataclass
@@ -209,8 +210,8 @@ def customers_import(*, rows: list[dict[str, str]], by: Actor, commit: bool) -> 
         _import_row(result, number, value, rules, by)
     if commit and result.ok:
         _create(result, by)
-    for error in result.errors:  # the column as the file names it, never a field code
-        error.column = ", ".join(_column_label(c.strip(), columns) for c in error.column.split(","))
+    for error in result.errors:  # for people: the column as the file names it, not its code
+        error.label = ", ".join(_column_label(c.strip(), columns) for c in error.column.split(","))
     return result
 
 

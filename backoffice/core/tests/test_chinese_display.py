@@ -16,6 +16,13 @@ from backoffice.core.money import display_places, format_number
 from conftest import PASSWORD
 
 
+@pytest.fixture(autouse=True)
+def _english_after():
+    """A request in Chinese leaves Chinese active in the test's thread: reset it."""
+    yield
+    translation.activate("en")
+
+
 @pytest.mark.parametrize(
     ("value", "kind", "shown"),
     [

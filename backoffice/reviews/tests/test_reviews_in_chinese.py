@@ -13,6 +13,13 @@ from backoffice.reviews.services import review_decide
 ZH = {"accept-language": "zh-hans"}
 
 
+@pytest.fixture(autouse=True)
+def _english_after():
+    """A request in Chinese leaves Chinese active in the test's thread: reset it."""
+    yield
+    translation.activate("en")
+
+
 @pytest.mark.django_db
 def test_one_of_two_approvals_says_it_waits_for_another(client, voucher, admin_user, make_reviewer):
     client.force_login(admin_user)

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from backoffice.accounts.models import User
@@ -571,10 +571,15 @@ def test_the_worker_writes_problems_in_the_language_of_who_uploaded(
         for path in sorted(history.glob("*.csv"))
     ]
     client.force_login(admin_user)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            "/sales/historyimport/upload/", {"files": files}, headers={"accept-language": "zh-hans"}
-        )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                "/sales/historyimport/upload/",
+                {"files": files},
+                headers={"accept-language": "zh-hans"},
+            )
+    finally:
+        translation.activate("en")  # the request left Chinese active in this thread
     record = HistoryImport.objects.get()
     assert record.status == HistoryImport.Status.FAILED
     messages = [p["message"] for p in record.errors]
