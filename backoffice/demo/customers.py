@@ -230,6 +230,7 @@ def demo_customers(*, count: int = 300) -> int:
         with demo_clock(today - timedelta(days=370 + count - index)):
             customer = customer_create(
                 by=owner if owner.groups.filter(name="rep").exists() else None,
+                confirm_duplicate_name=True,  # a city has several 大学附属医院: told apart by code
                 code=code,
                 name=name,
                 kind=kind,
