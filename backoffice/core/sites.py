@@ -115,6 +115,31 @@ def _method_numbers_as_people_read_them(original):
     return display_for_value
 
 
+def _trimmed(value: Decimal, minimum: int) -> Decimal:
+    """The same number without stored trailing zeros, keeping `minimum` decimals: exact, so
+    that the form sends back what was stored (54.400000 → 54.40, 12.000 → 12)."""
+    exponent = value.normalize().as_tuple().exponent
+    places = max(-exponent, minimum) if isinstance(exponent, int) and exponent < 0 else minimum
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+def _inputs_without_stored_zeros(original):
+    """A form's price (six stored decimals) and quantity (three) inputs: the field's step
+    tells which."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite():
+            step = str(self.attrs.get("step", ""))
+            places = len(step.partition(".")[2]) if "." in step else None
+            minimum = {6: 2, 3: 0}.get(places)
+            if minimum is not None:
+                value = _trimmed(value, minimum)
+        return original(self, value)
+
+    format_value.wrapped = original
+    return format_value
+
+
 def install_number_display() -> None:
     """Called once from CoreConfig.ready(): every module that imported display_for_field."""
     import django.contrib.admin.helpers
@@ -137,6 +162,12 @@ def install_number_display() -> None:
         current = module.display_for_field
         if not hasattr(current, "wrapped"):
             module.display_for_field = _numbers_as_people_read_them(current)
+    from django import forms
+
+    if not hasattr(forms.NumberInput.format_value, "wrapped"):
+        forms.NumberInput.format_value = _inputs_without_stored_zeros(
+            forms.NumberInput.format_value
+        )
     for module in (
         django.contrib.admin.utils,
         django.contrib.admin.templatetags.admin_list,

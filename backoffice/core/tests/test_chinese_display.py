@@ -47,6 +47,18 @@ def test_display_never_changes_the_stored_value():
     assert price == Decimal("54.400000") and str(price) == "54.400000"
 
 
+def test_form_inputs_drop_stored_zeros_but_keep_every_digit():
+    from django import forms
+
+    price = forms.DecimalField(max_digits=18, decimal_places=6)
+    quantity = forms.DecimalField(max_digits=16, decimal_places=3)
+    assert price.widget.format_value(Decimal("54.400000")) == "54.40"
+    assert price.widget.format_value(Decimal("54.412345")) == "54.412345"  # never rounded
+    assert quantity.widget.format_value(Decimal("12.000")) == "12"
+    assert quantity.widget.format_value(Decimal("120.500")) == "120.5"
+    assert quantity.widget.format_value(Decimal("120.000")) == "120"
+
+
 def test_template_filters_use_the_same_rule():
     html = Template(
         "{% load numbers %}{{ p|price }} {{ q|quantity }} {{ r|rate }} {{ a|amount }}"
