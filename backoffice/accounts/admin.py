@@ -1,7 +1,9 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
@@ -12,14 +14,58 @@ from backoffice.core.admin import BaseModelAdmin
 
 admin.site.unregister(Group)
 
+# Django stores permission names in English ("Can add customer"): shown in the reader's
+# language, with the app's name, instead.
+DEFAULT_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is None:
+        return gettext(permission.name)
+    if action in DEFAULT_ACTIONS and model_name == model._meta.model_name:
+        text = DEFAULT_ACTIONS[action] % {"model": model._meta.verbose_name}
+    else:
+        text = gettext(permission.name)
+    app = apps.get_app_config(model._meta.app_label).verbose_name
+    return f"{app} | {text}"
+
+
+class PermissionsInNames:
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Permission:
+            field.queryset = field.queryset.select_related("content_type")
+            field.label_from_instance = permission_label
+        if field is not None and db_field.related_model is Group:
+            field.label_from_instance = lambda group: role_label(group.name)
+        return field
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "groups__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [(g.pk, role_label(g.name)) for g in Group.objects.order_by("name")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__id=self.value()) if self.value() else queryset
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, BaseModelAdmin):
+class UserAdmin(PermissionsInNames, DjangoUserAdmin, BaseModelAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
     list_display = ["username", "full_name", "roles", "region_list", "email", "is_active"]
-    list_filter = ["is_active", "groups", "regions", "department"]
+    list_filter = ["is_active", RoleFilter, "regions", "department"]
     search_fields = ["username", "full_name", "email", "phone"]
     filter_horizontal = ["groups", "regions", "user_permissions"]
     export_fields = [
@@ -79,9 +125,13 @@ class DepartmentAdmin(BaseModelAdmin):
 
 
 @admin.register(Group)
-class RoleAdmin(DjangoGroupAdmin, BaseModelAdmin):
-    list_display = ["name", "label"]
+class RoleAdmin(PermissionsInNames, DjangoGroupAdmin, BaseModelAdmin):
+    list_display = ["label", "code"]
     search_fields = ["name"]
+
+    @display(description=_("code"), ordering="name")
+    def code(self, obj: Group) -> str:
+        return obj.name
 
     @display(description=_("role"))
     def label(self, obj: Group) -> str:

@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backoffice.core.steps import StepForm
 
@@ -12,7 +13,9 @@ SCANS = ".pdf,.jpg,.jpeg,.png"
 
 
 class ContractSignForm(StepForm):
-    signed_on = forms.DateField(label=_("signed on"), initial=timezone.localdate)
+    signed_on = forms.DateField(
+        label=pgettext_lazy("contract", "signed on"), initial=timezone.localdate
+    )
     scan = forms.FileField(
         label=_("scan of the signed contract"),
         widget=forms.ClearableFileInput(attrs={"accept": SCANS}),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from backoffice.core.models import BaseModel
 from backoffice.core.money import amount_field, price_field, quantity_field
@@ -95,7 +96,9 @@ class Contract(BaseModel):
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
     starts_on = models.DateField(_("valid from"))
     ends_on = models.DateField(_("valid until"), db_index=True)
-    signed_on = models.DateField(_("signed on"), null=True, blank=True, db_index=True)
+    signed_on = models.DateField(
+        pgettext_lazy("contract", "signed on"), null=True, blank=True, db_index=True
+    )
     amount = amount_field(_("contract amount (incl. VAT)"))
     payment_terms = models.TextField(_("payment terms"), blank=True)
     delivery_terms = models.TextField(_("delivery terms"), blank=True)

@@ -6,6 +6,7 @@ what the user may see wherever the model registered a visibility selector.
 """
 
 import copy
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -65,24 +66,57 @@ def _display(value: Any, field: Any = None) -> str:
 
 
 # Audit keys that are not fields of the record (workflow facts), and their coded values.
-EVENT_LABELS = {"review": _("review"), "round": _("round"), "level": _("level")}
+EVENT_LABELS = {
+    "review": _("review"),
+    "round": _("round"),
+    "level": _("level"),
+    "attachment": _("attachment"),
+}
 EVENT_VALUES = {
     "submitted": _("Submitted for review"),
     "approve": _("Approve"),
     "reject": _("Reject"),
 }
+# Written before the review's facts were stored apart: "approve (round 1, level 1)".
+_OLD_REVIEW_VALUE = re.compile(r"^(approve|reject) \(round (\d+), level (\d+)\)$")
+
+
+def review_phrase(verdict: str, round: Any = None, level: Any = None) -> str:
+    """A review step as a person says it: 第1轮 第1级 审核通过 / Round 1, level 1: approved."""
+    params = {"round": round, "level": level}
+    if verdict == "submitted":
+        if round:
+            return str(_("Submitted for review (round %(round)s)") % params)
+        return str(_("Submitted for review"))
+    if verdict == "approve":
+        return str(_("Round %(round)s, level %(level)s: approved") % params)
+    if verdict == "reject":
+        return str(_("Round %(round)s, level %(level)s: sent back") % params)
+    return str(verdict)
+
+
+def _review_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """The review facts of an audit row (verdict, round, level) as one phrase."""
+    if "review" not in changes:
+        return changes
+    changes = dict(changes)
+    verdict = (changes.pop("review") or [None, None])[1]
+    round = (changes.pop("round", None) or [None, None])[1]
+    level = (changes.pop("level", None) or [None, None])[1]
+    old = _OLD_REVIEW_VALUE.match(str(verdict or ""))
+    if old:
+        verdict, round, level = old.group(1), old.group(2), old.group(3)
+    return {"review": [None, review_phrase(str(verdict), round, level)], **changes}
 
 
 def change_rows(model: type, changes: dict[str, Any]) -> list[dict[str, Any]]:
     """Audit changes as rows a person reads: the field's label, before and after."""
     rows = []
-    for name, (before, after) in (changes or {}).items():
+    for name, (before, after) in _review_changes(changes or {}).items():
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             field, label = None, str(EVENT_LABELS.get(name, name.replace("_", " ")))
-            if name == "review":
-                before, after = (EVENT_VALUES.get(v, v) for v in (before, after))
         else:
             label = str(getattr(field, "verbose_name", name))
         rows.append(
@@ -94,6 +128,53 @@ def change_rows(model: type, changes: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def model_label_name(label: str) -> str:
+    """A model's name in the reader's language from its label: sales.salesorder → 销售订单."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
+def attach_live_names(rows: list[Any], *, label_of, id_of) -> None:
+    """Set `row.live_name` to the record's name as it reads now, in the reader's language
+    (a stored repr was written in its writer's language: "Draft order #3"), one query per
+    model. Rows whose record is gone keep no live_name."""
+    from collections import defaultdict
+
+    from django.apps import apps
+
+    wanted = defaultdict(set)
+    for row in rows:
+        wanted[label_of(row)].add(str(id_of(row)))
+    found = {}
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        pks = [pk for pk in ids if pk.isdigit()]
+        for obj in model._default_manager.filter(pk__in=pks):
+            found[(label, str(obj.pk))] = str(obj)
+    for row in rows:
+        name = found.get((label_of(row), str(id_of(row))))
+        if name is not None:
+            row.live_name = name
+
+
+def with_live_names(changelist_class: type, *, label_of, id_of) -> type:
+    """A changelist whose rows carry live_name (see attach_live_names)."""
+
+    class LiveNames(changelist_class):
+        def get_results(self, request):
+            super().get_results(request)
+            attach_live_names(list(self.result_list), label_of=label_of, id_of=id_of)
+
+    return LiveNames
 
 
 def object_or_404(queryset: QuerySet, pk: Any) -> Any:
@@ -361,12 +442,42 @@ admin.site.site_header = _("Back Office")
 admin.site.index_title = _("Dashboard")
 
 
-def status_badge_display(colours: dict[str, str]):
-    """A changelist column showing the status as a coloured badge."""
+class BadgeColours(dict):
+    """A badge's colours by value; a value without a colour is a grey badge, never its code
+    (Unfold shows the raw value, upper-cased, when the value has no colour: "DRAFT")."""
 
-    @display(description=_("status"), label=colours)
+    def __missing__(self, key: Any) -> str:
+        return ""
+
+
+class Label(tuple):
+    """What a `@display(label=…)` method returns: (value, text). A list cell shows the text in
+    the value's colour; a read-only field (an inline's column) shows the same badge instead of
+    the tuple's repr."""
+
+    def __new__(cls, value: Any, text: Any, colours: dict[str, str] | None = None):
+        label = super().__new__(cls, (value, str(text)))
+        label.colour = (colours or {}).get(value, "")
+        return label
+
+    def __html__(self) -> str:
+        from django.template.loader import render_to_string
+
+        return render_to_string("unfold/helpers/label.html", {"text": self[1], "type": self.colour})
+
+
+def label_display(description: Any, colours: dict[str, str]):
+    """A `display` decorator for methods returning Label(value, text): a coloured badge in
+    lists and read-only fields; values without a colour show their text on grey."""
+    return display(description=description, label=BadgeColours(colours))
+
+
+def status_badge_display(colours: dict[str, str]):
+    """A changelist column showing the status as a coloured badge (the status's label)."""
+
+    @label_display(_("status"), colours)
     def status_badge(self, obj: Any):
-        return obj.status, obj.get_status_display()
+        return Label(obj.status, obj.get_status_display(), colours)
 
     return status_badge
 

@@ -10,7 +10,7 @@ def _unread_notifications(user):
 
     return [
         Todo(
-            title=note.title,
+            title=note.title_text,
             url=reverse("notification-open", args=[note.pk]),
             since=note.created_at,
         )
@@ -25,7 +25,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice.core.navigation import register_nav_group, register_nav_item
+        from backoffice.core.sites import install_number_display
         from backoffice.core.todos import register_todo
+
+        install_number_display()
 
         register_todo("notifications", order=900, items=_unread_notifications)
         register_nav_group("workspace", _("Workspace"), order=10, collapsible=False)

@@ -1,6 +1,60 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+def _msgid(value: Any) -> str | None:
+    """The message id behind a lazy translation (gettext_lazy("…")), else None."""
+    if isinstance(value, Promise) and getattr(value, "_args", None):
+        return str(value._args[0])
+    return None
+
+
+class Text(str):
+    """A message without a language yet: a msgid and its parameters. As a str it reads in
+    the language active when it was made (for a mail, a log); stored on a Notification it is
+    rendered again in each reader's language when they read it.
+
+        Text(gettext_noop("Sent back: %(document)s"), document=order.number)
+
+    A parameter that is itself a lazy translation (a status label) is translated too."""
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: Any, /, **params: Any) -> "Text":
+        key = _msgid(msgid) or str(msgid)
+        stored = {
+            name: {"msgid": _msgid(v)} if _msgid(v) else v if isinstance(v, int) else str(v)
+            for name, v in params.items()
+        }
+        text = super().__new__(cls, cls.render(key, stored))
+        text.msgid, text.params = key, stored
+        return text
+
+    @staticmethod
+    def render(msgid: str, params: dict[str, Any]) -> str:
+        values = {
+            name: gettext(v["msgid"]) if isinstance(v, dict) else v for name, v in params.items()
+        }
+        text = gettext(msgid)
+        try:
+            return text % values if values else text
+        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+            return msgid % values if values else msgid
+
+    @staticmethod
+    def stored(**texts: Any) -> dict[str, Any]:
+        """The msgids and parameters of those texts that are Text, to store as JSON."""
+        return {
+            name: {"msgid": text.msgid, "params": text.params}
+            for name, text in texts.items()
+            if isinstance(text, Text)
+        }
 
 
 class BaseModel(models.Model):
@@ -43,6 +97,9 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    # {"title": {"msgid": …, "params": {…}}, "body": …}: rendered in the reader's language.
+    # Empty on rows written before (and for plain strings): title and body are shown as is.
+    message = models.JSONField(_("message in any language"), default=dict, blank=True)
     is_read = models.BooleanField(_("read"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
@@ -53,7 +110,22 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "is_read", "created_at"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
+
+    def _text(self, name: str, written: str) -> str:
+        stored = (self.message or {}).get(name)
+        if not stored:
+            return written
+        return Text.render(stored["msgid"], stored.get("params") or {})
+
+    @property
+    def title_text(self) -> str:
+        """The title in the language of whoever reads it now."""
+        return self._text("title", self.title)[:200]
+
+    @property
+    def body_text(self) -> str:
+        return self._text("body", self.body)
 
 
 class Attachment(models.Model):

@@ -117,6 +117,57 @@ def quantity_field(verbose_name: str | None = None, **kwargs) -> models.DecimalF
 CURRENCY_LABEL = _("CNY")
 
 
+# --- How numbers are shown (never how they are stored) -------------------------------------
+# Stored precision is for arithmetic: prices keep six decimals, quantities three. People read
+# prices with two decimals (up to four when the price has them), quantities without trailing
+# zeros, rates as per cent. The admin (lists and read-only fields), the templates (the
+# `money` filters) and the Excel exports all ask here.
+
+DISPLAY_PRICE_MAX = 4
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def display_places(value: object, kind: str) -> tuple[Decimal, int]:
+    """The value rounded for display and its number of decimals, for a kind of number:
+    "amount", "price", "quantity" or "rate" (a rate is shown as per cent)."""
+    number = to_decimal(value)
+    if kind == "price":
+        number = _quantize(number, Decimal(1).scaleb(-DISPLAY_PRICE_MAX))
+        return number, min(DISPLAY_PRICE_MAX, max(2, _places(number)))
+    if kind == "quantity":
+        number = round_quantity(number)
+        return number, _places(number)
+    if kind == "rate":
+        number = _quantize(number * 100, RATE)
+        return number, _places(number)
+    return round_amount(number), 2
+
+
+def format_number(value: object, kind: str = "amount", *, grouping: bool = False) -> str:
+    """A number as a person reads it: format_number(Decimal("54.400000"), "price") → "54.40",
+    format_number(Decimal("12.000"), "quantity") → "12", format_number("0.13", "rate") →
+    "13%". Empty for None."""
+    from django.utils import formats
+
+    if value is None or value == "":
+        return ""
+    number, places = display_places(value, kind)
+    text = formats.number_format(number, places, force_grouping=grouping)
+    return f"{text}%" if kind == "rate" else text
+
+
+def number_kind(field: object) -> str:
+    """Which kind of number a model field holds (the builders above fix their decimals)."""
+    return {6: "price", 4: "rate", 3: "quantity"}.get(getattr(field, "decimal_places", 2), "amount")
+
+
+EXCEL_FORMATS = {"amount": "#,##0.00", "price": "#,##0.00##", "quantity": "General", "rate": "0%"}
+
+
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _UNITS = ["", "拾", "佰", "仟"]
 _SECTIONS = ["", "万", "亿", "万亿"]

@@ -19,6 +19,7 @@ from backoffice.contracts.services import (
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import round_amount
+from backoffice.demo.clock import Story, demo_clock, story_play
 from backoffice.demo.orders import _deliver
 from backoffice.ledger.services import supplier_invoice_create, supplier_payment_create
 from backoffice.parties.models import Customer
@@ -117,40 +118,43 @@ def demo_contracts(*, count: int = 36) -> int:
         starts_on = today - timedelta(days=rng.randint(0, 360))
         ends_on = starts_on + timedelta(days=rng.choice([90, 180, 364]))
         chosen = rng.sample(products, rng.randint(1, 4))
-        contract = contract_create(
-            kind="sales" if index % 5 else "distribution",
-            counterparty=customer,
-            by=author,
-            title=f"{starts_on.year}年{customer.name}供货合同",
-            starts_on=starts_on,
-            ends_on=ends_on,
-            template=sales_template if index % 5 else None,
-            lines=[
-                {"product": product, "quantity": str(rng.choice([50, 100, 200, 500]))}
-                for product in chosen
-            ],
-        )
-        amount = contract.amount
-        contract.milestones.create(
-            kind="delivery",
-            due_on=starts_on + timedelta(days=30),
-            amount=round_amount(amount / 2),
-        )
-        contract.milestones.create(kind="payment", due_on=ends_on, amount=amount)
-        created += 1
-        fate = rng.random()
-        if fate < 0.1:
-            continue  # a draft
-        contract_submit(contract=contract, by=author)
-        if fate < 0.18:
-            continue  # in review
-        review_decide(request=review_request_for(contract), by=manager, verdict="approve")
-        contract.refresh_from_db()
-        if fate < 0.24:
-            continue  # approved, waiting for the signed copy
-        contract = contract_sign(
-            contract=contract, by=author, signed_on=min(starts_on, today), scan=_scan()
-        )
+        drafted_on = min(starts_on, today) - timedelta(days=7)  # drawn up before it starts
+        with demo_clock(drafted_on):
+            contract = contract_create(
+                kind="sales" if index % 5 else "distribution",
+                counterparty=customer,
+                by=author,
+                title=f"{starts_on.year}年{customer.name}供货合同",
+                starts_on=starts_on,
+                ends_on=ends_on,
+                template=sales_template if index % 5 else None,
+                lines=[
+                    {"product": product, "quantity": str(rng.choice([50, 100, 200, 500]))}
+                    for product in chosen
+                ],
+            )
+            amount = contract.amount
+            contract.milestones.create(
+                kind="delivery",
+                due_on=starts_on + timedelta(days=30),
+                amount=round_amount(amount / 2),
+            )
+            contract.milestones.create(kind="payment", due_on=ends_on, amount=amount)
+            created += 1
+            fate = rng.random()
+            if fate < 0.1:
+                continue  # a draft
+            contract_submit(contract=contract, by=author)
+            if fate < 0.18:
+                continue  # in review
+            review_decide(request=review_request_for(contract), by=manager, verdict="approve")
+            contract.refresh_from_db()
+            if fate < 0.24:
+                continue  # approved, waiting for the signed copy
+        with demo_clock(min(starts_on, today)):
+            contract = contract_sign(
+                contract=contract, by=author, signed_on=min(starts_on, today), scan=_scan()
+            )
         if contract.status != Contract.Status.ACTIVE:
             continue
         whole = 0.8 < fate < 0.95  # ordered in one go: these tend to be fulfilled
@@ -163,26 +167,32 @@ def demo_contracts(*, count: int = 36) -> int:
                 for line in contract.lines.all()
             ]
             try:
-                order = order_create(
-                    customer=customer,
-                    by=author,
-                    lines=lines,
-                    ordered_on=ordered_on,
-                    contract=contract,
-                )
-                order_submit(order=order, by=author)
-                auditor = next(c for c in clerks if c != author)
-                review_decide(request=review_request_for(order), by=auditor, verdict="approve")
+                with demo_clock(ordered_on):
+                    order = order_create(
+                        customer=customer,
+                        by=author,
+                        lines=lines,
+                        ordered_on=ordered_on,
+                        contract=contract,
+                    )
+                    order_submit(order=order, by=author)
+                    auditor = next(c for c in clerks if c != author)
+                    review_decide(request=review_request_for(order), by=auditor, verdict="approve")
             except ApplicationError:
                 continue  # over the contract or the credit limit: stays where it stopped
             order.refresh_from_db()
-            _deliver(rng, order, author, clerks)
+            story_play(_deliver_from(ordered_on, rng, order, author, clerks))
         if fate > 0.95:
             contract_terminate(contract=contract, by=manager, reason="客户经营调整，双方协商终止")
     _purchase(rng, purchase_template, clerks, manager, finance, today)
     contracts_fulfilled_run()
     contracts_by_date_run()
     return created
+
+
+def _deliver_from(day, rng, order, author, clerks) -> Story:
+    yield day
+    yield from _deliver(rng, order, author, clerks)
 
 
 def _purchase(rng, template, clerks, manager, finance, today) -> None:

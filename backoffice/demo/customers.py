@@ -9,6 +9,7 @@ from stdnum.cn import uscc
 
 from backoffice.accounts.models import Region, User
 from backoffice.catalog.models import Product
+from backoffice.demo.clock import demo_clock
 from backoffice.parties.models import Customer, QualificationRequirement
 from backoffice.parties.services import (
     address_create,
@@ -145,24 +146,29 @@ def _activity(rng, customer, owner, clerks) -> None:
     """Calls, visits and feedback of the last months, so the file and to-dos have content."""
     now = timezone.now()
     for _ in range(rng.randint(0, 4)):
-        call_record(
-            customer=customer,
-            by=owner,
-            called_at=now - timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 8)),
-            business_status=rng.choice(["经营正常", "门诊量回升", "库存偏高", "回款略慢"]),
-            market_demand=rng.choice(DEMANDS),
-            competitor_notes=rng.choice(["", "竞品降价 5%", "竞品新进医保目录"]),
-            inventory=[(p, str(rng.randint(0, 300))) for p in rng.sample(_products(), 2)],
-        )
+        called_at = now - timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 8))
+        with demo_clock(timezone.localdate(called_at)):  # written down the day of the call
+            call_record(
+                customer=customer,
+                by=owner,
+                called_at=called_at,
+                business_status=rng.choice(["经营正常", "门诊量回升", "库存偏高", "回款略慢"]),
+                market_demand=rng.choice(DEMANDS),
+                competitor_notes=rng.choice(["", "竞品降价 5%", "竞品新进医保目录"]),
+                inventory=[(p, str(rng.randint(0, 300))) for p in rng.sample(_products(), 2)],
+            )
     if rng.random() < 0.3:
-        visit_record(
-            customer=customer,
-            by=owner,
-            kind=rng.choice(["visit", "visit", "reception"]),
-            visited_on=timezone.localdate() - timedelta(days=rng.randint(1, 90)),
-            purpose=rng.choice(["年度合作洽谈", "新品介绍", "对账与回款沟通", "参观生产基地"]),
-            outcome="达成初步意向",
-        )
+        kind = rng.choice(["visit", "visit", "reception"])
+        visited_on = timezone.localdate() - timedelta(days=rng.randint(1, 90))
+        with demo_clock(visited_on):
+            visit_record(
+                customer=customer,
+                by=owner,
+                kind=kind,
+                visited_on=visited_on,
+                purpose=rng.choice(["年度合作洽谈", "新品介绍", "对账与回款沟通", "参观生产基地"]),
+                outcome="达成初步意向",
+            )
     if rng.random() < 0.12:
         kind, text = rng.choice(COMPLAINTS)
         ticket = feedback_create(
@@ -220,45 +226,47 @@ def demo_customers(*, count: int = 300) -> int:
         if Customer.objects.filter(code=code).exists():
             continue
         owner = rng.choice(reps[region_code]) if reps.get(region_code) else fallback_owner
-        customer = customer_create(
-            by=owner if owner.groups.filter(name="rep").exists() else None,
-            confirm_duplicate_name=True,  # a city has several 大学附属医院: told apart by code
-            code=code,
-            name=name,
-            kind=kind,
-            grade=grade,
-            region=regions[region_code],
-            owner=owner,
-            status=rng.choice(["active"] * 8 + ["prospect", "suspended"]),
-            credit_limit=rng.choice(["50000.00", "200000.00", "500000.00", "1000000.00"]),
-            payment_terms_days=rng.choice([30, 60, 90]),
-            legal_name=name if kind != "individual" else "",
-            tax_id=tax_id,
-            address=f"{city}市{rng.choice(STREETS)}{rng.randint(1, 300)}号",
-            phone=f"0{rng.randint(10, 99)}-{rng.randint(60000000, 89999999)}",
-            bank_name=rng.choice(BANKS) + f"{city}分行",
-            bank_account=str(rng.randint(10**15, 10**16 - 1)),
-            invoice_type=rng.choice(["special_vat", "special_vat", "ordinary", "digital"]),
-        )
-        contact_create(
-            customer=customer,
-            by=owner,
-            name=_person(rng),
-            title=rng.choice(TITLES),
-            phone=f"1{rng.randint(3, 9)}{rng.randint(100000000, 999999999)}",
-            is_primary=True,
-        )
-        address_create(
-            customer=customer,
-            by=owner,
-            label="仓库",
-            recipient=_person(rng),
-            phone=f"1{rng.randint(3, 9)}{rng.randint(100000000, 999999999)}",
-            address=customer.address,
-            is_default=True,
-        )
-        for paper_type, state in zip(required.get(kind, []), states, strict=True):
-            _paper(rng, customer, paper_type, owner, state, today, clerks)
+        # Customers were taken on over the year before the demo's orders begin.
+        with demo_clock(today - timedelta(days=370 + count - index)):
+            customer = customer_create(
+                by=owner if owner.groups.filter(name="rep").exists() else None,
+                confirm_duplicate_name=True,  # a city has several 大学附属医院: told apart by code
+                code=code,
+                name=name,
+                kind=kind,
+                grade=grade,
+                region=regions[region_code],
+                owner=owner,
+                status=rng.choice(["active"] * 8 + ["prospect", "suspended"]),
+                credit_limit=rng.choice(["50000.00", "200000.00", "500000.00", "1000000.00"]),
+                payment_terms_days=rng.choice([30, 60, 90]),
+                legal_name=name if kind != "individual" else "",
+                tax_id=tax_id,
+                address=f"{city}市{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+                phone=f"0{rng.randint(10, 99)}-{rng.randint(60000000, 89999999)}",
+                bank_name=rng.choice(BANKS) + f"{city}分行",
+                bank_account=str(rng.randint(10**15, 10**16 - 1)),
+                invoice_type=rng.choice(["special_vat", "special_vat", "ordinary", "digital"]),
+            )
+            contact_create(
+                customer=customer,
+                by=owner,
+                name=_person(rng),
+                title=rng.choice(TITLES),
+                phone=f"1{rng.randint(3, 9)}{rng.randint(100000000, 999999999)}",
+                is_primary=True,
+            )
+            address_create(
+                customer=customer,
+                by=owner,
+                label="仓库",
+                recipient=_person(rng),
+                phone=f"1{rng.randint(3, 9)}{rng.randint(100000000, 999999999)}",
+                address=customer.address,
+                is_default=True,
+            )
+            for paper_type, state in zip(required.get(kind, []), states, strict=True):
+                _paper(rng, customer, paper_type, owner, state, today, clerks)
         _activity(rng, customer, owner, clerks)
         created += 1
     qualifications_expiry_run(today=today)

@@ -1,4 +1,10 @@
-"""Demo sales orders over the last 12 months in every state the order side has so far."""
+"""Demo sales orders over the last 12 months in every state the order side has so far.
+
+Each order is a story (demo.clock): entered on its day, audited, delivered, shipped, signed,
+invoiced and paid on the days that follow, each step run on its own day, so that the
+documents, their audit trails and the daily facts follow a real calendar. A step whose day
+has not come yet does not happen: recent orders are still on their way.
+"""
 
 import random
 from datetime import timedelta
@@ -9,6 +15,7 @@ from backoffice.accounts.models import User
 from backoffice.catalog.models import Product
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import round_amount
+from backoffice.demo.clock import Story, stories_play
 from backoffice.ledger.selectors import receivable_for_source
 from backoffice.ledger.services import receipt_create
 from backoffice.parties.models import Customer
@@ -46,55 +53,70 @@ def demo_orders(*, count: int = 240) -> int:
     ]
     if not products or not customers or len(clerks) < 2:
         return 0
-    created = 0
-    for _ in range(count):
-        customer = rng.choice(customers)
-        lines = [
-            {"product": product, "quantity": str(rng.choice([5, 10, 20, 50, 100, 200]))}
-            for product in rng.sample(products, rng.randint(1, 6))
-        ]
-        if rng.random() < 0.1:
-            lines.append({"product": rng.choice(products), "quantity": "2", "is_gift": True})
-        author = rng.choice(clerks)
-        order = order_create(
-            customer=customer,
-            by=author,
-            lines=lines,
-            ordered_on=today - timedelta(days=rng.randint(0, 364)),
-            note=rng.choice(["", "", "加急", "随货附检验报告", "送货前电话联系"]),
+    stories = [
+        _order_story(rng, today - timedelta(days=rng.randint(0, 364)), customers, products, clerks)
+        for _ in range(count)
+    ]
+    stories_play(stories)
+    return SalesOrder.objects.count()
+
+
+def _later(day, rng, low: int, high: int):
+    return day + timedelta(days=rng.randint(low, high))
+
+
+def _order_story(rng, ordered_on, customers, products, clerks) -> Story:
+    yield ordered_on
+    customer = rng.choice(customers)
+    lines = [
+        {"product": product, "quantity": str(rng.choice([5, 10, 20, 50, 100, 200]))}
+        for product in rng.sample(products, rng.randint(1, 6))
+    ]
+    if rng.random() < 0.1:
+        lines.append({"product": rng.choice(products), "quantity": "2", "is_gift": True})
+    author = rng.choice(clerks)
+    order = order_create(
+        customer=customer,
+        by=author,
+        lines=lines,
+        ordered_on=ordered_on,
+        note=rng.choice(["", "", "加急", "随货附检验报告", "送货前电话联系"]),
+    )
+    fate = rng.random()
+    if fate < 0.1:
+        return  # stays a draft
+    order_submit(order=order, by=author)
+    if fate < 0.2:
+        return  # waits for audit
+    yield _later(ordered_on, rng, 0, 1)
+    auditor = next(c for c in clerks if c != author)
+    if fate < 0.25:
+        review_decide(
+            request=review_request_for(order),
+            by=auditor,
+            verdict="reject",
+            note="单价与合同不符，请核对",
         )
-        created += 1
-        fate = rng.random()
-        if fate < 0.1:
-            continue  # stays a draft
-        order_submit(order=order, by=author)
-        if fate < 0.2:
-            continue  # waits for audit
-        auditor = next(c for c in clerks if c != author)
-        if fate < 0.25:
-            review_decide(
-                request=review_request_for(order),
-                by=auditor,
-                verdict="reject",
-                note="单价与合同不符，请核对",
-            )
-            continue
-        try:
-            review_decide(request=review_request_for(order), by=auditor, verdict="approve")
-        except ApplicationError:
-            continue  # over the credit limit: stays in audit, as it would in real life
-        if fate > 0.97:
-            order_cancel(order=order, by=author, reason="客户取消采购计划")
-            continue
-        _deliver(rng, order, author, clerks)
-    return created
+        return
+    try:
+        review_decide(request=review_request_for(order), by=auditor, verdict="approve")
+    except ApplicationError:
+        return  # over the credit limit: stays in audit, as it would in real life
+    if fate > 0.97:
+        yield _later(ordered_on, rng, 1, 3)
+        order_cancel(order=order, by=author, reason="客户取消采购计划")
+        return
+    yield from _deliver(rng, order, author, clerks)
 
 
-def _deliver(rng, order, author, clerks) -> None:
-    """Most approved orders get deliveries, in every state from draft to signed or returned."""
+def _deliver(rng, order, author, clerks) -> Story:
+    """Most approved orders get deliveries, in every state from draft to signed or returned:
+    released a day or two after the order, shipped, then signed a few days later."""
     fate = rng.random()
     if fate < 0.2:
         return
+    day = _later(timezone.localdate(), rng, 0, 2)
+    yield day
     partial = fate < 0.45
     lines = [
         {
@@ -121,6 +143,8 @@ def _deliver(rng, order, author, clerks) -> None:
     if fate < 0.38 or len(reviewers) < 2:
         review_decide(request=review_request_for(delivery), by=reviewers[0], verdict="approve")
         return
+    day = _later(day, rng, 0, 1)
+    yield day
     try:
         for reviewer in reviewers[:2]:
             review_decide(request=review_request_for(delivery), by=reviewer, verdict="approve")
@@ -128,27 +152,32 @@ def _deliver(rng, order, author, clerks) -> None:
         return
     if fate < 0.5:
         return
+    day = _later(day, rng, 0, 1)
+    yield day
     delivery_ship(delivery=delivery, by=author, tracking_number=f"SF{rng.randint(10**11, 10**12)}")
+    day = _later(day, rng, 1, 4)
+    yield day
     if fate < 0.95:
         delivery_sign(
             delivery=delivery,
             by=author,
-            signed_on=min(
-                order.ordered_on + timedelta(days=rng.randint(2, 6)), timezone.localdate()
-            ),
+            signed_on=day,
             signed_by=rng.choice(["王主任", "李药师", "张库管", "陈经理"]),
         )
     else:
         delivery_return(delivery=delivery, by=author, reason="外箱破损，客户拒收")
         return
-    _invoice(rng, order, author, clerks)
+    yield from _invoice(rng, order, author, clerks)
 
 
-def _invoice(rng, order, author, clerks) -> None:
-    """Invoices for delivered goods: most issued, some waiting for audit, a few reversed."""
+def _invoice(rng, order, author, clerks) -> Story:
+    """Invoices for delivered goods: requested after the signature, audited, issued a few
+    days later; most issued, some waiting for audit, a few reversed."""
     fate = rng.random()
     if fate < 0.15:
         return
+    day = _later(timezone.localdate(), rng, 1, 5)
+    yield day
     try:
         invoice = invoice_request_create(order=order, by=author)
     except ApplicationError:
@@ -159,32 +188,37 @@ def _invoice(rng, order, author, clerks) -> None:
     reviewers = [c for c in clerks if c != author]
     if fate < 0.35:
         return
+    day = _later(day, rng, 0, 2)
+    yield day
     for reviewer in reviewers[:2]:
         review_decide(request=review_request_for(invoice), by=reviewer, verdict="approve")
     finance = User.objects.filter(groups__name="finance").first()
-    issued_on = min(order.ordered_on + timedelta(days=rng.randint(5, 20)), timezone.localdate())
+    issued_on = _later(day, rng, 0, 3)
+    yield issued_on
     number = f"{rng.randint(10**19, 10**20 - 1)}"
     invoice = invoice_issue(invoice=invoice, by=finance, invoice_number=number, issued_on=issued_on)
     if fate > 0.97:
+        yield _later(issued_on, rng, 3, 20)
         invoice_reverse(
             invoice=invoice,
             by=finance,
             invoice_number=f"{rng.randint(10**19, 10**20 - 1)}",
-            issued_on=issued_on,
+            issued_on=timezone.localdate(),
             reason="购方信息有误，冲红重开",
         )
         return
-    _receive(rng, invoice, finance)
+    yield from _receive(rng, invoice, finance)
 
 
-def _receive(rng, invoice, finance) -> None:
+def _receive(rng, invoice, finance) -> Story:
     """Payments: most invoices paid in full, some in part, some not yet (they age)."""
     fate = rng.random()
     if fate < 0.3:
         return
+    received_on = _later(invoice.issued_on, rng, 10, 80)
+    yield received_on
     receivable = receivable_for_source(source_model="sales.invoice", source_id=invoice.pk)
     share = receivable.amount if fate > 0.45 else round_amount(receivable.amount / 2)
-    received_on = min(invoice.issued_on + timedelta(days=rng.randint(10, 80)), timezone.localdate())
     receipt_create(
         customer=invoice.customer,
         by=finance,

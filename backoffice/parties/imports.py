@@ -9,6 +9,7 @@ from decimal import InvalidOperation
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -51,8 +52,9 @@ CODE_MAX, NAME_MAX = 32, 200  # Customer.code, Customer.name
 @dataclass
 class RowError:
     row: int  # the spreadsheet's row number (the header is row 1)
-    column: str
+    column: str  # the field's code (the API's)
     message: str
+    label: str = ""  # the column as people read it: the file's header, or the field's name
 
 
 @dataclass
@@ -226,7 +228,19 @@ def customers_import(*, rows: list[dict[str, str]], by: Actor, commit: bool) -> 
         _import_row(result, number, value, rules, by)
     if commit and result.ok:
         _create(result, by)
+    for error in result.errors:  # for people: the column as the file names it, not its code
+        error.label = ", ".join(_column_label(c.strip(), columns) for c in error.column.split(","))
     return result
+
+
+def _column_label(name: str, columns: dict[str, str]) -> str:
+    if name in columns:
+        return columns[name]
+    try:
+        return str(Customer._meta.get_field(name.removesuffix("_id")).verbose_name)
+    except FieldDoesNotExist:
+        aliases = COLUMNS.get(name)
+        return aliases[-1] if aliases else name
 
 
 def _import_row(

@@ -10,10 +10,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpR
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import display
 
-from backoffice.core.admin import BaseModelAdmin, object_or_404
+from backoffice.core.admin import BaseModelAdmin, object_or_404, with_live_names
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.steps import Step
 from backoffice.reviews.models import (
@@ -21,6 +23,7 @@ from backoffice.reviews.models import (
     ReviewPolicy,
     ReviewPolicyLevel,
     ReviewRequest,
+    document_kind_label,
 )
 from backoffice.reviews.selectors import (
     may_review_level,
@@ -147,10 +150,14 @@ class ReviewableAdminMixin:
                     " ".join(str(e) for errors in form.errors.values() for e in errors)
                 )
             verdict = form.cleaned_data["verdict"]
-            review_decide(
+            review = review_decide(
                 request=review, by=request.user, verdict=verdict, note=form.cleaned_data["note"]
             )
-            return str(_("Approved.") if verdict == "approve" else _("Sent back to the author."))
+            if verdict != "approve":
+                return str(_("Sent back to the author."))
+            if review.state == ReviewRequest.State.OPEN:  # someone else still decides
+                return review_status(review).progress
+            return str(_("Approved."))
 
         return self._post_action(request, object_id, decide)
 
@@ -172,10 +179,19 @@ class ReviewPolicyLevelInline(TabularInline):
 
 @admin.register(ReviewPolicy)
 class ReviewPolicyAdmin(BaseModelAdmin):
-    list_display = ["label", "kind"]
+    list_display = ["name", "document_kind"]
     search_fields = ["label", "kind"]
-    readonly_fields = ["kind"]
+    fields = ["name", "document_kind"]
+    readonly_fields = ["name", "document_kind"]
     inlines = [ReviewPolicyLevelInline]
+
+    @display(description=_("name"))
+    def name(self, policy: ReviewPolicy) -> str:
+        return str(policy.kind_label)
+
+    @display(description=_("document kind"))
+    def document_kind(self, policy: ReviewPolicy) -> str:
+        return str(policy.document_label)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # one policy per registered document kind, created by the engine
@@ -184,15 +200,69 @@ class ReviewPolicyAdmin(BaseModelAdmin):
         return False
 
 
+class ReviewKindFilter(admin.SimpleListFilter):
+    title = _("document kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = ReviewRequest.objects.order_by().values_list("kind", flat=True).distinct()
+        return sorted(((k, document_kind_label(k)) for k in kinds), key=lambda c: str(c[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(ReviewRequest)
 class ReviewRequestAdmin(ModelAdmin):
     """All reviews (read-only), and the "My reviews" queue at reviews/reviewrequest/pending/."""
 
-    list_display = ["object_repr", "kind", "state", "round", "author", "submitted_at"]
-    list_filter = ["state", "kind"]
+    list_display = ["document_name", "document_kind", "state", "round", "author", "submitted_at"]
+    list_filter = ["state", ReviewKindFilter]
     search_fields = ["object_repr"]
     show_full_result_count = False
     list_select_related = ["author"]
+    fields = [
+        "document",
+        "document_kind",
+        "state",
+        "progress",
+        "round",
+        "author",
+        "submitted_at",
+        "closed_at",
+        "closed_by",
+    ]
+    readonly_fields = fields
+
+    @display(description=_("document kind"))
+    def document_kind(self, review: ReviewRequest) -> str:
+        return str(document_kind_label(review.kind))
+
+    def get_changelist(self, request, **kwargs):
+        return with_live_names(
+            super().get_changelist(request, **kwargs),
+            label_of=lambda r: r.kind,
+            id_of=lambda r: r.object_id,
+        )
+
+    @display(description=_("document"), ordering="object_repr")
+    def document_name(self, review: ReviewRequest) -> str:
+        return getattr(review, "live_name", review.object_repr)
+
+    @display(description=_("document"))
+    def document(self, review: ReviewRequest) -> str:
+        model = review.content_type.model_class()
+        if model is None:
+            return review.object_repr
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[review.object_id])
+        document = model._default_manager.filter(pk=review.object_id).first()
+        name = str(document) if document is not None else review.object_repr
+        return format_html('<a class="text-primary-600" href="{}">{}</a>', url, name)
+
+    @display(description=_("approvals"))
+    def progress(self, review: ReviewRequest) -> str:
+        return review_status(review).progress
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -5,6 +5,8 @@ optionally which role) must approve, in levels by amount. At submission the appl
 levels are frozen onto the ReviewRequest; later policy edits never change an open review.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
@@ -25,7 +27,30 @@ class ReviewPolicy(BaseModel):
         ordering = ["kind"]
 
     def __str__(self) -> str:
-        return self.label
+        return str(self.kind_label)
+
+    @property
+    def kind_label(self) -> Any:
+        """The policy's name in the reader's language (the stored label is the English one
+        the engine wrote when it created the policy)."""
+        from backoffice.reviews.registry import _registry
+
+        registration = _registry.get(self.kind)
+        return registration.label if registration else self.label
+
+    @property
+    def document_label(self) -> Any:
+        """The kind of document, as its model names itself: 销售订单, not sales.salesorder."""
+        return document_kind_label(self.kind)
+
+
+def document_kind_label(kind: str) -> Any:
+    from django.apps import apps
+
+    try:
+        return apps.get_model(kind)._meta.verbose_name
+    except (LookupError, ValueError):
+        return kind
 
 
 class ReviewPolicyLevel(models.Model):

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from backoffice.reviews.models import ReviewDecision, ReviewRequest
 
@@ -81,6 +82,27 @@ class ReviewStatus:
     author: str
     submitted_at: datetime | None
     history: list[dict] = field(default_factory=list)
+
+    @property
+    def progress(self) -> str:
+        """Where an open review stands, said plainly: "1 of 2 approvals; waiting for one
+        more" (never just "approved" while someone is still to decide)."""
+        params = {
+            "n": self.approvals,
+            "m": self.required,
+            "left": self.required - self.approvals,
+            "level": self.level,
+            "levels": self.levels,
+        }
+        if self.state != ReviewRequest.State.OPEN:
+            return self.state_label
+        if self.required - self.approvals == 1:
+            text = _("%(n)s of %(m)s approvals; waiting for one more") % params
+        else:
+            text = _("%(n)s of %(m)s approvals; waiting for %(left)s more") % params
+        if self.levels > 1:
+            text = _("Level %(level)s of %(levels)s: ") % params + text
+        return text
 
     def as_dict(self) -> dict:
         return {

@@ -15,11 +15,13 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
+from backoffice.core.models import Text
 from backoffice.core.notifications import notify
 from backoffice.reviews.exceptions import (
     AlreadyReviewed,
@@ -85,9 +87,12 @@ def _tell_reviewers(request: ReviewRequest, obj: Any) -> None:
     people = [u for u in users_who_may_review(request.current_level) if u.pk not in excluded]
     notify(
         recipients=people,
-        title=_("Please review: %s") % request.object_repr,
-        body=_("%(author)s submitted %(document)s for review.")
-        % {"author": request.author, "document": request.object_repr},
+        title=Text(gettext_noop("Please review: %(document)s"), document=request.object_repr),
+        body=Text(
+            gettext_noop("%(author)s submitted %(document)s for review."),
+            author=request.author,
+            document=request.object_repr,
+        ),
         url=_document_url(obj),
         in_app=False,  # the review is in their "My reviews" queue and to-dos already
     )
@@ -212,7 +217,9 @@ def _review_decide(
         action=AuditEvent.Action.ACTION,
         obj=document,
         changes={
-            "review": [None, f"{verdict} (round {request.round}, level {request.level_index + 1})"]
+            "review": [None, verdict],
+            "round": [None, request.round],
+            "level": [None, request.level_index + 1],
         },
         note=note,
     )
@@ -221,8 +228,8 @@ def _review_decide(
         registration.on_rejected(document, by=by, note=note, request=request)
         notify(
             recipients=[request.author],
-            title=_("Sent back: %s") % request.object_repr,
-            body=_("%(reviewer)s sent it back: %(note)s") % {"reviewer": by, "note": note},
+            title=Text(gettext_noop("Sent back: %(document)s"), document=request.object_repr),
+            body=Text(gettext_noop("%(reviewer)s sent it back: %(note)s"), reviewer=by, note=note),
             url=_document_url(document),
         )
         return request
@@ -248,8 +255,10 @@ def _review_decide(
         raise _Refused(error, document) from error
     notify(
         recipients=[request.author],
-        title=_("Approved: %s") % request.object_repr,
-        body=_("The review of %s is complete.") % request.object_repr,
+        title=Text(gettext_noop("Approved: %(document)s"), document=request.object_repr),
+        body=Text(
+            gettext_noop("The review of %(document)s is complete."), document=request.object_repr
+        ),
         url=_document_url(document),
     )
     return request

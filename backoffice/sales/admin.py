@@ -21,6 +21,8 @@ from unfold.decorators import action, display
 
 from backoffice.core.admin import (
     BaseModelAdmin,
+    Label,
+    label_display,
     object_or_404,
     print_link_display,
     status_badge_display,
@@ -484,6 +486,9 @@ class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
         }
 
 
+DIFFERENCE_COLOURS = {"differs": "danger", "ok": "success"}
+
+
 class InvoiceLineInline(TabularInline):
     model = InvoiceLine
     extra = 0
@@ -494,14 +499,16 @@ class InvoiceLineInline(TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
-    @display(description=_("difference"), label={"differs": "danger", "ok": "success"})
+    @label_display(_("difference"), DIFFERENCE_COLOURS)
     def difference(self, line: InvoiceLine):
         problems = []
         if line.price_differs:
             problems.append(str(_("price differs from the order")))
         if line.quantity_exceeds:
             problems.append(str(_("beyond delivered")))
-        return ("differs", "; ".join(problems)) if problems else ("ok", str(_("matches")))
+        if problems:
+            return Label("differs", "; ".join(problems), DIFFERENCE_COLOURS)
+        return Label("ok", _("matches"), DIFFERENCE_COLOURS)
 
 
 INVOICE_COLOURS = {

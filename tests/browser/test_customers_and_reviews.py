@@ -71,7 +71,10 @@ def test_two_clerks_verify_a_paper_in_the_review_panel(
             assert "0 of 2 approvals" in panel.inner_text()
             screenshot("review-panel-before")
         panel.get_by_role("button", name="Approve").click()
-        page.get_by_text("Approved.").wait_for()
+        if username == "clerk":  # one of two: not yet "approved"
+            page.get_by_text("1 of 2 approvals; waiting for one more").first.wait_for()
+        else:
+            page.get_by_text("Approved.").wait_for()
         page.context.clear_cookies()
 
     paper.refresh_from_db()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.catalog.models.products import CUSTOMER_KINDS, Product
 from backoffice.core.models import BaseModel
-from backoffice.core.money import price_field
+from backoffice.core.money import format_number, price_field
 
 
 class PriceList(BaseModel):
@@ -56,4 +56,4 @@ class PriceListItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.product}: {self.unit_price}"
+        return f"{self.product}: {format_number(self.unit_price, 'price')}"

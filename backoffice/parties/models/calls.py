@@ -3,10 +3,11 @@ receptions (拜访/接待)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import BaseModel
-from backoffice.core.money import quantity_field
+from backoffice.core.money import format_number, quantity_field
 from backoffice.parties.models.customers import Contact, Customer
 
 
@@ -58,7 +59,8 @@ class CallRecord(BaseModel):
         indexes = [models.Index(fields=["customer", "called_at"])]
 
     def __str__(self) -> str:
-        return f"{self.customer} · {self.called_at:%Y-%m-%d}"
+        # The company's day (Asia/Shanghai), not UTC's: 05:22 on 30 Nov is the 30th.
+        return f"{self.customer} · {timezone.localdate(self.called_at).isoformat()}"
 
 
 class CallInventoryLine(models.Model):
@@ -77,7 +79,7 @@ class CallInventoryLine(models.Model):
         verbose_name_plural = _("customer stock")
 
     def __str__(self) -> str:
-        return f"{self.product} × {self.quantity}"
+        return f"{self.product} × {format_number(self.quantity, 'quantity')}"
 
 
 class Visit(BaseModel):

@@ -6,9 +6,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.models import Text
 from backoffice.core.notifications import notify
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
@@ -46,8 +48,11 @@ def feedback_create(
     model_save(instance=ticket, by=by, validate=False)
     notify(
         recipients=[ticket.assignee],
-        title=_("Feedback from %(customer)s: %(type)s")
-        % {"customer": customer.name, "type": ticket.get_type_display()},
+        title=Text(
+            gettext_noop("Feedback from %(customer)s: %(type)s"),
+            customer=customer.name,
+            type=Feedback.Type(ticket.type).label,
+        ),
         body=description[:500],
         url=f"/parties/feedback/{ticket.pk}/change/",
     )

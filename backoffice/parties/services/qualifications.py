@@ -9,9 +9,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.models import Text
 from backoffice.core.notifications import notify
 from backoffice.core.services import model_save
 from backoffice.core.transitions import allowed_transitions, transition
@@ -112,17 +114,20 @@ def qualifications_expiry_run(*, today: date | None = None) -> dict[str, int]:
         ):
             names = {"customer": paper.customer.name, "type": paper.qualification_type.name}
             if days_left > 0:
-                title = _("%(customer)s: %(type)s expires in %(days)d days") % {
+                title = Text(
+                    gettext_noop("%(customer)s: %(type)s expires in %(days)d days"),
                     **names,
-                    "days": days_left,
-                }
+                    days=days_left,
+                )
             else:
-                title = _("%(customer)s: %(type)s has expired") % names
+                title = Text(gettext_noop("%(customer)s: %(type)s has expired"), **names)
             notify(
                 recipients=[paper.customer.owner, *clerks],
                 title=title,
-                body=_("Valid to %(date)s. Ask the customer for the renewed paper.")
-                % {"date": paper.valid_to.isoformat()},
+                body=Text(
+                    gettext_noop("Valid to %(date)s. Ask the customer for the renewed paper."),
+                    date=paper.valid_to.isoformat(),
+                ),
                 url=f"/parties/customer/{paper.customer_id}/change/",
             )
             Qualification.objects.filter(pk=paper.pk).update(last_warning_days=threshold)

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -222,3 +222,13 @@ def test_a_ticket_is_answered_and_closed_from_its_page(client, make_customer, cl
     client.post(f"{page}step/close/", {"resolution": "客户确认收到"})
     ticket.refresh_from_db()
     assert ticket.status == "closed"
+
+
+@pytest.mark.django_db
+def test_a_call_is_titled_with_the_companys_day_not_utcs(active, rep_wang):
+    customer = active("早医院", "A")
+    # 05:22 on 30 November in Shanghai is still 29 November in UTC.
+    with time_machine.travel("2026-11-29T21:22:00Z", tick=False):
+        call = call_record(customer=customer, by=rep_wang, business_status="正常")
+        assert timezone.localdate() == date(2026, 11, 30)
+    assert str(call).endswith("2026-11-30")

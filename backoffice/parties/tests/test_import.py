@@ -75,6 +75,9 @@ def test_errors_are_reported_per_row_and_column_and_nothing_is_written(
     result = customers_import(rows=rows, by=clerk, commit=True)
     problems = {(e.row, e.column) for e in result.errors}
     assert problems == {(4, "name"), (5, "tax_id"), (6, "kind"), (6, "region"), (6, "credit_limit")}
+    # People read the column as their file names it, never a field code (tax_id).
+    labels = {(e.row, e.label) for e in result.errors}
+    assert labels == {(4, "名称"), (5, "税号"), (6, "类别"), (6, "大区"), (6, "信用额度")}
     assert result.created == 0
     assert not Customer.objects.exists()
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.tasks import task
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -105,12 +106,19 @@ def history_upload(*, files: list[Any], by: Actor) -> HistoryImport:
         audit_record(
             by=by, action=AuditEvent.Action.CREATE, obj=record, changes={"files": sorted(names)}
         )
-        transaction.on_commit(lambda: history_import_task.enqueue(record.pk))
+        # The task writes its problems in the language of the person who uploaded.
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(lambda: history_import_task.enqueue(record.pk, language=language))
     return record
 
 
 @task()
-def history_import_task(record_id: int) -> str:
+def history_import_task(record_id: int, language: str = "") -> str:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _history_import(record_id)
+
+
+def _history_import(record_id: int) -> str:
     record = HistoryImport.objects.select_related("created_by").get(pk=record_id)
 
     def progress(fraction: float, label: str) -> None:

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import BaseModel
-from backoffice.core.money import quantity_field
+from backoffice.core.money import format_number, quantity_field
 from backoffice.sales.models.orders import SalesOrder, SalesOrderLine
 
 
@@ -132,7 +132,7 @@ class DeliveryLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order_line.product} × {self.quantity}"
+        return f"{self.order_line.product} × {format_number(self.quantity, 'quantity')}"
 
 
 class DeliveryExtra(models.Model):
@@ -153,4 +153,4 @@ class DeliveryExtra(models.Model):
         verbose_name_plural = _("items with the goods")
 
     def __str__(self) -> str:
-        return f"{self.description} × {self.quantity}"
+        return f"{self.description} × {format_number(self.quantity, 'quantity')}"

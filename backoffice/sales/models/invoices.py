@@ -8,7 +8,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import BaseModel
-from backoffice.core.money import amount_field, price_field, quantity_field, rate_field
+from backoffice.core.money import (
+    amount_field,
+    format_number,
+    price_field,
+    quantity_field,
+    rate_field,
+)
 from backoffice.sales.models.orders import SalesOrder, SalesOrderLine
 
 
@@ -165,4 +171,4 @@ class InvoiceLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order_line.product} × {self.quantity}"
+        return f"{self.order_line.product} × {format_number(self.quantity, 'quantity')}"

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
@@ -20,6 +21,7 @@ from backoffice.contracts.selectors import contract_line_for, contract_orderable
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.lines import line_error, line_price, line_quantity
+from backoffice.core.models import Text
 from backoffice.core.money import ZERO, line_amounts, sum_amounts
 from backoffice.core.notifications import notify
 from backoffice.core.numbering import next_number
@@ -307,18 +309,20 @@ def _order_facts(order: SalesOrder, lines: list[SalesOrderLine], *, sign: int) -
 def order_refused(order: SalesOrder, *, by: Actor, error: ApplicationError, request: Any) -> None:
     """on_refused of the audit: the approval was refused by the trade or credit checks (or
     the contract's); the order stays in audit and its author hears why, in words."""
-    body = _("%(reviewer)s could not approve it: %(reason)s") % {
-        "reviewer": by,
-        "reason": error.message,
-    }
-    if isinstance(error, QualificationBlocked | CreditLimitExceeded):
-        body += " " + _(
-            "A sales manager may override these checks on the order's page, giving a reason; "
-            "then the audit can go on."
+    overridable = isinstance(error, QualificationBlocked | CreditLimitExceeded)
+    body = Text(
+        gettext_noop(
+            "%(reviewer)s could not approve it: %(reason)s A sales manager may override these "
+            "checks on the order's page, giving a reason; then the audit can go on."
         )
+        if overridable
+        else gettext_noop("%(reviewer)s could not approve it: %(reason)s"),
+        reviewer=str(by),
+        reason=error.message,  # the refusal's own words, as the reviewer saw them
+    )
     notify(
         recipients=[request.author, order.created_by],
-        title=_("Audit refused: %s") % order,
+        title=Text(gettext_noop("Audit refused: %(document)s"), document=str(order)),
         body=body,
         url=reverse("admin:sales_salesorder_change", args=[order.pk]),
     )

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from backoffice.accounts.models import User
@@ -557,3 +557,31 @@ def test_imported_orders_are_read_like_orders_by_whoever_may_see_them(
     assert set(listed.values_list("customer_id", flat=True)) == {order.customer_id}
     client.force_login(outsider)
     assert client.get("/sales/historyorder/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_worker_writes_problems_in_the_language_of_who_uploaded(
+    client, admin_user, history, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _write(history, "orders", [["number", "date", "customer_code"], ["H1", "2024-01-31", "C1"]])
+    files = [
+        SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/csv")
+        for path in sorted(history.glob("*.csv"))
+    ]
+    client.force_login(admin_user)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                "/sales/historyimport/upload/",
+                {"files": files},
+                headers={"accept-language": "zh-hans"},
+            )
+    finally:
+        translation.activate("en")  # the request left Chinese active in this thread
+    record = HistoryImport.objects.get()
+    assert record.status == HistoryImport.Status.FAILED
+    messages = [p["message"] for p in record.errors]
+    assert "缺少“rep_code”列。" in messages
+    assert not any("missing" in m for m in messages)
