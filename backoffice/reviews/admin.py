@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
 
@@ -25,13 +26,16 @@ from backoffice.reviews.models import (
     ReviewRequest,
     document_kind_label,
 )
+from backoffice.reviews.registry import registrations
 from backoffice.reviews.selectors import (
     may_review_level,
+    review_customers,
     review_pending_for,
+    review_queue_filter,
     review_request_for,
     review_status,
 )
-from backoffice.reviews.services import review_decide
+from backoffice.reviews.services import review_approve_many, review_decide
 
 
 class ReviewDecisionForm(forms.Form):
@@ -40,6 +44,52 @@ class ReviewDecisionForm(forms.Form):
 
     verdict = forms.ChoiceField(label=_("verdict"), choices=ReviewDecision.Verdict.choices)
     note = forms.CharField(label=_("note"), max_length=2000, required=False)
+
+
+AGE_LABELS = {
+    "lt1": _("less than a day"),
+    "1to3": _("1 to 3 days"),
+    "gt3": _("more than 3 days"),
+}
+
+
+FILTER_CLASS = (
+    "border border-base-200 rounded-default px-2 py-1 bg-white"
+    " dark:bg-base-900 dark:border-base-700"
+)
+
+
+class ReviewQueueFilterForm(forms.Form):
+    """The "My reviews" queue's filters, read from the query string."""
+
+    kind = forms.ChoiceField(label=_("Type"), required=False)
+    customer = forms.IntegerField(label=_("Customer"), required=False, min_value=1)
+    age = forms.ChoiceField(
+        label=_("Waiting"), required=False, choices=[("", _("any time")), *AGE_LABELS.items()]
+    )
+
+    def __init__(self, *args: Any, customers: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            ("", _("all types")),
+            *sorted(((r.kind, str(r.label)) for r in registrations()), key=lambda c: c[1]),
+        ]
+        self.fields["customer"].widget = forms.Select(
+            choices=[("", _("all customers")), *customers]
+        )
+        for field in self.fields.values():
+            field.widget.attrs["class"] = FILTER_CLASS
+
+
+class ReviewBulkApproveForm(forms.Form):
+    """The queue's bulk approve: the reviews ticked, and one note for all of them."""
+
+    reviews = forms.ModelMultipleChoiceField(
+        label=_("Reviews"),
+        queryset=ReviewRequest.objects.select_related("author"),
+        error_messages={"required": _("Tick the documents to approve.")},
+    )
+    note = forms.CharField(label=_("Comment"), max_length=2000, required=False)
 
 
 def may_decide_now(user: Any, request: ReviewRequest | None) -> bool:
@@ -283,10 +333,27 @@ class ReviewRequestAdmin(ModelAdmin):
             *super().get_urls(),
         ]
 
-    def pending_view(self, request: HttpRequest) -> TemplateResponse:
+    def pending_view(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            return self._approve_many(request)
         now = timezone.now()
+        queue = review_pending_for(request.user)
+        everything = list(queue[:500])
+        customers = review_customers(everything)
+        choices = sorted({(c.pk, str(c)) for c in customers.values()}, key=lambda c: c[1])
+        form = ReviewQueueFilterForm(request.GET, customers=choices)
+        status = 200
+        if form.is_valid():
+            data = form.cleaned_data
+            queue = review_queue_filter(
+                queue, now=now, kind=data["kind"], customer_id=data["customer"], age=data["age"]
+            )
+            reviews = list(queue[:500])
+        else:  # a bad parameter: said beside its filter, and the whole queue shown
+            status = 400
+            reviews = everything
         rows = []
-        for review in review_pending_for(request.user)[:500]:
+        for review in reviews:
             model = review.content_type.model_class()
             opts = model._meta
             rows.append(
@@ -294,6 +361,7 @@ class ReviewRequestAdmin(ModelAdmin):
                     "review": review,
                     "status": review_status(review),
                     "kind_label": opts.verbose_name,
+                    "customer": customers.get(review.pk),
                     "age": now - review.submitted_at,
                     "url": reverse(
                         f"admin:{opts.app_label}_{opts.model_name}_change", args=[review.object_id]
@@ -304,5 +372,44 @@ class ReviewRequestAdmin(ModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("My reviews"),
             "rows": rows,
+            "filter_form": form,
+            "is_filtered": any(request.GET.get(name) for name in form.fields),
+            "query": request.GET.urlencode(),
         }
-        return TemplateResponse(request, "reviews/pending.html", context)
+        return TemplateResponse(request, "reviews/pending.html", context, status=status)
+
+    def _approve_many(self, request: HttpRequest) -> HttpResponse:
+        """Approve the ticked reviews, each one a decision of its own (review_approve_many)."""
+        back = reverse("admin:reviews_pending")
+        if request.GET:
+            back = f"{back}?{request.GET.urlencode()}"
+        form = ReviewBulkApproveForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    self.message_user(request, error, level=messages.ERROR)
+            return HttpResponseRedirect(back)
+        outcome = review_approve_many(
+            requests=list(form.cleaned_data["reviews"].order_by("submitted_at", "id")),
+            by=request.user,
+            note=form.cleaned_data["note"],
+        )
+        if outcome.approved:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d document approved.",
+                    "%(count)d documents approved.",
+                    len(outcome.approved),
+                )
+                % {"count": len(outcome.approved)},
+                level=messages.SUCCESS,
+            )
+        for review, reason in outcome.failed:
+            self.message_user(
+                request,
+                _("%(document)s was not approved: %(reason)s")
+                % {"document": review.object_repr, "reason": reason},
+                level=messages.ERROR,
+            )
+        return HttpResponseRedirect(back)

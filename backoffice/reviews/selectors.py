@@ -1,15 +1,18 @@
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from backoffice.reviews.models import ReviewDecision, ReviewRequest
+from backoffice.reviews.registry import registrations
 
 
 def may_review_level(user: Any, level: dict) -> bool:
@@ -61,6 +64,83 @@ def review_pending_for(user: Any) -> QuerySet[ReviewRequest]:
         .select_related("author", "content_type")
         .order_by("submitted_at", "id")
     )
+
+
+# The field through which a reviewable document names its customer, in the order they are
+# tried: orders, deliveries, invoices and papers say `customer`, contracts `counterparty`.
+CUSTOMER_FIELDS = ("customer", "counterparty")
+
+# The queue's age filter: how long a review has waited, in whole days [from, to).
+AGE_BUCKETS = {"lt1": (0, 1), "1to3": (1, 3), "gt3": (3, None)}
+
+
+def _customer_field(model: type[models.Model]) -> models.ForeignKey | None:
+    for name in CUSTOMER_FIELDS:
+        try:
+            candidate = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if candidate.many_to_one:
+            return candidate
+    return None
+
+
+def review_queue_filter(
+    requests: QuerySet[ReviewRequest],
+    *,
+    now: datetime,
+    kind: str = "",
+    customer_id: int | None = None,
+    age: str = "",
+) -> QuerySet[ReviewRequest]:
+    """Narrow a review queue by document kind, by the documents' customer, and by how long
+    the reviews have waited (`AGE_BUCKETS`)."""
+    if kind:
+        requests = requests.filter(kind=kind)
+    if customer_id is not None:
+        of_customer = Q(pk__in=[])
+        for registration in registrations():
+            customer_field = _customer_field(registration.model)
+            if customer_field is None:
+                continue
+            documents = registration.model._default_manager.filter(
+                **{customer_field.attname: customer_id}
+            ).values("pk")
+            of_customer |= Q(kind=registration.kind, object_id__in=documents)
+        requests = requests.filter(of_customer)
+    if age:
+        low, high = AGE_BUCKETS[age]
+        requests = requests.filter(submitted_at__lte=now - timedelta(days=low))
+        if high is not None:
+            requests = requests.filter(submitted_at__gt=now - timedelta(days=high))
+    return requests
+
+
+def review_customers(requests: list[ReviewRequest]) -> dict[int, Any]:
+    """The customer of each review's document, by review id (reviews of documents without
+    a customer are left out): one query per document kind and one per customer model."""
+    by_kind: dict[str, list[ReviewRequest]] = {}
+    for request in requests:
+        by_kind.setdefault(request.kind, []).append(request)
+    found: dict[int, Any] = {}
+    for registration in registrations():
+        reviews = by_kind.get(registration.kind)
+        customer_field = _customer_field(registration.model) if reviews else None
+        if customer_field is None:
+            continue
+        customer_of_document = dict(
+            registration.model._default_manager.filter(
+                pk__in=[r.object_id for r in reviews]
+            ).values_list("pk", customer_field.attname)
+        )
+        customers = customer_field.related_model._default_manager.in_bulk(
+            set(customer_of_document.values())
+        )
+        for review in reviews:
+            customer = customers.get(customer_of_document.get(review.object_id))
+            if customer is not None:
+                found[review.pk] = customer
+    return found
 
 
 def pending_badge(request: HttpRequest) -> str:

@@ -7,6 +7,7 @@ a new round. The document's on_approved / on_rejected service runs inside the de
 transaction, so release and decision commit together or not at all.
 """
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -262,6 +263,34 @@ def _review_decide(
         url=_document_url(document),
     )
     return request
+
+
+@dataclass
+class ApprovalOutcome:
+    """What a bulk approval did: the reviews approved, and each refused one with its reason."""
+
+    approved: list[ReviewRequest] = field(default_factory=list)
+    failed: list[tuple[ReviewRequest, str]] = field(default_factory=list)
+
+
+def review_approve_many(
+    *, requests: list[ReviewRequest], by: Actor, note: str = ""
+) -> ApprovalOutcome:
+    """Approve several reviews at once ("My reviews"' bulk approve).
+
+    Each approval is its own `review_decide`, in its own transaction, under every rule of the
+    engine (the author never approves, one decision per person and round, the level's
+    permission): one refused does not stop or undo the others. Not atomic on purpose.
+    """
+    outcome = ApprovalOutcome()
+    for request in requests:
+        try:
+            review_decide(request=request, by=by, verdict=ReviewDecision.Verdict.APPROVE, note=note)
+        except ApplicationError as error:
+            outcome.failed.append((request, str(error.message)))
+        else:
+            outcome.approved.append(request)
+    return outcome
 
 
 def _close(request: ReviewRequest, *, state: str, by: Actor) -> None:

@@ -30,6 +30,7 @@ NOT_GUARDED = {
     # review_submit is called by each document's guarded submit service.
     "review_submit": "called by guarded submit services",
     "review_decide": "checks the review level's permission itself",
+    "review_approve_many": "each approval is a review_decide, which checks the level",
     # Postings made inside the guarded service that issues the document.
     "receivable_from_invoice": "posting inside invoice_issue",
     "allocations_release": "inside invoice_reverse (sales.issue_invoice), via its posting",
