@@ -13,6 +13,10 @@ from backoffice.accounts.selectors import department_list, region_list, user_vis
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.todos import todos_for
 from backoffice.reports.selectors.kpis import sales_kpis
+from backoffice.reports.selectors.shipping import shipping_queues
+
+
+WAREHOUSE_ROLE = "warehouse"
 
 
 def _greeting(now) -> str:
@@ -76,6 +80,13 @@ def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[st
             "sales": sales,
             "recent_events": list(audit_event_list().filter(actor=user)[:8]),
         }
+    )
+    # --- The warehouse's block: deliveries to ship and to have signed for ------------------
+    context["shipping"] = (
+        shipping_queues(user, now=timezone.now())
+        if user.groups.filter(name=WAREHOUSE_ROLE).exists()
+        and user.has_perm("sales.view_delivery")
+        else None
     )
     return context
 
