@@ -16,9 +16,6 @@ from backoffice.reports.selectors.kpis import sales_kpis
 from backoffice.reports.selectors.shipping import shipping_queues
 
 
-WAREHOUSE_ROLE = "warehouse"
-
-
 def _greeting(now) -> str:
     hour = timezone.localtime(now).hour
     if hour < 12:
@@ -84,8 +81,7 @@ def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[st
     # --- The warehouse's block: deliveries to ship and to have signed for ------------------
     context["shipping"] = (
         shipping_queues(user, now=timezone.now())
-        if user.groups.filter(name=WAREHOUSE_ROLE).exists()
-        and user.has_perm("sales.view_delivery")
+        if user.groups.filter(name="warehouse").exists() and user.has_perm("sales.view_delivery")
         else None
     )
     return context
