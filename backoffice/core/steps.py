@@ -23,6 +23,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminFileFieldWidget
 
 from backoffice.core.access import Actor, service_permission
 from backoffice.core.transitions import allowed_transitions
@@ -54,6 +55,10 @@ class StepForm(forms.Form):
         widget = field.widget
         if isinstance(field, forms.DateField) and type(widget) is forms.DateInput:
             field.widget = widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        if isinstance(widget, forms.FileInput) and not isinstance(
+            widget, UnfoldAdminFileFieldWidget
+        ):  # the theme's script expects its own markup around every file input
+            field.widget = widget = UnfoldAdminFileFieldWidget(attrs=widget.attrs)
         if not isinstance(widget, forms.FileInput | forms.CheckboxInput):
             classes = widget.attrs.get("class", "")
             widget.attrs["class"] = f"{classes} {INPUT_CLASSES}".strip()
