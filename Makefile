@@ -71,7 +71,8 @@ test-clocks: $(VENV)/.installed var
 
 check-deploy: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=backoffice.example.com \
-	  SECURE_SSL=true $(MANAGE) check --deploy --fail-level WARNING
+	  SITE_URL=https://backoffice.example.com SECURE_SSL=true \
+	  $(MANAGE) check --deploy --fail-level WARNING
 
 bench: $(VENV)/.installed var
 	$(PY) -m bench

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from backoffice.accounts.views import language_set
 from backoffice.core.api import json_or_html_error
 from backoffice.core.views import attachment_download, notification_open
 from backoffice.ledger.admin import statement_view
@@ -21,6 +22,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/", json_or_html_error(404)),  # not the admin's catch-all login redirect
+    # the switcher also remembers the language on the person (for the mail they get)
+    path("i18n/setlang/", language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("attachments/<int:pk>/", attachment_download, name="attachment-download"),
     path("notifications/<int:pk>/", notification_open, name="notification-open"),

@@ -79,7 +79,7 @@ class UserAdmin(PermissionsInNames, DjangoUserAdmin, BaseModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Person"), {"fields": ["full_name", "email", "phone", "department"]}),
+        (_("Person"), {"fields": ["full_name", "email", "phone", "department", "language"]}),
         (_("Role and regions"), {"fields": ["groups", "regions"]}),
         (
             _("Access"),

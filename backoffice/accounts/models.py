@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,16 @@ class User(AbstractUser):
     )
     regions = models.ManyToManyField(
         Region, verbose_name=_("regions"), blank=True, related_name="members"
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "The language of the mail sent to this person; set when they switch the language "
+            "in the staff UI. Empty: the site's default."
+        ),
     )
 
     class Meta:

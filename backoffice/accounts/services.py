@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
@@ -65,6 +66,7 @@ def user_create(
     email: str = "",
     full_name: str = "",
     validate_password_strength: bool = True,
+    language: str = "",
 ) -> User:
     """Onboard one person with one role and their regions. No password means no login yet."""
     if role not in ROLES:
@@ -88,7 +90,14 @@ def user_create(
             % {"region": ", ".join(unknown), "known": known},
             extra={"regions": unknown},
         )
-    user = User(username=username, email=email, full_name=full_name, is_staff=True, is_active=True)
+    user = User(
+        username=username,
+        email=email,
+        full_name=full_name,
+        language=language,
+        is_staff=True,
+        is_active=True,
+    )
     if password:
         if validate_password_strength:
             try:
@@ -202,3 +211,14 @@ def user_bulk_create(
         by=by, action=AuditEvent.Action.CREATE, objects=users, changes=changes, note=note
     )
     return users
+
+
+def user_language_set(*, by: User, language: str) -> User:
+    """Remember the language a person chose in the staff UI: the system's mail to them is
+    written in it. A language the site does not offer is refused."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationFailed(extra={"fields": {"language": [_("Not a language of the site.")]}})
+    if by.language != language:
+        by.language = language
+        User.objects.filter(pk=by.pk).update(language=language)
+    return by

@@ -24,6 +24,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from backoffice.core import checks  # noqa: F401 - registers the deployment checks
         from backoffice.core.navigation import register_nav_group, register_nav_item
         from backoffice.core.sites import install_number_display
         from backoffice.core.todos import register_todo

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.excel import neutralise
-from backoffice.core.notifications import notify
+from backoffice.core.notifications import absolute_url, language_of, notify
 from backoffice.reports.exceptions import PackNotSignable, PackSignedOff
 from backoffice.reports.models import PackSchedule, ReportPack
 from backoffice.reports.selectors.packs import (
@@ -105,15 +105,30 @@ def report_pack_send(pack: ReportPack) -> int:
         title = _("Report pack: %(pack)s") % {"pack": pack}
         body = _("The %(pack)s report pack is attached (PDF and Excel).") % {"pack": pack}
     notify(recipients=people, title=title, body=body, url=url, email=False)
-    emails = sorted({u.email for u in people if u.email})
-    if emails:
-        message = EmailMessage(title, body, settings.DEFAULT_FROM_EMAIL, emails)
-        for upload, mime in (
-            (pack.pdf, "application/pdf"),
-            (pack.xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ):
-            with upload.open("rb") as handle:
-                message.attach(upload.name.rsplit("/", 1)[-1], handle.read(), mime)
+    # One mail per person, in their language, with a link a mail client opens; the files
+    # themselves are one document for everyone, in REPORT_PACK_LANGUAGE.
+    files = []
+    for upload, mime in (
+        (pack.pdf, "application/pdf"),
+        (pack.xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ):
+        with upload.open("rb") as handle:
+            files.append((upload.name.rsplit("/", 1)[-1], handle.read(), mime))
+    emails = []
+    for person in sorted(people, key=lambda u: u.email):
+        if not person.email or person.email in emails:
+            continue
+        emails.append(person.email)
+        with translation.override(language_of(person)):
+            message = EmailMessage(
+                _("Report pack: %(pack)s") % {"pack": pack},
+                _("The %(pack)s report pack is attached (PDF and Excel).") % {"pack": pack}
+                + f"\n\n{absolute_url(url)}",
+                settings.DEFAULT_FROM_EMAIL,
+                [person.email],
+            )
+        for name, content, mime in files:
+            message.attach(name, content, mime)
         message.send()
     pack.emailed_at = timezone.now()
     pack.emailed_to = emails

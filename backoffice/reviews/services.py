@@ -86,7 +86,7 @@ def _document_url(obj: Any) -> str:
 def _tell_reviewers(request: ReviewRequest, obj: Any) -> None:
     excluded = set(request.excluded_reviewers.values_list("pk", flat=True))
     people = [u for u in users_who_may_review(request.current_level) if u.pk not in excluded]
-    notify(
+    notify(  # a Text: each reviewer's mail is written in their own language
         recipients=people,
         title=Text(gettext_noop("Please review: %(document)s"), document=request.object_repr),
         body=Text(

@@ -184,6 +184,9 @@ if EMAIL_ENABLED:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "backoffice@localhost")
+# The site's address as people open it: the links in mails are built on it (a mail client
+# cannot open "/sales/salesorder/81/change/"). Production sets the public https address.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security (production: DEBUG=false behind HTTPS) ----------------------------------------

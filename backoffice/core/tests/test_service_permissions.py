@@ -45,6 +45,7 @@ NOT_GUARDED = {
     "audit_record": "the audit trail itself",
     # Set-up: management commands and the demo act before anyone can log in.
     "user_create": "onboarding by command or by the guarded user API",
+    "user_language_set": "a person's own language, chosen in the staff UI",
     # Imports' bulk path, called inside the history import (whose upload page checks
     # sales.add_historyimport; its command acts as the system, by=None), audited row by row.
     "region_bulk_create": "inside the history import",

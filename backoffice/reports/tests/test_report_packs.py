@@ -29,7 +29,9 @@ def history(tmp_path, db):
 
 @pytest.fixture
 def manager(db):
-    return user_create(username="sm", role="sales_manager", email="sm@example.com")
+    return user_create(
+        username="sm", role="sales_manager", email="sm@example.com", language="zh-hans"
+    )
 
 
 def test_the_periods_a_day_completes():
