@@ -44,11 +44,38 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+# The largest id a record can have (a 64-bit BigAutoField): a larger number is no id at all,
+# and the database driver would fail on it ("Python int too large to convert").
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    """A record's id: a whole number from 1 to MAX_ID."""
+
+    default_error_messages = {"invalid": _("a record id (a whole number)")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class IdOrCodeField(forms.CharField):
+    """A record's id (digits) or its code: digits beyond MAX_ID are no id."""
+
+    default_error_messages = {"invalid": _("a record id (a whole number) or a code")}
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and value.isdigit() and int(value) > MAX_ID:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
     """A record's id: a whole number (the field's model type would say "number")."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
 
 class VisibleIdFilter(IdFilter):
@@ -68,6 +95,8 @@ class VisibleIdFilter(IdFilter):
 
 class IdOrCodeFilter(django_filters.CharFilter):
     """A related record by its id (digits) or its code (anything else)."""
+
+    field_class = IdOrCodeField
 
     def __init__(self, *, code_field: str = "code", **kwargs: Any) -> None:
         self.code_field = code_field

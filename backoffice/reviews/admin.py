@@ -18,6 +18,7 @@ from unfold.decorators import display
 
 from backoffice.core.admin import BaseModelAdmin, object_or_404, with_live_names
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
+from backoffice.core.filters import IdField
 from backoffice.core.steps import Step
 from backoffice.reviews.models import (
     ReviewDecision,
@@ -63,7 +64,7 @@ class ReviewQueueFilterForm(forms.Form):
     """The "My reviews" queue's filters, read from the query string."""
 
     kind = forms.ChoiceField(label=_("Type"), required=False)
-    customer = forms.IntegerField(label=_("Customer"), required=False, min_value=1)
+    customer = IdField(label=_("Customer"), required=False)
     age = forms.ChoiceField(
         label=_("Waiting"), required=False, choices=[("", _("any time")), *AGE_LABELS.items()]
     )
