@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
@@ -31,6 +32,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
+from unfold.views import ChangeList as UnfoldChangeList
 
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.access import access_object, visibility_selector
@@ -185,6 +187,19 @@ def object_or_404(queryset: QuerySet, pk: Any) -> Any:
         raise Http404 from exc
 
 
+class ChangeList(UnfoldChangeList):
+    """The theme's list, refusing a date out of the calendar's range in the date hierarchy's
+    parameters (`?ordered_on__year=99999…`, `__year=9999&__month=12`) as any other bad lookup
+    (the list again, with "invalid parameters"), where Django let the OverflowError or the
+    ValueError of the year after 9999 through as a server error."""
+
+    def get_filters(self, request: HttpRequest) -> Any:
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 class BaseModelAdmin(ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
@@ -202,6 +217,9 @@ class BaseModelAdmin(ModelAdmin):
     # The moves a person makes on the record's page (core.steps), served at <pk>/step/<name>/.
     steps: list[Step] = []
     change_form_outer_after_template = "core/steps.html"
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return ChangeList
 
     def get_urls(self):
         opts = self.model._meta

@@ -4,12 +4,17 @@ saying which parameter and why, never a server error (or Django's debug page). T
 its own handler (core.api.exception_handler), which this leaves alone."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from backoffice.core.exceptions import ApplicationError
+
+
+def _text(messages: Any) -> str:
+    return " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
 
 
 class ApplicationErrorMiddleware:
@@ -26,10 +31,7 @@ class ApplicationErrorMiddleware:
         context = {
             **admin.site.each_context(request),
             "title": str(exception.message),
-            "fields": [
-                (name, " ".join(str(m) for m in messages) if isinstance(messages, list) else messages)
-                for name, messages in (fields or {}).items()
-            ],
+            "fields": [(name, _text(messages)) for name, messages in (fields or {}).items()],
             "back": request.path,
         }
         response = TemplateResponse(

@@ -666,6 +666,8 @@ class HistoryImportAdmin(BaseModelAdmin):
         return "、".join(f"{label} {count}" for label, count in count_rows(obj) if count)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not str(object_id).isdigit():  # no import has that id: the admin's own message
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         return HttpResponseRedirect(reverse("admin:sales_historyimport_progress", args=[object_id]))
 
     @action(description=_("Import history"), icon="upload", url_path="upload")

@@ -31,8 +31,8 @@ from backoffice.accounts.models import User
 ROOT = Path(__file__).resolve().parents[2]
 BAD_VALUES = ["abc", "2026-13-45", "-1", "'", "9" * 40, "[]"]
 # For the many parameters of the admin lists, and names guessed rather than read from the page:
-# a word, an impossible date, a negative and a huge number cover what parsers trip on.
-QUICK_VALUES = ["abc", "2026-13-45", "-1", "9" * 40]
+# a word, an impossible date, a negative, the last year a date can have and a huge number.
+QUICK_VALUES = ["abc", "2026-13-45", "-1", "9999", "9" * 40]
 BAD_IDS = ["abc", "9" * 40]
 # Names the project's pages read from the query string; tried on every page that is not a list.
 PAGE_PARAMETERS = [
