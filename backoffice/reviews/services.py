@@ -20,8 +20,8 @@ from django.utils.translation import gettext_noop
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
-from backoffice.core.access import Actor
-from backoffice.core.exceptions import ApplicationError, ValidationFailed
+from backoffice.core.access import Actor, visibility_selector
+from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
 from backoffice.core.models import Text
 from backoffice.core.notifications import notify
 from backoffice.reviews.exceptions import (
@@ -280,10 +280,15 @@ def review_approve_many(
 
     Each approval is its own `review_decide`, in its own transaction, under every rule of the
     engine (the author never approves, one decision per person and round, the level's
-    permission): one refused does not stop or undo the others. Not atomic on purpose.
+    permission), on a document the person may see: one refused does not stop or undo the
+    others. Not atomic on purpose.
     """
     outcome = ApprovalOutcome()
     for request in requests:
+        visible = visibility_selector(request.kind)
+        if visible is not None and not visible(by).filter(pk=request.object_id).exists():
+            outcome.failed.append((request, str(NotFound.default_message)))
+            continue  # a document the person may not see is not theirs to decide on
         try:
             review_decide(request=request, by=by, verdict=ReviewDecision.Verdict.APPROVE, note=note)
         except ApplicationError as error:

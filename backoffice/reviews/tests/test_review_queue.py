@@ -156,3 +156,18 @@ def test_bulk_approve_needs_the_csrf_token(queue, clerk):
     response = client.post(QUEUE, {"reviews": [queue["fresh"].pk]})
     assert response.status_code == 403
     assert ReviewRequest.objects.get(pk=queue["fresh"].pk).decisions.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_reviewer_approves_only_documents_they_may_see(queue, rep_li):
+    """A rep of the east holding the review permission still cannot approve the north's
+    papers by sending their ids."""
+    from django.contrib.auth.models import Permission
+
+    rep_li.user_permissions.add(Permission.objects.get(codename="review_qualification"))
+    outcome = review_approve_many(
+        requests=[queue["fresh"]], by=type(rep_li).objects.get(pk=rep_li.pk)
+    )
+    assert outcome.approved == []
+    assert [review for review, _ in outcome.failed] == [queue["fresh"]]
+    assert ReviewRequest.objects.get(pk=queue["fresh"].pk).decisions.count() == 0
