@@ -295,6 +295,30 @@ def test_the_statement_says_which_date_is_bad(data, superuser, settings):
     response = client.get(f"/statements/{data.customer_id}/?date_from=abc")
     assert response.status_code == 400
     page = response.content.decode()
+    assert "YYYY-MM-DD" in page
+    assert "Traceback" not in page
+
+
+@pytest.mark.django_db
+def test_a_refusal_a_page_does_not_handle_is_a_page_with_its_message(superuser, settings):
+    """The safety net under every page (core.middleware): an ApplicationError that a view
+    lets through is its status and message, in the staff UI's frame; the API is left to its
+    own handler."""
+    from backoffice.core.api import query_date
+    from backoffice.core.middleware import ApplicationErrorMiddleware
+
+    settings.DEBUG = True
+    request = RequestFactory().get("/reports/anything/?date_from=2026-13-45")
+    request.user = superuser
+    request.LANGUAGE_CODE = "en"
+    middleware = ApplicationErrorMiddleware(lambda request: None)
+    try:
+        query_date(request.GET, "date_from", None)
+    except Exception as error:
+        response = middleware.process_exception(request, error)
+    assert response.status_code == 400
+    page = response.content.decode()
     assert 'data-testid="application-error"' in page
     assert "date_from" in page and "YYYY-MM-DD" in page
-    assert "Traceback" not in page
+    api_request = RequestFactory().get("/api/v1/reports/sales/")
+    assert middleware.process_exception(api_request, ValueError()) is None
