@@ -188,15 +188,24 @@ def object_or_404(queryset: QuerySet, pk: Any) -> Any:
 
 
 class ChangeList(UnfoldChangeList):
-    """The theme's list, refusing a date out of the calendar's range in the date hierarchy's
-    parameters (`?ordered_on__year=99999…`, `__year=9999&__month=12`) as any other bad lookup
-    (the list again, with "invalid parameters"), where Django let the OverflowError or the
-    ValueError of the year after 9999 through as a server error."""
+    """The theme's list, refusing a bad value of a list filter, and a date out of the
+    calendar's range in the date hierarchy's parameters (`?ordered_on__year=99999…`,
+    `__year=9999&__month=12`), as any other bad lookup (the list again, with "invalid
+    parameters"), where Django let the OverflowError or the ValueError through as a server
+    error."""
 
     def get_filters(self, request: HttpRequest) -> Any:
         try:
             return super().get_filters(request)
         except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
+        # A list filter of our own (a SimpleListFilter) handed a value its field cannot take
+        # (`?groups__id__exact=abc`): an invalid lookup too, not a server error.
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except (OverflowError, ValueError, ValidationError) as error:
             raise IncorrectLookupParameters(error) from error
 
 
