@@ -31,6 +31,7 @@ def demo_seed() -> list[tuple[str, str, str]]:
                 password=data.DEMO_PASSWORD,
                 full_name=full_name,
                 validate_password_strength=False,
+                language="zh-hans",  # the demo company works in Chinese, its mail too
             )
             user.department = Department.objects.get(code=department)
             model_save(instance=user, by=None)
@@ -44,6 +45,7 @@ def demo_seed() -> list[tuple[str, str, str]]:
                 password=data.DEMO_PASSWORD,
                 full_name=full_name,
                 validate_password_strength=False,
+                language="zh-hans",
             )
     demo_catalog(by=User.objects.get(username="clerk"))  # clerks keep the catalog
     demo_customers()
