@@ -36,6 +36,7 @@ from backoffice.audit.selectors import audit_event_list
 from backoffice.core.access import access_object, visibility_selector
 from backoffice.core.excel import queryset_to_xlsx_response
 from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
+from backoffice.core.models import CompanySettings
 from backoffice.core.printing import render_document
 from backoffice.core.services import model_delete, model_save, model_set_related
 from backoffice.core.steps import Step, StepForm
@@ -533,3 +534,45 @@ class ServiceErrorsAsMessages:
             )
             self.message_user(request, message, level="ERROR")
             return HttpResponseRedirect(request.get_full_path())
+
+
+@admin.register(CompanySettings)
+class CompanySettingsAdmin(BaseModelAdmin):
+    """The seller on every print: one row, changed by administrators (audited saves)."""
+
+    actions_list: list[str] = []
+    fields = [
+        "legal_name",
+        "address",
+        "phone",
+        "tax_id",
+        "bank_name",
+        "bank_account",
+        "logo",
+        "seal",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        exists = CompanySettings.objects.filter(pk=CompanySettings.SINGLETON_ID).exists()
+        return not exists and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.pk = CompanySettings.SINGLETON_ID
+        super().save_model(request, obj, form, change)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        """The one row's page (or the form to fill it in), never a list of one."""
+        opts = self.model._meta
+        if CompanySettings.objects.filter(pk=CompanySettings.SINGLETON_ID).exists():
+            name, args = (
+                f"admin:{opts.app_label}_{opts.model_name}_change",
+                [CompanySettings.SINGLETON_ID],
+            )
+        else:
+            name, args = f"admin:{opts.app_label}_{opts.model_name}_add", []
+        if not self.has_view_or_change_permission(request) and not self.has_add_permission(request):
+            raise PermissionDenied
+        return HttpResponseRedirect(reverse(name, args=args))
