@@ -273,5 +273,10 @@ class InvoiceReverseForm(StepForm):
         label=_("VAT invoice code"), max_length=12, required=False, help_text=INVOICE_CODE_HELP
     )
     invoice_number = forms.CharField(label=_("VAT invoice number"), max_length=20)
+
     issued_on = forms.DateField(label=_("issued on"))
     reason = forms.CharField(label=_("reason"), max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invoice_code"].initial = self.document.vat_invoice_code

@@ -373,7 +373,8 @@ def invoice_reverse(
     invoice_code: str = "",
 ) -> Invoice:
     """A red-letter invoice reversing an issued one, in full or for some lines/quantities;
-    of the original's type, so with a code when it is on paper."""
+    of the original's type, so with a code when it is on paper (by default the original's:
+    the same roll of invoices)."""
     if not reason.strip():
         raise ValidationFailed(extra={"fields": {"reason": [_("required")]}})
     original = Invoice.objects.select_for_update().get(pk=invoice.pk)
@@ -413,6 +414,8 @@ def invoice_reverse(
                 tax_amount=amounts.tax_amount,
             )
         )
+    if original.is_paper and not invoice_code.strip():
+        invoice_code = original.vat_invoice_code  # a paper red letter from the same roll
     red_code, red_number = _vat_reference(original.invoice_type, invoice_number, invoice_code)
     red = Invoice(
         kind=Invoice.Kind.RED,
