@@ -552,9 +552,18 @@ class CompanySettingsAdmin(BaseModelAdmin):
         "seal",
     ]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        exists = CompanySettings.objects.filter(pk=CompanySettings.SINGLETON_ID).exists()
-        return not exists and super().has_add_permission(request)
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None):
+        """One row only: once it exists, "add" opens it. (Checked here rather than in
+        has_add_permission, which every page's app list asks.)"""
+        if CompanySettings.objects.filter(pk=CompanySettings.SINGLETON_ID).exists():
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=[CompanySettings.SINGLETON_ID],
+                )
+            )
+        return super().add_view(request, form_url, extra_context)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

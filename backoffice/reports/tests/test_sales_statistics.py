@@ -116,7 +116,12 @@ def dataset(settings, clerk, finance, rep_wang, rep_li, region_north, region_eas
         invoice.refresh_from_db()
         issued_on = min(ordered_on + timedelta(days=rng.randint(0, 40)), TODAY)
         invoice = invoice_issue(
-            invoice=invoice, by=finance, invoice_number=f"{10000000 + n}", issued_on=issued_on
+            invoice=invoice,
+            by=finance,
+            invoice_type="special_vat",
+            invoice_code="011002600111",
+            invoice_number=f"{10000000 + n}",
+            issued_on=issued_on,
         )
         if n in (1, 2, 7, 8, 10):  # paid: in full, in part, or in two receipts
             receivable = receivable_for_source(source_model="sales.invoice", source_id=invoice.pk)
