@@ -541,6 +541,7 @@ class CompanySettingsAdmin(BaseModelAdmin):
     """The seller on every print: one row, changed by administrators (audited saves)."""
 
     actions_list: list[str] = []
+    list_display = ["legal_name", "tax_id", "phone", "address"]
     fields = [
         "legal_name",
         "address",
@@ -571,17 +572,3 @@ class CompanySettingsAdmin(BaseModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         obj.pk = CompanySettings.SINGLETON_ID
         super().save_model(request, obj, form, change)
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
-        """The one row's page (or the form to fill it in), never a list of one."""
-        opts = self.model._meta
-        if CompanySettings.objects.filter(pk=CompanySettings.SINGLETON_ID).exists():
-            name, args = (
-                f"admin:{opts.app_label}_{opts.model_name}_change",
-                [CompanySettings.SINGLETON_ID],
-            )
-        else:
-            name, args = f"admin:{opts.app_label}_{opts.model_name}_add", []
-        if not self.has_view_or_change_permission(request) and not self.has_add_permission(request):
-            raise PermissionDenied
-        return HttpResponseRedirect(reverse(name, args=args))
