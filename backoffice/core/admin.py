@@ -10,6 +10,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -34,6 +35,7 @@ from unfold.decorators import action, display
 
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.access import access_object, visibility_selector
+from backoffice.core.company import image_data_uri
 from backoffice.core.excel import queryset_to_xlsx_response
 from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
 from backoffice.core.models import CompanySettings
@@ -549,9 +551,22 @@ class CompanySettingsAdmin(BaseModelAdmin):
         "tax_id",
         "bank_name",
         "bank_account",
+        "logo_preview",
         "logo",
+        "seal_preview",
         "seal",
     ]
+    readonly_fields = ["logo_preview", "seal_preview"]
+    # Uploads are not served publicly: the images show from their content, as on the prints.
+    formfield_overrides = {models.ImageField: {"widget": forms.FileInput}}
+
+    @display(description=_("current logo"))
+    def logo_preview(self, obj: Any) -> str:
+        return _image_preview(obj.logo if obj else None)
+
+    @display(description=_("current seal"))
+    def seal_preview(self, obj: Any) -> str:
+        return _image_preview(obj.seal if obj else None)
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None):
         """One row only: once it exists, "add" opens it. (Checked here rather than in
@@ -572,3 +587,10 @@ class CompanySettingsAdmin(BaseModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         obj.pk = CompanySettings.SINGLETON_ID
         super().save_model(request, obj, form, change)
+
+
+def _image_preview(image: Any) -> str:
+    uri = image_data_uri(image)
+    if not uri:
+        return "—"
+    return format_html('<img src="{}" alt="" style="max-height: 6rem; max-width: 12rem">', uri)

@@ -185,7 +185,7 @@ class CompanySettings(BaseModel):
 
     SINGLETON_ID = 1
 
-    legal_name = models.CharField(_("legal name"), max_length=200)
+    legal_name = models.CharField(_("registered company name"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     tax_id = models.CharField(_("tax id"), max_length=32, blank=True)
