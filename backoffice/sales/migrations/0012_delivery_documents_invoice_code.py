@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('parties', '0002_alter_customer_kind_and_more'),
-        ('sales', '0010_history_sums'),
+        ('sales', '0011_red_letters_net'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
