@@ -178,7 +178,12 @@ def test_order_to_cash_invariants(hospital, products, clerk, second_clerk, finan
             invoice.refresh_from_db()
             try:
                 services.invoice_issue(
-                    invoice=invoice, by=finance, invoice_number=str(number), issued_on=ON
+                    invoice=invoice,
+                    by=finance,
+                    invoice_type="special_vat",  # on paper: a code and an 8-digit number
+                    invoice_code="011002600111",
+                    invoice_number=str(number),
+                    issued_on=ON,
                 )
             except ApplicationError:
                 return  # a number drawn twice: refused as a duplicate
