@@ -208,10 +208,3 @@ def rmb_upper(value: object) -> str:
     else:
         words += "整"
     return words
-
-
-def format_percent(rate: object) -> str:
-    """A rate as printed on Chinese documents: 0.1300 → "13%", 0.0650 → "6.5%", 0 → "0%"."""
-    percent = to_decimal(rate) * 100
-    text = f"{percent.quantize(RATE * 100, rounding=ROUND_HALF_UP).normalize():f}"
-    return f"{text}%"

@@ -2,7 +2,6 @@
 seal that must be real images, shown as the letterhead of every print."""
 
 import io
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +11,6 @@ from PIL import Image
 from backoffice.audit.models import AuditEvent
 from backoffice.core.company import company_settings
 from backoffice.core.models import CompanySettings
-from backoffice.core.money import format_percent
 
 URL = "/core/companysettings/"
 
@@ -98,12 +96,3 @@ def test_without_settings_a_print_has_no_letterhead():
         Context({})
     )
     assert 'data-testid="letterhead"' not in html
-
-
-@pytest.mark.parametrize(
-    ("rate", "printed"),
-    [("0.1300", "13%"), (Decimal("0.09"), "9%"), ("0.0650", "6.5%"), ("0", "0%"), ("1", "100%")],
-)
-def test_a_rate_prints_as_a_percent(rate, printed):
-    assert format_percent(rate) == printed
-    assert Template("{% load money %}{{ rate|percent }}").render(Context({"rate": rate})) == printed
