@@ -221,7 +221,8 @@ def delivered(hospital, clerk, second_clerk, third_clerk, products):
 
 @pytest.fixture
 def issued(delivered, clerk, second_clerk, finance):
-    """The delivered order of the sales fixtures, invoiced (244.32) and issued on 1 Oct."""
+    """The delivered order of the sales fixtures, invoiced (244.32) and issued on 1 Oct, on a
+    paper special VAT invoice."""
     from backoffice.sales.services import invoice_issue, invoice_request_create, invoice_submit
 
     invoice = invoice_request_create(order=delivered, by=clerk)
@@ -230,7 +231,12 @@ def issued(delivered, clerk, second_clerk, finance):
         review_decide(request=review_request_for(invoice), by=reviewer, verdict="approve")
     invoice.refresh_from_db()
     return invoice_issue(
-        invoice=invoice, by=finance, invoice_number="12345678", issued_on=date(2026, 10, 1)
+        invoice=invoice,
+        by=finance,
+        invoice_type="special_vat",  # on paper: code and number
+        invoice_code="011002600111",
+        invoice_number="12345678",
+        issued_on=date(2026, 10, 1),
     )
 
 

@@ -35,6 +35,8 @@ class ProductAdmin(BaseModelAdmin):
         "name",
         "specification",
         "unit",
+        "manufacturer",
+        "approval_number",
         "category",
         "vat_rate",
         "list_price",

@@ -35,6 +35,8 @@ class ProductSerializer(serializers.ModelSerializer):
             "name",
             "specification",
             "unit",
+            "manufacturer",
+            "approval_number",
             "category",
             "vat_rate",
             "list_price",

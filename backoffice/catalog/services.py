@@ -18,6 +18,8 @@ PRODUCT_FIELDS = {
     "name",
     "specification",
     "unit",
+    "manufacturer",
+    "approval_number",
     "category",
     "vat_rate",
     "list_price",

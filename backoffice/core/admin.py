@@ -10,6 +10,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -36,8 +37,10 @@ from unfold.views import ChangeList as UnfoldChangeList
 
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.access import access_object, visibility_selector
+from backoffice.core.company import image_data_uri
 from backoffice.core.excel import queryset_to_xlsx_response
 from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
+from backoffice.core.models import CompanySettings
 from backoffice.core.printing import render_document
 from backoffice.core.services import model_delete, model_save, model_set_related
 from backoffice.core.steps import Step, StepForm
@@ -560,3 +563,61 @@ class ServiceErrorsAsMessages:
             )
             self.message_user(request, message, level="ERROR")
             return HttpResponseRedirect(request.get_full_path())
+
+
+@admin.register(CompanySettings)
+class CompanySettingsAdmin(BaseModelAdmin):
+    """The seller on every print: one row, changed by administrators (audited saves)."""
+
+    actions_list: list[str] = []
+    list_display = ["legal_name", "tax_id", "phone", "address"]
+    fields = [
+        "legal_name",
+        "address",
+        "phone",
+        "tax_id",
+        "bank_name",
+        "bank_account",
+        "logo_preview",
+        "logo",
+        "seal_preview",
+        "seal",
+    ]
+    readonly_fields = ["logo_preview", "seal_preview"]
+    # Uploads are not served publicly: the images show from their content, as on the prints.
+    formfield_overrides = {models.ImageField: {"widget": forms.FileInput}}
+
+    @display(description=_("current logo"))
+    def logo_preview(self, obj: Any) -> str:
+        return _image_preview(obj.logo if obj else None)
+
+    @display(description=_("current seal"))
+    def seal_preview(self, obj: Any) -> str:
+        return _image_preview(obj.seal if obj else None)
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None):
+        """One row only: once it exists, "add" opens it. (Checked here rather than in
+        has_add_permission, which every page's app list asks.)"""
+        if CompanySettings.objects.filter(pk=CompanySettings.SINGLETON_ID).exists():
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=[CompanySettings.SINGLETON_ID],
+                )
+            )
+        return super().add_view(request, form_url, extra_context)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.pk = CompanySettings.SINGLETON_ID
+        super().save_model(request, obj, form, change)
+
+
+def _image_preview(image: Any) -> str:
+    uri = image_data_uri(image)
+    if not uri:
+        return "—"
+    return format_html('<img src="{}" alt="" style="max-height: 6rem; max-width: 12rem">', uri)

@@ -46,3 +46,11 @@ class CoreConfig(AppConfig):
             order=50,
         )
         register_nav_item("system", _("API documentation"), icon="api", url="api-docs", order=60)
+        register_nav_item(
+            "system",
+            _("Company settings"),
+            icon="apartment",
+            url="admin:core_companysettings_changelist",
+            permission="core.change_companysettings",
+            order=5,
+        )

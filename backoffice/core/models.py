@@ -155,3 +155,59 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def validate_image(upload) -> None:
+    """A logo or seal: a real PNG or JPEG image (read by Pillow), at most 2 MB, so that every
+    print (HTML and PDF) can embed it."""
+    from django.core.exceptions import ValidationError
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size is not None and upload.size > 2 * 1024 * 1024:
+        raise ValidationError(_("The image is larger than 2 MB."), code="too_large")
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(_("Upload a PNG or JPEG image."), code="invalid_image") from exc
+    finally:
+        upload.seek(position)
+    if kind not in {"PNG", "JPEG"}:
+        raise ValidationError(_("Upload a PNG or JPEG image."), code="invalid_image")
+
+
+class CompanySettings(BaseModel):
+    """The seller on every print (letterhead: name, address, phone, tax id, bank, logo) and
+    the seal stamped on sealed documents. One row, changed by administrators only."""
+
+    SINGLETON_ID = 1
+
+    legal_name = models.CharField(_("registered company name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    tax_id = models.CharField(_("tax id"), max_length=32, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=200, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=64, blank=True)
+    logo = models.ImageField(
+        _("logo"), upload_to="company/", blank=True, validators=[validate_image]
+    )
+    seal = models.ImageField(
+        _("seal image"),
+        upload_to="company/",
+        blank=True,
+        validators=[validate_image],
+        help_text=_("printed on delivery notes, statements and contracts"),
+    )
+
+    class Meta:
+        verbose_name = _("company settings")
+        verbose_name_plural = _("company settings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="core_company_settings_one_row")
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name or str(_("company settings"))

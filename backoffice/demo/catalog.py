@@ -36,6 +36,23 @@ PRODUCTS = [
 ]
 
 
+# Makers and approval numbers (批准文号 of drugs, 注册证号 of devices) for the delivery notes.
+MAKERS = {
+    "anti-infective": "华北制药股份有限公司",
+    "analgesic": "中美天津史克制药有限公司",
+    "cardio": "天士力医药集团股份有限公司",
+    "device": "山东威高集团医用高分子制品股份有限公司",
+    "diagnostic": "三诺生物传感股份有限公司",
+}
+
+
+def _approval(code: str, category: str) -> str:
+    serial = int(code[1:])
+    if category in {"device", "diagnostic"}:
+        return f"国械注准2021{3140000 + serial * 37}"
+    return f"国药准字H{13020000 + serial * 731}"
+
+
 def demo_catalog(*, by) -> None:
     categories = {}
     for code, name in CATEGORIES:
@@ -53,6 +70,8 @@ def demo_catalog(*, by) -> None:
                 category=categories[category],
                 vat_rate=Decimal(vat),
                 list_price=Decimal(price),
+                manufacturer=MAKERS[category],
+                approval_number=_approval(code, category),
             )
     if PriceList.objects.exists():
         return

@@ -265,9 +265,26 @@ def demo_customers(*, count: int = 300) -> int:
                 address=customer.address,
                 is_default=True,
             )
+            _second_address(customer, owner)
             for paper_type, state in zip(required.get(kind, []), states, strict=True):
                 _paper(rng, customer, paper_type, owner, state, today, clerks)
         _activity(rng, customer, owner, clerks)
         created += 1
     qualifications_expiry_run(today=today)
     return created
+
+
+def _second_address(customer, owner) -> None:
+    """Some customers receive goods at a second place (a pharmacy, a branch): the delivery
+    chooses. Its own random stream, so the rest of the demo stays as it was."""
+    rng = random.Random(f"address-{customer.code}")
+    if rng.random() < 0.5:
+        return
+    address_create(
+        customer=customer,
+        by=owner,
+        label=rng.choice(["门诊药房", "住院药房", "分店", "二号仓库"]),
+        recipient=_person(rng),
+        phone=f"1{rng.randint(3, 9)}{rng.randint(100000000, 999999999)}",
+        address=f"{customer.address}（{rng.choice(['东院区', '西院区', '北门', '南区'])}）",
+    )

@@ -125,9 +125,12 @@ def _deliver(rng, order, author, clerks) -> Story:
         }
         for line in order.lines.all()
     ]
+    own = random.Random(f"delivery-{order.pk}")  # this change's values, apart from the rest
+    addresses = list(order.customer.addresses.all())
     delivery = delivery_create(
         order=order,
         by=author,
+        address=own.choice(addresses) if addresses else None,
         lines=lines,
         method=rng.choice(["express", "express", "logistics", "own_vehicle"]),
         carrier=rng.choice(["顺丰速运", "京东物流", "德邦物流", "中通快递"]),
@@ -154,7 +157,12 @@ def _deliver(rng, order, author, clerks) -> Story:
         return
     day = _later(day, rng, 0, 1)
     yield day
-    delivery_ship(delivery=delivery, by=author, tracking_number=f"SF{rng.randint(10**11, 10**12)}")
+    delivery_ship(
+        delivery=delivery,
+        by=author,
+        tracking_number=f"SF{rng.randint(10**11, 10**12)}",
+        lines=_batches(own, delivery),
+    )
     day = _later(day, rng, 1, 4)
     yield day
     if fate < 0.95:
@@ -168,6 +176,28 @@ def _deliver(rng, order, author, clerks) -> Story:
         delivery_return(delivery=delivery, by=author, reason="外箱破损，客户拒收")
         return
     yield from _invoice(rng, order, author, clerks)
+
+
+def _batches(own, delivery) -> list[dict]:
+    """The batch and expiry of each line's goods, as the warehouse records them when it ships
+    (the manufacturer and approval number come from the product)."""
+    today = timezone.localdate()
+    return [
+        {
+            "delivery_line": line,
+            "batch_number": f"{today:%y%m}{own.randint(10, 99)}{own.randint(100, 999)}",
+            "expires_on": today + timedelta(days=own.randint(200, 900)),
+        }
+        for line in delivery.lines.all()
+    ]
+
+
+def _vat_invoice(number: str, invoice) -> dict[str, str]:
+    """A fully-digital e-invoice is its 20-digit number; a paper one has a 12-digit code and
+    an 8-digit number (taken from the same digits)."""
+    if invoice.is_paper:
+        return {"invoice_code": f"0110{number[:8]}", "invoice_number": number[-8:]}
+    return {"invoice_number": number}
 
 
 def _invoice(rng, order, author, clerks) -> Story:
@@ -196,14 +226,16 @@ def _invoice(rng, order, author, clerks) -> Story:
     issued_on = _later(day, rng, 0, 3)
     yield issued_on
     number = f"{rng.randint(10**19, 10**20 - 1)}"
-    invoice = invoice_issue(invoice=invoice, by=finance, invoice_number=number, issued_on=issued_on)
+    invoice = invoice_issue(
+        invoice=invoice, by=finance, issued_on=issued_on, **_vat_invoice(number, invoice)
+    )
     if fate > 0.97:
         yield _later(issued_on, rng, 3, 20)
         invoice_reverse(
             invoice=invoice,
             by=finance,
-            invoice_number=f"{rng.randint(10**19, 10**20 - 1)}",
             issued_on=timezone.localdate(),
+            **_vat_invoice(f"{rng.randint(10**19, 10**20 - 1)}", invoice),
             reason="购方信息有误，冲红重开",
         )
         return

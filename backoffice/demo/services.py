@@ -7,6 +7,7 @@ from backoffice.accounts.services import user_create
 from backoffice.core.services import model_save
 from backoffice.demo import data
 from backoffice.demo.catalog import demo_catalog
+from backoffice.demo.company import demo_company
 from backoffice.demo.contracts import demo_contracts
 from backoffice.demo.customers import demo_customers
 from backoffice.demo.orders import demo_orders
@@ -47,6 +48,7 @@ def demo_seed() -> list[tuple[str, str, str]]:
                 validate_password_strength=False,
                 language="zh-hans",
             )
+    demo_company()
     demo_catalog(by=User.objects.get(username="clerk"))  # clerks keep the catalog
     demo_customers()
     demo_orders()

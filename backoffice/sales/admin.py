@@ -29,7 +29,7 @@ from backoffice.core.admin import (
     str_display,
 )
 from backoffice.core.exceptions import ApplicationError
-from backoffice.core.money import rmb_upper
+from backoffice.core.money import rmb_upper, sum_amounts
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
 from backoffice.parties.models import Customer
@@ -41,6 +41,7 @@ from backoffice.sales.forms import (
     InvoiceIssueForm,
     InvoiceReverseForm,
     OrderDeliverForm,
+    OrderInvoiceForm,
     OrderOverrideForm,
     ReasonForm,
 )
@@ -56,7 +57,12 @@ from backoffice.sales.models import (
     SalesOrder,
     SalesOrderLine,
 )
-from backoffice.sales.selectors import order_checks, order_documents
+from backoffice.sales.selectors import (
+    delivery_note_lines,
+    invoice_orders,
+    order_checks,
+    order_documents,
+)
 
 
 def _invoiceable_now(order: SalesOrder) -> bool:
@@ -194,6 +200,8 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
             document="order",
             when=_invoiceable_now,
             title=_invoiceable_summary,
+            form=OrderInvoiceForm,
+            template="sales/order_invoice_lines.html",
             done=_("Invoice request created: check it and submit it for audit."),
             next_url=lambda order, invoice: reverse(
                 "admin:sales_invoice_change", args=[invoice.pk]
@@ -364,7 +372,14 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
 class DeliveryLineInline(TabularInline):
     model = DeliveryLine
     extra = 0
-    fields = ["order_line", "quantity"]
+    fields = [
+        "order_line",
+        "quantity",
+        "batch_number",
+        "expires_on",
+        "manufacturer",
+        "approval_number",
+    ]
     readonly_fields = fields
     can_delete = False
 
@@ -424,6 +439,8 @@ class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
             document="delivery",
             to=Delivery.Status.SHIPPED,
             form=DeliveryShipForm,
+            title=_("Record the batch and expiry date of the goods of every line"),
+            template="sales/delivery_ship_lines.html",
         ),
         Step(
             "signed",
@@ -457,12 +474,18 @@ class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
     ]
     fields = [
         *export_fields,
+        "ship_to_text",
         "return_reason",
         "released_by",
         "released_at",
         "print_link",
     ]
     readonly_fields = fields
+
+    @display(description=_("ship-to address"))
+    def ship_to_text(self, delivery: Delivery) -> str:
+        parts = [delivery.ship_to_address, delivery.ship_to_recipient, delivery.ship_to_phone]
+        return " · ".join(part for part in parts if part) or "—"
 
     def has_add_permission(self, request) -> bool:
         return False  # deliveries are made from an approved order's page
@@ -477,12 +500,14 @@ class DeliveryAdmin(ReviewableAdminMixin, BaseModelAdmin):
     print_template = "sales/delivery_note.html"
 
     def print_context(self, delivery: Delivery) -> dict[str, Any]:
+        lines = delivery_note_lines(delivery)
         return {
             "delivery": delivery,
             "order": delivery.order,
-            "lines": delivery.lines.select_related("order_line__product"),
+            "lines": lines,
             "extras": delivery.extras.all(),
-            "address": delivery.customer.addresses.first(),
+            "total": sum_amounts(row.amount for row in lines),
+            "amount_words": rmb_upper(sum_amounts(row.amount for row in lines)),
         }
 
 
@@ -577,6 +602,7 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
         "gross_amount",
         "net_amount",
         "tax_amount",
+        "vat_invoice_code",
         "vat_invoice_number",
         "issued_on",
     ]
@@ -586,6 +612,7 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
         "kind",
         "reverses",
         "order",
+        "merged_orders",
         "customer",
         "status",
         "invoice_type",
@@ -594,12 +621,17 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
         "gross_amount",
         "net_amount",
         "tax_amount",
+        "vat_invoice_code",
         "vat_invoice_number",
         "issued_on",
         "approved_by",
         "issued_by",
     ]
     readonly_fields = fields
+
+    @display(description=_("orders invoiced"))
+    def merged_orders(self, invoice: Invoice) -> str:
+        return "、".join(str(order) for order in invoice_orders(invoice))
 
     def has_add_permission(self, request) -> bool:
         return False  # requested from an order's page
@@ -616,8 +648,9 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
     def print_context(self, invoice: Invoice) -> dict[str, Any]:
         return {
             "invoice": invoice,
+            "orders": list(invoice_orders(invoice)),
             "customer": invoice.customer,
-            "lines": invoice.lines.select_related("order_line__product"),
+            "lines": invoice.lines.select_related("order_line__product", "order_line__order"),
             "amount_words": rmb_upper(invoice.gross_amount),
         }
 

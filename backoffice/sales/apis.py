@@ -7,7 +7,7 @@ Amounts are decimal strings; a customer, order or delivery the caller may not se
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -284,6 +284,11 @@ class DeliveryInputSerializer(serializers.Serializer):
     carrier = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     promised_on = serializers.DateField(required=False, allow_null=True)
     extras = DeliveryExtraSerializer(many=True, required=False, default=list)
+    address = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="One of the customer's delivery addresses; default: its default address.",
+    )
 
     class Meta:
         ref_name = "DeliveryInput"
@@ -293,6 +298,10 @@ class DeliveryLineOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     order_line = serializers.IntegerField(source="order_line_id")
     quantity = serializers.DecimalField(max_digits=16, decimal_places=3)
+    batch_number = serializers.CharField()
+    expires_on = serializers.DateField(allow_null=True)
+    manufacturer = serializers.CharField()
+    approval_number = serializers.CharField()
 
     class Meta:
         ref_name = "DeliveryLine"
@@ -306,6 +315,10 @@ class DeliveryOutputSerializer(serializers.Serializer):
     status = serializers.CharField()
     method = serializers.CharField()
     carrier = serializers.CharField()
+    ship_to = serializers.IntegerField(source="ship_to_id", allow_null=True)
+    ship_to_recipient = serializers.CharField()
+    ship_to_phone = serializers.CharField()
+    ship_to_address = serializers.CharField()
     promised_on = serializers.DateField(allow_null=True)
     tracking_number = serializers.CharField()
     signed_on = serializers.DateField(allow_null=True)
@@ -344,6 +357,7 @@ class DeliveryListApi(APIView):
             carrier=values["carrier"],
             promised_on=values.get("promised_on"),
             extras=[dict(extra) for extra in values["extras"]],
+            address=values.get("address"),
         )
         return Response(DeliveryOutputSerializer(delivery).data, status=201)
 
@@ -365,9 +379,31 @@ class DeliveryReviewApi(DocumentReviewApi):
     access = staticmethod(access_delivery)
 
 
+class DeliveryBatchInputSerializer(serializers.Serializer):
+    delivery_line = serializers.IntegerField()
+    batch_number = serializers.CharField(max_length=64)
+    expires_on = serializers.DateField()
+    manufacturer = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
+    approval_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=64
+    )
+
+    class Meta:
+        ref_name = "DeliveryBatchInput"
+
+
 class DeliveryStepInputSerializer(serializers.Serializer):
     tracking_number = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=64
+    )
+    lines = DeliveryBatchInputSerializer(
+        many=True,
+        required=False,
+        max_length=5000,
+        help_text="ship: the batch and expiry date of every line (manufacturer and approval "
+        "number default to the product's)",
     )
     signed_on = serializers.DateField(required=False)
     signed_by = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
@@ -378,7 +414,8 @@ class DeliveryStepInputSerializer(serializers.Serializer):
 
 
 class DeliveryStepApi(APIView):
-    """POST …/ship/ {tracking_number} | …/sign/ {signed_on, signed_by} | …/return/ {reason}."""
+    """POST …/ship/ {tracking_number, lines: [{delivery_line, batch_number, expires_on, …}]} |
+    …/sign/ {signed_on, signed_by} | …/return/ {reason}."""
 
     step = ""
 
@@ -390,7 +427,10 @@ class DeliveryStepApi(APIView):
         values = data.validated_data
         if self.step == "ship":
             services.delivery_ship(
-                delivery=delivery, by=request.user, tracking_number=values["tracking_number"]
+                delivery=delivery,
+                by=request.user,
+                tracking_number=values["tracking_number"],
+                lines=[dict(line) for line in values.get("lines", [])],
             )
         elif self.step == "sign":
             if not values.get("signed_on"):
@@ -420,6 +460,13 @@ class InvoiceLineInputSerializer(serializers.Serializer):
 
 class InvoiceInputSerializer(serializers.Serializer):
     order = serializers.IntegerField()
+    orders = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text="Other orders of the same customer merged into this request.",
+    )
     lines = InvoiceLineInputSerializer(many=True, required=False, max_length=5000)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     invoice_type = serializers.ChoiceField(choices=Invoice.InvoiceType.choices, required=False)
@@ -457,9 +504,17 @@ class InvoiceOutputSerializer(serializers.Serializer):
     gross_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     net_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     tax_amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    orders = serializers.SerializerMethodField()
+    invoice_code = serializers.CharField(source="vat_invoice_code")
     invoice_number = serializers.CharField(source="vat_invoice_number")
     issued_on = serializers.DateField(allow_null=True)
     lines = InvoiceLineOutputSerializer(many=True)
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_orders(self, invoice: Invoice) -> list[int]:
+        """The orders the request covers: its own first, then any merged into it."""
+        merged = {line.order_line.order_id for line in invoice.lines.all()}
+        return [invoice.order_id, *sorted(merged - {invoice.order_id})]
 
     class Meta:
         ref_name = "Invoice"
@@ -473,7 +528,7 @@ class InvoiceListApi(APIView):
         invoices = filtered(
             request,
             self.filterset_class,
-            invoice_visible_to(request.user).prefetch_related("lines"),
+            invoice_visible_to(request.user).prefetch_related("lines__order_line"),
         )
         return paginate(
             request, invoices.order_by("-created_at", "-id"), InvoiceOutputSerializer, self
@@ -486,6 +541,7 @@ class InvoiceListApi(APIView):
         values = data.validated_data
         invoice = services.invoice_request_create(
             order=access_order(request.user, values["order"]),
+            orders=[access_order(request.user, pk) for pk in values["orders"]],
             by=request.user,
             lines=[dict(line) for line in values["lines"]] if values.get("lines") else None,
             reason=values["reason"],
@@ -512,6 +568,13 @@ class InvoiceReviewApi(DocumentReviewApi):
 
 
 class InvoiceIssueInputSerializer(serializers.Serializer):
+    invoice_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=40,
+        help_text="Paper invoices: 10 or 12 digits; none on a fully-digital e-invoice.",
+    )
     invoice_number = serializers.CharField(max_length=40)
     issued_on = serializers.DateField()
     invoice_type = serializers.ChoiceField(choices=Invoice.InvoiceType.choices, required=False)
@@ -538,6 +601,7 @@ class InvoiceIssueApi(APIView):
                 invoice=invoice,
                 by=request.user,
                 invoice_number=values["invoice_number"],
+                invoice_code=values["invoice_code"],
                 issued_on=values["issued_on"],
                 reason=values["reason"],
                 lines=[dict(line) for line in values["lines"]] if values.get("lines") else None,
@@ -547,6 +611,7 @@ class InvoiceIssueApi(APIView):
             invoice=invoice,
             by=request.user,
             invoice_number=values["invoice_number"],
+            invoice_code=values["invoice_code"],
             issued_on=values["issued_on"],
             invoice_type=values.get("invoice_type", ""),
         )

@@ -52,10 +52,25 @@ class OverInvoicing(ApplicationError):
 
 class InvalidVatInvoiceNumber(ValidationFailed):
     code = "invalid_vat_invoice_number"
-    default_message = _("A VAT invoice number has 8 digits (paper) or 20 digits (fully digital).")
+    default_message = _(
+        "A paper VAT invoice has a code of 10 or 12 digits and a number of 8 digits; a "
+        "fully-digital e-invoice has a number of 20 digits and no code."
+    )
 
 
 class ReturnOfInvoicedGoods(ApplicationError):
     status = 409
     code = "return_of_invoiced_goods"
     default_message = _("These goods are invoiced; reverse the invoice before taking them back.")
+
+
+class AddressOfAnotherCustomer(ValidationFailed):
+    code = "address_of_another_customer"
+    default_message = _("The ship-to address must be one of the customer's delivery addresses.")
+
+
+class OrdersOfSeveralCustomers(ValidationFailed):
+    code = "orders_of_several_customers"
+    default_message = _(
+        "One invoice request can merge orders of one customer only; request the others separately."
+    )

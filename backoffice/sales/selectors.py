@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -7,7 +8,7 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext as _
 
 from backoffice.core.access import Actor, access_object, scope_for_user
-from backoffice.core.money import round_amount, sum_amounts
+from backoffice.core.money import line_amounts, round_amount, sum_amounts
 from backoffice.ledger.models import ReceiptAllocation
 from backoffice.ledger.selectors import customer_open_receivables, receipt_visible_to
 from backoffice.parties.selectors import (
@@ -186,3 +187,64 @@ def order_documents(order: SalesOrder, *, by: Actor) -> dict[str, QuerySet]:
         .order_by("receipt__received_on", "receipt_id", "id")
     )
     return {"deliveries": deliveries, "invoices": invoices, "allocations": allocations}
+
+
+@dataclass(frozen=True)
+class BatchChoice:
+    """A batch of a product in stock that a delivery line may ship."""
+
+    batch_number: str
+    expires_on: date
+    quantity: Decimal
+
+
+def delivery_batch_choices(product: Any) -> list[BatchChoice]:
+    """The batches the warehouse may pick for `product` when it ships, earliest expiry first.
+
+    The seam for the materials stock (STYLE §2, `materials`: items and batches): it does not
+    exist yet, so there are no batches to choose from and the warehouse types the batch and
+    expiry of each line. When the stock exists, this reads its batches of the product with
+    stock (FEFO), and the ship form offers them without any other change.
+    """
+    return []
+
+
+@dataclass(frozen=True)
+class DeliveryNoteLine:
+    """A line of the delivery note (随货同行单): the goods, their batch, and their value at
+    the order's price incl. VAT, rounded per line (STYLE §6)."""
+
+    line: Any
+    product: Any
+    unit_price: Decimal
+    amount: Decimal
+
+
+def delivery_note_lines(delivery: Delivery) -> list[DeliveryNoteLine]:
+    rows = []
+    for line in delivery.lines.select_related("order_line__product").order_by(
+        "order_line__line_no"
+    ):
+        order_line = line.order_line
+        rows.append(
+            DeliveryNoteLine(
+                line=line,
+                product=order_line.product,
+                unit_price=order_line.unit_price,
+                amount=line_amounts(
+                    quantity=line.quantity,
+                    unit_price=order_line.unit_price,
+                    vat_rate=order_line.vat_rate,
+                ).gross_amount,
+            )
+        )
+    return rows
+
+
+def invoice_orders(invoice: Invoice) -> QuerySet[SalesOrder]:
+    """The orders an invoice request covers: its own, and any merged into it."""
+    return (
+        SalesOrder.objects.filter(Q(pk=invoice.order_id) | Q(lines__invoice_lines__invoice=invoice))
+        .distinct()
+        .order_by("ordered_on", "id")
+    )

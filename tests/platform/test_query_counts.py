@@ -172,6 +172,14 @@ def _audit_events(n: int, shared: Shared) -> Rows:
     return Rows(params={"model": "accounts.region", "object_id": str(region.pk)})
 
 
+@builds("core.CompanySettings")
+def _company_settings(n: int, shared: Shared) -> None:
+    """One row at most, whatever is asked (a singleton)."""
+    from backoffice.core.models import CompanySettings
+
+    CompanySettings.objects.get_or_create(pk=1, defaults={"legal_name": "北京康泰医药有限公司"})
+
+
 @builds("accounts.User")
 def _users(n: int, shared: Shared) -> None:
     UserFactory.create_batch(n)

@@ -51,6 +51,15 @@ class Product(BaseModel):
         related_name="products",
     )
     vat_rate = rate_field(_("VAT rate"), default=Decimal("0.13"))
+    # GSP: the delivery note names the maker and the approval number of the goods shipped;
+    # the warehouse starts from these when it records a delivery's batches.
+    manufacturer = models.CharField(_("manufacturer"), max_length=200, blank=True)
+    approval_number = models.CharField(
+        _("approval number"),
+        max_length=64,
+        blank=True,
+        help_text=_("drug approval number or device registration number"),
+    )
     list_price = price_field(_("list price (incl. VAT)"))
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -76,6 +76,8 @@ def test_products_api(api, amoxicillin, rep_wang, clerk):
             "name": "阿莫西林胶囊",
             "specification": "0.25g×24粒",
             "unit": "盒",
+            "manufacturer": "",
+            "approval_number": "",
             "category": None,
             "vat_rate": "0.1300",
             "list_price": "18.500000",
@@ -93,10 +95,17 @@ def test_products_api(api, amoxicillin, rep_wang, clerk):
     api.force_authenticate(clerk)
     created = api.post(
         "/api/v1/catalog/products/",
-        {"code": "P9", "name": "维生素C片", "list_price": "9.90"},
+        {
+            "code": "P9",
+            "name": "维生素C片",
+            "list_price": "9.90",
+            "manufacturer": "华北制药股份有限公司",
+            "approval_number": "国药准字H13023964",
+        },
         format="json",
     )
     assert created.status_code == 201, created.json()
+    assert created.json()["approval_number"] == "国药准字H13023964"
     assert (
         api.post(
             "/api/v1/catalog/products/",

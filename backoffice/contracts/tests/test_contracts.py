@@ -284,7 +284,14 @@ def test_performance_per_line(active_contract, clerk, products, second_clerk, th
     for reviewer in (second_clerk, finance):
         review_decide(request=review_request_for(invoice), by=reviewer, verdict="approve")
     invoice.refresh_from_db()
-    invoice = invoice_issue(invoice=invoice, by=finance, invoice_number="87654321", issued_on=TODAY)
+    invoice = invoice_issue(
+        invoice=invoice,
+        by=finance,
+        invoice_type="special_vat",
+        invoice_code="011002600111",
+        invoice_number="87654321",
+        issued_on=TODAY,
+    )
     assert invoice.gross_amount == Decimal("150.00")  # 5 × 18 + 2 × 30
     receivable = receivable_for_source(source_model="sales.invoice", source_id=invoice.pk)
     receipt_create(
@@ -347,7 +354,14 @@ def test_a_fulfilled_contract_completes_in_the_daily_jobs(
     for reviewer in (second_clerk, finance):
         review_decide(request=review_request_for(invoice), by=reviewer, verdict="approve")
     invoice.refresh_from_db()
-    invoice = invoice_issue(invoice=invoice, by=finance, invoice_number="11112222", issued_on=TODAY)
+    invoice = invoice_issue(
+        invoice=invoice,
+        by=finance,
+        invoice_type="special_vat",
+        invoice_code="011002600111",
+        invoice_number="11112222",
+        issued_on=TODAY,
+    )
     receivable = receivable_for_source(source_model="sales.invoice", source_id=invoice.pk)
     receipt_create(
         customer=hospital, by=finance, amount="36.00", received_on=TODAY,

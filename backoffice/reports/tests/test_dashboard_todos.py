@@ -12,6 +12,7 @@ from backoffice.parties.models import Feedback
 from backoffice.parties.services import feedback_create
 from backoffice.reviews.selectors import review_pending_for
 from backoffice.sales.services import delivery_ship, order_create, order_submit
+from backoffice.sales.tests.factories import batch_rows
 
 
 @pytest.fixture
@@ -31,7 +32,12 @@ def waiting(issued, delivered, clerk, products, admin_user):
         assignee=admin_user,
     )
     Feedback.objects.filter(pk=ticket.pk).update(due_on=timezone.localdate() - timedelta(days=3))
-    delivery_ship(delivery=delivered.deliveries.get(), by=clerk, tracking_number="SF1")
+    delivery_ship(
+        delivery=delivered.deliveries.get(),
+        by=clerk,
+        tracking_number="SF1",
+        lines=batch_rows(delivered.deliveries.get()),
+    )
     return {"order": order, "ticket": ticket}
 
 

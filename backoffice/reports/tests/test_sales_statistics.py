@@ -46,6 +46,7 @@ from backoffice.sales.services import (
     order_create,
     order_submit,
 )
+from backoffice.sales.tests.factories import batch_rows
 
 TODAY = timezone.localdate()
 
@@ -103,7 +104,9 @@ def dataset(settings, clerk, finance, rep_wang, rep_li, region_north, region_eas
         for reviewer in (auditor, releaser):
             review_decide(request=review_request_for(delivery), by=reviewer, verdict="approve")
         if n == 4:
-            delivery_ship(delivery=delivery, by=clerk, tracking_number="SF1")
+            delivery_ship(
+                delivery=delivery, by=clerk, tracking_number="SF1", lines=batch_rows(delivery)
+            )
             delivery_return(delivery=delivery, by=clerk, reason="破损")
             continue
         invoice = invoice_request_create(order=order, by=clerk)
@@ -113,7 +116,12 @@ def dataset(settings, clerk, finance, rep_wang, rep_li, region_north, region_eas
         invoice.refresh_from_db()
         issued_on = min(ordered_on + timedelta(days=rng.randint(0, 40)), TODAY)
         invoice = invoice_issue(
-            invoice=invoice, by=finance, invoice_number=f"{10000000 + n}", issued_on=issued_on
+            invoice=invoice,
+            by=finance,
+            invoice_type="special_vat",
+            invoice_code="011002600111",
+            invoice_number=f"{10000000 + n}",
+            issued_on=issued_on,
         )
         if n in (1, 2, 7, 8, 10):  # paid: in full, in part, or in two receipts
             receivable = receivable_for_source(source_model="sales.invoice", source_id=invoice.pk)

@@ -62,6 +62,19 @@ class Delivery(BaseModel):
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
     method = models.CharField(_("method"), max_length=16, choices=Method, default=Method.EXPRESS)
     carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    # The customer's address chosen at creation, and a copy of it: the delivery note keeps
+    # showing where the goods went when the customer's addresses change later.
+    ship_to = models.ForeignKey(
+        "parties.DeliveryAddress",
+        verbose_name=_("ship-to address"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ship_to_recipient = models.CharField(_("recipient"), max_length=100, blank=True)
+    ship_to_phone = models.CharField(_("recipient phone"), max_length=40, blank=True)
+    ship_to_address = models.CharField(_("ship-to address"), max_length=300, blank=True)
     promised_on = models.DateField(_("promised date"), null=True, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
@@ -116,6 +129,11 @@ class DeliveryLine(models.Model):
         related_name="delivery_lines",
     )
     quantity = quantity_field(_("quantity"))
+    # GSP (随货同行单): what exactly left the warehouse, recorded when the goods are shipped.
+    batch_number = models.CharField(_("batch number"), max_length=64, blank=True)
+    expires_on = models.DateField(_("expiry date"), null=True, blank=True)
+    manufacturer = models.CharField(_("manufacturer"), max_length=200, blank=True)
+    approval_number = models.CharField(_("approval number"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("delivery line")

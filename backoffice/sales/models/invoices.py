@@ -85,6 +85,9 @@ class Invoice(BaseModel):
     net_amount = amount_field(_("net amount"))
     tax_amount = amount_field(_("VAT"))
     vat_invoice_number = models.CharField(_("VAT invoice number"), max_length=20, blank=True)
+    # A paper invoice is identified by its code (发票代码, 10 or 12 digits) and its 8-digit
+    # number; a fully-digital e-invoice (数电票) by its 20-digit number alone.
+    vat_invoice_code = models.CharField(_("VAT invoice code"), max_length=12, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,7 +123,7 @@ class Invoice(BaseModel):
                 fields=["number"], condition=~Q(number=""), name="sales_invoice_number_unique"
             ),
             models.UniqueConstraint(
-                fields=["vat_invoice_number"],
+                fields=["vat_invoice_code", "vat_invoice_number"],
                 condition=~Q(vat_invoice_number=""),
                 name="sales_vat_invoice_number_unique",
                 violation_error_message=_("This VAT invoice number is already recorded."),
@@ -135,9 +138,20 @@ class Invoice(BaseModel):
             ("issue_invoice", _("Can record issued VAT invoices and red letters")),
         ]
 
+    PAPER_TYPES = (InvoiceType.SPECIAL_VAT, InvoiceType.ORDINARY)
+
+    @property
+    def is_paper(self) -> bool:
+        return self.invoice_type in self.PAPER_TYPES
+
+    @property
+    def vat_invoice_reference(self) -> str:
+        """How the VAT invoice is cited: "code number" on paper, the number alone otherwise."""
+        return " ".join(part for part in (self.vat_invoice_code, self.vat_invoice_number) if part)
+
     def __str__(self) -> str:
         if self.vat_invoice_number:
-            return f"{self.get_kind_display()} {self.vat_invoice_number}"
+            return f"{self.get_kind_display()} {self.vat_invoice_reference}"
         return self.number or _("Draft invoice request #%(id)s, %(customer)s") % {
             "id": self.pk,
             "customer": self.customer.name,

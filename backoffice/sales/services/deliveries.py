@@ -15,13 +15,15 @@ from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
-from backoffice.core.lines import line_pick, line_quantity
+from backoffice.core.lines import line_error, line_pick, line_quantity
 from backoffice.core.money import round_quantity, to_decimal
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
+from backoffice.parties.models import Customer, DeliveryAddress
 from backoffice.reviews.services import review_submit
 from backoffice.sales.exceptions import (
+    AddressOfAnotherCustomer,
     OrderNotDeliverable,
     OverDelivery,
     ReturnOfInvoicedGoods,
@@ -63,6 +65,24 @@ def order_deliverable(order: SalesOrder) -> list[dict[str, Any]]:
     return rows
 
 
+def _ship_to(customer: Customer, address: Any) -> DeliveryAddress | None:
+    """The chosen delivery address, which must be the customer's own; none chosen: the
+    customer's default address, else its first (none at all: the delivery has none)."""
+    addresses = DeliveryAddress.objects.filter(customer=customer).order_by("-is_default", "id")
+    if address is None or address == "":
+        return addresses.first()
+    address_id = getattr(address, "pk", address)
+    try:
+        chosen = addresses.filter(pk=int(address_id)).first()
+    except (TypeError, ValueError):
+        chosen = None
+    if chosen is None:
+        raise AddressOfAnotherCustomer(
+            extra={"fields": {"address": [_("not a delivery address of this customer")]}}
+        )
+    return chosen
+
+
 @permission_required("sales.add_delivery")
 @transaction.atomic
 def delivery_create(
@@ -74,8 +94,10 @@ def delivery_create(
     carrier: str = "",
     promised_on: date | None = None,
     extras: list[dict[str, Any]] | None = None,
+    address: DeliveryAddress | int | None = None,
 ) -> Delivery:
-    """A delivery of part or all of what remains on an approved order (DOMAIN §4).
+    """A delivery of part or all of what remains on an approved order (DOMAIN §4), to one
+    of the customer's delivery addresses (`address`; by default its default address).
 
     The order is locked while the quantities are checked, so two deliveries of the last
     remaining quantity cannot both be created.
@@ -109,11 +131,16 @@ def delivery_create(
                 },
             )
         built.append(DeliveryLine(order_line=order_line, quantity=quantity))
+    ship_to = _ship_to(order.customer, address)
     delivery = Delivery(
         order=order,
         customer_id=order.customer_id,
         owner_id=order.owner_id,
         region_id=order.region_id,
+        ship_to=ship_to,
+        ship_to_recipient=ship_to.recipient if ship_to else "",
+        ship_to_phone=ship_to.phone if ship_to else "",
+        ship_to_address=ship_to.address if ship_to else "",
         method=method,
         carrier=carrier,
         promised_on=promised_on,
@@ -212,10 +239,74 @@ def delivery_return_to_draft(delivery: Delivery, *, by: Actor, note: str, reques
     transition(delivery, to=Delivery.Status.DRAFT, by=by, note=note)
 
 
+GSP_FIELDS = ("batch_number", "expires_on", "manufacturer", "approval_number")
+
+
+def _expiry(index: int, value: Any) -> date:
+    if isinstance(value, date):
+        expires_on = value
+    else:
+        try:
+            expires_on = date.fromisoformat(str(value or "").strip())
+        except ValueError:
+            raise line_error(index, "expires_on", _("enter the expiry date")) from None
+    if expires_on < timezone.localdate():
+        raise line_error(
+            index, "expires_on", _("expired on %s: these goods cannot be shipped") % expires_on
+        )
+    return expires_on
+
+
+def _batches(delivery: Delivery, rows: list[dict[str, Any]] | None) -> list[DeliveryLine]:
+    """Each line of the delivery with its batch, expiry, manufacturer and approval number
+    (GSP): batch and expiry are required and the expiry cannot be past; the manufacturer and
+    the approval number default to the product's."""
+    own = {line.pk: line for line in delivery.lines.select_related("order_line__product")}
+    seen: set[int] = set()
+    for index, row in enumerate(rows or [], start=1):
+        line = line_pick(
+            index,
+            own,
+            row.get("delivery_line"),
+            seen=seen,
+            field="delivery_line",
+            message=_("not a line of this delivery, or given twice"),
+        )
+        batch_number = str(row.get("batch_number") or "").strip()
+        if not batch_number:
+            raise line_error(index, "batch_number", _("enter the batch number"))
+        product = line.order_line.product
+        line.batch_number = batch_number[:64]
+        line.expires_on = _expiry(index, row.get("expires_on"))
+        line.manufacturer = (str(row.get("manufacturer") or "").strip() or product.manufacturer)[
+            :200
+        ]
+        line.approval_number = (
+            str(row.get("approval_number") or "").strip() or product.approval_number
+        )[:64]
+    missing = [line for pk, line in own.items() if pk not in seen]
+    if missing:
+        names = "、".join(str(line.order_line.product) for line in missing)
+        raise ValidationFailed(
+            _("Enter the batch and expiry date of every line: %s.") % names,
+            extra={"fields": {"lines": {"missing": [line.pk for line in missing]}}},
+        )
+    return list(own.values())
+
+
 @permission_required("sales.change_delivery")
 @transaction.atomic
-def delivery_ship(*, delivery: Delivery, by: Actor, tracking_number: str = "") -> Delivery:
-    """Goods leave: express and logistics shipments need the tracking number."""
+def delivery_ship(
+    *,
+    delivery: Delivery,
+    by: Actor,
+    tracking_number: str = "",
+    lines: list[dict[str, Any]] | None = None,
+) -> Delivery:
+    """Goods leave the warehouse (出库): every line gets the batch number and expiry date of
+    the goods (and their manufacturer and approval number, the product's by default), as
+    the delivery note must show them (GSP); express and logistics shipments need the
+    tracking number."""
     tracking_number = tracking_number.strip()
     needs_tracking = delivery.method in {Delivery.Method.EXPRESS, Delivery.Method.LOGISTICS}
     if needs_tracking and not tracking_number:
@@ -223,6 +314,19 @@ def delivery_ship(*, delivery: Delivery, by: Actor, tracking_number: str = "") -
             _("Enter the tracking number."), extra={"fields": {"tracking_number": [_("required")]}}
         )
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    recorded = _batches(delivery, lines)
+    DeliveryLine.objects.bulk_update(recorded, GSP_FIELDS)
+    for line in recorded:  # each line's own audit row: its fields, labelled on the History tab
+        audit_record(
+            by=by,
+            action=AuditEvent.Action.UPDATE,
+            obj=line,
+            changes={
+                name: [None, str(value) if value is not None else None]
+                for name in GSP_FIELDS
+                if (value := getattr(line, name))
+            },
+        )
     delivery.tracking_number = tracking_number
     model_save(instance=delivery, by=by, validate=False)
     return transition(delivery, to=Delivery.Status.SHIPPED, by=by)

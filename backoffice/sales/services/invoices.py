@@ -22,7 +22,12 @@ from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
 from backoffice.ledger.services import receivable_from_invoice
 from backoffice.reviews.services import review_submit
-from backoffice.sales.exceptions import InvalidVatInvoiceNumber, InvoiceMismatch, OverInvoicing
+from backoffice.sales.exceptions import (
+    InvalidVatInvoiceNumber,
+    InvoiceMismatch,
+    OrdersOfSeveralCustomers,
+    OverInvoicing,
+)
 from backoffice.sales.facts import facts_add
 from backoffice.sales.models import Invoice, InvoiceLine, SalesFact, SalesOrder, SalesOrderLine
 
@@ -39,10 +44,14 @@ class DuplicateVatInvoiceNumber(ApplicationError):
     code = "duplicate_vat_invoice_number"
 
 
-def _held(order: SalesOrder, *, excluding: Invoice | None = None) -> dict[int, Decimal]:
-    """Quantities of each order line on invoice requests not yet issued."""
+def _held(
+    order: SalesOrder | list[SalesOrder], *, excluding: Invoice | None = None
+) -> dict[int, Decimal]:
+    """Quantities of each order line (of one order or several) on invoice requests not yet
+    issued."""
+    orders = order if isinstance(order, list) else [order]
     rows = InvoiceLine.objects.filter(
-        order_line__order=order,
+        order_line__order__in=orders,
         invoice__kind=Invoice.Kind.NORMAL,
         invoice__status__in=Invoice.OPEN_STATUSES,
     )
@@ -65,6 +74,37 @@ def invoiceable(order: SalesOrder) -> list[dict[str, Any]]:
     return rows
 
 
+def _orders_to_merge(order: SalesOrder, others: list[SalesOrder] | None) -> list[SalesOrder]:
+    """The order and the others merged into one request, locked in id order: all of one
+    customer and each invoiceable, or refused naming the order that is not."""
+    ids = sorted({order.pk, *(other.pk for other in others or [])})
+    orders = list(
+        SalesOrder.objects.select_for_update().select_related("customer").filter(pk__in=ids)
+    )
+    orders.sort(key=lambda o: (o.pk != order.pk, o.pk))  # the request's own order first
+    for merged in orders:
+        if merged.customer_id != order.customer_id:
+            raise OrdersOfSeveralCustomers(
+                _(
+                    "Order %(other)s is of %(customer)s, not of %(own)s: one invoice request "
+                    "merges orders of one customer only."
+                )
+                % {
+                    "other": merged.number or merged.pk,
+                    "customer": merged.customer.name,
+                    "own": orders[0].customer.name,
+                },
+                extra={"fields": {"orders": [_("orders of another customer")]}},
+            )
+        if merged.status not in INVOICEABLE:
+            raise ValidationFailed(
+                _("Order %s is not approved: it cannot be invoiced.") % (merged.number or merged.pk)
+                if merged.pk != order.pk
+                else _("Only an approved order can be invoiced.")
+            )
+    return orders
+
+
 @permission_required("sales.add_invoice")
 @transaction.atomic
 def invoice_request_create(
@@ -74,30 +114,43 @@ def invoice_request_create(
     lines: list[dict[str, Any]] | None = None,
     reason: str = "",
     invoice_type: str = "",
+    orders: list[SalesOrder] | None = None,
 ) -> Invoice:
-    """An invoice request (开票申请). Without lines, everything invoiceable now is taken.
+    """An invoice request (开票申请) of chosen lines and quantities, of one order or of
+    several orders of the same customer merged (`orders`: the others). Without lines,
+    everything invoiceable now on those orders is taken.
 
     Each line must match the order's price and stay within what was delivered (or ordered,
     under invoice-before-delivery terms); a difference needs a stated reason and is then
     highlighted for the auditors. Nothing is ever invoiced beyond what was ordered.
     """
-    order = SalesOrder.objects.select_for_update().select_related("customer").get(pk=order.pk)
-    if order.status not in INVOICEABLE:
-        raise ValidationFailed(_("Only an approved order can be invoiced."))
+    merged = _orders_to_merge(order, orders)
+    order = merged[0]
     reason = reason.strip()
     if lines is None:
         lines = [
-            {"order_line": row["line"], "quantity": row["available"]} for row in invoiceable(order)
+            {"order_line": row["line"], "quantity": row["available"]}
+            for each in merged
+            for row in invoiceable(each)
         ]
         if not lines:
             raise ValidationFailed(_("Nothing on this order can be invoiced now."))
     if not lines:
         raise ValidationFailed(_("An invoice request needs at least one line."))
-    order_lines = {line.pk: line for line in order.lines.select_related("product")}
-    held = _held(order)
+    order_lines = {
+        line.pk: line
+        for line in SalesOrderLine.objects.filter(order__in=merged).select_related("product")
+    }
+    held = _held(merged)
     built, seen = [], set()
     for index, row in enumerate(lines, start=1):
-        order_line = line_pick(index, order_lines, row["order_line"], seen=seen)
+        order_line = line_pick(
+            index,
+            order_lines,
+            row["order_line"],
+            seen=seen,
+            message=_("not a line of the orders of this request, or given twice"),
+        )
         line_id = order_line.pk
         quantity = line_quantity(index, row["quantity"])
         given = row.get("unit_price")
@@ -117,7 +170,7 @@ def invoice_request_create(
                     "Line %(n)d: %(requested)s requested, only %(ceiling)s of the order is left "
                     "to invoice."
                 )
-                % {"n": order_line.line_no, "requested": quantity, "ceiling": ceiling},
+                % {"n": index, "requested": quantity, "ceiling": ceiling},
                 extra=facts,
             )
         exceeds = quantity > available
@@ -128,7 +181,7 @@ def invoice_request_create(
                     "Line %(n)d: %(requested)s requested, %(available)s delivered and not yet "
                     "invoiced. Give the reason to go on."
                 )
-                % {"n": order_line.line_no, "requested": quantity, "available": available},
+                % {"n": index, "requested": quantity, "available": available},
                 extra=facts,
             )
         if differs and not reason:
@@ -137,7 +190,7 @@ def invoice_request_create(
                     "Line %(n)d: price %(price)s differs from the order's %(ordered)s. Give the "
                     "reason to go on."
                 )
-                % {"n": order_line.line_no, "price": unit_price, "ordered": order_line.unit_price},
+                % {"n": index, "price": unit_price, "ordered": order_line.unit_price},
                 extra={
                     **facts,
                     "unit_price": str(unit_price),
@@ -206,16 +259,32 @@ def invoice_return_to_draft(invoice: Invoice, *, by: Actor, note: str, request: 
     transition(invoice, to=Invoice.Status.DRAFT, by=by, note=note)
 
 
-def _vat_number(value: str) -> str:
-    number = re.sub(r"\s", "", value or "")
-    if not (number.isdigit() and len(number) in (8, 20)):
-        raise InvalidVatInvoiceNumber(extra={"fields": {"invoice_number": [_("8 or 20 digits")]}})
-    if Invoice.objects.filter(vat_invoice_number=number).exists():
+def _vat_reference(invoice_type: str, number: str, code: str) -> tuple[str, str]:
+    """(code, number) of a VAT invoice, checked for its type: a paper invoice (special or
+    ordinary VAT) has a code of 10 or 12 digits and an 8-digit number; a fully-digital
+    e-invoice (数电票) a 20-digit number and no code. A recorded pair is refused."""
+    number = re.sub(r"\s", "", number or "")
+    code = re.sub(r"\s", "", code or "")
+    fields: dict[str, list[str]] = {}
+    if invoice_type in Invoice.PAPER_TYPES:
+        if not (code.isdigit() and len(code) in (10, 12)):
+            fields["invoice_code"] = [_("10 or 12 digits")]
+        if not (number.isdigit() and len(number) == 8):
+            fields["invoice_number"] = [_("8 digits")]
+    else:
+        if code:
+            fields["invoice_code"] = [_("a fully-digital e-invoice has no code")]
+        if not (number.isdigit() and len(number) == 20):
+            fields["invoice_number"] = [_("20 digits")]
+    if fields:
+        raise InvalidVatInvoiceNumber(extra={"fields": fields})
+    if Invoice.objects.filter(vat_invoice_code=code, vat_invoice_number=number).exists():
+        reference = f"{code} {number}".strip()
         raise DuplicateVatInvoiceNumber(
-            _("VAT invoice %s is already recorded.") % number,
+            _("VAT invoice %s is already recorded.") % reference,
             extra={"fields": {"invoice_number": [_("already recorded")]}},
         )
-    return number
+    return code, number
 
 
 def _save_issued(invoice: Invoice, by: Actor) -> None:
@@ -224,21 +293,30 @@ def _save_issued(invoice: Invoice, by: Actor) -> None:
             model_save(instance=invoice, by=by, validate=False)
     except IntegrityError as exc:  # the same number recorded at the same instant elsewhere
         raise DuplicateVatInvoiceNumber(
-            _("VAT invoice %s is already recorded.") % invoice.vat_invoice_number
+            _("VAT invoice %s is already recorded.") % invoice.vat_invoice_reference
         ) from exc
 
 
 @permission_required("sales.issue_invoice")
 @transaction.atomic
 def invoice_issue(
-    *, invoice: Invoice, by: Actor, invoice_number: str, issued_on: date, invoice_type: str = ""
+    *,
+    invoice: Invoice,
+    by: Actor,
+    invoice_number: str,
+    issued_on: date,
+    invoice_type: str = "",
+    invoice_code: str = "",
 ) -> Invoice:
-    """Record the VAT invoice issued in the tax system; the order's lines count it as invoiced."""
+    """Record the VAT invoice issued in the tax system (a paper invoice: its code and number;
+    a fully-digital one: its number); the order's lines count it as invoiced."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    invoice.vat_invoice_number = _vat_number(invoice_number)
-    invoice.issued_on = issued_on
     if invoice_type:
         invoice.invoice_type = invoice_type
+    invoice.vat_invoice_code, invoice.vat_invoice_number = _vat_reference(
+        invoice.invoice_type, invoice_number, invoice_code
+    )
+    invoice.issued_on = issued_on
     transition(invoice, to=Invoice.Status.ISSUED, by=by)
     _save_issued(invoice, by)
     for line in invoice.lines.all():
@@ -292,8 +370,11 @@ def invoice_reverse(
     issued_on: date,
     reason: str,
     lines: list[dict[str, Any]] | None = None,
+    invoice_code: str = "",
 ) -> Invoice:
-    """A red-letter invoice reversing an issued one, in full or for some lines/quantities."""
+    """A red-letter invoice reversing an issued one, in full or for some lines/quantities;
+    of the original's type, so with a code when it is on paper (by default the original's:
+    the same roll of invoices)."""
     if not reason.strip():
         raise ValidationFailed(extra={"fields": {"reason": [_("required")]}})
     original = Invoice.objects.select_for_update().get(pk=invoice.pk)
@@ -333,6 +414,9 @@ def invoice_reverse(
                 tax_amount=amounts.tax_amount,
             )
         )
+    if original.is_paper and not invoice_code.strip():
+        invoice_code = original.vat_invoice_code  # a paper red letter from the same roll
+    red_code, red_number = _vat_reference(original.invoice_type, invoice_number, invoice_code)
     red = Invoice(
         kind=Invoice.Kind.RED,
         reverses=original,
@@ -346,7 +430,8 @@ def invoice_reverse(
         gross_amount=sum_amounts(line.gross_amount for line in built),
         net_amount=sum_amounts(line.net_amount for line in built),
         tax_amount=sum_amounts(line.tax_amount for line in built),
-        vat_invoice_number=_vat_number(invoice_number),
+        vat_invoice_code=red_code,
+        vat_invoice_number=red_number,
         issued_on=issued_on,
         created_by=by,
         issued_by=by,
@@ -365,7 +450,7 @@ def invoice_reverse(
         by=by,
         action=AuditEvent.Action.ACTION,
         obj=original,
-        changes={"red_letter": [None, red.vat_invoice_number]},
+        changes={"red_letter": [None, red.vat_invoice_reference]},
         note=reason,
     )
     return red

@@ -157,3 +157,15 @@ class HistoryOrderFactory(DjangoModelFactory):
     gross_amount = GROSS
     net_amount = NET
     line_count = 1
+
+
+def batch_rows(delivery: Delivery, *, expires_on=None) -> list[dict]:
+    """The batch and expiry of every line of `delivery`, as the warehouse records them when
+    it ships (delivery_ship's `lines`): valid unless told otherwise."""
+    from datetime import timedelta
+
+    expires_on = expires_on or timezone.localdate() + timedelta(days=365)
+    return [
+        {"delivery_line": line.pk, "batch_number": f"B{line.pk:06d}", "expires_on": expires_on}
+        for line in delivery.lines.all()
+    ]

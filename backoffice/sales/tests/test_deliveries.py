@@ -17,6 +17,7 @@ from backoffice.sales.services import (
     order_create,
     order_submit,
 )
+from backoffice.sales.tests.factories import batch_rows
 
 
 @pytest.fixture
@@ -125,7 +126,9 @@ def test_ship_sign_and_return(order, clerk, second_clerk, third_clerk):
     )
     with pytest.raises(ValidationFailed):
         delivery_ship(delivery=delivery, by=clerk)  # express needs a tracking number
-    delivery_ship(delivery=delivery, by=clerk, tracking_number="SF1234567890")
+    delivery_ship(
+        delivery=delivery, by=clerk, tracking_number="SF1234567890", lines=batch_rows(delivery)
+    )
     returned = delivery_return(delivery=delivery, by=clerk, reason="外箱破损，整单退回")
     order.refresh_from_db()
     assert returned.status == "returned"
@@ -139,7 +142,7 @@ def test_ship_sign_and_return(order, clerk, second_clerk, third_clerk):
         second_clerk,
         third_clerk,
     )
-    delivery_ship(delivery=again, by=clerk, tracking_number="SF9999")
+    delivery_ship(delivery=again, by=clerk, tracking_number="SF9999", lines=batch_rows(again))
     signed = delivery_sign(
         delivery=again, by=clerk, signed_on=date(2026, 12, 1), signed_by="王主任"
     )

@@ -4,6 +4,7 @@ from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
 from backoffice.sales.models import Delivery
 from backoffice.sales.services import order_create, order_submit
+from backoffice.sales.tests.factories import batch_rows
 
 
 @pytest.fixture
@@ -57,11 +58,37 @@ def test_deliver_from_the_order_page_then_release_ship_and_print(
     client.force_login(clerk)
     page = client.get(f"/sales/delivery/{delivery.pk}/change/").content.decode()
     assert 'data-testid="step-shipped"' in page and 'data-testid="step-signed"' not in page
-    client.post(f"/sales/delivery/{delivery.pk}/step/shipped/", {"tracking_number": "SF123"})
+    shipped = f"/sales/delivery/{delivery.pk}/step/shipped/"
+    note_line = delivery.lines.get()
+    # The batch and expiry of every line are required, and goods past their expiry stay.
+    missing = client.post(shipped, {"tracking_number": "SF123"})
+    assert missing.status_code == 400 and 'data-testid="ship-lines"' in missing.content.decode()
+    expired = client.post(
+        shipped,
+        {
+            "tracking_number": "SF123",
+            f"batch_{note_line.pk}": "B240101",
+            f"expiry_{note_line.pk}": "2020-01-31",
+        },
+    )
+    assert expired.status_code == 400 and "expired" in expired.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.status == "released"
+    client.post(
+        shipped,
+        {
+            "tracking_number": "SF123",
+            f"batch_{note_line.pk}": "B260118",
+            f"expiry_{note_line.pk}": "2099-06-30",
+            f"manufacturer_{note_line.pk}": "华北制药股份有限公司",
+            f"approval_{note_line.pk}": "国药准字H13020000",
+        },
+    )
     delivery.refresh_from_db()
     assert delivery.status == "shipped"
     note = client.get(f"/sales/delivery/{delivery.pk}/print/").content.decode()
-    assert "送 货 单" in note and "SF123" in note and delivery.number in note
+    assert "随 货 同 行 单" in note and "SF123" in note and delivery.number in note
+    assert "B260118" in note and "2099-06-30" in note and "国药准字H13020000" in note
     pdf = client.get(f"/sales/delivery/{delivery.pk}/print/", {"format": "pdf"})
     assert pdf.content.startswith(b"%PDF")
 
@@ -96,7 +123,12 @@ def test_a_bad_signing_date_is_shown_and_nothing_is_saved(client, order, clerk, 
     delivery_submit(delivery=delivery, by=clerk)
     for reviewer in (second_clerk, third):
         review_decide(request=review_request_for(delivery), by=reviewer, verdict="approve")
-    delivery_ship(delivery=Delivery.objects.get(), by=clerk, tracking_number="SF1")
+    delivery_ship(
+        delivery=Delivery.objects.get(),
+        by=clerk,
+        tracking_number="SF1",
+        lines=batch_rows(Delivery.objects.get()),
+    )
     client.force_login(clerk)
     sign = f"/sales/delivery/{delivery.pk}/step/signed/"
     response = client.post(sign, {"signed_on": "2026-13-45", "signed_by": "张三"})

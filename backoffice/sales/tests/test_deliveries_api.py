@@ -16,11 +16,32 @@ def order(hospital, clerk, second_clerk, products):
 
 
 @pytest.mark.django_db
-def test_delivery_life_through_the_api(api, order, clerk, second_clerk, rep_li):
+def test_delivery_life_through_the_api(api, order, clerk, second_clerk, rep_li, rep_wang):
     from backoffice.accounts.services import user_create
+    from backoffice.parties.services import address_create, customer_create
 
     third = user_create(username="clerk3", role="clerk")
     line = order.lines.get()
+    address_create(
+        customer=order.customer,
+        by=clerk,
+        recipient="王主任",
+        phone="13800000001",
+        address="北京市东城区大华路1号",
+        is_default=True,
+    )
+    pharmacy = address_create(
+        customer=order.customer,
+        by=clerk,
+        label="门诊药房",
+        recipient="李药师",
+        phone="13800000002",
+        address="北京市东城区大华路1号门诊楼",
+    )
+    other = customer_create(by=rep_wang, name="另一家医院", kind="hospital", region=order.region)
+    elsewhere = address_create(
+        customer=other, by=rep_wang, recipient="赵", phone="1", address="天津市"
+    )
     api.force_authenticate(clerk)
     payload = {
         "order": order.pk,
@@ -30,8 +51,16 @@ def test_delivery_life_through_the_api(api, order, clerk, second_clerk, rep_li):
         "promised_on": "2026-12-01",
         "extras": [{"kind": "sample", "description": "阿莫西林样品", "quantity": "2"}],
     }
-    created = api.post("/api/v1/sales/deliveries/", payload, format="json")
+    foreign = api.post(
+        "/api/v1/sales/deliveries/", dict(payload, address=elsewhere.pk), format="json"
+    )
+    assert (foreign.status_code, foreign.json()["code"]) == (400, "address_of_another_customer")
+    created = api.post(
+        "/api/v1/sales/deliveries/", dict(payload, address=pharmacy.pk), format="json"
+    )
     assert created.status_code == 201, created.json()
+    assert created.json()["ship_to"] == pharmacy.pk
+    assert created.json()["ship_to_address"] == "北京市东城区大华路1号门诊楼"
     delivery_id = created.json()["id"]
     too_much = api.post(
         "/api/v1/sales/deliveries/",
@@ -52,10 +81,36 @@ def test_delivery_life_through_the_api(api, order, clerk, second_clerk, rep_li):
     api.force_authenticate(clerk)
     no_tracking = api.post(f"/api/v1/sales/deliveries/{delivery_id}/ship/", {}, format="json")
     assert no_tracking.status_code == 400
-    shipped = api.post(
+    no_batch = api.post(
         f"/api/v1/sales/deliveries/{delivery_id}/ship/", {"tracking_number": "SF1"}, format="json"
     )
+    assert no_batch.status_code == 400 and "batch" in no_batch.json()["message"]
+    delivery_line = created.json()["lines"][0]["id"]
+    expired = api.post(
+        f"/api/v1/sales/deliveries/{delivery_id}/ship/",
+        {
+            "tracking_number": "SF1",
+            "lines": [
+                {"delivery_line": delivery_line, "batch_number": "B1", "expires_on": "2020-01-01"}
+            ],
+        },
+        format="json",
+    )
+    assert expired.status_code == 400
+    assert "expires_on" in expired.json()["extra"]["fields"]["lines"]["1"]
+    shipped = api.post(
+        f"/api/v1/sales/deliveries/{delivery_id}/ship/",
+        {
+            "tracking_number": "SF1",
+            "lines": [
+                {"delivery_line": delivery_line, "batch_number": "B1", "expires_on": "2099-01-01"}
+            ],
+        },
+        format="json",
+    )
     assert shipped.json()["status"] == "shipped"
+    shipped_line = shipped.json()["lines"][0]
+    assert (shipped_line["batch_number"], shipped_line["expires_on"]) == ("B1", "2099-01-01")
     signed = api.post(
         f"/api/v1/sales/deliveries/{delivery_id}/sign/",
         {"signed_on": "2026-12-02", "signed_by": "王主任"},

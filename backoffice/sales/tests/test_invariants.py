@@ -35,6 +35,7 @@ from backoffice.sales.models import (
     SalesOrder,
     SalesOrderLine,
 )
+from backoffice.sales.tests.factories import batch_rows
 
 
 def _q(value) -> Decimal:
@@ -148,7 +149,9 @@ def test_order_to_cash_invariants(hospital, products, clerk, second_clerk, finan
             delivery = pick(Delivery.objects.filter(status="released"), index)
             if delivery is None:
                 return
-            services.delivery_ship(delivery=delivery, by=clerk, tracking_number="SF1")
+            services.delivery_ship(
+                delivery=delivery, by=clerk, tracking_number="SF1", lines=batch_rows(delivery)
+            )
             try:
                 services.delivery_return(delivery=delivery, by=clerk, reason="退货")
             except ApplicationError:
@@ -175,7 +178,12 @@ def test_order_to_cash_invariants(hospital, products, clerk, second_clerk, finan
             invoice.refresh_from_db()
             try:
                 services.invoice_issue(
-                    invoice=invoice, by=finance, invoice_number=str(number), issued_on=ON
+                    invoice=invoice,
+                    by=finance,
+                    invoice_type="special_vat",  # on paper: a code and an 8-digit number
+                    invoice_code="011002600111",
+                    invoice_number=str(number),
+                    issued_on=ON,
                 )
             except ApplicationError:
                 return  # a number drawn twice: refused as a duplicate

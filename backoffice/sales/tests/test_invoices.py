@@ -127,16 +127,50 @@ def test_issuing_needs_the_permission_and_a_valid_unique_number(
         invoice_issue(
             invoice=invoice, by=clerk, invoice_number="12345678", issued_on=date(2026, 11, 30)
         )
-    for bad in ["1234", "1234567A", "123456789"]:
+    # A fully-digital e-invoice: 20 digits and no code.
+    for bad_number, bad_code in [
+        ("12345678", ""),
+        ("1234567890123456789A", ""),
+        ("12345678901234567890", "1100233130"),
+    ]:
         with pytest.raises(InvalidVatInvoiceNumber):
             invoice_issue(
-                invoice=invoice, by=finance, invoice_number=bad, issued_on=date(2026, 11, 30)
+                invoice=invoice,
+                by=finance,
+                invoice_type="digital",
+                invoice_number=bad_number,
+                invoice_code=bad_code,
+                issued_on=date(2026, 11, 30),
             )
+    # On paper: a code of 10 or 12 digits and a number of 8.
+    for bad_number, bad_code in [
+        ("1234", "1100233130"),
+        ("1234567A", "1100233130"),
+        ("12345678", ""),
+        ("12345678", "11002331"),
+        ("12345678", "11002331301"),
+    ]:
+        with pytest.raises(InvalidVatInvoiceNumber) as caught:
+            invoice_issue(
+                invoice=invoice,
+                by=finance,
+                invoice_type="special_vat",
+                invoice_number=bad_number,
+                invoice_code=bad_code,
+                issued_on=date(2026, 11, 30),
+            )
+        assert set(caught.value.extra["fields"]) <= {"invoice_code", "invoice_number"}
     invoice_issue(
-        invoice=invoice, by=finance, invoice_number="0440 0123", issued_on=date(2026, 11, 30)
+        invoice=invoice,
+        by=finance,
+        invoice_type="special_vat",
+        invoice_code="1100 2331 30",
+        invoice_number="0440 0123",
+        issued_on=date(2026, 11, 30),
     )
     invoice.refresh_from_db()
-    assert invoice.vat_invoice_number == "04400123"
+    assert (invoice.vat_invoice_code, invoice.vat_invoice_number) == ("1100233130", "04400123")
+    assert invoice.vat_invoice_reference == "1100233130 04400123"
 
 
 @pytest.mark.django_db
@@ -147,7 +181,12 @@ def test_a_red_letter_reverses_in_part_and_gives_the_quantity_back(
         invoice_request_create(order=delivered, by=clerk), clerk, second_clerk, finance
     )
     invoice_issue(
-        invoice=invoice, by=finance, invoice_number="11111111", issued_on=date(2026, 11, 30)
+        invoice=invoice,
+        by=finance,
+        invoice_type="ordinary",
+        invoice_code="011002600111",
+        invoice_number="11111111",
+        issued_on=date(2026, 11, 30),
     )
     first = delivered.lines.get(line_no=1)
     with pytest.raises(ValidationFailed):
@@ -168,6 +207,7 @@ def test_a_red_letter_reverses_in_part_and_gives_the_quantity_back(
         lines=[{"order_line": first, "quantity": "2"}],
     )
     assert red.kind == "red" and red.reverses == invoice
+    assert red.vat_invoice_code == "011002600111"  # a paper red letter: the original's roll
     assert red.gross_amount == Decimal("-37.00")
     first.refresh_from_db()
     assert first.invoiced_quantity == Decimal("4.000")

@@ -10,7 +10,14 @@ def test_request_audit_issue_and_reverse_in_the_staff_ui(
     client.force_login(clerk)
     page = client.get(f"/sales/salesorder/{delivered.pk}/change/").content.decode()
     assert 'data-testid="step-invoice"' in page
-    response = client.post(f"/sales/salesorder/{delivered.pk}/step/invoice/")
+    first, second = delivered.lines.order_by("line_no")
+    assert f'name="qty_{first.pk}" value="6"' in page  # what is delivered, to start with
+    step = f"/sales/salesorder/{delivered.pk}/step/invoice/"
+    nothing = client.post(step, {"invoice_type": "ordinary"})
+    assert nothing.status_code == 400 and not Invoice.objects.exists()
+    response = client.post(
+        step, {f"qty_{first.pk}": "6", f"qty_{second.pk}": "4", "invoice_type": "ordinary"}
+    )
     invoice = Invoice.objects.get()
     assert response["Location"] == f"/sales/invoice/{invoice.pk}/change/"
     client.post(f"/sales/invoice/{invoice.pk}/submit/")
@@ -31,14 +38,20 @@ def test_request_audit_issue_and_reverse_in_the_staff_ui(
     )
     missing_date = client.post(
         f"/sales/invoice/{invoice.pk}/step/issue/",
-        {"invoice_number": "12345678", "invoice_type": "ordinary"},
+        {"invoice_number": "12345678", "invoice_code": "1100233130", "invoice_type": "ordinary"},
     )
     assert missing_date.status_code == 400
+    no_code = client.post(
+        f"/sales/invoice/{invoice.pk}/step/issue/",
+        {"invoice_number": "12345678", "issued_on": "2026-11-30", "invoice_type": "ordinary"},
+    )
+    assert no_code.status_code == 400 and "10 or 12 digits" in no_code.content.decode()
     invoice.refresh_from_db()
     assert invoice.status == "approved"
     client.post(
         f"/sales/invoice/{invoice.pk}/step/issue/",
         {
+            "invoice_code": "1100233130",
             "invoice_number": "12345678",
             "issued_on": "2026-11-30",
             "invoice_type": "ordinary",
@@ -46,6 +59,7 @@ def test_request_audit_issue_and_reverse_in_the_staff_ui(
     )
     invoice.refresh_from_db()
     assert (invoice.status, invoice.invoice_type) == ("issued", "ordinary")
+    assert invoice.vat_invoice_code == "1100233130"
     response = client.post(
         f"/sales/invoice/{invoice.pk}/step/reverse/",
         {
@@ -63,5 +77,7 @@ def test_the_invoice_request_prints_for_the_tax_clerk(client, issued, finance):
     client.force_login(finance)
     page = client.get(f"/sales/invoice/{issued.pk}/print/").content.decode()
     assert "开 票 申 请 单" in page and "12345678" in page and "北京医院" in page
+    assert "发票代码：011002600111" in page
+    assert ">13%<" in page and "0.1300" not in page  # the tax rate as a person writes it
     pdf = client.get(f"/sales/invoice/{issued.pk}/print/", {"format": "pdf"})
     assert pdf.content.startswith(b"%PDF")

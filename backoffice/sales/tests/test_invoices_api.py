@@ -48,10 +48,16 @@ def test_invoice_life_through_the_api(api, delivered, clerk, second_clerk, finan
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid_vat_invoice_number")
     issued = api.post(
         f"/api/v1/sales/invoices/{invoice_id}/issue/",
-        {"invoice_number": "12345678", "issued_on": "2026-11-30", "invoice_type": "special_vat"},
+        {
+            "invoice_number": "12345678",
+            "invoice_code": "1100233130",
+            "issued_on": "2026-11-30",
+            "invoice_type": "special_vat",
+        },
         format="json",
     )
     assert issued.json()["status"] == "issued" and issued.json()["invoice_number"] == "12345678"
+    assert issued.json()["invoice_code"] == "1100233130"
     red = api.post(
         f"/api/v1/sales/invoices/{invoice_id}/reverse/",
         {"invoice_number": "87654321", "issued_on": "2026-12-01", "reason": "开票信息有误"},

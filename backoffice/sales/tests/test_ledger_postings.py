@@ -11,6 +11,7 @@ from backoffice.ledger.models import JournalEntry, JournalLine
 from backoffice.ledger.selectors import receivable_for_source
 from backoffice.ledger.services import receipt_create
 from backoffice.sales.services import invoice_reverse
+from backoffice.sales.tests.factories import batch_rows
 
 ISSUED = date(2026, 10, 1)
 
@@ -56,7 +57,7 @@ def test_invoiced_goods_come_back_only_after_a_red_letter(issued, delivered, cle
     from backoffice.sales.services import delivery_return, delivery_ship
 
     delivery = Delivery.objects.get(order=delivered)
-    delivery_ship(delivery=delivery, by=clerk, tracking_number="SF1")
+    delivery_ship(delivery=delivery, by=clerk, tracking_number="SF1", lines=batch_rows(delivery))
     with pytest.raises(ReturnOfInvoicedGoods) as caught:
         delivery_return(delivery=delivery, by=clerk, reason="客户退货")
     assert caught.value.status == 409
