@@ -44,6 +44,16 @@ def page(browser):
 
 
 @pytest.fixture
+def zh_page(browser):
+    """A page whose browser asks for Chinese (Accept-Language: zh-CN)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def screenshot(page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 

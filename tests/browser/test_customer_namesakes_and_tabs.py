@@ -15,24 +15,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HOSPITAL = "北京大学附属医院"
 
 
-@pytest.fixture
-def chinese_page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
-
 def _screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_a_namesake_is_saved_after_the_warning_and_its_page_has_tabs(
-    live_server, chinese_page, clerk, rep_wang, region_north
+    live_server, zh_page, clerk, rep_wang, region_north
 ):
-    page = chinese_page
+    page = zh_page
     first = customer_create(
         by=rep_wang,
         name=HOSPITAL,

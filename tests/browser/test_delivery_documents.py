@@ -22,20 +22,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def chinese(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def shoot(chinese):
+def shoot(zh_page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(name: str) -> None:
-        chinese.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        zh_page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
 
@@ -50,9 +41,9 @@ def _login(page, live_server, username):
 
 
 def test_a_partial_delivery_to_a_chosen_address_ships_with_its_batches(
-    live_server, chinese, hospital, clerk, second_clerk, third_clerk, products, shoot
+    live_server, zh_page, hospital, clerk, second_clerk, third_clerk, products, shoot
 ):
-    page = chinese
+    page = zh_page
     company = CompanySettings(
         pk=1,
         legal_name="北京康泰医药有限公司",

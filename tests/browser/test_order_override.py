@@ -17,15 +17,6 @@ from conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def chinese(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
-
 def _person(username, role, regions=()):
     return user_create(
         username=username,
@@ -54,9 +45,9 @@ def _shot(page, name):
 
 
 def test_a_blocked_order_is_overridden_on_its_page_and_proceeds(
-    live_server, chinese, clerk, rep_wang, region_north
+    live_server, zh_page, clerk, rep_wang, region_north
 ):
-    page = chinese
+    page = zh_page
     _person("clerk2", "clerk")
     manager = _person("smgr", "sales_manager")
     pharmacy = customer_create(

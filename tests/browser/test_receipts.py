@@ -17,15 +17,6 @@ from tests.browser.conftest import SCREENSHOTS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def zh_page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
-
 def _invoice(customer, owner, number, issued_on, amount, by):
     gross = Decimal(amount)
     net = (gross / Decimal("1.13")).quantize(Decimal("0.01"))

@@ -14,15 +14,6 @@ from conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def chinese_page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-
-
 def _paper(customer, by, number: str) -> ReviewRequest:
     paper = qualification_create(
         customer=customer,
@@ -38,9 +29,9 @@ def _paper(customer, by, number: str) -> ReviewRequest:
 
 
 def test_a_clerk_filters_the_queue_and_approves_two_papers_at_once(
-    live_server, chinese_page, clerk, rep_wang, region_north, tmp_path
+    live_server, zh_page, clerk, rep_wang, region_north, tmp_path
 ):
-    page = chinese_page
+    page = zh_page
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     pharmacy = customer_create(

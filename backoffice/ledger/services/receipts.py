@@ -78,6 +78,19 @@ def _allocated(receipt: Receipt, applied: list[tuple[Receivable, Decimal]], on: 
     return change
 
 
+def _settle(receipt: Receipt, wanted: list[tuple[int, Decimal]], on: date) -> Decimal:
+    """Settle the customer's receivables by the receipt's shares on a day: the one
+    allocation service, then the receipt's total and the listeners."""
+    applied = allocation_apply(
+        side=RECEIPTS,
+        document=receipt,
+        party_id=receipt.customer_id,
+        wanted=wanted,
+        row_fields={"allocated_on": on},
+    )
+    return _allocated(receipt, applied, on)
+
+
 @permission_required("ledger.add_receipt")
 @transaction.atomic
 def receipt_create(
@@ -106,14 +119,7 @@ def receipt_create(
         created_by=by,
     )
     model_save(instance=receipt, by=by, validate=False)
-    applied = allocation_apply(
-        side=RECEIPTS,
-        document=receipt,
-        party_id=customer.pk,
-        wanted=wanted,
-        row_fields={"allocated_on": received_on},
-    )
-    allocated = _allocated(receipt, applied, received_on)
+    allocated = _settle(receipt, wanted, received_on)
     journal_post(
         posted_on=received_on,
         source_model="ledger.receipt",
@@ -150,14 +156,7 @@ def receipt_allocate(
         raise ValidationFailed(
             extra={"fields": {"allocations": [_("Allocate an amount to at least one invoice.")]}}
         )
-    applied = allocation_apply(
-        side=RECEIPTS,
-        document=receipt,
-        party_id=receipt.customer_id,
-        wanted=wanted,
-        row_fields={"allocated_on": allocated_on},
-    )
-    allocated = _allocated(receipt, applied, allocated_on)
+    allocated = _settle(receipt, wanted, allocated_on)
     journal_post(
         posted_on=allocated_on,
         source_model="ledger.receipt",
