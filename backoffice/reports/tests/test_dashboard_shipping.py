@@ -12,6 +12,7 @@ from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
 from backoffice.sales.models import Delivery
 from backoffice.sales.services import delivery_create, delivery_ship, delivery_submit
+from backoffice.sales.tests.factories import batch_rows
 
 
 @pytest.fixture
@@ -38,7 +39,12 @@ def deliveries(delivered, clerk, second_clerk, third_clerk, warehouse):
     older = _released(delivered, clerk, reviewers, "2")
     Delivery.objects.filter(pk=older.pk).update(released_at=timezone.now() - timedelta(days=3))
     shipped = _released(delivered, clerk, reviewers, "2")
-    delivery_ship(delivery=shipped, by=warehouse, tracking_number="SF1234567890")
+    delivery_ship(
+        delivery=shipped,
+        by=warehouse,
+        tracking_number="SF1234567890",
+        lines=batch_rows(shipped),
+    )
     return {"first": first, "older": older, "shipped": shipped}
 
 
