@@ -32,6 +32,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from backoffice.accounts.services import user_create
+from backoffice.ledger.models import Receipt
 from backoffice.parties.models import Customer, Qualification
 from backoffice.parties.services import customer_create
 from backoffice.parties.tests.conftest import VALID_USCC
@@ -89,7 +90,8 @@ class Day:
         found = findings(self.page.evaluate(PAGE_TEXT_JS))
         if found:
             path = self.page.url.removeprefix(self.url)
-            self.raw.setdefault(path, []).extend(f for f in found if f not in self.raw.get(path, []))
+            known = self.raw.setdefault(path, [])
+            known.extend(f for f in found if f not in known)
 
     def shot(self, name: str) -> None:
         self.shots += 1
@@ -334,6 +336,7 @@ def test_a_clerks_day_in_chinese(live_server, zh, people, clerk, rep_wang, regio
     day.shot("delivery-note")
 
     # 4. One invoice request merging both orders, of chosen lines and quantities ----------
+    day.login("clerk")
     day.go(f"/sales/salesorder/{first_order.pk}/change/")
     step = page.get_by_test_id("step-invoice")
     assert page.locator(f"#id_invoice_qty_{first_lines[0].pk}").input_value() == "6"
@@ -353,6 +356,7 @@ def test_a_clerks_day_in_chinese(live_server, zh, people, clerk, rep_wang, regio
     day.login("finance")
     day.go(f"/sales/invoice/{invoice.pk}/change/")
     day.approve()
+    page.select_option("#id_issue_invoice_type", "ordinary")  # paper: it has a code
     page.fill("#id_issue_invoice_code", "011002600111")
     page.fill("#id_issue_invoice_number", "20261130")
     page.fill("#id_issue_issued_on", today.isoformat())
@@ -379,8 +383,6 @@ def test_a_clerks_day_in_chinese(live_server, zh, people, clerk, rep_wang, regio
     page.get_by_role("button", name="保存", exact=True).click()
     page.get_by_text("成功").first.wait_for()
     day.read()
-    from backoffice.ledger.models import Receipt
-
     receipt = Receipt.objects.get()
 
     # 6. The statement for a period: the period picker; its credit leads to the receipt ---
