@@ -433,8 +433,12 @@ def test_a_clerks_day_in_chinese(live_server, zh, people, clerk, rep_wang, regio
     book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][:4] == ("期间", "大区", "产品编码", "产品")
-    cells = {(row[1], row[3]) for row in rows[1:] if row[1]}
-    assert {(region_north.name, products[0].name), (region_north.name, products[1].name)} <= cells
+    # ordered today: 10 of the first product, 4 + 5 of the second
+    cells = {(row[1], row[3], row[4]) for row in rows[1:] if row[1]}
+    assert cells == {
+        (region_north.name, products[0].name, 10),
+        (region_north.name, products[1].name, 9),
+    }
     pdf_link = page.get_by_role("link", name="PDF", exact=True)
     pdf = page.request.get(f"{live_server.url}/reports/sales/{pdf_link.get_attribute('href')}")
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
