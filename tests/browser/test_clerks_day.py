@@ -67,6 +67,7 @@ class Day:
     def __init__(self, page, live_server):
         self.page, self.url = page, live_server.url
         self.raw: dict[str, list[str]] = {}
+        self.pages_read = 0
         self.shots = 0
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -87,6 +88,7 @@ class Day:
     def read(self) -> None:
         """The Chinese walk's checks on the page as it is now."""
         self.page.wait_for_load_state()
+        self.pages_read += 1
         found = findings(self.page.evaluate(PAGE_TEXT_JS))
         if found:
             path = self.page.url.removeprefix(self.url)
@@ -470,3 +472,4 @@ def test_a_clerks_day_in_chinese(live_server, zh, people, clerk, rep_wang, regio
 
     report = "\n".join(f"{url}\n    " + "\n    ".join(found) for url, found in day.raw.items())
     assert not day.raw, f"raw text on {len(day.raw)} pages of the day:\n{report}"
+    assert day.pages_read > 60, day.pages_read  # every page of the day was read
