@@ -11,7 +11,7 @@ customer of step 1), the people of the company work through one day in the brows
 3. she delivers part of the first order (and the second) to the address chosen; two other
    clerks review each delivery; the warehouse ships them entering batch and expiry;
 4. she requests one invoice merging both orders, choosing lines and quantities; it is
-   audited and issued with its code;
+   audited and issued with its code; finance records a red letter for part of it;
 5. finance enters a receipt allocated from the open invoices' rows, leaving credit, and
    applies part of the credit later;
 6. the customer's statement for a period (the period picker);
@@ -70,6 +70,8 @@ class Day:
         self.pages_read = 0
         self.shots = 0
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for old in SCREENSHOTS.glob("day-*.png"):  # a shorter day leaves none of the last
+            old.unlink()
 
     def login(self, username: str) -> None:
         self.page.context.clear_cookies()
@@ -366,8 +368,22 @@ def test_a_clerks_day_in_chinese(live_server, zh, people, clerk, rep_wang, regio
     invoice.refresh_from_db()
     assert (invoice.status, invoice.vat_invoice_code) == ("issued", "011002600111")
     day.shot("invoice-issued")
-    # A partial red letter: the reverse step reverses the invoice in full only; no page
-    # chooses the lines or quantities of a red letter (reported as a dead end).
+    # ... then a partial red letter: 2 of the 6 capsules were returned.
+    reverse = page.get_by_test_id("step-reverse")
+    assert page.locator(f"#id_reverse_qty_{second_line.pk}").input_value() == "3"
+    page.fill(f"#id_reverse_qty_{first_lines[0].pk}", "2")
+    page.fill(f"#id_reverse_qty_{second_line.pk}", "0")
+    page.fill("#id_reverse_invoice_number", "20261131")
+    page.fill("#id_reverse_issued_on", today.isoformat())
+    reverse.locator("input[name=reason]").fill("退回 2 盒阿莫西林胶囊（破损）")
+    day.shot("red-letter-partial")
+    reverse.get_by_role("button", name="冲红").click()
+    page.wait_for_url(f"{live_server.url}/sales/invoice/*/change/")
+    day.read()
+    red = Invoice.objects.get(kind="red")
+    assert page.url.endswith(f"/sales/invoice/{red.pk}/change/")
+    assert (red.gross_amount, red.vat_invoice_code) == (Decimal("-37.00"), "011002600111")
+    day.shot("red-letter")
 
     # 5. A receipt allocated from the open invoices' rows, leaving credit ------------------
     day.go("/ledger/receipt/add/")
@@ -376,7 +392,7 @@ def test_a_clerks_day_in_chinese(live_server, zh, people, clerk, rep_wang, regio
     day.pick("id_customer", HOSPITAL, picker_label)
     rows = page.get_by_test_id("allocation-row")
     rows.first.wait_for()
-    assert rows.count() == 1
+    assert rows.count() == 1 and "173.99" in rows.first.inner_text()  # 210.99 − 37.00
     page.locator("input[name^=allocate_]").first.fill("150")
     summary = page.get_by_test_id("allocation-summary").inner_text()
     assert "已分配 150.00" in summary and "留作客户余额 50.00" in summary
@@ -408,13 +424,14 @@ def test_a_clerks_day_in_chinese(live_server, zh, people, clerk, rep_wang, regio
     step = page.get_by_test_id("step-allocate")
     step.wait_for()
     day.read()
-    step.locator("input[name^=allocate_]").fill("30")
+    assert step.locator("input[name^=allocate_]").input_value() == "23.99"
+    step.locator("input[name^=allocate_]").fill("20")
     step.get_by_role("button", name="分配余额").click()
     page.get_by_text("余额已分配到发票。").wait_for()
     day.read()
     day.shot("receipt-credit-applied")
     receipt.refresh_from_db()
-    assert receipt.allocated_amount == Decimal("180.00")
+    assert receipt.allocated_amount == Decimal("170.00")
 
     # 7. The sales report by region and product, with names, in Excel and PDF -------------
     day.go("/reports/sales/")
@@ -466,9 +483,9 @@ def test_a_clerks_day_in_chinese(live_server, zh, people, clerk, rep_wang, regio
     day.shot("general-ledger")
     ledger = _amount(page.get_by_test_id("ledger-closing-1122").inner_text())
 
-    # 210.99 invoiced, 200.00 received, 180.00 of it allocated: 30.99 still owed.
-    assert (closing, credit) == (Decimal("10.99"), Decimal("20.00"))
-    assert dashboard == aging == closing + credit == ledger == Decimal("30.99")
+    # 210.99 invoiced, 37.00 reversed, 200.00 received, 170.00 of it allocated: 3.99 owed.
+    assert (closing, credit) == (Decimal("-26.01"), Decimal("30.00"))
+    assert dashboard == aging == closing + credit == ledger == Decimal("3.99")
 
     report = "\n".join(f"{url}\n    " + "\n    ".join(found) for url, found in day.raw.items())
     assert not day.raw, f"raw text on {len(day.raw)} pages of the day:\n{report}"
