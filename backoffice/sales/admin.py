@@ -562,11 +562,10 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
             _("Reverse"),
             services.invoice_reverse,
             document="invoice",
-            when=lambda invoice: (
-                invoice.status == Invoice.Status.ISSUED and invoice.kind == Invoice.Kind.NORMAL
-            ),
+            when=lambda invoice: bool(services.invoice_reversible(invoice)),
             form=InvoiceReverseForm,
-            title=_("Record a red-letter invoice reversing it in full"),
+            title=_("Record a red-letter invoice reversing it, in full or for chosen quantities"),
+            template="sales/invoice_reverse_lines.html",
             style="danger",
             next_url=lambda invoice, red: reverse("admin:sales_invoice_change", args=[red.pk]),
         ),

@@ -10,7 +10,12 @@ from backoffice.core.steps import StepForm
 from backoffice.parties.models import DeliveryAddress
 from backoffice.sales.models import Delivery, Invoice, SalesOrder
 from backoffice.sales.selectors import delivery_batch_choices
-from backoffice.sales.services import INVOICEABLE, invoiceable, order_deliverable
+from backoffice.sales.services import (
+    INVOICEABLE,
+    invoice_reversible,
+    invoiceable,
+    order_deliverable,
+)
 
 
 class ReasonForm(StepForm):
@@ -280,3 +285,43 @@ class InvoiceReverseForm(StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["invoice_code"].initial = self.document.vat_invoice_code
+        # A red letter of chosen lines and quantities: what is left of each line, to start
+        # with (the whole invoice).
+        self.rows = invoice_reversible(self.document)
+        for row in self.rows:
+            line = row["line"]
+            name = f"qty_{line.order_line_id}"
+            self.fields[name] = self.style(
+                forms.DecimalField(
+                    label=f"{line.order_line.order.number} · {line.order_line.line_no} · "
+                    f"{line.order_line.product}",
+                    required=False,
+                    min_value=0,
+                    max_digits=16,
+                    decimal_places=3,
+                    initial=f"{row['left'].normalize():f}",
+                    widget=forms.TextInput(attrs={"class": "w-32", "inputmode": "decimal"}),
+                )
+            )
+            row["field"] = self[name]
+        self.in_template = frozenset(f"qty_{row['line'].order_line_id}" for row in self.rows)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not any(data.get(name) for name in self.in_template):
+            raise forms.ValidationError(_("Enter the quantity to reverse of at least one line."))
+        return data
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "invoice_code": data["invoice_code"],
+            "invoice_number": data["invoice_number"],
+            "issued_on": data["issued_on"],
+            "reason": data["reason"],
+            "lines": [
+                {"order_line": line.order_line_id, "quantity": str(quantity)}
+                for line in (row["line"] for row in self.rows)
+                if (quantity := data.get(f"qty_{line.order_line_id}"))
+            ],
+        }

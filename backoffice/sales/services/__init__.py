@@ -19,6 +19,7 @@ from backoffice.sales.services.invoices import (
     invoice_request_create,
     invoice_return_to_draft,
     invoice_reverse,
+    invoice_reversible,
     invoice_submit,
     invoiceable,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "invoice_request_create",
     "invoice_return_to_draft",
     "invoice_reverse",
+    "invoice_reversible",
     "invoice_submit",
     "invoiceable",
     "order_approve",

@@ -360,6 +360,33 @@ def _post(invoice: Invoice, by: Actor) -> None:
     )
 
 
+def _reversed_already(invoice: Invoice) -> dict[int, Decimal]:
+    """Per order line, what red letters took back of the invoice already (negative)."""
+    return dict(
+        InvoiceLine.objects.filter(invoice__reverses=invoice)
+        .values("order_line")
+        .annotate(total=Sum("quantity"))
+        .values_list("order_line", "total")
+    )
+
+
+def invoice_reversible(invoice: Invoice) -> list[dict[str, Any]]:
+    """What a red letter may still take back of each line of an issued invoice: the line's
+    quantity less what red letters took back already (`left`), in the order of the lines."""
+    if invoice.kind != Invoice.Kind.NORMAL or invoice.status != Invoice.Status.ISSUED:
+        return []
+    taken = _reversed_already(invoice)
+    lines = invoice.lines.select_related("order_line__order", "order_line__product").order_by(
+        "order_line__order_id", "order_line__line_no"
+    )
+    rows = []
+    for line in lines:
+        left = line.quantity + taken.get(line.order_line_id, 0)
+        if left > 0:
+            rows.append({"line": line, "left": left})
+    return rows
+
+
 @permission_required("sales.issue_invoice")
 @transaction.atomic
 def invoice_reverse(
@@ -380,12 +407,7 @@ def invoice_reverse(
     original = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if original.kind != Invoice.Kind.NORMAL or original.status != Invoice.Status.ISSUED:
         raise ValidationFailed(_("Only an issued invoice can be reversed."))
-    reversed_already = dict(
-        InvoiceLine.objects.filter(invoice__reverses=original)
-        .values("order_line")
-        .annotate(total=Sum("quantity"))
-        .values_list("order_line", "total")
-    )
+    reversed_already = _reversed_already(original)
     own = {line.order_line_id: line for line in original.lines.all()}
     wanted = lines or [
         {"order_line": line_id, "quantity": line.quantity + reversed_already.get(line_id, 0)}

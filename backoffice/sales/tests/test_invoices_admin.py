@@ -60,16 +60,37 @@ def test_request_audit_issue_and_reverse_in_the_staff_ui(
     invoice.refresh_from_db()
     assert (invoice.status, invoice.invoice_type) == ("issued", "ordinary")
     assert invoice.vat_invoice_code == "1100233130"
-    response = client.post(
-        f"/sales/invoice/{invoice.pk}/step/reverse/",
-        {
-            "invoice_number": "87654321",
-            "issued_on": "2026-12-01",
-            "reason": "抬头错误",
-        },
-    )
+    page = client.get(f"/sales/invoice/{invoice.pk}/change/").content.decode()
+    assert f'name="qty_{first.pk}" value="6"' in page  # the whole invoice, to start with
+    reverse_step = f"/sales/invoice/{invoice.pk}/step/reverse/"
+    red_letter = {"invoice_number": "87654321", "issued_on": "2026-12-01", "reason": "抬头错误"}
+    nothing = client.post(reverse_step, {**red_letter, f"qty_{first.pk}": "0"})
+    assert nothing.status_code == 400 and not Invoice.objects.filter(kind="red").exists()
+    too_much = client.post(reverse_step, {**red_letter, f"qty_{first.pk}": "7"}, follow=True)
+    assert "Line 1: between 0 and 6" in " ".join(map(str, too_much.context["messages"]))
+    assert not Invoice.objects.filter(kind="red").exists()
+    # A partial red letter: 2 of the 6 of the first line.
+    response = client.post(reverse_step, {**red_letter, f"qty_{first.pk}": "2"})
     red = Invoice.objects.get(kind="red")
     assert response["Location"] == f"/sales/invoice/{red.pk}/change/"
+    assert [(line.order_line_id, line.quantity) for line in red.lines.all()] == [(first.pk, -2)]
+    assert red.gross_amount.to_eng_string() == "-37.00"
+    # What is left can be reversed later: 4 and 4, to start with; then all of it.
+    page = client.get(f"/sales/invoice/{invoice.pk}/change/").content.decode()
+    assert f'name="qty_{first.pk}" value="4"' in page
+    assert f'name="qty_{second.pk}" value="4"' in page
+    client.post(
+        reverse_step,
+        {
+            **red_letter,
+            "invoice_number": "87654322",
+            f"qty_{first.pk}": "4",
+            f"qty_{second.pk}": "4",
+        },
+    )
+    assert Invoice.objects.filter(kind="red").count() == 2
+    page = client.get(f"/sales/invoice/{invoice.pk}/change/").content.decode()
+    assert 'data-testid="step-reverse"' not in page  # nothing is left to reverse
 
 
 @pytest.mark.django_db
