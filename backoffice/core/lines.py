@@ -10,7 +10,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from backoffice.core.exceptions import ValidationFailed
-from backoffice.core.money import round_amount, round_price, round_quantity, to_decimal
+from backoffice.core.money import (
+    format_number,
+    round_amount,
+    round_price,
+    round_quantity,
+    to_decimal,
+)
 
 
 def line_error(index: int, field: str, message: str) -> ValidationFailed:
@@ -56,7 +62,7 @@ def line_quantity(
     """A quantity more than 0 and, given `at_most` (what remains), no more than that."""
     quantity = round_quantity(_number(index, field, value))
     if at_most is not None and not 0 < quantity <= at_most:
-        raise line_error(index, field, _("between 0 and %s") % at_most)
+        raise line_error(index, field, _("between 0 and %s") % format_number(at_most, "quantity"))
     if quantity <= 0:
         raise line_error(index, field, _("the quantity must be more than 0"))
     return quantity

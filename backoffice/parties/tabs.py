@@ -17,6 +17,13 @@ from backoffice.parties.models import CallRecord, Customer, Qualification
 from backoffice.parties.selectors import call_visible_to, qualification_visible_to
 
 
+def _add_link(user: Any, perm: str, label: Any, model: str, customer: Customer) -> list:
+    """A link to add one more for this customer, the customer already chosen."""
+    if not user.has_perm(perm):
+        return []
+    return [(label, f"{reverse(f'admin:parties_{model}_add')}?customer={customer.pk}")]
+
+
 def customer_papers_tab(customer: Customer, user: Any, limit: int) -> TabContent:
     papers = (
         qualification_visible_to(user)
@@ -40,6 +47,9 @@ def customer_papers_tab(customer: Customer, user: Any, limit: int) -> TabContent
         ],
         more_url=(
             f"{reverse('admin:parties_qualification_changelist')}?customer__id__exact={customer.pk}"
+        ),
+        links=_add_link(
+            user, "parties.add_qualification", _("Add a paper"), "qualification", customer
         ),
     )
 
@@ -68,6 +78,7 @@ def customer_calls_tab(customer: Customer, user: Any, limit: int) -> TabContent:
         more_url=(
             f"{reverse('admin:parties_callrecord_changelist')}?customer__id__exact={customer.pk}"
         ),
+        links=_add_link(user, "parties.add_callrecord", _("Record a call"), "callrecord", customer),
     )
 
 

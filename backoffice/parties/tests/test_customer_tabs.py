@@ -103,3 +103,16 @@ def test_each_tabs_full_list_opens_filtered_to_the_customer(client, clerk, finan
             answer = client.get(shown.content.more_url)
             assert answer.status_code == 200, (shown.tab.key, answer.status_code)
             assert "?e=1" not in answer.get("Location", "")
+
+
+@pytest.mark.django_db
+def test_the_papers_and_calls_tabs_add_one_for_the_customer(client, clerk, hospital):
+    from backoffice.parties.tabs import customer_calls_tab, customer_papers_tab
+
+    client.force_login(clerk)
+    for tab, model in ((customer_papers_tab, "qualification"), (customer_calls_tab, "callrecord")):
+        [(_label, url)] = tab(hospital, clerk, 10).links
+        assert url.endswith(f"/parties/{model}/add/?customer={hospital.pk}")
+        page = client.get(url)
+        assert page.status_code == 200
+        assert page.context["adminform"].form.initial["customer"] == str(hospital.pk)

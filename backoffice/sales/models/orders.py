@@ -202,7 +202,9 @@ class SalesOrderLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order} #{self.line_no} {self.product}"
+        # a draft's line is read on its order's page: its number and product say enough
+        prefix = f"{self.order.number} " if self.order.number else ""
+        return f"{prefix}#{self.line_no} {self.product}"
 
     @property
     def remaining_quantity(self):
