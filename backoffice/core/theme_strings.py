@@ -9,6 +9,8 @@ is upgraded, add any new string a page shows (the browser walk in tests/browser 
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 THEME_STRINGS = [
+    # Django's own Chinese ends these with an English full stop
+    gettext_noop("You may edit it again below."),
     gettext_noop("Add new item"),
     gettext_noop("Add row"),
     gettext_noop("After you've created a user, you’ll be able to edit more user options."),
