@@ -157,10 +157,15 @@ class ReviewableAdminMixin:
             and step.available(obj, request.user)
         )
 
+    def is_reviewed(self, obj: Any) -> bool:
+        """Whether this document goes through review at all (a red letter does not: it
+        reverses an invoice that was)."""
+        return True
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
-        if obj is not None:
+        if obj is not None and self.is_reviewed(obj):
             review = review_request_for(obj)
             opts = self.model._meta
             extra_context["review_panel"] = {

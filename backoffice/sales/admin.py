@@ -632,6 +632,27 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
     def merged_orders(self, invoice: Invoice) -> str:
         return "、".join(str(order) for order in invoice_orders(invoice))
 
+    @display(description=_("reason for the red letter"))
+    def red_letter_reason(self, invoice: Invoice) -> str:
+        return invoice.reason
+
+    def is_reviewed(self, obj: Invoice) -> bool:
+        return obj.kind == Invoice.Kind.NORMAL
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.kind == Invoice.Kind.RED:
+            # a red letter's reason is why it reverses, not a difference from the order
+            fields = [
+                "red_letter_reason" if name == "reason" else name
+                for name in fields
+                if name != "has_differences"
+            ]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "red_letter_reason"]
+
     def has_add_permission(self, request) -> bool:
         return False  # requested from an order's page
 

@@ -75,6 +75,9 @@ def test_request_audit_issue_and_reverse_in_the_staff_ui(
     assert response["Location"] == f"/sales/invoice/{red.pk}/change/"
     assert [(line.order_line_id, line.quantity) for line in red.lines.all()] == [(first.pk, -2)]
     assert red.gross_amount.to_eng_string() == "-37.00"
+    red_page = client.get(f"/sales/invoice/{red.pk}/change/").content.decode()
+    assert 'data-testid="review-panel"' not in red_page  # a red letter is not reviewed
+    assert "Reason for the red letter" in red_page and "抬头错误" in red_page
     # What is left can be reversed later: 4 and 4, to start with; then all of it.
     page = client.get(f"/sales/invoice/{invoice.pk}/change/").content.decode()
     assert f'name="qty_{first.pk}" value="4"' in page
