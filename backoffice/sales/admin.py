@@ -14,6 +14,7 @@ from django.http import (
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.admin import TabularInline
@@ -176,6 +177,68 @@ def _refused_by_checks(order: SalesOrder) -> bool:
     return order.status in CHECKED_STATUSES and order_checks(order).refused
 
 
+def _day(value: Any) -> Any:
+    """A stamp's day in the company's time zone (a date stays as it is)."""
+    return timezone.localdate(value) if hasattr(value, "tzinfo") else value
+
+
+def _document_sections(documents: dict) -> list[dict]:
+    """The order page's lists of what was made from it, one shape for all three: each row
+    is (number, url, day, state, amount)."""
+    draft = _("draft")
+    document = [_("Document number"), _("Date"), _("Status"), _("Amount (incl. VAT)")]
+    return [
+        {
+            "key": "deliveries",
+            "title": _("Deliveries"),
+            "headings": document,
+            "rows": [
+                (
+                    d.number or draft,
+                    reverse("admin:sales_delivery_change", args=[d.pk]),
+                    _day(d.signed_on or d.released_at or d.created_at),
+                    d.get_status_display(),
+                    d.amount,
+                )
+                for d in documents["deliveries"]
+            ],
+        },
+        {
+            "key": "invoices",
+            "title": _("Invoices"),
+            "headings": document,
+            "rows": [
+                (
+                    " ".join(
+                        [str(i.get_kind_display())] * (i.kind == Invoice.Kind.RED)
+                        + [i.vat_invoice_number or i.number or str(draft)]
+                    ),
+                    reverse("admin:sales_invoice_change", args=[i.pk]),
+                    _day(i.issued_on or i.created_at),
+                    i.get_status_display(),
+                    i.gross_amount,
+                )
+                for i in documents["invoices"]
+            ],
+        },
+        {
+            "key": "receipts",
+            "title": _("Receipts"),
+            "headings": [_("Document number"), _("Date"), _("Allocated to"), _("Amount allocated")],
+            "rows": [
+                (
+                    a.receipt.number,
+                    reverse("admin:ledger_receipt_change", args=[a.receipt_id]),
+                    a.allocated_on,
+                    _("invoice %(invoice)s") % {"invoice": a.receivable.document_number},
+                    a.amount,
+                )
+                for a in documents["allocations"]
+            ],
+        },
+    ]
+
+
 @admin.register(SalesOrder)
 class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
     submit_step = review_submit_step(services.order_submit, document="order")
@@ -329,7 +392,7 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
             extra_context = {
                 **(extra_context or {}),
                 "order_checks": order_checks(order) if order.status in CHECKED_STATUSES else None,
-                "order_documents": order_documents(order, by=request.user),
+                "order_documents": _document_sections(order_documents(order, by=request.user)),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -92,3 +92,29 @@ def _pdf_fonts(content: bytes) -> bytes:
         except zlib.error:
             continue
     return b" ".join(re.findall(rb"/FontName\s*/([^\s/]+)", found + content))
+
+
+@pytest.mark.django_db
+def test_the_order_page_lists_its_deliveries_invoices_and_receipts(client, issued, finance):
+    from datetime import date
+
+    from backoffice.ledger.selectors import receivable_for_source
+    from backoffice.ledger.services import receipt_create
+
+    receivable = receivable_for_source(source_model="sales.invoice", source_id=issued.pk)
+    receipt = receipt_create(
+        customer=issued.customer,
+        by=finance,
+        amount="100.00",
+        received_on=date(2026, 10, 20),
+        allocations=[{"receivable": receivable, "amount": "100.00"}],
+    )
+    client.force_login(finance)
+    page = client.get(f"/sales/salesorder/{issued.order_id}/change/").content.decode()
+    for key in ("deliveries", "invoices", "receipts"):
+        assert f'data-testid="order-{key}"' in page
+    delivery = issued.order.deliveries.get()
+    assert f'href="/sales/delivery/{delivery.pk}/change/">{delivery.number}</a>' in page
+    assert f'href="/sales/invoice/{issued.pk}/change/">12345678</a>' in page
+    assert f'href="/ledger/receipt/{receipt.pk}/change/">{receipt.number}</a>' in page
+    assert "2026-10-20" in page and "244.32" in page and "100.00" in page
