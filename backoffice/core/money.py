@@ -16,6 +16,9 @@ RATE = Decimal("0.0001")
 QUANTITY = Decimal("0.001")
 PERCENT = Decimal("0.1")
 ZERO = Decimal("0")
+# Amounts have two places: "at least half a cent" is exact on PostgreSQL and immune to
+# SQLite comparing decimals in floating point.
+HALF_CENT = Decimal("0.005")
 
 
 class FloatRefused(TypeError):

@@ -30,7 +30,6 @@ from backoffice.ledger.forms import (
     ReceiptAllocateForm,
     ReceiptForm,
     StatementPeriodForm,
-    open_receivables,
     period_presets,
 )
 from backoffice.ledger.models import (
@@ -44,7 +43,13 @@ from backoffice.ledger.models import (
     SupplierInvoice,
     SupplierPayment,
 )
-from backoffice.ledger.selectors import OPEN, customer_credit, customer_statement, payable_source
+from backoffice.ledger.selectors import (
+    OPEN,
+    customer_credit,
+    customer_statement,
+    open_receivables,
+    payable_source,
+)
 from backoffice.ledger.services import (
     receipt_allocate,
     receipt_create,

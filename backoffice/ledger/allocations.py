@@ -24,10 +24,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from backoffice.core.exceptions import ValidationFailed
-from backoffice.core.money import round_amount, sum_amounts, to_decimal
+from backoffice.core.money import HALF_CENT, round_amount, sum_amounts, to_decimal
 from backoffice.ledger.exceptions import OverAllocation
-
-HALF_CENT = Decimal("0.005")
 
 
 @dataclass(frozen=True)

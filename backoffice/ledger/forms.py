@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,13 +15,7 @@ from backoffice.core.filters import IsoDateField
 from backoffice.core.money import ZERO, sum_amounts, to_decimal
 from backoffice.core.steps import StepForm
 from backoffice.ledger.models import Receipt, Receivable
-from backoffice.ledger.selectors import OPEN, customer_visible_to
-
-
-def open_receivables(customer: Any) -> QuerySet[Receivable]:
-    """The customer's invoices that can still take money (the ledger's one definition of
-    open: red letters netted), the oldest due first."""
-    return Receivable.objects.filter(OPEN, customer=customer).order_by("due_on", "issued_on", "id")
+from backoffice.ledger.selectors import customer_visible_to, open_receivables
 
 
 def oldest_first(open_amounts: list[Decimal], available: Decimal) -> list[Decimal]:

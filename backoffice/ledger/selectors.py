@@ -262,13 +262,21 @@ def receivables_overdue(customers: QuerySet, *, today: date) -> QuerySet[Receiva
     return receivables_open(customers).filter(due_on__lt=today).select_related("customer")
 
 
+def open_receivables(customer: Any) -> QuerySet[Receivable]:
+    """One customer's invoices that can still take money, the oldest due first (the rows a
+    receipt is allocated from)."""
+    return Receivable.objects.filter(OPEN, customer=customer).order_by("due_on", "issued_on", "id")
+
+
 def customer_open_receivables(customer: Any) -> Decimal:
     """What the customer still owes on its invoices (for the credit check): the same
     figure as its aging row, the dashboard and its account 1122."""
     money = DecimalField(max_digits=18, decimal_places=2)
-    total = Receivable.objects.filter(OPEN, customer=customer).aggregate(
-        open=Coalesce(Sum(OUTSTANDING), ZERO, output_field=money)
-    )["open"]
+    total = (
+        open_receivables(customer)
+        .order_by()
+        .aggregate(open=Coalesce(Sum(OUTSTANDING), ZERO, output_field=money))["open"]
+    )
     return round_amount(total)
 
 

@@ -1,20 +1,18 @@
 """Receivables: what a customer owes for one source document (an issued invoice, an
 opening balance), with what has been allocated to it."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import BaseModel
-from backoffice.core.money import amount_field
+from backoffice.core.money import HALF_CENT, amount_field
 
 # Open: still more than half a cent to receive. Amounts have two places, so this is exact
 # on PostgreSQL and immune to SQLite's floating-point sums. Every read of what is open uses
 # it (ledger.selectors.OPEN), and the partial index below holds just these rows.
-OPEN = Q(amount__gte=models.F("allocated_amount") + models.F("credited_amount") + Decimal("0.005"))
+OPEN = Q(amount__gte=models.F("allocated_amount") + models.F("credited_amount") + HALF_CENT)
 
 
 class Receivable(BaseModel):
@@ -71,7 +69,7 @@ class Receivable(BaseModel):
                     # half a cent of room: SQLite checks in floating point
                     allocated_amount__lte=models.F("amount")
                     - models.F("credited_amount")
-                    + Decimal("0.005"),
+                    + HALF_CENT,
                 ),
                 name="ledger_receivable_not_over_allocated",
                 violation_error_message=_(

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from backoffice.core.exceptions import NotAllowed, ValidationFailed
 from backoffice.ledger.exceptions import OverAllocation
-from backoffice.ledger.forms import oldest_first, open_receivables
+from backoffice.ledger.forms import oldest_first
 from backoffice.ledger.models import JournalEntry, JournalLine, Receipt, Receivable
-from backoffice.ledger.selectors import receivable_for_source
+from backoffice.ledger.selectors import open_receivables, receivable_for_source
 from backoffice.ledger.services import receipt_allocate, receipt_create, receivable_from_invoice
 from backoffice.parties.services import customer_create
 
