@@ -159,6 +159,14 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Fixtures (dumpdata/loaddata) ---------------------------------------------------------
+# JSON with timestamps to the microsecond (Django's cut them to milliseconds). Backups are
+# `manage.py backup`/`restore`; a JSON dump is for moving a few records, not for a backup.
+SERIALIZATION_MODULES = {
+    "json": "backoffice.core.serializers.json",
+    "jsonl": "backoffice.core.serializers.jsonl",
+}
+
 # --- Business rules -------------------------------------------------------------------------
 # "block": a missing, unverified or expired qualification refuses order audit and delivery
 # release; "warn": it is shown but does not refuse.
