@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PO := backoffice/locale/zh_Hans/LC_MESSAGES/django.po
 
-.PHONY: run test test-clocks lint fmt schema demo worker bench messages check-deploy clean serve
+.PHONY: run test test-clocks lint fmt schema demo worker bench bench-load messages check-deploy clean serve
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt scripts/python.sh
 	@python=$${PYTHON:-$$(scripts/python.sh)} || exit 1; \
@@ -76,6 +76,11 @@ check-deploy: $(VENV)/.installed
 
 bench: $(VENV)/.installed var
 	$(PY) -m bench
+	$(MAKE) bench-load
+
+# 20 users of mixed traffic against gunicorn (bench/load.py), against one user's run.
+bench-load: $(VENV)/.installed var
+	$(PY) -m bench.load
 
 clean:
 	rm -rf $(VENV) var/test*.sqlite3* .pytest_cache

@@ -1,0 +1,336 @@
+"""`make bench-load`: mixed traffic against a real server (issue 15, Load).
+
+Serves the demo company with gunicorn (PostgreSQL when BENCH_DATABASE_URL names one, else the
+SQLite file var/load/backoffice.sqlite3), then runs the same traffic twice: with one user,
+and with LOAD_USERS (20) concurrent users. Each user is a thread with its own keep-alive
+connection; each request is timed from send to the last byte of the answer.
+
+Traffic, by weight: 70 % reads (order and customer lists and details, receipts, the sales
+report, AR aging, pending reviews, the dashboard page), 20 % creates through the API (an order
+with its submission for review, or a receipt), 10 % approvals (a sales manager approves a
+submitted order). Goals: reads p95 ≤ 300 ms, writes p95 ≤ 500 ms, 0 errors.
+
+Environment: BENCH_DATABASE_URL, LOAD_USERS (20), LOAD_SECONDS (60), LOAD_SINGLE_REQUESTS
+(200), LOAD_WORKERS/LOAD_THREADS (gunicorn, 4 × 4), LOAD_PORT (8765), LOAD_VAR_DIR (var/load:
+the SQLite file, uploads and static files of the served app).
+"""
+
+import http.client
+import json
+import os
+import queue
+import random
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = Path(os.environ.get("LOAD_VAR_DIR", ROOT / "var" / "load"))
+PORT = int(os.environ.get("LOAD_PORT", "8765"))
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{VAR / 'backoffice.sqlite3'}"
+SERVER_ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    "DATABASE_URL": DATABASE_URL,
+    "BACKOFFICE_VAR_DIR": str(VAR),
+    "DEBUG": "false",
+    "SECURE_SSL": "false",
+    "SECRET_KEY": secrets.token_hex(32),
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    # the bench customers' papers are not the point here: warn instead of refusing the trade
+    "QUALIFICATION_BLOCK_MODE": "warn",
+}
+GOALS = {"read": 0.300, "write": 0.500}
+
+
+def prepare() -> dict:
+    """Migrate, load the demo company, collect static files; tokens and a session for the
+    bench's users; the ids the traffic picks from."""
+    os.environ.update(SERVER_ENV)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    from backoffice.accounts.models import User
+    from backoffice.catalog.models import Product
+    from backoffice.parties.models import Customer
+    from backoffice.sales.models import SalesOrder
+
+    VAR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", verbosity=0)
+    if not User.objects.filter(username="clerk").exists():
+        print("loading the demo company (a few minutes, once)")
+        call_command("seed_demo", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    tokens = {
+        name: Token.objects.get_or_create(user=User.objects.get(username=name))[0].key
+        for name in ("clerk", "clerk2", "finance", "sales_manager", "gm", "manager_north")
+    }
+    manager = User.objects.get(username="sales_manager")
+    session = SessionStore()
+    session[SESSION_KEY] = str(manager.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = manager.get_session_auth_hash()
+    session.create()
+    customers = list(
+        Customer.objects.filter(status="active").order_by("id").values_list("id", flat=True)[:200]
+    )
+    return {
+        "tokens": tokens,
+        "session": session.session_key,
+        "customers": customers,
+        "products": list(Product.objects.order_by("id").values_list("id", flat=True)[:50]),
+        "orders": list(SalesOrder.objects.order_by("-id").values_list("id", flat=True)[:300]),
+    }
+
+
+def serve() -> subprocess.Popen:
+    workers, threads = os.environ.get("LOAD_WORKERS", "4"), os.environ.get("LOAD_THREADS", "4")
+    server = subprocess.Popen(  # noqa: S603 - our own program and arguments
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            workers,
+            "--threads",
+            threads,
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=SERVER_ENV,
+        start_new_session=True,
+    )
+    for _ in range(300):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            connection.request("GET", "/api/v1/")
+            connection.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    stop(server)
+    raise SystemExit("gunicorn did not answer")
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+class User:
+    """One simulated person: a keep-alive connection and the traffic mix."""
+
+    def __init__(self, data: dict, approvals: queue.Queue, seed: int) -> None:
+        self.data, self.approvals = data, approvals
+        self.rng = random.Random(seed)
+        self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        self.samples: list[tuple[str, str, int, float]] = []
+
+    def call(self, kind: str, name: str, method: str, path: str, *, user: str, body=None):
+        headers = {"Accept": "application/json"}
+        if user == "session":
+            headers["Cookie"] = f"sessionid={self.data['session']}"
+            headers["Accept"] = "text/html"
+        else:
+            headers["Authorization"] = f"Token {self.data['tokens'][user]}"
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        start = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=payload, headers=headers)
+            response = self.connection.getresponse()
+            content = response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            content, status = b"", 0
+        self.samples.append((kind, name, status, time.perf_counter() - start))
+        if status in (200, 201) and content[:1] == b"{":
+            return json.loads(content)
+        return None
+
+    def read(self) -> None:
+        rng, data = self.rng, self.data
+        reader = rng.choice(["clerk", "sales_manager", "finance", "manager_north"])
+        choice = rng.randrange(9)
+        if choice == 0:
+            self.call(
+                "read", "GET order list", "GET", "/api/v1/sales/orders/?limit=50", user=reader
+            )
+        elif choice == 1:
+            order = rng.choice(data["orders"])
+            self.call("read", "GET order", "GET", f"/api/v1/sales/orders/{order}/", user="clerk")
+        elif choice == 2:
+            self.call("read", "GET customer list", "GET", "/api/v1/parties/customers/", user=reader)
+        elif choice == 3:
+            customer = rng.choice(data["customers"])
+            path = f"/api/v1/parties/customers/{customer}/"
+            self.call("read", "GET customer", "GET", path, user="clerk")
+        elif choice == 4:
+            self.call("read", "GET receipt list", "GET", "/api/v1/ledger/receipts/", user="finance")
+        elif choice == 5:
+            path = "/api/v1/reports/sales/?period=month&group_by=region"
+            self.call("read", "GET sales report", "GET", path, user="sales_manager")
+        elif choice == 6:
+            self.call("read", "GET aging", "GET", "/api/v1/ledger/aging/", user="finance")
+        elif choice == 7:
+            path = "/api/v1/reviews/pending/"
+            self.call("read", "GET pending reviews", "GET", path, user="sales_manager")
+        else:
+            self.call("read", "GET dashboard page", "GET", "/", user="session")
+
+    def create(self) -> None:
+        rng, data = self.rng, self.data
+        if rng.random() < 0.5:
+            body = {
+                "customer": rng.choice(data["customers"]),
+                "lines": [
+                    {"product": product, "quantity": str(rng.randint(1, 5))}
+                    for product in rng.sample(data["products"], rng.randint(1, 3))
+                ],
+            }
+            order = self.call(
+                "write", "POST order", "POST", "/api/v1/sales/orders/", user="clerk", body=body
+            )
+            if order:
+                path = f"/api/v1/sales/orders/{order['id']}/submit/"
+                if self.call("write", "POST order submit", "POST", path, user="clerk", body={}):
+                    self.approvals.put(order["id"])
+        else:
+            body = {
+                "customer": rng.choice(data["customers"]),
+                "amount": f"{rng.randint(100, 99999)}.{rng.randint(0, 99):02d}",
+                "received_on": time.strftime("%Y-%m-%d"),
+                "bank_reference": f"LOAD-{rng.randrange(10**9)}",
+            }
+            self.call(
+                "write",
+                "POST receipt",
+                "POST",
+                "/api/v1/ledger/receipts/",
+                user="finance",
+                body=body,
+            )
+
+    def approve(self) -> None:
+        try:
+            order = self.approvals.get_nowait()
+        except queue.Empty:
+            self.create()  # nothing waits yet: make something to approve
+            return
+        path = f"/api/v1/sales/orders/{order}/review/"
+        body = {"verdict": "approve", "note": "load test"}
+        self.call("write", "POST order approval", "POST", path, user="sales_manager", body=body)
+
+    def step(self) -> None:
+        roll = self.rng.random()
+        if roll < 0.70:
+            self.read()
+        elif roll < 0.90:
+            self.create()
+        else:
+            self.approve()
+
+
+def run(data: dict, *, users: int, seconds: float | None, requests: int | None) -> list:
+    approvals: queue.Queue = queue.Queue()
+    people = [User(data, approvals, seed) for seed in range(users)]
+    deadline = time.perf_counter() + (seconds or 1e9)
+
+    def work(person: User) -> None:
+        while time.perf_counter() < deadline:
+            if requests is not None and len(person.samples) >= requests:
+                return
+            person.step()
+        person.connection.close()
+
+    threads = [threading.Thread(target=work, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [sample for person in people for sample in person.samples]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def report(label: str, samples: list, elapsed: float) -> dict:
+    by_kind, by_name, errors = defaultdict(list), defaultdict(list), defaultdict(int)
+    for kind, name, status, seconds in samples:
+        by_kind[kind].append(seconds)
+        by_name[name].append(seconds)
+        if not 200 <= status < 300:
+            errors[f"{name} → {status}"] += 1
+    print(
+        f"\n== {label}: {len(samples)} requests in {elapsed:.0f} s ({len(samples) / elapsed:.1f}/s)"
+    )
+    summary = {}
+    for kind in ("read", "write"):
+        times = by_kind.get(kind, [])
+        if times:
+            p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
+            verdict = (
+                "met" if p95 <= GOALS[kind] else f"MISSED by {(p95 - GOALS[kind]) * 1000:.0f} ms"
+            )
+            print(
+                f"{kind + 's':<7} n={len(times):<5} p50 {p50 * 1000:6.0f} ms  "
+                f"p95 {p95 * 1000:6.0f} ms"
+                f"  (goal ≤ {GOALS[kind] * 1000:.0f} ms: {verdict})"
+            )
+            summary[kind] = (p50, p95)
+    print(f"errors: {sum(errors.values())}" + "".join(f"\n  {k}: {v}" for k, v in errors.items()))
+    for name, times in sorted(by_name.items(), key=lambda item: -percentile(item[1], 0.95)):
+        print(
+            f"  {name:<22} n={len(times):<5} p50 {percentile(times, 0.5) * 1000:6.0f} ms"
+            f"  p95 {percentile(times, 0.95) * 1000:6.0f} ms"
+        )
+    return summary
+
+
+def main() -> int:
+    data = prepare()
+    vendor = "PostgreSQL" if DATABASE_URL.startswith("postgres") else "SQLite"
+    server = serve()
+    try:
+        users = int(os.environ.get("LOAD_USERS", "20"))
+        print(
+            f"gunicorn on {vendor}, {os.environ.get('LOAD_WORKERS', '4')} workers × "
+            f"{os.environ.get('LOAD_THREADS', '4')} threads, {os.cpu_count()} cores"
+        )
+        run(data, users=1, seconds=None, requests=20)  # warm every worker's caches a little
+        started = time.perf_counter()
+        single = run(
+            data, users=1, seconds=None, requests=int(os.environ.get("LOAD_SINGLE_REQUESTS", "200"))
+        )
+        report("1 user", single, time.perf_counter() - started)
+        started = time.perf_counter()
+        many = run(
+            data, users=users, seconds=float(os.environ.get("LOAD_SECONDS", "60")), requests=None
+        )
+        report(f"{users} users", many, time.perf_counter() - started)
+    finally:
+        stop(server)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
