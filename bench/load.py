@@ -72,7 +72,8 @@ def prepare() -> dict:
     if not User.objects.filter(username="clerk").exists():
         print("loading the demo company (a few minutes, once)")
         call_command("seed_demo", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if not (VAR / "static" / "staticfiles.json").exists():  # compressing them takes a while
+        call_command("collectstatic", interactive=False, verbosity=0)
     tokens = {
         name: Token.objects.get_or_create(user=User.objects.get(username=name))[0].key
         for name in ("clerk", "clerk2", "finance", "sales_manager", "gm", "manager_north")
@@ -117,7 +118,7 @@ def serve() -> subprocess.Popen:
     for _ in range(300):
         try:
             connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            connection.request("GET", "/api/v1/")
+            connection.request("GET", "/admin/login/")
             connection.getresponse().read()
             return server
         except OSError:
