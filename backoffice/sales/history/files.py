@@ -13,10 +13,17 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
-from backoffice.core.tabular import FORMATS, TableUnreadable, table_format, table_rows
+from backoffice.core.tabular import (
+    FORMATS,
+    Limits,
+    TableUnreadable,
+    table_format,
+    table_rows,
+)
 from backoffice.sales.history.context import DATE_RE, FILES, Run
 from backoffice.sales.history.sql import analyze, execute
 
@@ -69,11 +76,21 @@ def header(run: Run, name: str, names: list[str]) -> dict[str, int] | None:
     return None if len(index) < len(required) else index
 
 
+def history_limits() -> Limits:
+    """A company's orders: more rows than an upload read in a request (core.tabular)."""
+    rows = settings.HISTORY_IMPORT_MAX_ROWS + 1
+    return Limits.default(
+        rows=rows,
+        cells=rows * settings.IMPORT_MAX_COLUMNS,
+        unpacked_bytes=settings.HISTORY_IMPORT_MAX_UNPACKED_BYTES,
+    )
+
+
 def rows(run: Run, name: str) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) of the rows, the header first as line 1. Streamed."""
     with open_source(run, name) as handle:
         try:
-            yield from table_rows(handle, filename=run.filename(name))
+            yield from table_rows(handle, filename=run.filename(name), limits=history_limits())
         except TableUnreadable as exc:
             run.problem(name, exc.line, "", exc.message)
 
