@@ -32,6 +32,7 @@ from backoffice.core.admin import (
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.files import attachment_add, attachments_of
+from backoffice.core.imports import digest, import_previous
 from backoffice.core.record_tabs import ShownTab, record_tabs_for
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
@@ -45,13 +46,14 @@ from backoffice.parties.forms import (
     ImportConfirmForm,
     UploadForm,
 )
-from backoffice.parties.imports import customers_import
+from backoffice.parties.imports import customer_import_run, customers_import
 from backoffice.parties.models import (
     CallCadence,
     CallInventoryLine,
     CallRecord,
     Contact,
     Customer,
+    CustomerImport,
     DeliveryAddress,
     Feedback,
     Qualification,
@@ -254,17 +256,25 @@ class CustomerAdmin(BaseModelAdmin):
                 )
                 return HttpResponseRedirect(request.path)
             content = Path(stored["path"]).read_bytes()
-            result = customers_import(
-                rows=read_table(content, filename=stored["name"]), by=request.user, commit=True
-            )
+            try:
+                record, result = customer_import_run(
+                    content=content,
+                    filename=stored["name"],
+                    by=request.user,
+                    again=request.POST.get("again") == "on",
+                )
+            except ApplicationError as error:  # the same file again, or over the limits
+                self.message_error(request, error)
+                return HttpResponseRedirect(request.path)
             if result.ok:
                 Path(stored["path"]).unlink(missing_ok=True)
                 self.message_user(
                     request,
-                    _("%(created)d customers added, %(skipped)d already there.")
-                    % {"created": result.created, "skipped": len(result.skipped)},
+                    _("%(created)d customers added, %(updated)d updated, %(unchanged)d unchanged.")
+                    % record.counts,
                 )
-                return HttpResponseRedirect(reverse("admin:parties_customer_changelist"))
+                context |= {"result": result, "record": record}
+                return TemplateResponse(request, "parties/customer_import.html", context)
             context |= {"result": result, "token": token}
         elif upload_form is not None and upload_form.is_valid():
             upload = upload_form.cleaned_data["file"]
@@ -283,7 +293,8 @@ class CustomerAdmin(BaseModelAdmin):
             imports = request.session.get("customer_imports", {})
             imports[token] = {"path": str(path_), "name": upload.name}
             request.session["customer_imports"] = imports
-            context |= {"result": result, "token": token}
+            previous = import_previous(CustomerImport, sha256=digest([content])[0])
+            context |= {"result": result, "token": token, "previous": previous}
         elif request.method == "POST":
             self.message_user(request, _("Choose a file to import."), level=messages.ERROR)
         return TemplateResponse(request, "parties/customer_import.html", context)

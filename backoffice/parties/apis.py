@@ -16,6 +16,7 @@ from backoffice.accounts.models import Region
 from backoffice.core.access import require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.imports import digest, import_previous
 from backoffice.core.tabular import read_table
 from backoffice.parties import services
 from backoffice.parties.filters import (
@@ -26,8 +27,8 @@ from backoffice.parties.filters import (
     QualificationFilter,
     VisitFilter,
 )
-from backoffice.parties.imports import customers_import
-from backoffice.parties.models import Customer, Feedback, QualificationType, Visit
+from backoffice.parties.imports import customer_import_run, customers_import
+from backoffice.parties.models import Customer, CustomerImport, Feedback, QualificationType, Visit
 from backoffice.parties.selectors import (
     access_customer,
     access_feedback,
@@ -485,46 +486,92 @@ class FeedbackStepApi(APIView):
         return Response(FeedbackSerializer(ticket).data)
 
 
+class CustomerImportDifferenceSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    code = serializers.CharField()
+    field = serializers.CharField()
+    old = serializers.CharField(allow_blank=True)
+    new = serializers.CharField(allow_blank=True)
+    applied = serializers.BooleanField()
+
+
 class CustomerImportApi(APIView):
-    """POST a .xlsx/.csv as `file`; `?dry_run=true` checks without writing."""
+    """POST a .xlsx/.csv as `file`; `?dry_run=true` checks without writing. A customer
+    already there is updated where the file differs (credit limit, payment terms, region
+    and status excepted: refused, `applied: false`); every difference is listed. A file
+    imported before is refused (409 `already_imported`) unless `?again=true`; one import at
+    a time per user (409 `import_running`) and a daily limit (429)."""
 
     parser_classes = [MultiPartParser]
 
     class OutputSerializer(serializers.Serializer):
         ok = serializers.BooleanField()
+        import_id = serializers.IntegerField(allow_null=True)
+        sha256 = serializers.CharField()
+        already_imported_at = serializers.DateTimeField(allow_null=True)
         created = serializers.IntegerField()
+        updated = serializers.IntegerField()
+        unchanged = serializers.IntegerField()
         to_create = serializers.IntegerField()
-        skipped = serializers.IntegerField()
+        to_update = serializers.IntegerField()
+        differences = CustomerImportDifferenceSerializer(many=True)
         errors = serializers.ListField(child=serializers.DictField())
 
         class Meta:
             ref_name = "CustomerImportResult"
 
     @extend_schema(
-        parameters=[OpenApiParameter("dry_run", bool)],
+        parameters=[OpenApiParameter("dry_run", bool), OpenApiParameter("again", bool)],
         request={
             "multipart/form-data": {
                 "type": "object",
                 "properties": {"file": {"type": "string", "format": "binary"}},
             }
         },
-        responses={200: OutputSerializer},
+        responses={200: OutputSerializer, 400: OutputSerializer},
     )
     def post(self, request: Request) -> Response:
         require_perm(request.user, "parties.add_customer")
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationFailed(extra={"fields": {"file": [_("required")]}})
-        rows = read_table(upload.read(), filename=upload.name)
-        dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true", "yes"}
-        result = customers_import(rows=rows, by=request.user, commit=not dry_run)
+        content = upload.read()
+        flags = {"1", "true", "yes"}
+        dry_run = request.query_params.get("dry_run", "").lower() in flags
+        again = request.query_params.get("again", "").lower() in flags
+        sha256 = digest([content])[0]
+        previous = import_previous(CustomerImport, sha256=sha256)
+        record = None
+        if dry_run:
+            rows = read_table(content, filename=upload.name)
+            result = customers_import(rows=rows, by=request.user, commit=False)
+        else:
+            record, result = customer_import_run(
+                content=content, filename=upload.name, by=request.user, again=again
+            )
         body = {
             "ok": result.ok,
+            "import_id": record.pk if record else None,
+            "sha256": sha256,
+            "already_imported_at": previous.finished_at if previous else None,
             "created": result.created,
+            "updated": result.updated,
+            "unchanged": len(result.unchanged),
             "to_create": len(result.to_create),
-            "skipped": len(result.skipped),
+            "to_update": len(result.to_update),
+            "differences": [
+                {
+                    "row": d.row,
+                    "code": d.code,
+                    "field": d.field,
+                    "old": d.old,
+                    "new": d.new,
+                    "applied": d.applied,
+                }
+                for d in result.differences
+            ],
             "errors": [
                 {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
             ],
         }
-        return Response(body, status=200 if result.ok else 400)
+        return Response(self.OutputSerializer(body).data, status=200 if result.ok else 400)

@@ -177,6 +177,7 @@ HISTORY_IMPORT_MAX_UNPACKED_BYTES = env_int("HISTORY_IMPORT_MAX_UNPACKED_BYTES",
 IMPORT_SYNC_MAX_BYTES = env_int("IMPORT_SYNC_MAX_BYTES", 256 * 1024)
 # Per user: imports started a day, and one at a time.
 IMPORT_DAILY_LIMIT = env_int("IMPORT_DAILY_LIMIT", 20)
+IMPORT_DAILY_BYTES = env_int("IMPORT_DAILY_BYTES", 500 * 1024 * 1024)
 # A running import whose heartbeat is older than this is taken for dead (its worker gone).
 IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 15 * 60)  # seconds
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
+from backoffice.core.imports import file_digest, files_digest, import_heartbeat
 from backoffice.core.tabular import (
     FORMATS,
     Limits,
@@ -39,6 +40,16 @@ def sources_in(directory: Path) -> dict[str, Path]:
         if stem in FILES and suffix in FORMATS and path.is_file():
             found[stem] = path
     return found
+
+
+def sources_digest(sources: dict[str, Path]) -> tuple[str, int]:
+    """The sha256 of a set of import files (core.imports.files_digest) and their size."""
+    hashes, size = {}, 0
+    for path in sources.values():
+        with Path(path).open("rb") as handle:
+            hashes[Path(path).name.lower()], part = file_digest(handle)
+        size += part
+    return files_digest(hashes), size
 
 
 def parse_decimal(text: str, pattern: str) -> Decimal | None:
@@ -159,6 +170,7 @@ def _insert_rows(run: Run, name: str) -> bool:
             if len(batch) == BATCH:
                 cursor.executemany(sql, batch)
                 batch = []
+                import_heartbeat(run.record)
         if batch:
             cursor.executemany(sql, batch)
     return True
