@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from backoffice.audit.models import AuditEvent
 from backoffice.core.imports import AlreadyImported, ImportBusy, ImportQuotaExceeded
@@ -123,18 +124,22 @@ def test_the_api_lists_differences_and_counts(api, clerk, imported):
         URL, {"file": SimpleUploadedFile("c2.xlsx", _changed())}, format="multipart"
     ).json()
     assert (body["created"], body["updated"], body["unchanged"]) == (0, 1, 1)
-    assert {"row": 2, "code": imported.code, "field": "phone", "old": "", "new": "010-88886666",
-            "applied": True} in body["differences"]
+    assert {
+        "row": 2,
+        "code": imported.code,
+        "field": "phone",
+        "old": "",
+        "new": "010-88886666",
+        "applied": True,
+    } in body["differences"]
     assert any(d["field"] == "credit_limit" and not d["applied"] for d in body["differences"])
     assert CustomerImport.objects.get(pk=body["import_id"]).sha256 == body["sha256"]
 
 
 @pytest.mark.django_db
 def test_one_import_at_a_time_and_a_daily_limit(api, clerk, imported, settings):
-    CustomerImport.objects.update(status=CustomerImport.Status.RUNNING)
-    from django.utils import timezone
-
-    CustomerImport.objects.update(started_at=timezone.now(), heartbeat_at=timezone.now())
+    now = timezone.now()
+    CustomerImport.objects.update(status="running", started_at=now, heartbeat_at=now)
     with pytest.raises(ImportBusy):
         customer_import_run(content=_changed(), filename="c2.xlsx", by=clerk)
     CustomerImport.objects.update(status=CustomerImport.Status.SUCCEEDED)
@@ -142,5 +147,6 @@ def test_one_import_at_a_time_and_a_daily_limit(api, clerk, imported, settings):
     with pytest.raises(ImportQuotaExceeded):
         customer_import_run(content=_changed(), filename="c2.xlsx", by=clerk)
     api.force_authenticate(clerk)
-    response = api.post(URL, {"file": SimpleUploadedFile("c2.xlsx", _changed())}, format="multipart")
+    upload = SimpleUploadedFile("c2.xlsx", _changed())
+    response = api.post(URL, {"file": upload}, format="multipart")
     assert response.status_code == 429 and response.json()["code"] == "import_quota_exceeded"
