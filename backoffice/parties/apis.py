@@ -3,9 +3,10 @@
 Row-level visibility holds everywhere: a customer the caller may not see is a 404.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -13,10 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backoffice.accounts.models import Region
-from backoffice.core.access import require_perm
+from backoffice.core.access import access_object, require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
-from backoffice.core.imports import digest, import_previous
+from backoffice.core.imports import digest, import_previous, imports_fail_stale
 from backoffice.core.tabular import read_table
 from backoffice.parties import services
 from backoffice.parties.filters import (
@@ -27,7 +28,12 @@ from backoffice.parties.filters import (
     QualificationFilter,
     VisitFilter,
 )
-from backoffice.parties.imports import customer_import_run, customers_import
+from backoffice.parties.imports import (
+    customer_import_queue,
+    customer_import_run,
+    customer_import_visible_to,
+    customers_import,
+)
 from backoffice.parties.models import Customer, CustomerImport, Feedback, QualificationType, Visit
 from backoffice.parties.selectors import (
     access_customer,
@@ -495,6 +501,37 @@ class CustomerImportDifferenceSerializer(serializers.Serializer):
     applied = serializers.BooleanField()
 
 
+class CustomerImportRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CustomerImport
+        fields = [
+            "id",
+            "status",
+            "filename",
+            "sha256",
+            "size_bytes",
+            "counts",
+            "differences",
+            "errors",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class CustomerImportDetailApi(APIView):
+    """One customer import: its status (a queued one runs in the task worker), the file's
+    hash, its counts, differences and errors. A run whose worker is gone reads as failed."""
+
+    @extend_schema(responses={200: CustomerImportRecordSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        record = access_object(customer_import_visible_to(request.user), pk)
+        if record.status == CustomerImport.Status.RUNNING and imports_fail_stale(CustomerImport):
+            record.refresh_from_db()
+        return Response(CustomerImportRecordSerializer(record).data)
+
+
 class CustomerImportApi(APIView):
     """POST a .xlsx/.csv as `file`; `?dry_run=true` checks without writing. A customer
     already there is updated where the file differs (credit limit, payment terms, region
@@ -528,7 +565,15 @@ class CustomerImportApi(APIView):
                 "properties": {"file": {"type": "string", "format": "binary"}},
             }
         },
-        responses={200: OutputSerializer, 400: OutputSerializer},
+        responses={
+            200: OutputSerializer,
+            400: OutputSerializer,
+            202: OpenApiResponse(
+                CustomerImportRecordSerializer,
+                description="A file above the synchronous size: queued for the task worker; "
+                "read its result at customer-imports/<id>/.",
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
         require_perm(request.user, "parties.add_customer")
@@ -539,6 +584,11 @@ class CustomerImportApi(APIView):
         flags = {"1", "true", "yes"}
         dry_run = request.query_params.get("dry_run", "").lower() in flags
         again = request.query_params.get("again", "").lower() in flags
+        if not dry_run and len(content) > settings.IMPORT_SYNC_MAX_BYTES:
+            queued = customer_import_queue(
+                content=content, filename=upload.name, by=request.user, again=again
+            )
+            return Response(CustomerImportRecordSerializer(queued).data, status=202)
         sha256 = digest([content])[0]
         previous = import_previous(CustomerImport, sha256=sha256)
         record = None

@@ -7,16 +7,19 @@ differences are reported as refused), and the rules
 of a customer row that every import of customers shares (this one and the historical
 import in sales): customer_row_check, then customer_repeats_check for the new ones."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import InvalidOperation
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.tasks import task
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -28,12 +31,13 @@ from backoffice.core.exceptions import ApplicationError
 from backoffice.core.imports import (
     already_imported_check,
     digest,
+    import_heartbeat,
     import_quota_check,
     import_started,
     imports_fail_stale,
 )
 from backoffice.core.money import round_amount, to_decimal
-from backoffice.core.tabular import read_table
+from backoffice.core.tabular import read_table, table_format
 from backoffice.parties.exceptions import DuplicateTaxId
 from backoffice.parties.models import Customer, CustomerImport
 from backoffice.parties.services import (
@@ -264,8 +268,15 @@ def _owner_regions() -> dict[int, set[int]]:
     return regions
 
 
-def customers_import(*, rows: list[dict[str, str]], by: Actor, commit: bool) -> ImportResult:
-    """Check every row; with commit=True and no errors, create all customers in one go."""
+def customers_import(
+    *,
+    rows: list[dict[str, str]],
+    by: Actor,
+    commit: bool,
+    beat: Callable[[], None] | None = None,
+) -> ImportResult:
+    """Check every row; with commit=True and no errors, create all customers in one go.
+    `beat` is called every few hundred rows: the run's heartbeat (core.imports)."""
     result = ImportResult()
     columns = _columns(list(rows[0]) if rows else [])
     missing = [c for c in REQUIRED if c not in columns]
@@ -282,6 +293,8 @@ def customers_import(*, rows: list[dict[str, str]], by: Actor, commit: bool) -> 
     for number, raw in enumerate(rows, start=2):
         value = {name: raw.get(header, "").strip() for name, header in columns.items()}
         _import_row(result, number, value, rules, by)
+        if beat is not None and number % 500 == 0:
+            beat()
     if commit and result.ok:
         _write(result, by)
     for error in result.errors:  # for people: the column as the file names it, not its code
@@ -507,15 +520,26 @@ def customer_import_run(
     """Import a file of customers, with its record: the file's sha256 and size, the counts
     (created, updated, unchanged) and each difference (issue 15 §22). One import at a time
     per user within the day's limits; a file imported before is refused unless `again`."""
+    record = _record(content=content, filename=filename, by=by, again=again)
+    return record, _run(record, content, by)
+
+
+def _record(*, content: bytes, filename: str, by: Actor, again: bool) -> CustomerImport:
     sha256, size = digest([content])
     import_quota_check(CustomerImport, by=by, size_bytes=size)
     already_imported_check(CustomerImport, sha256=sha256, again=again)
-    record = CustomerImport.objects.create(
+    return CustomerImport.objects.create(
         created_by=by, filename=filename[:255], sha256=sha256, size_bytes=size
     )
+
+
+def _run(record: CustomerImport, content: bytes, by: Actor) -> ImportResult:
     import_started(record)
     try:
-        result = customers_import(rows=read_table(content, filename=filename), by=by, commit=True)
+        rows = read_table(content, filename=record.filename)
+        result = customers_import(
+            rows=rows, by=by, commit=True, beat=lambda: import_heartbeat(record)
+        )
     except ApplicationError as error:
         result = ImportResult(errors=[RowError(1, "", str(error.message))])
     record.status = CustomerImport.Status.SUCCEEDED if result.ok else CustomerImport.Status.FAILED
@@ -527,7 +551,43 @@ def customer_import_run(
         update_fields=["status", "counts", "differences", "errors", "finished_at", "updated_at"]
     )
     audit_record(by=by, action=AuditEvent.Action.IMPORT, obj=record, changes=record.counts)
-    return record, result
+    return result
+
+
+def import_file(record: CustomerImport) -> Path:
+    """Where a queued import's file waits for the worker."""
+    suffix = Path(record.filename).suffix.lower()
+    return Path(settings.VAR_DIR) / "imports" / "customers" / f"{record.pk}{suffix}"
+
+
+@permission_required("parties.add_customer")
+def customer_import_queue(
+    *, content: bytes, filename: str, by: Actor, again: bool = False
+) -> CustomerImport:
+    """A file above IMPORT_SYNC_MAX_BYTES: kept, and imported by the task worker (issue 15
+    §8: no request holds a worker while thousands of rows are checked). Its record shows
+    the progress and then the result, as customer_import_run's does."""
+    table_format(filename)  # an unknown kind of file is refused now, not in the worker
+    with transaction.atomic():
+        record = _record(content=content, filename=filename, by=by, again=again)
+        path = import_file(record)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(lambda: customer_import_task.enqueue(record.pk, language=language))
+    return record
+
+
+@task()
+def customer_import_task(record_id: int, language: str = "") -> str:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        record = CustomerImport.objects.select_related("created_by").get(pk=record_id)
+        if record.status != CustomerImport.Status.QUEUED:
+            return record.status  # run already (a task delivered twice)
+        path = import_file(record)
+        _run(record, path.read_bytes(), record.created_by)
+        path.unlink(missing_ok=True)
+        return record.status
 
 
 def customer_import_visible_to(user: Any) -> QuerySet[CustomerImport]:

@@ -7,6 +7,7 @@ asked. §8: one import at a time per user, and a daily limit."""
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -150,3 +151,60 @@ def test_one_import_at_a_time_and_a_daily_limit(api, clerk, imported, settings):
     upload = SimpleUploadedFile("c2.xlsx", _changed())
     response = api.post(URL, {"file": upload}, format="multipart")
     assert response.status_code == 429 and response.json()["code"] == "import_quota_exceeded"
+
+
+@pytest.mark.django_db
+def test_a_big_file_is_imported_by_the_worker_and_its_page_shows_the_result(
+    client, clerk, imported, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_SYNC_MAX_BYTES = 100  # every file is "big" here
+    client.force_login(clerk)
+    upload = SimpleUploadedFile("c2.xlsx", _changed())
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post("/parties/customer/import/", {"file": upload})
+    record = CustomerImport.objects.exclude(filename="c.xlsx").get()
+    assert response.status_code == 302 and response.url.endswith(f"/{record.pk}/result/")
+    assert record.status == CustomerImport.Status.QUEUED
+    waiting = client.get(response.url).content.decode()
+    assert 'data-status="queued"' in waiting and 'http-equiv="refresh"' in waiting
+    imported.refresh_from_db()
+    assert imported.phone == ""  # nothing yet: the request only queued it
+    for callback in queued:
+        callback()  # the task worker (immediate backend in tests)
+    record.refresh_from_db()
+    assert record.status == CustomerImport.Status.SUCCEEDED and record.counts["updated"] == 1
+    page = client.get(response.url).content.decode()
+    assert 'data-testid="import-done"' in page and "010-88886666" in page
+
+
+@pytest.mark.django_db
+def test_a_big_file_through_the_api_is_queued_and_read_back(
+    api, clerk, imported, settings, django_capture_on_commit_callbacks, rep_li
+):
+    settings.IMPORT_SYNC_MAX_BYTES = 100
+    api.force_authenticate(clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            URL, {"file": SimpleUploadedFile("c2.xlsx", _changed())}, format="multipart"
+        )
+    assert response.status_code == 202
+    body = api.get(f"/api/v1/parties/customer-imports/{response.json()['id']}/").json()
+    assert body["status"] == "succeeded" and body["counts"]["updated"] == 1
+    assert any(d["field"] == "phone" for d in body["differences"])
+    api.force_authenticate(rep_li)  # not hers
+    assert api.get(f"/api/v1/parties/customer-imports/{body['id']}/").status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_a_customer_import_whose_worker_died_reads_as_failed(api, clerk, imported, settings):
+    settings.IMPORT_HEARTBEAT_TIMEOUT = 60
+    record = CustomerImport.objects.get()
+    long_ago = timezone.now() - timezone.timedelta(hours=1)
+    CustomerImport.objects.update(status="running", started_at=long_ago, heartbeat_at=long_ago)
+    cache.delete(f"import-heartbeat:parties.customerimport:{record.pk}")  # its last beat, gone
+    api.force_authenticate(clerk)
+    body = api.get(f"/api/v1/parties/customer-imports/{record.pk}/").json()
+    assert body["status"] == "failed"
+    # and the user may import again: the dead run no longer holds their one slot
+    _record, result = customer_import_run(content=_changed(), filename="c2.xlsx", by=clerk)
+    assert result.ok
