@@ -11,7 +11,7 @@ failed, and it can be retried from its page."""
 
 import hashlib
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import IO, Any
 
 from django.conf import settings
@@ -119,9 +119,7 @@ def import_quota_check(model: type[ImportRun], *, by: Actor, size_bytes: int = 0
         raise ImportBusy(
             _("Your previous import is still running: wait for it to finish, then try again.")
         )
-    start = timezone.make_aware(
-        timezone.datetime.combine(timezone.localdate(), timezone.datetime.min.time())
-    )
+    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
     today = mine.filter(created_at__gte=start)
     used = today.aggregate(n=models.Count("pk"), size=Sum("size_bytes"))
     if used["n"] >= settings.IMPORT_DAILY_LIMIT or (used["size"] or 0) + size_bytes > (
