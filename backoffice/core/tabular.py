@@ -1,21 +1,28 @@
 """Reading .xlsx and .csv uploads as rows of text (STYLE §6: cells are read as text, so no
 float ever reaches money code). One reader for every import: `read_table` for a file small
 enough to hold (the customer import), `table_rows` streaming one too big to (the historical
-import), both on `table_format`, which tells the two formats apart."""
+import), both on `table_format`, which tells the two formats apart.
+
+A spreadsheet is a zip that may unpack a thousand times larger than it is (issue 15 §8: 526 KB
+declaring 1.5 million rows), so it is guarded twice: before a row is parsed (the members'
+unpacked sizes, the sheet's declared dimension) and while streaming (rows, columns and cells
+counted as they come, since the dimension may lie or be missing). The limits are settings."""
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from backoffice.core.exceptions import ValidationFailed
 
-MAX_ROWS = 20000
 FORMATS = (".csv", ".xlsx")
 
 
@@ -27,6 +34,104 @@ class TableUnreadable(ValidationFailed):
     def __init__(self, message: object, *, line: int) -> None:
         super().__init__(message, extra={"line": line})
         self.line = line
+
+
+class TableTooLarge(TableUnreadable):
+    """The file is over a limit of core.tabular: refused, whatever is in it."""
+
+    code = "table_too_large"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file one import reads: rows (the header included), columns, cells, and
+    the bytes an .xlsx may unpack to."""
+
+    rows: int
+    columns: int
+    cells: int
+    unpacked_bytes: int
+
+    @classmethod
+    def default(cls, **overrides: int) -> "Limits":
+        values = {
+            "rows": settings.IMPORT_MAX_ROWS + 1,  # and the header
+            "columns": settings.IMPORT_MAX_COLUMNS,
+            "cells": settings.IMPORT_MAX_CELLS,
+            "unpacked_bytes": settings.IMPORT_MAX_UNPACKED_BYTES,
+        }
+        return cls(**(values | overrides))
+
+
+def _too_many_rows(limits: Limits, line: int) -> TableTooLarge:
+    return TableTooLarge(
+        _("The file has more than %(rows)d rows: split it into smaller files.")
+        % {"rows": limits.rows - 1},
+        line=line,
+    )
+
+
+def _check_zip(handle: IO[bytes], limits: Limits) -> None:
+    """Before openpyxl parses anything: the members' declared unpacked sizes (a member that
+    unpacks to more than it declares is stopped by zipfile itself)."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TableUnreadable(_("This is not a readable .xlsx file."), line=1) from exc
+    finally:
+        handle.seek(0)
+    if unpacked > limits.unpacked_bytes:
+        raise TableTooLarge(
+            _("The spreadsheet unpacks to %(size)d MB, more than the %(limit)d MB allowed.")
+            % {"size": unpacked // 2**20, "limit": limits.unpacked_bytes // 2**20},
+            line=1,
+        )
+
+
+def _check_dimension(sheet: object, limits: Limits) -> None:
+    """The sheet's declared size (its <dimension>, read without parsing a row)."""
+    declared = getattr(sheet, "_max_row", None), getattr(sheet, "_max_column", None)
+    rows, columns = (n or 0 for n in declared)
+    if rows > limits.rows:
+        raise _too_many_rows(limits, line=1)
+    if columns > limits.columns:
+        raise TableTooLarge(
+            _("The file has more than %(columns)d columns.") % {"columns": limits.columns},
+            line=1,
+        )
+    if rows * columns > limits.cells:
+        raise TableTooLarge(
+            _("The file has more than %(cells)d cells: split it into smaller files.")
+            % {"cells": limits.cells},
+            line=1,
+        )
+
+
+def _xlsx_rows(handle: IO[bytes], limits: Limits) -> Iterator[tuple[int, list[str]]]:
+    _check_zip(handle, limits)
+    try:
+        sheet = load_workbook(handle, read_only=True, data_only=True).active
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise TableUnreadable(_("This is not a readable .xlsx file."), line=1) from exc
+    _check_dimension(sheet, limits)
+    # Counted here as they come, not trusted: with the declared dimension forgotten, openpyxl
+    # neither pads rows to it nor stops early at it (a dimension that lies would cut the file).
+    sheet.reset_dimensions()
+    cells_read = 0
+    for line, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        if line > limits.rows:
+            raise _too_many_rows(limits, line=line)
+        cells_read += len(row)
+        if len(row) > limits.columns or cells_read > limits.cells:
+            raise TableTooLarge(
+                _("The file has more than %(columns)d columns or %(cells)d cells.")
+                % {"columns": limits.columns, "cells": limits.cells},
+                line=line,
+            )
+        cells = [cell_text(c) for c in row]
+        if any(cells):
+            yield line, cells
 
 
 def cell_text(value: object) -> str:
@@ -56,28 +161,39 @@ def table_format(filename: str) -> str:
 
 
 def table_rows(
-    handle: IO[bytes], *, filename: str, encoding: str = "utf-8-sig"
+    handle: IO[bytes],
+    *,
+    filename: str,
+    encoding: str = "utf-8-sig",
+    limits: Limits | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) of each row that is not empty, the header first, streamed: memory
-    stays bounded whatever the file's size. Raises TableUnreadable where reading stops."""
+    stays bounded whatever the file's size. Raises TableUnreadable where reading stops,
+    TableTooLarge at the first limit passed (Limits.default() unless given)."""
+    limits = limits or Limits.default()
     if table_format(filename) == "xlsx":
-        try:
-            sheet = load_workbook(handle, read_only=True, data_only=True).active
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise TableUnreadable(_("This is not a readable .xlsx file."), line=1) from exc
-        for line, row in enumerate(sheet.iter_rows(values_only=True), 1):
-            cells = [cell_text(c) for c in row]
-            if any(cells):
-                yield line, cells
+        yield from _xlsx_rows(handle, limits)
         return
     text = io.TextIOWrapper(handle, encoding=encoding, newline="")
     line = 0
+    cells_read = 0
     try:
         for line, cells in enumerate(csv.reader(text), 1):
+            if line > limits.rows:
+                raise _too_many_rows(limits, line=line)
+            cells_read += len(cells)
+            if len(cells) > limits.columns or cells_read > limits.cells:
+                raise TableTooLarge(
+                    _("The file has more than %(columns)d columns or %(cells)d cells.")
+                    % {"columns": limits.columns, "cells": limits.cells},
+                    line=line,
+                )
             if any(cells):
                 yield line, cells
     except UnicodeDecodeError as exc:
         raise TableUnreadable(_("The file is not UTF-8 encoded."), line=line + 1) from exc
+    except csv.Error as exc:  # a field over csv's own limit, a NUL…
+        raise TableUnreadable(_("This line cannot be read."), line=line + 1) from exc
     finally:
         text.detach()  # the caller's handle stays theirs to close
 
@@ -102,6 +218,4 @@ def read_table(content: bytes, *, filename: str) -> list[dict[str, str]]:
         raise ValidationFailed(_("The file is empty."))
     header = [h.strip() for h in rows[0]]
     body = rows[1:]
-    if len(body) > MAX_ROWS:
-        raise ValidationFailed(_("At most %d rows can be imported at once.") % MAX_ROWS)
     return [dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in body]

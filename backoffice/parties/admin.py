@@ -12,7 +12,13 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -32,6 +38,7 @@ from backoffice.core.admin import (
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.files import attachment_add, attachments_of
+from backoffice.core.imports import digest, import_previous, imports_fail_stale
 from backoffice.core.record_tabs import ShownTab, record_tabs_for
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
@@ -45,13 +52,18 @@ from backoffice.parties.forms import (
     ImportConfirmForm,
     UploadForm,
 )
-from backoffice.parties.imports import customers_import
+from backoffice.parties.imports import (
+    customer_import_queue,
+    customer_import_run,
+    customers_import,
+)
 from backoffice.parties.models import (
     CallCadence,
     CallInventoryLine,
     CallRecord,
     Contact,
     Customer,
+    CustomerImport,
     DeliveryAddress,
     Feedback,
     Qualification,
@@ -254,20 +266,30 @@ class CustomerAdmin(BaseModelAdmin):
                 )
                 return HttpResponseRedirect(request.path)
             content = Path(stored["path"]).read_bytes()
-            result = customers_import(
-                rows=read_table(content, filename=stored["name"]), by=request.user, commit=True
-            )
+            try:
+                record, result = customer_import_run(
+                    content=content,
+                    filename=stored["name"],
+                    by=request.user,
+                    again=request.POST.get("again") == "on",
+                )
+            except ApplicationError as error:  # the same file again, or over the limits
+                self.message_error(request, error)
+                return HttpResponseRedirect(request.path)
             if result.ok:
                 Path(stored["path"]).unlink(missing_ok=True)
                 self.message_user(
                     request,
-                    _("%(created)d customers added, %(skipped)d already there.")
-                    % {"created": result.created, "skipped": len(result.skipped)},
+                    _("%(created)d customers added, %(updated)d updated, %(unchanged)d unchanged.")
+                    % record.counts,
                 )
-                return HttpResponseRedirect(reverse("admin:parties_customer_changelist"))
+                context |= {"result": result, "record": record}
+                return TemplateResponse(request, "parties/customer_import.html", context)
             context |= {"result": result, "token": token}
         elif upload_form is not None and upload_form.is_valid():
             upload = upload_form.cleaned_data["file"]
+            if upload.size > settings.IMPORT_SYNC_MAX_BYTES:
+                return self._queue_import(request, upload)
             try:
                 content = upload.read()
                 rows = read_table(content, filename=upload.name)
@@ -283,10 +305,27 @@ class CustomerAdmin(BaseModelAdmin):
             imports = request.session.get("customer_imports", {})
             imports[token] = {"path": str(path_), "name": upload.name}
             request.session["customer_imports"] = imports
-            context |= {"result": result, "token": token}
+            previous = import_previous(CustomerImport, sha256=digest([content])[0])
+            context |= {"result": result, "token": token, "previous": previous}
         elif request.method == "POST":
             self.message_user(request, _("Choose a file to import."), level=messages.ERROR)
         return TemplateResponse(request, "parties/customer_import.html", context)
+
+    def _queue_import(self, request: HttpRequest, upload: Any) -> HttpResponse:
+        """A big file: checked and imported by the task worker; its page shows the result
+        (all or nothing, as after a preview)."""
+        try:
+            record = customer_import_queue(
+                content=upload.read(),
+                filename=upload.name,
+                by=request.user,
+                again=request.POST.get("again") == "on",
+            )
+        except ApplicationError as error:
+            self.message_error(request, error)
+            return HttpResponseRedirect(request.path)
+        page = reverse("admin:parties_customerimport_result", args=[record.pk])
+        return HttpResponseRedirect(page)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -680,3 +719,66 @@ class CallCadenceAdmin(BaseModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+IMPORT_COLOURS = {
+    "queued": "info",
+    "running": "warning",
+    "succeeded": "success",
+    "failed": "danger",
+}
+
+
+@admin.register(CustomerImport)
+class CustomerImportAdmin(BaseModelAdmin):
+    """Customer imports (issue 15 §22): each file's hash, counts and differences; a big
+    file's import, run by the task worker, shows its progress and result here."""
+
+    list_display = ["__str__", "filename", "status_badge", "summary", "created_by", "created_at"]
+    list_filter = ["status"]
+    object_views = {"result": "result_view"}
+    status_badge = status_badge_display(IMPORT_COLOURS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the customers' import page adds them
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @display(description=_("result"))
+    def summary(self, obj: CustomerImport) -> str:
+        counts = obj.counts or {}
+        if not counts:
+            return ""
+        return _("%(created)d added, %(updated)d updated, %(unchanged)d unchanged") % {
+            "created": counts.get("created", 0),
+            "updated": counts.get("updated", 0),
+            "unchanged": counts.get("unchanged", 0),
+        }
+
+    def changelist_view(self, request, extra_context=None):
+        imports_fail_stale(CustomerImport)  # a run whose worker is gone shows as failed
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not str(object_id).isdigit():
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return HttpResponseRedirect(
+            reverse("admin:parties_customerimport_result", args=[object_id])
+        )
+
+    def result_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = object_or_404(self.get_queryset(request), pk)
+        if record.status == CustomerImport.Status.RUNNING and imports_fail_stale(CustomerImport):
+            record.refresh_from_db()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(record),
+            "opts": self.model._meta,
+            "record": record,
+            "previous": import_previous(CustomerImport, sha256=record.sha256, other_than=record.pk),
+        }
+        return TemplateResponse(request, "parties/customer_import_record.html", context)

@@ -3,9 +3,10 @@
 Row-level visibility holds everywhere: a customer the caller may not see is a 404.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -13,9 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backoffice.accounts.models import Region
-from backoffice.core.access import require_perm
+from backoffice.core.access import access_object, require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.imports import digest, import_previous, imports_fail_stale
 from backoffice.core.tabular import read_table
 from backoffice.parties import services
 from backoffice.parties.filters import (
@@ -26,8 +28,13 @@ from backoffice.parties.filters import (
     QualificationFilter,
     VisitFilter,
 )
-from backoffice.parties.imports import customers_import
-from backoffice.parties.models import Customer, Feedback, QualificationType, Visit
+from backoffice.parties.imports import (
+    customer_import_queue,
+    customer_import_run,
+    customer_import_visible_to,
+    customers_import,
+)
+from backoffice.parties.models import Customer, CustomerImport, Feedback, QualificationType, Visit
 from backoffice.parties.selectors import (
     access_customer,
     access_feedback,
@@ -485,46 +492,136 @@ class FeedbackStepApi(APIView):
         return Response(FeedbackSerializer(ticket).data)
 
 
+class CustomerImportDifferenceSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    code = serializers.CharField()
+    field = serializers.CharField()
+    old = serializers.CharField(allow_blank=True)
+    new = serializers.CharField(allow_blank=True)
+    applied = serializers.BooleanField()
+
+
+class CustomerImportRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CustomerImport
+        fields = [
+            "id",
+            "status",
+            "filename",
+            "sha256",
+            "size_bytes",
+            "counts",
+            "differences",
+            "errors",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class CustomerImportDetailApi(APIView):
+    """One customer import: its status (a queued one runs in the task worker), the file's
+    hash, its counts, differences and errors. A run whose worker is gone reads as failed."""
+
+    @extend_schema(responses={200: CustomerImportRecordSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        record = access_object(customer_import_visible_to(request.user), pk)
+        if record.status == CustomerImport.Status.RUNNING and imports_fail_stale(CustomerImport):
+            record.refresh_from_db()
+        return Response(CustomerImportRecordSerializer(record).data)
+
+
 class CustomerImportApi(APIView):
-    """POST a .xlsx/.csv as `file`; `?dry_run=true` checks without writing."""
+    """POST a .xlsx/.csv as `file`; `?dry_run=true` checks without writing. A customer
+    already there is updated where the file differs (credit limit, payment terms, region
+    and status excepted: refused, `applied: false`); every difference is listed. A file
+    imported before is refused (409 `already_imported`) unless `?again=true`; one import at
+    a time per user (409 `import_running`) and a daily limit (429)."""
 
     parser_classes = [MultiPartParser]
 
     class OutputSerializer(serializers.Serializer):
         ok = serializers.BooleanField()
+        import_id = serializers.IntegerField(allow_null=True)
+        sha256 = serializers.CharField()
+        already_imported_at = serializers.DateTimeField(allow_null=True)
         created = serializers.IntegerField()
+        updated = serializers.IntegerField()
+        unchanged = serializers.IntegerField()
         to_create = serializers.IntegerField()
-        skipped = serializers.IntegerField()
+        to_update = serializers.IntegerField()
+        differences = CustomerImportDifferenceSerializer(many=True)
         errors = serializers.ListField(child=serializers.DictField())
 
         class Meta:
             ref_name = "CustomerImportResult"
 
     @extend_schema(
-        parameters=[OpenApiParameter("dry_run", bool)],
+        parameters=[OpenApiParameter("dry_run", bool), OpenApiParameter("again", bool)],
         request={
             "multipart/form-data": {
                 "type": "object",
                 "properties": {"file": {"type": "string", "format": "binary"}},
             }
         },
-        responses={200: OutputSerializer},
+        responses={
+            200: OutputSerializer,
+            400: OutputSerializer,
+            202: OpenApiResponse(
+                CustomerImportRecordSerializer,
+                description="A file above the synchronous size: queued for the task worker; "
+                "read its result at customer-imports/<id>/.",
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
         require_perm(request.user, "parties.add_customer")
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationFailed(extra={"fields": {"file": [_("required")]}})
-        rows = read_table(upload.read(), filename=upload.name)
-        dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true", "yes"}
-        result = customers_import(rows=rows, by=request.user, commit=not dry_run)
+        content = upload.read()
+        flags = {"1", "true", "yes"}
+        dry_run = request.query_params.get("dry_run", "").lower() in flags
+        again = request.query_params.get("again", "").lower() in flags
+        if not dry_run and len(content) > settings.IMPORT_SYNC_MAX_BYTES:
+            queued = customer_import_queue(
+                content=content, filename=upload.name, by=request.user, again=again
+            )
+            return Response(CustomerImportRecordSerializer(queued).data, status=202)
+        sha256 = digest([content])[0]
+        previous = import_previous(CustomerImport, sha256=sha256)
+        record = None
+        if dry_run:
+            rows = read_table(content, filename=upload.name)
+            result = customers_import(rows=rows, by=request.user, commit=False)
+        else:
+            record, result = customer_import_run(
+                content=content, filename=upload.name, by=request.user, again=again
+            )
         body = {
             "ok": result.ok,
+            "import_id": record.pk if record else None,
+            "sha256": sha256,
+            "already_imported_at": previous.finished_at if previous else None,
             "created": result.created,
+            "updated": result.updated,
+            "unchanged": len(result.unchanged),
             "to_create": len(result.to_create),
-            "skipped": len(result.skipped),
+            "to_update": len(result.to_update),
+            "differences": [
+                {
+                    "row": d.row,
+                    "code": d.code,
+                    "field": d.field,
+                    "old": d.old,
+                    "new": d.new,
+                    "applied": d.applied,
+                }
+                for d in result.differences
+            ],
             "errors": [
                 {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
             ],
         }
-        return Response(body, status=200 if result.ok else 400)
+        return Response(self.OutputSerializer(body).data, status=200 if result.ok else 400)

@@ -84,7 +84,11 @@ class PartiesConfig(AppConfig):
         from backoffice.core.jobs import register_daily_job
         from backoffice.core.navigation import register_nav_group, register_nav_item
         from backoffice.core.todos import register_todo
-        from backoffice.parties.models import Customer, Qualification
+        from backoffice.parties.imports import (
+            customer_import_visible_to,
+            stale_customer_imports_fail,
+        )
+        from backoffice.parties.models import Customer, CustomerImport, Qualification
         from backoffice.parties.selectors import customer_visible_to, qualification_visible_to
         from backoffice.parties.services import (
             qualification_return,
@@ -97,6 +101,8 @@ class PartiesConfig(AppConfig):
         register_visibility(Customer, customer_visible_to)
         register_customer_tabs()
         register_visibility(Qualification, qualification_visible_to)
+        register_visibility(CustomerImport, customer_import_visible_to)
+        register_daily_job("stale customer imports", stale_customer_imports_fail)
         register_daily_job("qualifications", qualifications_expiry_run)
         register(
             Qualification,

@@ -5,6 +5,11 @@ from backoffice.parties import apis
 urlpatterns = [
     path("customers/", apis.CustomerListApi.as_view(), name="customer-list"),
     path("customers/import/", apis.CustomerImportApi.as_view(), name="customer-import"),
+    path(
+        "customer-imports/<int:pk>/",
+        apis.CustomerImportDetailApi.as_view(),
+        name="customer-import-detail",
+    ),
     path("customers/<int:pk>/", apis.CustomerDetailApi.as_view(), name="customer-detail"),
     path(
         "customers/<int:pk>/trade-block/", apis.TradeBlockApi.as_view(), name="customer-trade-block"

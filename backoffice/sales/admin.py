@@ -30,6 +30,7 @@ from backoffice.core.admin import (
     str_display,
 )
 from backoffice.core.exceptions import ApplicationError
+from backoffice.core.imports import import_previous, imports_fail_stale
 from backoffice.core.money import rmb_upper, sum_amounts
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
@@ -46,7 +47,13 @@ from backoffice.sales.forms import (
     OrderOverrideForm,
     ReasonForm,
 )
-from backoffice.sales.history import FILES, count_rows, history_progress, history_upload
+from backoffice.sales.history import (
+    FILES,
+    count_rows,
+    history_import_retry,
+    history_progress,
+    history_upload,
+)
 from backoffice.sales.models import (
     Delivery,
     DeliveryExtra,
@@ -760,6 +767,23 @@ class HistoryImportAdmin(BaseModelAdmin):
     actions_list = ["upload_history"]
     object_views = {"progress": "progress_view", "status": "status_view"}
     status_badge = status_badge_display(IMPORT_COLOURS)
+    steps = [
+        Step(
+            "retry",
+            _("Retry"),
+            history_import_retry,
+            document="history_import",
+            when=lambda record: record.status == HistoryImport.Status.FAILED,
+            done=_("The import is queued again."),
+            next_url=lambda record, _result: reverse(
+                "admin:sales_historyimport_progress", args=[record.pk]
+            ),
+        )
+    ]
+
+    def changelist_view(self, request, extra_context=None):
+        imports_fail_stale(HistoryImport)  # a run whose worker is gone shows as failed
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # the upload page adds imports
@@ -792,7 +816,11 @@ class HistoryImportAdmin(BaseModelAdmin):
             raise PermissionDenied
         if request.method == "POST":
             try:
-                record = history_upload(files=request.FILES.getlist("files"), by=request.user)
+                record = history_upload(
+                    files=request.FILES.getlist("files"),
+                    by=request.user,
+                    again=request.POST.get("again") == "on",
+                )
             except ApplicationError as error:
                 self.message_error(request, error)
                 return HttpResponseRedirect(request.path)
@@ -814,8 +842,10 @@ class HistoryImportAdmin(BaseModelAdmin):
             "title": str(record),
             "opts": self.model._meta,
             "record": record,
+            "progress": history_progress(record),  # first: it marks a dead run failed
             "counts": count_rows(record),
-            "progress": history_progress(record),
+            "document_steps": self.document_steps(request, record),
+            "previous": import_previous(HistoryImport, sha256=record.sha256, other_than=record.pk),
             "status_url": reverse("admin:sales_historyimport_status", args=[pk]),
         }
         return TemplateResponse(request, "sales/history_progress.html", context)

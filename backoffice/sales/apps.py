@@ -70,6 +70,7 @@ class SalesConfig(AppConfig):
         from backoffice.parties.models import Customer
         from backoffice.reviews.registry import Level, register
         from backoffice.sales.facts import facts_received
+        from backoffice.sales.history.upload import stale_history_imports_fail
         from backoffice.sales.models import Delivery, HistoryOrder, Invoice, SalesOrder
         from backoffice.sales.performance import contracts_fulfilled_run
         from backoffice.sales.selectors import (
@@ -94,6 +95,7 @@ class SalesConfig(AppConfig):
         register_visibility(SalesOrder, order_visible_to)
         register_visibility(HistoryOrder, history_order_visible_to)
         register_daily_job("contract fulfilment", contracts_fulfilled_run)
+        register_daily_job("stale history imports", stale_history_imports_fail)
         register_visibility(Delivery, delivery_visible_to)
         register_timeline_source(Customer, lambda customer: (SalesOrder, customer.orders.all()))
         register_timeline_source(Customer, lambda customer: (Delivery, customer.deliveries.all()))

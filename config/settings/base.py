@@ -172,6 +172,22 @@ SERIALIZATION_MODULES = {
 # release; "warn": it is shown but does not refuse.
 QUALIFICATION_BLOCK_MODE = env_str("QUALIFICATION_BLOCK_MODE", "block")
 SCAN_MAX_BYTES = env_int("SCAN_MAX_BYTES", 10 * 1024 * 1024)
+# Imports (core.tabular): a spreadsheet is refused before its rows are parsed when its declared
+# size or its unpacked members exceed these, and reading stops at them whatever it declares.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)  # a customer or counts sheet
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 1_000_000)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+# The history import runs in the task worker and reads a company's orders: more rows.
+HISTORY_IMPORT_MAX_ROWS = env_int("HISTORY_IMPORT_MAX_ROWS", 2_000_000)
+HISTORY_IMPORT_MAX_UNPACKED_BYTES = env_int("HISTORY_IMPORT_MAX_UNPACKED_BYTES", 1024**3)
+# Above this size an upload is checked and imported by the task worker, not in the request.
+IMPORT_SYNC_MAX_BYTES = env_int("IMPORT_SYNC_MAX_BYTES", 256 * 1024)
+# Per user: imports started a day, and one at a time.
+IMPORT_DAILY_LIMIT = env_int("IMPORT_DAILY_LIMIT", 20)
+IMPORT_DAILY_BYTES = env_int("IMPORT_DAILY_BYTES", 500 * 1024 * 1024)
+# A running import whose heartbeat is older than this is taken for dead (its worker gone).
+IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 15 * 60)  # seconds
 
 # --- Email ----------------------------------------------------------------------------------
 # Without EMAIL_HOST nothing is sent: mail is printed to the console and in-app to-dos remain.

@@ -14,6 +14,9 @@ from .customers import (
 from .feedback import (
     Feedback,
 )
+from .imports import (
+    CustomerImport,
+)
 from .qualifications import (
     Qualification,
     QualificationRequirement,
@@ -26,6 +29,7 @@ __all__ = [
     "CallRecord",
     "Contact",
     "Customer",
+    "CustomerImport",
     "DeliveryAddress",
     "Feedback",
     "Qualification",

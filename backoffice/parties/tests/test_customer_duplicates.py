@@ -193,7 +193,7 @@ def test_the_import_reports_a_taken_tax_id_on_its_row_naming_the_customer(
     again = customers_import(
         rows=[{**rows[0], "名称": HOSPITAL}], by=clerk, commit=False
     )  # the same customer: skipped, as before
-    assert (again.errors, len(again.skipped)) == ([], 1)
+    assert (again.errors, len(again.unchanged)) == ([], 1)
 
 
 # --- a name already taken --------------------------------------------------------------------

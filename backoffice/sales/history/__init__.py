@@ -42,6 +42,7 @@ from backoffice.sales.history.files import sources_in
 from backoffice.sales.history.run import history_import_run
 from backoffice.sales.history.upload import (
     count_rows,
+    history_import_retry,
     history_import_task,
     history_progress,
     history_upload,
@@ -57,6 +58,7 @@ __all__ = [
     "Problem",
     "Run",
     "count_rows",
+    "history_import_retry",
     "history_import_run",
     "history_import_task",
     "history_progress",

@@ -13,10 +13,18 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
-from backoffice.core.tabular import FORMATS, TableUnreadable, table_format, table_rows
+from backoffice.core.imports import file_digest, files_digest, import_heartbeat
+from backoffice.core.tabular import (
+    FORMATS,
+    Limits,
+    TableUnreadable,
+    table_format,
+    table_rows,
+)
 from backoffice.sales.history.context import DATE_RE, FILES, Run
 from backoffice.sales.history.sql import analyze, execute
 
@@ -32,6 +40,16 @@ def sources_in(directory: Path) -> dict[str, Path]:
         if stem in FILES and suffix in FORMATS and path.is_file():
             found[stem] = path
     return found
+
+
+def sources_digest(sources: dict[str, Path]) -> tuple[str, int]:
+    """The sha256 of a set of import files (core.imports.files_digest) and their size."""
+    hashes, size = {}, 0
+    for path in sources.values():
+        with Path(path).open("rb") as handle:
+            hashes[Path(path).name.lower()], part = file_digest(handle)
+        size += part
+    return files_digest(hashes), size
 
 
 def parse_decimal(text: str, pattern: str) -> Decimal | None:
@@ -69,11 +87,21 @@ def header(run: Run, name: str, names: list[str]) -> dict[str, int] | None:
     return None if len(index) < len(required) else index
 
 
+def history_limits() -> Limits:
+    """A company's orders: more rows than an upload read in a request (core.tabular)."""
+    rows = settings.HISTORY_IMPORT_MAX_ROWS + 1
+    return Limits.default(
+        rows=rows,
+        cells=rows * settings.IMPORT_MAX_COLUMNS,
+        unpacked_bytes=settings.HISTORY_IMPORT_MAX_UNPACKED_BYTES,
+    )
+
+
 def rows(run: Run, name: str) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) of the rows, the header first as line 1. Streamed."""
     with open_source(run, name) as handle:
         try:
-            yield from table_rows(handle, filename=run.filename(name))
+            yield from table_rows(handle, filename=run.filename(name), limits=history_limits())
         except TableUnreadable as exc:
             run.problem(name, exc.line, "", exc.message)
 
@@ -142,6 +170,7 @@ def _insert_rows(run: Run, name: str) -> bool:
             if len(batch) == BATCH:
                 cursor.executemany(sql, batch)
                 batch = []
+                import_heartbeat(run.record)
         if batch:
             cursor.executemany(sql, batch)
     return True

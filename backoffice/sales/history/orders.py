@@ -5,10 +5,12 @@ file, line and column), then written into the history tables with INSERT … SEL
 are reserved first, so that the lines go in straight from the staged file; the orders'
 totals are summed from their category sums (sums.py) last."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from backoffice.sales.history.context import PRICE, QUANTITY, HistoryImportFailed, Run
+from backoffice.sales.history.context import PER_CHECK, PRICE, QUANTITY, HistoryImportFailed, Run
 from backoffice.sales.history.files import parse_date
 from backoffice.sales.history.sql import (
     analyze,
@@ -19,6 +21,7 @@ from backoffice.sales.history.sql import (
     fetch,
     is_line_no,
     is_number,
+    line_numbers,
     scalar,
     tables,
 )
@@ -301,3 +304,99 @@ def write_orders(run: Run, first_id: int, last_id: int) -> None:
         "GROUP BY order_id) a ON a.order_id = o.id",
         [run.record.pk, first_id, last_id],
     )
+
+
+def check_unchanged(run: Run) -> None:
+    """Imported history is closed (issue 15 §22): an order imported before may be named
+    again (and is left alone), but not with other lines. A line whose product, quantity or
+    price differs from the imported one, a line the imported order lacks, and an imported
+    line the file leaves out are each reported by order, line and field; nothing is
+    imported. Run on well-formed files only (its casts trust the checks before it)."""
+    so, sl = run.staged["orders"], run.staged["order_lines"]
+    t = tables()
+    c = run.columns["order_lines"]
+    number = run.columns["orders"]["number"]
+    line_no = f"CAST(s.{c['line_no']} AS integer)"
+    kind = "numeric" if run.postgres else "NUMERIC"
+    found = fetch(
+        f"SELECT s.{run.order_keys['order_lines']} AS at, s.{c['order_number']}, {line_no}, "
+        f"s.{c['product_code']}, s.{c['quantity']}, s.{c['unit_price']}, l.line_no, p.code, "
+        f"l.quantity, l.unit_price FROM {sl} s JOIN {t['history_order']} o "
+        f"ON o.number = s.{c['order_number']} LEFT JOIN {t['history_line']} l "
+        f"ON l.order_id = o.id AND l.line_no = {line_no} LEFT JOIN {t['product']} p "
+        f"ON p.id = l.product_id WHERE l.line_no IS NULL OR p.code <> s.{c['product_code']} "
+        f"OR CAST(s.{c['quantity']} AS {kind}) <> l.quantity "
+        f"OR CAST(s.{c['unit_price']} AS {kind}) <> l.unit_price "
+        f"ORDER BY at LIMIT {PER_CHECK}"
+    )
+    lines = line_numbers(run, "order_lines", [row[0] for row in found])
+    for at, order, line, product, quantity, price, was_line, was_product, was_q, was_p in found:
+        if was_line is None:
+            changed = [("line_no", "", str(line))]
+        else:
+            changed = [
+                (field, _shown(old), new)
+                for field, old, new in (
+                    ("product_code", was_product, product),
+                    ("quantity", was_q, quantity),
+                    ("unit_price", was_p, price),
+                )
+                if _shown(old) != _shown(new)
+            ]
+        for field, old, new in changed:
+            run.problem(
+                "order_lines",
+                lines[at],
+                field,
+                _changed_message(field)
+                % {
+                    "order": order,
+                    "line": line,
+                    "field": _field_label(field),
+                    "old": old,
+                    "new": new,
+                },
+            )
+    check(
+        run,
+        "orders",
+        "number",
+        _(
+            "The order “%(value)s” was imported with lines this file leaves out: imported "
+            "history cannot change."
+        ),
+        f"EXISTS (SELECT 1 FROM {t['history_order']} o JOIN {t['history_line']} l "
+        f"ON l.order_id = o.id WHERE o.number = {so}.{number} AND EXISTS (SELECT 1 FROM "
+        f"{sl} s WHERE s.{c['order_number']} = o.number) AND NOT EXISTS (SELECT 1 FROM "
+        f"{sl} s WHERE s.{c['order_number']} = o.number AND {line_no} = l.line_no))",
+    )
+
+
+def _shown(value: object) -> str:
+    """A number as people write it (2.5, not 2.500 nor 2.5000000001 from a float)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not value.replace(".", "", 1).isdigit():
+        return value
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{number.normalize():f}"
+
+
+def _changed_message(field: str) -> str:
+    if field == "line_no":
+        return _(
+            "Order %(order)s was imported without line %(line)s: imported history cannot "
+            "change, so nothing was imported."
+        )
+    return _(
+        "Order %(order)s, line %(line)s: the %(field)s was %(old)s when it was imported, "
+        "the file says %(new)s. Imported history cannot change, so nothing was imported."
+    )
+
+
+def _field_label(field: str) -> str:
+    names = {"product_code": _("product"), "quantity": _("quantity"), "unit_price": _("unit price")}
+    return str(names.get(field, field))

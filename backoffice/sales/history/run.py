@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor
+from backoffice.core.imports import import_heartbeat, import_started
 from backoffice.sales.history import balances, masters, orders, sums
 from backoffice.sales.history.context import (
     HistoryImportFailed,
@@ -41,10 +42,13 @@ def history_import_run(
         created_by=by if getattr(by, "is_authenticated", False) else None,
         files=sorted(Path(str(getattr(s, "name", s))).name for s in sources.values()),
     )
-    progress = progress or (lambda fraction, label: None)
-    HistoryImport.objects.filter(pk=record.pk).update(
-        status=HistoryImport.Status.RUNNING, started_at=timezone.now()
-    )
+    told = progress or (lambda fraction, label: None)
+
+    def progress(fraction: float, label: str) -> None:
+        told(fraction, label)
+        import_heartbeat(record)  # each step is a sign of life (core.imports)
+
+    import_started(record)
     run = Run(sources, by=by, record=record, progress=progress)
     try:
         with transaction.atomic():
@@ -98,6 +102,8 @@ def _steps(run: Run) -> dict[str, int]:
         orders.check_lines(run)
         if run.problems:  # a good batch finds a line number twice by the primary key
             orders.check_line_numbers(run)
+        else:
+            orders.check_unchanged(run)
     balances.check_opening_balances(run)
     if run.problems:
         raise HistoryImportFailed(run.problems)

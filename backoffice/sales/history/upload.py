@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor, permission_required
-from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.exceptions import InvalidTransition, ValidationFailed
+from backoffice.core.imports import (
+    already_imported_check,
+    digest,
+    files_digest,
+    import_quota_check,
+    imports_fail_stale,
+)
 from backoffice.core.tabular import FORMATS
 from backoffice.sales.history.context import FILES
 from backoffice.sales.history.files import sources_in
@@ -62,8 +69,10 @@ def progress_key(record_id: int) -> str:
 def history_progress(record: HistoryImport) -> dict[str, Any]:
     """What the progress bar shows: status, fraction done, the step, and at the end the
     counts or the problems."""
+    if record.status == HistoryImport.Status.RUNNING and imports_fail_stale(HistoryImport):
+        record.refresh_from_db()  # its worker was gone: failed now, and retried from the page
     live = cache.get(progress_key(record.pk)) or {}
-    done = record.status in (HistoryImport.Status.SUCCEEDED, HistoryImport.Status.FAILED)
+    done = record.is_done
     return {
         "status": record.status,
         "status_display": record.get_status_display(),
@@ -71,12 +80,20 @@ def history_progress(record: HistoryImport) -> dict[str, Any]:
         "step": str(STEPS.get(live.get("label", ""), "")) if not done else "",
         "counts": record.counts,
         "problems": len(record.errors),
+        "sha256": record.sha256,
     }
 
 
+def stale_history_imports_fail() -> dict[str, int]:
+    """The daily job: imports whose worker is gone are marked failed (core.imports)."""
+    return {"failed": imports_fail_stale(HistoryImport)}
+
+
 @permission_required("sales.add_historyimport")
-def history_upload(*, files: list[Any], by: Actor) -> HistoryImport:
-    """Keep the uploaded files (named as the import expects) and queue the import."""
+def history_upload(*, files: list[Any], by: Actor, again: bool = False) -> HistoryImport:
+    """Keep the uploaded files (named as the import expects) and queue the import. One
+    import at a time per user, within the day's limits; the same files as an import that
+    succeeded are refused unless `again` (issue 15 §8, §22)."""
     names = {}
     for upload in files:
         path = Path(upload.name)
@@ -93,9 +110,16 @@ def history_upload(*, files: list[Any], by: Actor) -> HistoryImport:
         names[path.stem.lower() + path.suffix.lower()] = upload
     if not names:
         raise ValidationFailed(_("Choose the files to import."))
+    hashes, size = {}, 0
+    for name, upload in names.items():
+        hashes[name], part = digest(upload.chunks())
+        size += part
+    sha256 = files_digest(hashes)
+    import_quota_check(HistoryImport, by=by, size_bytes=size)
+    already_imported_check(HistoryImport, sha256=sha256, again=again)
     with transaction.atomic():
         record = HistoryImport.objects.create(
-            created_by=by, files=sorted(names), source=_("Upload")
+            created_by=by, files=sorted(names), source=_("Upload"), sha256=sha256, size_bytes=size
         )
         directory = upload_directory(record)
         directory.mkdir(parents=True, exist_ok=True)
@@ -104,11 +128,57 @@ def history_upload(*, files: list[Any], by: Actor) -> HistoryImport:
                 for chunk in upload.chunks():
                     handle.write(chunk)
         audit_record(
-            by=by, action=AuditEvent.Action.CREATE, obj=record, changes={"files": sorted(names)}
+            by=by,
+            action=AuditEvent.Action.CREATE,
+            obj=record,
+            changes={"files": sorted(names), "sha256": sha256, "size_bytes": size},
         )
-        # The task writes its problems in the language of the person who uploaded.
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        transaction.on_commit(lambda: history_import_task.enqueue(record.pk, language=language))
+        _enqueue(record)
+    return record
+
+
+def _enqueue(record: HistoryImport) -> None:
+    # The task writes its problems in the language of the person who uploaded.
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: history_import_task.enqueue(record.pk, language=language))
+
+
+@permission_required("sales.add_historyimport")
+def history_import_retry(*, history_import: HistoryImport, by: Actor) -> HistoryImport:
+    """A failed import queued again over the files it kept (issue 15 §16: a run whose worker
+    was stopped is marked failed, and retried from its page)."""
+    with transaction.atomic():
+        record = HistoryImport.objects.select_for_update().get(pk=history_import.pk)
+        if record.status != HistoryImport.Status.FAILED:
+            raise InvalidTransition(_("Only a failed import can be retried."))
+        directory = upload_directory(record)
+        if not directory.is_dir() or not sources_in(directory):
+            raise ValidationFailed(_("The files of this import are gone: upload them again."))
+        import_quota_check(HistoryImport, by=by)
+        already_imported_check(HistoryImport, sha256=record.sha256, again=False)
+        before = {"status": record.status, "errors": len(record.errors)}
+        record.status = HistoryImport.Status.QUEUED
+        record.errors, record.counts = [], {}
+        record.started_at = record.heartbeat_at = record.finished_at = None
+        record.save(
+            update_fields=[
+                "status",
+                "errors",
+                "counts",
+                "started_at",
+                "heartbeat_at",
+                "finished_at",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            by=by,
+            action=AuditEvent.Action.ACTION,
+            obj=record,
+            changes={"retry": [before, {"status": record.status}]},
+        )
+        cache.delete(progress_key(record.pk))
+        _enqueue(record)
     return record
 
 

@@ -17,32 +17,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.core.models import BaseModel
+from backoffice.core.imports import ImportRun
 from backoffice.core.money import amount_field, price_field, quantity_field, rate_field
 
 
-class HistoryImport(BaseModel):
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Imported")
-        FAILED = "failed", _("Failed")
+class HistoryImport(ImportRun):
+    """A run over a set of files: `sha256` is the set's (core.imports.files_digest)."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("started by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.QUEUED)
     source = models.CharField(_("source"), max_length=300, blank=True)
     files = models.JSONField(_("files"), default=list, blank=True)
-    counts = models.JSONField(_("counts"), default=dict, blank=True)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("history import")

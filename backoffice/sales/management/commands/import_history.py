@@ -4,7 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from backoffice.core.imports import AlreadyImported, already_imported_check
 from backoffice.sales.history import FILES, history_import_run, sources_in
+from backoffice.sales.history.files import sources_digest
 from backoffice.sales.models import HistoryImport
 
 
@@ -17,13 +19,29 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
+        parser.add_argument(
+            "--again",
+            action="store_true",
+            help="import files that were imported before (refused otherwise)",
+        )
 
-    def handle(self, *args, directory: Path, **options):
+    def handle(self, *args, directory: Path, again: bool = False, **options):
         if not directory.is_dir():
             raise CommandError(f"{directory} is not a directory")
         sources = sources_in(directory)
         if not sources:
             raise CommandError(f"no import files in {directory}: expected {', '.join(FILES)}")
+        sha256, size = sources_digest(sources)
+        try:
+            already_imported_check(HistoryImport, sha256=sha256, again=again)
+        except AlreadyImported as exc:
+            raise CommandError(f"{exc.message} (--again to import them again)") from exc
+        record = HistoryImport.objects.create(
+            files=sorted(path.name for path in sources.values()),
+            sha256=sha256,
+            size_bytes=size,
+            source=str(directory.resolve()),
+        )
         started = time.perf_counter()
         shown = {"label": ""}
 
@@ -36,9 +54,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{fraction * 100:5.1f}%  {elapsed:6.1f} s  {label}")
             shown["label"] = label
 
-        record = history_import_run(sources=sources, by=None, record=None, progress=progress)
-        record.source = str(directory.resolve())
-        record.save(update_fields=["source"])
+        record = history_import_run(sources=sources, by=None, record=record, progress=progress)
         self.stdout.write("")
         elapsed = time.perf_counter() - started
         if record.status != HistoryImport.Status.SUCCEEDED:

@@ -1,0 +1,227 @@
+"""What every import run shares (issue 15 §8, §16, §22): its record (ImportRun: status, the
+file's sha256 and size, counts, problems, a heartbeat), the limits per user (one at a time,
+so many a day), the same file imported before, and the runs whose worker is gone.
+
+The heartbeat has two channels. `heartbeat_at` is stamped in the database when a run starts;
+while it runs, an import that writes everything in one transaction cannot commit a stamp,
+so each beat also goes to the cache, which the web server and the task worker share
+(settings.CACHES). A run is taken for dead when neither channel has beaten for
+IMPORT_HEARTBEAT_TIMEOUT seconds: the page that looks at it, and the daily job, mark it
+failed, and it can be retried from its page."""
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from backoffice.core.access import Actor
+from backoffice.core.exceptions import ApplicationError
+from backoffice.core.models import BaseModel
+
+CHUNK = 1 << 20
+
+
+class ImportRun(BaseModel):
+    """One run of an import over one upload."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", gettext_lazy("Queued")
+        RUNNING = "running", gettext_lazy("Running")
+        SUCCEEDED = "succeeded", gettext_lazy("Imported")
+        FAILED = "failed", gettext_lazy("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("started by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        gettext_lazy("status"), max_length=16, choices=Status, default=Status.QUEUED
+    )
+    sha256 = models.CharField(gettext_lazy("file's SHA-256"), max_length=64, blank=True)
+    size_bytes = models.PositiveBigIntegerField(gettext_lazy("size (bytes)"), default=0)
+    counts = models.JSONField(gettext_lazy("counts"), default=dict, blank=True)
+    errors = models.JSONField(gettext_lazy("errors"), default=list, blank=True)
+    started_at = models.DateTimeField(gettext_lazy("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(gettext_lazy("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(gettext_lazy("finished at"), null=True, blank=True)
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+    DONE = (Status.SUCCEEDED, Status.FAILED)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in self.DONE
+
+
+class ImportBusy(ApplicationError):
+    status = 409
+    code = "import_running"
+
+
+class ImportQuotaExceeded(ApplicationError):
+    status = 429
+    code = "import_quota_exceeded"
+
+
+class AlreadyImported(ApplicationError):
+    status = 409
+    code = "already_imported"
+
+
+def digest(chunks: Iterable[bytes]) -> tuple[str, int]:
+    """The sha256 (hex) and size of a file read in chunks."""
+    sha, size = hashlib.sha256(), 0
+    for chunk in chunks:
+        sha.update(chunk)
+        size += len(chunk)
+    return sha.hexdigest(), size
+
+
+def file_digest(handle: IO[bytes]) -> tuple[str, int]:
+    handle.seek(0)
+    try:
+        return digest(iter(lambda: handle.read(CHUNK), b""))
+    finally:
+        handle.seek(0)
+
+
+def files_digest(parts: dict[str, str]) -> str:
+    """One sha256 for several files, from each one's (name → sha256)."""
+    lines = "".join(f"{name}:{sha}\n" for name, sha in sorted(parts.items()))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def import_quota_check(model: type[ImportRun], *, by: Actor, size_bytes: int = 0) -> None:
+    """One import of a kind at a time per user, and at most IMPORT_DAILY_LIMIT imports and
+    IMPORT_DAILY_BYTES a day (the company's day)."""
+    if not getattr(by, "is_authenticated", False):
+        return  # the command line: the operator's machine
+    imports_fail_stale(model)
+    mine = model.objects.filter(created_by=by)
+    if mine.filter(status__in=model.ACTIVE).exists():
+        raise ImportBusy(
+            _("Your previous import is still running: wait for it to finish, then try again.")
+        )
+    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    today = mine.filter(created_at__gte=start)
+    used = today.aggregate(n=models.Count("pk"), size=Sum("size_bytes"))
+    if used["n"] >= settings.IMPORT_DAILY_LIMIT or (used["size"] or 0) + size_bytes > (
+        settings.IMPORT_DAILY_BYTES
+    ):
+        raise ImportQuotaExceeded(
+            _(
+                "You have reached today's limit of %(count)d imports or %(size)d MB: "
+                "try again tomorrow, or ask an administrator."
+            )
+            % {"count": settings.IMPORT_DAILY_LIMIT, "size": settings.IMPORT_DAILY_BYTES // 2**20}
+        )
+
+
+def import_previous[R: ImportRun](
+    model: type[R], *, sha256: str, other_than: int | None = None
+) -> R | None:
+    """The last successful import of the same file, if any (`other_than` this one)."""
+    if not sha256:
+        return None
+    return (
+        model.objects.filter(sha256=sha256, status=ImportRun.Status.SUCCEEDED)
+        .exclude(pk=other_than)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def already_imported_check(model: type[ImportRun], *, sha256: str, again: bool) -> None:
+    """The same file twice is refused unless asked for (`again`), saying when it was."""
+    previous = import_previous(model, sha256=sha256)
+    if previous is None or again:
+        return
+    when = timezone.localtime(previous.finished_at or previous.created_at)
+    raise AlreadyImported(
+        _(
+            "This file was already imported on %(when)s (%(import)s). "
+            "Import it again only if you mean to."
+        )
+        % {"when": date_format(when, "DATETIME_FORMAT"), "import": previous},
+        extra={"import": previous.pk, "imported_at": when.isoformat()},
+    )
+
+
+def _beat_key(record: ImportRun) -> str:
+    return f"import-heartbeat:{record._meta.label_lower}:{record.pk}"
+
+
+def import_started(record: ImportRun) -> None:
+    """The run begins: running, with its first heartbeat (committed at once)."""
+    now = timezone.now()
+    type(record).objects.filter(pk=record.pk).update(
+        status=ImportRun.Status.RUNNING, started_at=now, heartbeat_at=now, updated_at=now
+    )
+    record.status, record.started_at, record.heartbeat_at = ImportRun.Status.RUNNING, now, now
+    import_heartbeat(record)
+
+
+def import_heartbeat(record: ImportRun) -> None:
+    """A sign of life from a running import (cheap: call it on each step or batch)."""
+    timeout = settings.IMPORT_HEARTBEAT_TIMEOUT
+    cache.set(_beat_key(record), timezone.now().isoformat(), timeout * 4)
+
+
+def last_heartbeat(record: ImportRun) -> Any:
+    beats = [record.heartbeat_at, record.started_at]
+    cached = cache.get(_beat_key(record))
+    if cached:
+        beats.append(parse_datetime(cached))
+    return max((b for b in beats if b is not None), default=None)
+
+
+def imports_fail_stale(model: type[ImportRun]) -> int:
+    """Mark failed each running import whose heartbeat is older than the limit: its worker
+    is gone (killed, restarted), and what it wrote went with its transaction. Returns how
+    many. Called when a page looks at imports, and daily."""
+    limit = timezone.now() - timedelta(seconds=settings.IMPORT_HEARTBEAT_TIMEOUT)
+    failed = 0
+    for record in model.objects.filter(status=ImportRun.Status.RUNNING, started_at__lt=limit):
+        beat = last_heartbeat(record)
+        if beat is not None and beat >= limit:
+            continue
+        failed += model.objects.filter(pk=record.pk, status=ImportRun.Status.RUNNING).update(
+            status=ImportRun.Status.FAILED,
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+            errors=[*record.errors, stale_problem()],
+        )
+    return failed
+
+
+def stale_problem() -> dict[str, Any]:
+    """The problem a dead run reports, in the shape of the history import's problems."""
+    return {
+        "file": "",
+        "line": 0,
+        "column": "",
+        "message": str(
+            _(
+                "The import stopped without finishing (its worker was stopped). Nothing "
+                "was imported: retry it."
+            )
+        ),
+        "stale": True,
+    }
