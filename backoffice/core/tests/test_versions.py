@@ -53,7 +53,8 @@ def test_without_if_match_a_write_goes_through_unless_required(
 ):
     api.force_authenticate(rep_wang)
     assert api.patch(_url(customer), {"phone": "1"}, format="json").status_code == 200
-    assert api.patch(_url(customer), {"phone": "2"}, format="json", HTTP_IF_MATCH="*").status_code == 200
+    anything = api.patch(_url(customer), {"phone": "2"}, format="json", HTTP_IF_MATCH="*")
+    assert anything.status_code == 200
     settings.IF_MATCH_REQUIRED = True
     refused = api.patch(_url(customer), {"phone": "3"}, format="json")
     assert (refused.status_code, refused.json()["code"]) == (428, "precondition_required")
