@@ -48,9 +48,7 @@ def test_a_fresh_if_match_saves_and_answers_the_new_etag(api, rep_wang, customer
     assert again.status_code == 412  # the first tag is stale now
 
 
-def test_without_if_match_a_write_goes_through_unless_required(
-    api, rep_wang, customer, settings
-):
+def test_without_if_match_a_write_goes_through_unless_required(api, rep_wang, customer, settings):
     api.force_authenticate(rep_wang)
     assert api.patch(_url(customer), {"phone": "1"}, format="json").status_code == 200
     anything = api.patch(_url(customer), {"phone": "2"}, format="json", HTTP_IF_MATCH="*")
