@@ -10,8 +10,9 @@ user gets that answer back, marked `Idempotent-Replayed: true`, without doing it
 - the same key with another request is refused: 409 `idempotency_key_reused`;
 - while the first is still running, the second waits for it (IDEMPOTENCY_WAIT_SECONDS),
   then gets 409 `idempotency_key_in_progress`;
-- an answer that did nothing (a status of 400 or more: services are atomic, a refusal rolls
-  everything back) is not kept: the key is released, and a retry runs again;
+- an answer that did nothing is not kept: the key is released, and a retry runs again. That
+  is a status of 400 or more (services are atomic: a refusal rolls everything back) and, for
+  a staff page, anything but a redirect (a form shown again with its errors);
 - keys expire after IDEMPOTENCY_KEY_HOURS (the daily job `idempotency_keys_expire`).
 
 A request without a key, or from nobody logged in (the token endpoint, the login page), is
@@ -143,12 +144,22 @@ def idempotency_key_claim(*, user: Any, key: str, fingerprint: str) -> Idempoten
         time.sleep(0.05)
 
 
-def idempotency_key_finish(*, user: Any, key: str, response: HttpResponse) -> None:
+def _done(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether the answer says the work was done: any success from the API; from a staff
+    page only a redirect (Django's forms answer 200 with the form when they refuse)."""
+    if _is_api(request):
+        return response.status_code < 400
+    return 300 <= response.status_code < 400
+
+
+def idempotency_key_finish(
+    *, request: HttpRequest, user: Any, key: str, response: HttpResponse
+) -> None:
     """Keep the answer to replay it, or release the key when nothing was done (or the
     answer cannot be kept)."""
     rows = IdempotencyKey.objects.filter(user=user, key=key, status_code__isnull=True)
     keep = (
-        response.status_code < 400
+        _done(request, response)
         and not response.streaming
         and len(response.content) <= MAX_KEPT_BODY
     )
@@ -205,7 +216,7 @@ class IdempotencyMiddleware:
         except BaseException:
             IdempotencyKey.objects.filter(user=user, key=key, status_code__isnull=True).delete()
             raise
-        idempotency_key_finish(user=user, key=key, response=response)
+        idempotency_key_finish(request=request, user=user, key=key, response=response)
         return response
 
 

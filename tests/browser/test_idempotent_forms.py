@@ -46,3 +46,29 @@ def test_each_page_load_has_its_own_key(live_server, page, clerk):
         page.goto(f"{live_server.url}/sales/salesorder/add/")
         keys.add(page.locator("form#salesorder_form input[name=idempotency_key]").input_value())
     assert len(keys) == 2
+
+
+def test_a_save_over_a_newer_version_shows_what_changed_in_chinese(
+    live_server, zh_page, admin_user, clerk, region_north
+):
+    """Two people edit one region: the second to save sees, in Chinese, what the first
+    changed, keeps her input, and saves it on purpose the second time."""
+    from backoffice.core.services import model_save
+
+    page = zh_page
+    _login(page, live_server, admin_user.username)
+    page.goto(f"{live_server.url}/accounts/region/{region_north.pk}/change/")
+    region_north.name = "华北一区"
+    model_save(instance=region_north, by=clerk)  # saved meanwhile by someone else
+    page.fill("input[name=name]", "北方区")
+    page.locator("button[name=_save]").click()
+    note = page.locator(".errornote", has_text="他人在您打开此记录后保存了它")
+    note.wait_for()
+    assert "名称：您输入的是“北方区”，现在是“华北一区”，由 陈静 于" in note.inner_text()
+    assert page.input_value("input[name=name]") == "北方区"
+    region_north.refresh_from_db()
+    assert region_north.name == "华北一区"
+    page.locator("button[name=_save]").click()
+    page.wait_for_url(f"{live_server.url}/accounts/region/")
+    region_north.refresh_from_db()
+    assert region_north.name == "北方区"

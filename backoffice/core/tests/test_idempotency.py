@@ -139,3 +139,35 @@ def test_keys_expire_in_the_daily_jobs(api, hospital, finance, settings):
     answer = api.post(RECEIPTS, _receipt(hospital), format="json", HTTP_IDEMPOTENCY_KEY="old")
     assert "Idempotent-Replayed" not in answer
     assert Receipt.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_form_submitted_twice_with_its_key_adds_one_record(admin_user):
+    """The staff UI: the add view (and every POST form) honours the form's key."""
+    from backoffice.accounts.models import Region
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(admin_user)
+    form = {"code": "south", "name": "华南", "is_active": "on", "idempotency_key": "page-1"}
+    first = client.post("/accounts/region/add/", form)
+    second = client.post("/accounts/region/add/", form)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Region.objects.filter(code="south").count() == 1
+    other = client.post("/accounts/region/add/", {**form, "code": "west"})
+    assert other.status_code == 409
+    assert "already used for another request" in other.content.decode()
+    assert not Region.objects.filter(code="west").exists()
+
+
+@pytest.mark.django_db
+def test_a_form_with_errors_releases_its_key(admin_user):
+    from backoffice.accounts.models import Region
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(admin_user)
+    form = {"code": "", "name": "华南", "is_active": "on", "idempotency_key": "page-2"}
+    assert client.post("/accounts/region/add/", form).status_code == 200  # the form again
+    fixed = client.post("/accounts/region/add/", {**form, "code": "south"})
+    assert fixed.status_code == 302
+    assert Region.objects.filter(code="south").count() == 1
