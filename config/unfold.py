@@ -18,6 +18,8 @@ UNFOLD = {
     "SITE_FAVICONS": [
         {"rel": "icon", "type": "image/svg+xml", "href": lambda r: static("favicon.svg")}
     ],
+    # every POST form carries an idempotency key (core.idempotency): one file, no inline script
+    "SCRIPTS": [lambda request: static("core/idempotency.js")],
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "SHOW_LANGUAGES": True,

@@ -21,6 +21,7 @@ from backoffice.core.access import access_object, require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.services import model_delete, model_save
+from backoffice.core.versions import detail_response, expected_version
 
 
 class InvalidCredentials(ApplicationError):
@@ -112,7 +113,7 @@ class _CodeNameListApi(_CodeNameApi):
 class _CodeNameDetailApi(_CodeNameApi):
     @extend_schema(responses={200: CodeNameOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(CodeNameOutputSerializer(access_object(self.rows(), pk)).data)
+        return detail_response(access_object(self.rows(), pk), CodeNameOutputSerializer)
 
     @extend_schema(request=CodeNameInputSerializer, responses={200: CodeNameOutputSerializer})
     def patch(self, request: Request, pk: int) -> Response:
@@ -122,7 +123,10 @@ class _CodeNameDetailApi(_CodeNameApi):
         data.is_valid(raise_exception=True)
         for name, value in data.validated_data.items():
             setattr(obj, name, value)
-        return Response(CodeNameOutputSerializer(model_save(instance=obj, by=request.user)).data)
+        saved = model_save(
+            instance=obj, by=request.user, expected_version=expected_version(request)
+        )
+        return detail_response(saved, CodeNameOutputSerializer)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
@@ -177,7 +181,9 @@ class UserListApi(APIView):
 class UserDetailApi(APIView):
     @extend_schema(responses={200: UserOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(UserOutputSerializer(access_object(user_visible_to(request.user), pk)).data)
+        return detail_response(
+            access_object(user_visible_to(request.user), pk), UserOutputSerializer
+        )
 
 
 class MeApi(APIView):

@@ -12,6 +12,7 @@ from backoffice.catalog.selectors import product_list
 from backoffice.catalog.services import product_save
 from backoffice.core.access import access_object, require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema
+from backoffice.core.versions import detail_response, expected_version
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -65,7 +66,7 @@ class ProductListApi(APIView):
 class ProductDetailApi(APIView):
     @extend_schema(responses={200: ProductSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(ProductSerializer(access_object(Product.objects.all(), pk)).data)
+        return detail_response(access_object(Product.objects.all(), pk), ProductSerializer)
 
     @extend_schema(request=ProductSerializer, responses={200: ProductSerializer})
     def patch(self, request: Request, pk: int) -> Response:
@@ -73,5 +74,10 @@ class ProductDetailApi(APIView):
         require_perm(request.user, "catalog.change_product")
         data = ProductSerializer(product, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        product = product_save(by=request.user, product=product, **data.validated_data)
-        return Response(ProductSerializer(product).data)
+        product = product_save(
+            by=request.user,
+            product=product,
+            expected_version=expected_version(request),
+            **data.validated_data,
+        )
+        return detail_response(product, ProductSerializer)

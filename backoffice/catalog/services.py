@@ -12,6 +12,7 @@ from backoffice.core.access import Actor, require_perm
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.pinyin import pinyin_keys
 from backoffice.core.services import model_save
+from backoffice.core.versions import Expected
 
 PRODUCT_FIELDS = {
     "code",
@@ -28,8 +29,15 @@ PRODUCT_FIELDS = {
 
 
 @transaction.atomic
-def product_save(*, by: Actor, product: Product | None = None, **data: Any) -> Product:
-    """Create or change a product; the pinyin search keys follow the name."""
+def product_save(
+    *,
+    by: Actor,
+    product: Product | None = None,
+    expected_version: Expected = None,
+    **data: Any,
+) -> Product:
+    """Create or change a product; the pinyin search keys follow the name. A change with
+    `expected_version` (the ETag read) is refused (412) when someone changed it since."""
     require_perm(by, "catalog.change_product" if product else "catalog.add_product")
     unknown = set(data) - PRODUCT_FIELDS
     if unknown:
@@ -42,7 +50,7 @@ def product_save(*, by: Actor, product: Product | None = None, **data: Any) -> P
         product.full_clean()
     except ValidationError as exc:
         raise ValidationFailed(extra={"fields": exc.message_dict}) from exc
-    return model_save(instance=product, by=by, validate=False)
+    return model_save(instance=product, by=by, validate=False, expected_version=expected_version)
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from backoffice.contracts.selectors import access_contract, contract_list
 from backoffice.core.access import require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.versions import detail_response
 from backoffice.parties.selectors import access_customer
 from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
 
@@ -162,7 +163,7 @@ class ContractListApi(APIView):
 class ContractDetailApi(APIView):
     @extend_schema(responses={200: ContractOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(ContractOutputSerializer(access_contract(request.user, pk)).data)
+        return detail_response(access_contract(request.user, pk), ContractOutputSerializer)
 
 
 class ContractSubmitApi(DocumentSubmitApi):

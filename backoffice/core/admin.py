@@ -38,12 +38,15 @@ from unfold.views import ChangeList as UnfoldChangeList
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.access import access_object, visibility_selector
 from backoffice.core.company import image_data_uri
+from backoffice.core.edit_conflicts import FIELD as EDIT_MARKER
+from backoffice.core.edit_conflicts import loaded_marker, versioned_form
 from backoffice.core.excel import queryset_to_xlsx_response
 from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
 from backoffice.core.models import CompanySettings
 from backoffice.core.printing import render_document
 from backoffice.core.services import model_delete, model_save, model_set_related
 from backoffice.core.steps import Step, StepForm
+from backoffice.core.versions import version_of
 
 
 def _display(value: Any, field: Any = None) -> str:
@@ -372,6 +375,25 @@ class BaseModelAdmin(ModelAdmin):
         if selector is not None:
             queryset = queryset & selector(request.user)
         return queryset
+
+    # --- lost updates: a change form saves over the version it showed only ---------------------
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or version_of(obj) is None:
+            return form
+        return versioned_form(form)
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ) -> HttpResponse:
+        if obj is not None and obj.pk is not None and version_of(obj) is not None:
+            form = getattr(context.get("adminform"), "form", None)
+            context["loaded_version"] = (
+                getattr(form, "marker_now", None)
+                or (request.POST.get(EDIT_MARKER) if request.method == "POST" else None)
+                or loaded_marker(obj)
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- writes go through the audited services ----------------------------------------------
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

@@ -22,6 +22,10 @@ class ErrorCode(models.TextChoices):
     TOO_LARGE = "too_large", _("Request too large")
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", _("Unsupported media type")
     SERVER_ERROR = "server_error", _("Server error")
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused", _("Idempotency key reused")
+    IDEMPOTENCY_KEY_IN_PROGRESS = "idempotency_key_in_progress", _("Request in progress")
+    PRECONDITION_FAILED = "precondition_failed", _("Changed by someone else")
+    PRECONDITION_REQUIRED = "precondition_required", _("Version required")
 
 
 class ApplicationError(Exception):
@@ -67,3 +71,39 @@ class InvalidTransition(ApplicationError):
     status = 409
     code = ErrorCode.INVALID_TRANSITION
     default_message = _("This status change is not allowed.")
+
+
+class IdempotencyKeyReused(ApplicationError):
+    """The same Idempotency-Key came with another request (another body or path)."""
+
+    status = 409
+    code = ErrorCode.IDEMPOTENCY_KEY_REUSED
+    default_message = _(
+        "This idempotency key was already used for another request. Use a new key for a new"
+        " request."
+    )
+
+
+class IdempotencyKeyInProgress(ApplicationError):
+    """The first request with this key has not finished yet."""
+
+    status = 409
+    code = ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS
+    default_message = _("The same request is still being processed. Wait a moment, then try again.")
+
+
+class PreconditionFailed(ApplicationError):
+    """The record changed since the version the caller read (If-Match, a change form)."""
+
+    status = 412
+    code = ErrorCode.PRECONDITION_FAILED
+    default_message = _(
+        "Someone else changed this record since you read it. Read it again, then repeat"
+        " your change."
+    )
+
+
+class PreconditionRequired(ApplicationError):
+    status = 428
+    code = ErrorCode.PRECONDITION_REQUIRED
+    default_message = _("Send If-Match with the ETag of the version you read.")

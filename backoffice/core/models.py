@@ -58,13 +58,22 @@ class Text(str):
 
 
 class BaseModel(models.Model):
-    """Every business record knows when it was created and last changed."""
+    """Every business record knows when it was created and last changed.
+
+    `updated_at` is also the record's version (core.versions: the API's ETag, the change
+    form's check against lost updates): every save writes it, even a save of a few fields."""
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields and "updated_at" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "updated_at"]
+        super().save(*args, **kwargs)
 
 
 class DocumentCounter(models.Model):
@@ -211,3 +220,31 @@ class CompanySettings(BaseModel):
 
     def __str__(self) -> str:
         return self.legal_name or str(_("company settings"))
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST sent with an Idempotency-Key (core.idempotency): a retry
+    with the same key and body gets it back instead of doing the work again. The row is
+    written before the work starts (status_code empty while it runs): the unique key makes a
+    second request in flight wait for the first. Expired rows go in the daily jobs."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    key = models.CharField(max_length=255)
+    # sha256 of method, path and body: the same key with another request is refused
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.BinaryField(default=b"", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

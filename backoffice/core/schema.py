@@ -6,6 +6,31 @@ from typing import Any
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "Any unique text (a UUID), at most 255 characters. A retry with the same key and"
+        " body gets the first answer (header `Idempotent-Replayed: true`) without doing it"
+        " again; the same key with another body: 409 `idempotency_key_reused`; while the"
+        " first is still running: 409 `idempotency_key_in_progress`. A refused request"
+        " (4xx) releases its key. Keys expire after a day."
+    ),
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "The ETag of the detail read. When the record changed since: 412"
+        " `precondition_failed` (`extra.current_version`). Without it the change is made"
+        " (428 `precondition_required` where the deployment requires it)."
+    ),
+)
 
 
 class FilterSetBackend(DjangoFilterBackend):
@@ -52,3 +77,13 @@ class AutoSchema(SpectacularAutoSchema):
         if self.method == "GET" and getattr(self.view, "filterset_class", None) is not None:
             return [FilterSetBackend]
         return super().get_filter_backends()
+
+    def get_override_parameters(self) -> list[Any]:
+        """Every POST takes an Idempotency-Key, every PATCH/PUT an If-Match
+        (core.idempotency, core.versions)."""
+        parameters = list(super().get_override_parameters())
+        if self.method == "POST":
+            parameters.append(IDEMPOTENCY_KEY)
+        elif self.method in ("PATCH", "PUT"):
+            parameters.append(IF_MATCH)
+        return parameters

@@ -16,18 +16,31 @@ from backoffice.audit.services import (
     field_values,
 )
 from backoffice.core.access import Actor
+from backoffice.core.versions import Expected, check_version
 
 
 @transaction.atomic
 def model_save[M: models.Model](
-    *, instance: M, by: Actor, validate: bool = True, note: str = ""
+    *,
+    instance: M,
+    by: Actor,
+    validate: bool = True,
+    note: str = "",
+    expected_version: Expected = None,
 ) -> M:
-    """Validate and save `instance`; audit it as created, or as changed with before/after."""
+    """Validate and save `instance`; audit it as created, or as changed with before/after.
+    With `expected_version` (core.versions), a record changed since by someone else is
+    refused with 412 instead of being overwritten."""
     model = type(instance)
     before = None
     if instance.pk is not None:
-        current = model._default_manager.filter(pk=instance.pk).first()
+        rows = model._default_manager.filter(pk=instance.pk)
+        if expected_version is not None:
+            rows = rows.select_for_update()
+        current = rows.first()
         before = field_values(current) if current is not None else None
+        if current is not None:
+            check_version(current, expected_version)
     if validate:
         instance.full_clean()
     instance.save()

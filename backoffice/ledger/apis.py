@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from backoffice.core.access import require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema, query_date
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.versions import detail_response
 from backoffice.ledger.filters import ReceiptFilter, SupplierInvoiceFilter, SupplierPaymentFilter
 from backoffice.ledger.models import Receipt, SupplierPayment
 from backoffice.ledger.selectors import (
@@ -127,7 +128,7 @@ class ReceiptListApi(APIView):
 class ReceiptDetailApi(APIView):
     @extend_schema(responses={200: ReceiptOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(ReceiptOutputSerializer(access_receipt(request.user, pk)).data)
+        return detail_response(access_receipt(request.user, pk), ReceiptOutputSerializer)
 
 
 class ReceiptAllocateApi(APIView):

@@ -19,6 +19,7 @@ from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.imports import digest, import_previous, imports_fail_stale
 from backoffice.core.tabular import read_table
+from backoffice.core.versions import detail_response, expected_version
 from backoffice.parties import services
 from backoffice.parties.filters import (
     CallFilter,
@@ -148,7 +149,7 @@ class CustomerListApi(APIView):
 class CustomerDetailApi(APIView):
     @extend_schema(responses={200: CustomerOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(CustomerOutputSerializer(access_customer(request.user, pk)).data)
+        return detail_response(access_customer(request.user, pk), CustomerOutputSerializer)
 
     @extend_schema(
         request=CustomerInputSerializer,
@@ -160,9 +161,12 @@ class CustomerDetailApi(APIView):
         data = CustomerInputSerializer(customer, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         customer = services.customer_update(
-            customer=customer, by=request.user, **data.validated_data
+            customer=customer,
+            by=request.user,
+            expected_version=expected_version(request),
+            **data.validated_data,
         )
-        return Response(CustomerOutputSerializer(customer).data)
+        return detail_response(customer, CustomerOutputSerializer)
 
 
 class TradeBlockApi(APIView):
@@ -290,7 +294,9 @@ class QualificationListApi(APIView):
 class QualificationDetailApi(APIView):
     @extend_schema(responses={200: QualificationOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(QualificationOutputSerializer(access_qualification(request.user, pk)).data)
+        return detail_response(
+            access_qualification(request.user, pk), QualificationOutputSerializer
+        )
 
 
 class QualificationScanApi(APIView):

@@ -17,6 +17,7 @@ from backoffice.contracts.selectors import access_contract
 from backoffice.core.access import access_object, require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.versions import detail_response
 from backoffice.parties.selectors import access_customer
 from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
 from backoffice.sales import services
@@ -158,7 +159,7 @@ class OrderListApi(APIView):
 class OrderDetailApi(APIView):
     @extend_schema(responses={200: OrderOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(OrderOutputSerializer(access_order(request.user, pk)).data)
+        return detail_response(access_order(request.user, pk), OrderOutputSerializer)
 
 
 class HistoryOrderListApi(APIView):
@@ -178,7 +179,7 @@ class HistoryOrderDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         require_perm(request.user, "sales.view_historyorder")
         order = access_object(history_order_list(by=request.user).prefetch_related("lines"), pk)
-        return Response(HistoryOrderOutputSerializer(order).data)
+        return detail_response(order, HistoryOrderOutputSerializer)
 
 
 class OrderSubmitApi(DocumentSubmitApi):
@@ -365,7 +366,7 @@ class DeliveryListApi(APIView):
 class DeliveryDetailApi(APIView):
     @extend_schema(responses={200: DeliveryOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(DeliveryOutputSerializer(access_delivery(request.user, pk)).data)
+        return detail_response(access_delivery(request.user, pk), DeliveryOutputSerializer)
 
 
 class DeliverySubmitApi(DocumentSubmitApi):
@@ -553,7 +554,7 @@ class InvoiceListApi(APIView):
 class InvoiceDetailApi(APIView):
     @extend_schema(responses={200: InvoiceOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(InvoiceOutputSerializer(access_invoice(request.user, pk)).data)
+        return detail_response(access_invoice(request.user, pk), InvoiceOutputSerializer)
 
 
 class InvoiceSubmitApi(DocumentSubmitApi):

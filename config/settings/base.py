@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # a POST with an Idempotency-Key (API) or idempotency_key (forms) is done once per key
+    "backoffice.core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # a page's uncaught ApplicationError (a bad ?date_from=…) is a page with its message
     "backoffice.core.middleware.ApplicationErrorMiddleware",
@@ -269,6 +271,13 @@ SPECTACULAR_SETTINGS = {
         "DeliveryMethodEnum": "backoffice.sales.models.Delivery.Method",
     },
 }
+
+# Idempotency-Key (core.idempotency): how long a key's answer is kept, and how long a
+# second request waits for the first one with the same key before 409 in progress.
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
+IDEMPOTENCY_WAIT_SECONDS = env_int("IDEMPOTENCY_WAIT_SECONDS", 10)
+# If-Match (core.versions): when true, a PATCH/PUT without it is refused with 428.
+IF_MATCH_REQUIRED = env_bool("IF_MATCH_REQUIRED", default=False)
 
 # --- Staff UI -------------------------------------------------------------------------------
 from config.unfold import UNFOLD as UNFOLD  # noqa: E402 - needs the settings above

@@ -18,6 +18,7 @@ from backoffice.core.exceptions import NotAllowed, ValidationFailed
 from backoffice.core.numbering import next_number
 from backoffice.core.pinyin import pinyin_keys
 from backoffice.core.services import model_save, model_set_related
+from backoffice.core.versions import Expected, check_version
 from backoffice.parties.exceptions import DuplicateName, DuplicateTaxId, InvalidTaxId
 from backoffice.parties.models import (
     Contact,
@@ -307,12 +308,15 @@ def customer_update(
     by: Actor,
     confirm_duplicate_name: bool = False,
     business_scope: Any = None,
+    expected_version: Expected = None,
     **data: Any,
 ) -> Customer:
     """Change a customer: the rules of customer_create, the name's only when it changes. A
     new owner, or a new region, needs an owner who is a rep of the region; a rep keeps her
-    own customers and hands them to nobody."""
+    own customers and hands them to nobody. With `expected_version` (the ETag read), a
+    customer changed since by someone else is refused (412), never overwritten."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    check_version(customer, expected_version)
     _check_ownership(customer, by)
     before = (customer.owner_id, customer.region_id)
     _apply(customer, data)

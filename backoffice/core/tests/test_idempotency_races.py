@@ -1,0 +1,35 @@
+"""Two identical requests with one Idempotency-Key in flight at once make one document."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from backoffice.core.tests.races import all_at_once
+from backoffice.ledger.models import Receipt
+
+pytestmark = [pytest.mark.race, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_same_receipt_posted_twice_at_once_is_one_receipt(hospital, finance):
+    token = Token.objects.create(user=finance)
+    body = {
+        "customer": hospital.pk,
+        "amount": "100.00",
+        "received_on": timezone.localdate().isoformat(),
+    }
+
+    def post():
+        client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client.post(
+            "/api/v1/ledger/receipts/",
+            body,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="race-1",
+        )
+
+    answers, errors = all_at_once([post, post, post])
+    assert errors == []
+    assert [a.status_code for a in answers] == [201, 201, 201]
+    assert len({a.content for a in answers}) == 1
+    assert Receipt.objects.count() == 1
