@@ -19,6 +19,9 @@ from .qualifications import (
     QualificationRequirement,
     QualificationType,
 )
+from .terms import (
+    CustomerTermsChange,
+)
 
 __all__ = [
     "CallCadence",
@@ -26,6 +29,7 @@ __all__ = [
     "CallRecord",
     "Contact",
     "Customer",
+    "CustomerTermsChange",
     "DeliveryAddress",
     "Feedback",
     "Qualification",

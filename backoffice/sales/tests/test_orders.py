@@ -139,10 +139,12 @@ def test_a_sales_manager_may_override_with_a_reason(
 
 
 @pytest.mark.django_db
-def test_credit_limit_counts_open_orders(hospital, rep_wang, clerk, second_clerk, products):
-    from backoffice.parties.services import customer_update
+def test_credit_limit_counts_open_orders(
+    hospital, rep_wang, clerk, second_clerk, finance, products
+):
+    from backoffice.parties.tests.factories import terms_set
 
-    customer_update(customer=hospital, by=clerk, credit_limit=Decimal("500.00"))
+    terms_set(hospital, by=clerk, reviewer=finance, credit_limit=Decimal("500.00"))
     first = _order(hospital, rep_wang, products)  # 284.99
     order_submit(order=first, by=rep_wang)
     review_decide(request=review_request_for(first), by=clerk, verdict="approve")
