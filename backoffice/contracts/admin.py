@@ -29,7 +29,7 @@ from backoffice.core.admin import (
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import rmb_upper
-from backoffice.core.steps import Step
+from backoffice.core.steps import ASKED, Step
 from backoffice.reviews.admin import ReviewableAdminMixin, review_submit_step
 
 STATUS_COLOURS = {
@@ -188,13 +188,14 @@ class ContractAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmi
         ),
         Step(
             "terminate",
-            _("Terminate the contract"),
+            _("Ask to terminate the contract"),
             services.contract_terminate,
             document="contract",
             to=Contract.Status.TERMINATED,
             form=ContractTerminateForm,
             title=_("Terminate"),
             style="danger",
+            done=ASKED,
         ),
         Step(
             "cancel",
@@ -202,8 +203,20 @@ class ContractAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmi
             services.contract_cancel,
             document="contract",
             to=Contract.Status.CANCELLED,
+            when=lambda contract: contract.status == Contract.Status.DRAFT,
             form=ContractCancelForm,
             style="secondary",
+        ),
+        Step(
+            "ask_cancel",
+            _("Ask to cancel this contract"),
+            services.contract_cancel_request,
+            document="contract",
+            to=Contract.Status.CANCELLED,
+            when=lambda contract: contract.status == Contract.Status.APPROVED,
+            form=ContractCancelForm,
+            style="secondary",
+            done=ASKED,
         ),
     ]
     list_display = [

@@ -27,7 +27,12 @@ from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.versions import detail_response
 from backoffice.parties.selectors import access_customer
-from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
+from backoffice.reviews.apis import (
+    DocumentReviewApi,
+    DocumentSubmitApi,
+    ReversalRequestOutputSerializer,
+    reversal_response,
+)
 
 
 class ContractLineSerializer(serializers.Serializer):
@@ -224,24 +229,37 @@ class ContractEndApi(APIView):
     cancel = False
     parser_classes = [JSONParser, FormParser]
 
-    @extend_schema(request=EndInputSerializer, responses={200: ContractOutputSerializer})
+    @extend_schema(
+        request=EndInputSerializer,
+        responses={200: ContractOutputSerializer, 202: ReversalRequestOutputSerializer},
+        description=(
+            "A draft is cancelled at once (200). Cancelling an approved contract, or"
+            " terminating one in force, is asked for (202): it takes effect once reviewed"
+            " with the contract's levels, never by the asker."
+        ),
+    )
     def post(self, request: Request, pk: int) -> Response:
         contract = access_contract(request.user, pk)
         data = EndInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        if self.cancel:
+        if self.cancel and contract.status == Contract.Status.DRAFT:
             contract = services.contract_cancel(
                 contract=contract, by=request.user, reason=values["reason"]
             )
+            return Response(ContractOutputSerializer(contract).data)
+        if self.cancel:
+            asked = services.contract_cancel_request(
+                contract=contract, by=request.user, reason=values["reason"]
+            )
         else:
-            contract = services.contract_terminate(
+            asked = services.contract_terminate(
                 contract=contract,
                 by=request.user,
                 reason=values["reason"],
                 ended_on=values.get("ended_on"),
             )
-        return Response(ContractOutputSerializer(contract).data)
+        return reversal_response(asked)
 
 
 class TemplateSerializer(serializers.Serializer):

@@ -20,7 +20,11 @@ KEEP_CONTRACTS = READ_CONTRACTS | {
 KEEP_TEMPLATES = {"contracts.add_contracttemplate", "contracts.change_contracttemplate"}
 SEE_ALL_CONTRACTS = {"contracts.view_all_contracts"}
 REVIEW_CONTRACTS = {"contracts.review_contract"}
+# Issue 15 §20: signing binds the company, so a sales manager signs, not a clerk; ending an
+# approved contract (cancel, terminate) is asked by its rep or a sales manager and takes
+# effect once reviewed with the contract's own levels.
 SIGN_CONTRACTS = {"contracts.sign_contract"}
+ASK_CONTRACT_END = {"contracts.request_contract_end"}
 
 
 class ContractsConfig(AppConfig):
@@ -40,6 +44,7 @@ class ContractsConfig(AppConfig):
         from backoffice.ledger.selectors import register_payable_source
         from backoffice.parties.models import Customer
         from backoffice.reviews.registry import register
+        from backoffice.reviews.reversals import register_reversal
 
         register_visibility(Contract, contract_visible_to)
         register_timeline_source(Customer, lambda customer: (Contract, customer.contracts.all()))
@@ -52,6 +57,20 @@ class ContractsConfig(AppConfig):
             amount=lambda contract: contract.amount,
             authors=lambda contract: [contract.created_by],
         )
+        register_reversal(
+            Contract,
+            action="cancel",
+            label=_("Cancellation of an approved contract"),
+            permission="contracts.request_contract_end",
+            apply=services.contract_cancel_approved,
+        )
+        register_reversal(
+            Contract,
+            action="terminate",
+            label=_("Termination of a contract"),
+            permission="contracts.request_contract_end",
+            apply=services.contract_terminate_approved,
+        )
         register_payable_source(
             visible_to=contract_visible_to,
             open_to=purchase_contracts_open_to,
@@ -60,12 +79,13 @@ class ContractsConfig(AppConfig):
         register_daily_job("contracts by date", services.contracts_by_date_run, order=200)
         grant(
             {
-                "rep": KEEP_CONTRACTS,
-                "clerk": KEEP_CONTRACTS | KEEP_TEMPLATES | SEE_ALL_CONTRACTS | SIGN_CONTRACTS,
+                "rep": KEEP_CONTRACTS | ASK_CONTRACT_END,
+                "clerk": KEEP_CONTRACTS | KEEP_TEMPLATES | SEE_ALL_CONTRACTS,
                 "sales_manager": KEEP_CONTRACTS
                 | SEE_ALL_CONTRACTS
                 | REVIEW_CONTRACTS
-                | SIGN_CONTRACTS,
+                | SIGN_CONTRACTS
+                | ASK_CONTRACT_END,
                 "regional_manager": READ_CONTRACTS | {"contracts.view_region_contracts"},
                 "general_manager": READ_CONTRACTS | SEE_ALL_CONTRACTS | REVIEW_CONTRACTS,
                 "finance": READ_CONTRACTS | SEE_ALL_CONTRACTS,

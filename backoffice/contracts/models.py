@@ -147,7 +147,8 @@ class Contract(BaseModel):
             ("view_all_contracts", _("Can see every contract")),
             ("view_region_contracts", _("Can see the contracts of own regions")),
             ("review_contract", _("Can review contracts")),
-            ("sign_contract", _("Can record signed contracts and end them")),
+            ("sign_contract", _("Can record signed contracts")),
+            ("request_contract_end", _("Can ask to cancel or terminate an approved contract")),
         ]
 
     def __str__(self) -> str:

@@ -43,7 +43,9 @@ from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
 from backoffice.parties.models import Customer
+from backoffice.reviews.models import ReversalRequest
 from backoffice.reviews.registry import Level
+from backoffice.reviews.reversals import ReviewRequired, reversal_request
 from backoffice.reviews.services import review_submit
 
 # One reviewer by default; from 1,000,000 up the general manager reviews as well. Admins
@@ -387,16 +389,31 @@ def contract_sign(
     return contract
 
 
-@permission_required("contracts.sign_contract")
-@transaction.atomic
+@permission_required("contracts.request_contract_end")
 def contract_terminate(
     *, contract: Contract, by: Actor, reason: str, ended_on: date | None = None
+) -> ReversalRequest:
+    """Ask to end a contract in force early, saying why: it ends once reviewed with the
+    contract's own levels, never by the asker (issue 15 §20)."""
+    return reversal_request(
+        obj=contract,
+        action="terminate",
+        by=by,
+        reason=reason,
+        arguments={"ended_on": ended_on} if ended_on else {},
+    )
+
+
+def contract_terminate_approved(
+    contract: Contract, *, by: Actor, reason: str, ended_on: date | str | None = None
 ) -> Contract:
-    """End a contract in force early, saying why."""
+    """The reviewed termination (registered with reviews.reversals)."""
     if not reason.strip():
         raise ValidationFailed(
             _("Say why the contract is terminated."), extra={"fields": {"reason": [_("required")]}}
         )
+    if isinstance(ended_on, str):
+        ended_on = date.fromisoformat(ended_on)
     contract = transition(contract, to=Contract.Status.TERMINATED, by=by, note=reason.strip())
     contract.ended_reason = reason.strip()
     contract.ended_on = ended_on or timezone.localdate()
@@ -407,7 +424,24 @@ def contract_terminate(
 @permission_required("contracts.change_contract")
 @transaction.atomic
 def contract_cancel(*, contract: Contract, by: Actor, reason: str = "") -> Contract:
-    """Drop a contract that was never signed (the number stays, marked cancelled)."""
+    """Drop a draft contract. An approved one is cancelled only through a review
+    (contract_cancel_request; issue 15 §20)."""
+    if Contract.objects.get(pk=contract.pk).status != Contract.Status.DRAFT:
+        raise ReviewRequired
+    return transition(contract, to=Contract.Status.CANCELLED, by=by, note=reason)
+
+
+@permission_required("contracts.request_contract_end")
+def contract_cancel_request(*, contract: Contract, by: Actor, reason: str) -> ReversalRequest:
+    """Ask to cancel an approved contract never signed (the number stays, marked
+    cancelled), once reviewed with the contract's own levels."""
+    return reversal_request(obj=contract, action="cancel", by=by, reason=reason)
+
+
+def contract_cancel_approved(contract: Contract, *, by: Actor, reason: str) -> Contract:
+    """The reviewed cancellation of an approved contract (registered with reviews)."""
+    if Contract.objects.get(pk=contract.pk).status != Contract.Status.APPROVED:
+        raise ValidationFailed(_("Only an approved contract is cancelled through a review."))
     return transition(contract, to=Contract.Status.CANCELLED, by=by, note=reason)
 
 

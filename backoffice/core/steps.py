@@ -29,6 +29,8 @@ from backoffice.core.access import Actor, service_permission
 from backoffice.core.transitions import allowed_transitions
 
 SAVED = _("Saved.")
+# A step that asks for something reviewers decide (issue 15 §20: undoing an approval).
+ASKED = _("Asked: it takes effect once reviewed.")
 INPUT_CLASSES = (
     "border border-base-200 rounded-default px-3 py-2 bg-white "
     "dark:bg-base-900 dark:border-base-700"

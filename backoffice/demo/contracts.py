@@ -74,6 +74,7 @@ def demo_contracts(*, count: int = 36) -> int:
     today = timezone.localdate()
     clerks = list(User.objects.filter(groups__name="clerk", is_active=True))
     manager = User.objects.filter(groups__name="sales_manager").first()
+    general_manager = User.objects.filter(groups__name="general_manager").first()
     finance = User.objects.filter(groups__name="finance").first()
     products = list(Product.objects.filter(is_active=True)[:40])
     customers = [
@@ -183,7 +184,10 @@ def demo_contracts(*, count: int = 36) -> int:
             order.refresh_from_db()
             story_play(_deliver_from(ordered_on, rng, order, author, clerks))
         if fate > 0.95:
-            contract_terminate(contract=contract, by=manager, reason="客户经营调整，双方协商终止")
+            asked = contract_terminate(
+                contract=contract, by=manager, reason="客户经营调整，双方协商终止"
+            )
+            review_decide(request=review_request_for(asked), by=general_manager, verdict="approve")
     _purchase(rng, purchase_template, clerks, manager, finance, today)
     contracts_fulfilled_run()
     contracts_by_date_run()
@@ -226,7 +230,7 @@ def _purchase(rng, template, clerks, manager, finance, today) -> None:
         contract_submit(contract=contract, by=author)
         review_decide(request=review_request_for(contract), by=manager, verdict="approve")
         contract.refresh_from_db()
-        contract = contract_sign(contract=contract, by=author, signed_on=starts_on, scan=_scan())
+        contract = contract_sign(contract=contract, by=manager, signed_on=starts_on, scan=_scan())
         half = round_amount(contract.amount / 2)
         invoice = supplier_invoice_create(
             contract=contract,

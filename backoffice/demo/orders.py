@@ -33,7 +33,7 @@ from backoffice.sales.services import (
     invoice_request_create,
     invoice_reverse,
     invoice_submit,
-    order_cancel,
+    order_cancel_request,
     order_create,
     order_submit,
 )
@@ -104,7 +104,8 @@ def _order_story(rng, ordered_on, customers, products, clerks) -> Story:
         return  # over the credit limit: stays in audit, as it would in real life
     if fate > 0.97:
         yield _later(ordered_on, rng, 1, 3)
-        order_cancel(order=order, by=author, reason="客户取消采购计划")
+        asked = order_cancel_request(order=order, by=author, reason="客户取消采购计划")
+        review_decide(request=review_request_for(asked), by=auditor, verdict="approve")
         return
     yield from _deliver(rng, order, author, clerks)
 

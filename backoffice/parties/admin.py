@@ -64,6 +64,7 @@ from backoffice.parties.models import (
     Contact,
     Customer,
     CustomerImport,
+    CustomerTermsChange,
     DeliveryAddress,
     Feedback,
     Qualification,
@@ -77,6 +78,12 @@ from backoffice.parties.selectors import (
     customer_trade_block,
     customers_call_overdue,
     trade_block_enforced,
+)
+from backoffice.parties.services.terms import (
+    TERMS_FIELDS,
+    TERMS_PERMISSION,
+    terms_change_open,
+    terms_refused,
 )
 from backoffice.parties.views import qualification_scan_response
 from backoffice.reviews.admin import ReviewableAdminMixin, review_submit_step
@@ -356,6 +363,31 @@ class CustomerAdmin(BaseModelAdmin):
         form.by = request.user  # the services' rules run in the form (forms.CustomerForm)
         return form
 
+    def terms_locked(self, request: HttpRequest, obj: Customer | None) -> list[str]:
+        """The terms fields this user may not set here (issue 15 §3): a new customer's credit
+        limit and payment terms; an existing one's region and status too."""
+        if request.user.has_perm(TERMS_PERMISSION):
+            return []
+        if obj is None:
+            return ["credit_limit", "payment_terms_days"]
+        return list(TERMS_FIELDS)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self.terms_locked(request, obj)]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            # A read-only field is not in the form, so the page never posts it: a post that
+            # carries one was forged, and is refused rather than quietly dropped.
+            obj = self.get_object(request, object_id) if object_id else None
+            forged = [name for name in self.terms_locked(request, obj) if name in request.POST]
+            if forged:
+                try:
+                    terms_refused(forged, request.user)
+                except ApplicationError as error:
+                    raise PermissionDenied(str(error.message)) from error
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def get_fieldsets(self, request, obj=None):
         # The box confirming a name another customer has sits under the name; it shows only
         # once the name is refused (forms.CustomerForm).
@@ -370,7 +402,15 @@ class CustomerAdmin(BaseModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         data = {name: form.cleaned_data[name] for name in form.cleaned_data}
         if change:
-            services.customer_update(customer=obj, by=request.user, **data)
+            customer = services.customer_update(customer=obj, by=request.user, **data)
+            pending = terms_change_open(customer)
+            if pending is not None and pending.requested_by_id == request.user.pk:
+                self.message_user(
+                    request,
+                    _("The change of %(change)s waits for a reviewer before it takes effect.")
+                    % {"change": pending.summary},
+                    level=messages.WARNING,
+                )
         else:
             created = services.customer_create(by=request.user, **data)
             obj.pk, obj.code = created.pk, created.code
@@ -385,6 +425,7 @@ class CustomerAdmin(BaseModelAdmin):
                 "timeline": customer_timeline(customer, user=request.user),
                 "attachments": attachments_of(customer),
                 "may_attach": self.has_change_permission(request, customer),
+                "terms_change": terms_change_open(customer),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -541,6 +582,40 @@ class QualificationAdmin(ReviewableAdminMixin, BaseModelAdmin):
 
     def scan_view(self, request: HttpRequest, pk: int) -> FileResponse:
         return qualification_scan_response(request.user, pk)
+
+
+@admin.register(CustomerTermsChange)
+class CustomerTermsChangeAdmin(ReviewableAdminMixin, BaseModelAdmin):
+    """A change of a customer's credit limit or status, waiting for one reviewer (issue 15
+    §3). Asked from the customer's page; read-only here, with the review panel."""
+
+    list_display = ["customer", "summary", "requested_by", "created_at", "status_badge"]
+    list_filter = ["status"]
+    search_fields = ["customer__name", "customer__name_initials", "customer__code"]
+    list_select_related = ["customer", "requested_by"]
+    fields = [
+        "customer",
+        "summary",
+        "reason",
+        "requested_by",
+        "created_at",
+        "status",
+    ]
+    readonly_fields = fields
+
+    @display(description=_("change"))
+    def summary(self, obj: CustomerTermsChange) -> str:
+        return obj.summary
+
+    status_badge = status_badge_display(
+        {"in_review": "info", "applied": "success", "refused": "danger"}
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class RequirementInline(TabularInline):

@@ -40,6 +40,7 @@ from backoffice.parties.selectors import (
     access_customer,
     access_feedback,
     access_qualification,
+    access_terms_change,
     call_visible_to,
     customer_list,
     customer_trade_block,
@@ -58,6 +59,13 @@ CUSTOMER_WRITE_RULES = (
     " tax id is taken (`extra.customer`: id, code, name, label of the customer that has it,"
     " only when the caller may see it); `duplicate_name` when the name (new, or changed to)"
     " is another customer's, until `confirm_duplicate_name` is true."
+)
+
+TERMS_RULES = (
+    "Credit limit, payment terms, status (suspended, blacklisted) and region need"
+    " `parties.change_customer_terms`: anyone else gets 403 with the fields named in"
+    " `extra.fields`. A new credit limit or status is not applied at once: it opens a terms"
+    " change (GET /customers/{id}/terms-changes/) that takes effect once reviewed."
 )
 
 # Declared, not derived: the database's integer range would otherwise leak into the schema.
@@ -154,7 +162,7 @@ class CustomerDetailApi(APIView):
     @extend_schema(
         request=CustomerInputSerializer,
         responses={200: CustomerOutputSerializer},
-        description=CUSTOMER_WRITE_RULES,
+        description=CUSTOMER_WRITE_RULES + " " + TERMS_RULES,
     )
     def patch(self, request: Request, pk: int) -> Response:
         customer = access_customer(request.user, pk)
@@ -316,6 +324,59 @@ class QualificationSubmitApi(DocumentSubmitApi):
 
 class QualificationReviewApi(DocumentReviewApi):
     access = staticmethod(access_qualification)
+
+
+class TermsChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    customer = serializers.IntegerField(source="customer_id", read_only=True)
+    credit_limit = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        coerce_to_string=True,
+    )
+    customer_status = serializers.ChoiceField(
+        choices=Customer.Status.choices, required=False, allow_blank=True
+    )
+    credit_limit_before = serializers.DecimalField(
+        max_digits=16, decimal_places=2, read_only=True, coerce_to_string=True
+    )
+    customer_status_before = serializers.CharField(read_only=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    status = serializers.CharField(read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        ref_name = "CustomerTermsChange"
+
+
+class CustomerTermsChangeListApi(APIView):
+    """A customer's credit terms changes (issue 15 §3): a new credit limit or status takes
+    effect once one reviewer, not its requester, approves it
+    (POST /terms-changes/{id}/review/). Asking needs `parties.change_customer_terms`."""
+
+    @extend_schema(responses={200: TermsChangeSerializer(many=True)})
+    def get(self, request: Request, pk: int) -> Response:
+        customer = access_customer(request.user, pk)
+        changes = customer.terms_changes.select_related("requested_by")
+        return Response(TermsChangeSerializer(changes, many=True).data)
+
+    @extend_schema(request=TermsChangeSerializer, responses={201: TermsChangeSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        customer = access_customer(request.user, pk)
+        data = TermsChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = services.customer_terms_change_request(
+            customer=customer, by=request.user, **data.validated_data
+        )
+        return Response(TermsChangeSerializer(change).data, status=201)
+
+
+class CustomerTermsChangeReviewApi(DocumentReviewApi):
+    access = staticmethod(access_terms_change)
 
 
 class InventoryLineSerializer(serializers.Serializer):

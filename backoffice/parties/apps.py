@@ -37,6 +37,10 @@ KEEP_CUSTOMERS = READ_CUSTOMERS | {
     "parties.change_qualification",
 }
 SEE_ALL_CUSTOMERS = {"parties.view_all_customers"}
+# Separation of duties (issue 15 §3): reps keep customers but not their terms; a change of
+# credit limit or status waits for one reviewer who is not its requester.
+CHANGE_TERMS = {"parties.change_customer_terms", "parties.view_customertermschange"}
+REVIEW_TERMS = {"parties.review_customer_terms", "parties.view_customertermschange"}
 
 
 def _reference_after_migrate(sender, using, **kwargs) -> None:
@@ -88,9 +92,20 @@ class PartiesConfig(AppConfig):
             customer_import_visible_to,
             stale_customer_imports_fail,
         )
-        from backoffice.parties.models import Customer, CustomerImport, Qualification
-        from backoffice.parties.selectors import customer_visible_to, qualification_visible_to
+        from backoffice.parties.models import (
+            Customer,
+            CustomerImport,
+            CustomerTermsChange,
+            Qualification,
+        )
+        from backoffice.parties.selectors import (
+            customer_visible_to,
+            qualification_visible_to,
+            terms_change_visible_to,
+        )
         from backoffice.parties.services import (
+            customer_terms_change_apply,
+            customer_terms_change_refuse,
             qualification_return,
             qualification_verify,
             qualifications_expiry_run,
@@ -112,14 +127,29 @@ class PartiesConfig(AppConfig):
             on_rejected=qualification_return,
             authors=lambda paper: [paper.uploaded_by],
         )
+        register_visibility(CustomerTermsChange, terms_change_visible_to)
+        register(
+            CustomerTermsChange,
+            label=_("Customer terms change"),
+            levels=[Level(approvals=1, permission="parties.review_customer_terms")],
+            on_approved=customer_terms_change_apply,
+            on_rejected=customer_terms_change_refuse,
+            authors=lambda change: [change.requested_by],
+        )
         grant(
             {
-                "rep": KEEP_CUSTOMERS,
-                "clerk": KEEP_CUSTOMERS | SEE_ALL_CUSTOMERS | {"parties.review_qualification"},
-                "sales_manager": KEEP_CUSTOMERS | SEE_ALL_CUSTOMERS,
-                "regional_manager": KEEP_CUSTOMERS | {"parties.view_region_customers"},
-                "general_manager": READ_CUSTOMERS | SEE_ALL_CUSTOMERS,
-                "finance": READ_CUSTOMERS | SEE_ALL_CUSTOMERS,
+                "rep": KEEP_CUSTOMERS | {"parties.view_customertermschange"},
+                "clerk": KEEP_CUSTOMERS
+                | SEE_ALL_CUSTOMERS
+                | CHANGE_TERMS
+                | {"parties.review_qualification"},
+                "sales_manager": KEEP_CUSTOMERS | SEE_ALL_CUSTOMERS | CHANGE_TERMS | REVIEW_TERMS,
+                "regional_manager": KEEP_CUSTOMERS
+                | {"parties.view_region_customers"}
+                | CHANGE_TERMS
+                | REVIEW_TERMS,
+                "general_manager": READ_CUSTOMERS | SEE_ALL_CUSTOMERS | REVIEW_TERMS,
+                "finance": READ_CUSTOMERS | SEE_ALL_CUSTOMERS | REVIEW_TERMS,
                 "warehouse": SEE_ALL_CUSTOMERS
                 | {"parties.view_customer", "parties.view_deliveryaddress", "parties.view_contact"},
             }

@@ -46,6 +46,7 @@ from backoffice.parties.services import (
     customer_create,
     customer_update,
 )
+from backoffice.parties.services.terms import DEFAULT_TERMS, TERMS_PERMISSION
 from backoffice.parties.validators import uscc_problem
 
 # Column headers accepted, English or Chinese, for each field.
@@ -320,6 +321,13 @@ def _import_row(
     checked = customer_row_check(value, rules=rules)
     billing, billing_errors = _billing_check(value)
     checked.errors.extend(billing_errors)
+    if not billing_errors and by is not None and not by.has_perm(TERMS_PERMISSION):
+        # a rep takes customers on with the default terms (issue 15 §3)
+        checked.errors.extend(
+            (name, _("Only a clerk with the permission or a manager may set this field."))
+            for name, default in DEFAULT_TERMS.items()
+            if to_decimal(billing[name]) != default
+        )
     existing = _existing(checked.values, value.get("name", ""))
     if existing is None:
         customer_repeats_check(checked, rules=rules)

@@ -15,6 +15,7 @@ from backoffice.parties.models import (
     CallCadence,
     CallRecord,
     Customer,
+    CustomerTermsChange,
     Feedback,
     Qualification,
     QualificationRequirement,
@@ -63,6 +64,16 @@ def access_qualification(by: Actor, qualification_id: Any) -> Qualification:
     return access_object(
         qualification_visible_to(by).select_related("customer", "qualification_type"),
         qualification_id,
+    )
+
+
+def terms_change_visible_to(user: Any) -> QuerySet[CustomerTermsChange]:
+    return CustomerTermsChange.objects.filter(customer__in=customer_visible_to(user))
+
+
+def access_terms_change(by: Actor, change_id: Any) -> CustomerTermsChange:
+    return access_object(
+        terms_change_visible_to(by).select_related("customer", "requested_by"), change_id
     )
 
 

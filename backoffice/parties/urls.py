@@ -14,6 +14,16 @@ urlpatterns = [
     path(
         "customers/<int:pk>/trade-block/", apis.TradeBlockApi.as_view(), name="customer-trade-block"
     ),
+    path(
+        "customers/<int:pk>/terms-changes/",
+        apis.CustomerTermsChangeListApi.as_view(),
+        name="customer-terms-changes",
+    ),
+    path(
+        "terms-changes/<int:pk>/review/",
+        apis.CustomerTermsChangeReviewApi.as_view(),
+        name="terms-change-review",
+    ),
     path("customers/<int:pk>/contacts/", apis.ContactListApi.as_view(), name="customer-contacts"),
     path(
         "customers/<int:pk>/qualifications/",

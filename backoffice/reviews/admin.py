@@ -21,6 +21,7 @@ from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.filters import IdField
 from backoffice.core.steps import Step
 from backoffice.reviews.models import (
+    ReversalRequest,
     ReviewDecision,
     ReviewPolicy,
     ReviewPolicyLevel,
@@ -266,6 +267,42 @@ class ReviewKindFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
+@admin.register(ReversalRequest)
+class ReversalRequestAdmin(ReviewableAdminMixin, BaseModelAdmin):
+    """A request to undo an approved document (issue 15 §20): read-only, with the review
+    panel; asked from the document's page (its "Ask to …" step)."""
+
+    list_display = ["__str__", "requested_by", "created_at", "status"]
+    list_filter = ["status"]
+    search_fields = ["object_repr"]
+    list_select_related = ["requested_by"]
+    fields = ["action_label", "document_link", "reason", "details", "requested_by", "status"]
+    readonly_fields = fields
+
+    @display(description=_("action"))
+    def action_label(self, asked: ReversalRequest) -> str:
+        return str(asked.action_label)
+
+    @display(description=_("document"))
+    def document_link(self, asked: ReversalRequest) -> str:
+        opts = asked.content_type.model_class()._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[asked.object_id])
+        return format_html('<a class="text-primary-600" href="{}">{}</a>', url, asked.object_repr)
+
+    @display(description=_("details"))
+    def details(self, asked: ReversalRequest) -> str:
+        return "; ".join(f"{name}: {value}" for name, value in asked.arguments.items()) or "—"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(ReviewRequest)

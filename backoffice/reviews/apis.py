@@ -126,3 +126,39 @@ class ReviewPendingListApi(APIView):
     def get(self, request: Request) -> Response:
         pending = filtered(request, self.filterset_class, review_pending_for(request.user))
         return paginate(request, pending, self.OutputSerializer, self)
+
+
+class ReversalRequestOutputSerializer(serializers.Serializer):
+    """A request to undo an approved document (issue 15 §20), waiting for its review."""
+
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    action_label = serializers.CharField()
+    document_id = serializers.IntegerField(source="object_id")
+    document = serializers.CharField(source="object_repr")
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    requested_by = serializers.CharField(source="requested_by.username")
+    created_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "ReversalRequest"
+
+
+def reversal_response(asked: Any) -> Response:
+    """202: asked, not yet done; it takes effect once reviewed (POST
+    /api/v1/reviews/reversals/{id}/review/)."""
+    return Response(ReversalRequestOutputSerializer(asked).data, status=202)
+
+
+def _access_reversal(by: Actor, pk: Any) -> Any:
+    from backoffice.core.access import access_object
+    from backoffice.reviews.reversals import reversal_visible_to
+
+    return access_object(reversal_visible_to(by), pk)
+
+
+class ReversalReviewApi(DocumentReviewApi):
+    """POST /api/v1/reviews/reversals/{id}/review/: decide on a request to undo."""
+
+    access = staticmethod(_access_reversal)

@@ -39,12 +39,42 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self) -> None:
+        from backoffice.core.access import register_visibility
         from backoffice.core.grants import grant
         from backoffice.core.navigation import register_nav_item
         from backoffice.core.todos import register_todo
+        from backoffice.reviews.models import ReversalRequest
+        from backoffice.reviews.registry import register
+        from backoffice.reviews.reversals import (
+            reversal_apply,
+            reversal_levels,
+            reversal_refuse,
+            reversal_visible_to,
+        )
 
         post_migrate.connect(_policies_after_migrate, dispatch_uid="reviews-sync-policies")
-        grant({"clerk": SEE_REVIEWS, "sales_manager": SEE_REVIEWS, "general_manager": SEE_REVIEWS})
+        # Undoing an approved document is itself reviewed, with its original's levels.
+        register_visibility(ReversalRequest, reversal_visible_to)
+        register(
+            ReversalRequest,
+            label=_("Reversal request"),
+            levels=[],
+            levels_for=reversal_levels,
+            on_approved=reversal_apply,
+            on_rejected=reversal_refuse,
+            authors=lambda asked: [asked.requested_by],
+        )
+        see_reversals = {"reviews.view_reversalrequest"}
+        grant(
+            {
+                "clerk": SEE_REVIEWS | see_reversals,
+                "sales_manager": SEE_REVIEWS | see_reversals,
+                "general_manager": SEE_REVIEWS | see_reversals,
+                "rep": see_reversals,
+                "regional_manager": see_reversals,
+                "finance": see_reversals,
+            }
+        )
         register_todo("reviews", order=100, items=_reviews_waiting)
         register_nav_item(
             "workspace",

@@ -176,3 +176,52 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer}: {self.get_verdict_display()}"
+
+
+class ReversalRequest(BaseModel):
+    """A request to undo what reviewers approved (issue 15 §20): cancel an approved order or
+    contract, terminate a contract, reverse an invoice with a red letter. It is itself a
+    document under review, with the original's frozen levels, so that one person never
+    undoes what two had to approve; its requester never reviews it. The action to run on
+    approval is registered by the document's app (reviews.reversals.register_reversal)."""
+
+    class Status(models.TextChoices):
+        IN_REVIEW = "in_review", _("In review")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused")
+
+    TRANSITIONS = {Status.IN_REVIEW: {Status.DONE, Status.REFUSED}}
+
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField(_("document id"))
+    object_repr = models.CharField(_("document"), max_length=200)
+    reason = models.TextField(_("reason"))
+    arguments = models.JSONField(_("details"), default=dict, blank=True)
+    status = models.CharField(
+        _("state"), max_length=16, choices=Status, default=Status.IN_REVIEW, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("reversal request")
+        verbose_name_plural = _("reversal requests")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.action_label}: {self.object_repr}"
+
+    @property
+    def action_label(self) -> Any:
+        from backoffice.reviews.reversals import reversal_for
+
+        try:
+            return reversal_for(self.action).label
+        except LookupError:
+            return self.action

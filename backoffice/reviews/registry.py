@@ -40,6 +40,9 @@ class Registration:
     amount: Callable[[Any], Decimal | None] | None = None
     authors: Callable[[Any], list[Any]] | None = None
     on_refused: Callable[..., Any] | None = None
+    # The levels frozen for this document, decided by the document rather than by a policy
+    # (a reversal request takes its original's): no policy is kept for such a kind.
+    levels_for: Callable[[Any], list[dict]] | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -60,8 +63,9 @@ def register(
     amount: Callable[[Any], Decimal | None] | None = None,
     authors: Callable[[Any], list[Any]] | None = None,
     on_refused: Callable[..., Any] | None = None,
+    levels_for: Callable[[Any], list[dict]] | None = None,
 ) -> Registration:
-    if not levels:
+    if not levels and levels_for is None:
         raise ValueError("a review needs at least one level")
     registration = Registration(
         kind=kind_of(model),
@@ -73,6 +77,7 @@ def register(
         amount=amount,
         authors=authors,
         on_refused=on_refused,
+        levels_for=levels_for,
     )
     _registry[registration.kind] = registration
     return registration

@@ -41,6 +41,8 @@ def review_policies_sync(*, using: str = DEFAULT_DB_ALIAS) -> int:
     """Give every registered kind its default policy, once; admins edit it afterwards."""
     created = 0
     for registration in registrations():
+        if registration.levels_for is not None:
+            continue  # its documents say their levels
         policy, is_new = ReviewPolicy.objects.using(using).get_or_create(
             kind=registration.kind, defaults={"label": str(registration.label)}
         )
@@ -60,7 +62,7 @@ def review_policies_sync(*, using: str = DEFAULT_DB_ALIAS) -> int:
     return created
 
 
-def _frozen_levels(kind: str, amount: Decimal | None) -> list[dict]:
+def frozen_levels(kind: str, amount: Decimal | None) -> list[dict]:
     policy = ReviewPolicy.objects.filter(kind=kind).first()
     if policy is None:
         review_policies_sync()
@@ -110,7 +112,10 @@ def review_submit(*, obj: Any, by: Actor) -> ReviewRequest:
     """Open a review round for `obj`, freezing the policy in force now. (DOMAIN §11)"""
     registration = registration_for(type(obj))
     amount = registration.amount(obj) if registration.amount else None
-    levels = _frozen_levels(registration.kind, amount)
+    if registration.levels_for is not None:
+        levels = registration.levels_for(obj)
+    else:
+        levels = frozen_levels(registration.kind, amount)
     content_type = ContentType.objects.get_for_model(obj)
     request = (
         ReviewRequest.objects.select_for_update()

@@ -33,7 +33,7 @@ from backoffice.core.exceptions import ApplicationError
 from backoffice.core.imports import import_previous, imports_fail_stale
 from backoffice.core.money import rmb_upper, sum_amounts
 from backoffice.core.services import model_save
-from backoffice.core.steps import Step
+from backoffice.core.steps import ASKED, Step
 from backoffice.parties.models import Customer
 from backoffice.reviews.admin import ReviewableAdminMixin, review_submit_step
 from backoffice.sales import services
@@ -262,6 +262,18 @@ class SalesOrderAdmin(ReviewableAdminMixin, BaseModelAdmin):
             title=_("Let the order through the trade and credit checks, saying why"),
             style="danger",
             done=_("The checks are overridden: the audit can go on."),
+        ),
+        Step(
+            "ask_cancel",
+            _("Ask to cancel the order"),
+            services.order_cancel_request,
+            document="order",
+            to=SalesOrder.Status.CANCELLED,
+            when=lambda order: order.status in SalesOrder.COMMITTED_STATUSES,
+            form=ReasonForm,
+            title=_("An approved order is cancelled once reviewed: say why"),
+            style="danger",
+            done=ASKED,
         ),
         Step(
             "invoice",

@@ -19,10 +19,15 @@ from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.versions import detail_response
 from backoffice.parties.selectors import access_customer
-from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
+from backoffice.reviews.apis import (
+    DocumentReviewApi,
+    DocumentSubmitApi,
+    ReversalRequestOutputSerializer,
+    reversal_response,
+)
 from backoffice.sales import services
 from backoffice.sales.filters import DeliveryFilter, HistoryOrderFilter, InvoiceFilter, OrderFilter
-from backoffice.sales.models import Delivery, DeliveryExtra, Invoice
+from backoffice.sales.models import Delivery, DeliveryExtra, Invoice, SalesOrder
 from backoffice.sales.selectors import (
     access_delivery,
     access_invoice,
@@ -201,12 +206,23 @@ class ReasonInputSerializer(serializers.Serializer):
 
 
 class OrderCancelApi(APIView):
-    @extend_schema(request=ReasonInputSerializer, responses={200: OrderOutputSerializer})
+    """A draft is cancelled at once (200); an approved order is asked for (202): it is
+    cancelled once reviewed with the order's levels, never by the asker (issue 15 §20)."""
+
+    @extend_schema(
+        request=ReasonInputSerializer,
+        responses={200: OrderOutputSerializer, 202: ReversalRequestOutputSerializer},
+    )
     def post(self, request: Request, pk: int) -> Response:
         order = access_order(request.user, pk)
         data = ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.order_cancel(order=order, by=request.user, reason=data.validated_data["reason"])
+        reason = data.validated_data["reason"]
+        if order.status in SalesOrder.COMMITTED_STATUSES:
+            return reversal_response(
+                services.order_cancel_request(order=order, by=request.user, reason=reason)
+            )
+        services.order_cancel(order=order, by=request.user, reason=reason)
         order.refresh_from_db()
         return Response(OrderOutputSerializer(order).data)
 

@@ -22,6 +22,8 @@ KEEP_ORDERS = READ_ORDERS | {
 }
 SEE_ALL_ORDERS = {"sales.view_all_orders"}
 AUDIT_ORDERS = {"sales.review_order"}
+# Issue 15 §20: an approved order is cancelled only once reviewed (the order's own levels).
+ASK_ORDER_CANCELLATION = {"sales.request_order_cancellation"}
 OVERRIDE_ORDERS = {"sales.override_order_block"}
 KEEP_DELIVERIES = {
     "sales.add_delivery",
@@ -69,6 +71,7 @@ class SalesConfig(AppConfig):
         )
         from backoffice.parties.models import Customer
         from backoffice.reviews.registry import Level, register
+        from backoffice.reviews.reversals import register_reversal
         from backoffice.sales.facts import facts_received
         from backoffice.sales.history.upload import stale_history_imports_fail
         from backoffice.sales.models import Delivery, HistoryOrder, Invoice, SalesOrder
@@ -85,6 +88,7 @@ class SalesConfig(AppConfig):
             invoice_approve,
             invoice_return_to_draft,
             order_approve,
+            order_cancel_approved,
             order_refused,
             order_return,
         )
@@ -128,17 +132,29 @@ class SalesConfig(AppConfig):
             amount=lambda order: order.gross_amount,
             authors=lambda order: [order.created_by],
         )
+        register_reversal(
+            SalesOrder,
+            action="cancel",
+            label=_("Cancellation of an approved order"),
+            permission="sales.request_order_cancellation",
+            apply=order_cancel_approved,
+        )
         grant(
             {
-                "rep": KEEP_ORDERS,
+                "rep": KEEP_ORDERS | ASK_ORDER_CANCELLATION,
                 "clerk": KEEP_ORDERS
+                | ASK_ORDER_CANCELLATION
                 | SEE_ALL_ORDERS
                 | AUDIT_ORDERS
                 | KEEP_DELIVERIES
                 | RELEASE_DELIVERIES
                 | REQUEST_INVOICES
                 | AUDIT_INVOICES,
-                "sales_manager": KEEP_ORDERS | SEE_ALL_ORDERS | AUDIT_ORDERS | OVERRIDE_ORDERS,
+                "sales_manager": KEEP_ORDERS
+                | ASK_ORDER_CANCELLATION
+                | SEE_ALL_ORDERS
+                | AUDIT_ORDERS
+                | OVERRIDE_ORDERS,
                 "regional_manager": READ_ORDERS | {"sales.view_region_orders"},
                 "general_manager": READ_ORDERS | SEE_ALL_ORDERS | AUDIT_ORDERS | OVERRIDE_ORDERS,
                 "finance": READ_ORDERS

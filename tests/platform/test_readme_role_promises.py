@@ -95,10 +95,10 @@ PROMISES = {
                 "sales.review_invoice",
             ],
         ),
-        ("signs contracts", [service_permission(contract_sign)]),
         ("products and price lists", ["catalog.add_product", "catalog.change_pricelist"]),
     ],
     "sales_manager": [
+        ("signs contracts", [service_permission(contract_sign)]),
         ("order audit", ["sales.review_order"]),
         ("overrides a trade block or the credit limit with a reason", OVERRIDE),
         ("contract review", CONTRACT_REVIEW),

@@ -25,7 +25,7 @@ from backoffice.contracts.services import (
     contracts_by_date_run,
     template_save,
 )
-from backoffice.core.exceptions import InvalidTransition, ValidationFailed
+from backoffice.core.exceptions import InvalidTransition, NotAllowed, ValidationFailed
 from backoffice.ledger.selectors import receivable_for_source
 from backoffice.ledger.services import receipt_create
 from backoffice.parties.services import customer_create
@@ -84,7 +84,8 @@ def _activate(contract, clerk, reviewer):
     contract_submit(contract=contract, by=clerk)
     review_decide(request=review_request_for(contract), by=reviewer, verdict="approve")
     contract.refresh_from_db()
-    return contract_sign(contract=contract, by=clerk, signed_on=TODAY, scan=pdf_upload())
+    # a sales manager signs (issue 15 §20): the reviewer of these tests
+    return contract_sign(contract=contract, by=reviewer, signed_on=TODAY, scan=pdf_upload())
 
 
 @pytest.fixture
@@ -186,8 +187,12 @@ def test_signing_needs_the_scan_and_sets_the_state_by_start(
     review_decide(request=review_request_for(contract), by=sales_manager, verdict="approve")
     contract.refresh_from_db()
     with pytest.raises(ScanRequired):
-        contract_sign(contract=contract, by=clerk, signed_on=TODAY, scan=None)
-    contract = contract_sign(contract=contract, by=clerk, signed_on=TODAY, scan=pdf_upload())
+        contract_sign(contract=contract, by=sales_manager, signed_on=TODAY, scan=None)
+    with pytest.raises(NotAllowed):  # a clerk records no signature (issue 15 §20)
+        contract_sign(contract=contract, by=clerk, signed_on=TODAY, scan=pdf_upload())
+    contract = contract_sign(
+        contract=contract, by=sales_manager, signed_on=TODAY, scan=pdf_upload()
+    )
     assert contract.status == "signed"  # not in force until it starts
     assert contracts_by_date_run(today=TODAY + timedelta(days=5)) == {
         "activated": 1,
@@ -373,13 +378,25 @@ def test_a_fulfilled_contract_completes_in_the_daily_jobs(
 
 
 @pytest.mark.django_db
-def test_terminating_needs_a_reason(active_contract, clerk):
+def test_terminating_needs_a_reason_and_a_review(active_contract, clerk, sales_manager):
+    with pytest.raises(NotAllowed):  # a clerk ends no contract (issue 15 §20)
+        contract_terminate(contract=active_contract, by=clerk, reason="客户撤销采购计划")
     with pytest.raises(ValidationFailed):
-        contract_terminate(contract=active_contract, by=clerk, reason=" ")
-    contract = contract_terminate(contract=active_contract, by=clerk, reason="客户撤销采购计划")
-    assert contract.status == "terminated"
-    with pytest.raises(InvalidTransition):
-        contract_terminate(contract=contract, by=clerk, reason="again")
+        contract_terminate(contract=active_contract, by=sales_manager, reason=" ")
+    asked = contract_terminate(
+        contract=active_contract, by=sales_manager, reason="客户撤销采购计划"
+    )
+    active_contract.refresh_from_db()
+    assert active_contract.status == "active"  # not before the review
+    with pytest.raises(SelfReviewForbidden):
+        review_decide(request=review_request_for(asked), by=sales_manager, verdict="approve")
+    gm = user_create(username="gm_t", role="general_manager", full_name="钱总")
+    review_decide(request=review_request_for(asked), by=gm, verdict="approve")
+    active_contract.refresh_from_db()
+    assert active_contract.status == "terminated"
+    assert active_contract.ended_reason == "客户撤销采购计划"
+    with pytest.raises(InvalidTransition):  # the dry run refuses at once
+        contract_terminate(contract=active_contract, by=sales_manager, reason="again")
 
 
 @pytest.mark.django_db
@@ -410,7 +427,6 @@ def test_the_contracts_api(api, hospital, clerk, products, sales_manager, rep_li
         ]
         == "approved"
     )
-    api.force_authenticate(clerk)
     response = api.post(f"/api/v1/contracts/contracts/{pk}/sign/", {"signed_on": str(TODAY)})
     assert response.status_code == 400
     assert response.json()["code"] == "scan_required"

@@ -26,6 +26,13 @@ NOT_GUARDED = {
     "contract_return": "review callback",
     "qualification_verify": "review callback",
     "qualification_return": "review callback",
+    "customer_terms_change_apply": "review callback",
+    "customer_terms_change_refuse": "review callback",
+    # Issue 15 §20: the undo itself, run by the engine once its ReversalRequest is approved
+    # (asked through a guarded *_request / contract_terminate service).
+    "order_cancel_approved": "review callback",
+    "contract_cancel_approved": "review callback",
+    "contract_terminate_approved": "review callback",
     # The reviews engine itself: review_decide checks the level's permission (NotAReviewer);
     # review_submit is called by each document's guarded submit service.
     "review_submit": "called by guarded submit services",
@@ -55,6 +62,8 @@ NOT_GUARDED = {
     "audit_record_many": "the audit trail itself",
     # Reads: the rules a form checks before it saves through a guarded service.
     "check_customer": "a check, changes nothing",
+    "terms_refused": "a check, changes nothing",
+    "initial_terms_refused": "a check, changes nothing",
 }
 
 

@@ -48,10 +48,10 @@ def test_demo_orders_are_shipped_signed_invoiced_and_paid_on_days_that_follow(
     from backoffice.catalog.services import product_save
     from backoffice.demo.orders import demo_orders
     from backoffice.ledger.models import Receipt
-    from backoffice.parties.services import customer_update
+    from backoffice.parties.tests.factories import terms_set
     from backoffice.sales.models import Delivery, Invoice, SalesFact
 
-    customer_update(customer=hospital, by=clerk, credit_limit="100000000")
+    terms_set(hospital, by=clerk, reviewer=finance, credit_limit="100000000")
     for n in range(3, 8):  # the demo picks up to six products an order
         product_save(by=clerk, code=f"P000{n}", name=f"演示药品{n}", list_price="10.00")
     demo_orders(count=40)

@@ -35,7 +35,7 @@ def purchase_contract(clerk, region_north, sales_manager):
     contract_submit(contract=contract, by=clerk)
     review_decide(request=review_request_for(contract), by=sales_manager, verdict="approve")
     contract.refresh_from_db()
-    return contract_sign(contract=contract, by=clerk, signed_on=today, scan=pdf_upload())
+    return contract_sign(contract=contract, by=sales_manager, signed_on=today, scan=pdf_upload())
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ from .qualifications import (
     QualificationRequirement,
     QualificationType,
 )
+from .terms import (
+    CustomerTermsChange,
+)
 
 __all__ = [
     "CallCadence",
@@ -30,6 +33,7 @@ __all__ = [
     "Contact",
     "Customer",
     "CustomerImport",
+    "CustomerTermsChange",
     "DeliveryAddress",
     "Feedback",
     "Qualification",

@@ -147,6 +147,11 @@ class Customer(BaseModel):
         permissions = [
             ("view_all_customers", _("Can see every customer")),
             ("view_region_customers", _("Can see the customers of own regions")),
+            (
+                "change_customer_terms",
+                _("Can change a customer's credit limit, payment terms, status and region"),
+            ),
+            ("review_customer_terms", _("Can review a change of a customer's credit terms")),
         ]
 
     def __str__(self) -> str:

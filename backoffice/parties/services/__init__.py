@@ -27,6 +27,11 @@ from .qualifications import (
     qualification_verify,
     qualifications_expiry_run,
 )
+from .terms import (
+    customer_terms_change_apply,
+    customer_terms_change_refuse,
+    customer_terms_change_request,
+)
 
 __all__ = [
     "CUSTOMER_FIELDS",
@@ -37,6 +42,9 @@ __all__ = [
     "contact_create",
     "customer_bulk_create",
     "customer_create",
+    "customer_terms_change_apply",
+    "customer_terms_change_refuse",
+    "customer_terms_change_request",
     "customer_update",
     "feedback_answer",
     "feedback_close",

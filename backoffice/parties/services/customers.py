@@ -26,6 +26,8 @@ from backoffice.parties.models import (
     DeliveryAddress,
 )
 from backoffice.parties.selectors import customer_visible_to
+from backoffice.parties.services import terms
+from backoffice.parties.services.terms import initial_terms_refused, terms_changed, terms_refused
 from backoffice.parties.validators import uscc_problem
 
 CUSTOMER_FIELDS = {*Customer.MASTER_FIELDS, *Customer.BILLING_FIELDS, "region_id", "owner_id"}
@@ -229,6 +231,7 @@ def customer_create(
     _apply(customer, data)
     if not customer.code:
         customer.code = next_number(kind="CU", year=timezone.localdate().year)
+    initial_terms_refused(customer, by)
     _check_ownership(customer, by)
     if customer.owner_id and customer.region_id:
         _check_owner(customer)
@@ -263,6 +266,7 @@ def customer_bulk_create(
             )
         if by is not None and not by.has_perm("parties.view_all_customers"):
             _check_ownership(customer, by)
+        initial_terms_refused(customer, by)
         customers.append(customer)
     _check_bulk_unique(customers)
     customers = Customer.objects.bulk_create(customers, batch_size=2000)
@@ -309,17 +313,32 @@ def customer_update(
     confirm_duplicate_name: bool = False,
     business_scope: Any = None,
     expected_version: Expected = None,
+    terms_reason: str = "",
     **data: Any,
 ) -> Customer:
     """Change a customer: the rules of customer_create, the name's only when it changes. A
     new owner, or a new region, needs an owner who is a rep of the region; a rep keeps her
     own customers and hands them to nobody. With `expected_version` (the ETag read), a
-    customer changed since by someone else is refused (412), never overwritten."""
+    customer changed since by someone else is refused (412), never overwritten. Credit limit,
+    payment terms, status (blocks) and region need `parties.change_customer_terms`; a new
+    credit limit or status waits for one reviewer (a CustomerTermsChange, with
+    `terms_reason`) before it takes effect (issue 15 §3)."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     check_version(customer, expected_version)
     _check_ownership(customer, by)
     before = (customer.owner_id, customer.region_id)
+    terms_before = Customer(
+        credit_limit=customer.credit_limit,
+        payment_terms_days=customer.payment_terms_days,
+        status=customer.status,
+        region_id=customer.region_id,
+    )
     _apply(customer, data)
+    changed = terms_changed(terms_before, customer)
+    terms_refused(changed, by)  # a rep, even the owner: 403 naming the field (issue 15 §3)
+    reviewed = {name: getattr(customer, name) for name in changed if name in terms.REVIEWED_FIELDS}
+    for name in reviewed:  # they wait for a reviewer (customer_terms_change_request)
+        setattr(customer, name, getattr(terms_before, name))
     _check_ownership(customer, by)  # and may not hand it to another rep's region
     if (customer.owner_id, customer.region_id) != before:
         _check_owner(customer)
@@ -328,6 +347,14 @@ def customer_update(
     _validated(customer)
     customer = model_save(instance=customer, by=by, validate=False)
     _set_scope(customer, business_scope, by)
+    if reviewed:
+        terms.customer_terms_change_request(
+            customer=customer,
+            by=by,
+            credit_limit=reviewed.get("credit_limit"),
+            customer_status=reviewed.get("status", ""),
+            reason=terms_reason,
+        )
     return customer
 
 

@@ -98,3 +98,16 @@ class FeedbackFactory(DjangoModelFactory):
     assignee = factory.SelfAttribute("customer.owner")
     created_by = factory.SelfAttribute("customer.owner")
     due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+
+
+def terms_set(customer: Customer, *, by, reviewer, reason: str = "测试", **changes) -> Customer:
+    """Give `customer` a new credit limit and/or status (`customer_status`) the way it is
+    done (issue 15 §3): asked by `by`, approved by `reviewer`."""
+    from backoffice.parties.services import customer_terms_change_request
+    from backoffice.reviews.selectors import review_request_for
+    from backoffice.reviews.services import review_decide
+
+    change = customer_terms_change_request(customer=customer, by=by, reason=reason, **changes)
+    review_decide(request=review_request_for(change), by=reviewer, verdict="approve")
+    customer.refresh_from_db()
+    return customer

@@ -157,7 +157,18 @@ def test_import_through_the_api(api, clerk, rep_wang, region_north):
     assert bad.json()["errors"] == [
         {"row": 2, "column": "region", "message": "Unknown region “mars”."}
     ]
-    api.force_authenticate(rep_wang)
+    api.force_authenticate(rep_wang)  # a rep sets no credit limit (issue 15 §3)
+    refused = api.post(
+        "/api/v1/parties/customers/import/",
+        {"file": SimpleUploadedFile("c.xlsx", xlsx(GOOD))},
+        format="multipart",
+    )
+    assert refused.status_code == 400
+    assert {(e["row"], e["column"]) for e in refused.json()["errors"]} == {
+        (2, "credit_limit"),
+        (3, "credit_limit"),
+    }
+    api.force_authenticate(clerk)
     assert (
         api.post(
             "/api/v1/parties/customers/import/",

@@ -56,7 +56,6 @@ def test_create_and_filter_customers(api, rep_wang, region_north):
             "kind": "hospital",
             "region": region_north.pk,
             "tax_id": VALID_USCC[2],
-            "credit_limit": "500000.00",
             "invoice_type": "special_vat",
         },
         format="json",
@@ -64,7 +63,7 @@ def test_create_and_filter_customers(api, rep_wang, region_north):
     assert created.status_code == 201, created.json()
     body = created.json()
     assert body["owner"] == rep_wang.pk
-    assert body["credit_limit"] == "500000.00"
+    assert body["credit_limit"] == "0.00"  # a rep sets no terms (issue 15 §3)
     assert body["code"].startswith("CU-")
     assert _ids(api.get("/api/v1/parties/customers/", {"q": "bjxh"})) == ["北京协和医院"]
     assert _ids(api.get("/api/v1/parties/customers/", {"kind": "pharmacy"})) == []

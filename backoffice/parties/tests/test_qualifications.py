@@ -9,7 +9,6 @@ from backoffice.parties.exceptions import InvalidScan
 from backoffice.parties.models import Qualification
 from backoffice.parties.selectors import customer_trade_block
 from backoffice.parties.services import (
-    customer_update,
     qualification_create,
     qualification_submit,
     qualifications_expiry_run,
@@ -95,8 +94,17 @@ def test_submitting_needs_a_scan_and_a_paper_not_yet_expired(make_customer, cler
 
 @pytest.mark.django_db
 def test_trade_block_reasons(
-    make_customer, clerk, second_clerk, third_clerk, licence_type, drug_licence_type, today
+    make_customer,
+    clerk,
+    second_clerk,
+    third_clerk,
+    finance,
+    licence_type,
+    drug_licence_type,
+    today,
 ):
+    from backoffice.parties.tests.factories import terms_set
+
     pharmacy = make_customer(clerk, name="同仁堂药店", kind="pharmacy")
     codes = lambda: sorted(r.code for r in customer_trade_block(pharmacy, today=today))  # noqa: E731
     assert codes() == ["missing_qualification", "missing_qualification"]
@@ -120,8 +128,7 @@ def test_trade_block_reasons(
         "expired_qualification"
     ]
 
-    customer_update(customer=pharmacy, by=clerk, status="suspended")
-    pharmacy.refresh_from_db()
+    terms_set(pharmacy, by=clerk, reviewer=finance, customer_status="suspended")
     assert [r.code for r in customer_trade_block(pharmacy, today=today)] == ["customer_status"]
 
 

@@ -42,7 +42,7 @@ from backoffice.sales.services import (
     invoice_request_create,
     invoice_reverse,
     invoice_submit,
-    order_cancel,
+    order_cancel_request,
     order_create,
     order_submit,
 )
@@ -89,7 +89,8 @@ def dataset(settings, clerk, finance, rep_wang, rep_li, region_north, region_eas
         order.refresh_from_db()
         orders.append(order)
         if n == 3:
-            order_cancel(order=order, by=clerk, reason="客户取消")
+            asked = order_cancel_request(order=order, by=clerk, reason="客户取消")
+            review_decide(request=review_request_for(asked), by=auditor, verdict="approve")
             continue
         if n % 3 == 0:
             continue

@@ -132,6 +132,7 @@ class SalesOrder(BaseModel):
             ("view_region_orders", _("Can see the sales orders of own regions")),
             ("review_order", _("Can audit sales orders")),
             ("override_order_block", _("Can override the credit and qualification checks")),
+            ("request_order_cancellation", _("Can ask to cancel an approved sales order")),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,8 @@ from backoffice.sales.services.invoices import (
 from backoffice.sales.services.orders import (
     order_approve,
     order_cancel,
+    order_cancel_approved,
+    order_cancel_request,
     order_create,
     order_lines_check,
     order_lines_replace,
@@ -56,6 +58,8 @@ __all__ = [
     "invoiceable",
     "order_approve",
     "order_cancel",
+    "order_cancel_approved",
+    "order_cancel_request",
     "order_create",
     "order_deliverable",
     "order_lines_check",

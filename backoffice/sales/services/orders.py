@@ -28,6 +28,8 @@ from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
 from backoffice.parties.models import Customer
+from backoffice.reviews.models import ReversalRequest
+from backoffice.reviews.reversals import ReviewRequired, reversal_request
 from backoffice.reviews.services import review_submit
 from backoffice.sales.exceptions import (
     CreditLimitExceeded,
@@ -352,7 +354,28 @@ def order_override_block(*, order: SalesOrder, by: Actor, reason: str) -> SalesO
 @permission_required("sales.change_salesorder")
 @transaction.atomic
 def order_cancel(*, order: SalesOrder, by: Actor, reason: str = "") -> SalesOrder:
-    """Cancel an order before any delivery."""
+    """Cancel a draft order. An approved one is cancelled only through a review
+    (order_cancel_request; issue 15 §20)."""
+    if SalesOrder.objects.get(pk=order.pk).status in SalesOrder.COMMITTED_STATUSES:
+        raise ReviewRequired
+    return _order_cancel(order, by=by, reason=reason)
+
+
+@permission_required("sales.request_order_cancellation")
+def order_cancel_request(*, order: SalesOrder, by: Actor, reason: str) -> ReversalRequest:
+    """Ask to cancel an approved, numbered order: it is cancelled once reviewed with the
+    order's own levels, never by the asker (issue 15 §20)."""
+    return reversal_request(obj=order, action="cancel", by=by, reason=reason)
+
+
+def order_cancel_approved(order: SalesOrder, *, by: Actor, reason: str) -> SalesOrder:
+    """The reviewed cancellation of an approved order (registered with reviews.reversals)."""
+    if SalesOrder.objects.get(pk=order.pk).status not in SalesOrder.COMMITTED_STATUSES:
+        raise ValidationFailed(_("Only an approved order is cancelled through a review."))
+    return _order_cancel(order, by=by, reason=reason)
+
+
+def _order_cancel(order: SalesOrder, *, by: Actor, reason: str) -> SalesOrder:
     order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order.pk)
     if order.lines.filter(delivered_quantity__gt=0).exists():
         raise OrderHasDeliveries

@@ -101,13 +101,13 @@ def test_only_approved_orders_are_delivered(hospital, clerk, products):
 
 @pytest.mark.django_db
 def test_the_trade_block_is_checked_again_at_release(
-    order, clerk, second_clerk, third_clerk, hospital
+    order, clerk, second_clerk, third_clerk, hospital, finance
 ):
-    from backoffice.parties.services import customer_update
+    from backoffice.parties.tests.factories import terms_set
 
     delivery = delivery_create(order=order, by=clerk, lines=_lines(order, "1"))
     delivery_submit(delivery=delivery, by=clerk)
-    customer_update(customer=hospital, by=clerk, status="blacklisted")
+    terms_set(hospital, by=clerk, reviewer=finance, customer_status="blacklisted")
     review_decide(request=review_request_for(delivery), by=second_clerk, verdict="approve")
     with pytest.raises(QualificationBlocked):
         review_decide(request=review_request_for(delivery), by=third_clerk, verdict="approve")

@@ -13,6 +13,7 @@ from backoffice.catalog.models import ProductCategory
 from backoffice.catalog.services import product_save
 from backoffice.core.models import Notification
 from backoffice.parties.services import customer_create, customer_update
+from backoffice.parties.tests.factories import terms_set
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
 from backoffice.sales.exceptions import CreditLimitExceeded, QualificationBlocked
@@ -87,9 +88,9 @@ def test_a_blocked_customer_is_warned_of_at_entry_in_words(blocked, rep_wang, pr
 
 @pytest.mark.django_db
 def test_an_order_over_the_credit_limit_is_warned_of_with_the_figures(
-    hospital, rep_wang, clerk, products
+    hospital, rep_wang, clerk, finance, products
 ):
-    customer_update(customer=hospital, by=clerk, credit_limit=Decimal("100.00"))
+    terms_set(hospital, by=clerk, reviewer=finance, credit_limit=Decimal("100.00"))
     hospital.refresh_from_db()
     order = _order(hospital, rep_wang, products)  # 185.00
     checks = order_checks(order)
@@ -142,8 +143,8 @@ def test_the_author_is_told_why_the_audit_refused(blocked, rep_wang, clerk, prod
 
 
 @pytest.mark.django_db
-def test_a_credit_refusal_is_told_too(hospital, rep_wang, clerk, products):
-    customer_update(customer=hospital, by=clerk, credit_limit=Decimal("100.00"))
+def test_a_credit_refusal_is_told_too(hospital, rep_wang, clerk, finance, products):
+    terms_set(hospital, by=clerk, reviewer=finance, credit_limit=Decimal("100.00"))
     order = _order(hospital, rep_wang, products)
     order_submit(order=order, by=rep_wang)
     notified = set(Notification.objects.values_list("pk", flat=True))

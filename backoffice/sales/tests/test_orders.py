@@ -2,7 +2,12 @@ from decimal import Decimal
 
 import pytest
 
-from backoffice.core.exceptions import InvalidTransition, NotAllowed, ValidationFailed
+from backoffice.core.exceptions import (
+    ApplicationError,
+    InvalidTransition,
+    NotAllowed,
+    ValidationFailed,
+)
 from backoffice.reviews.exceptions import SelfReviewForbidden
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
@@ -10,6 +15,7 @@ from backoffice.sales.exceptions import CreditLimitExceeded, EmptyOrder, Qualifi
 from backoffice.sales.models import SalesOrder
 from backoffice.sales.services import (
     order_cancel,
+    order_cancel_request,
     order_create,
     order_lines_replace,
     order_override_block,
@@ -139,10 +145,12 @@ def test_a_sales_manager_may_override_with_a_reason(
 
 
 @pytest.mark.django_db
-def test_credit_limit_counts_open_orders(hospital, rep_wang, clerk, second_clerk, products):
-    from backoffice.parties.services import customer_update
+def test_credit_limit_counts_open_orders(
+    hospital, rep_wang, clerk, second_clerk, finance, products
+):
+    from backoffice.parties.tests.factories import terms_set
 
-    customer_update(customer=hospital, by=clerk, credit_limit=Decimal("500.00"))
+    terms_set(hospital, by=clerk, reviewer=finance, credit_limit=Decimal("500.00"))
     first = _order(hospital, rep_wang, products)  # 284.99
     order_submit(order=first, by=rep_wang)
     review_decide(request=review_request_for(first), by=clerk, verdict="approve")
@@ -155,7 +163,11 @@ def test_credit_limit_counts_open_orders(hospital, rep_wang, clerk, second_clerk
         "order_amount": "284.99",
         "credit_limit": "500.00",
     }
-    order_cancel(order=first, by=clerk, reason="客户取消")
+    with pytest.raises(ApplicationError) as refused:  # approved: only through a review
+        order_cancel(order=first, by=clerk, reason="客户取消")
+    assert refused.value.code == "review_required"
+    asked = order_cancel_request(order=first, by=rep_wang, reason="客户取消")
+    review_decide(request=review_request_for(asked), by=clerk, verdict="approve")
     review_decide(request=review_request_for(second), by=second_clerk, verdict="approve")
     second.refresh_from_db()
     assert second.status == "approved"

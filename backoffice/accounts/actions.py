@@ -1,0 +1,24 @@
+"""Who may do what, where separation of duties matters (issue 15 §3, §20): the role ×
+action table. Data only (this layer imports no domain app); each app grants the permission
+behind each action in its AppConfig.ready(), the README shows the table, and
+tests/platform/test_role_actions.py tries every service as every role against it.
+
+"Ask" actions take effect only once reviewed (never by the asker): a customer's credit limit
+or status by one reviewer with parties.review_customer_terms; an approved order's or
+contract's undo with the original's own review levels.
+"""
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    # change a customer's credit limit, payment terms, status (blocks) and region
+    "change_customer_terms": frozenset({"clerk", "sales_manager", "regional_manager", "admin"}),
+    # decide on a change of credit limit or status (one reviewer)
+    "review_customer_terms": frozenset(
+        {"sales_manager", "regional_manager", "general_manager", "finance", "admin"}
+    ),
+    # ask to cancel an approved, numbered sales order
+    "ask_order_cancellation": frozenset({"rep", "clerk", "sales_manager", "admin"}),
+    # ask to cancel an approved contract, or to terminate one in force
+    "ask_contract_end": frozenset({"rep", "sales_manager", "admin"}),
+    # record a contract's signature (it binds the company)
+    "sign_contract": frozenset({"sales_manager", "admin"}),
+}

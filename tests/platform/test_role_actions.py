@@ -1,0 +1,106 @@
+"""The role × action table (accounts/actions.py, README "Separation of duties"): for every
+role and action, the service is tried as a person of that role, and allowed or refused as
+the table says (issue 15 §3, §20)."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from backoffice.accounts.actions import ROLE_ACTIONS
+from backoffice.accounts.roles import ROLES
+from backoffice.accounts.services import user_create
+from backoffice.contracts.services import (
+    contract_create,
+    contract_sign,
+    contract_submit,
+    contract_terminate,
+)
+from backoffice.core.exceptions import NotAllowed
+from backoffice.parties.services import customer_terms_change_request, customer_update
+from backoffice.parties.tests.conftest import pdf_upload
+from backoffice.reviews.selectors import review_request_for
+from backoffice.reviews.services import review_decide
+from backoffice.sales.services import order_cancel_request, order_create, order_submit
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _tried(action) -> bool:
+    """True when the service let the person through; nothing of it stays."""
+    try:
+        with transaction.atomic():
+            action()
+            raise _Rollback
+    except _Rollback:
+        return True
+    except NotAllowed:
+        return False
+
+
+def test_the_table_names_only_known_roles():
+    for roles in ROLE_ACTIONS.values():
+        assert roles <= ROLES.keys()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_each_role_may_do_what_the_table_says(
+    role, hospital, rep_wang, clerk, second_clerk, products, region_north
+):
+    person = (
+        rep_wang
+        if role == "rep"
+        else user_create(
+            username=f"t_{role}", role=role, region_codes=["north"], full_name=f"测试{role}"
+        )
+    )
+    order = order_create(
+        customer=hospital, by=rep_wang, lines=[{"product": products[0], "quantity": "1"}]
+    )
+    order_submit(order=order, by=rep_wang)
+    review_decide(request=review_request_for(order), by=clerk, verdict="approve")
+    manager = user_create(username="t_signer", role="sales_manager", full_name="签约经理")
+    today = timezone.localdate()
+    contract = contract_create(
+        kind="sales",
+        counterparty=hospital,
+        by=rep_wang,
+        title="年度供货",
+        starts_on=today,
+        ends_on=today + timedelta(days=300),
+        lines=[{"product": products[0], "quantity": "10"}],
+    )
+    contract_submit(contract=contract, by=rep_wang)
+    review_decide(request=review_request_for(contract), by=manager, verdict="approve")
+    contract.refresh_from_db()
+    terms = customer_terms_change_request(customer=hospital, by=clerk, credit_limit="900")
+
+    actions = {
+        "change_customer_terms": lambda: customer_update(
+            customer=hospital, by=person, payment_terms_days=45
+        ),
+        "review_customer_terms": lambda: review_decide(
+            request=review_request_for(terms), by=person, verdict="approve"
+        ),
+        "ask_order_cancellation": lambda: order_cancel_request(
+            order=order, by=person, reason="客户取消"
+        ),
+        "ask_contract_end": lambda: contract_terminate(
+            contract=contract_sign(
+                contract=contract, by=manager, signed_on=today, scan=pdf_upload()
+            ),
+            by=person,
+            reason="协商终止",
+        ),
+        "sign_contract": lambda: contract_sign(
+            contract=contract, by=person, signed_on=today, scan=pdf_upload()
+        ),
+    }
+    assert set(actions) == set(ROLE_ACTIONS)
+    done = {name for name, action in actions.items() if _tried(action)}
+    expected = {name for name, roles in ROLE_ACTIONS.items() if role in roles}
+    assert done == expected
