@@ -18,6 +18,36 @@ def _unread_notifications(user):
     ]
 
 
+def _declare_scopes() -> None:
+    """The scope of the platform's own models and of the framework's (core.access)."""
+    import functools
+
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.sessions.models import Session
+    from django_tasks_db.models import DBTaskResult
+    from rest_framework.authtoken.models import Token
+
+    from backoffice.core.access import register_global, register_visibility
+    from backoffice.core.models import Attachment, CompanySettings, DocumentCounter, Notification
+    from backoffice.core.selectors import (
+        attachment_visible_to,
+        notification_visible_to,
+        own_rows_visible_to,
+        superusers_only,
+    )
+
+    # Reference data: whoever may read the model reads every row. Background tasks are the
+    # administrators' (only they hold its permission).
+    register_global(CompanySettings, DocumentCounter, Group, Permission, ContentType, DBTaskResult)
+    register_visibility(Notification, notification_visible_to)
+    register_visibility(Attachment, attachment_visible_to)
+    for model, field in [(Token, "user"), (LogEntry, "user")]:
+        register_visibility(model, functools.partial(own_rows_visible_to(field), model))
+    register_visibility(Session, functools.partial(superusers_only, Session))
+
+
 class CoreConfig(AppConfig):
     name = "backoffice.core"
     label = "core"
@@ -30,6 +60,7 @@ class CoreConfig(AppConfig):
         from backoffice.core.todos import register_todo
 
         install_number_display()
+        _declare_scopes()
 
         register_todo("notifications", order=900, items=_unread_notifications)
         register_nav_group("workspace", _("Workspace"), order=10, collapsible=False)

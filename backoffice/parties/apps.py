@@ -79,13 +79,35 @@ class PartiesConfig(AppConfig):
         post_migrate.connect(
             _reference_after_migrate, sender=self, dispatch_uid="parties-reference"
         )
-        from backoffice.core.access import register_visibility
+        from backoffice.core.access import (
+            register_global,
+            register_visibility,
+            register_visibility_through,
+        )
         from backoffice.core.grants import grant
         from backoffice.core.jobs import register_daily_job
         from backoffice.core.navigation import register_nav_group, register_nav_item
         from backoffice.core.todos import register_todo
-        from backoffice.parties.models import Customer, Qualification
-        from backoffice.parties.selectors import customer_visible_to, qualification_visible_to
+        from backoffice.parties.models import (
+            CallCadence,
+            CallInventoryLine,
+            CallRecord,
+            Contact,
+            Customer,
+            DeliveryAddress,
+            Feedback,
+            Qualification,
+            QualificationRequirement,
+            QualificationType,
+            Visit,
+        )
+        from backoffice.parties.selectors import (
+            call_visible_to,
+            customer_visible_to,
+            feedback_visible_to,
+            qualification_visible_to,
+            visit_visible_to,
+        )
         from backoffice.parties.services import (
             qualification_return,
             qualification_verify,
@@ -97,6 +119,14 @@ class PartiesConfig(AppConfig):
         register_visibility(Customer, customer_visible_to)
         register_customer_tabs()
         register_visibility(Qualification, qualification_visible_to)
+        # The rest of the customer file is visible when its customer is.
+        register_visibility(CallRecord, call_visible_to)
+        register_visibility(Visit, visit_visible_to)
+        register_visibility(Feedback, feedback_visible_to)
+        register_visibility_through(Contact, "customer")
+        register_visibility_through(DeliveryAddress, "customer")
+        register_visibility_through(CallInventoryLine, "call")
+        register_global(CallCadence, QualificationType, QualificationRequirement)
         register_daily_job("qualifications", qualifications_expiry_run)
         register(
             Qualification,

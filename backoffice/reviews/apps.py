@@ -39,10 +39,25 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self) -> None:
+        from backoffice.core.access import (
+            register_global,
+            register_visibility,
+            register_visibility_through,
+        )
         from backoffice.core.grants import grant
         from backoffice.core.navigation import register_nav_item
         from backoffice.core.todos import register_todo
+        from backoffice.reviews.models import (
+            ReviewDecision,
+            ReviewPolicy,
+            ReviewPolicyLevel,
+            ReviewRequest,
+        )
+        from backoffice.reviews.selectors import review_request_visible_to
 
+        register_visibility(ReviewRequest, review_request_visible_to)
+        register_visibility_through(ReviewDecision, "request")
+        register_global(ReviewPolicy, ReviewPolicyLevel)
         post_migrate.connect(_policies_after_migrate, dispatch_uid="reviews-sync-policies")
         grant({"clerk": SEE_REVIEWS, "sales_manager": SEE_REVIEWS, "general_manager": SEE_REVIEWS})
         register_todo("reviews", order=100, items=_reviews_waiting)
