@@ -17,8 +17,9 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.test import Client
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 from factory.django import DjangoModelFactory
+from rest_framework.test import APIClient
 
 import backoffice
 from backoffice.accounts.models import Region, User
@@ -185,6 +186,45 @@ def _row(label: str):
     return model._default_manager.get(pk=obj.pk)
 
 
+def _api_pages(label: str, pk) -> list[tuple[str, str]]:
+    """("detail" or "list", url) of the API's pages of the model, found in the URL
+    configuration by their names: `<resource>-detail` and `<resource>-list` under
+    /api/v1/<app>/, the resource being the model's name (`history-order` is
+    `historyorder`), its app's prefix (`order` of sales is `salesorder`) or the start of
+    no other scoped model's name in the app (`call` is `callrecord`)."""
+    model = apps.get_model(label)
+    opts = model._meta
+    pages = []
+    for app_pattern in get_resolver().url_patterns:
+        if not str(app_pattern.pattern).startswith("api/"):
+            continue
+        for pattern in _flatten(app_pattern, str(app_pattern.pattern)):
+            prefix, route = pattern
+            name = route.name or ""
+            kind = name.rsplit("-", 1)[-1]
+            if kind not in {"detail", "list"} or f"/{opts.app_label}/" not in f"/{prefix}":
+                continue
+            resource = name.rsplit("-", 1)[0].replace("-", "")
+            siblings = [s for s in SCOPED if s.startswith(f"{opts.app_label}.")]
+            starts = [s for s in siblings if s.split(".")[1].startswith(resource)]
+            if opts.model_name not in {resource, opts.app_label + resource} and starts != [label]:
+                continue
+            converters = route.pattern.converters
+            if kind == "detail" and list(converters) == ["pk"]:
+                pages.append((kind, reverse(name, kwargs={"pk": pk})))
+            elif kind == "list" and not converters:
+                pages.append((kind, reverse(name)))
+    return pages
+
+
+def _flatten(pattern, prefix: str):
+    for child in getattr(pattern, "url_patterns", []):
+        if hasattr(child, "url_patterns"):
+            yield from _flatten(child, prefix + str(child.pattern))
+        else:
+            yield prefix + str(child.pattern), child
+
+
 def _exported_rows(client: Client, changelist: str) -> int:
     """How many records the list's Excel export holds (its rows below the heading)."""
     answer = client.get(f"{changelist}export-xlsx/")
@@ -253,6 +293,23 @@ def test_a_reader_of_another_region_gets_nothing_of_a_row(label):
         assert answer < 400 or answer == 405, (name, url, answer)
         if name in {"change", "history"}:
             assert answer == 200, (name, url, answer)
+
+    api_a, api_b = APIClient(), APIClient()
+    api_a.force_authenticate(reader_a)
+    api_b.force_authenticate(reader_b)
+    for kind, url in _api_pages(label, row.pk):
+        if kind == "detail":
+            assert api_b.get(url).status_code == 404, url
+            assert api_a.get(url).status_code == 200, url
+            continue
+        listed = {}
+        for who, client in [("a", api_a), ("b", api_b)]:
+            answer = client.get(url, {"limit": 500})
+            if answer.status_code == 200:  # a list that needs a parameter is not a list
+                listed[who] = {item.get("id") for item in answer.json()["results"]}
+        if listed:
+            assert row.pk in listed["a"], url
+            assert row.pk not in listed["b"], url
 
     trail = reverse("audit-event-list")
     query = {"model": label, "object_id": row.pk}
