@@ -315,3 +315,36 @@ def test_a_reader_of_another_region_gets_nothing_of_a_row(label):
     query = {"model": label, "object_id": row.pk}
     assert b.get(trail, query).status_code == 404
     assert a.get(trail, query).status_code == 200
+
+
+def _pickers() -> list[tuple[str, str, str]]:
+    """(target label, source admin's model label, field) of every autocomplete picker whose
+    records have a scope."""
+    found = []
+    for model, model_admin in admin.site._registry.items():
+        for name in model_admin.autocomplete_fields:
+            target = model._meta.get_field(name).related_model._meta.label_lower
+            if target in SCOPED:
+                found.append((target, model._meta.label_lower, name))
+    return sorted(found)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("target", "source", "field"), _pickers())
+def test_a_picker_offers_only_the_records_of_ones_regions(target, source, field):
+    region_a = RegionFactory(code="scope-a", name="甲区")
+    region_b = RegionFactory(code="scope-b", name="乙区")
+    reader_a, reader_b = _reader(region_a), _reader(region_b)
+    row = _row(target)
+    _rehome(region_a, reader_a, [reader_a, reader_b])
+    app_label, model_name = source.split(".")
+    query = {"app_label": app_label, "model_name": model_name, "field_name": field, "term": ""}
+    offered = {}
+    for who, reader in [("a", reader_a), ("b", reader_b)]:
+        client = Client()
+        client.force_login(reader)
+        answer = client.get(reverse("admin:autocomplete"), query)
+        assert answer.status_code == 200
+        offered[who] = {item["id"] for item in answer.json()["results"]}
+    assert str(row.pk) in offered["a"]
+    assert str(row.pk) not in offered["b"]
