@@ -5,14 +5,23 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 from unfold.decorators import display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from backoffice.accounts.models import Department, Region, User
 from backoffice.accounts.roles import role_label
-from backoffice.core.admin import BaseModelAdmin
+from backoffice.core.admin import BaseModelAdmin, VisibleRows
 
 admin.site.unregister(Group)
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(VisibleRows, DrfTokenAdmin):
+    """API tokens, each its own user's (superusers see all): core.admin.VisibleRows."""
+
 
 # Django stores permission names in English ("Can add customer"): shown in the reader's
 # language, with the app's name, instead.

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from backoffice.accounts.filters import DepartmentFilter, RegionFilter, UserFilter
 from backoffice.accounts.models import Department, Region
-from backoffice.accounts.selectors import department_list, region_list, user_list, user_visible_to
+from backoffice.accounts.selectors import department_list, region_list, user_directory, user_list
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import access_object, require_perm
@@ -181,9 +181,8 @@ class UserListApi(APIView):
 class UserDetailApi(APIView):
     @extend_schema(responses={200: UserOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return detail_response(
-            access_object(user_visible_to(request.user), pk), UserOutputSerializer
-        )
+        person = access_object(user_directory(by=request.user), pk)
+        return detail_response(person, UserOutputSerializer)
 
 
 class MeApi(APIView):

@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 READ_ORGANISATION = {"accounts.view_region", "accounts.view_department"}
 SEE_PEOPLE = {"accounts.view_user"}
+# Who assigns owners and reviewers across the company sees every region's people; a regional
+# manager (view_user alone) sees those of her own regions (accounts.selectors.user_visible_to).
+SEE_ALL_PEOPLE = SEE_PEOPLE | {"accounts.view_all_users"}
 
 
 def _sync_roles_after_migrate(sender, using, **kwargs) -> None:
@@ -18,20 +21,25 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        from backoffice.accounts.models import Department, Region, User
+        from backoffice.accounts.selectors import user_visible_to
+        from backoffice.core.access import register_global, register_visibility
         from backoffice.core.grants import grant
         from backoffice.core.navigation import register_nav_group, register_nav_item
 
         # Runs after every app's permissions exist (auth's own post_migrate handler is
         # connected earlier, because auth comes first in INSTALLED_APPS).
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts-sync-roles")
+        register_global(Region, Department)
+        register_visibility(User, user_visible_to)
         grant(
             {
                 "rep": READ_ORGANISATION,
-                "clerk": READ_ORGANISATION | SEE_PEOPLE,
-                "sales_manager": READ_ORGANISATION | SEE_PEOPLE,
+                "clerk": READ_ORGANISATION | SEE_ALL_PEOPLE,
+                "sales_manager": READ_ORGANISATION | SEE_ALL_PEOPLE,
                 "regional_manager": READ_ORGANISATION | SEE_PEOPLE,
-                "general_manager": READ_ORGANISATION | SEE_PEOPLE,
-                "finance": READ_ORGANISATION | SEE_PEOPLE,
+                "general_manager": READ_ORGANISATION | SEE_ALL_PEOPLE,
+                "finance": READ_ORGANISATION | SEE_ALL_PEOPLE,
                 "warehouse": READ_ORGANISATION,
             }
         )

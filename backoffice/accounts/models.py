@@ -67,6 +67,7 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+        permissions = [("view_all_users", _("Can see the users of every region"))]
 
     def __str__(self) -> str:
         return self.full_name or self.get_full_name() or self.username

@@ -12,9 +12,13 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice.audit.guard import install_sqlite_guard
+        from backoffice.audit.models import AuditEvent
+        from backoffice.audit.selectors import audit_event_visible_to
+        from backoffice.core.access import register_visibility
         from backoffice.core.grants import grant
         from backoffice.core.navigation import register_nav_item
 
+        register_visibility(AuditEvent, audit_event_visible_to)
         connection_created.connect(install_sqlite_guard, dispatch_uid="audit-sqlite-guard")
         grant(
             {

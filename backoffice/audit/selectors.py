@@ -1,6 +1,34 @@
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from backoffice.audit.models import AuditEvent
+
+
+def audit_event_visible_to(user: Any) -> QuerySet[AuditEvent]:
+    """The whole trail for `view_all_auditevents`; else the trail of the records the user
+    may see (each record type by its own rule; a global type's whole trail)."""
+    from django.apps import apps
+
+    from backoffice.core.access import is_global, visible_rows
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return AuditEvent.objects.none()
+    if user.has_perm("audit.view_all_auditevents"):
+        return AuditEvent.objects.all()
+    visible = Q(pk__in=[])
+    for label in AuditEvent.objects.order_by().values_list("model", flat=True).distinct():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue  # a record type that no longer exists: only the whole trail shows it
+        if is_global(label):
+            visible |= Q(model=label)
+        else:
+            ids = visible_rows(model, user).annotate(id_text=Cast("pk", CharField()))
+            visible |= Q(model=label, object_id__in=ids.values("id_text"))
+    return AuditEvent.objects.filter(visible)
 
 
 def audit_event_list(*, model: str = "", object_id: str = "") -> QuerySet[AuditEvent]:

@@ -22,9 +22,13 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self) -> None:
+        from backoffice.catalog.models import PriceList, PriceListItem, Product, ProductCategory
+        from backoffice.core.access import register_global
         from backoffice.core.grants import grant
         from backoffice.core.navigation import register_nav_group, register_nav_item
 
+        # Reference data: a price list names a region, but every rep may read every list.
+        register_global(Product, ProductCategory, PriceList, PriceListItem)
         grant(
             {
                 "rep": READ_CATALOG,

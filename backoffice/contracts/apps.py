@@ -34,9 +34,18 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice.contracts import services
-        from backoffice.contracts.models import Contract
+        from backoffice.contracts.models import (
+            Contract,
+            ContractLine,
+            ContractMilestone,
+            ContractTemplate,
+        )
         from backoffice.contracts.selectors import contract_visible_to, purchase_contracts_open_to
-        from backoffice.core.access import register_visibility
+        from backoffice.core.access import (
+            register_global,
+            register_visibility,
+            register_visibility_through,
+        )
         from backoffice.core.grants import grant
         from backoffice.core.jobs import register_daily_job
         from backoffice.core.navigation import register_nav_group, register_nav_item
@@ -47,6 +56,9 @@ class ContractsConfig(AppConfig):
         from backoffice.reviews.reversals import register_reversal
 
         register_visibility(Contract, contract_visible_to)
+        register_visibility_through(ContractLine, "contract")
+        register_visibility_through(ContractMilestone, "contract")
+        register_global(ContractTemplate)
         register_timeline_source(Customer, lambda customer: (Contract, customer.contracts.all()))
         register(
             Contract,

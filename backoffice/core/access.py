@@ -4,12 +4,20 @@ Each aggregate has `<thing>_visible_to(user)` built on `scope_for_user`, and an
 `access_<thing>(by, id)` built on `access_object`. Missing and not visible raise the same
 NotFound. A registry maps each model to its visibility selector, so generic readers (the
 audit trail, exports) apply the same rule without importing the domain app.
+
+Every model declares its scope: a visibility selector (`register_visibility`, or
+`register_visibility_through` for a row visible when its parent is), or, for reference data
+read by everyone who may read the model at all, `register_global`. A model that declared
+neither is refused by the generic readers (`visible_rows`) and by the system check
+`backoffice.E010` at start-up: a forgotten declaration fails loudly, it is never served
+unscoped.
 """
 
 import functools
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import QuerySet
 
@@ -31,6 +39,7 @@ class Actor(Protocol):
 
 
 _visibility: dict[str, VisibilitySelector] = {}
+_global: set[str] = set()
 
 
 def scope_for_user[M: models.Model](
@@ -61,11 +70,80 @@ def access_object[M: models.Model](queryset: QuerySet[M], pk: Any) -> M:
 
 
 def register_visibility(model: type[models.Model], selector: VisibilitySelector) -> None:
-    _visibility[model._meta.label_lower] = selector
+    """`selector(user)` is every row of `model` that `user` may see."""
+    label = model._meta.label_lower
+    if label in _global:
+        raise ImproperlyConfigured(f"{label} is declared global: it cannot have a visibility rule")
+    _visibility[label] = selector
+
+
+def register_visibility_through(model: type[models.Model], parent_field: str) -> None:
+    """A row is visible when its parent is (a contact when its customer is, a line when its
+    document is): the parent model's own rule, read from the registry when asked, so it
+    follows any change to that rule."""
+    parent = model._meta.get_field(parent_field).related_model
+
+    def visible_to(user: Any) -> QuerySet:
+        parents = visible_rows(parent, user)
+        return model._default_manager.filter(**{f"{parent_field}__in": parents.values("pk")})
+
+    visible_to.__doc__ = f"The rows whose {parent_field} the user may see."
+    register_visibility(model, visible_to)
+
+
+def register_global(*models_: type[models.Model]) -> None:
+    """Reference data (products, regions, settings): whoever may read the model at all
+    reads every row. Said explicitly, so no model is unscoped by omission."""
+    for model in models_:
+        label = model._meta.label_lower
+        if label in _visibility:
+            raise ImproperlyConfigured(f"{label} has a visibility rule: it cannot be global")
+        _global.add(label)
 
 
 def visibility_selector(label: str) -> VisibilitySelector | None:
     return _visibility.get(label.lower())
+
+
+def is_global(label: str) -> bool:
+    return label.lower() in _global
+
+
+def has_declared_scope(model: type[models.Model]) -> bool:
+    """Whether the model registered a visibility rule or was declared global (a proxy
+    model takes its concrete model's declaration)."""
+    labels = {model._meta.label_lower, model._meta.concrete_model._meta.label_lower}
+    return any(label in _visibility or label in _global for label in labels)
+
+
+def visible_rows(model: type[models.Model], user: Any) -> QuerySet:
+    """The rows of `model` that `user` may see: its visibility rule, or every row of a
+    global model. A model that declared neither is refused, never served unscoped."""
+    for label in (model._meta.label_lower, model._meta.concrete_model._meta.label_lower):
+        selector = _visibility.get(label)
+        if selector is not None:
+            rows = selector(user)
+            if rows.model is not model:  # a proxy: the same rows, as the proxy's instances
+                rows = model._default_manager.filter(pk__in=rows.values("pk"))
+            return rows
+        if label in _global:
+            return model._default_manager.all()
+    raise ImproperlyConfigured(
+        f"{model._meta.label_lower} declares no scope: register its visibility "
+        "(core.access.register_visibility) or declare it global (core.access.register_global)"
+    )
+
+
+def restrict_to_visible[M: models.Model](queryset: QuerySet[M], user: Any) -> QuerySet[M]:
+    """`queryset` (an admin's, a formset's: with its own joins and order) cut to the rows
+    `user` may see (`visible_rows`)."""
+    model = queryset.model
+    if any(is_global(m._meta.label_lower) for m in (model, model._meta.concrete_model)):
+        return queryset
+    rows = visible_rows(model, user)
+    if rows.query.distinct or queryset.query.distinct or rows.query.is_sliced:
+        return queryset.filter(pk__in=rows.order_by().values("pk"))
+    return queryset & rows
 
 
 def require_perm(user: Any, codename: str) -> None:

@@ -36,7 +36,7 @@ from unfold.decorators import action, display
 from unfold.views import ChangeList as UnfoldChangeList
 
 from backoffice.audit.selectors import audit_event_list
-from backoffice.core.access import access_object, visibility_selector
+from backoffice.core.access import access_object, restrict_to_visible
 from backoffice.core.company import image_data_uri
 from backoffice.core.edit_conflicts import FIELD as EDIT_MARKER
 from backoffice.core.edit_conflicts import loaded_marker, versioned_form
@@ -215,7 +215,22 @@ class ChangeList(UnfoldChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
-class BaseModelAdmin(ModelAdmin):
+class VisibleRows:
+    """An admin's rows are those the user may see (core.access): the list, the Excel export,
+    the pickers' search, the change, history, print and download pages all read
+    `get_queryset`. A model with no declared scope is refused (ImproperlyConfigured), never
+    served unscoped; the system check backoffice.E011 finds such an admin at start-up."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return restrict_to_visible(super().get_queryset(request), request.user)
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: Any):
+        # A record the user may not see is missing (404), as on every other page of it,
+        # where Django's change and delete pages sent everyone home with a message.
+        raise Http404
+
+
+class BaseModelAdmin(VisibleRows, ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
     list_filter_submit = True
@@ -368,13 +383,11 @@ class BaseModelAdmin(ModelAdmin):
             field.label_from_instance = target.autocomplete_label
         return field
 
-    # --- rows the user may see --------------------------------------------------------------
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        selector = visibility_selector(self.model._meta.label_lower)
-        if selector is not None:
-            queryset = queryset & selector(request.user)
-        return queryset
+    # --- rows the user may see (VisibleRows); an inline's rows too --------------------------
+    def get_formset_kwargs(self, request: HttpRequest, obj: Any, inline: Any, prefix: str):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        kwargs["queryset"] = restrict_to_visible(kwargs["queryset"], request.user)
+        return kwargs
 
     # --- lost updates: a change form saves over the version it showed only ---------------------
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):

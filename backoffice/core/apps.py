@@ -18,6 +18,43 @@ def _unread_notifications(user):
     ]
 
 
+def _declare_scopes() -> None:
+    """The scope of the platform's own models and of the framework's (core.access)."""
+    import functools
+
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.sessions.models import Session
+    from django_tasks_db.models import DBTaskResult
+    from rest_framework.authtoken.models import Token
+
+    from backoffice.core.access import register_global, register_visibility
+    from backoffice.core.models import (
+        Attachment,
+        CompanySettings,
+        DocumentCounter,
+        IdempotencyKey,
+        Notification,
+    )
+    from backoffice.core.selectors import (
+        attachment_visible_to,
+        notification_visible_to,
+        own_rows_visible_to,
+        superusers_only,
+    )
+
+    # Reference data: whoever may read the model reads every row. Background tasks are the
+    # administrators' (only they hold its permission).
+    register_global(CompanySettings, DocumentCounter, Group, Permission, ContentType, DBTaskResult)
+    register_visibility(Notification, notification_visible_to)
+    register_visibility(Attachment, attachment_visible_to)
+    # An idempotency key is its sender's own (it holds the answer they were given).
+    for model, field in [(Token, "user"), (LogEntry, "user"), (IdempotencyKey, "user")]:
+        register_visibility(model, functools.partial(own_rows_visible_to(field), model))
+    register_visibility(Session, functools.partial(superusers_only, Session))
+
+
 class CoreConfig(AppConfig):
     name = "backoffice.core"
     label = "core"
@@ -33,6 +70,7 @@ class CoreConfig(AppConfig):
 
         install_number_display()
         register_daily_job("idempotency_keys_expire", idempotency_keys_expire, order=900)
+        _declare_scopes()
 
         register_todo("notifications", order=900, items=_unread_notifications)
         register_nav_group("workspace", _("Workspace"), order=10, collapsible=False)

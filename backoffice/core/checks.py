@@ -1,10 +1,12 @@
-"""Deployment checks of our own settings (`manage.py check --deploy`, `make check-deploy`)."""
+"""Checks of our own: every model's scope (each start-up), and the deployment settings
+(`manage.py check --deploy`, `make check-deploy`)."""
 
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.http.request import validate_host
 
 
@@ -30,3 +32,42 @@ def site_url_check(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
             )
         ]
     return []
+
+
+@register()
+def model_scope_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Every model, and every model with an admin page, declares its scope (core.access): a
+    visibility rule, or global. One that declared neither would be refused at request time
+    by the admin and the audit trail; found here, it stops the start-up instead. An admin
+    of a scoped model must apply the scope (a global model's, such as the task results of
+    a third-party app, has nothing to limit)."""
+    from django.contrib import admin
+
+    from backoffice.core.access import has_declared_scope, is_global
+    from backoffice.core.admin import VisibleRows
+
+    errors = []
+    for model in apps.get_models():
+        if not has_declared_scope(model):
+            errors.append(
+                Error(
+                    f"{model._meta.label_lower} declares no scope.",
+                    hint="Register its visibility (core.access.register_visibility or "
+                    "register_visibility_through) or declare it global "
+                    "(core.access.register_global) in its app's ready().",
+                    obj=model,
+                    id="backoffice.E010",
+                )
+            )
+    for model, model_admin in admin.site._registry.items():
+        if not is_global(model._meta.label_lower) and not isinstance(model_admin, VisibleRows):
+            errors.append(
+                Error(
+                    f"The admin of {model._meta.label_lower} does not limit its rows to "
+                    "what the user may see.",
+                    hint="Derive it from core.admin.BaseModelAdmin or core.admin.VisibleRows.",
+                    obj=model_admin,
+                    id="backoffice.E011",
+                )
+            )
+    return errors

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from backoffice.core.access import access_object, visibility_selector
+from backoffice.core.access import access_object, visible_rows
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.files import download_response
 from backoffice.core.models import Attachment, Notification
@@ -21,10 +21,8 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     opts = model._meta
     if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
         raise PermissionDenied
-    selector = visibility_selector(opts.label_lower)
-    rows = selector(request.user) if selector else model._default_manager.all()
     try:
-        access_object(rows, attachment.object_id)
+        access_object(visible_rows(model, request.user), attachment.object_id)
     except ApplicationError as exc:
         raise Http404 from exc
     return download_response(

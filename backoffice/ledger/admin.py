@@ -101,10 +101,6 @@ class ReceivableAdmin(ReadOnlyAdmin):
     search_fields = ["document_number", "customer__name", "customer__name_initials"]
     list_select_related = ["customer"]
 
-    def get_queryset(self, request):
-        customers = visibility_selector("parties.customer")(request.user)
-        return super().get_queryset(request).filter(customer__in=customers)
-
     @display(description=_("outstanding"))
     def open(self, obj: Receivable):
         return obj.open_amount

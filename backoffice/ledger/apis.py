@@ -30,6 +30,7 @@ from backoffice.ledger.selectors import (
     receipt_visible_to,
     receivable_for_source,
     supplier_invoice_visible_to,
+    supplier_payment_visible_to,
 )
 from backoffice.ledger.services import (
     receipt_allocate,
@@ -331,7 +332,9 @@ class SupplierPaymentListApi(APIView):
     def get(self, request: Request) -> Response:
         require_perm(request.user, "ledger.view_supplierpayment")
         payments = filtered(
-            request, self.filterset_class, SupplierPayment.objects.prefetch_related("allocations")
+            request,
+            self.filterset_class,
+            supplier_payment_visible_to(request.user).prefetch_related("allocations"),
         )
         return paginate(
             request, payments.order_by("-paid_on", "-id"), SupplierPaymentSerializer, self

@@ -37,15 +37,42 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Receivables and ledger")
 
     def ready(self) -> None:
-        from backoffice.core.access import register_visibility
+        from backoffice.core.access import (
+            register_global,
+            register_visibility,
+            register_visibility_through,
+        )
         from backoffice.core.grants import grant
         from backoffice.core.navigation import register_nav_group, register_nav_item
-        from backoffice.ledger.models import Receipt, SupplierInvoice
-        from backoffice.ledger.selectors import receipt_visible_to, supplier_invoice_visible_to
+        from backoffice.ledger.models import (
+            Account,
+            JournalEntry,
+            JournalLine,
+            PaymentAllocation,
+            Receipt,
+            ReceiptAllocation,
+            Receivable,
+            SupplierInvoice,
+            SupplierPayment,
+        )
+        from backoffice.ledger.selectors import (
+            journal_entry_visible_to,
+            receipt_visible_to,
+            receivable_visible_to,
+            supplier_invoice_visible_to,
+            supplier_payment_visible_to,
+        )
         from backoffice.ledger.services import ledger_accounts_register
 
         register_visibility(Receipt, receipt_visible_to)
         register_visibility(SupplierInvoice, supplier_invoice_visible_to)
+        register_visibility(Receivable, receivable_visible_to)
+        register_visibility(JournalEntry, journal_entry_visible_to)
+        register_visibility_through(JournalLine, "entry")
+        register_visibility_through(ReceiptAllocation, "receipt")
+        register_visibility(SupplierPayment, supplier_payment_visible_to)
+        register_visibility_through(PaymentAllocation, "payment")
+        register_global(Account)
         ledger_accounts_register()
         post_migrate.connect(_accounts_after_migrate, sender=self, dispatch_uid="ledger-accounts")
         grant(

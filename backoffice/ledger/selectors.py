@@ -22,11 +22,13 @@ from backoffice.core.access import Actor, access_object, scope_for_user, visibil
 from backoffice.core.money import ZERO, round_amount
 from backoffice.ledger.models import (
     Account,
+    JournalEntry,
     JournalLine,
     Receipt,
     ReceiptAllocation,
     Receivable,
     SupplierInvoice,
+    SupplierPayment,
 )
 from backoffice.ledger.models.receivables import OPEN as RECEIVABLE_OPEN
 
@@ -41,6 +43,22 @@ def receipt_visible_to(user: Any) -> QuerySet[Receipt]:
         all_perm="ledger.view_all_receipts",
         region_perm="ledger.view_region_receipts",
     )
+
+
+def receivable_visible_to(user: Any) -> QuerySet[Receivable]:
+    """A receivable is visible when its customer is."""
+    return Receivable.objects.filter(customer__in=customer_visible_to(user))
+
+
+def journal_entry_visible_to(user: Any) -> QuerySet[JournalEntry]:
+    """The whole book for those who see the general ledger; else the entries that post to a
+    customer the user may see (a rep's receipts and invoices)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return JournalEntry.objects.none()
+    if user.has_perm("ledger.view_general_ledger"):
+        return JournalEntry.objects.all()
+    lines = JournalLine.objects.filter(customer__in=customer_visible_to(user)).values("entry")
+    return JournalEntry.objects.filter(pk__in=lines)
 
 
 def access_receipt(by: Actor, receipt_id: Any) -> Receipt:
@@ -80,6 +98,11 @@ def payable_source() -> PayableSource:
 def supplier_invoice_visible_to(user: Any) -> QuerySet[SupplierInvoice]:
     """The supplier invoices on the purchase contracts the user may see."""
     return SupplierInvoice.objects.filter(contract__in=payable_source().visible_to(user))
+
+
+def supplier_payment_visible_to(user: Any) -> QuerySet[SupplierPayment]:
+    """A payment is visible when its supplier (a party) is."""
+    return SupplierPayment.objects.filter(supplier__in=customer_visible_to(user))
 
 
 def access_payable_source(by: Actor, source_id: Any) -> Any:

@@ -83,7 +83,11 @@ class PartiesConfig(AppConfig):
         post_migrate.connect(
             _reference_after_migrate, sender=self, dispatch_uid="parties-reference"
         )
-        from backoffice.core.access import register_visibility
+        from backoffice.core.access import (
+            register_global,
+            register_visibility,
+            register_visibility_through,
+        )
         from backoffice.core.grants import grant
         from backoffice.core.jobs import register_daily_job
         from backoffice.core.navigation import register_nav_group, register_nav_item
@@ -93,15 +97,27 @@ class PartiesConfig(AppConfig):
             stale_customer_imports_fail,
         )
         from backoffice.parties.models import (
+            CallCadence,
+            CallInventoryLine,
+            CallRecord,
+            Contact,
             Customer,
             CustomerImport,
             CustomerTermsChange,
+            DeliveryAddress,
+            Feedback,
             Qualification,
+            QualificationRequirement,
+            QualificationType,
+            Visit,
         )
         from backoffice.parties.selectors import (
+            call_visible_to,
             customer_visible_to,
+            feedback_visible_to,
             qualification_visible_to,
             terms_change_visible_to,
+            visit_visible_to,
         )
         from backoffice.parties.services import (
             customer_terms_change_apply,
@@ -118,6 +134,14 @@ class PartiesConfig(AppConfig):
         register_visibility(Qualification, qualification_visible_to)
         register_visibility(CustomerImport, customer_import_visible_to)
         register_daily_job("stale customer imports", stale_customer_imports_fail)
+        # The rest of the customer file is visible when its customer is.
+        register_visibility(CallRecord, call_visible_to)
+        register_visibility(Visit, visit_visible_to)
+        register_visibility(Feedback, feedback_visible_to)
+        register_visibility_through(Contact, "customer")
+        register_visibility_through(DeliveryAddress, "customer")
+        register_visibility_through(CallInventoryLine, "call")
+        register_global(CallCadence, QualificationType, QualificationRequirement)
         register_daily_job("qualifications", qualifications_expiry_run)
         register(
             Qualification,

@@ -28,14 +28,18 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from backoffice.core.access import register_global
         from backoffice.core.grants import grant
         from backoffice.core.jobs import register_daily_job
         from backoffice.core.navigation import register_nav_item
         from backoffice.core.todos import register_todo
         from backoffice.reports.customer_tabs import register_customer_tabs
+        from backoffice.reports.models import PackSchedule, ReportPack
         from backoffice.reports.services import report_packs_run
 
         register_customer_tabs()  # the customer page's orders, deliveries, invoices…
+        # The report packs are the company's documents (their permission says who reads them).
+        register_global(PackSchedule, ReportPack)
 
         # last: the packs read what the other jobs settle (contracts completed, expired…)
         register_daily_job("report_packs", report_packs_run, order=900)

@@ -9,7 +9,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.accounts.roles import role_label
-from backoffice.accounts.selectors import department_list, region_list, user_visible_to
+from backoffice.accounts.selectors import department_list, region_list, user_directory
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.todos import todos_for
 from backoffice.reports.selectors.kpis import sales_kpis
@@ -53,7 +53,7 @@ def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[st
             "kpis": [
                 {
                     "title": _("Active users"),
-                    "value": user_visible_to(user).count(),
+                    "value": user_directory(by=user).count(),
                     "icon": "group",
                 },
                 {

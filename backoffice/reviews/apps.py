@@ -39,11 +39,21 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self) -> None:
-        from backoffice.core.access import register_visibility
+        from backoffice.core.access import (
+            register_global,
+            register_visibility,
+            register_visibility_through,
+        )
         from backoffice.core.grants import grant
         from backoffice.core.navigation import register_nav_item
         from backoffice.core.todos import register_todo
-        from backoffice.reviews.models import ReversalRequest
+        from backoffice.reviews.models import (
+            ReversalRequest,
+            ReviewDecision,
+            ReviewPolicy,
+            ReviewPolicyLevel,
+            ReviewRequest,
+        )
         from backoffice.reviews.registry import register
         from backoffice.reviews.reversals import (
             reversal_apply,
@@ -51,7 +61,11 @@ class ReviewsConfig(AppConfig):
             reversal_refuse,
             reversal_visible_to,
         )
+        from backoffice.reviews.selectors import review_request_visible_to
 
+        register_visibility(ReviewRequest, review_request_visible_to)
+        register_visibility_through(ReviewDecision, "request")
+        register_global(ReviewPolicy, ReviewPolicyLevel)
         post_migrate.connect(_policies_after_migrate, dispatch_uid="reviews-sync-policies")
         # Undoing an approved document is itself reviewed, with its original's levels.
         register_visibility(ReversalRequest, reversal_visible_to)

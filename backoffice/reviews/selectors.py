@@ -15,6 +15,17 @@ from backoffice.reviews.models import ReviewDecision, ReviewRequest
 from backoffice.reviews.registry import registrations
 
 
+def review_request_visible_to(user: Any) -> QuerySet[ReviewRequest]:
+    """A review is visible when its document is (by the document's own rule)."""
+    from backoffice.core.access import visible_rows
+
+    visible = Q(pk__in=[])
+    for registration in registrations():
+        documents = visible_rows(registration.model, user).order_by().values("pk")
+        visible |= Q(kind=registration.kind, object_id__in=documents)
+    return ReviewRequest.objects.filter(visible)
+
+
 def may_review_level(user: Any, level: dict) -> bool:
     """Whether `user` holds the level's reviewer permission (and role, when one is set)."""
     if not user.is_active or not level:

@@ -57,7 +57,11 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self) -> None:
-        from backoffice.core.access import register_visibility
+        from backoffice.core.access import (
+            register_global,
+            register_visibility,
+            register_visibility_through,
+        )
         from backoffice.core.grants import grant
         from backoffice.core.jobs import register_daily_job
         from backoffice.core.navigation import register_nav_group, register_nav_item
@@ -74,13 +78,30 @@ class SalesConfig(AppConfig):
         from backoffice.reviews.reversals import register_reversal
         from backoffice.sales.facts import facts_received
         from backoffice.sales.history.upload import stale_history_imports_fail
-        from backoffice.sales.models import Delivery, HistoryOrder, Invoice, SalesOrder
+        from backoffice.sales.models import (
+            Delivery,
+            DeliveryExtra,
+            DeliveryLine,
+            HistoryCategory,
+            HistoryImport,
+            HistoryLine,
+            HistoryMonth,
+            HistoryOrder,
+            Invoice,
+            InvoiceLine,
+            SalesFact,
+            SalesFactMonthRow,
+            SalesFactRow,
+            SalesOrder,
+            SalesOrderLine,
+        )
         from backoffice.sales.performance import contracts_fulfilled_run
         from backoffice.sales.selectors import (
             delivery_visible_to,
             history_order_visible_to,
             invoice_visible_to,
             order_visible_to,
+            sales_figures_visible_to,
         )
         from backoffice.sales.services import (
             delivery_release,
@@ -104,6 +125,21 @@ class SalesConfig(AppConfig):
         register_timeline_source(Customer, lambda customer: (SalesOrder, customer.orders.all()))
         register_timeline_source(Customer, lambda customer: (Delivery, customer.deliveries.all()))
         register_visibility(Invoice, invoice_visible_to)
+        # A line is visible when its document is; figures by the orders' rule.
+        register_visibility_through(SalesOrderLine, "order")
+        register_visibility_through(DeliveryLine, "delivery")
+        register_visibility_through(DeliveryExtra, "delivery")
+        register_visibility_through(InvoiceLine, "invoice")
+        register_visibility_through(HistoryLine, "order")
+        register_visibility_through(HistoryCategory, "order")
+        for figures in (SalesFact, SalesFactRow, SalesFactMonthRow, HistoryMonth):
+            register_visibility(
+                figures,
+                lambda user, model=figures: sales_figures_visible_to(model.objects.all(), user),
+            )
+        # An import run is the company's (its permission says who may see it), whatever the
+        # regions of the orders it brought in (those follow their own rule).
+        register_global(HistoryImport)
         register_timeline_source(Customer, lambda customer: (Invoice, customer.invoices.all()))
         register(
             Invoice,

@@ -37,6 +37,21 @@ def _sales_scope(queryset: QuerySet, user: Any) -> QuerySet:
     )
 
 
+def sales_figures_visible_to(queryset: QuerySet, user: Any) -> QuerySet:
+    """Rows of sales figures (the facts, the imported months), which carry the region and
+    the rep as plain ids: the orders' rule. Figures with no rep (a region's month) are
+    only for those who see the region's orders."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.has_perm("sales.view_all_orders"):
+        return queryset
+    if user.has_perm("sales.view_region_orders"):
+        return queryset.filter(region_id__in=user.regions.values("pk"))
+    if any(f.name == "owner_id" for f in queryset.model._meta.fields):
+        return queryset.filter(owner_id=user.pk)
+    return queryset.none()
+
+
 def order_visible_to(user: Any) -> QuerySet[SalesOrder]:
     return _sales_scope(SalesOrder.objects.all(), user)
 

@@ -183,9 +183,8 @@ def test_visibility_through_the_admin(client, customers, rep_wang, rep_li, clerk
     client.force_login(rep_li)
     listing = client.get("/parties/customer/").content.decode()
     assert "上海瑞金医院" in listing and "北京医院" not in listing
-    assert (
-        client.get(f"/parties/customer/{customers['wang'].pk}/change/").status_code == 302
-    )  # admin: "doesn't exist"
+    # another rep's customer is missing, as on the record's other pages (issue 15 §2)
+    assert client.get(f"/parties/customer/{customers['wang'].pk}/change/").status_code == 404
     client.force_login(clerk)
     page = client.get(f"/parties/customer/{customers['wang'].pk}/change/").content.decode()
     assert 'data-testid="trade-block"' in page
