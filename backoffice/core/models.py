@@ -6,6 +6,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
+
 
 def _msgid(value: Any) -> str | None:
     """The message id behind a lazy translation (gettext_lazy("…")), else None."""
@@ -70,6 +72,8 @@ class BaseModel(models.Model):
 class DocumentCounter(models.Model):
     """The last number given to a document kind in a year (see numbering.py)."""
 
+    DELETION = deletion.NEVER
+
     kind = models.CharField(_("document kind"), max_length=16)
     year = models.PositiveSmallIntegerField(_("year"))
     last_number = models.PositiveIntegerField(_("last number"), default=0)
@@ -88,10 +92,12 @@ class DocumentCounter(models.Model):
 class Notification(models.Model):
     """A message to one user in the app (and by email when email is configured)."""
 
+    DELETION = deletion.ALWAYS
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="notifications",
     )
     title = models.CharField(_("title"), max_length=200)
@@ -130,6 +136,8 @@ class Notification(models.Model):
 
 class Attachment(models.Model):
     """A file attached to any record (DOMAIN §11). Downloads check that the record is visible."""
+
+    DELETION = deletion.NEVER
 
     content_type = models.ForeignKey(
         "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
@@ -182,6 +190,8 @@ def validate_image(upload) -> None:
 class CompanySettings(BaseModel):
     """The seller on every print (letterhead: name, address, phone, tax id, bank, logo) and
     the seal stamped on sealed documents. One row, changed by administrators only."""
+
+    DELETION = deletion.NEVER
 
     SINGLETON_ID = 1
 

@@ -16,7 +16,12 @@ from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
 
-from backoffice.core.admin import BaseModelAdmin, object_or_404, with_live_names
+from backoffice.core.admin import (
+    BaseModelAdmin,
+    DeletionRuleAdminMixin,
+    object_or_404,
+    with_live_names,
+)
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.filters import IdField
 from backoffice.core.steps import Step
@@ -269,7 +274,7 @@ class ReviewKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReviewRequest)
-class ReviewRequestAdmin(ModelAdmin):
+class ReviewRequestAdmin(DeletionRuleAdminMixin, ModelAdmin):
     """All reviews (read-only), and the "My reviews" queue at reviews/reviewrequest/pending/."""
 
     list_display = ["document_name", "document_kind", "state", "round", "author", "submitted_at"]
