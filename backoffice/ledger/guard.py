@@ -58,7 +58,7 @@ POSTGRES_FUNCTION = f"""
 def create_triggers(apps, schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FUNCTION)
+        schema_editor.execute(POSTGRES_FUNCTION, params=None)  # its '%' is PL/pgSQL's
     for table in TABLES:
         statements = {"sqlite": _sqlite, "postgresql": _postgres}.get(vendor)
         for sql in statements(table) if statements else []:
