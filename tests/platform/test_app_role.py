@@ -39,15 +39,15 @@ def app_connection(transactional_db):
             cursor.execute(f"DROP ROLE {ROLE}")
 
 
-def _refused(conn: psycopg.Connection, sql: str) -> None:
+def _refused(conn: psycopg.Connection, sql: str, params: list | None = None) -> None:
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        conn.execute(sql)
+        conn.execute(sql, params)
 
 
 def _insert_audit_row(conn: psycopg.Connection) -> int:
     return conn.execute(
-        "INSERT INTO audit_auditevent (occurred_at, action, model, object_id, object_repr, changes, note)"
-        " VALUES (now(), 'update', 'accounts.region', '1', 'north', '{}', '') RETURNING id"
+        "INSERT INTO audit_auditevent"
+        " (occurred_at, action, model, object_id, object_repr, changes, note) VALUES (now(), 'update', 'accounts.region', '1', 'north', '{}', '') RETURNING id"
     ).fetchone()[0]
 
 
@@ -63,8 +63,8 @@ def test_the_app_role_owns_nothing_and_cannot_touch_the_audit_trail(app_connecti
     _refused(conn, "ALTER TABLE audit_auditevent DISABLE TRIGGER ALL")
     _refused(conn, "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only")
     _refused(conn, "DROP TRIGGER audit_auditevent_append_only ON audit_auditevent")
-    _refused(conn, f"DELETE FROM audit_auditevent WHERE id = {event}")
-    _refused(conn, f"UPDATE audit_auditevent SET note = 'x' WHERE id = {event}")
+    _refused(conn, "DELETE FROM audit_auditevent WHERE id = %s", [event])
+    _refused(conn, "UPDATE audit_auditevent SET note = 'x' WHERE id = %s", [event])
     assert conn.execute(
         "SELECT count(*) FROM audit_auditevent WHERE id = %s", [event]
     ).fetchone() == (1,)
