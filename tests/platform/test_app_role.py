@@ -44,11 +44,16 @@ def _refused(conn: psycopg.Connection, sql: str, params: list | None = None) -> 
         conn.execute(sql, params)
 
 
+INSERT_AUDIT_ROW = """
+    INSERT INTO audit_auditevent
+        (occurred_at, action, model, object_id, object_repr, changes, note)
+    VALUES (now(), 'update', 'accounts.region', '1', 'north', '{}', '')
+    RETURNING id
+"""
+
+
 def _insert_audit_row(conn: psycopg.Connection) -> int:
-    return conn.execute(
-        "INSERT INTO audit_auditevent"
-        " (occurred_at, action, model, object_id, object_repr, changes, note) VALUES (now(), 'update', 'accounts.region', '1', 'north', '{}', '') RETURNING id"
-    ).fetchone()[0]
+    return conn.execute(INSERT_AUDIT_ROW).fetchone()[0]
 
 
 def test_the_app_role_owns_nothing_and_cannot_touch_the_audit_trail(app_connection):

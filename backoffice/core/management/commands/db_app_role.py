@@ -48,8 +48,7 @@ def app_role_sql(*, role: str, password: str | None, database: str, owner: str) 
     ]
     for table in APPEND_ONLY_TABLES:
         statements.append(
-            f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {quote(table)} "
-            f"FROM {role_q}"
+            f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {quote(table)} FROM {role_q}"
         )
     return statements
 
