@@ -30,10 +30,24 @@ _original_flush = flush.Command.handle
 
 
 def _flush_with_audit_purge(self, *args, **options):
-    # Transactional tests empty the database between tests; on SQLite that is a DELETE,
-    # which the audit trail's append-only trigger refuses outside purge_allowed().
-    with purge_allowed():
-        return _original_flush(self, *args, **options)
+    # Transactional tests empty the database between tests. On SQLite that is a DELETE,
+    # which the audit trail's and the ledger's triggers refuse outside purge_allowed(); on
+    # PostgreSQL a TRUNCATE, which their triggers refuse unless the (superuser) session
+    # replays as a replica, when ordinary triggers do not fire.
+    from django.db import connections
+
+    connection = connections[options.get("database") or "default"]
+    replica = connection.vendor == "postgresql"
+    if replica:
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+    try:
+        with purge_allowed():
+            return _original_flush(self, *args, **options)
+    finally:
+        if replica:
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = DEFAULT")
 
 
 flush.Command.handle = _flush_with_audit_purge

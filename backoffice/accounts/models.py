@@ -3,11 +3,14 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 
 
 class Region(BaseModel):
     """A sales region (华北, 华东…): reps and regional managers belong to regions."""
+
+    DELETION = deletion.ALWAYS
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -23,6 +26,8 @@ class Region(BaseModel):
 
 
 class Department(BaseModel):
+    DELETION = deletion.ALWAYS
+
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
@@ -38,6 +43,9 @@ class Department(BaseModel):
 
 class User(AbstractUser):
     """A person who logs in. Roles are groups whose names are the stable role codes."""
+
+    # Someone who has acted (anything in the audit trail) stays: deactivate them instead.
+    DELETION = deletion.when(lambda user: not user.has_acted())
 
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
@@ -71,6 +79,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+    def has_acted(self) -> bool:
+        """Anything in the audit trail by this user (audit sits below accounts)."""
+        from backoffice.audit.models import AuditEvent
+
+        return AuditEvent.objects.filter(actor=self).exists()
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name()

@@ -7,6 +7,7 @@ from unfold.decorators import display
 
 from backoffice.audit.models import AuditEvent
 from backoffice.core.admin import (
+    DeletionRuleAdminMixin,
     VisibleRows,
     attach_live_names,
     change_rows,
@@ -28,7 +29,7 @@ class RecordTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(VisibleRows, ModelAdmin):
+class AuditEventAdmin(DeletionRuleAdminMixin, VisibleRows, ModelAdmin):
     """The whole trail, read-only: nobody adds, edits or deletes audit events."""
 
     list_display = ["occurred_at", "actor", "action", "record_type", "object_id", "record"]

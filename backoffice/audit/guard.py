@@ -1,10 +1,13 @@
 """The append-only guard of the audit trail.
 
-Both databases carry a trigger that refuses UPDATE and DELETE on audit rows. On SQLite the
-trigger asks the SQL function below whether a purge is allowed; it answers yes only inside
-`purge_allowed()`, which the test suite uses to empty its database between transactional
-tests (PostgreSQL empties with TRUNCATE, which row triggers do not see). A connection that
-lacks the function (the sqlite3 shell, another program) fails closed: the trigger errors.
+Both databases carry a trigger that refuses UPDATE and DELETE on audit rows, and PostgreSQL
+one that refuses TRUNCATE (SQLite has none). The owner of the tables could still disable
+them, so the application runs as a role that does not own them (`manage.py db_app_role`).
+On SQLite the trigger asks the SQL function below whether a purge is allowed; it answers
+yes only inside `purge_allowed()`, which the test suite uses to empty its database between
+transactional tests (PostgreSQL empties with TRUNCATE as a replica session, where ordinary
+triggers do not fire and which only a superuser may start: see the root conftest). A
+connection that lacks the function (the sqlite3 shell, another program) fails closed.
 """
 
 import contextlib
@@ -78,3 +81,21 @@ def drop_triggers(apps, schema_editor) -> None:
     statements = {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}
     for sql in statements.get(schema_editor.connection.vendor, []):
         schema_editor.execute(sql)
+
+
+POSTGRES_TRUNCATE = """
+    CREATE TRIGGER audit_auditevent_no_truncate BEFORE TRUNCATE ON audit_auditevent
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_auditevent_append_only()
+"""
+
+
+def create_truncate_trigger(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(POSTGRES_TRUNCATE)
+
+
+def drop_truncate_trigger(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "DROP TRIGGER IF EXISTS audit_auditevent_no_truncate ON audit_auditevent"
+        )

@@ -3,12 +3,16 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
+
 
 class AuditEvent(models.Model):
     """One change of one business record: who, when (UTC), what, and before/after values.
 
     Append-only: database triggers refuse UPDATE and DELETE (see guard.py).
     """
+
+    DELETION = deletion.NEVER
 
     class Action(models.TextChoices):
         CREATE = "create", _("Created")

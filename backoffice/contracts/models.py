@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import amount_field, price_field, quantity_field
 
@@ -28,6 +29,8 @@ class ContractTemplate(BaseModel):
     """A contract text with placeholders such as {number}, {counterparty} or {amount_words};
     `placeholders()` in services lists them all."""
 
+    DELETION = deletion.ALWAYS
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=ContractKind)
     body = models.TextField(_("text"))
@@ -45,6 +48,8 @@ class ContractTemplate(BaseModel):
 
 
 class Contract(BaseModel):
+    DELETION = deletion.DRAFT
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")
@@ -158,6 +163,8 @@ class Contract(BaseModel):
 class ContractLine(models.Model):
     """Product, quantity and unit price; or, for amount-only lines, a description and amount."""
 
+    DELETION = deletion.with_parent("contract")
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="lines")
     line_no = models.PositiveSmallIntegerField(_("line"))
     product = models.ForeignKey(
@@ -198,6 +205,8 @@ class ContractLine(models.Model):
 
 class ContractMilestone(models.Model):
     """By this date, this much (cumulative, incl. VAT) is to be delivered or paid."""
+
+    DELETION = deletion.with_parent("contract")
 
     class Kind(models.TextChoices):
         DELIVERY = "delivery", _("Delivery")

@@ -6,16 +6,19 @@ what the user may see wherever the model registered a visibility selector.
 """
 
 import copy
+import dataclasses
 import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import ActionLocation, IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import (
     Http404,
@@ -38,6 +41,7 @@ from unfold.views import ChangeList as UnfoldChangeList
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.access import access_object, restrict_to_visible
 from backoffice.core.company import image_data_uri
+from backoffice.core.deletion import NotDeletable, deletable, never_deletable
 from backoffice.core.edit_conflicts import FIELD as EDIT_MARKER
 from backoffice.core.edit_conflicts import loaded_marker, versioned_form
 from backoffice.core.excel import queryset_to_xlsx_response
@@ -230,7 +234,52 @@ class VisibleRows:
         raise Http404
 
 
-class BaseModelAdmin(VisibleRows, ModelAdmin):
+class DeletionRuleAdminMixin:
+    """Deletion in the staff UI follows the model's rule (core/deletion.py): part of
+    BaseModelAdmin, and mixed into the few admins that are not (the audit trail, reviews)."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """No delete button for a row that has left draft, and no delete action at all for a
+        model whose rows are never deleted (journal entries, receipts, review decisions)."""
+        if never_deletable(self.model) or (obj is not None and not deletable(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        """A row that may not be deleted (a posted URL, a stale page) gets the rule's message
+        on its page, never Django's 403 or a 500."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and not deletable(obj):
+            return self._refuse_delete(request, NotDeletable(obj), obj)
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except NotDeletable as error:  # a cascade reached a protected row: nothing was deleted
+            return self._refuse_delete(request, error, obj)
+
+    def _refuse_delete(self, request: HttpRequest, error: NotDeletable, obj: Any) -> HttpResponse:
+        self.message_user(request, str(error.message), level=messages.ERROR)
+        opts = self.model._meta
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        else:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return HttpResponseRedirect(url)
+
+    def get_actions(
+        self, request: HttpRequest, action_location: Any = ActionLocation.CHANGE_LIST
+    ) -> dict:
+        actions = super().get_actions(request, action_location=action_location)
+        found = actions.get("delete_selected")
+        if found is not None:
+            actions["delete_selected"] = dataclasses.replace(
+                found, func=_delete_selected_if_deletable
+            )
+        return actions
+
+
+class BaseModelAdmin(DeletionRuleAdminMixin, VisibleRows, ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
     list_filter_submit = True
@@ -483,6 +532,23 @@ class BaseModelAdmin(VisibleRows, ModelAdmin):
         return queryset_to_xlsx_response(
             queryset, fields=fields, filename=str(self.model._meta.verbose_name_plural)
         )
+
+
+def _delete_selected_if_deletable(
+    modeladmin: Any, request: HttpRequest, queryset: QuerySet
+) -> HttpResponse | None:
+    """Django's "delete selected", refused with the rule's message when any selected row may
+    not be deleted (nothing is deleted then)."""
+    refused = next((obj for obj in queryset if not deletable(obj)), None)
+    if refused is not None:
+        modeladmin.message_user(request, str(NotDeletable(refused).message), messages.ERROR)
+        return None
+    try:
+        with transaction.atomic():
+            return delete_selected(modeladmin, request, queryset)
+    except NotDeletable as error:
+        modeladmin.message_user(request, str(error.message), messages.ERROR)
+        return None
 
 
 class LabelledAutocompleteJsonView(AutocompleteJsonView):

@@ -62,6 +62,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice.core import checks  # noqa: F401 - registers the deployment checks
+        from backoffice.core.deletion import install_deletion_guard
         from backoffice.core.idempotency import idempotency_keys_expire
         from backoffice.core.jobs import register_daily_job
         from backoffice.core.navigation import register_nav_group, register_nav_item
@@ -71,6 +72,7 @@ class CoreConfig(AppConfig):
         install_number_display()
         register_daily_job("idempotency_keys_expire", idempotency_keys_expire, order=900)
         _declare_scopes()
+        install_deletion_guard()
 
         register_todo("notifications", order=900, items=_unread_notifications)
         register_nav_group("workspace", _("Workspace"), order=10, collapsible=False)

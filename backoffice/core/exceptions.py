@@ -18,6 +18,7 @@ class ErrorCode(models.TextChoices):
     METHOD_NOT_ALLOWED = "method_not_allowed", _("Method not allowed")
     INVALID_TRANSITION = "invalid_transition", _("Invalid status change")
     CONFLICT = "conflict", _("Conflict")
+    NOT_DELETABLE = "not_deletable", _("Cannot be deleted")
     THROTTLED = "throttled", _("Too many requests")
     TOO_LARGE = "too_large", _("Request too large")
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", _("Unsupported media type")

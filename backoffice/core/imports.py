@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backoffice.core import deletion
 from backoffice.core.access import Actor
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.models import BaseModel
@@ -33,6 +34,9 @@ CHUNK = 1 << 20
 
 class ImportRun(BaseModel):
     """One run of an import over one upload."""
+
+    # The record of what an import did, kept as the books are (core/deletion.py).
+    DELETION = deletion.NEVER
 
     class Status(models.TextChoices):
         QUEUED = "queued", gettext_lazy("Queued")

@@ -6,6 +6,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
+
 
 def _msgid(value: Any) -> str | None:
     """The message id behind a lazy translation (gettext_lazy("…")), else None."""
@@ -79,6 +81,8 @@ class BaseModel(models.Model):
 class DocumentCounter(models.Model):
     """The last number given to a document kind in a year (see numbering.py)."""
 
+    DELETION = deletion.NEVER
+
     kind = models.CharField(_("document kind"), max_length=16)
     year = models.PositiveSmallIntegerField(_("year"))
     last_number = models.PositiveIntegerField(_("last number"), default=0)
@@ -97,10 +101,12 @@ class DocumentCounter(models.Model):
 class Notification(models.Model):
     """A message to one user in the app (and by email when email is configured)."""
 
+    DELETION = deletion.ALWAYS
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="notifications",
     )
     title = models.CharField(_("title"), max_length=200)
@@ -139,6 +145,8 @@ class Notification(models.Model):
 
 class Attachment(models.Model):
     """A file attached to any record (DOMAIN §11). Downloads check that the record is visible."""
+
+    DELETION = deletion.NEVER
 
     content_type = models.ForeignKey(
         "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
@@ -192,6 +200,8 @@ class CompanySettings(BaseModel):
     """The seller on every print (letterhead: name, address, phone, tax id, bank, logo) and
     the seal stamped on sealed documents. One row, changed by administrators only."""
 
+    DELETION = deletion.NEVER
+
     SINGLETON_ID = 1
 
     legal_name = models.CharField(_("registered company name"), max_length=200)
@@ -227,6 +237,8 @@ class IdempotencyKey(models.Model):
     with the same key and body gets it back instead of doing the work again. The row is
     written before the work starts (status_code empty while it runs): the unique key makes a
     second request in flight wait for the first. Expired rows go in the daily jobs."""
+
+    DELETION = deletion.ALWAYS  # expired keys are removed by a daily job
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False

@@ -16,6 +16,7 @@ from backoffice.audit.services import (
     field_values,
 )
 from backoffice.core.access import Actor
+from backoffice.core.deletion import StillReferenced, check_deletable
 from backoffice.core.versions import Expected, check_version
 
 
@@ -76,7 +77,10 @@ def model_set_related(*, instance: models.Model, field: str, ids: list[Any], by:
 
 @transaction.atomic
 def model_delete(*, instance: models.Model, by: Actor, note: str = "") -> None:
-    """Delete `instance`, keeping its last values in the audit trail."""
+    """Delete `instance`, keeping its last values in the audit trail. Refused with
+    `NotDeletable` when the model's rule forbids it (core/deletion.py) or when other records
+    still refer to it (`on_delete=PROTECT`)."""
+    check_deletable(instance)
     audit_record(
         by=by,
         action=AuditEvent.Action.DELETE,
@@ -84,4 +88,7 @@ def model_delete(*, instance: models.Model, by: Actor, note: str = "") -> None:
         changes={k: [v, None] for k, v in field_values(instance).items()},
         note=note,
     )
-    instance.delete()
+    try:
+        instance.delete()
+    except (models.ProtectedError, models.RestrictedError) as error:
+        raise StillReferenced(instance) from error

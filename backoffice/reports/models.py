@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 
 
@@ -18,6 +19,8 @@ class PackKind(models.TextChoices):
 
 class PackSchedule(BaseModel):
     """Who receives a kind of pack. One per kind; a pack nobody receives is still archived."""
+
+    DELETION = deletion.ALWAYS
 
     kind = models.CharField(_("pack"), max_length=16, choices=PackKind, unique=True)
     is_active = models.BooleanField(_("send by email"), default=True)
@@ -35,6 +38,8 @@ class PackSchedule(BaseModel):
 
 
 class ReportPack(BaseModel):
+    DELETION = deletion.NEVER
+
     kind = models.CharField(_("pack"), max_length=16, choices=PackKind)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))

@@ -16,7 +16,13 @@ from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
 
-from backoffice.core.admin import BaseModelAdmin, VisibleRows, object_or_404, with_live_names
+from backoffice.core.admin import (
+    BaseModelAdmin,
+    DeletionRuleAdminMixin,
+    VisibleRows,
+    object_or_404,
+    with_live_names,
+)
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.filters import IdField
 from backoffice.core.steps import Step
@@ -306,7 +312,7 @@ class ReversalRequestAdmin(ReviewableAdminMixin, BaseModelAdmin):
 
 
 @admin.register(ReviewRequest)
-class ReviewRequestAdmin(VisibleRows, ModelAdmin):
+class ReviewRequestAdmin(DeletionRuleAdminMixin, VisibleRows, ModelAdmin):
     """All reviews (read-only), and the "My reviews" queue at reviews/reviewrequest/pending/."""
 
     list_display = ["document_name", "document_kind", "state", "round", "author", "submitted_at"]

@@ -13,11 +13,14 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import amount_field
 
 
 class ReviewPolicy(BaseModel):
+    DELETION = deletion.ALWAYS
+
     kind = models.CharField(_("document kind"), max_length=100, unique=True)
     label = models.CharField(_("name"), max_length=100)
 
@@ -56,6 +59,8 @@ def document_kind_label(kind: str) -> Any:
 class ReviewPolicyLevel(models.Model):
     """One level of approval. A level with a threshold applies only from that amount up."""
 
+    DELETION = deletion.ALWAYS
+
     policy = models.ForeignKey(ReviewPolicy, on_delete=models.CASCADE, related_name="levels")
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     min_amount = amount_field(_("from amount"), null=True, blank=True, default=None)
@@ -89,6 +94,8 @@ class ReviewPolicyLevel(models.Model):
 
 class ReviewRequest(BaseModel):
     """The review of one document; each submission starts a new round."""
+
+    DELETION = deletion.NEVER
 
     class State(models.TextChoices):
         OPEN = "open", _("Waiting for review")
@@ -146,11 +153,13 @@ class ReviewRequest(BaseModel):
 
 
 class ReviewDecision(models.Model):
+    DELETION = deletion.NEVER
+
     class Verdict(models.TextChoices):
         APPROVE = "approve", _("Approve")
         REJECT = "reject", _("Reject")
 
-    request = models.ForeignKey(ReviewRequest, on_delete=models.CASCADE, related_name="decisions")
+    request = models.ForeignKey(ReviewRequest, on_delete=models.PROTECT, related_name="decisions")
     round = models.PositiveIntegerField(_("round"))
     level_index = models.PositiveSmallIntegerField(_("level"))
     reviewer = models.ForeignKey(
@@ -179,6 +188,8 @@ class ReviewDecision(models.Model):
 
 
 class ReversalRequest(BaseModel):
+    DELETION = deletion.NEVER
+
     """A request to undo what reviewers approved (issue 15 §20): cancel an approved order or
     contract, terminate a contract, reverse an invoice with a red letter. It is itself a
     document under review, with the original's frozen levels, so that one person never

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.db import models
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import amount_field
 
 
 class Voucher(BaseModel):
+    DELETION = deletion.DRAFT
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"

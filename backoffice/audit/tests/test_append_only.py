@@ -3,6 +3,7 @@ from django.db import DatabaseError, connection, transaction
 
 from backoffice.accounts.models import Region
 from backoffice.audit.models import AuditEvent
+from backoffice.core.deletion import NotDeletable
 from backoffice.core.services import model_delete, model_save
 
 
@@ -22,9 +23,17 @@ def test_the_database_refuses_to_update_an_audit_event(event):
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_to_delete_an_audit_event(event):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+def test_the_orm_refuses_to_delete_an_audit_event(event):
+    with pytest.raises(NotDeletable), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_to_delete_an_audit_event(event):
+    # Past the ORM's guard (core/deletion.py): the SQL the ORM would send.
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk)._raw_delete(connection.alias)
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 

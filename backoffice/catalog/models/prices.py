@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.catalog.models.products import CUSTOMER_KINDS, Product
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import format_number, price_field
 
@@ -14,6 +15,8 @@ class PriceList(BaseModel):
 
     The most specific valid list wins: kind and region, then kind, then region, then general.
     """
+
+    DELETION = deletion.ALWAYS
 
     name = models.CharField(_("name"), max_length=100)
     customer_kind = models.CharField(
@@ -41,6 +44,8 @@ class PriceList(BaseModel):
 
 
 class PriceListItem(models.Model):
+    DELETION = deletion.ALWAYS
+
     price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="items")
     product = models.ForeignKey(
         Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import price_field, rate_field
 
@@ -19,6 +20,8 @@ CUSTOMER_KINDS = [
 
 
 class ProductCategory(BaseModel):
+    DELETION = deletion.ALWAYS
+
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
 
@@ -32,6 +35,8 @@ class ProductCategory(BaseModel):
 
 
 class Product(BaseModel):
+    DELETION = deletion.ALWAYS
+
     AUDIT_EXCLUDE = frozenset({"name_pinyin", "name_initials"})
 
     code = models.CharField(_("code"), max_length=32, unique=True)

@@ -6,10 +6,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.money import amount_field
 
 
 class Account(models.Model):
+    DELETION = deletion.NEVER
+
     class Kind(models.TextChoices):
         ASSET = "asset", _("Asset")
         LIABILITY = "liability", _("Liability")
@@ -32,6 +35,8 @@ class Account(models.Model):
 
 
 class JournalEntry(models.Model):
+    DELETION = deletion.NEVER
+
     number = models.CharField(_("voucher number"), max_length=32, unique=True)
     posted_on = models.DateField(_("date"), db_index=True)
     source_model = models.CharField(_("source type"), max_length=64)
@@ -59,7 +64,9 @@ class JournalEntry(models.Model):
 
 
 class JournalLine(models.Model):
-    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="lines")
+    DELETION = deletion.NEVER
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
     account = models.ForeignKey(
         Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="lines"
     )

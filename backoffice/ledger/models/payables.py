@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import amount_field
 from backoffice.ledger.models.receipts import Receipt
@@ -13,6 +14,8 @@ from backoffice.ledger.models.receipts import Receipt
 
 class SupplierInvoice(BaseModel):
     """A supplier's VAT invoice on a purchase contract: what we owe (应付账款)."""
+
+    DELETION = deletion.NEVER
 
     number = models.CharField(_("voucher number"), max_length=32, unique=True)
     contract = models.ForeignKey(
@@ -72,6 +75,8 @@ class SupplierInvoice(BaseModel):
 
 
 class SupplierPayment(BaseModel):
+    DELETION = deletion.NEVER
+
     Method = Receipt.Method  # the same ways money moves, both directions
 
     number = models.CharField(_("payment number"), max_length=32, unique=True)
@@ -108,8 +113,10 @@ class SupplierPayment(BaseModel):
 
 
 class PaymentAllocation(models.Model):
+    DELETION = deletion.NEVER
+
     payment = models.ForeignKey(
-        SupplierPayment, on_delete=models.CASCADE, related_name="allocations"
+        SupplierPayment, on_delete=models.PROTECT, related_name="allocations"
     )
     invoice = models.ForeignKey(
         SupplierInvoice,

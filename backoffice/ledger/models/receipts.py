@@ -5,12 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import amount_field
 from backoffice.ledger.models.receivables import Receivable
 
 
 class Receipt(BaseModel):
+    DELETION = deletion.NEVER
+
     class Method(models.TextChoices):
         BANK = "bank", _("Bank transfer")
         BILL = "bill", _("Acceptance bill")
@@ -68,7 +71,9 @@ class Receipt(BaseModel):
 
 
 class ReceiptAllocation(models.Model):
-    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="allocations")
+    DELETION = deletion.NEVER
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, related_name="allocations")
     receivable = models.ForeignKey(
         Receivable,
         verbose_name=_("receivable"),

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import HALF_CENT, amount_field
 
@@ -17,6 +18,8 @@ OPEN = Q(amount__gte=models.F("allocated_amount") + models.F("credited_amount") 
 
 class Receivable(BaseModel):
     """What a customer owes for one issued invoice (or, negative, a red letter)."""
+
+    DELETION = deletion.NEVER
 
     customer = models.ForeignKey(
         "parties.Customer",

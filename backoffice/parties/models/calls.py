@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import format_number, quantity_field
 from backoffice.parties.models.customers import Contact, Customer
@@ -13,6 +14,8 @@ from backoffice.parties.models.customers import Contact, Customer
 
 class CallCadence(models.Model):
     """How often customers of a grade are to be called (A weekly, B fortnightly, C monthly)."""
+
+    DELETION = deletion.NEVER
 
     grade = models.CharField(_("grade"), max_length=1, choices=Customer.Grade, unique=True)
     interval_days = models.PositiveSmallIntegerField(_("call every (days)"))
@@ -29,8 +32,10 @@ class CallCadence(models.Model):
 class CallRecord(BaseModel):
     """A regular call to a customer (回访): how business goes, their stock, demand."""
 
+    DELETION = deletion.NEVER
+
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="calls"
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="calls"
     )
     called_at = models.DateTimeField(_("called at"), db_index=True)
     caller = models.ForeignKey(
@@ -42,7 +47,7 @@ class CallRecord(BaseModel):
     contact = models.ForeignKey(
         Contact,
         verbose_name=_("contact"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -66,6 +71,8 @@ class CallRecord(BaseModel):
 class CallInventoryLine(models.Model):
     """The customer's stock of one of our products, as told on the call."""
 
+    DELETION = deletion.with_parent("call")
+
     call = models.ForeignKey(
         CallRecord, verbose_name=_("call"), on_delete=models.CASCADE, related_name="inventory"
     )
@@ -83,12 +90,14 @@ class CallInventoryLine(models.Model):
 
 
 class Visit(BaseModel):
+    DELETION = deletion.NEVER
+
     class Kind(models.TextChoices):
         VISIT = "visit", _("We visited the customer")
         RECEPTION = "reception", _("The customer visited us")
 
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="visits"
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="visits"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.VISIT)
     visited_on = models.DateField(_("date"), db_index=True)

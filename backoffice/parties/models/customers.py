@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import amount_field
 from backoffice.parties.validators import validate_uscc
@@ -23,6 +24,8 @@ def city_of(address: str) -> str:
 
 
 class Customer(BaseModel):
+    DELETION = deletion.InStatus(("prospect",))
+
     # The editable fields, in the order forms, exports and the API show them.
     MASTER_FIELDS = (
         "code",
@@ -169,8 +172,10 @@ class Customer(BaseModel):
 
 
 class Contact(BaseModel):
+    DELETION = deletion.ALWAYS
+
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="contacts"
     )
     name = models.CharField(_("name"), max_length=100)
     title = models.CharField(_("title"), max_length=100, blank=True)
@@ -188,8 +193,10 @@ class Contact(BaseModel):
 
 
 class DeliveryAddress(BaseModel):
+    DELETION = deletion.ALWAYS
+
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="addresses"
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="addresses"
     )
     label = models.CharField(_("label"), max_length=100, blank=True)
     recipient = models.CharField(_("recipient"), max_length=100)

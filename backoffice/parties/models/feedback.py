@@ -5,12 +5,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.parties.models.customers import Customer
 
 
 class Feedback(BaseModel):
     """A customer's complaint, inquiry, quality report or suggestion, followed to its end."""
+
+    DELETION = deletion.NEVER
 
     class Type(models.TextChoices):
         COMPLAINT = "complaint", _("Complaint")
@@ -39,7 +42,7 @@ class Feedback(BaseModel):
     }
 
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="feedback"
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="feedback"
     )
     type = models.CharField(_("type"), max_length=16, choices=Type)
     priority = models.CharField(

@@ -6,12 +6,15 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.parties.models.customers import Customer
 
 
 class QualificationType(BaseModel):
     """A kind of paper (business licence, GSP certificate…); admins add types."""
+
+    DELETION = deletion.ALWAYS
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -34,6 +37,8 @@ class QualificationType(BaseModel):
 
 class QualificationRequirement(models.Model):
     """Customers of `kind` must hold a verified, valid paper of `qualification_type`."""
+
+    DELETION = deletion.ALWAYS
 
     kind = models.CharField(_("customer kind"), max_length=16, choices=Customer.Kind)
     qualification_type = models.ForeignKey(
@@ -59,6 +64,8 @@ class QualificationRequirement(models.Model):
 class Qualification(BaseModel):
     """One paper of a customer (资质/首营资料), verified by double review."""
 
+    DELETION = deletion.InStatus(("pending",))
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         IN_REVIEW = "in_review", _("In review")
@@ -76,7 +83,7 @@ class Qualification(BaseModel):
     customer = models.ForeignKey(
         Customer,
         verbose_name=_("customer"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="qualifications",
     )
     qualification_type = models.ForeignKey(

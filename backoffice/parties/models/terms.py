@@ -5,12 +5,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import amount_field, format_number
 from backoffice.parties.models.customers import Customer
 
 
 class CustomerTermsChange(BaseModel):
+    DELETION = deletion.NEVER  # a reviewed request: refused or applied, never removed
+
     class State(models.TextChoices):
         IN_REVIEW = "in_review", _("In review")
         APPLIED = "applied", _("Applied")

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import format_number, quantity_field
 from backoffice.sales.models.orders import SalesOrder, SalesOrderLine
@@ -13,6 +14,8 @@ from backoffice.sales.models.orders import SalesOrder, SalesOrderLine
 
 class Delivery(BaseModel):
     """Goods sent against an approved order (发货), released only after double review."""
+
+    DELETION = deletion.DRAFT
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -67,7 +70,7 @@ class Delivery(BaseModel):
     ship_to = models.ForeignKey(
         "parties.DeliveryAddress",
         verbose_name=_("ship-to address"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -121,6 +124,8 @@ class Delivery(BaseModel):
 
 
 class DeliveryLine(models.Model):
+    DELETION = deletion.with_parent("delivery")
+
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="lines")
     order_line = models.ForeignKey(
         SalesOrderLine,
@@ -155,6 +160,8 @@ class DeliveryLine(models.Model):
 
 class DeliveryExtra(models.Model):
     """Samples, gifts, policy and support materials travelling with the goods."""
+
+    DELETION = deletion.with_parent("delivery")
 
     class Kind(models.TextChoices):
         SAMPLE = "sample", _("Sample")

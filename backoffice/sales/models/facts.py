@@ -18,10 +18,13 @@ invoice's lines by amount; it has no quantity and counts no orders."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.money import amount_field, quantity_field
 
 
 class SalesFact(models.Model):
+    DELETION = deletion.NEVER
+
     class Basis(models.IntegerChoices):
         HISTORY = 0, _("Imported history (every basis)")
         ORDERED = 1, _("Ordered")
@@ -100,6 +103,8 @@ class SalesFactRow(FactRow):
     all-products row, of basis HISTORY. The history's category rows are facts (the import
     writes them)."""
 
+    DELETION = deletion.NEVER
+
     pk = models.CompositePrimaryKey("basis", "product_id", "day", "customer_id", "region_id")
 
     class Meta:
@@ -114,6 +119,8 @@ class SalesFactMonthRow(FactRow):
     (`HistoryMonth`; view sales_fact_month, migration 0010): its product rows carry the
     first day of their month and no customer, rep or kind (0 and ""). A report reads it
     over whole months by product, region and category (reports/sales.py)."""
+
+    DELETION = deletion.NEVER
 
     pk = models.CompositePrimaryKey("basis", "product_id", "day", "customer_id", "region_id")
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.imports import ImportRun
 from backoffice.core.money import amount_field, price_field, quantity_field, rate_field
 
@@ -39,6 +40,8 @@ class HistoryImport(ImportRun):
 class HistoryOrder(models.Model):
     """An order imported as closed history: on its date it counts as ordered, delivered
     and invoiced alike. Column names follow the sales facts, which it stands in for."""
+
+    DELETION = deletion.NEVER
 
     history_import = models.ForeignKey(
         HistoryImport,
@@ -102,11 +105,13 @@ class HistoryLine(models.Model):
     history. `orders` is 1 on the first line of a product in its order, 0 on a later one:
     summed, it counts orders exactly."""
 
+    DELETION = deletion.NEVER
+
     pk = models.CompositePrimaryKey("order_id", "line_no")
     order = models.ForeignKey(
         HistoryOrder,
         verbose_name=_("order"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="lines",
         db_constraint=False,
         db_index=False,  # the primary key leads with it
@@ -155,11 +160,13 @@ class HistoryCategory(models.Model):
     category's rows (−1 − category id, sales/facts.py), kept so that the reports' views
     skip these rows at other grains by a check constraint."""
 
+    DELETION = deletion.NEVER
+
     pk = models.CompositePrimaryKey("order_id", "category_id")
     order = models.ForeignKey(
         HistoryOrder,
         verbose_name=_("order"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="categories",
         db_constraint=False,
         db_index=False,  # the primary key leads with it
@@ -196,6 +203,8 @@ class HistoryMonth(models.Model):
     the lines, and imported history never changes afterwards, so it stays exact; a later
     import adds to the months it shares. `orders` sums the lines' flags: each order counts
     once for each of its products."""
+
+    DELETION = deletion.NEVER
 
     pk = models.CompositePrimaryKey("product_id", "month", "region_id", "category_id")
     product_id = models.BigIntegerField(_("product"))

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import (
     amount_field,
@@ -19,6 +20,8 @@ from backoffice.sales.models.orders import SalesOrder, SalesOrderLine
 
 
 class Invoice(BaseModel):
+    DELETION = deletion.DRAFT
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In audit")
@@ -159,6 +162,8 @@ class Invoice(BaseModel):
 
 
 class InvoiceLine(models.Model):
+    DELETION = deletion.with_parent("invoice")
+
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     order_line = models.ForeignKey(
         SalesOrderLine,

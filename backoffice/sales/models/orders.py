@@ -6,11 +6,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core import deletion
 from backoffice.core.models import BaseModel
 from backoffice.core.money import amount_field, price_field, quantity_field, rate_field
 
 
 class SalesOrder(BaseModel):
+    DELETION = deletion.DRAFT
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In audit")
@@ -143,6 +146,8 @@ class SalesOrder(BaseModel):
 
 
 class SalesOrderLine(models.Model):
+    DELETION = deletion.with_parent("order")
+
     # (order, line_no) is unique: that index serves every lookup by order.
     order = models.ForeignKey(
         SalesOrder, on_delete=models.CASCADE, related_name="lines", db_index=False

@@ -1,0 +1,101 @@
+"""The application runs as a PostgreSQL role that does not own the tables (issue 15 §15).
+
+As that role (made by `manage.py db_app_role`), the audit trail cannot be truncated, its
+trigger cannot be disabled and its rows cannot be deleted, while the ordinary work of the
+application (inserting rows, the audit trail included) goes on. PostgreSQL only: SQLite has
+no roles (CI's PostgreSQL pass runs it).
+"""
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="roles are a PostgreSQL feature"
+)
+
+ROLE, PASSWORD = "backoffice_app_test", "app-role-Pass-2026"
+
+
+@pytest.fixture
+def app_connection(transactional_db):
+    call_command("db_app_role", ROLE, password=PASSWORD, verbosity=0)
+    settings = connection.settings_dict
+    conn = psycopg.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        dbname=settings["NAME"],
+        user=ROLE,
+        password=PASSWORD,
+        autocommit=True,
+    )
+    try:
+        yield conn
+    finally:
+        conn.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP OWNED BY {ROLE}")  # its grants and default privileges
+            cursor.execute(f"DROP ROLE {ROLE}")
+
+
+def _refused(conn: psycopg.Connection, sql: str, params: list | None = None) -> None:
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(sql, params)
+
+
+INSERT_AUDIT_ROW = """
+    INSERT INTO audit_auditevent
+        (occurred_at, action, model, object_id, object_repr, changes, note)
+    VALUES (now(), 'update', 'accounts.region', '1', 'north', '{}', '')
+    RETURNING id
+"""
+
+
+def _insert_audit_row(conn: psycopg.Connection) -> int:
+    return conn.execute(INSERT_AUDIT_ROW).fetchone()[0]
+
+
+def test_the_app_role_owns_nothing_and_cannot_touch_the_audit_trail(app_connection):
+    conn = app_connection
+    owned = conn.execute(
+        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = %s", [ROLE]
+    ).fetchone()[0]
+    assert owned == 0
+
+    event = _insert_audit_row(conn)  # the application writes its audit trail
+    _refused(conn, "TRUNCATE audit_auditevent")
+    _refused(conn, "ALTER TABLE audit_auditevent DISABLE TRIGGER ALL")
+    _refused(conn, "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only")
+    _refused(conn, "DROP TRIGGER audit_auditevent_append_only ON audit_auditevent")
+    _refused(conn, "DELETE FROM audit_auditevent WHERE id = %s", [event])
+    _refused(conn, "UPDATE audit_auditevent SET note = 'x' WHERE id = %s", [event])
+    assert conn.execute(
+        "SELECT count(*) FROM audit_auditevent WHERE id = %s", [event]
+    ).fetchone() == (1,)
+
+
+def test_the_app_role_cannot_truncate_or_disable_the_ledgers_guard(app_connection):
+    conn = app_connection
+    _refused(conn, "TRUNCATE ledger_journalentry CASCADE")
+    _refused(conn, "ALTER TABLE ledger_receipt DISABLE TRIGGER ALL")
+
+
+def test_the_app_role_does_the_ordinary_work(app_connection):
+    conn = app_connection
+    region = conn.execute(
+        "INSERT INTO accounts_region (code, name, is_active, created_at, updated_at)"
+        " VALUES ('role-test', '测试区', true, now(), now()) RETURNING id"
+    ).fetchone()[0]
+    conn.execute("UPDATE accounts_region SET name = '测试大区' WHERE id = %s", [region])
+    assert conn.execute("SELECT name FROM accounts_region WHERE id = %s", [region]).fetchone() == (
+        "测试大区",
+    )
+    conn.execute("DELETE FROM accounts_region WHERE id = %s", [region])
+
+
+def test_even_the_owner_cannot_truncate_the_audit_trail(db):
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE audit_auditevent")
