@@ -1,6 +1,7 @@
 """Back Office settings: one readable file; every knob comes from the environment (config.env)."""
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "backoffice.core.sites.LoginSecurityConfig",  # django-axes
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # a page's uncaught ApplicationError (a bad ?date_from=…) is a page with its message
     "backoffice.core.middleware.ApplicationErrorMiddleware",
+    # last: turns a login refused for too many failures into its 429 (accounts.logins)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +131,32 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
+# Password guessing (accounts/logins.py): django-axes on the API token login and the staff UI
+# login alike. Only failures count; a username locks after LOGIN_FAILURE_LIMIT of them, a client
+# address after LOGIN_ADDRESS_FAILURE_LIMIT (an office shares one address), for
+# LOGIN_LOCKOUT_MINUTES after the last failure.
+AUTHENTICATION_BACKENDS = [
+    "backoffice.accounts.logins.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The reverse proxies in front of the app that append to X-Forwarded-For (0: none, the client
+# address is REMOTE_ADDR). Anything further left in the header is the client's to forge.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # this order: LoginLockoutHandler reads it
+AXES_HANDLER = "backoffice.accounts.logins.LoginLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "backoffice.accounts.logins.client_address"
+AXES_USERNAME_CALLABLE = "backoffice.accounts.logins.login_username"
+AXES_LOCKOUT_CALLABLE = "backoffice.accounts.logins.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure, shown in the staff UI (accounts.admin)
+AXES_ENABLE_ADMIN = False  # ours are Unfold's, scoped and translated
+# A success does not wipe the address's failures: one valid account must not reset a sprayer.
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -222,7 +252,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "backoffice.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "backoffice.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": env_str("LOGIN_THROTTLE_RATE", "10/min")},
+    # Throttles (none by default) and the login lockout agree on who the client is.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -261,5 +292,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # the login lockout narrates every failure at INFO; failures and lockouts are WARNING
+        "axes": {"level": "WARNING"},
     },
 }
