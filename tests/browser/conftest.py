@@ -44,9 +44,9 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-def _new_page(browser, locale: str):
+def _new_page(browser, locale: str, **options):
     violations: list[str] = []
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale=locale)
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale=locale, **options)
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     page.on("console", lambda m: _collect(m, violations))
@@ -58,6 +58,12 @@ def _collect(message, violations: list[str]) -> None:
     text = message.text
     if "Content Security Policy" in text or text.startswith("CSP violation"):
         violations.append(text)
+
+
+def csp_page(browser, locale: str, **options):
+    """A page that collects CSP violations, for fixtures of test modules: (context, page,
+    violations); assert that violations is empty after the test."""
+    return _new_page(browser, locale, **options)
 
 
 @pytest.fixture

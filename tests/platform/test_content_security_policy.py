@@ -32,3 +32,12 @@ def test_our_inline_scripts_carry_the_requests_nonce():
     for template in templates.rglob("*.html"):
         for attributes in re.findall(r"<script([^>]*)>", template.read_text()):
             assert "src=" in attributes or 'nonce="{{ csp_nonce }}"' in attributes, template
+
+
+@pytest.mark.django_db
+def test_the_api_docs_page_has_no_inline_script(client):
+    """Swagger UI's start-up script is served as a file (the split view), not inline."""
+    page = client.get("/api/docs/").content.decode()
+    assert re.findall(r"<script([^>]*)>", page)
+    for attributes in re.findall(r"<script([^>]*)>", page):
+        assert "src=" in attributes
