@@ -69,9 +69,12 @@ test-clocks: $(VENV)/.installed var
 	@for clock in $(CLOCKS); do echo "== suite from $$clock"; \
 	  FROZEN_CLOCK=$$clock $(VENV)/bin/pytest || exit 1; done
 
+# The README's production settings (its `export` line), with a fresh secret and a scratch
+# database: tests/platform/test_deploy_check.py holds the two together.
 check-deploy: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=backoffice.example.com \
-	  SITE_URL=https://backoffice.example.com SECURE_SSL=true \
+	  EMAIL_HOST=smtp.example.com BEHIND_PROXY=true TRUSTED_PROXIES=1 \
+	  SITE_URL=https://backoffice.example.com \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 bench: $(VENV)/.installed var

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from backoffice.accounts.views import language_set
 from backoffice.core.api import json_or_html_error
@@ -20,7 +20,7 @@ from backoffice.reports.views import (
 urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/", json_or_html_error(404)),  # not the admin's catch-all login redirect
     # the switcher also remembers the language on the person (for the mail they get)
     path("i18n/setlang/", language_set, name="set_language"),

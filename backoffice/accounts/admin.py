@@ -1,9 +1,10 @@
+from axes.models import AccessAttempt, AccessFailureLog
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
@@ -12,6 +13,7 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 
 from backoffice.accounts.models import Department, Region, User
 from backoffice.accounts.roles import role_label
+from backoffice.accounts.services import login_lockout_clear, user_credentials_revoke
 from backoffice.core.admin import BaseModelAdmin, VisibleRows
 
 admin.site.unregister(Group)
@@ -110,6 +112,12 @@ class UserAdmin(PermissionsInNames, DjangoUserAdmin, BaseModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups", "regions")
 
+    def save_model(self, request, obj: User, form, change: bool) -> None:
+        was_active = change and User.objects.filter(pk=obj.pk, is_active=True).exists()
+        super().save_model(request, obj, form, change)
+        if was_active and not obj.is_active:
+            user_credentials_revoke(user=obj)
+
     @display(description=_("roles"))
     def roles(self, obj: User) -> str:
         return ", ".join(role_label(g.name) for g in obj.groups.all())
@@ -145,3 +153,58 @@ class RoleAdmin(PermissionsInNames, DjangoGroupAdmin, BaseModelAdmin):
     @display(description=_("role"))
     def label(self, obj: Group) -> str:
         return role_label(obj.name)
+
+
+class _LoginRecordAdmin(BaseModelAdmin):
+    """Axes' records, read-only: they are written by the login paths alone."""
+
+    actions_list: list[str] = []
+    list_filter = ["attempt_time"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "attempt_time"
+    ordering = ["-attempt_time"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(_LoginRecordAdmin):
+    """Every failed login (accounts.logins), for administrators."""
+
+    list_display = ["attempt_time", "username", "ip_address", "path_info", "locked_out", "agent"]
+    list_filter = ["locked_out", "attempt_time"]
+    fields = [*list_display[:-1], "user_agent"]
+    readonly_fields = fields
+
+    @display(description=_("browser or program"))
+    def agent(self, obj: AccessFailureLog) -> str:
+        return obj.user_agent[:80]
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(_LoginRecordAdmin):
+    """The counts that lock a username or an address out; "unlock" clears them."""
+
+    list_display = ["attempt_time", "username", "ip_address", "failures_since_start"]
+    fields = list_display
+    readonly_fields = fields
+    actions = ["unlock"]
+
+    def has_unlock_permission(self, request) -> bool:
+        return request.user.has_perm("axes.delete_accessattempt")
+
+    @admin.action(description=_("Unlock: clear these failed logins"), permissions=["unlock"])
+    def unlock(self, request, queryset) -> None:
+        count = login_lockout_clear(attempts=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d lockout count cleared.", "%(count)d lockout counts cleared.", count)
+            % {"count": count},
+        )

@@ -3,13 +3,12 @@ directory (read-only), and the token login."""
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from backoffice.accounts.filters import DepartmentFilter, RegionFilter, UserFilter
@@ -30,12 +29,13 @@ class InvalidCredentials(ApplicationError):
 
 
 class TokenObtainApi(APIView):
-    """Exchange a username and password for an API token (`Authorization: Token …`)."""
+    """Exchange a username and password for an API token (`Authorization: Token …`).
+
+    Failed attempts lock the username, then the client address, out for a while
+    (accounts.logins): 429 with Retry-After."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
@@ -50,7 +50,16 @@ class TokenObtainApi(APIView):
         class Meta:
             ref_name = "Token"
 
-    @extend_schema(request=InputSerializer, responses={200: OutputSerializer}, auth=[])
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: OutputSerializer,
+            429: OpenApiResponse(
+                description="Locked out after too many failed logins (see Retry-After)."
+            ),
+        },
+        auth=[],
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

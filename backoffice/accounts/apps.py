@@ -30,7 +30,19 @@ class AccountsConfig(AppConfig):
         # Runs after every app's permissions exist (auth's own post_migrate handler is
         # connected earlier, because auth comes first in INSTALLED_APPS).
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts-sync-roles")
-        register_global(Region, Department)
+        from axes.models import (
+            AccessAttempt,
+            AccessAttemptExpiration,
+            AccessFailureLog,
+            AccessLog,
+        )
+
+        from backoffice.accounts import axes_labels  # noqa: F401 - translations of axes' names
+
+        # The login records are the administrators' (only they hold their permissions).
+        register_global(
+            Region, Department, AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
+        )
         register_visibility(User, user_visible_to)
         grant(
             {
@@ -67,6 +79,22 @@ class AccountsConfig(AppConfig):
             url="admin:accounts_department_changelist",
             permission="accounts.view_department",
             order=30,
+        )
+        register_nav_item(
+            "organisation",
+            _("Failed logins"),
+            icon="lock_person",
+            url="admin:axes_accessfailurelog_changelist",
+            permission="axes.view_accessfailurelog",
+            order=50,
+        )
+        register_nav_item(
+            "organisation",
+            _("Login lockouts"),
+            icon="lock_clock",
+            url="admin:axes_accessattempt_changelist",
+            permission="axes.view_accessattempt",
+            order=60,
         )
         register_nav_item(
             "organisation",

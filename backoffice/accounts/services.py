@@ -8,9 +8,12 @@ from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.exceptions import (
@@ -23,9 +26,9 @@ from backoffice.accounts.models import Region, User
 from backoffice.accounts.roles import ROLES
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record, audit_record_many, created_changes
-from backoffice.core.access import Actor
+from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
-from backoffice.core.services import model_save
+from backoffice.core.services import model_delete, model_save
 
 
 def _permissions_for(codes: frozenset[str], *, using: str) -> list[Permission]:
@@ -222,3 +225,44 @@ def user_language_set(*, by: User, language: str) -> User:
         by.language = language
         User.objects.filter(pk=by.pk).update(language=language)
     return by
+
+
+def user_credentials_revoke(*, user: User) -> int:
+    """End every way in that `user` holds now: API tokens and logged-in sessions. Called when
+    an account is deactivated, so that reactivating it later does not bring an old token or a
+    stolen session cookie back to life. Returns how many were ended."""
+    from rest_framework.authtoken.models import Token
+
+    ended, _counts = Token.objects.filter(user=user).delete()
+    user_id = str(user.pk)
+    stale = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == user_id
+    ]
+    Session.objects.filter(pk__in=stale).delete()
+    return ended + len(stale)
+
+
+@permission_required("accounts.change_user")
+@transaction.atomic
+def user_deactivate(*, user: User, by: Actor) -> User:
+    """Disable an account (people who leave are deactivated, never deleted): it can no
+    longer log in, and its tokens and sessions end now, for good."""
+    if user.is_active:
+        user.is_active = False
+        model_save(instance=user, by=by, validate=False)
+    user_credentials_revoke(user=user)
+    return user
+
+
+@permission_required("axes.delete_accessattempt")
+@transaction.atomic
+def login_lockout_clear(*, attempts: QuerySet, by: Actor) -> int:
+    """Unlock: clear the failure counts that lock a username or an address out (after an
+    administrator has checked who it was). The log of the failures themselves stays."""
+    count = 0
+    for attempt in attempts:
+        model_delete(instance=attempt, by=by, note="unlock")
+        count += 1
+    return count

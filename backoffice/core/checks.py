@@ -71,3 +71,21 @@ def model_scope_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                 )
             )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def trusted_proxies_check(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """Behind a reverse proxy every request comes from the proxy's address: with
+    TRUSTED_PROXIES=0 all clients are one, and one guesser's failures lock the whole company
+    out of logging in (accounts.logins)."""
+    if settings.SECURE_PROXY_SSL_HEADER and settings.TRUSTED_PROXIES == 0:
+        return [
+            Warning(
+                "BEHIND_PROXY is set but TRUSTED_PROXIES is 0: every client has the proxy's "
+                "address, and the login lockout would lock them out together.",
+                hint="Set TRUSTED_PROXIES to the number of proxies that append to "
+                "X-Forwarded-For (1 behind one proxy).",
+                id="backoffice.W003",
+            )
+        ]
+    return []

@@ -70,10 +70,24 @@ def safe_display_name(name: str) -> str:
     return re.sub(r"[\x00-\x1f]", "", base).strip()[:200] or "file"
 
 
+def named_as(name: str, extension: str) -> str:
+    """`name` with the extension of the type its content was recognised as: a file that is
+    both a PDF and a web page ("report.html") is kept and offered as "report.pdf", never as
+    something a browser would open as a page."""
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return f"{stem or 'file'}.{extension}"
+
+
+def extension_of(mime_type: str) -> str:
+    """The extension we give files of `mime_type` (anything unknown: "bin")."""
+    known = {mime: ext for ext, mime in [*SIGNATURES.values(), *ZIP_TYPES.items()]}
+    return known.get(mime_type, "bin")
+
+
 @transaction.atomic
 def attachment_add(*, obj: Any, by: Actor, upload: UploadedFile) -> Attachment:
     extension, mime = sniff(upload, allow_office=True)
-    original = safe_display_name(upload.name)
+    original = named_as(safe_display_name(upload.name), extension)
     upload.name = f"{uuid.uuid4().hex}.{extension}"
     attachment = Attachment.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
@@ -97,8 +111,15 @@ def attachments_of(obj: Any):
 
 
 def download_response(file_field: Any, *, filename: str, mime_type: str) -> FileResponse:
+    """Every stored file leaves as a download (never shown in the page's origin), named with
+    the extension of its recognised type, and with nosniff: a browser never guesses it is a
+    page. Every download view goes through here."""
+    known = extension_of(mime_type) != "bin"
     response = FileResponse(
-        file_field.open("rb"), as_attachment=True, filename=filename, content_type=mime_type
+        file_field.open("rb"),
+        as_attachment=True,
+        filename=named_as(safe_display_name(filename), extension_of(mime_type)),
+        content_type=mime_type if known else "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

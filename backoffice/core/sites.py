@@ -10,6 +10,7 @@
 from decimal import Decimal
 from typing import Any
 
+from axes.apps import AppConfig as AxesAppConfig
 from django.contrib.admin.apps import AdminConfig
 from django.db import models
 from django.urls import reverse_lazy
@@ -84,6 +85,12 @@ class TasksConfig(TasksAppConfig):
     """django_tasks_db, named in the reader's language (its own name is English only)."""
 
     verbose_name = _("Background tasks")
+
+
+class LoginSecurityConfig(AxesAppConfig):
+    """django-axes, the login lockout (accounts.logins), named in the reader's language."""
+
+    verbose_name = _("Login security")
 
 
 def _numbers_as_people_read_them(original):

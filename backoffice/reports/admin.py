@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from backoffice.core.admin import BaseModelAdmin, object_or_404
+from backoffice.core.files import ZIP_TYPES, download_response
 from backoffice.core.steps import Step, StepForm
 from backoffice.reports.models import PackSchedule, ReportPack
 from backoffice.reports.selectors.packs import SIGNED_OFF_KINDS
@@ -85,11 +86,9 @@ class ReportPackAdmin(BaseModelAdmin):
         if not request.user.has_perm("reports.view_reportpack"):
             raise PermissionDenied
         pack = object_or_404(self.get_queryset(request), pk)
-        upload = getattr(pack, field)
-        return FileResponse(
-            upload.open("rb"),
-            as_attachment=field == "xlsx",
-            filename=f"{pack}.{field}".replace(" ", "-"),
+        mime = {"pdf": "application/pdf", "xlsx": ZIP_TYPES["xlsx"]}[field]
+        return download_response(
+            getattr(pack, field), filename=f"{pack}.{field}".replace(" ", "-"), mime_type=mime
         )
 
     def pdf_view(self, request: HttpRequest, pk: int) -> FileResponse:

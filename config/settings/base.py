@@ -1,9 +1,11 @@
 """Back Office settings: one readable file; every knob comes from the environment (config.env)."""
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_secret, env_str
 
@@ -32,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "backoffice.core.sites.LoginSecurityConfig",  # django-axes
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # a page's uncaught ApplicationError (a bad ?date_from=…) is a page with its message
     "backoffice.core.middleware.ApplicationErrorMiddleware",
+    # last: turns a login refused for too many failures into its 429 (accounts.logins)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -81,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",  # {{ csp_nonce }}
             ],
         },
     },
@@ -129,6 +136,32 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
+# Password guessing (accounts/logins.py): django-axes on the API token login and the staff UI
+# login alike. Only failures count; a username locks after LOGIN_FAILURE_LIMIT of them, a client
+# address after LOGIN_ADDRESS_FAILURE_LIMIT (an office shares one address), for
+# LOGIN_LOCKOUT_MINUTES after the last failure.
+AUTHENTICATION_BACKENDS = [
+    "backoffice.accounts.logins.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The reverse proxies in front of the app that append to X-Forwarded-For (0: none, the client
+# address is REMOTE_ADDR). Anything further left in the header is the client's to forge.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # this order: LoginLockoutHandler reads it
+AXES_HANDLER = "backoffice.accounts.logins.LoginLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "backoffice.accounts.logins.client_address"
+AXES_USERNAME_CALLABLE = "backoffice.accounts.logins.login_username"
+AXES_LOCKOUT_CALLABLE = "backoffice.accounts.logins.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure, shown in the staff UI (accounts.admin)
+AXES_ENABLE_ADMIN = False  # ours are Unfold's, scoped and translated
+# A success does not wipe the address's failures: one valid account must not reset a sprayer.
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -235,6 +268,25 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 # are for PostgreSQL; on SQLite they are plain indexes, on purpose.
 SILENCED_SYSTEM_CHECKS = ["security.W019", "models.W040"]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
+# Content-Security-Policy (Django's own, django.middleware.csp): our own assets only. An
+# inline <script> of ours carries the request's nonce ({{ csp_nonce }}). Two exceptions, both
+# for Unfold: its Alpine.js is the standard build, which evaluates x-data/x-on expressions
+# with Function() ('unsafe-eval'), and its templates and ours style elements with style=""
+# attributes, which nonces cannot cover ('unsafe-inline' for styles only, never scripts).
+# Images: the logo and seal previews are data: URIs.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, CSP.UNSAFE_EVAL],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "frame-src": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -248,7 +300,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "backoffice.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "backoffice.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": env_str("LOGIN_THROTTLE_RATE", "10/min")},
+    # Throttles (none by default) and the login lockout agree on who the client is.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -294,5 +347,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # the login lockout narrates every failure at INFO; failures and lockouts are WARNING
+        "axes": {"level": "WARNING"},
     },
 }

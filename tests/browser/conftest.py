@@ -34,23 +34,53 @@ def browser():
         browser.close()
 
 
+# Every page runs under the site's Content-Security-Policy (issue 15 §23): each page of a
+# context reports the violations it sees, and a test with any fails.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+    + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def _new_page(browser, locale: str, **options):
+    violations: list[str] = []
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale=locale, **options)
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    page.on("console", lambda m: _collect(m, violations))
+    page.set_default_timeout(15000)
+    return context, page, violations
+
+
+def _collect(message, violations: list[str]) -> None:
+    text = message.text
+    if "Content Security Policy" in text or text.startswith("CSP violation"):
+        violations.append(text)
+
+
+def csp_page(browser, locale: str, **options):
+    """A page that collects CSP violations, for fixtures of test modules: (context, page,
+    violations); assert that violations is empty after the test."""
+    return _new_page(browser, locale, **options)
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    context, page, violations = _new_page(browser, "en-US")
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
 def zh_page(browser):
     """A page whose browser asks for Chinese (Accept-Language: zh-CN)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    context, page, violations = _new_page(browser, "zh-CN")
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ from backoffice.parties.services import customer_create
 from backoffice.parties.tests.conftest import VALID_USCC
 from backoffice.sales.models import Delivery, Invoice, SalesOrder
 from conftest import PASSWORD
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, csp_page
 from tests.browser.test_chinese_walk import PAGE_TEXT_JS, findings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -129,13 +129,10 @@ def _amount(text: str) -> Decimal:
 
 @pytest.fixture
 def zh(browser):
-    context = browser.new_context(
-        viewport={"width": 1400, "height": 900}, locale="zh-CN", accept_downloads=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    context, page, violations = csp_page(browser, "zh-CN", accept_downloads=True)
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

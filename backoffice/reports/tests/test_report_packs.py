@@ -107,7 +107,12 @@ def test_the_archive_pages_download_and_sign_off(client, history, manager, rep_w
     assert 'data-testid="step-sign_off"' in page
     pdf = client.get(f"/reports/reportpack/{monthly.pk}/pdf/")
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content)[:5] == b"%PDF-"
-    assert client.get(f"/reports/reportpack/{monthly.pk}/xlsx/").status_code == 200
+    xlsx = client.get(f"/reports/reportpack/{monthly.pk}/xlsx/")
+    assert xlsx.status_code == 200
+    for download, extension in [(pdf, ".pdf"), (xlsx, ".xlsx")]:  # issue 15 §25
+        assert download["Content-Disposition"].startswith("attachment;")
+        assert download["Content-Disposition"].endswith(f'{extension}"')
+        assert download["X-Content-Type-Options"] == "nosniff"
     client.post(f"/reports/reportpack/{monthly.pk}/step/sign_off/", {"note": "ok"})
     monthly.refresh_from_db()
     assert monthly.signed_off_by == manager
