@@ -1,5 +1,6 @@
 """API plumbing shared by every app: the error body, pagination, HTTP error pages."""
 
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 
 from backoffice.core.exceptions import ApplicationError, ErrorCode, ValidationFailed
 from backoffice.core.filters import IsoDateField
+from backoffice.core.middleware import database_unavailable_response, is_database_unavailable
 
 
 class Pagination(LimitOffsetPagination):
@@ -121,6 +123,8 @@ def json_or_html_error(status: int):
     """Django's error pages, but JSON {code, message, extra} under /api/."""
 
     def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+        if status == 500 and is_database_unavailable(sys.exc_info()[1]):
+            return database_unavailable_response(request)  # a failure outside any view
         if request.path.startswith("/api/"):
             code, message = _STATUS_CODES[status]
             return JsonResponse(error_body(code, message), status=status)

@@ -25,11 +25,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice.core import checks  # noqa: F401 - registers the deployment checks
+        from backoffice.core.inputs import install_input_rules
         from backoffice.core.navigation import register_nav_group, register_nav_item
         from backoffice.core.sites import install_number_display
         from backoffice.core.todos import register_todo
 
         install_number_display()
+        install_input_rules()
 
         register_todo("notifications", order=900, items=_unread_notifications)
         register_nav_group("workspace", _("Workspace"), order=10, collapsible=False)

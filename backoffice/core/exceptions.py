@@ -22,6 +22,7 @@ class ErrorCode(models.TextChoices):
     TOO_LARGE = "too_large", _("Request too large")
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", _("Unsupported media type")
     SERVER_ERROR = "server_error", _("Server error")
+    UNAVAILABLE = "unavailable", _("Service unavailable")
 
 
 class ApplicationError(Exception):

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +16,7 @@ from backoffice.accounts.models import Region
 from backoffice.core.access import require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.inputs import DepthLimitedJSONParser
 from backoffice.core.tabular import read_table
 from backoffice.parties import services
 from backoffice.parties.filters import (
@@ -245,7 +246,7 @@ class QualificationInputSerializer(serializers.Serializer):
 
 
 class QualificationListApi(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, DepthLimitedJSONParser]
     filterset_class = QualificationFilter
 
     @extend_schema(responses={200: QualificationOutputSerializer(many=True)})

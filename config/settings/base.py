@@ -59,10 +59,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # a NUL character in any input is a 400 here, before a filter or form passes it on
+    "backoffice.core.middleware.NulCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # a page's uncaught ApplicationError (a bad ?date_from=…) is a page with its message
     "backoffice.core.middleware.ApplicationErrorMiddleware",
+    # an unreachable database is a 503 with Retry-After, not a 500
+    "backoffice.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -164,6 +168,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # release; "warn": it is shown but does not refuse.
 QUALIFICATION_BLOCK_MODE = env_str("QUALIFICATION_BLOCK_MODE", "block")
 SCAN_MAX_BYTES = env_int("SCAN_MAX_BYTES", 10 * 1024 * 1024)
+# Input dates (core.inputs) run from the company's start to the end of next year; a date that
+# looks ahead (valid_to, expires_on, due_on) up to DATE_HORIZON_YEARS years ahead.
+COMPANY_START_DATE = env_str("COMPANY_START_DATE", "2000-01-01")
+DATE_HORIZON_YEARS = env_int("DATE_HORIZON_YEARS", 100)
+# A JSON body nested deeper is refused before it is parsed (core.inputs).
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 64)
+# What a 503 answers when the database cannot be reached (core.middleware).
+DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 30)
 
 # --- Email ----------------------------------------------------------------------------------
 # Without EMAIL_HOST nothing is sent: mail is printed to the console and in-app to-dos remain.
@@ -222,6 +234,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "backoffice.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "backoffice.core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "backoffice.core.inputs.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {"login": env_str("LOGIN_THROTTLE_RATE", "10/min")},
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -236,6 +253,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backoffice.core.schema.error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CustomerKindEnum": "backoffice.parties.models.Customer.Kind",
         "CustomerStatusEnum": "backoffice.parties.models.Customer.Status",
