@@ -12,7 +12,7 @@ seconds=${FUZZ_SECONDS:-150}
 port=${FUZZ_PORT:-8765}
 work=$(mktemp -d)
 export BACKOFFICE_VAR_DIR="$work/var" DEBUG=false SECURE_SSL=false ALLOWED_HOSTS=127.0.0.1 \
-  SECRET_KEY="fuzz-$(openssl rand -hex 24)" LOG_LEVEL=WARNING
+  SECRET_KEY="fuzz-$($PY -c "import secrets; print(secrets.token_hex(24))")" LOG_LEVEL=WARNING
 # Each attempt at the token endpoint counts against its throttle; the fuzzer may make many.
 export LOGIN_THROTTLE_RATE=100000/min
 server=""
@@ -32,10 +32,18 @@ print(Token.objects.get_or_create(user=User.objects.get(username='admin'))[0].ke
 .venv/bin/gunicorn config.wsgi -b "127.0.0.1:$port" -w 2 --timeout 60 \
   --access-logfile /dev/null --error-logfile "$work/server.log" &
 server=$!
-for _ in $(seq 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/" && break
-  sleep 0.2
-done
+$PY - "$port" <<'PYTHON'
+import sys, time, urllib.error, urllib.request
+for _ in range(150):  # up to 30 s for the server to answer
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/v1/", timeout=2)
+    except urllib.error.HTTPError:
+        break  # it answers (404 or 401): ready
+    except OSError:
+        time.sleep(0.2)
+    else:
+        break
+PYTHON
 
 status=0
 .venv/bin/st run docs/openapi.yaml --url "http://127.0.0.1:$port" \

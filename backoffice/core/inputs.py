@@ -26,7 +26,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from rest_framework.parsers import JSONParser, ParseError
 
 from backoffice.core.filters import MAX_ID
@@ -34,8 +33,6 @@ from backoffice.core.filters import MAX_ID
 # [0-9], never \d: \d matches every script's digits.
 ASCII_INTEGER = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
 ASCII_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-
-NUMBER_MESSAGE = gettext_lazy("a number written with the digits 0-9 (like 12 or 12.50)")
 
 # Dates that name a future limit rather than a day something happened (also as part of a
 # form's per-line names, like `expiry_12`).

@@ -84,10 +84,16 @@ _WRITES = ("409", "413", "415")
 
 
 def error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """drf-spectacular postprocessing hook: the common error answers on every operation."""
-    components = result.setdefault("components", {}).setdefault("schemas", {})
-    components.setdefault("Error", _ERROR_SCHEMA)
-    reference = {"$ref": "#/components/schemas/Error"}
+    """drf-spectacular postprocessing hook: the common error answers on every operation, each
+    a reference to one shared response (components.responses.Error<status>)."""
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {}).setdefault("Error", _ERROR_SCHEMA)
+    shared = components.setdefault("responses", {})
+    for code, description in _ERRORS.items():
+        shared[f"Error{code}"] = {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
     for methods in result.get("paths", {}).values():
         for method, operation in methods.items():
             if not isinstance(operation, dict) or "responses" not in operation:
@@ -99,11 +105,5 @@ def error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
                 codes += list(_WRITES)
             responses = operation["responses"]
             for code in sorted(codes):
-                responses.setdefault(
-                    code,
-                    {
-                        "content": {"application/json": {"schema": reference}},
-                        "description": _ERRORS[code],
-                    },
-                )
+                responses.setdefault(code, {"$ref": f"#/components/responses/Error{code}"})
     return result

@@ -302,9 +302,7 @@ LENIENT_NUMBERS = ["１２", "٣", "1_000", " 1 ", "1e2", "NaN", "Infinity", "-I
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("text", LENIENT_NUMBERS)
-def test_numbers_are_ascii_decimals_only_in_the_api(
-    api, clerk, finance, hospital, products, text
-):
+def test_numbers_are_ascii_decimals_only_in_the_api(api, clerk, finance, hospital, products, text):
     api.force_authenticate(clerk)
     line = {"product": products[0].pk, "quantity": "2"}
     for body, field in [
