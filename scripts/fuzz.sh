@@ -24,6 +24,7 @@ trap cleanup EXIT
 
 $PY manage.py migrate --noinput >/dev/null
 $PY manage.py seed_demo >/dev/null
+$PY manage.py collectstatic --noinput --verbosity 0  # DEBUG=false serves the manifest
 token=$($PY manage.py shell -v 0 -c "
 from rest_framework.authtoken.models import Token
 from backoffice.accounts.models import User

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,6 +93,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             400,
             error_body(ErrorCode.INVALID, _("Some values are not valid."), {"fields": fields}),
         )
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        # a delete that other records still point at (PROTECT/RESTRICT): a conflict, not a 500
+        message = _("Other records refer to this one: it cannot be deleted.")
+        status, body = 409, error_body(ErrorCode.CONFLICT, message)
     elif isinstance(exc, RequestDataTooBig):
         status, body = 413, error_body(ErrorCode.TOO_LARGE, _("The request body is too large."))
     elif isinstance(exc, Http404):

@@ -445,3 +445,19 @@ def test_the_history_import_refuses_dates_outside_the_window():
     assert parse_date("0001-01-01") is None
     assert parse_date("9999-12-31") is None
     assert parse_date("2020-05-01") == date(2020, 5, 1)
+
+
+# --- §11 what schemathesis found -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_deleting_a_record_others_refer_to_is_a_409_not_a_500(admin_user, rep_wang, region_north):
+    """A DELETE of a region that customers and users belong to raised ProtectedError."""
+    from backoffice.parties.services import customer_create
+
+    customer_create(by=rep_wang, name="北京医院", kind="hospital", region=region_north)
+    api = APIClient()
+    api.force_authenticate(admin_user)
+    response = api.delete(f"/api/v1/accounts/regions/{region_north.pk}/")
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "conflict"
