@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PO := backoffice/locale/zh_Hans/LC_MESSAGES/django.po
 
-.PHONY: run test test-clocks lint fmt schema demo worker bench bench-load messages check-deploy clean serve
+.PHONY: run test test-clocks lint fmt schema demo worker bench bench-load messages check-deploy clean serve fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt scripts/python.sh
 	@python=$${PYTHON:-$$(scripts/python.sh)} || exit 1; \
@@ -68,6 +68,12 @@ CLOCKS ?= 2026-11-29T16:05:00Z 2027-02-27T20:00:00Z 2026-12-30T19:00:00Z
 test-clocks: $(VENV)/.installed var
 	@for clock in $(CLOCKS); do echo "== suite from $$clock"; \
 	  FROZEN_CLOCK=$$clock $(VENV)/bin/pytest || exit 1; done
+
+# Schemathesis over the whole API (docs/openapi.yaml) against a live server with demo data, for
+# FUZZ_SECONDS (default 150): fails on any server error. On PostgreSQL: DATABASE_URL=postgres://…
+# (a database of its own: the run writes to it).
+fuzz: $(VENV)/.installed
+	scripts/fuzz.sh
 
 # The README's production settings (its `export` line), with a fresh secret and a scratch
 # database: tests/platform/test_deploy_check.py holds the two together.

@@ -5,7 +5,7 @@ the caller may not see is a 404. (Supplier invoices and payments: /api/v1/ledger
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +25,7 @@ from backoffice.contracts.selectors import access_contract, contract_list
 from backoffice.core.access import require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.inputs import DepthLimitedJSONParser
 from backoffice.core.versions import detail_response
 from backoffice.parties.selectors import access_customer
 from backoffice.reviews.apis import (
@@ -227,7 +228,7 @@ class ContractEndApi(APIView):
     """POST …/terminate/ {reason, ended_on} or …/cancel/ {reason}."""
 
     cancel = False
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [DepthLimitedJSONParser, FormParser]
 
     @extend_schema(
         request=EndInputSerializer,

@@ -32,7 +32,13 @@ from backoffice.contracts.models import (
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.files import attachment_add
-from backoffice.core.lines import line_amount, line_error, line_price, line_quantity
+from backoffice.core.lines import (
+    line_amount,
+    line_error,
+    line_gross,
+    line_price,
+    line_quantity,
+)
 from backoffice.core.money import (
     rmb_upper,
     round_amount,
@@ -147,7 +153,7 @@ def _build_lines(contract: Contract, lines: list[dict[str, Any]]) -> list[Contra
                     on=contract.starts_on,
                 )
             unit_price = line_price(index, given)
-            amount = round_amount(quantity * unit_price)
+            amount = line_gross(index, quantity, unit_price)
         else:
             product, quantity, unit_price = None, None, None
             if not description:

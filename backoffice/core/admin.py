@@ -46,6 +46,7 @@ from backoffice.core.edit_conflicts import FIELD as EDIT_MARKER
 from backoffice.core.edit_conflicts import loaded_marker, versioned_form
 from backoffice.core.excel import queryset_to_xlsx_response
 from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
+from backoffice.core.filters import is_ascii_digits
 from backoffice.core.models import CompanySettings
 from backoffice.core.printing import render_document
 from backoffice.core.services import model_delete, model_save, model_set_related
@@ -169,7 +170,7 @@ def attach_live_names(rows: list[Any], *, label_of, id_of) -> None:
             model = apps.get_model(label)
         except (LookupError, ValueError):
             continue
-        pks = [pk for pk in ids if pk.isdigit()]
+        pks = [pk for pk in ids if is_ascii_digits(pk)]
         for obj in model._default_manager.filter(pk__in=pks):
             found[(label, str(obj.pk))] = str(obj)
     for row in rows:

@@ -1,10 +1,12 @@
 """API plumbing shared by every app: the error body, pagination, HTTP error pages."""
 
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +17,7 @@ from rest_framework.response import Response
 
 from backoffice.core.exceptions import ApplicationError, ErrorCode, ValidationFailed
 from backoffice.core.filters import IsoDateField
+from backoffice.core.middleware import database_unavailable_response, is_database_unavailable
 
 
 class Pagination(LimitOffsetPagination):
@@ -90,6 +93,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             400,
             error_body(ErrorCode.INVALID, _("Some values are not valid."), {"fields": fields}),
         )
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        # a delete that other records still point at (PROTECT/RESTRICT): a conflict, not a 500
+        message = _("Other records refer to this one: it cannot be deleted.")
+        status, body = 409, error_body(ErrorCode.CONFLICT, message)
     elif isinstance(exc, RequestDataTooBig):
         status, body = 413, error_body(ErrorCode.TOO_LARGE, _("The request body is too large."))
     elif isinstance(exc, Http404):
@@ -121,6 +128,8 @@ def json_or_html_error(status: int):
     """Django's error pages, but JSON {code, message, extra} under /api/."""
 
     def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+        if status == 500 and is_database_unavailable(sys.exc_info()[1]):
+            return database_unavailable_response(request)  # a failure outside any view
         if request.path.startswith("/api/"):
             code, message = _STATUS_CODES[status]
             return JsonResponse(error_body(code, message), status=status)

@@ -64,6 +64,7 @@ class CoreConfig(AppConfig):
         from backoffice.core import checks  # noqa: F401 - registers the deployment checks
         from backoffice.core.deletion import install_deletion_guard
         from backoffice.core.idempotency import idempotency_keys_expire
+        from backoffice.core.inputs import install_input_rules
         from backoffice.core.jobs import register_daily_job
         from backoffice.core.navigation import register_nav_group, register_nav_item
         from backoffice.core.sites import install_number_display
@@ -73,6 +74,7 @@ class CoreConfig(AppConfig):
         register_daily_job("idempotency_keys_expire", idempotency_keys_expire, order=900)
         _declare_scopes()
         install_deletion_guard()
+        install_input_rules()
 
         register_todo("notifications", order=900, items=_unread_notifications)
         register_nav_group("workspace", _("Workspace"), order=10, collapsible=False)

@@ -27,6 +27,7 @@ class ErrorCode(models.TextChoices):
     IDEMPOTENCY_KEY_IN_PROGRESS = "idempotency_key_in_progress", _("Request in progress")
     PRECONDITION_FAILED = "precondition_failed", _("Changed by someone else")
     PRECONDITION_REQUIRED = "precondition_required", _("Version required")
+    UNAVAILABLE = "unavailable", _("Service unavailable")
 
 
 class ApplicationError(Exception):

@@ -60,14 +60,31 @@ class IdField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+def is_ascii_digits(value: str) -> bool:
+    """Digits 0-9 only (str.isdigit() also takes "１２" and "٣", which int() reads)."""
+    return value.isascii() and value.isdigit()
+
+
 class IdOrCodeField(forms.CharField):
-    """A record's id (digits) or its code: digits beyond MAX_ID are no id."""
+    """A record's id (ASCII digits) or its code: digits beyond MAX_ID are no id, digits of
+    another script (full-width, Arabic-Indic) or spaces around it are neither."""
 
     default_error_messages = {"invalid": _("a record id (a whole number) or a code")}
 
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+
     def validate(self, value: Any) -> None:
         super().validate(value)
-        if value and value.isdigit() and int(value) > MAX_ID:
+        if not value:
+            return
+        other_digits = value.isdigit() and not value.isascii()
+        if (
+            (is_ascii_digits(value) and int(value) > MAX_ID)
+            or other_digits
+            or value != value.strip()
+        ):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
@@ -105,6 +122,6 @@ class IdOrCodeFilter(django_filters.CharFilter):
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         if value in django_filters.filters.EMPTY_VALUES:
             return qs
-        if value.isdigit():
+        if is_ascii_digits(value):
             return qs.filter(**{f"{self.field_name}_id": value})
         return qs.filter(**{f"{self.field_name}__{self.code_field}": value})

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.money import (
+    bound_message,
     format_number,
+    max_value,
     round_amount,
     round_price,
     round_quantity,
@@ -34,6 +36,23 @@ def _number(index: int, field: str, value: Any) -> Decimal:
         return to_decimal(value)
     except ValueError:
         raise line_error(index, field, _("not a number")) from None
+
+
+def _bounded(index: int, field: str, value: Decimal, kind: str) -> Decimal:
+    """The value when it fits its column (core.money.DIGITS), else the line's error."""
+    if abs(value) > max_value(kind):
+        raise line_error(index, field, bound_message(kind))
+    return value
+
+
+def line_gross(index: int, quantity: Decimal, unit_price: Decimal) -> Decimal:
+    """round(quantity × price): refused, on the quantity, when it is beyond the largest amount
+    (each fits its own column, and the product may still not fit)."""
+    gross = round_amount(quantity * unit_price)
+    if abs(gross) > max_value("amount"):
+        message = _("quantity × price must be %s") % bound_message("amount")
+        raise line_error(index, "quantity", message)
+    return gross
 
 
 def line_pick[T](
@@ -60,7 +79,7 @@ def line_quantity(
     index: int, value: Any, *, at_most: Decimal | None = None, field: str = "quantity"
 ) -> Decimal:
     """A quantity more than 0 and, given `at_most` (what remains), no more than that."""
-    quantity = round_quantity(_number(index, field, value))
+    quantity = _bounded(index, field, round_quantity(_number(index, field, value)), "quantity")
     if at_most is not None and not 0 < quantity <= at_most:
         raise line_error(index, field, _("between 0 and %s") % format_number(at_most, "quantity"))
     if quantity <= 0:
@@ -77,7 +96,7 @@ def line_price(
     field: str = "unit_price",
 ) -> Decimal:
     """A unit price, never negative; 0 only where `zero_allowed` (a gift, a free line)."""
-    price = round_price(_number(index, field, value))
+    price = _bounded(index, field, round_price(_number(index, field, value)), "price")
     if price < 0 or (price == 0 and not zero_allowed):
         raise line_error(
             index,
@@ -94,7 +113,7 @@ def line_price(
 
 def line_amount(index: int, value: Any, *, field: str = "amount") -> Decimal:
     """An amount more than 0 (a line priced by amount alone)."""
-    amount = round_amount(_number(index, field, value))
+    amount = _bounded(index, field, round_amount(_number(index, field, value)), "amount")
     if amount <= 0:
         raise line_error(index, field, _("the amount must be more than 0"))
     return amount

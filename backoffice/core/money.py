@@ -36,8 +36,11 @@ def to_decimal(value: object) -> Decimal:
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, str):
+        text = value.strip().replace(",", "")
+        if not text.isascii() or "_" in text:  # Decimal() reads "１２", "٣" and "1_000"
+            raise ValueError(f"{value!r} is not a number")
         try:
-            result = Decimal(value.strip().replace(",", ""))
+            result = Decimal(text)
         except InvalidOperation as exc:
             raise ValueError(f"{value!r} is not a number") from exc
     else:
@@ -49,6 +52,34 @@ def to_decimal(value: object) -> Decimal:
 
 def _quantize(value: object, step: Decimal) -> Decimal:
     return to_decimal(value).quantize(step, rounding=ROUND_HALF_UP)
+
+
+# The size of each kind of column (max_digits, decimal_places): the field builders below use
+# these, and `check_bound` refuses a value that would not fit (PostgreSQL would refuse it with
+# "numeric field overflow", a server error; SQLite would store it).
+DIGITS = {"amount": (16, 2), "price": (18, 6), "rate": (6, 4), "quantity": (16, 3)}
+
+
+def max_value(kind: str) -> Decimal:
+    """The largest value a column of `kind` holds: 99999999999999.99 for an amount."""
+    digits, places = DIGITS[kind]
+    return Decimal(10) ** (digits - places) - Decimal(1).scaleb(-places)
+
+
+def bound_message(kind: str) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("at most %s") % format_number(max_value(kind), kind)
+
+
+def check_bound(value: Decimal, kind: str, *, field: str) -> Decimal:
+    """`value` when it fits a column of `kind`; else a 400 naming `field`."""
+    from backoffice.core.exceptions import ValidationFailed
+
+    if abs(value) > max_value(kind):
+        message = bound_message(kind)
+        raise ValidationFailed(f"{field}: {message}", extra={"fields": {field: [message]}})
+    return value
 
 
 def round_amount(value: object) -> Decimal:
@@ -76,7 +107,9 @@ class LineAmounts:
 
 def line_amounts(*, quantity: object, unit_price: object, vat_rate: object) -> LineAmounts:
     """gross = round(qty × price incl. VAT); net = round(gross / (1 + rate)); tax = gross − net."""
-    gross = round_amount(to_decimal(quantity) * to_decimal(unit_price))
+    gross = check_bound(
+        round_amount(to_decimal(quantity) * to_decimal(unit_price)), "amount", field="gross_amount"
+    )
     net = round_amount(gross / (1 + to_decimal(vat_rate)))
     return LineAmounts(gross_amount=gross, net_amount=net, tax_amount=gross - net)
 
@@ -99,22 +132,26 @@ def round_percent(value: object) -> Decimal:
 
 def amount_field(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
     kwargs.setdefault("default", ZERO)
-    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, **kwargs)
+    digits, places = DIGITS["amount"]
+    return models.DecimalField(verbose_name, max_digits=digits, decimal_places=places, **kwargs)
 
 
 def price_field(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
     kwargs.setdefault("default", ZERO)
-    return models.DecimalField(verbose_name, max_digits=18, decimal_places=6, **kwargs)
+    digits, places = DIGITS["price"]
+    return models.DecimalField(verbose_name, max_digits=digits, decimal_places=places, **kwargs)
 
 
 def rate_field(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
     kwargs.setdefault("default", ZERO)
-    return models.DecimalField(verbose_name, max_digits=6, decimal_places=4, **kwargs)
+    digits, places = DIGITS["rate"]
+    return models.DecimalField(verbose_name, max_digits=digits, decimal_places=places, **kwargs)
 
 
 def quantity_field(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
     kwargs.setdefault("default", ZERO)
-    return models.DecimalField(verbose_name, max_digits=16, decimal_places=3, **kwargs)
+    digits, places = DIGITS["quantity"]
+    return models.DecimalField(verbose_name, max_digits=digits, decimal_places=places, **kwargs)
 
 
 CURRENCY_LABEL = _("CNY")

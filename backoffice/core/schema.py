@@ -87,3 +87,58 @@ class AutoSchema(SpectacularAutoSchema):
         elif self.method in ("PATCH", "PUT"):
             parameters.append(IF_MATCH)
         return parameters
+
+
+# Every error has one body (core.api.error_body); these are the answers any operation may give
+# besides its own (a bad parameter, a token missing or not allowed, a record not found or not
+# visible, a rule broken, a body too large or of another type, too many attempts, a database
+# briefly unreachable). Documented once, by this hook, rather than on each view.
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "extra": {"type": "object", "additionalProperties": {}},
+    },
+    "required": ["code", "message", "extra"],
+}
+_ERRORS = {
+    "400": "Bad input: `extra.fields` names each field or parameter and why.",
+    "401": "Not logged in: no token, or an invalid one.",
+    "403": "Not allowed.",
+    "404": "Not found, or not visible to the caller.",
+    "405": "Method not allowed.",
+    "409": "A rule of the business refused it (the code says which).",
+    "413": "The request body is too large.",
+    "415": "Unsupported media type.",
+    "429": "Too many requests: try again later.",
+    "503": "The database is briefly unreachable: try again after `Retry-After` seconds.",
+}
+_ALWAYS = ("400", "404", "405", "429", "503")
+_WRITES = ("409", "413", "415")
+
+
+def error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the common error answers on every operation, each
+    a reference to one shared response (components.responses.Error<status>)."""
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {}).setdefault("Error", _ERROR_SCHEMA)
+    shared = components.setdefault("responses", {})
+    for code, description in _ERRORS.items():
+        shared[f"Error{code}"] = {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+    for methods in result.get("paths", {}).values():
+        for method, operation in methods.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            codes = list(_ALWAYS)
+            if operation.get("security") != [{}] and operation.get("security", [None]):
+                codes += ["401", "403"]
+            if method in ("post", "put", "patch", "delete"):
+                codes += list(_WRITES)
+            responses = operation["responses"]
+            for code in sorted(codes):
+                responses.setdefault(code, {"$ref": f"#/components/responses/Error{code}"})
+    return result

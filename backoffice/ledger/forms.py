@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.core.filters import IsoDateField
+from backoffice.core.filters import IsoDateField, is_ascii_digits
 from backoffice.core.money import ZERO, sum_amounts, to_decimal
 from backoffice.core.steps import StepForm
 from backoffice.ledger.models import Receipt, Receivable
@@ -53,7 +53,7 @@ class AllocationRows:
             shown = {
                 int(key.removeprefix("allocate_"))
                 for key in self.data
-                if key.startswith("allocate_") and key.removeprefix("allocate_").isdigit()
+                if key.startswith("allocate_") and is_ascii_digits(key.removeprefix("allocate_"))
             } - {r.pk for r in receivables}
             if shown:
                 receivables += Receivable.objects.filter(
@@ -139,9 +139,8 @@ class ReceiptForm(AllocationRows, forms.ModelForm):
             self.fields["customer"].queryset = customers
         source = self.data if self.is_bound else self.initial
         raw = source.get("customer")
-        customer = (
-            customers.filter(pk=raw).first() if raw is not None and str(raw).isdigit() else None
-        )
+        is_id = raw is not None and is_ascii_digits(str(raw))
+        customer = customers.filter(pk=raw).first() if is_id else None
         self.add_allocation_rows(
             customer=customer,
             available=None if self.is_bound else _amount_or_none(source.get("amount")),

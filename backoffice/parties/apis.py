@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +18,7 @@ from backoffice.core.access import access_object, require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.imports import digest, import_previous, imports_fail_stale
+from backoffice.core.inputs import DepthLimitedJSONParser
 from backoffice.core.tabular import read_table
 from backoffice.core.versions import detail_response, expected_version
 from backoffice.parties import services
@@ -264,7 +265,7 @@ class QualificationInputSerializer(serializers.Serializer):
 
 
 class QualificationListApi(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, DepthLimitedJSONParser]
     filterset_class = QualificationFilter
 
     @extend_schema(responses={200: QualificationOutputSerializer(many=True)})

@@ -28,6 +28,7 @@ from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ApplicationError
+from backoffice.core.filters import is_ascii_digits
 from backoffice.core.imports import (
     already_imported_check,
     digest,
@@ -367,12 +368,12 @@ def _billing_check(value: dict[str, str]) -> tuple[dict[str, Any], list[tuple[st
         except (ValueError, InvalidOperation):
             errors.append(("credit_limit", _("Not an amount.")))
     terms = value.get("payment_terms_days") or "30"
-    if not terms.isdigit():
+    if not is_ascii_digits(terms):
         errors.append(("payment_terms_days", _("Not a whole number of days.")))
     billing = {
         "grade": value.get("grade") or "B",
         "credit_limit": credit,
-        "payment_terms_days": int(terms) if terms.isdigit() else 30,
+        "payment_terms_days": int(terms) if is_ascii_digits(terms) else 30,
         "invoice_type": invoice_type,
         **{
             name: value.get(name, "")

@@ -30,6 +30,7 @@ from backoffice.core.admin import (
     str_display,
 )
 from backoffice.core.exceptions import ApplicationError
+from backoffice.core.filters import is_ascii_digits
 from backoffice.core.imports import import_previous, imports_fail_stale
 from backoffice.core.money import rmb_upper, sum_amounts
 from backoffice.core.services import model_save
@@ -818,7 +819,7 @@ class HistoryImportAdmin(BaseModelAdmin):
         return "、".join(f"{label} {count}" for label, count in count_rows(obj) if count)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if not str(object_id).isdigit():  # no import has that id: the admin's own message
+        if not is_ascii_digits(str(object_id)):  # no import has that id: the admin's own message
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         return HttpResponseRedirect(reverse("admin:sales_historyimport_progress", args=[object_id]))
 

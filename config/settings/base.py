@@ -63,12 +63,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # a NUL character in any input is a 400 here, before a filter or form passes it on
+    "backoffice.core.middleware.NulCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # a POST with an Idempotency-Key (API) or idempotency_key (forms) is done once per key
     "backoffice.core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # a page's uncaught ApplicationError (a bad ?date_from=…) is a page with its message
     "backoffice.core.middleware.ApplicationErrorMiddleware",
+    # an unreachable database is a 503 with Retry-After, not a 500
+    "backoffice.core.middleware.DatabaseUnavailableMiddleware",
     # last: turns a login refused for too many failures into its 429 (accounts.logins)
     "axes.middleware.AxesMiddleware",
 ]
@@ -223,6 +227,14 @@ IMPORT_DAILY_LIMIT = env_int("IMPORT_DAILY_LIMIT", 20)
 IMPORT_DAILY_BYTES = env_int("IMPORT_DAILY_BYTES", 500 * 1024 * 1024)
 # A running import whose heartbeat is older than this is taken for dead (its worker gone).
 IMPORT_HEARTBEAT_TIMEOUT = env_int("IMPORT_HEARTBEAT_TIMEOUT", 15 * 60)  # seconds
+# Input dates (core.inputs) run from the company's start to the end of next year; a date that
+# looks ahead (valid_to, expires_on, due_on) up to DATE_HORIZON_YEARS years ahead.
+COMPANY_START_DATE = env_str("COMPANY_START_DATE", "2000-01-01")
+DATE_HORIZON_YEARS = env_int("DATE_HORIZON_YEARS", 100)
+# A JSON body nested deeper is refused before it is parsed (core.inputs).
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 64)
+# What a 503 answers when the database cannot be reached (core.middleware).
+DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 30)
 
 # --- Email ----------------------------------------------------------------------------------
 # Without EMAIL_HOST nothing is sent: mail is printed to the console and in-app to-dos remain.
@@ -302,6 +314,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "backoffice.core.api.exception_handler",
     # Throttles (none by default) and the login lockout agree on who the client is.
     "NUM_PROXIES": TRUSTED_PROXIES,
+    "DEFAULT_PARSER_CLASSES": [
+        "backoffice.core.inputs.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -315,6 +332,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backoffice.core.schema.error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CustomerKindEnum": "backoffice.parties.models.Customer.Kind",
         "CustomerStatusEnum": "backoffice.parties.models.Customer.Status",

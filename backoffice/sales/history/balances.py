@@ -11,7 +11,7 @@ from backoffice.ledger.models import Receivable
 from backoffice.ledger.services import AR, OPENING, journal_post
 from backoffice.parties.models import Customer
 from backoffice.sales.history.context import Run, number_pattern
-from backoffice.sales.history.files import parse_date, parse_decimal, records
+from backoffice.sales.history.files import date_problem, parse_date, parse_decimal, records
 
 OPENING_SOURCE = "sales.opening"  # an opening receivable: one per customer, source_id = it
 AMOUNT_RE = number_pattern(12, 2)
@@ -44,7 +44,7 @@ def check_opening_balances(run: Run) -> None:
                 "opening_balances",
                 line,
                 "as_of",
-                _("“%(value)s” is not a date like 2024-01-31.") % {"value": row["as_of"]},
+                date_problem() % {"value": row["as_of"]},
             )
         if code in seen:
             run.problem(

@@ -18,6 +18,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from backoffice.core.imports import file_digest, files_digest, import_heartbeat
+from backoffice.core.inputs import date_in_window, date_window
 from backoffice.core.tabular import (
     FORMATS,
     Limits,
@@ -65,9 +66,20 @@ def parse_date(text: str) -> date | None:
     if not re.match(DATE_RE, text):
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         return None
+    return day if date_in_window(day) else None
+
+
+def date_problem() -> str:
+    """What a bad date of a file is told with (its `%(value)s` filled in later)."""
+    first, last = date_window()
+    return _("“%(value)s” is not a date like 2024-01-31 from %(first)s to %(last)s.") % {
+        "value": "%(value)s",
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+    }
 
 
 def open_source(run: Run, name: str) -> IO[bytes]:

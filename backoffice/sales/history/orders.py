@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from backoffice.sales.history.context import PER_CHECK, PRICE, QUANTITY, HistoryImportFailed, Run
-from backoffice.sales.history.files import parse_date
+from backoffice.sales.history.files import date_problem, parse_date
 from backoffice.sales.history.sql import (
     analyze,
     check,
@@ -99,7 +99,7 @@ def check_orders(run: Run) -> None:
             run,
             "orders",
             "date",
-            _("“%(value)s” is not a date like 2024-01-31."),
+            date_problem(),
             f"{day} IN ({marks})",
             bad_days,
         )

@@ -15,7 +15,8 @@ from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
-from backoffice.core.lines import line_pick, line_price, line_quantity
+from backoffice.core.filters import is_ascii_digits
+from backoffice.core.lines import line_gross, line_pick, line_price, line_quantity
 from backoffice.core.money import line_amounts, sum_amounts
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
@@ -155,6 +156,7 @@ def invoice_request_create(
         quantity = line_quantity(index, row["quantity"])
         given = row.get("unit_price")
         unit_price = order_line.unit_price if given in (None, "") else line_price(index, given)
+        line_gross(index, quantity, unit_price)
         open_quantity = order_line.invoiced_quantity + held.get(line_id, 0)
         ceiling = order_line.quantity - open_quantity
         base = (
@@ -267,14 +269,14 @@ def _vat_reference(invoice_type: str, number: str, code: str) -> tuple[str, str]
     code = re.sub(r"\s", "", code or "")
     fields: dict[str, list[str]] = {}
     if invoice_type in Invoice.PAPER_TYPES:
-        if not (code.isdigit() and len(code) in (10, 12)):
+        if not (is_ascii_digits(code) and len(code) in (10, 12)):
             fields["invoice_code"] = [_("10 or 12 digits")]
-        if not (number.isdigit() and len(number) == 8):
+        if not (is_ascii_digits(number) and len(number) == 8):
             fields["invoice_number"] = [_("8 digits")]
     else:
         if code:
             fields["invoice_code"] = [_("a fully-digital e-invoice has no code")]
-        if not (number.isdigit() and len(number) == 20):
+        if not (is_ascii_digits(number) and len(number) == 20):
             fields["invoice_number"] = [_("20 digits")]
     if fields:
         raise InvalidVatInvoiceNumber(extra={"fields": fields})

@@ -20,7 +20,7 @@ from backoffice.contracts.models import Contract
 from backoffice.contracts.selectors import contract_line_for, contract_orderable_check
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
-from backoffice.core.lines import line_error, line_price, line_quantity
+from backoffice.core.lines import line_error, line_gross, line_price, line_quantity
 from backoffice.core.models import Text
 from backoffice.core.money import ZERO, line_amounts, sum_amounts
 from backoffice.core.notifications import notify
@@ -92,6 +92,7 @@ def _build_lines(order: SalesOrder, lines: list[dict[str, Any]]) -> list[SalesOr
             zero_allowed=is_gift,
             message=_("the price must be more than 0 unless the line is a gift"),
         )
+        line_gross(index, quantity, unit_price)
         amounts = line_amounts(quantity=quantity, unit_price=unit_price, vat_rate=product.vat_rate)
         built.append(
             SalesOrderLine(
