@@ -85,6 +85,7 @@ class SalesConfig(AppConfig):
             delivery_release,
             delivery_return_to_draft,
             invoice_approve,
+            invoice_red_letter,
             invoice_return_to_draft,
             order_approve,
             order_cancel_approved,
@@ -136,6 +137,13 @@ class SalesConfig(AppConfig):
             label=_("Cancellation of an approved order"),
             permission="sales.request_order_cancellation",
             apply=order_cancel_approved,
+        )
+        register_reversal(
+            Invoice,
+            action="red_letter",
+            label=_("Red-letter reversal of an issued invoice"),
+            permission="sales.issue_invoice",  # finance asks; the invoice's reviewers decide
+            apply=invoice_red_letter,
         )
         grant(
             {
