@@ -86,6 +86,7 @@ class SalesConfig(AppConfig):
             delivery_return_to_draft,
             invoice_approve,
             invoice_red_letter,
+            invoice_red_letter_described,
             invoice_return_to_draft,
             order_approve,
             order_cancel_approved,
@@ -144,6 +145,7 @@ class SalesConfig(AppConfig):
             label=_("Red-letter reversal of an issued invoice"),
             permission="sales.issue_invoice",  # finance asks; the invoice's reviewers decide
             apply=invoice_red_letter,
+            describe=invoice_red_letter_described,
         )
         grant(
             {

@@ -16,7 +16,7 @@ from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.lines import line_pick, line_price, line_quantity
-from backoffice.core.money import line_amounts, sum_amounts
+from backoffice.core.money import format_number, line_amounts, sum_amounts
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
@@ -461,6 +461,32 @@ def invoice_red_letter(
         reason=reason,
         lines=lines,
         invoice_code=invoice_code,
+    )
+
+
+def invoice_red_letter_described(arguments: dict[str, Any]) -> str:
+    """What reviewers read of an asked red letter: its VAT invoice, day and lines by name."""
+    reference = " ".join(
+        part for part in (arguments.get("invoice_code"), arguments.get("invoice_number")) if part
+    )
+    rows = arguments.get("lines") or []
+    named = SalesOrderLine.objects.select_related("order", "product").in_bulk(
+        [row.get("order_line") for row in rows if isinstance(row.get("order_line"), int)]
+    )
+    lines = (
+        "; ".join(
+            f"{line.order.number} · {line.line_no} · {line.product} × "
+            f"{format_number(_decimal(row.get('quantity')), 'quantity')}"
+            if (line := named.get(row.get("order_line")))
+            else str(row.get("quantity"))
+            for row in rows
+        )
+        if rows
+        else _("the whole invoice")
+    )
+    return (
+        f"{_('VAT invoice number')}: {reference or '—'}; "
+        f"{_('issued on')}: {arguments.get('issued_on') or '—'}; {_('lines')}: {lines}"
     )
 
 

@@ -16,6 +16,8 @@ def _approve_red_letter(client, invoice, asker, *reviewers):
         client.force_login(reviewer)
         page = client.get(f"/reviews/reversalrequest/{asked.pk}/change/")
         assert page.status_code == 200
+        shown = page.content.decode()  # what is asked, by names: no codes, no Python reprs
+        assert "order_line" not in shown and f"{invoice.order.number} · 1 · " in shown
         client.post(f"/reviews/reversalrequest/{asked.pk}/review/", {"verdict": "approve"})
     asked.refresh_from_db()
     assert asked.status == "done"
