@@ -5,7 +5,7 @@ tests/platform/test_role_actions.py tries every service as every role against it
 
 "Ask" actions take effect only once reviewed (never by the asker): a customer's credit limit
 or status by one reviewer with parties.review_customer_terms; an approved order's or
-contract's undo with the original's own review levels.
+contract's undo, or an issued invoice's red letter, with the original's own review levels.
 """
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -21,4 +21,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "ask_contract_end": frozenset({"rep", "sales_manager", "admin"}),
     # record a contract's signature (it binds the company)
     "sign_contract": frozenset({"sales_manager", "admin"}),
+    # ask for a red letter reversing an issued invoice (issued once reviewed with the
+    # invoice's own levels: two reviewers)
+    "ask_red_letter": frozenset({"finance", "admin"}),
 }

@@ -31,7 +31,7 @@ from backoffice.sales.services import (
     delivery_submit,
     invoice_issue,
     invoice_request_create,
-    invoice_reverse,
+    invoice_reverse_request,
     invoice_submit,
     order_cancel_request,
     order_create,
@@ -232,13 +232,16 @@ def _invoice(rng, order, author, clerks) -> Story:
     )
     if fate > 0.97:
         yield _later(issued_on, rng, 3, 20)
-        invoice_reverse(
+        # finance asks; the red letter is issued once the invoice's two reviewers approve
+        asked = invoice_reverse_request(
             invoice=invoice,
             by=finance,
             issued_on=timezone.localdate(),
             **_vat_invoice(f"{rng.randint(10**19, 10**20 - 1)}", invoice),
             reason="购方信息有误，冲红重开",
         )
+        for reviewer in reviewers[:2]:
+            review_decide(request=review_request_for(asked), by=reviewer, verdict="approve")
         return
     yield from _receive(rng, invoice, finance)
 

@@ -299,6 +299,11 @@ class ReversalRequestAdmin(ReviewableAdminMixin, BaseModelAdmin):
 
     @display(description=_("details"))
     def details(self, asked: ReversalRequest) -> str:
+        from backoffice.reviews.reversals import reversal_for
+
+        describe = reversal_for(asked.action).describe
+        if describe is not None:
+            return describe(asked.arguments)
         return "; ".join(f"{name}: {value}" for name, value in asked.arguments.items()) or "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

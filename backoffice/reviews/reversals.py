@@ -43,6 +43,8 @@ class Reversal:
     label: Any
     permission: str
     apply: Callable[..., Any]
+    # What the reviewers read of the stored arguments (names, not codes), when there are any.
+    describe: Callable[[dict], str] | None = None
 
 
 _reversals: dict[str, Reversal] = {}
@@ -69,10 +71,16 @@ def register_reversal(
     label: Any,
     permission: str,
     apply: Callable[..., Any],
+    describe: Callable[[dict], str] | None = None,
 ) -> Reversal:
     code = f"{model._meta.label_lower}.{action}"
     _reversals[code] = Reversal(
-        code=code, model=model, label=label, permission=permission, apply=apply
+        code=code,
+        model=model,
+        label=label,
+        permission=permission,
+        apply=apply,
+        describe=describe,
     )
     return _reversals[code]
 

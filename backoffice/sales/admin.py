@@ -642,15 +642,18 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
         ),
         Step(
             "reverse",
-            _("Reverse"),
-            services.invoice_reverse,
+            _("Ask for a red letter"),
+            services.invoice_reverse_request,
             document="invoice",
             when=lambda invoice: bool(services.invoice_reversible(invoice)),
             form=InvoiceReverseForm,
-            title=_("Record a red-letter invoice reversing it, in full or for chosen quantities"),
+            title=_(
+                "Ask for a red-letter invoice reversing it, in full or for chosen quantities: "
+                "it is issued once reviewed"
+            ),
             template="sales/invoice_reverse_lines.html",
             style="danger",
-            next_url=lambda invoice, red: reverse("admin:sales_invoice_change", args=[red.pk]),
+            done=ASKED,
         ),
     ]
     list_display = [

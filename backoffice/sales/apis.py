@@ -603,9 +603,7 @@ class InvoiceIssueInputSerializer(serializers.Serializer):
 
 
 class InvoiceIssueApi(APIView):
-    """POST …/issue/ records the VAT invoice; …/reverse/ records a red-letter invoice."""
-
-    reverse = False
+    """POST …/issue/ records the VAT invoice."""
 
     @extend_schema(request=InvoiceIssueInputSerializer, responses={200: InvoiceOutputSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -613,17 +611,6 @@ class InvoiceIssueApi(APIView):
         data = InvoiceIssueInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        if self.reverse:
-            result = services.invoice_reverse(
-                invoice=invoice,
-                by=request.user,
-                invoice_number=values["invoice_number"],
-                invoice_code=values["invoice_code"],
-                issued_on=values["issued_on"],
-                reason=values["reason"],
-                lines=[dict(line) for line in values["lines"]] if values.get("lines") else None,
-            )
-            return Response(InvoiceOutputSerializer(result).data, status=201)
         result = services.invoice_issue(
             invoice=invoice,
             by=request.user,
@@ -633,3 +620,27 @@ class InvoiceIssueApi(APIView):
             invoice_type=values.get("invoice_type", ""),
         )
         return Response(InvoiceOutputSerializer(result).data)
+
+
+class InvoiceReverseApi(APIView):
+    """POST …/reverse/ asks for a red-letter invoice (202): it is issued once reviewed with
+    at least the invoice's number of reviewers, never by the asker (issue 15 §20)."""
+
+    @extend_schema(
+        request=InvoiceIssueInputSerializer, responses={202: ReversalRequestOutputSerializer}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        invoice = access_invoice(request.user, pk)
+        data = InvoiceIssueInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        asked = services.invoice_reverse_request(
+            invoice=invoice,
+            by=request.user,
+            invoice_number=values["invoice_number"],
+            invoice_code=values["invoice_code"],
+            issued_on=values["issued_on"],
+            reason=values["reason"],
+            lines=[dict(line) for line in values["lines"]] if values.get("lines") else None,
+        )
+        return reversal_response(asked)

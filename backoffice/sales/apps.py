@@ -107,6 +107,8 @@ class SalesConfig(AppConfig):
             delivery_release,
             delivery_return_to_draft,
             invoice_approve,
+            invoice_red_letter,
+            invoice_red_letter_described,
             invoice_return_to_draft,
             order_approve,
             order_cancel_approved,
@@ -174,6 +176,14 @@ class SalesConfig(AppConfig):
             label=_("Cancellation of an approved order"),
             permission="sales.request_order_cancellation",
             apply=order_cancel_approved,
+        )
+        register_reversal(
+            Invoice,
+            action="red_letter",
+            label=_("Red-letter reversal of an issued invoice"),
+            permission="sales.issue_invoice",  # finance asks; the invoice's reviewers decide
+            apply=invoice_red_letter,
+            describe=invoice_red_letter_described,
         )
         grant(
             {

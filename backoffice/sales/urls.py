@@ -30,7 +30,7 @@ urlpatterns = [
     path("invoices/<int:pk>/issue/", apis.InvoiceIssueApi.as_view(), name="invoice-issue"),
     path(
         "invoices/<int:pk>/reverse/",
-        apis.InvoiceIssueApi.as_view(reverse=True),
+        apis.InvoiceReverseApi.as_view(),
         name="invoice-reverse",
     ),
 ]

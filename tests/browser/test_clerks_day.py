@@ -11,7 +11,8 @@ customer of step 1), the people of the company work through one day in the brows
 3. she delivers part of the first order (and the second) to the address chosen; two other
    clerks review each delivery; the warehouse ships them entering batch and expiry;
 4. she requests one invoice merging both orders, choosing lines and quantities; it is
-   audited and issued with its code; finance records a red letter for part of it;
+   audited and issued with its code; finance asks for a red letter for part of it, which
+   two clerks approve in their review queue;
 5. finance enters a receipt allocated from the open invoices' rows, leaving credit, and
    applies part of the credit later;
 6. the customer's statement for a period (the period picker);
@@ -36,6 +37,7 @@ from backoffice.ledger.models import Receipt
 from backoffice.parties.models import Customer, Qualification
 from backoffice.parties.services import customer_create
 from backoffice.parties.tests.conftest import VALID_USCC
+from backoffice.reviews.models import ReversalRequest
 from backoffice.sales.models import Delivery, Invoice, SalesOrder
 from conftest import PASSWORD
 from tests.browser.conftest import SCREENSHOTS, csp_page
@@ -374,12 +376,27 @@ def test_a_clerks_day_in_chinese(live_server, zh, people, clerk, rep_wang, regio
     page.fill("#id_reverse_issued_on", today.isoformat())
     reverse.locator("input[name=reason]").fill("退回 2 盒阿莫西林胶囊（破损）")
     day.shot("red-letter-partial")
-    reverse.get_by_role("button", name="冲红").click()
-    page.wait_for_url(f"{live_server.url}/sales/invoice/*/change/")
+    reverse.get_by_role("button", name="申请冲红").click()
+    page.get_by_text("已提交申请：复核通过后生效。").wait_for()
     day.read()
+    assert not Invoice.objects.filter(kind="red").exists()  # finance alone issues none
+    # ... issued once two others (the invoice had two reviewers) approve it in their queue.
+    asked = ReversalRequest.objects.get(requested_by__username="finance")
+    for reviewer in ("clerk", "clerk3"):
+        day.login(reviewer)
+        day.go("/reviews/reviewrequest/pending/")
+        row = page.get_by_test_id("my-reviews").locator("tbody tr", has_text=asked.object_repr)
+        row.get_by_role("link").click()
+        page.wait_for_url(f"{live_server.url}/reviews/reversalrequest/{asked.pk}/change/")
+        day.read()
+        day.approve()
+    asked.refresh_from_db()
+    assert asked.status == "done"
+    day.login("finance")
     red = Invoice.objects.get(kind="red")
-    assert page.url.endswith(f"/sales/invoice/{red.pk}/change/")
+    day.go(f"/sales/invoice/{red.pk}/change/")
     assert (red.gross_amount, red.vat_invoice_code) == (Decimal("-37.00"), "011002600111")
+    assert red.issued_by.username == "finance"
     day.shot("red-letter")
 
     # 5. A receipt allocated from the open invoices' rows, leaving credit ------------------

@@ -35,7 +35,7 @@ from backoffice.sales.services import (
     delivery_sign,
     invoice_issue,
     invoice_request_create,
-    invoice_reverse,
+    invoice_reverse_request,
     order_create,
     order_override_block,
 )
@@ -121,8 +121,8 @@ PROMISES = {
     "finance": [
         ("invoice audit", ["sales.review_invoice"]),
         (
-            "issues invoices and red letters",
-            [service_permission(invoice_issue), service_permission(invoice_reverse)],
+            "issues invoices, asks for red letters",
+            [service_permission(invoice_issue), service_permission(invoice_reverse_request)],
         ),
         ("receipts and their allocation", [service_permission(receipt_create)]),
         ("applies a customer's credit later", [service_permission(receipt_allocate)]),

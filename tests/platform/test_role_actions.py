@@ -2,7 +2,7 @@
 role and action, the service is tried as a person of that role, and allowed or refused as
 the table says (issue 15 §3, §20)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
@@ -22,7 +22,12 @@ from backoffice.parties.services import customer_terms_change_request, customer_
 from backoffice.parties.tests.conftest import pdf_upload
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
-from backoffice.sales.services import order_cancel_request, order_create, order_submit
+from backoffice.sales.services import (
+    invoice_reverse_request,
+    order_cancel_request,
+    order_create,
+    order_submit,
+)
 
 
 class _Rollback(Exception):
@@ -49,7 +54,7 @@ def test_the_table_names_only_known_roles():
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_each_role_may_do_what_the_table_says(
-    role, hospital, rep_wang, clerk, second_clerk, products, region_north
+    role, hospital, rep_wang, clerk, second_clerk, products, region_north, issued
 ):
     person = (
         rep_wang
@@ -98,6 +103,13 @@ def test_each_role_may_do_what_the_table_says(
         ),
         "sign_contract": lambda: contract_sign(
             contract=contract, by=person, signed_on=today, scan=pdf_upload()
+        ),
+        "ask_red_letter": lambda: invoice_reverse_request(
+            invoice=issued,
+            by=person,
+            invoice_number="87654321",
+            issued_on=date(2026, 10, 5),
+            reason="抬头开错",
         ),
     }
     assert set(actions) == set(ROLE_ACTIONS)

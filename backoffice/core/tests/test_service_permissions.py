@@ -33,6 +33,7 @@ NOT_GUARDED = {
     "order_cancel_approved": "review callback",
     "contract_cancel_approved": "review callback",
     "contract_terminate_approved": "review callback",
+    "invoice_red_letter": "review callback",
     # The reviews engine itself: review_decide checks the level's permission (NotAReviewer);
     # review_submit is called by each document's guarded submit service.
     "review_submit": "called by guarded submit services",
@@ -40,7 +41,7 @@ NOT_GUARDED = {
     "review_approve_many": "each approval is a review_decide, which checks the level",
     # Postings made inside the guarded service that issues the document.
     "receivable_from_invoice": "posting inside invoice_issue",
-    "allocations_release": "inside invoice_reverse (sales.issue_invoice), via its posting",
+    "allocations_release": "inside invoice_red_letter, via its posting",
     "journal_post": "posting inside guarded services",
     # The system's own moves (daily jobs, fulfilment), by=None.
     "contract_complete": "system move after fulfilment",

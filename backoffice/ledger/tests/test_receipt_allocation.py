@@ -413,14 +413,15 @@ def test_the_receipts_with_credit_are_listed_and_linked_from_the_statement(
 
 @pytest.mark.django_db
 def test_a_reversed_invoice_offers_only_what_its_red_letter_left_open(
-    client, issued, hospital, finance
+    client, issued, hospital, finance, clerk, third_clerk
 ):
-    from backoffice.sales.services import invoice_reverse
+    from backoffice.sales.tests.red_letters import red_letter
 
     first = issued.lines.order_by("order_line__line_no").first()
-    invoice_reverse(
+    red_letter(
         invoice=issued,
         by=finance,
+        reviewers=(clerk, third_clerk),
         invoice_number="87654321",
         issued_on=date(2026, 11, 5),
         reason="部分冲红",

@@ -19,7 +19,7 @@ from backoffice.ledger.selectors import (
 from backoffice.ledger.services import receipt_allocate, receipt_create
 from backoffice.ledger.tests.agreement import assert_receivables_agree
 from backoffice.parties.models import Customer
-from backoffice.sales.services import invoice_reverse
+from backoffice.sales.tests.red_letters import red_letter
 
 TODAY = date(2027, 3, 1)  # the invoice of 1 Oct 2026 is long past due
 ISSUED = date(2026, 10, 1)
@@ -30,8 +30,17 @@ def _receivable(invoice) -> Receivable:
 
 
 def _reverse(invoice, finance, *, number, on, lines=None):
-    return invoice_reverse(
-        invoice=invoice, by=finance, invoice_number=number, issued_on=on, reason="冲红", lines=lines
+    """Asked by finance, approved by two clerks of the shared fixtures (`issued` made them)."""
+    from backoffice.accounts.models import User
+
+    return red_letter(
+        invoice=invoice,
+        by=finance,
+        reviewers=tuple(User.objects.get(username=name) for name in ("clerk", "clerk3")),
+        invoice_number=number,
+        issued_on=on,
+        reason="冲红",
+        lines=lines,
     )
 
 

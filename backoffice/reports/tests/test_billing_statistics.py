@@ -6,14 +6,15 @@ import pytest
 from openpyxl import load_workbook
 
 from backoffice.reports.selectors.billing import billing_statistics
-from backoffice.sales.services import invoice_reverse
+from backoffice.sales.tests.red_letters import red_letter
 
 
 @pytest.mark.django_db
-def test_billing_by_month_and_type_nets_red_letters(issued, finance, rep_wang):
-    invoice_reverse(
+def test_billing_by_month_and_type_nets_red_letters(issued, finance, rep_wang, clerk, third_clerk):
+    red_letter(
         invoice=issued,
         by=finance,
+        reviewers=(clerk, third_clerk),
         invoice_number="55555555",
         issued_on=date(2026, 11, 2),
         reason="部分冲红",

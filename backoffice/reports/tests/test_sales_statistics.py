@@ -40,13 +40,13 @@ from backoffice.sales.services import (
     delivery_submit,
     invoice_issue,
     invoice_request_create,
-    invoice_reverse,
     invoice_submit,
     order_cancel_request,
     order_create,
     order_submit,
 )
 from backoffice.sales.tests.factories import batch_rows
+from backoffice.sales.tests.red_letters import red_letter
 
 TODAY = timezone.localdate()
 
@@ -140,9 +140,10 @@ def dataset(settings, clerk, finance, rep_wang, rep_li, region_north, region_eas
                     allocations=[{"receivable": receivable, "amount": round_amount(part)}],
                 )
         if n == 5:
-            invoice_reverse(
+            red_letter(
                 invoice=invoice,
                 by=finance,
+                reviewers=(auditor, releaser),
                 invoice_number=f"{20000000 + n}",
                 issued_on=issued_on,
                 reason="冲红",

@@ -17,11 +17,13 @@ from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ApplicationError, ValidationFailed
 from backoffice.core.filters import is_ascii_digits
 from backoffice.core.lines import line_gross, line_pick, line_price, line_quantity
-from backoffice.core.money import line_amounts, sum_amounts
+from backoffice.core.money import format_number, line_amounts, sum_amounts
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
 from backoffice.ledger.services import receivable_from_invoice
+from backoffice.reviews.models import ReversalRequest
+from backoffice.reviews.reversals import ReviewRequired, reversal_request
 from backoffice.reviews.services import review_submit
 from backoffice.sales.exceptions import (
     InvalidVatInvoiceNumber,
@@ -390,8 +392,15 @@ def invoice_reversible(invoice: Invoice) -> list[dict[str, Any]]:
 
 
 @permission_required("sales.issue_invoice")
-@transaction.atomic
-def invoice_reverse(
+def invoice_reverse(*, invoice: Invoice, by: Actor, **arguments: Any) -> Invoice:
+    """Finance alone no longer issues a red letter: an issued invoice was approved by
+    reviewers, so its reversal is asked for (invoice_reverse_request) and issued once
+    reviewed with the invoice's own levels, never by the asker (issue 15 §20)."""
+    raise ReviewRequired
+
+
+@permission_required("sales.issue_invoice")
+def invoice_reverse_request(
     *,
     invoice: Invoice,
     by: Actor,
@@ -400,6 +409,107 @@ def invoice_reverse(
     reason: str,
     lines: list[dict[str, Any]] | None = None,
     invoice_code: str = "",
+) -> ReversalRequest:
+    """Ask for a red-letter invoice reversing an issued one, in full or for some
+    lines/quantities. Everything is checked now (the red letter is tried and rolled back);
+    it is issued once reviewed with at least the invoice's number of reviewers, never by
+    the asker (issue 15 §20)."""
+    return reversal_request(
+        obj=invoice,
+        action="red_letter",
+        by=by,
+        reason=reason,
+        arguments={
+            "invoice_number": invoice_number,
+            "invoice_code": invoice_code,
+            "issued_on": issued_on,
+            "lines": [
+                {
+                    "order_line": getattr(row.get("order_line"), "pk", row.get("order_line")),
+                    "quantity": str(row.get("quantity", "")),
+                }
+                for row in lines
+            ]
+            if lines
+            else None,
+        },
+    )
+
+
+def invoice_red_letter(
+    invoice: Invoice,
+    *,
+    by: Actor,
+    reason: str,
+    invoice_number: str,
+    issued_on: date | str,
+    lines: list[dict[str, Any]] | None = None,
+    invoice_code: str = "",
+) -> Invoice:
+    """The reviewed red letter (registered with reviews.reversals; runs on approval, as its
+    asker). Its arguments come back from the request as text: the day and the quantities
+    are turned back into a date and Decimals."""
+    if isinstance(issued_on, str):
+        try:
+            issued_on = date.fromisoformat(issued_on)
+        except ValueError:
+            raise ValidationFailed(extra={"fields": {"issued_on": [_("not a date")]}}) from None
+    lines = [{**row, "quantity": _decimal(row.get("quantity"))} for row in lines or []] or None
+    return _invoice_reverse(
+        invoice,
+        by=by,
+        invoice_number=invoice_number,
+        issued_on=issued_on,
+        reason=reason,
+        lines=lines,
+        invoice_code=invoice_code,
+    )
+
+
+def invoice_red_letter_described(arguments: dict[str, Any]) -> str:
+    """What reviewers read of an asked red letter: its VAT invoice, day and lines by name."""
+    reference = " ".join(
+        part for part in (arguments.get("invoice_code"), arguments.get("invoice_number")) if part
+    )
+    rows = arguments.get("lines") or []
+    named = SalesOrderLine.objects.select_related("order", "product").in_bulk(
+        [row.get("order_line") for row in rows if isinstance(row.get("order_line"), int)]
+    )
+    lines = (
+        "; ".join(
+            f"{line.order.number} · {line.line_no} · {line.product} × "
+            f"{format_number(_decimal(row.get('quantity')), 'quantity')}"
+            if (line := named.get(row.get("order_line")))
+            else str(row.get("quantity"))
+            for row in rows
+        )
+        if rows
+        else _("the whole invoice")
+    )
+    return (
+        f"{_('VAT invoice number')}: {reference or '—'}; "
+        f"{_('issued on')}: {arguments.get('issued_on') or '—'}; {_('lines')}: {lines}"
+    )
+
+
+def _decimal(value: Any) -> Any:
+    """A quantity stored as text, as a Decimal; what is not a number stays for the line
+    check to refuse."""
+    try:
+        return Decimal(value) if isinstance(value, str) else value
+    except ArithmeticError:
+        return value
+
+
+def _invoice_reverse(
+    invoice: Invoice,
+    *,
+    by: Actor,
+    invoice_number: str,
+    issued_on: date,
+    reason: str,
+    lines: list[dict[str, Any]] | None,
+    invoice_code: str,
 ) -> Invoice:
     """A red-letter invoice reversing an issued one, in full or for some lines/quantities;
     of the original's type, so with a code when it is on paper (by default the original's:

@@ -3,18 +3,26 @@ from decimal import Decimal
 
 import pytest
 
-from backoffice.core.exceptions import NotAllowed, ValidationFailed
+from backoffice.core.exceptions import ApplicationError, NotAllowed, ValidationFailed
+from backoffice.ledger.models import JournalEntry
+from backoffice.ledger.selectors import receivable_for_source
+from backoffice.reviews.exceptions import SelfReviewForbidden
+from backoffice.reviews.models import ReversalRequest
+from backoffice.reviews.reversals import ReviewRequired
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
 from backoffice.sales.exceptions import InvalidVatInvoiceNumber, InvoiceMismatch, OverInvoicing
+from backoffice.sales.models import Invoice
 from backoffice.sales.services import (
     invoice_issue,
     invoice_request_create,
     invoice_reverse,
+    invoice_reverse_request,
     invoice_submit,
     order_create,
     order_submit,
 )
+from backoffice.sales.tests.red_letters import red_letter
 
 
 def _audit(invoice, author, *reviewers):
@@ -175,7 +183,7 @@ def test_issuing_needs_the_permission_and_a_valid_unique_number(
 
 @pytest.mark.django_db
 def test_a_red_letter_reverses_in_part_and_gives_the_quantity_back(
-    delivered, clerk, second_clerk, finance
+    delivered, clerk, second_clerk, third_clerk, finance
 ):
     invoice = _audit(
         invoice_request_create(order=delivered, by=clerk), clerk, second_clerk, finance
@@ -190,7 +198,7 @@ def test_a_red_letter_reverses_in_part_and_gives_the_quantity_back(
     )
     first = delivered.lines.get(line_no=1)
     with pytest.raises(ValidationFailed):
-        invoice_reverse(
+        invoice_reverse_request(
             invoice=invoice,
             by=finance,
             invoice_number="22222222",
@@ -198,21 +206,23 @@ def test_a_red_letter_reverses_in_part_and_gives_the_quantity_back(
             reason="",
             lines=None,
         )
-    red = invoice_reverse(
+    red = red_letter(
         invoice=invoice,
         by=finance,
+        reviewers=(clerk, third_clerk),
         invoice_number="22222222",
         issued_on=date(2026, 12, 1),
         reason="单价开错，部分冲红",
         lines=[{"order_line": first, "quantity": "2"}],
     )
     assert red.kind == "red" and red.reverses == invoice
+    assert red.issued_on == date(2026, 12, 1)
     assert red.vat_invoice_code == "011002600111"  # a paper red letter: the original's roll
     assert red.gross_amount == Decimal("-37.00")
     first.refresh_from_db()
     assert first.invoiced_quantity == Decimal("4.000")
-    with pytest.raises(ValidationFailed):  # only 4 of that line are left to reverse
-        invoice_reverse(
+    with pytest.raises(ValidationFailed):  # only 4 of that line are left: refused when asked
+        invoice_reverse_request(
             invoice=invoice,
             by=finance,
             invoice_number="33333333",
@@ -220,9 +230,11 @@ def test_a_red_letter_reverses_in_part_and_gives_the_quantity_back(
             reason="再次冲红",
             lines=[{"order_line": first, "quantity": "5"}],
         )
-    rest = invoice_reverse(
+    assert not ReversalRequest.objects.filter(reason="再次冲红").exists()
+    rest = red_letter(
         invoice=invoice,
         by=finance,
+        reviewers=(clerk, third_clerk),
         invoice_number="44444444",
         issued_on=date(2026, 12, 2),
         reason="整单作废",
@@ -230,6 +242,116 @@ def test_a_red_letter_reverses_in_part_and_gives_the_quantity_back(
     assert rest.lines.count() == 2
     first.refresh_from_db()
     assert first.invoiced_quantity == Decimal("0.000")
+
+
+def _ask_red_letter(issued, finance, **arguments):
+    return invoice_reverse_request(
+        invoice=issued,
+        by=finance,
+        invoice_number="87654321",
+        issued_on=date(2026, 10, 5),
+        reason="抬头开错",
+        **arguments,
+    )
+
+
+def _journal(invoice) -> list[tuple[str, Decimal, Decimal]]:
+    entry = JournalEntry.objects.get(source_model="sales.invoice", source_id=invoice.pk)
+    return sorted((line.account.code, line.debit, line.credit) for line in entry.lines.all())
+
+
+@pytest.mark.django_db
+def test_finance_alone_issues_no_red_letter(issued, finance):
+    """Issue 15 §20: the invoice needed two reviewers; its red letter is asked for."""
+    with pytest.raises(ReviewRequired) as refused:
+        invoice_reverse(
+            invoice=issued,
+            by=finance,
+            invoice_number="87654321",
+            issued_on=date(2026, 10, 5),
+            reason="抬头开错",
+        )
+    assert (refused.value.status, refused.value.code) == (409, "review_required")
+    asked = _ask_red_letter(issued, finance)
+    assert asked.status == "in_review" and asked.arguments["issued_on"] == "2026-10-05"
+    assert not Invoice.objects.filter(reverses=issued).exists()  # nothing issued yet
+    assert sum(line.order_line.invoiced_quantity for line in issued.lines.all()) == Decimal(
+        "10.000"
+    )
+    with pytest.raises(ApplicationError) as again:  # one request at a time
+        _ask_red_letter(issued, finance)
+    assert again.value.code == "reversal_already_open"
+
+
+@pytest.mark.django_db
+def test_the_asker_does_not_approve_a_red_letter(issued, finance, clerk):
+    asked = _ask_red_letter(issued, finance)
+    with pytest.raises(SelfReviewForbidden):
+        review_decide(request=review_request_for(asked), by=finance, verdict="approve")
+    review_decide(request=review_request_for(asked), by=clerk, verdict="approve")
+    with pytest.raises(SelfReviewForbidden):  # nor as the second reviewer
+        review_decide(request=review_request_for(asked), by=finance, verdict="approve")
+    assert not Invoice.objects.filter(reverses=issued).exists()
+
+
+@pytest.mark.django_db
+def test_the_invoices_reviewers_issue_the_red_letter_as_before(issued, finance, clerk, third_clerk):
+    """As many reviewers as the invoice had (two): the red letter is then issued by its
+    asker, on the day asked, with the posting that reverses the invoice's."""
+    original = review_request_for(issued)
+    asked = _ask_red_letter(issued, finance)
+    review = review_request_for(asked)
+    assert review.levels == original.levels  # two approvals with sales.review_invoice
+    review_decide(request=review, by=clerk, verdict="approve")
+    assert not Invoice.objects.filter(reverses=issued).exists()  # one is not enough
+    review_decide(request=review_request_for(asked), by=third_clerk, verdict="approve")
+    asked.refresh_from_db()
+    assert asked.status == "done"
+    red = Invoice.objects.get(reverses=issued)
+    assert (red.kind, red.status, red.issued_on) == ("red", "issued", date(2026, 10, 5))
+    assert (red.issued_by, red.created_by, red.reason) == (finance, finance, "抬头开错")
+    assert red.vat_invoice_reference == "011002600111 87654321"
+    assert red.gross_amount == -issued.gross_amount
+    assert _journal(red) == sorted(
+        (code, credit, debit) for code, debit, credit in _journal(issued)
+    )
+    assert all(line.order_line.invoiced_quantity == 0 for line in issued.lines.all())
+
+
+@pytest.mark.django_db
+def test_a_partial_red_letter_keeps_its_quantities_through_the_review(
+    issued, finance, clerk, third_clerk
+):
+    first = issued.lines.order_by("order_line__line_no").first()
+    asked = _ask_red_letter(
+        issued, finance, lines=[{"order_line": first.order_line, "quantity": Decimal("1.5")}]
+    )
+    assert asked.arguments["lines"] == [{"order_line": first.order_line_id, "quantity": "1.5"}]
+    for reviewer in (clerk, third_clerk):
+        review_decide(request=review_request_for(asked), by=reviewer, verdict="approve")
+    red = Invoice.objects.get(reverses=issued)
+    assert [line.quantity for line in red.lines.all()] == [Decimal("-1.500")]
+    assert red.gross_amount == Decimal("-27.75")
+
+
+@pytest.mark.django_db
+def test_a_refused_red_letter_leaves_the_invoice_as_it_was(issued, finance, clerk):
+    before = _journal(issued)
+    receivable = receivable_for_source(source_model="sales.invoice", source_id=issued.pk)
+    asked = _ask_red_letter(issued, finance)
+    review_decide(request=review_request_for(asked), by=clerk, verdict="reject", note="抬头无误")
+    asked.refresh_from_db()
+    assert asked.status == "refused"
+    issued.refresh_from_db()
+    assert issued.status == "issued"
+    assert not Invoice.objects.filter(reverses=issued).exists()
+    assert _journal(issued) == before
+    assert (
+        receivable_for_source(source_model="sales.invoice", source_id=issued.pk).open_amount
+        == receivable.open_amount
+    )
+    assert all(line.order_line.invoiced_quantity > 0 for line in issued.lines.all())
+    assert _ask_red_letter(issued, finance).status == "in_review"  # may be asked again
 
 
 @pytest.mark.django_db

@@ -1,6 +1,27 @@
 import pytest
 
+from backoffice.reviews.models import ReversalRequest
 from backoffice.sales.models import Invoice
+
+
+def _approve_red_letter(client, invoice, asker, *reviewers):
+    """The asked red letter of `invoice`, approved on its page by `reviewers`, not its asker."""
+    asked = ReversalRequest.objects.get(object_id=invoice.pk, status="in_review")
+    assert asked.requested_by == asker and asked.action == "sales.invoice.red_letter"
+    reds = Invoice.objects.filter(kind="red").count()
+    client.force_login(asker)
+    client.post(f"/reviews/reversalrequest/{asked.pk}/review/", {"verdict": "approve"})
+    assert Invoice.objects.filter(kind="red").count() == reds  # not by its asker
+    for reviewer in reviewers:
+        client.force_login(reviewer)
+        page = client.get(f"/reviews/reversalrequest/{asked.pk}/change/")
+        assert page.status_code == 200
+        shown = page.content.decode()  # what is asked, by names: no codes, no Python reprs
+        assert "order_line" not in shown and f"{invoice.order.number} · 1 · " in shown
+        client.post(f"/reviews/reversalrequest/{asked.pk}/review/", {"verdict": "approve"})
+    asked.refresh_from_db()
+    assert asked.status == "done"
+    client.force_login(asker)
 
 
 @pytest.mark.django_db
@@ -69,10 +90,12 @@ def test_request_audit_issue_and_reverse_in_the_staff_ui(
     too_much = client.post(reverse_step, {**red_letter, f"qty_{first.pk}": "7"}, follow=True)
     assert "Line 1: between 0 and 6" in " ".join(map(str, too_much.context["messages"]))
     assert not Invoice.objects.filter(kind="red").exists()
-    # A partial red letter: 2 of the 6 of the first line.
+    # A partial red letter: 2 of the 6 of the first line, asked for by finance and issued
+    # once two others approve it in the review queue (issue 15 §20).
     response = client.post(reverse_step, {**red_letter, f"qty_{first.pk}": "2"})
+    assert response.status_code == 302 and not Invoice.objects.filter(kind="red").exists()
+    _approve_red_letter(client, invoice, finance, clerk, second_clerk)
     red = Invoice.objects.get(kind="red")
-    assert response["Location"] == f"/sales/invoice/{red.pk}/change/"
     assert [(line.order_line_id, line.quantity) for line in red.lines.all()] == [(first.pk, -2)]
     assert red.gross_amount.to_eng_string() == "-37.00"
     red_page = client.get(f"/sales/invoice/{red.pk}/change/").content.decode()
@@ -91,6 +114,7 @@ def test_request_audit_issue_and_reverse_in_the_staff_ui(
             f"qty_{second.pk}": "4",
         },
     )
+    _approve_red_letter(client, invoice, finance, clerk, second_clerk)
     assert Invoice.objects.filter(kind="red").count() == 2
     page = client.get(f"/sales/invoice/{invoice.pk}/change/").content.decode()
     assert 'data-testid="step-reverse"' not in page  # nothing is left to reverse

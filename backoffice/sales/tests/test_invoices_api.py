@@ -1,5 +1,7 @@
 import pytest
 
+from backoffice.sales.models import Invoice
+
 
 @pytest.mark.django_db
 def test_invoice_life_through_the_api(api, delivered, clerk, second_clerk, finance, rep_li):
@@ -58,13 +60,23 @@ def test_invoice_life_through_the_api(api, delivered, clerk, second_clerk, finan
     )
     assert issued.json()["status"] == "issued" and issued.json()["invoice_number"] == "12345678"
     assert issued.json()["invoice_code"] == "1100233130"
-    red = api.post(
+    asked = api.post(
         f"/api/v1/sales/invoices/{invoice_id}/reverse/",
         {"invoice_number": "87654321", "issued_on": "2026-12-01", "reason": "开票信息有误"},
         format="json",
     )
-    assert red.status_code == 201 and red.json()["kind"] == "red"
-    assert red.json()["gross_amount"].startswith("-")
+    # asked, not issued: two others than the asker approve it (issue 15 §20)
+    assert asked.status_code == 202, asked.content
+    assert asked.json()["status"] == "in_review"
+    assert asked.json()["action"] == "sales.invoice.red_letter"
+    review = f"/api/v1/reviews/reversals/{asked.json()['id']}/review/"
+    assert api.post(review, {"verdict": "approve"}, format="json").status_code == 403
+    for reviewer in (clerk, second_clerk):
+        api.force_authenticate(reviewer)
+        assert api.post(review, {"verdict": "approve"}, format="json").status_code == 200
+    api.force_authenticate(finance)
+    red = Invoice.objects.get(kind="red", reverses_id=invoice_id)
+    assert api.get(f"/api/v1/sales/invoices/{red.pk}/").json()["gross_amount"].startswith("-")
     again = api.post(
         f"/api/v1/sales/invoices/{invoice_id}/reverse/",
         {"invoice_number": "87654321", "issued_on": "2026-12-01", "reason": "x"},

@@ -10,8 +10,8 @@ from django.db.models import Sum
 from backoffice.ledger.models import JournalEntry, JournalLine
 from backoffice.ledger.selectors import receivable_for_source
 from backoffice.ledger.services import receipt_create
-from backoffice.sales.services import invoice_reverse
 from backoffice.sales.tests.factories import batch_rows
+from backoffice.sales.tests.red_letters import red_letter
 
 ISSUED = date(2026, 10, 1)
 
@@ -36,10 +36,11 @@ def test_an_issued_invoice_posts_ar_revenue_and_vat(issued, hospital):
 
 
 @pytest.mark.django_db
-def test_a_red_letter_reverses_the_posting(issued, finance):
-    red = invoice_reverse(
+def test_a_red_letter_reverses_the_posting(issued, finance, clerk, third_clerk):
+    red = red_letter(
         invoice=issued,
         by=finance,
+        reviewers=(clerk, third_clerk),
         invoice_number="87654321",
         issued_on=date(2026, 10, 5),
         reason="开错",
@@ -51,7 +52,9 @@ def test_a_red_letter_reverses_the_posting(issued, finance):
 
 
 @pytest.mark.django_db
-def test_invoiced_goods_come_back_only_after_a_red_letter(issued, delivered, clerk, finance):
+def test_invoiced_goods_come_back_only_after_a_red_letter(
+    issued, delivered, clerk, third_clerk, finance
+):
     from backoffice.sales.exceptions import ReturnOfInvoicedGoods
     from backoffice.sales.models import Delivery
     from backoffice.sales.services import delivery_return, delivery_ship
@@ -61,9 +64,10 @@ def test_invoiced_goods_come_back_only_after_a_red_letter(issued, delivered, cle
     with pytest.raises(ReturnOfInvoicedGoods) as caught:
         delivery_return(delivery=delivery, by=clerk, reason="客户退货")
     assert caught.value.status == 409
-    invoice_reverse(
+    red_letter(
         invoice=issued,
         by=finance,
+        reviewers=(clerk, third_clerk),
         invoice_number="99999999",
         issued_on=date(2026, 10, 9),
         reason="退货冲红",
