@@ -28,6 +28,7 @@ from backoffice.parties.filters import (
     CustomerFilter,
     FeedbackFilter,
     QualificationFilter,
+    TermsChangeFilter,
     VisitFilter,
 )
 from backoffice.parties.imports import (
@@ -359,10 +360,14 @@ class CustomerTermsChangeListApi(APIView):
     effect once one reviewer, not its requester, approves it
     (POST /terms-changes/{id}/review/). Asking needs `parties.change_customer_terms`."""
 
+    filterset_class = TermsChangeFilter
+
     @extend_schema(responses={200: TermsChangeSerializer(many=True)})
     def get(self, request: Request, pk: int) -> Response:
         customer = access_customer(request.user, pk)
-        changes = customer.terms_changes.select_related("requested_by")
+        changes = filtered(
+            request, self.filterset_class, customer.terms_changes.select_related("requested_by")
+        )
         return Response(TermsChangeSerializer(changes, many=True).data)
 
     @extend_schema(request=TermsChangeSerializer, responses={201: TermsChangeSerializer})

@@ -14,6 +14,7 @@ from backoffice.parties.models import (
     CallRecord,
     Contact,
     Customer,
+    CustomerTermsChange,
     Feedback,
     Qualification,
     QualificationType,
@@ -90,4 +91,21 @@ class FeedbackFilter(django_filters.FilterSet):
 
     class Meta:
         model = Feedback
+        fields: list[str] = []
+
+
+class TermsChangeFilter(django_filters.FilterSet):
+    """A customer's terms changes (the customer is the URL's): by state and the local day
+    they were asked."""
+
+    status = django_filters.ChoiceFilter(choices=CustomerTermsChange.State.choices)
+    date_from = IsoDateFilter(
+        field_name="created_at", lookup_expr="date__gte", help_text="asked on or after"
+    )
+    date_to = IsoDateFilter(
+        field_name="created_at", lookup_expr="date__lte", help_text="asked on or before"
+    )
+
+    class Meta:
+        model = CustomerTermsChange
         fields: list[str] = []

@@ -40,16 +40,28 @@ from backoffice.ledger.tests.factories import (
     SupplierInvoiceFactory,
     SupplierPaymentFactory,
 )
-from backoffice.parties.models import CallCadence, CallInventoryLine, Customer
+from backoffice.parties.models import (
+    CallCadence,
+    CallInventoryLine,
+    Customer,
+    CustomerImport,
+    CustomerTermsChange,
+)
+from backoffice.parties.services import customer_terms_change_request
+from backoffice.parties.services.terms import BLOCKED
 from backoffice.parties.tests.factories import (
     CallRecordFactory,
     CustomerFactory,
     FeedbackFactory,
     QualificationFactory,
     VisitFactory,
+    terms_set,
 )
 from backoffice.reports.tests.factories import ReportPackFactory
-from backoffice.reviews.models import ReviewDecision
+from backoffice.reviews.models import ReversalRequest, ReviewDecision
+from backoffice.reviews.reversals import reversal_code
+from backoffice.reviews.selectors import review_request_for
+from backoffice.reviews.services import review_decide
 from backoffice.reviews.tests.factories import ReviewRequestFactory, VoucherFactory
 from backoffice.sales.models import (
     DeliveryExtra,
@@ -143,6 +155,26 @@ def _review_requests():
     return [ReviewRequestFactory()]
 
 
+@builds("reviews.ReversalRequest")
+def _reversal_requests():
+    """A request to undo an approved order, in each state (issue 15 §20)."""
+    from backoffice.sales.models import SalesOrder
+
+    order = SalesOrderFactory(status="approved")
+    return [
+        ReversalRequest.objects.create(
+            action=reversal_code(SalesOrder, "cancel"),
+            content_type=ContentType.objects.get_for_model(SalesOrder),
+            object_id=order.pk,
+            object_repr=str(order),
+            reason="客户取消",
+            status=status,
+            requested_by=UserFactory(),
+        )
+        for status in ReversalRequest.Status.values
+    ]
+
+
 @builds("reviews.ReviewDecision")
 def _review_decisions():
     request = ReviewRequestFactory()
@@ -153,9 +185,55 @@ def _review_decisions():
     ]
 
 
+def _terms_people() -> tuple[User, User]:
+    """Who asks for a customer's new terms (a clerk) and who approves them (finance): a
+    blocked status is reached only through that review (issue 15 §3)."""
+    return UserFactory(role="clerk", region_codes=[]), UserFactory(role="finance", region_codes=[])
+
+
 @builds("parties.Customer")
 def _customers():
-    return [CustomerFactory(status=status) for status in _statuses(Customer, but="prospect")]
+    clerk, finance = _terms_people()
+    customers = []
+    for status in _statuses(Customer, but="prospect"):
+        if status in BLOCKED:
+            customer = CustomerFactory(status=Customer.Status.ACTIVE)
+            customers.append(
+                terms_set(customer, by=clerk, reviewer=finance, customer_status=status)
+            )
+        else:
+            customers.append(CustomerFactory(status=status))
+    assert [c.status for c in customers] == _statuses(Customer, but="prospect")
+    return customers
+
+
+@builds("parties.CustomerImport")
+def _customer_imports():
+    by = UserFactory()
+    return [
+        CustomerImport.objects.create(status=status, created_by=by, filename="客户.xlsx")
+        for status in CustomerImport.Status.values
+    ]
+
+
+@builds("parties.CustomerTermsChange")
+def _terms_changes():
+    """One in review, one applied, one refused (a reviewed request is never removed)."""
+    clerk, finance = _terms_people()
+    waiting = customer_terms_change_request(
+        customer=CustomerFactory(), by=clerk, credit_limit="100.00", reason="新客户"
+    )
+    terms_set(CustomerFactory(), by=clerk, reviewer=finance, credit_limit="200.00")
+    refused = customer_terms_change_request(
+        customer=CustomerFactory(), by=clerk, credit_limit="300.00", reason="新客户"
+    )
+    review_decide(
+        request=review_request_for(refused), by=finance, verdict="reject", note="额度过高"
+    )
+    changes = list(CustomerTermsChange.objects.filter(requested_by=clerk).order_by("pk"))
+    assert {c.status for c in changes} == set(CustomerTermsChange.State.values), changes
+    assert waiting in changes
+    return changes
 
 
 @builds("parties.CallCadence")

@@ -2,10 +2,12 @@
 and region only by clerks with the permission or managers; a new credit limit or status only
 after one reviewer who is not its requester."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from backoffice.audit.models import AuditEvent
 from backoffice.core.exceptions import NotAllowed
@@ -171,6 +173,26 @@ def test_a_refused_change_leaves_the_customer_unchanged(hospital, clerk, finance
     change.refresh_from_db()
     assert change.status == "refused"
     assert Customer.objects.get(pk=hospital.pk).status == "active"
+
+
+def test_a_customers_terms_changes_filter_by_state_and_local_day(api, hospital, clerk, finance):
+    refused = customer_terms_change_request(customer=hospital, by=clerk, credit_limit="10.00")
+    review_decide(request=review_request_for(refused), by=finance, verdict="reject", note="否")
+    waiting = customer_terms_change_request(customer=hospital, by=clerk, credit_limit="20.00")
+    url = f"/api/v1/parties/customers/{hospital.pk}/terms-changes/"
+    today = timezone.localdate()
+    api.force_authenticate(clerk)
+
+    def ids(**params) -> list[int]:
+        response = api.get(url, params)
+        assert response.status_code == 200, response.json()
+        return sorted(row["id"] for row in response.json())
+
+    assert ids() == sorted([refused.pk, waiting.pk])
+    assert ids(status="refused") == [refused.pk]
+    assert ids(status="in_review", date_from=today.isoformat()) == [waiting.pk]
+    assert ids(date_to=(today - timedelta(days=1)).isoformat()) == []
+    assert api.get(url, {"status": "gone"}).status_code == 400
 
 
 def test_the_admin_locks_the_terms_for_a_rep_and_refuses_a_forged_post(
