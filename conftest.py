@@ -73,6 +73,15 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _cache_clear():
+    """Each test starts from an empty cache: an import's heartbeat, a lockout count or an
+    idempotency wait is keyed by ids that the next test's rolled-back database gives again."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _language_reset():
     """A request in Chinese leaves Chinese active in the test's thread (LocaleMiddleware
     does not undo it): no later test may inherit it."""
