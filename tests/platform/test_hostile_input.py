@@ -460,4 +460,4 @@ def test_deleting_a_record_others_refer_to_is_a_409_not_a_500(admin_user, rep_wa
     api.force_authenticate(admin_user)
     response = api.delete(f"/api/v1/accounts/regions/{region_north.pk}/")
     assert response.status_code == 409, response.content
-    assert response.json()["code"] == "conflict"
+    assert response.json()["code"] == "not_deletable"  # core.deletion.StillReferenced
