@@ -154,7 +154,7 @@ def demo_contracts(*, count: int = 36) -> int:
                 continue  # approved, waiting for the signed copy
         with demo_clock(min(starts_on, today)):
             contract = contract_sign(
-                contract=contract, by=author, signed_on=min(starts_on, today), scan=_scan()
+                contract=contract, by=manager, signed_on=min(starts_on, today), scan=_scan()
             )
         if contract.status != Contract.Status.ACTIVE:
             continue
