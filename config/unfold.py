@@ -18,8 +18,12 @@ UNFOLD = {
     "SITE_FAVICONS": [
         {"rel": "icon", "type": "image/svg+xml", "href": lambda r: static("favicon.svg")}
     ],
-    # every POST form carries an idempotency key (core.idempotency): one file, no inline script
-    "SCRIPTS": [lambda request: static("core/idempotency.js")],
+    # our own files, never inline scripts or handlers (the Content-Security-Policy): every POST
+    # form carries an idempotency key (core.idempotency); `data-select-all` checkboxes
+    "SCRIPTS": [
+        lambda request: static("core/idempotency.js"),
+        lambda request: static("core/select-all.js"),
+    ],
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "SHOW_LANGUAGES": True,

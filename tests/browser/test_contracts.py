@@ -15,7 +15,7 @@ from conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_clerk_signs_an_approved_contract_and_opens_its_performance(
+def test_a_sales_manager_signs_an_approved_contract_and_opens_its_performance(
     live_server, page, clerk, rep_wang, region_north, screenshot, tmp_path
 ):
     manager = user_create(
@@ -41,7 +41,8 @@ def test_a_clerk_signs_an_approved_contract_and_opens_its_performance(
     scan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
     page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "clerk")
+    # the signature binds the company: a sales manager records it, never a clerk (issue 15 §20)
+    page.fill("input[name=username]", "smgr")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.get_by_test_id("dashboard").wait_for()
