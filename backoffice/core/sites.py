@@ -37,6 +37,14 @@ record_kind = lazy(_record_kind, str)
 
 
 class BackOfficeAdminSite(UnfoldAdminSite):
+    def get_app_list(self, request: Any, app_label: str | None = None) -> list[dict[str, Any]]:
+        """Built once per request: the page's context, the index and the sidebar each ask for
+        it, and each build checks every registered admin's permissions."""
+        built = request.__dict__.setdefault("_backoffice_app_lists", {})
+        if app_label not in built:
+            built[app_label] = super().get_app_list(request, app_label)
+        return [{**app, "models": list(app["models"])} for app in built[app_label]]
+
     def _search_models(
         self,
         request: Any,
