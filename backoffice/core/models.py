@@ -259,7 +259,10 @@ class IdempotencyKey(models.Model):
     """The first answer to a POST sent with an Idempotency-Key (core.idempotency): a retry
     with the same key and body gets it back instead of doing the work again. The row is
     written before the work starts (status_code empty while it runs): the unique key makes a
-    second request in flight wait for the first. Expired rows go in the daily jobs."""
+    second request in flight wait for the first. `created_at` is when the request now
+    running claimed it: a retry takes over a claim left without an answer for
+    IDEMPOTENCY_STALE_SECONDS (its request died), and claims it anew. Expired rows go in
+    the daily jobs."""
 
     DELETION = deletion.ALWAYS  # expired keys are removed by a daily job
 
