@@ -26,6 +26,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -72,10 +73,12 @@ def check_version(obj: models.Model, expected: Expected) -> None:
     raise PreconditionFailed(extra={"current_version": current})
 
 
+@cache
 def has_version(model: type[models.Model]) -> bool:
     return any(field.name == "updated_at" for field in model._meta.concrete_fields)
 
 
+@cache
 def version_parent(model: type[models.Model]) -> Any:
     """The foreign key to the document whose version covers `model`'s rows (the document
     of a line: its DELETION rule `deletion.with_parent`), or None."""
@@ -97,9 +100,9 @@ def touch_parents(rows: models.QuerySet, now: datetime | None = None) -> None:
     field = version_parent(rows.model)
     if field is None:
         return
-    parents = field.related_model._default_manager.filter(
-        pk__in=rows.order_by().values(field.attname)
-    )
+    selected = rows.order_by().values(field.attname)
+    selected.query.select_for_update = False  # a subquery: the rows' own lock is theirs
+    parents = field.related_model._default_manager.filter(pk__in=selected)
     _touch(parents, now or timezone.now())
 
 

@@ -174,6 +174,7 @@ def test_a_documents_lines_written_any_way_make_it_a_new_version(clerk, hospital
 
     line = order.lines.get()
     assert moved(lambda: order.lines.update(quantity=F("quantity") + 1))
+    assert moved(lambda: order.lines.select_for_update().update(quantity=F("quantity") + 1))
     line.quantity = Decimal("12")
     assert moved(lambda: SalesOrderLine.objects.bulk_update([line], ["quantity"]))
     line.quantity = Decimal("13")
