@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from backoffice.core import deletion
-from backoffice.core.models import BaseModel
+from backoffice.core.models import BaseModel, DocumentPart
 from backoffice.core.money import amount_field, price_field, quantity_field
 
 
@@ -160,7 +160,7 @@ class Contract(BaseModel):
         return f"{self.number} {self.title}"
 
 
-class ContractLine(models.Model):
+class ContractLine(DocumentPart):
     """Product, quantity and unit price; or, for amount-only lines, a description and amount."""
 
     DELETION = deletion.with_parent("contract")
@@ -203,7 +203,7 @@ class ContractLine(models.Model):
         return f"{self.contract.number} #{self.line_no} {self.product or self.description}"
 
 
-class ContractMilestone(models.Model):
+class ContractMilestone(DocumentPart):
     """By this date, this much (cumulative, incl. VAT) is to be delivered or paid."""
 
     DELETION = deletion.with_parent("contract")

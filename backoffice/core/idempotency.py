@@ -10,6 +10,13 @@ user gets that answer back, marked `Idempotent-Replayed: true`, without doing it
 - the same key with another request is refused: 409 `idempotency_key_reused`;
 - while the first is still running, the second waits for it (IDEMPOTENCY_WAIT_SECONDS),
   then gets 409 `idempotency_key_in_progress`;
+- a request that fails (an exception, a 500) releases its key. One whose process died (a
+  worker killed, a machine lost) cannot: its key stays claimed, with no answer. After
+  IDEMPOTENCY_STALE_SECONDS (longer than any request may run: the server's worker timeout,
+  gunicorn's --timeout, 30 s by default) its owner is taken for gone, and the next retry
+  takes the key over and does the work. The takeover is a conditional update of the claim's
+  time, so that of two retries at once only one takes it, and the row belongs to the claim:
+  only the request that claimed it last keeps its answer in it or releases it;
 - an answer that did nothing is not kept: the key is released, and a retry runs again. That
   is a status of 400 or more (services are atomic: a refusal rolls everything back) and, for
   a staff page, anything but a redirect (a form shown again with its errors);
@@ -117,18 +124,22 @@ def _expired_before() -> Any:
     return timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
 
 
-def idempotency_key_claim(*, user: Any, key: str, fingerprint: str) -> IdempotencyKey | None:
-    """Claim `key` for a new request (None), or the finished first request's row to replay.
-    Raises IdempotencyKeyReused or, after waiting, IdempotencyKeyInProgress."""
+def _stale_before() -> Any:
+    return timezone.now() - timedelta(seconds=settings.IDEMPOTENCY_STALE_SECONDS)
+
+
+def idempotency_key_claim(*, user: Any, key: str, fingerprint: str) -> IdempotencyKey:
+    """Claim `key` for a new request: its row, without an answer (`status_code` None), and
+    its `created_at` telling this claim from a later takeover; or the finished first
+    request's row, to replay. Raises IdempotencyKeyReused or, after waiting,
+    IdempotencyKeyInProgress."""
     deadline = time.monotonic() + settings.IDEMPOTENCY_WAIT_SECONDS
     while True:
         try:
             with transaction.atomic():
-                IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint)
+                return IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint)
         except IntegrityError:
             pass
-        else:
-            return None
         row = IdempotencyKey.objects.filter(user=user, key=key).first()
         if row is None:  # the first request was refused meanwhile and released the key
             continue
@@ -139,9 +150,25 @@ def idempotency_key_claim(*, user: Any, key: str, fingerprint: str) -> Idempoten
             raise IdempotencyKeyReused(extra={"key": key})
         if row.status_code is not None:
             return row
+        if row.created_at < _stale_before():  # its request died: take the key over
+            now = timezone.now()
+            claim = IdempotencyKey.objects.filter(
+                pk=row.pk, created_at=row.created_at, status_code__isnull=True
+            )
+            if claim.update(created_at=now):
+                row.created_at = now
+                return row
+            continue  # another retry took it first
         if time.monotonic() >= deadline:
             raise IdempotencyKeyInProgress(extra={"key": key})
         time.sleep(0.05)
+
+
+def _claimed(claim: IdempotencyKey) -> Any:
+    """The claim's row, while it is still this request's (not answered, not taken over)."""
+    return IdempotencyKey.objects.filter(
+        pk=claim.pk, created_at=claim.created_at, status_code__isnull=True
+    )
 
 
 def _done(request: HttpRequest, response: HttpResponse) -> bool:
@@ -153,11 +180,11 @@ def _done(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def idempotency_key_finish(
-    *, request: HttpRequest, user: Any, key: str, response: HttpResponse
+    *, request: HttpRequest, claim: IdempotencyKey, response: HttpResponse
 ) -> None:
     """Keep the answer to replay it, or release the key when nothing was done (or the
     answer cannot be kept)."""
-    rows = IdempotencyKey.objects.filter(user=user, key=key, status_code__isnull=True)
+    rows = _claimed(claim)
     keep = (
         _done(request, response)
         and not response.streaming
@@ -206,17 +233,17 @@ class IdempotencyMiddleware:
             error = ValidationFailed(extra={"fields": {"Idempotency-Key": [message]}})
             return _refusal(request, error, self.get_response)
         try:
-            replay = idempotency_key_claim(user=user, key=key, fingerprint=_fingerprint(request))
+            claim = idempotency_key_claim(user=user, key=key, fingerprint=_fingerprint(request))
         except ApplicationError as error:
             return _refusal(request, error, self.get_response)
-        if replay is not None:
-            return _replay(replay)
+        if claim.status_code is not None:
+            return _replay(claim)
         try:
             response = self.get_response(request)
         except BaseException:
-            IdempotencyKey.objects.filter(user=user, key=key, status_code__isnull=True).delete()
+            _claimed(claim).delete()
             raise
-        idempotency_key_finish(request=request, user=user, key=key, response=response)
+        idempotency_key_finish(request=request, claim=claim, response=response)
         return response
 
 

@@ -7,16 +7,17 @@ while it runs, an import that writes everything in one transaction cannot commit
 so each beat also goes to the cache, which the web server and the task worker share
 (settings.CACHES). A run is taken for dead when neither channel has beaten for
 IMPORT_HEARTBEAT_TIMEOUT seconds: the page that looks at it, and the daily job, mark it
-failed, and it can be retried from its page."""
+failed, and it can be retried from its page (import_retry: each kind of import keeps its
+files until it succeeds, and queues the retried run for its task)."""
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -24,9 +25,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from backoffice.audit.models import AuditEvent
+from backoffice.audit.services import audit_record
 from backoffice.core import deletion
 from backoffice.core.access import Actor
-from backoffice.core.exceptions import ApplicationError
+from backoffice.core.exceptions import ApplicationError, InvalidTransition, ValidationFailed
 from backoffice.core.models import BaseModel
 
 CHUNK = 1 << 20
@@ -166,6 +169,38 @@ def already_imported_check(model: type[ImportRun], *, sha256: str, again: bool) 
         % {"when": date_format(when, "DATETIME_FORMAT"), "import": previous},
         extra={"import": previous.pk, "imported_at": when.isoformat()},
     )
+
+
+def import_retry[R: ImportRun](
+    record: R, *, by: Actor, has_files: Callable[[R], bool], clear: Iterable[str] = ()
+) -> R:
+    """A failed run (its files had errors, or its worker was stopped) made queued again over
+    the files it kept: its result forgotten (with the model's own result fields, `clear`),
+    audited. Within the day's limits, and refused when the same files succeeded since. The
+    caller queues the run for its task when the transaction commits."""
+    model = type(record)
+    with transaction.atomic():
+        record = model.objects.select_for_update().get(pk=record.pk)
+        if record.status != ImportRun.Status.FAILED:
+            raise InvalidTransition(_("Only a failed import can be retried."))
+        if not has_files(record):
+            raise ValidationFailed(_("The files of this import are gone: upload them again."))
+        import_quota_check(model, by=by)
+        already_imported_check(model, sha256=record.sha256, again=False)
+        before = {"status": record.status, "errors": len(record.errors)}
+        record.status = ImportRun.Status.QUEUED
+        record.started_at = record.heartbeat_at = record.finished_at = None
+        cleared = ["errors", "counts", *clear]
+        for name in cleared:
+            setattr(record, name, model._meta.get_field(name).get_default())
+        record.save(update_fields=["status", "started_at", "heartbeat_at", "finished_at", *cleared])
+        audit_record(
+            by=by,
+            action=AuditEvent.Action.ACTION,
+            obj=record,
+            changes={"retry": [before, {"status": record.status}]},
+        )
+    return record
 
 
 def _beat_key(record: ImportRun) -> str:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core import deletion
+from backoffice.core.versions import VersionedManager, touch_parents_of
 
 
 def _msgid(value: Any) -> str | None:
@@ -63,10 +64,13 @@ class BaseModel(models.Model):
     """Every business record knows when it was created and last changed.
 
     `updated_at` is also the record's version (core.versions: the API's ETag, the change
-    form's check against lost updates): every save writes it, even a save of a few fields."""
+    form's check against lost updates): every save writes it, even a save of a few fields,
+    and so does every `update()` and `bulk_update()` (VersionedQuerySet)."""
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = VersionedManager()
 
     class Meta:
         abstract = True
@@ -76,6 +80,25 @@ class BaseModel(models.Model):
         if update_fields and "updated_at" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "updated_at"]
         super().save(*args, **kwargs)
+
+
+class DocumentPart(models.Model):
+    """A document's own row (a line): part of the document's version (core.versions), so
+    that its save and its deletion, like its `update()`, make the document's ETag new. The
+    document is the one its DELETION rule names (`deletion.with_parent("order")`)."""
+
+    objects = VersionedManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        touch_parents_of([self])
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        touch_parents_of([self])
+        return super().delete(*args, **kwargs)
 
 
 class DocumentCounter(models.Model):
@@ -236,7 +259,10 @@ class IdempotencyKey(models.Model):
     """The first answer to a POST sent with an Idempotency-Key (core.idempotency): a retry
     with the same key and body gets it back instead of doing the work again. The row is
     written before the work starts (status_code empty while it runs): the unique key makes a
-    second request in flight wait for the first. Expired rows go in the daily jobs."""
+    second request in flight wait for the first. `created_at` is when the request now
+    running claimed it: a retry takes over a claim left without an answer for
+    IDEMPOTENCY_STALE_SECONDS (its request died), and claims it anew. Expired rows go in
+    the daily jobs."""
 
     DELETION = deletion.ALWAYS  # expired keys are removed by a daily job
 

@@ -54,6 +54,7 @@ from backoffice.parties.forms import (
 )
 from backoffice.parties.imports import (
     customer_import_queue,
+    customer_import_retry,
     customer_import_run,
     customers_import,
 )
@@ -813,6 +814,16 @@ class CustomerImportAdmin(BaseModelAdmin):
     list_filter = ["status"]
     object_views = {"result": "result_view"}
     status_badge = status_badge_display(IMPORT_COLOURS)
+    steps = [
+        Step(
+            "retry",
+            _("Retry"),
+            customer_import_retry,
+            document="customer_import",
+            when=lambda record: record.status == CustomerImport.Status.FAILED,
+            done=_("The import is queued again."),
+        )
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # the customers' import page adds them
@@ -855,5 +866,6 @@ class CustomerImportAdmin(BaseModelAdmin):
             "opts": self.model._meta,
             "record": record,
             "previous": import_previous(CustomerImport, sha256=record.sha256, other_than=record.pk),
+            "document_steps": self.document_steps(request, record),
         }
         return TemplateResponse(request, "parties/customer_import_record.html", context)

@@ -33,6 +33,7 @@ from backoffice.parties.filters import (
 )
 from backoffice.parties.imports import (
     customer_import_queue,
+    customer_import_retry,
     customer_import_run,
     customer_import_visible_to,
     customers_import,
@@ -603,6 +604,18 @@ class CustomerImportDetailApi(APIView):
         if record.status == CustomerImport.Status.RUNNING and imports_fail_stale(CustomerImport):
             record.refresh_from_db()
         return Response(CustomerImportRecordSerializer(record).data)
+
+
+class CustomerImportRetryApi(APIView):
+    """POST: a failed import (its file had errors, or its worker was stopped) queued again
+    from the file it kept; 202 with the record, whose result is read at
+    customer-imports/<id>/. 409 unless it failed, or when the same file succeeded since."""
+
+    @extend_schema(request=None, responses={202: CustomerImportRecordSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        record = access_object(customer_import_visible_to(request.user), pk)
+        record = customer_import_retry(customer_import=record, by=request.user)
+        return Response(CustomerImportRecordSerializer(record).data, status=202)
 
 
 class CustomerImportApi(APIView):

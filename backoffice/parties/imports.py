@@ -34,6 +34,7 @@ from backoffice.core.imports import (
     digest,
     import_heartbeat,
     import_quota_check,
+    import_retry,
     import_started,
     imports_fail_stale,
 )
@@ -534,12 +535,18 @@ def customer_import_run(
 
 
 def _record(*, content: bytes, filename: str, by: Actor, again: bool) -> CustomerImport:
+    """The import's record, and its file kept until it succeeds: a failed import (or one
+    whose worker was stopped) is retried from it (customer_import_retry)."""
     sha256, size = digest([content])
     import_quota_check(CustomerImport, by=by, size_bytes=size)
     already_imported_check(CustomerImport, sha256=sha256, again=again)
-    return CustomerImport.objects.create(
+    record = CustomerImport.objects.create(
         created_by=by, filename=filename[:255], sha256=sha256, size_bytes=size
     )
+    path = import_file(record)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return record
 
 
 def _run(record: CustomerImport, content: bytes, by: Actor) -> ImportResult:
@@ -560,11 +567,13 @@ def _run(record: CustomerImport, content: bytes, by: Actor) -> ImportResult:
         update_fields=["status", "counts", "differences", "errors", "finished_at", "updated_at"]
     )
     audit_record(by=by, action=AuditEvent.Action.IMPORT, obj=record, changes=record.counts)
+    if result.ok:
+        import_file(record).unlink(missing_ok=True)
     return result
 
 
 def import_file(record: CustomerImport) -> Path:
-    """Where a queued import's file waits for the worker."""
+    """Where an import's file waits for the worker, and stays until the import succeeds."""
     suffix = Path(record.filename).suffix.lower()
     return Path(settings.VAR_DIR) / "imports" / "customers" / f"{record.pk}{suffix}"
 
@@ -579,11 +588,27 @@ def customer_import_queue(
     table_format(filename)  # an unknown kind of file is refused now, not in the worker
     with transaction.atomic():
         record = _record(content=content, filename=filename, by=by, again=again)
-        path = import_file(record)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        transaction.on_commit(lambda: customer_import_task.enqueue(record.pk, language=language))
+        _enqueue(record)
+    return record
+
+
+def _enqueue(record: CustomerImport) -> None:
+    # The task writes its problems in the language of the person who asked.
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: customer_import_task.enqueue(record.pk, language=language))
+
+
+def _has_file(record: CustomerImport) -> bool:
+    return import_file(record).is_file()
+
+
+@permission_required("parties.add_customer")
+def customer_import_retry(*, customer_import: CustomerImport, by: Actor) -> CustomerImport:
+    """A failed import (its file had errors, or its worker was stopped: issue 15 §16) run
+    again from the file it kept, by the task worker, as the person who uploaded it."""
+    with transaction.atomic():
+        record = import_retry(customer_import, by=by, has_files=_has_file, clear=["differences"])
+        _enqueue(record)
     return record
 
 
@@ -593,9 +618,7 @@ def customer_import_task(record_id: int, language: str = "") -> str:
         record = CustomerImport.objects.select_related("created_by").get(pk=record_id)
         if record.status != CustomerImport.Status.QUEUED:
             return record.status  # run already (a task delivered twice)
-        path = import_file(record)
-        _run(record, path.read_bytes(), record.created_by)
-        path.unlink(missing_ok=True)
+        _run(record, import_file(record).read_bytes(), record.created_by)
         return record.status
 
 

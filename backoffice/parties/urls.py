@@ -10,6 +10,11 @@ urlpatterns = [
         apis.CustomerImportDetailApi.as_view(),
         name="customer-import-detail",
     ),
+    path(
+        "customer-imports/<int:pk>/retry/",
+        apis.CustomerImportRetryApi.as_view(),
+        name="customer-import-retry",
+    ),
     path("customers/<int:pk>/", apis.CustomerDetailApi.as_view(), name="customer-detail"),
     path(
         "customers/<int:pk>/trade-block/", apis.TradeBlockApi.as_view(), name="customer-trade-block"

@@ -350,6 +350,10 @@ SPECTACULAR_SETTINGS = {
 # second request waits for the first one with the same key before 409 in progress.
 IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
 IDEMPOTENCY_WAIT_SECONDS = env_int("IDEMPOTENCY_WAIT_SECONDS", 10)
+# A key claimed this long ago with no answer yet belongs to a request whose process died (a
+# worker killed): a retry takes it over. Keep it above the longest a request may run, the
+# server's worker timeout (gunicorn --timeout, 30 s by default).
+IDEMPOTENCY_STALE_SECONDS = env_int("IDEMPOTENCY_STALE_SECONDS", 60)
 # If-Match (core.versions): when true, a PATCH/PUT without it is refused with 428.
 IF_MATCH_REQUIRED = env_bool("IF_MATCH_REQUIRED", default=False)
 

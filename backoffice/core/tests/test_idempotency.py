@@ -3,10 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from backoffice.core.idempotency import idempotency_keys_expire
+from backoffice.core.idempotency import (
+    idempotency_key_claim,
+    idempotency_key_finish,
+    idempotency_keys_expire,
+)
 from backoffice.core.models import IdempotencyKey
 from backoffice.ledger.models import Receipt
 
@@ -124,6 +129,75 @@ def test_a_key_in_progress_answers_409_after_waiting(api, hospital, finance, set
     answer = api.post(RECEIPTS, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
     assert (answer.status_code, answer.json()["code"]) == (409, "idempotency_key_in_progress")
     assert Receipt.objects.count() == 1
+
+
+def _dead_claim(api, hospital, finance, *, key, seconds_ago):
+    """The row a request whose worker died leaves: the key claimed for this very request
+    (method, path, body), no answer, and nothing done (its transaction went with it). The
+    fingerprint is taken from a probe: the same request under another key."""
+    body = _receipt(hospital)
+    api.post(RECEIPTS, body, format="json", HTTP_IDEMPOTENCY_KEY=f"probe-{key}")
+    probe = IdempotencyKey.objects.get(key=f"probe-{key}")
+    row = IdempotencyKey.objects.create(user=finance, key=key, fingerprint=probe.fingerprint)
+    claimed_at = timezone.now() - timedelta(seconds=seconds_ago)
+    IdempotencyKey.objects.filter(pk=row.pk).update(created_at=claimed_at)
+    return body
+
+
+@pytest.mark.django_db
+def test_a_key_whose_worker_died_is_taken_over_by_a_retry_after_the_stale_window(
+    api, hospital, finance, settings
+):
+    settings.IDEMPOTENCY_WAIT_SECONDS = 0
+    settings.IDEMPOTENCY_STALE_SECONDS = 60
+    api.force_authenticate(finance)
+    body = _dead_claim(api, hospital, finance, key="k", seconds_ago=30)
+    early = api.post(RECEIPTS, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert (early.status_code, early.json()["code"]) == (409, "idempotency_key_in_progress")
+    IdempotencyKey.objects.filter(key="k").update(created_at=timezone.now() - timedelta(minutes=2))
+    retry = api.post(RECEIPTS, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry
+    assert Receipt.objects.count() == 2  # the probe's, and the retry's
+    again = api.post(RECEIPTS, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert again["Idempotent-Replayed"] == "true" and again.content == retry.content
+    assert Receipt.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_request_that_crashes_releases_its_key_and_the_retry_runs(
+    api, hospital, finance, monkeypatch
+):
+    api.force_authenticate(finance)
+
+    def crash(**kwargs):
+        raise RuntimeError("the worker fell over mid-request")
+
+    monkeypatch.setattr("backoffice.ledger.apis.receipt_create", crash)
+    with pytest.raises(RuntimeError):
+        api.post(RECEIPTS, _receipt(hospital), format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert not IdempotencyKey.objects.exists()
+    monkeypatch.undo()
+    retry = api.post(RECEIPTS, _receipt(hospital), format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry
+    assert Receipt.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_claim_taken_over_belongs_to_its_new_request(finance, settings):
+    """The first request, slow rather than dead, finishes after a retry took its key over:
+    its answer is not kept over the retry's, and it releases nothing."""
+    settings.IDEMPOTENCY_STALE_SECONDS = 60
+    first = idempotency_key_claim(user=finance, key="k", fingerprint="f")
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    first.created_at = IdempotencyKey.objects.get().created_at
+    second = idempotency_key_claim(user=finance, key="k", fingerprint="f")
+    assert second.status_code is None and second.created_at > first.created_at
+    request = RequestFactory().post("/api/v1/ledger/receipts/")
+    idempotency_key_finish(request=request, claim=first, response=HttpResponse(status=500))
+    idempotency_key_finish(request=request, claim=first, response=HttpResponse(b"1", status=201))
+    assert IdempotencyKey.objects.get().status_code is None  # still the retry's claim
+    idempotency_key_finish(request=request, claim=second, response=HttpResponse(b"2", status=201))
+    assert bytes(IdempotencyKey.objects.get().body) == b"2"
 
 
 @pytest.mark.django_db

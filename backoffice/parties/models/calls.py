@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core import deletion
-from backoffice.core.models import BaseModel
+from backoffice.core.models import BaseModel, DocumentPart
 from backoffice.core.money import format_number, quantity_field
 from backoffice.parties.models.customers import Contact, Customer
 
@@ -68,7 +68,7 @@ class CallRecord(BaseModel):
         return f"{self.customer} · {timezone.localdate(self.called_at).isoformat()}"
 
 
-class CallInventoryLine(models.Model):
+class CallInventoryLine(DocumentPart):
     """The customer's stock of one of our products, as told on the call."""
 
     DELETION = deletion.with_parent("call")

@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor, permission_required
-from backoffice.core.exceptions import InvalidTransition, ValidationFailed
+from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.imports import (
     already_imported_check,
     digest,
     files_digest,
     import_quota_check,
+    import_retry,
     imports_fail_stale,
 )
 from backoffice.core.tabular import FORMATS
@@ -143,40 +144,17 @@ def _enqueue(record: HistoryImport) -> None:
     transaction.on_commit(lambda: history_import_task.enqueue(record.pk, language=language))
 
 
+def _has_files(record: HistoryImport) -> bool:
+    directory = upload_directory(record)
+    return directory.is_dir() and bool(sources_in(directory))
+
+
 @permission_required("sales.add_historyimport")
 def history_import_retry(*, history_import: HistoryImport, by: Actor) -> HistoryImport:
     """A failed import queued again over the files it kept (issue 15 §16: a run whose worker
     was stopped is marked failed, and retried from its page)."""
     with transaction.atomic():
-        record = HistoryImport.objects.select_for_update().get(pk=history_import.pk)
-        if record.status != HistoryImport.Status.FAILED:
-            raise InvalidTransition(_("Only a failed import can be retried."))
-        directory = upload_directory(record)
-        if not directory.is_dir() or not sources_in(directory):
-            raise ValidationFailed(_("The files of this import are gone: upload them again."))
-        import_quota_check(HistoryImport, by=by)
-        already_imported_check(HistoryImport, sha256=record.sha256, again=False)
-        before = {"status": record.status, "errors": len(record.errors)}
-        record.status = HistoryImport.Status.QUEUED
-        record.errors, record.counts = [], {}
-        record.started_at = record.heartbeat_at = record.finished_at = None
-        record.save(
-            update_fields=[
-                "status",
-                "errors",
-                "counts",
-                "started_at",
-                "heartbeat_at",
-                "finished_at",
-                "updated_at",
-            ]
-        )
-        audit_record(
-            by=by,
-            action=AuditEvent.Action.ACTION,
-            obj=record,
-            changes={"retry": [before, {"status": record.status}]},
-        )
+        record = import_retry(history_import, by=by, has_files=_has_files)
         cache.delete(progress_key(record.pk))
         _enqueue(record)
     return record

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core import deletion
-from backoffice.core.models import BaseModel
+from backoffice.core.models import BaseModel, DocumentPart
 from backoffice.core.money import format_number, quantity_field
 from backoffice.sales.models.orders import SalesOrder, SalesOrderLine
 
@@ -123,7 +123,7 @@ class Delivery(BaseModel):
         }
 
 
-class DeliveryLine(models.Model):
+class DeliveryLine(DocumentPart):
     DELETION = deletion.with_parent("delivery")
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="lines")
@@ -158,7 +158,7 @@ class DeliveryLine(models.Model):
         return f"{self.order_line.product} × {format_number(self.quantity, 'quantity')}"
 
 
-class DeliveryExtra(models.Model):
+class DeliveryExtra(DocumentPart):
     """Samples, gifts, policy and support materials travelling with the goods."""
 
     DELETION = deletion.with_parent("delivery")

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core import deletion
-from backoffice.core.models import BaseModel
+from backoffice.core.models import BaseModel, DocumentPart
 from backoffice.core.money import (
     amount_field,
     format_number,
@@ -161,7 +161,7 @@ class Invoice(BaseModel):
         }
 
 
-class InvoiceLine(models.Model):
+class InvoiceLine(DocumentPart):
     DELETION = deletion.with_parent("invoice")
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core import deletion
-from backoffice.core.models import BaseModel
+from backoffice.core.models import BaseModel, DocumentPart
 from backoffice.core.money import amount_field, price_field, quantity_field, rate_field
 
 
@@ -145,7 +145,7 @@ class SalesOrder(BaseModel):
         }
 
 
-class SalesOrderLine(models.Model):
+class SalesOrderLine(DocumentPart):
     DELETION = deletion.with_parent("order")
 
     # (order, line_no) is unique: that index serves every lookup by order.
