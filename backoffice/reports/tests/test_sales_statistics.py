@@ -429,7 +429,9 @@ def test_receipts_from_before_the_received_basis_are_counted_by_the_migration(da
     received = SalesFact.objects.filter(basis=SalesFact.Basis.RECEIVED)
     before = sorted(received.values_list("day", "customer_id", "product_id", "gross_amount"))
     assert before
-    received.delete()
+    # the database as it was before the migration: no received facts (a raw delete, as the
+    # deletion guard refuses to let the books lose rows)
+    received._raw_delete(received.db)
     migration = importlib.import_module("backoffice.sales.migrations.0008_received_facts")
     migration.backfill(None, SimpleNamespace(connection=connection))
     after = sorted(received.values_list("day", "customer_id", "product_id", "gross_amount"))
