@@ -197,6 +197,7 @@ def _is_admin_model_route(route: str) -> bool:
     )
 
 
+@pytest.mark.timeout(900)  # a crawl of every page: 75 s alone on PostgreSQL, more beside other work
 @pytest.mark.django_db
 def test_every_other_page_refuses_bad_parameters_without_an_error(data, superuser, settings):
     """Custom admin views, reports, statements, the dashboard: bad query values, bad ids."""
