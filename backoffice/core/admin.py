@@ -47,7 +47,12 @@ from backoffice.core.access import (
     visible_rows,
 )
 from backoffice.core.company import image_data_uri
-from backoffice.core.deletion import NotDeletable, deletable, never_deletable
+from backoffice.core.deletion import (
+    NotDeletable,
+    deletable,
+    deletion_refusal,
+    never_deletable,
+)
 from backoffice.core.edit_conflicts import FIELD as EDIT_MARKER
 from backoffice.core.edit_conflicts import loaded_marker, versioned_form
 from backoffice.core.excel import queryset_to_xlsx_response
@@ -314,8 +319,9 @@ class DeletionRuleAdminMixin:
         """A row that may not be deleted (a posted URL, a stale page) gets the rule's message
         on its page, never Django's 403 or a 500."""
         obj = self.get_object(request, unquote(object_id))
-        if obj is not None and not deletable(obj):
-            return self._refuse_delete(request, NotDeletable(obj), obj)
+        refusal = deletion_refusal(obj) if obj is not None else None
+        if refusal is not None:
+            return self._refuse_delete(request, refusal, obj)
         try:
             return super().delete_view(request, object_id, extra_context)
         except NotDeletable as error:  # a cascade reached a protected row: nothing was deleted
@@ -611,9 +617,9 @@ def _delete_selected_if_deletable(
 ) -> HttpResponse | None:
     """Django's "delete selected", refused with the rule's message when any selected row may
     not be deleted (nothing is deleted then)."""
-    refused = next((obj for obj in queryset if not deletable(obj)), None)
+    refused = next(filter(None, (deletion_refusal(obj) for obj in queryset)), None)
     if refused is not None:
-        modeladmin.message_user(request, str(NotDeletable(refused).message), messages.ERROR)
+        modeladmin.message_user(request, str(refused.message), messages.ERROR)
         return None
     try:
         with transaction.atomic():

@@ -68,6 +68,23 @@ def users_who_may_review(level: dict) -> QuerySet:
     return users.distinct()
 
 
+def review_history_keeps(obj: Any) -> str | None:
+    """A document once submitted for review is never deleted, even when sent back to draft:
+    its review and the reviewers' decisions are the record of who said what, and would
+    point to nothing (core.deletion's keeper; issue 15 §1). Cancelled instead."""
+    try:
+        registration_for(type(obj))
+    except LookupError:
+        return None
+    content_type = ContentType.objects.get_for_model(obj)
+    if not ReviewRequest.objects.filter(content_type=content_type, object_id=obj.pk).exists():
+        return None
+    return _(
+        "%(model)s “%(record)s” cannot be deleted: it has been through review, and its "
+        "reviewers' decisions stay with it. Cancel it instead."
+    ) % {"model": obj._meta.verbose_name, "record": obj}
+
+
 def review_request_for(obj: Any) -> ReviewRequest | None:
     content_type = ContentType.objects.get_for_model(obj)
     return (

@@ -346,11 +346,26 @@ def _contract_milestones():
     return [ContractFactory(status="active").milestones.first()]
 
 
+def _sent_back_order():
+    """A draft again, but once submitted and sent back by its auditor: its review and the
+    auditor's decision are kept, so the draft is too (issue 15 §1)."""
+    from backoffice.sales.services import order_submit
+
+    author, auditor = UserFactory(role="clerk", region_codes=[]), UserFactory(role="clerk")
+    order = order_submit(order=SalesOrderFactory(status="draft", created_by=author), by=author)
+    review_decide(request=review_request_for(order), by=auditor, verdict="reject", note="数量不对")
+    order.refresh_from_db()
+    assert order.status == "draft"
+    return order
+
+
 @builds("sales.SalesOrder")
 def _orders():
     from backoffice.sales.models import SalesOrder
 
-    return [SalesOrderFactory(status=status) for status in _statuses(SalesOrder)]
+    return [SalesOrderFactory(status=status) for status in _statuses(SalesOrder)] + [
+        _sent_back_order()
+    ]
 
 
 @builds("sales.SalesOrderLine")
@@ -672,3 +687,34 @@ def test_users_who_have_not_acted_may_be_deleted_and_others_not(db):
     AuditEventFactory(actor=active, object_id="1")
     assert deletable(idle)
     assert not deletable(active)
+
+
+def test_a_draft_sent_back_by_its_reviewers_is_kept_and_its_lines_still_edited(superuser, client):
+    """Once reviewed, a draft is no longer a pure draft: deleting it would leave its review
+    and decisions pointing to nothing. It is refused with the reason and cancelled instead;
+    its lines are still removed like any draft's."""
+    from backoffice.reviews.models import ReviewRequest
+    from backoffice.sales.services import order_cancel
+
+    order = _sent_back_order()
+    assert SalesOrderFactory(status="draft").pk  # a pure draft beside it stays deletable
+    client.force_login(superuser)
+    page = client.get(reverse("admin:sales_salesorder_change", args=[order.pk]))
+    assert reverse("admin:sales_salesorder_delete", args=[order.pk]) not in page.content.decode()
+    refused = client.post(
+        reverse("admin:sales_salesorder_delete", args=[order.pk]), {"post": "yes"}
+    )
+    assert "has been through review" in _messages(refused)
+    with pytest.raises(NotDeletable) as caught, transaction.atomic():
+        order.delete()
+    assert caught.value.status == 409
+    assert caught.value.code == "not_deletable"
+    assert _exists(order)
+    assert ReviewRequest.objects.filter(object_id=order.pk, kind="sales.salesorder").exists()
+
+    line = order.lines.first()
+    assert deletable(line)
+    line.delete()
+    order_cancel(order=order, by=superuser, reason="客户取消")
+    order.refresh_from_db()
+    assert order.status == "cancelled"
