@@ -718,3 +718,37 @@ def test_a_draft_sent_back_by_its_reviewers_is_kept_and_its_lines_still_edited(s
     order_cancel(order=order, by=superuser, reason="客户取消")
     order.refresh_from_db()
     assert order.status == "cancelled"
+
+
+def _reviewable_drafts() -> list[str]:
+    """Each kind of reviewed document whose rule lets some rows go (its drafts)."""
+    from backoffice.reviews.registry import registrations
+
+    return sorted(r.kind for r in registrations() if not never_deletable(r.model))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", _reviewable_drafts())
+def test_no_document_with_a_review_is_deleted_whatever_its_status(kind, superuser, client):
+    """The rule for every kind of reviewed document, not only orders: a row its own rule
+    would let go (a draft, papers pending) is kept once any review of it exists."""
+    from backoffice.core.deletion import InStatus
+    from backoffice.reviews.registry import registration_for
+    from tests.platform.test_model_scopes import FACTORIES
+
+    model = registration_for(kind).model
+    rule = rule_for(model)
+    values = {rule.field: rule.statuses[0]} if isinstance(rule, InStatus) else {}
+    document = FACTORIES[kind](**values)
+    assert deletable(document), kind  # a pure draft
+    ReviewRequestFactory(
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=document.pk,
+        object_repr=str(document)[:200],
+        state="rejected",
+    )
+    assert not deletable(document), kind
+    client.force_login(superuser)
+    _admin_paths(client, document)
+    _orm_paths(document)
