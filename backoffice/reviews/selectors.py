@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.core.access import visible_rows
 from backoffice.reviews.models import ReviewDecision, ReviewRequest
-from backoffice.reviews.registry import registration_for, registrations
+from backoffice.reviews.registry import kind_of, registration_for, registrations
 
 
 def _of_visible_documents(user: Any) -> Q:
@@ -72,10 +72,9 @@ def review_history_keeps(obj: Any) -> str | None:
     """A document once submitted for review is never deleted, even when sent back to draft:
     its review and the reviewers' decisions are the record of who said what, and would
     point to nothing (core.deletion's keeper; issue 15 §1). Cancelled instead."""
-    try:
-        registration_for(type(obj))
-    except LookupError:
-        return None
+    kinds = {kind_of(type(obj)), kind_of(type(obj)._meta.concrete_model)}
+    if kinds.isdisjoint(r.kind for r in registrations()):
+        return None  # not a reviewed kind: no query
     content_type = ContentType.objects.get_for_model(obj)
     if not ReviewRequest.objects.filter(content_type=content_type, object_id=obj.pk).exists():
         return None
