@@ -19,7 +19,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -39,9 +39,20 @@ from unfold.decorators import action, display
 from unfold.views import ChangeList as UnfoldChangeList
 
 from backoffice.audit.selectors import audit_event_list
-from backoffice.core.access import access_object, restrict_to_visible
+from backoffice.core.access import (
+    access_object,
+    has_declared_scope,
+    is_global,
+    restrict_to_visible,
+    visible_rows,
+)
 from backoffice.core.company import image_data_uri
-from backoffice.core.deletion import NotDeletable, deletable, never_deletable
+from backoffice.core.deletion import (
+    NotDeletable,
+    deletable,
+    deletion_refusal,
+    never_deletable,
+)
 from backoffice.core.edit_conflicts import FIELD as EDIT_MARKER
 from backoffice.core.edit_conflicts import loaded_marker, versioned_form
 from backoffice.core.excel import queryset_to_xlsx_response
@@ -235,6 +246,62 @@ class VisibleRows:
         raise Http404
 
 
+def _current_choice(form: forms.BaseForm, name: str, field: forms.ModelChoiceField) -> Q | None:
+    """The row(s) a saved record already points to through the form field `name`: kept among
+    the choices, so that saving a record unchanged never fails or drops a link the editor
+    does not see."""
+    instance = getattr(form, "instance", None)
+    if instance is None or instance.pk is None:
+        return None
+    try:
+        model_field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if model_field.many_to_many and not model_field.auto_created:
+        return Q(pk__in=getattr(instance, name).order_by().values("pk"))
+    if model_field.many_to_one:
+        value = getattr(instance, model_field.attname)
+        if value is not None:
+            return Q(**{field.to_field_name or "pk": value})
+    return None
+
+
+def restrict_choices(form: forms.BaseForm, user: Any) -> None:
+    """Every foreign-key and many-to-many choice of `form` cut to the rows `user` may see
+    (core.access), plus what the record already points to: a picker lists no name the user
+    may not read, and a posted id of an invisible row is "not one of the available
+    choices". Models declared global (products, regions) keep all their rows."""
+    for name, field in form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if not isinstance(field, forms.ModelChoiceField) or queryset is None:
+            continue
+        model = queryset.model
+        if not has_declared_scope(model) or any(
+            is_global(m._meta.label_lower) for m in (model, model._meta.concrete_model)
+        ):
+            continue  # reference data, or a model outside the project's rules
+        current = _current_choice(form, name, field)
+        if current is None:
+            field.queryset = restrict_to_visible(queryset, user)
+        else:
+            visible = visible_rows(model, user).order_by().values("pk")
+            field.queryset = queryset.filter(Q(pk__in=visible) | current)
+
+
+def scoped_form(form_class: type[forms.BaseForm], user: Any) -> type[forms.BaseForm]:
+    """`form_class`, whose choices of related rows are those `user` may see
+    (restrict_choices)."""
+
+    class ScopedForm(form_class):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            restrict_choices(self, user)
+
+    ScopedForm.__name__ = form_class.__name__
+    ScopedForm.__qualname__ = form_class.__qualname__
+    return ScopedForm
+
+
 class DeletionRuleAdminMixin:
     """Deletion in the staff UI follows the model's rule (core/deletion.py): part of
     BaseModelAdmin, and mixed into the few admins that are not (the audit trail, reviews)."""
@@ -252,8 +319,9 @@ class DeletionRuleAdminMixin:
         """A row that may not be deleted (a posted URL, a stale page) gets the rule's message
         on its page, never Django's 403 or a 500."""
         obj = self.get_object(request, unquote(object_id))
-        if obj is not None and not deletable(obj):
-            return self._refuse_delete(request, NotDeletable(obj), obj)
+        refusal = deletion_refusal(obj) if obj is not None else None
+        if refusal is not None:
+            return self._refuse_delete(request, refusal, obj)
         try:
             return super().delete_view(request, object_id, extra_context)
         except NotDeletable as error:  # a cascade reached a protected row: nothing was deleted
@@ -439,9 +507,18 @@ class BaseModelAdmin(DeletionRuleAdminMixin, VisibleRows, ModelAdmin):
         kwargs["queryset"] = restrict_to_visible(kwargs["queryset"], request.user)
         return kwargs
 
+    # ... and the choices of every picker: the form's, its inlines', the list's editable cells
+    def get_formsets_with_inlines(self, request: HttpRequest, obj: Any = None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            formset.form = scoped_form(formset.form, request.user)  # a class made per call
+            yield formset, inline
+
+    def get_changelist_form(self, request: HttpRequest, **kwargs: Any):
+        return scoped_form(super().get_changelist_form(request, **kwargs), request.user)
+
     # --- lost updates: a change form saves over the version it showed only ---------------------
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = scoped_form(super().get_form(request, obj, change=change, **kwargs), request.user)
         if obj is None or version_of(obj) is None:
             return form
         return versioned_form(form)
@@ -540,9 +617,9 @@ def _delete_selected_if_deletable(
 ) -> HttpResponse | None:
     """Django's "delete selected", refused with the rule's message when any selected row may
     not be deleted (nothing is deleted then)."""
-    refused = next((obj for obj in queryset if not deletable(obj)), None)
+    refused = next(filter(None, (deletion_refusal(obj) for obj in queryset)), None)
     if refused is not None:
-        modeladmin.message_user(request, str(NotDeletable(refused).message), messages.ERROR)
+        modeladmin.message_user(request, str(refused.message), messages.ERROR)
         return None
     try:
         with transaction.atomic():

@@ -17,6 +17,11 @@ cascade (a model with a receiver is never fast-deleted, so no row escapes it); t
 (`BaseModelAdmin`) and the API read the same rule to hide and refuse deletion with
 `NotDeletable` (409). The ledger tables also carry database triggers (`ledger/guard.py`).
 `tests/platform/test_no_deletion.py` fails for a model that declares no rule.
+
+A row its rule lets go may still be kept by a record that refers to it from outside its app:
+a draft that has been through review (sent back) keeps its reviewers' decisions, so it is
+no longer a pure draft. Such apps register a keeper (`register_keeper`), asked by the same
+guard, so that every path refuses alike.
 """
 
 from collections.abc import Callable
@@ -39,12 +44,13 @@ class NotDeletable(ApplicationError):
         "red letter or post a reversing entry."
     )
 
-    def __init__(self, obj: models.Model | None = None) -> None:
+    def __init__(self, obj: models.Model | None = None, message: Any = None) -> None:
         if obj is None:
             super().__init__()
             return
         super().__init__(
-            _(
+            message
+            or _(
                 "%(model)s “%(record)s” cannot be deleted: it is no longer a draft or it is "
                 "part of the books. Correct a mistake with the document's own reversal: "
                 "cancel it, return it, issue a red letter or post a reversing entry."
@@ -114,8 +120,10 @@ class WithParent(Rule):
     parent: str
 
     def allows(self, obj: Any) -> bool:
+        # The parent's rule, not its keepers: a draft sent back by its reviewers is kept
+        # whole, but its lines are still edited (and removed) like any draft's.
         parent = getattr(obj, self.parent, None)
-        return parent is None or deletable(parent)
+        return parent is None or _rule_allows(parent)
 
 
 @dataclass(frozen=True)
@@ -144,10 +152,43 @@ def rule_for(model: type[models.Model]) -> Rule | None:
     return rule if isinstance(rule, Rule) else None
 
 
-def deletable(obj: models.Model) -> bool:
-    """May this row be deleted? A model without a rule (Django's own) is not guarded."""
+# Why a row that its rule lets go is kept all the same: `keeper(obj)` answers a message
+# saying so (the refusal's), or None (register_keeper).
+Keeper = Callable[[models.Model], Any]
+_keepers: list[Keeper] = []
+
+
+def register_keeper(keeper: Keeper) -> None:
+    """An app whose records refer to other apps' rows (the review engine) keeps those rows:
+    `keeper(obj)` is the message refusing the deletion of `obj`, or None. Asked only for a
+    row its rule would let go, so it costs nothing on rows already protected."""
+    if keeper not in _keepers:
+        _keepers.append(keeper)
+
+
+def _rule_allows(obj: models.Model) -> bool:
     rule = rule_for(type(obj))
     return rule is None or rule.allows(obj)
+
+
+def deletion_refusal(obj: models.Model) -> NotDeletable | None:
+    """Why this row may not be deleted (its rule, or a keeper), or None when it may. A model
+    without a rule (Django's own) is not guarded."""
+    rule = rule_for(type(obj))
+    if rule is None:
+        return None
+    if not rule.allows(obj):
+        return NotDeletable(obj)
+    for keeper in _keepers:
+        message = keeper(obj)
+        if message:
+            return NotDeletable(obj, message=message)
+    return None
+
+
+def deletable(obj: models.Model) -> bool:
+    """May this row be deleted?"""
+    return deletion_refusal(obj) is None
 
 
 def never_deletable(model: type[models.Model]) -> bool:
@@ -156,8 +197,9 @@ def never_deletable(model: type[models.Model]) -> bool:
 
 
 def check_deletable(obj: models.Model) -> None:
-    if not deletable(obj):
-        raise NotDeletable(obj)
+    refusal = deletion_refusal(obj)
+    if refusal is not None:
+        raise refusal
 
 
 def _guard(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

@@ -41,6 +41,7 @@ from backoffice.reviews.selectors import (
     review_pending_for,
     review_queue_filter,
     review_request_for,
+    review_request_visible_to,
     review_status,
 )
 from backoffice.reviews.services import review_approve_many, review_decide
@@ -438,6 +439,10 @@ class ReviewRequestAdmin(DeletionRuleAdminMixin, VisibleRows, ModelAdmin):
         if request.GET:
             back = f"{back}?{request.GET.urlencode()}"
         form = ReviewBulkApproveForm(request.POST)
+        # A review of a document the user may not see is no choice (not even by its name).
+        form.fields["reviews"].queryset = review_request_visible_to(request.user).select_related(
+            "author"
+        )
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:

@@ -44,6 +44,7 @@ class ReviewsConfig(AppConfig):
             register_visibility,
             register_visibility_through,
         )
+        from backoffice.core.deletion import register_keeper
         from backoffice.core.grants import grant
         from backoffice.core.navigation import register_nav_item
         from backoffice.core.todos import register_todo
@@ -61,9 +62,11 @@ class ReviewsConfig(AppConfig):
             reversal_refuse,
             reversal_visible_to,
         )
-        from backoffice.reviews.selectors import review_request_visible_to
+        from backoffice.reviews.selectors import review_history_keeps, review_request_visible_to
 
         register_visibility(ReviewRequest, review_request_visible_to)
+        # A document once under review keeps its review's record: never deleted after it.
+        register_keeper(review_history_keeps)
         register_visibility_through(ReviewDecision, "request")
         register_global(ReviewPolicy, ReviewPolicyLevel)
         post_migrate.connect(_policies_after_migrate, dispatch_uid="reviews-sync-policies")

@@ -11,19 +11,35 @@ from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from backoffice.core.access import visible_rows
 from backoffice.reviews.models import ReviewDecision, ReviewRequest
-from backoffice.reviews.registry import registrations
+from backoffice.reviews.registry import kind_of, registration_for, registrations
+
+
+def _of_visible_documents(user: Any) -> Q:
+    """The reviews whose document `user` may see (by the document's own rule), as one
+    condition: a subquery per registered kind, none for a kind the user sees whole."""
+    visible = Q(pk__in=[])
+    for registration in registrations():
+        documents = visible_rows(registration.model, user)
+        if not documents.query.where:  # every row of the kind
+            visible |= Q(kind=registration.kind)
+        else:
+            pks = documents.order_by().values("pk")
+            visible |= Q(kind=registration.kind, object_id__in=pks)
+    return visible
 
 
 def review_request_visible_to(user: Any) -> QuerySet[ReviewRequest]:
     """A review is visible when its document is (by the document's own rule)."""
-    from backoffice.core.access import visible_rows
+    return ReviewRequest.objects.filter(_of_visible_documents(user))
 
-    visible = Q(pk__in=[])
-    for registration in registrations():
-        documents = visible_rows(registration.model, user).order_by().values("pk")
-        visible |= Q(kind=registration.kind, object_id__in=documents)
-    return ReviewRequest.objects.filter(visible)
+
+def review_document_visible_to(request: ReviewRequest, user: Any) -> bool:
+    """Whether `user` may see the document under review: nobody decides on, or is told
+    about, a document they may not see (issue 15 §2)."""
+    model = registration_for(request.kind).model
+    return visible_rows(model, user).filter(pk=request.object_id).exists()
 
 
 def may_review_level(user: Any, level: dict) -> bool:
@@ -52,6 +68,22 @@ def users_who_may_review(level: dict) -> QuerySet:
     return users.distinct()
 
 
+def review_history_keeps(obj: Any) -> str | None:
+    """A document once submitted for review is never deleted, even when sent back to draft:
+    its review and the reviewers' decisions are the record of who said what, and would
+    point to nothing (core.deletion's keeper; issue 15 §1). Cancelled instead."""
+    kinds = {kind_of(type(obj)), kind_of(type(obj)._meta.concrete_model)}
+    if kinds.isdisjoint(r.kind for r in registrations()):
+        return None  # not a reviewed kind: no query
+    content_type = ContentType.objects.get_for_model(obj)
+    if not ReviewRequest.objects.filter(content_type=content_type, object_id=obj.pk).exists():
+        return None
+    return _(
+        "%(model)s “%(record)s” cannot be deleted: it has been through review, and its "
+        "reviewers' decisions stay with it. Cancel it instead."
+    ) % {"model": obj._meta.verbose_name, "record": obj}
+
+
 def review_request_for(obj: Any) -> ReviewRequest | None:
     content_type = ContentType.objects.get_for_model(obj)
     return (
@@ -62,8 +94,10 @@ def review_request_for(obj: Any) -> ReviewRequest | None:
 
 
 def review_pending_for(user: Any) -> QuerySet[ReviewRequest]:
-    """What waits for `user`'s decision now, oldest first."""
+    """What waits for `user`'s decision now, oldest first: only reviews of documents the
+    user may see (one query, the documents' rules as subqueries)."""
     requests = ReviewRequest.objects.filter(state=ReviewRequest.State.OPEN)
+    requests = requests.filter(_of_visible_documents(user))
     if not user.is_superuser:
         requests = requests.filter(current_permission__in=user.get_all_permissions())
     roles = list(user.groups.values_list("name", flat=True))

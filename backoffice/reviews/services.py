@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
-from backoffice.core.access import Actor, visibility_selector
+from backoffice.core.access import Actor
 from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
 from backoffice.core.models import Text
 from backoffice.core.notifications import notify
@@ -34,7 +34,11 @@ from backoffice.reviews.exceptions import (
 )
 from backoffice.reviews.models import ReviewDecision, ReviewPolicy, ReviewPolicyLevel, ReviewRequest
 from backoffice.reviews.registry import registration_for, registrations
-from backoffice.reviews.selectors import may_review_level, users_who_may_review
+from backoffice.reviews.selectors import (
+    may_review_level,
+    review_document_visible_to,
+    users_who_may_review,
+)
 
 
 def review_policies_sync(*, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -87,7 +91,11 @@ def _document_url(obj: Any) -> str:
 
 def _tell_reviewers(request: ReviewRequest, obj: Any) -> None:
     excluded = set(request.excluded_reviewers.values_list("pk", flat=True))
-    people = [u for u in users_who_may_review(request.current_level) if u.pk not in excluded]
+    people = [
+        u
+        for u in users_who_may_review(request.current_level)
+        if u.pk not in excluded and review_document_visible_to(request, u)
+    ]
     notify(  # a Text: each reviewer's mail is written in their own language
         recipients=people,
         title=Text(gettext_noop("Please review: %(document)s"), document=request.object_repr),
@@ -192,6 +200,9 @@ def _review_decide(
             extra={"fields": {"verdict": [_("Choose approve or reject.")]}},
         )
     request = ReviewRequest.objects.select_for_update().get(pk=request.pk)
+    if not review_document_visible_to(request, by):
+        # Not the reviewer's to decide: the same 404 as for a document that does not exist.
+        raise NotFound(extra={"id": str(request.object_id)})
     if request.state != ReviewRequest.State.OPEN:
         raise ReviewClosed
     if by.pk == request.author_id or request.excluded_reviewers.filter(pk=by.pk).exists():
@@ -285,15 +296,11 @@ def review_approve_many(
 
     Each approval is its own `review_decide`, in its own transaction, under every rule of the
     engine (the author never approves, one decision per person and round, the level's
-    permission), on a document the person may see: one refused does not stop or undo the
+    permission, a document the person may see): one refused does not stop or undo the
     others. Not atomic on purpose.
     """
     outcome = ApprovalOutcome()
     for request in requests:
-        visible = visibility_selector(request.kind)
-        if visible is not None and not visible(by).filter(pk=request.object_id).exists():
-            outcome.failed.append((request, str(NotFound.default_message)))
-            continue  # a document the person may not see is not theirs to decide on
         try:
             review_decide(request=request, by=by, verdict=ReviewDecision.Verdict.APPROVE, note=note)
         except ApplicationError as error:

@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.forms import ModelChoiceField
 from django.test import Client
 from django.urls import get_resolver, reverse
 from factory.django import DjangoModelFactory
@@ -348,3 +349,215 @@ def test_a_picker_offers_only_the_records_of_ones_regions(target, source, field)
         offered[who] = {item["id"] for item in answer.json()["results"]}
     assert str(row.pk) in offered["a"]
     assert str(row.pk) not in offered["b"]
+
+
+# --- the choices of every admin form: nothing of another region, by name or by id ----------
+
+
+def _scoped_choices(form) -> list[tuple[str, object]]:
+    """(field name, queryset) of each choice of related rows that have a scope."""
+    return [
+        (name, field.queryset)
+        for name, field in form.fields.items()
+        if isinstance(field, ModelChoiceField)
+        and field.queryset is not None
+        and field.queryset.model._meta.label_lower in SCOPED
+    ]
+
+
+def _admin_forms(model_admin, request) -> list:
+    """The add page's form and each of its inlines' forms, as the admin builds them."""
+    forms = [model_admin.get_form(request, None)()]
+    for formset, _inline in model_admin.get_formsets_with_inlines(request, None):
+        forms.append(formset.form())
+    return forms
+
+
+@pytest.mark.django_db
+def test_no_admin_form_offers_a_row_of_another_region(rf):
+    """Every admin's add form and inline forms, every foreign-key and many-to-many choice:
+    a reader of region B is offered only rows she may see, though region A has rows of every
+    kind (the dropdowns listed every customer, contact and user of the company)."""
+    region_a = RegionFactory(code="scope-a", name="甲区")
+    region_b = RegionFactory(code="scope-b", name="乙区")
+    reader_a, reader_b = _reader(region_a), _reader(region_b)
+    admins = [a for a in admin.site._registry.values() if isinstance(a, BaseModelAdmin)]
+    request = rf.get("/")
+    request.user = User.objects.create_superuser(username="scope_root", password="x")
+    targets = {
+        queryset.model._meta.label_lower
+        for model_admin in admins
+        for form in _admin_forms(model_admin, request)
+        for _name, queryset in _scoped_choices(form)
+    }
+    assert {"parties.customer", "parties.contact", "accounts.user"} <= targets
+    for label in targets:
+        _row(label)
+    _rehome(region_a, reader_a, [reader_a, reader_b])
+
+    request.user = reader_b
+    checked, leaks = 0, []
+    for model_admin in admins:
+        for form in _admin_forms(model_admin, request):
+            for name, queryset in _scoped_choices(form):
+                visible = access.visible_rows(queryset.model, reader_b).values("pk")
+                checked += 1
+                if queryset.exclude(pk__in=visible).exists():
+                    leaks.append(f"{model_admin.model._meta.label_lower}.{name}")
+    assert checked > 10
+    assert leaks == []
+
+
+@pytest.mark.django_db
+def test_a_rep_picks_and_posts_only_the_customers_of_her_region(rep_wang, rep_li, region_north):
+    """On a call record's page an east rep is offered no north customer or contact, and a
+    north customer's id posted anyway is refused beside the field; nothing is saved."""
+    from django.utils import timezone
+
+    from backoffice.parties.models import CallRecord, Contact
+    from backoffice.parties.services import customer_create
+
+    north = customer_create(by=rep_wang, name="北京协和医院", kind="hospital", region=region_north)
+    Contact.objects.create(customer=north, name="赵主任")
+    client = Client()
+    client.force_login(rep_li)
+    page = client.get("/parties/callrecord/add/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert not form.fields["customer"].queryset.filter(pk=north.pk).exists()
+    assert not form.fields["contact"].queryset.exists()
+    assert "赵主任" not in page.content.decode()
+    answer = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "parties", "model_name": "callrecord", "field_name": "customer"},
+    )
+    assert answer.json()["results"] == []
+
+    now = timezone.localtime()
+    posted = client.post(
+        "/parties/callrecord/add/",
+        {
+            "customer": north.pk,
+            "contact": north.contacts.get().pk,
+            "called_at_0": now.date().isoformat(),
+            "called_at_1": now.strftime("%H:%M:%S"),
+            "inventory-TOTAL_FORMS": "0",
+            "inventory-INITIAL_FORMS": "0",
+            "inventory-MIN_NUM_FORMS": "0",
+            "inventory-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert posted.status_code == 200
+    errors = posted.context["adminform"].form.errors
+    assert "customer" in errors and "contact" in errors
+    assert "Select a valid choice" in str(errors["customer"])
+    assert "北京协和医院" not in posted.content.decode()
+    assert not CallRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_saved_link_to_a_row_one_may_not_see_stays_a_choice(
+    rf, rep_wang, rep_li, manager_north, region_north
+):
+    """A rep's visit hosted by her manager (a person she may not look up): the change form
+    keeps the manager as its value, so saving it unchanged is no error, and offers no one
+    else she may not see."""
+    from backoffice.parties.models import Visit
+    from backoffice.parties.services import customer_create
+    from backoffice.parties.tests.factories import VisitFactory
+
+    customer = customer_create(by=rep_wang, name="北京医院", kind="hospital", region=region_north)
+    visit = VisitFactory(customer=customer, host=manager_north)
+    request = rf.get("/")
+    request.user = rep_wang
+    model_admin = admin.site._registry[Visit]
+    form = model_admin.get_form(request, visit, change=True)(instance=visit)
+    assert set(form.fields["host"].queryset) == {rep_wang, manager_north}
+    assert set(form.fields["customer"].queryset) == {customer}
+    new = model_admin.get_form(request, None)()
+    assert set(new.fields["host"].queryset) == {rep_wang}
+
+
+def _reviewable() -> list[str]:
+    """Every kind of document the review engine knows."""
+    from backoffice.reviews.registry import registrations
+
+    return sorted(r.kind for r in registrations())
+
+
+def _terms_change():
+    from backoffice.parties.services import customer_terms_change_request
+
+    clerk = UserFactory(role="clerk", region_codes=[])
+    customer = FACTORIES["parties.customer"]()
+    return customer_terms_change_request(
+        customer=customer, by=clerk, credit_limit="100.00", reason="新客户"
+    )
+
+
+def _reversal():
+    from django.contrib.contenttypes.models import ContentType
+
+    from backoffice.reviews.models import ReversalRequest
+    from backoffice.reviews.reversals import reversal_code
+    from backoffice.sales.models import SalesOrder
+
+    order = FACTORIES["sales.salesorder"](status="approved")
+    return ReversalRequest.objects.create(
+        action=reversal_code(SalesOrder, "cancel"),
+        content_type=ContentType.objects.get_for_model(SalesOrder),
+        object_id=order.pk,
+        object_repr=str(order),
+        reason="客户取消",
+        requested_by=UserFactory(),
+    )
+
+
+# Documents under review that no factory makes: built through their services.
+REVIEW_DOCUMENTS = {
+    "parties.customertermschange": _terms_change,
+    "reviews.reversalrequest": _reversal,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", _reviewable())
+def test_a_review_waits_only_for_reviewers_who_may_see_its_document(label):
+    """Whatever the kind of document: its open review is in the queue of a reviewer of its
+    region, never in that of a reviewer of another region, who may not decide on it either
+    (the same 404 as a missing document)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from backoffice.core.exceptions import NotFound
+    from backoffice.reviews.models import ReviewRequest
+    from backoffice.reviews.selectors import review_pending_for
+    from backoffice.reviews.services import review_decide
+
+    region_a = RegionFactory(code="scope-a", name="甲区")
+    region_b = RegionFactory(code="scope-b", name="乙区")
+    reader_a, reader_b = _reader(region_a), _reader(region_b)
+    document = REVIEW_DOCUMENTS[label]() if label in REVIEW_DOCUMENTS else _row(label)
+    _rehome(region_a, reader_a, [reader_a, reader_b])
+    level = {"position": 1, "approvals": 1, "permission": "parties.view_customer", "role": ""}
+    review, _new = ReviewRequest.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(document),
+        object_id=document.pk,
+        defaults={
+            "kind": label,
+            "object_repr": str(document)[:200],
+            "author": UserFactory(),
+            "state": ReviewRequest.State.OPEN,
+            "levels": [level],
+            "level_index": 0,
+            "current_permission": level["permission"],
+            "current_role": "",
+            "submitted_at": timezone.now(),
+        },
+    )
+    review.excluded_reviewers.clear()
+    assert review in review_pending_for(reader_a)
+    assert review not in review_pending_for(reader_b)
+    with pytest.raises(NotFound):
+        review_decide(request=review, by=reader_b, verdict="approve")
+    assert not review.decisions.exists()

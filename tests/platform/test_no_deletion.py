@@ -346,11 +346,26 @@ def _contract_milestones():
     return [ContractFactory(status="active").milestones.first()]
 
 
+def _sent_back_order():
+    """A draft again, but once submitted and sent back by its auditor: its review and the
+    auditor's decision are kept, so the draft is too (issue 15 §1)."""
+    from backoffice.sales.services import order_submit
+
+    author, auditor = UserFactory(role="clerk", region_codes=[]), UserFactory(role="clerk")
+    order = order_submit(order=SalesOrderFactory(status="draft", created_by=author), by=author)
+    review_decide(request=review_request_for(order), by=auditor, verdict="reject", note="数量不对")
+    order.refresh_from_db()
+    assert order.status == "draft"
+    return order
+
+
 @builds("sales.SalesOrder")
 def _orders():
     from backoffice.sales.models import SalesOrder
 
-    return [SalesOrderFactory(status=status) for status in _statuses(SalesOrder)]
+    return [SalesOrderFactory(status=status) for status in _statuses(SalesOrder)] + [
+        _sent_back_order()
+    ]
 
 
 @builds("sales.SalesOrderLine")
@@ -672,3 +687,68 @@ def test_users_who_have_not_acted_may_be_deleted_and_others_not(db):
     AuditEventFactory(actor=active, object_id="1")
     assert deletable(idle)
     assert not deletable(active)
+
+
+def test_a_draft_sent_back_by_its_reviewers_is_kept_and_its_lines_still_edited(superuser, client):
+    """Once reviewed, a draft is no longer a pure draft: deleting it would leave its review
+    and decisions pointing to nothing. It is refused with the reason and cancelled instead;
+    its lines are still removed like any draft's."""
+    from backoffice.reviews.models import ReviewRequest
+    from backoffice.sales.services import order_cancel
+
+    order = _sent_back_order()
+    assert SalesOrderFactory(status="draft").pk  # a pure draft beside it stays deletable
+    client.force_login(superuser)
+    page = client.get(reverse("admin:sales_salesorder_change", args=[order.pk]))
+    assert reverse("admin:sales_salesorder_delete", args=[order.pk]) not in page.content.decode()
+    refused = client.post(
+        reverse("admin:sales_salesorder_delete", args=[order.pk]), {"post": "yes"}
+    )
+    assert "has been through review" in _messages(refused)
+    with pytest.raises(NotDeletable) as caught, transaction.atomic():
+        order.delete()
+    assert caught.value.status == 409
+    assert caught.value.code == "not_deletable"
+    assert _exists(order)
+    assert ReviewRequest.objects.filter(object_id=order.pk, kind="sales.salesorder").exists()
+
+    line = order.lines.first()
+    assert deletable(line)
+    line.delete()
+    order_cancel(order=order, by=superuser, reason="客户取消")
+    order.refresh_from_db()
+    assert order.status == "cancelled"
+
+
+def _reviewable_drafts() -> list[str]:
+    """Each kind of reviewed document whose rule lets some rows go (its drafts)."""
+    from backoffice.reviews.registry import registrations
+
+    return sorted(r.kind for r in registrations() if not never_deletable(r.model))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", _reviewable_drafts())
+def test_no_document_with_a_review_is_deleted_whatever_its_status(kind, superuser, client):
+    """The rule for every kind of reviewed document, not only orders: a row its own rule
+    would let go (a draft, papers pending) is kept once any review of it exists."""
+    from backoffice.core.deletion import InStatus
+    from backoffice.reviews.registry import registration_for
+    from tests.platform.test_model_scopes import FACTORIES
+
+    model = registration_for(kind).model
+    rule = rule_for(model)
+    values = {rule.field: rule.statuses[0]} if isinstance(rule, InStatus) else {}
+    document = FACTORIES[kind](**values)
+    assert deletable(document), kind  # a pure draft
+    ReviewRequestFactory(
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=document.pk,
+        object_repr=str(document)[:200],
+        state="rejected",
+    )
+    assert not deletable(document), kind
+    client.force_login(superuser)
+    _admin_paths(client, document)
+    _orm_paths(document)

@@ -21,7 +21,8 @@ def make_reviewer(db):
         user = user_create(
             username=f"reviewer{counter['n']}", role=role, full_name=f"审核人{counter['n']}"
         )
-        return _grant(user, *perms)
+        # A reviewer sees the vouchers: nobody decides on what they may not see.
+        return _grant(user, "view_all_vouchers", *perms)
 
     return make
 
@@ -35,4 +36,4 @@ def voucher(rep_wang, region_north):
 
 @pytest.fixture
 def author(clerk):
-    return _grant(clerk, "review_voucher")
+    return _grant(clerk, "review_voucher", "view_all_vouchers")
