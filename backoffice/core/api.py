@@ -1,6 +1,5 @@
 """API plumbing shared by every app: the error body, pagination, HTTP error pages."""
 
-import decimal
 import sys
 from typing import Any
 
@@ -189,34 +188,3 @@ def query_date(params: Any, name: str, default: Any) -> Any:
     except DjangoValidationError as error:
         raise ValidationFailed(extra={"fields": {name: error.messages}}) from None
 
-
-# --- Decimal output --------------------------------------------------------------------------
-# DRF's DecimalField.quantize copies the thread's decimal context and computes the quantum
-# (`Decimal(".1") ** places`) for every value it writes: a list of 50 orders writes about 1,600
-# decimals, and that was a third of the list's time. The same rounding, with the context and
-# quantum made once per (digits, places, rounding).
-_QUANTIZERS: dict[tuple, tuple[decimal.Decimal, decimal.Context]] = {}
-
-
-def _quantize(self: Any, value: decimal.Decimal) -> decimal.Decimal:
-    if self.decimal_places is None:
-        return value
-    key = (self.max_digits, self.decimal_places, self.rounding)
-    quantizer = _QUANTIZERS.get(key)
-    if quantizer is None:
-        context = decimal.getcontext().copy()
-        if self.max_digits is not None:
-            context.prec = self.max_digits
-        if self.rounding is not None:
-            context.rounding = self.rounding
-        context.clear_flags()
-        quantizer = _QUANTIZERS[key] = (decimal.Decimal(1).scaleb(-self.decimal_places), context)
-    quantum, context = quantizer
-    return value.quantize(quantum, context=context)
-
-
-def install_decimal_output() -> None:
-    """Called once from CoreConfig.ready()."""
-    from rest_framework.fields import DecimalField
-
-    DecimalField.quantize = _quantize

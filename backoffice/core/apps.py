@@ -62,7 +62,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from backoffice.core import checks  # noqa: F401 - registers the deployment checks
-        from backoffice.core.api import install_decimal_output
+        from backoffice.core.decimals import install_fast_decimals
         from backoffice.core.deletion import install_deletion_guard
         from backoffice.core.idempotency import idempotency_keys_expire
         from backoffice.core.inputs import install_input_rules
@@ -76,7 +76,7 @@ class CoreConfig(AppConfig):
         _declare_scopes()
         install_deletion_guard()
         install_input_rules()
-        install_decimal_output()
+        install_fast_decimals()
 
         register_todo("notifications", order=900, items=_unread_notifications)
         register_nav_group("workspace", _("Workspace"), order=10, collapsible=False)
