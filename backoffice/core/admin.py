@@ -728,20 +728,38 @@ def service_error_message(error: ApplicationError) -> str:
 
 
 class ServiceErrorsAsMessages:
-    """A refusal from a service while saving (the admin's transaction rolls it all back)
-    comes back to the same form as a message naming the rule."""
+    """A refusal from a service while saving comes back on the same form, with what the user
+    typed and the rule at the top (a non-field error), never as an error page: the save's
+    transaction is rolled back, then the post is shown again with the refusal among the
+    form's errors."""
 
-    def _changeform_view(self, request, object_id, form_url, extra_context):
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            return super()._changeform_view(request, object_id, form_url, extra_context)
+            # the admin's transaction: leaving it by the exception rolls the whole save back
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except (ApplicationError, ValidationError) as error:
-            message = (
+            if request.method != "POST" or getattr(request, "_service_refusal", None):
+                raise
+            request._service_refusal = (
                 service_error_message(error)
                 if isinstance(error, ApplicationError)
-                else error.messages[0]
+                else error.messages
             )
-            self.message_user(request, message, level="ERROR")
-            return HttpResponseRedirect(request.get_full_path())
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form
+
+        class Refused(form):  # type: ignore[misc, valid-type]
+            def clean(self) -> Any:
+                cleaned = super().clean()
+                self.add_error(None, refusal)
+                return cleaned
+
+        return Refused
 
 
 @admin.register(CompanySettings)

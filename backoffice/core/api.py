@@ -187,4 +187,3 @@ def query_date(params: Any, name: str, default: Any) -> Any:
         return IsoDateField().clean(raw)
     except DjangoValidationError as error:
         raise ValidationFailed(extra={"fields": {name: error.messages}}) from None
-

@@ -250,6 +250,22 @@ def imports_fail_stale(model: type[ImportRun]) -> int:
     return failed
 
 
+def import_failure(record: ImportRun) -> dict[str, Any]:
+    """A failed run's problems as people read them: `rows`, the problems of its files
+    (correct them and upload again: the same files fail the same way), and `message`, what
+    stopped the run itself when its files showed none (its worker was stopped). `can_retry`:
+    only then does running the same files again help."""
+    rows = [p for p in record.errors if not p.get("stale")]
+    stopped = [str(p.get("message", "")) for p in record.errors if p.get("stale")]
+    message = stopped[-1] if stopped else ""
+    if not rows and not message:
+        message = str(
+            _("The import stopped without reporting why. Nothing was imported: retry it.")
+        )
+    failed = record.status == ImportRun.Status.FAILED
+    return {"rows": rows, "message": message, "can_retry": failed and not rows}
+
+
 def stale_problem() -> dict[str, Any]:
     """The problem a dead run reports, in the shape of the history import's problems."""
     return {

@@ -32,13 +32,14 @@ from backoffice.audit.selectors import audit_event_list
 from backoffice.core.access import visibility_selector
 from backoffice.core.admin import (
     BaseModelAdmin,
+    ServiceErrorsAsMessages,
     change_rows,
     object_or_404,
     status_badge_display,
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.files import attachment_add, attachments_of
-from backoffice.core.imports import digest, import_previous, imports_fail_stale
+from backoffice.core.imports import digest, import_failure, import_previous, imports_fail_stale
 from backoffice.core.record_tabs import ShownTab, record_tabs_for
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
@@ -218,7 +219,7 @@ class CallOverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Customer)
-class CustomerAdmin(BaseModelAdmin):
+class CustomerAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
     list_display = ["code", "name", "kind", "grade", "region", "owner", "status"]
     list_display_links = ["code", "name"]
     list_filter = ["kind", "grade", "status", "region", CallOverdueFilter]
@@ -820,7 +821,8 @@ class CustomerImportAdmin(BaseModelAdmin):
             _("Retry"),
             customer_import_retry,
             document="customer_import",
-            when=lambda record: record.status == CustomerImport.Status.FAILED,
+            # only a run that died: a file with errors fails again until it is corrected
+            when=lambda record: import_failure(record)["can_retry"],
             done=_("The import is queued again."),
         )
     ]
@@ -866,6 +868,7 @@ class CustomerImportAdmin(BaseModelAdmin):
             "opts": self.model._meta,
             "record": record,
             "previous": import_previous(CustomerImport, sha256=record.sha256, other_than=record.pk),
+            "failure": import_failure(record),
             "document_steps": self.document_steps(request, record),
         }
         return TemplateResponse(request, "parties/customer_import_record.html", context)

@@ -31,7 +31,7 @@ from backoffice.core.admin import (
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.filters import is_ascii_digits
-from backoffice.core.imports import import_previous, imports_fail_stale
+from backoffice.core.imports import import_failure, import_previous, imports_fail_stale
 from backoffice.core.money import rmb_upper, sum_amounts
 from backoffice.core.services import model_save
 from backoffice.core.steps import ASKED, Step
@@ -789,7 +789,8 @@ class HistoryImportAdmin(BaseModelAdmin):
             _("Retry"),
             history_import_retry,
             document="history_import",
-            when=lambda record: record.status == HistoryImport.Status.FAILED,
+            # only a run that died: files with errors fail again until they are corrected
+            when=lambda record: import_failure(record)["can_retry"],
             done=_("The import is queued again."),
             next_url=lambda record, _result: reverse(
                 "admin:sales_historyimport_progress", args=[record.pk]
@@ -859,6 +860,7 @@ class HistoryImportAdmin(BaseModelAdmin):
             "opts": self.model._meta,
             "record": record,
             "progress": history_progress(record),  # first: it marks a dead run failed
+            "failure": import_failure(record),
             "counts": count_rows(record),
             "document_steps": self.document_steps(request, record),
             "previous": import_previous(HistoryImport, sha256=record.sha256, other_than=record.pk),

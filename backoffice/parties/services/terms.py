@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ApplicationError, NotAllowed, ValidationFailed
@@ -33,7 +34,10 @@ DEFAULT_TERMS = {"credit_limit": Decimal("0.00"), "payment_terms_days": 30}
 class TermsChangeOpen(ApplicationError):
     status = 409
     code = "terms_change_open"
-    default_message = _("A change of this customer's terms is waiting for review already.")
+    # lazy: a class attribute is made once, at import, before any request's language
+    default_message = gettext_lazy(
+        "A change of this customer's terms is waiting for review already."
+    )
 
 
 def _status_is_terms(before: str, after: str) -> bool:

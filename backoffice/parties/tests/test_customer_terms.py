@@ -217,3 +217,40 @@ def test_the_customer_page_shows_a_pending_change(client, hospital, clerk):
     client.force_login(clerk)
     page = client.get(reverse("admin:parties_customer_change", args=[hospital.pk]))
     assert 'data-testid="terms-change-pending"' in page.content.decode()
+
+
+def test_a_terms_change_while_one_waits_comes_back_on_the_form_in_chinese(client, hospital, clerk):
+    """The second change of the terms is refused (one at a time), on the form with what the
+    clerk typed, in the page's language: not an error page in English."""
+    from backoffice.core.edit_conflicts import FIELD, loaded_marker
+
+    customer_terms_change_request(customer=hospital, by=clerk, credit_limit="8000", reason="扩量")
+    hospital.refresh_from_db()
+    client.force_login(clerk)
+    url = reverse("admin:parties_customer_change", args=[hospital.pk])
+    form = {
+        "code": hospital.code,
+        "name": "北京医院（新名）",
+        "kind": hospital.kind,
+        "grade": hospital.grade,
+        "region": hospital.region_id,
+        "owner": hospital.owner_id,
+        "status": hospital.status,
+        "credit_limit": "9000",
+        "payment_terms_days": str(hospital.payment_terms_days),
+        "invoice_type": hospital.invoice_type,
+        FIELD: loaded_marker(hospital),
+        **{
+            f"{name}-{count}_FORMS": "0"
+            for name in ("contacts", "addresses", "qualifications")
+            for count in ("TOTAL", "INITIAL")
+        },
+    }
+    page = client.post(url, form, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert page.status_code == 200, html[:2000]
+    assert "该客户已有一项信用条件变更在等待复核。" in html
+    assert "waiting for review already" not in html
+    assert 'value="北京医院（新名）"' in html and 'value="9000"' in html  # the edits kept
+    hospital.refresh_from_db()
+    assert hospital.name != "北京医院（新名）"  # nothing written

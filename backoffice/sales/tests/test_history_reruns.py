@@ -183,3 +183,16 @@ def test_a_beating_run_is_left_alone_and_the_daily_job_fails_dead_ones(history):
     assert daily_jobs_run()["stale history imports"]["failed"] >= 1
     live.refresh_from_db()
     assert live.status == "failed"
+
+
+@pytest.mark.django_db
+def test_a_run_failed_by_its_rows_asks_for_corrected_files_not_a_retry(client, admin_user):
+    problem = {"file": "orders.csv", "line": 3, "column": "qty", "message": "Not a number."}
+    record = HistoryImport.objects.create(files=["orders.csv"], status="failed", errors=[problem])
+    client.force_login(admin_user)
+    page = client.get(f"/sales/historyimport/{record.pk}/progress/").content.decode()
+    assert 'data-testid="history-problems"' in page and "Not a number." in page
+    assert 'data-testid="step-retry"' not in page
+    HistoryImport.objects.filter(pk=record.pk).update(errors=[])  # no problem recorded
+    page = client.get(f"/sales/historyimport/{record.pk}/progress/").content.decode()
+    assert 'data-testid="history-failure"' in page and 'data-testid="step-retry"' in page
