@@ -24,6 +24,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget, UnfoldAdminSelect2Widget
@@ -54,10 +55,12 @@ from backoffice.parties.forms import (
     UploadForm,
 )
 from backoffice.parties.imports import (
+    column_label,
     customer_import_queue,
     customer_import_retry,
     customer_import_run,
     customers_import,
+    import_columns,
 )
 from backoffice.parties.models import (
     CallCadence,
@@ -257,10 +260,15 @@ class CustomerAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
         """Upload → preview (rows to add, rows already there, errors) → confirm."""
         if not self.has_add_permission(request):
             raise PermissionDenied
+        required, others = import_columns()
+        separator = pgettext("list separator", ", ")
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import customers"),
             "opts": self.model._meta,
+            "required_columns": separator.join(required),
+            "other_columns": separator.join(others),
+            "owner_column": column_label("owner"),
         }
         confirm = ImportConfirmForm(request.POST) if request.method == "POST" else None
         upload_form = UploadForm(request.POST, request.FILES) if request.method == "POST" else None

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.tasks import task
 from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import Region
@@ -51,7 +51,8 @@ from backoffice.parties.services import (
 from backoffice.parties.services.terms import DEFAULT_TERMS, TERMS_PERMISSION
 from backoffice.parties.validators import uscc_problem
 
-# Column headers accepted, English or Chinese, for each field.
+# Column headers accepted, English or Chinese, for each field; and, for each, the header the
+# customers' Excel export writes in the active language (column_label).
 COLUMNS = {
     "code": ["code", "编码", "客户编码"],
     "name": ["name", "名称", "客户名称"],
@@ -74,6 +75,28 @@ COLUMNS = {
     "contact_phone": ["contact_phone", "联系人电话"],
 }
 REQUIRED = ["name", "kind", "region"]
+# The columns that are no field of the customer: its first contact.
+CONTACT_LABELS = {
+    "contact_name": gettext_lazy("contact"),
+    "contact_title": gettext_lazy("contact's title"),
+    "contact_phone": gettext_lazy("contact's phone"),
+}
+
+
+def column_label(name: str) -> str:
+    """A column's header as people read it, in the active language: the field's name, as the
+    customers' Excel export writes it (so an exported file imports back)."""
+    if name in CONTACT_LABELS:
+        return str(CONTACT_LABELS[name])
+    return str(Customer._meta.get_field(name).verbose_name)
+
+
+def import_columns() -> tuple[list[str], list[str]]:
+    """The headers the import reads, as people read them: the required ones, and the rest."""
+    labels = {name: column_label(name) for name in COLUMNS}
+    return [labels[n] for n in REQUIRED], [v for n, v in labels.items() if n not in REQUIRED]
+
+
 CODE_MAX, NAME_MAX = 32, 200  # Customer.code, Customer.name
 
 
@@ -161,12 +184,15 @@ def choice_value(value: str, choices: Any) -> str | None:
 @dataclass
 class CustomerRules:
     """What the rows of one file are checked against: the regions (by code, or also by
-    name) and the users who may own customers (by username), looked up once; the owner
+    name) and the users who may own customers (by username, or by a name only one of them
+    has), looked up once; the owner
     of a row that names none; whether a row must have a code; and the codes and tax ids
     of the file's new customers so far."""
 
     regions: Mapping[str, int]
     owners: Mapping[str, int]
+    # the active users by the name people read (as the export writes it): their usernames
+    owner_names: Mapping[str, list[str]] = field(default_factory=dict)
     default_owner_id: int | None = None
     # each owner's regions: the owner must be a rep of the row's region (None: not checked)
     owner_regions: Mapping[int, set[int]] | None = None
@@ -207,9 +233,9 @@ def customer_row_check(row: Mapping[str, str], *, rules: CustomerRules) -> Custo
         errors.append(("region", _("Required.")))
     elif region_id is None:
         errors.append(("region", _("Unknown region “%s”.") % row["region"]))
-    owner_id = rules.owners.get(row["owner"]) if row.get("owner") else rules.default_owner_id
-    if owner_id is None and row.get("owner"):
-        errors.append(("owner", _("Unknown user “%s”.") % row["owner"]))
+    owner_id, owner_problem = _owner(row.get("owner", ""), rules)
+    if owner_problem:
+        errors.append(("owner", owner_problem))
     elif owner_id is None:
         errors.append(("owner", _("Required.")))
     elif (
@@ -231,6 +257,37 @@ def customer_row_check(row: Mapping[str, str], *, rules: CustomerRules) -> Custo
         "tax_id": tax_id,
     }
     return CustomerRow(values, errors)
+
+
+def _owner(text: str, rules: CustomerRules) -> tuple[int | None, str]:
+    """The owner a row names: by username, or by the person's name when only one active user
+    has it (the export writes the name); the default owner when the cell is empty."""
+    if not text:
+        return rules.default_owner_id, ""
+    if text in rules.owners:
+        return rules.owners[text], ""
+    usernames = rules.owner_names.get(text, [])
+    if len(usernames) == 1:
+        return rules.owners[usernames[0]], ""
+    if usernames:
+        return None, _(
+            "Several users are named “%(name)s”: give the login name (%(usernames)s)."
+        ) % {
+            "name": text,
+            "usernames": ", ".join(sorted(usernames)),
+        }
+    return None, _("Unknown user “%s”.") % text
+
+
+def owner_names(users: QuerySet) -> dict[str, list[str]]:
+    """Each user's name as people read it (User.__str__) → the usernames that have it."""
+    names: dict[str, list[str]] = {}
+    fields = ("username", "full_name", "first_name", "last_name")
+    for username, full_name, first, last in users.values_list(*fields):
+        name = full_name or f"{first} {last}".strip()
+        if name and name != username:
+            names.setdefault(name, []).append(username)
+    return names
 
 
 def customer_repeats_check(checked: CustomerRow, *, rules: CustomerRules) -> CustomerRow:
@@ -257,8 +314,9 @@ def _kind(text: str, rules: CustomerRules) -> str | None:
 def _columns(headers: list[str]) -> dict[str, str]:
     found = {}
     for name, aliases in COLUMNS.items():
+        accepted = {a.lower() for a in [*aliases, column_label(name)]}
         for header in headers:
-            if header.strip().lower() in {a.lower() for a in aliases}:
+            if header.strip().lower() in accepted:
                 found[name] = header
     return found
 
@@ -286,10 +344,12 @@ def customers_import(
     if missing:
         result.errors.append(RowError(1, ", ".join(missing), _("Missing column.")))
         return result
+    active = get_user_model().objects.filter(is_active=True)
     rules = CustomerRules(
         regions=dict(Region.objects.values_list("code", "pk"))
         | dict(Region.objects.values_list("name", "pk")),
-        owners=dict(get_user_model().objects.filter(is_active=True).values_list("username", "pk")),
+        owners=dict(active.values_list("username", "pk")),
+        owner_names=owner_names(active),
         default_owner_id=getattr(by, "pk", None),
         owner_regions=_owner_regions(),
     )
