@@ -124,6 +124,32 @@ _STATUS_CODES = {
 }
 
 
+def staff_error_page(
+    request: HttpRequest, status: int, exception: Exception | None
+) -> HttpResponse:
+    """A refusal (403) or a missing page (404) as a page of the staff UI, in the user's
+    language, with the way home. A refusal says why when it was given a reason (a forged
+    field, named); a missing page never echoes its exception (a query, a path)."""
+    from django.contrib import admin
+    from django.template.response import TemplateResponse
+
+    if status == 403:
+        title = _("You are not allowed to open this page.")
+        reason = str(exception or "") if isinstance(exception, DjangoPermissionDenied) else ""
+        detail = reason or _("If you need it, ask an administrator for the permission.")
+    else:
+        title = _("This page does not exist, or you may not see it.")
+        detail = _("Check the address, or start again from the dashboard.")
+    context = {**admin.site.each_context(request), "title": title, "detail": detail}
+    try:
+        response = TemplateResponse(request, "core/error_page.html", context, status=status)
+        return response.render()
+    except Exception:  # an error page must not fail: Django's plain one then
+        if status == 404:
+            return defaults.page_not_found(request, exception)
+        return defaults.permission_denied(request, exception)
+
+
 def json_or_html_error(status: int):
     """Django's error pages, but JSON {code, message, extra} under /api/."""
 
@@ -133,10 +159,8 @@ def json_or_html_error(status: int):
         if request.path.startswith("/api/"):
             code, message = _STATUS_CODES[status]
             return JsonResponse(error_body(code, message), status=status)
-        if status == 404:
-            return defaults.page_not_found(request, exception)
-        if status == 403:
-            return defaults.permission_denied(request, exception)
+        if status in (403, 404):
+            return staff_error_page(request, status, exception)
         if status == 400:
             return defaults.bad_request(request, exception)
         return defaults.server_error(request)
