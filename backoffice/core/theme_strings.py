@@ -125,3 +125,16 @@ COMMAND_RESULTS = ngettext_lazy(
     "%(time)s seconds\n        ",
     "counter",
 )
+
+# django.utils.timesince: Django's Chinese says "11 月" (November) for eleven months and
+# "4 日" for days; ours reads "11 个月", "4 天". The parts are joined by Django's list
+# separator ", " (Chinese "，"), kept: the admin joins its lists with it too.
+TIMESINCE_STRINGS = [
+    ngettext_lazy("%(num)d year", "%(num)d years", "num"),
+    ngettext_lazy("%(num)d month", "%(num)d months", "num"),
+    ngettext_lazy("%(num)d week", "%(num)d weeks", "num"),
+    ngettext_lazy("%(num)d day", "%(num)d days", "num"),
+    ngettext_lazy("%(num)d hour", "%(num)d hours", "num"),
+    ngettext_lazy("%(num)d minute", "%(num)d minutes", "num"),
+    gettext_noop(", "),
+]
