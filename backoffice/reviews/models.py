@@ -61,7 +61,12 @@ class ReviewPolicyLevel(models.Model):
 
     DELETION = deletion.ALWAYS
 
-    policy = models.ForeignKey(ReviewPolicy, on_delete=models.CASCADE, related_name="levels")
+    policy = models.ForeignKey(
+        ReviewPolicy,
+        verbose_name=_("review policy"),
+        on_delete=models.CASCADE,
+        related_name="levels",
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     min_amount = amount_field(_("from amount"), null=True, blank=True, default=None)
     approvals = models.PositiveSmallIntegerField(
@@ -104,7 +109,9 @@ class ReviewRequest(BaseModel):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     kind = models.CharField(_("document kind"), max_length=100, db_index=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("document type"), on_delete=models.PROTECT, related_name="+"
+    )
     object_id = models.PositiveBigIntegerField(_("document id"))
     object_repr = models.CharField(_("document"), max_length=200)
     author = models.ForeignKey(
@@ -121,12 +128,15 @@ class ReviewRequest(BaseModel):
     level_index = models.PositiveSmallIntegerField(_("level"), default=0)
     levels = models.JSONField(_("levels"), default=list)
     amount = amount_field(_("amount"), null=True, blank=True, default=None)
-    current_permission = models.CharField(max_length=150, blank=True, db_index=True)
-    current_role = models.CharField(max_length=32, blank=True)
+    current_permission = models.CharField(
+        _("current reviewer permission"), max_length=150, blank=True, db_index=True
+    )
+    current_role = models.CharField(_("current reviewer role"), max_length=32, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -159,7 +169,9 @@ class ReviewDecision(models.Model):
         APPROVE = "approve", _("Approve")
         REJECT = "reject", _("Reject")
 
-    request = models.ForeignKey(ReviewRequest, on_delete=models.PROTECT, related_name="decisions")
+    request = models.ForeignKey(
+        ReviewRequest, verbose_name=_("review"), on_delete=models.PROTECT, related_name="decisions"
+    )
     round = models.PositiveIntegerField(_("round"))
     level_index = models.PositiveSmallIntegerField(_("level"))
     reviewer = models.ForeignKey(
@@ -204,7 +216,9 @@ class ReversalRequest(BaseModel):
     TRANSITIONS = {Status.IN_REVIEW: {Status.DONE, Status.REFUSED}}
 
     action = models.CharField(_("action"), max_length=100, db_index=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("document type"), on_delete=models.PROTECT, related_name="+"
+    )
     object_id = models.PositiveBigIntegerField(_("document id"))
     object_repr = models.CharField(_("document"), max_length=200)
     reason = models.TextField(_("reason"))
