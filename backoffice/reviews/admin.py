@@ -71,17 +71,30 @@ FILTER_CLASS = (
 class ReviewQueueFilterForm(forms.Form):
     """The "My reviews" queue's filters, read from the query string."""
 
-    kind = forms.ChoiceField(label=_("Type"), required=False)
+    # an unknown value is not echoed back: "salesorder" is no word of the page
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the types in the list.")},
+    )
     customer = IdField(label=_("Customer"), required=False)
     age = forms.ChoiceField(
-        label=_("Waiting"), required=False, choices=[("", _("any time")), *AGE_LABELS.items()]
+        label=_("Waiting"),
+        required=False,
+        choices=[("", _("any time")), *AGE_LABELS.items()],
+        error_messages={"invalid_choice": _("Choose one of the times in the list.")},
     )
 
     def __init__(self, *args: Any, customers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
             ("", _("all types")),
-            *sorted(((r.kind, str(r.label)) for r in registrations()), key=lambda c: c[1]),
+            # named as the queue's rows name them: the document's kind (销售订单), not the
+            # review's (订单审核)
+            *sorted(
+                ((r.kind, str(document_kind_label(r.kind))) for r in registrations()),
+                key=lambda c: c[1],
+            ),
         ]
         self.fields["customer"].widget = forms.Select(
             choices=[("", _("all customers")), *customers]
@@ -415,7 +428,7 @@ class ReviewRequestAdmin(DeletionRuleAdminMixin, VisibleRows, ModelAdmin):
                 {
                     "review": review,
                     "status": review_status(review),
-                    "kind_label": opts.verbose_name,
+                    "kind_label": document_kind_label(review.kind),
                     "customer": customers.get(review.pk),
                     "age": now - review.submitted_at,
                     "url": reverse(

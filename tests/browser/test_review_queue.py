@@ -54,7 +54,13 @@ def test_a_clerk_filters_the_queue_and_approves_two_papers_at_once(
     assert table.locator("tbody tr").count() == 2
     assert "朝阳区医院" not in table.inner_text()
     page.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
-    page.get_by_test_id("select-all").check()
+    select_all = page.get_by_test_id("select-all")
+    select_all.check()
+    rows = table.locator("tbody input[name=reviews]")
+    rows.first.uncheck()  # one row unticked: "all" is not ticked any more
+    assert not select_all.is_checked()
+    rows.first.check()  # every row ticked again: so is "all"
+    assert select_all.is_checked()
     page.fill("input[name=note]", "证照齐全")
     page.get_by_test_id("approve-selected").click()
     page.get_by_text("已批准 2 份单据。").wait_for()

@@ -1,6 +1,7 @@
 """ "My reviews": filters (kind, customer, age) and the bulk approve, where each approval is
 still its own decision under the four-eyes rules."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -171,3 +172,19 @@ def test_a_reviewer_approves_only_documents_they_may_see(queue, rep_li):
     assert outcome.approved == []
     assert [review for review, _ in outcome.failed] == [queue["fresh"]]
     assert ReviewRequest.objects.get(pk=queue["fresh"].pk).decisions.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_type_filter_names_the_types_as_the_rows_do_and_never_echoes_a_bad_one(queue, clerk):
+    client = _zh(clerk)
+    response = client.get(QUEUE)
+    form = response.context["filter_form"]
+    offered = dict(form.fields["kind"].choices)
+    rows = {str(row["kind_label"]) for row in response.context["rows"]}
+    assert rows and rows <= set(map(str, offered.values()))
+    assert "订单审核" not in map(str, offered.values())
+    assert "销售订单" in map(str, offered.values())
+    bad = client.get(f"{QUEUE}?kind=salesorder&age=forever").content.decode()
+    errors = re.findall(r'data-testid="filter-error">([^<]*)<', bad)
+    assert len(errors) == 2 and not any("salesorder" in e or "forever" in e for e in errors)
+    assert "请从列表中选择类型。" in errors[0]
