@@ -210,8 +210,9 @@ class ReviewStatus:
 
     @property
     def progress(self) -> str:
-        """Where an open review stands, said plainly: "1 of 2 approvals; waiting for one
-        more" (never just "approved" while someone is still to decide)."""
+        """Where an open review stands, said plainly: "Waiting for review (0 of 1)", "1 of 2
+        approvals; waiting for one more" (never just "approved" while someone is still to
+        decide)."""
         params = {
             "n": self.approvals,
             "m": self.required,
@@ -221,7 +222,9 @@ class ReviewStatus:
         }
         if self.state != ReviewRequest.State.OPEN:
             return self.state_label
-        if self.required - self.approvals == 1:
+        if self.approvals == 0:  # nobody has decided yet: no "another" reviewer
+            text = _("Waiting for review (%(n)s of %(m)s)") % params
+        elif self.required - self.approvals == 1:
             text = _("%(n)s of %(m)s approvals; waiting for one more") % params
         else:
             text = _("%(n)s of %(m)s approvals; waiting for %(left)s more") % params

@@ -68,7 +68,7 @@ def test_two_clerks_verify_a_paper_in_the_review_panel(
         panel = page.get_by_test_id("review-panel")
         panel.wait_for()
         if username == "clerk":
-            assert "0 of 2 approvals" in panel.inner_text()
+            assert "Waiting for review (0 of 2)" in panel.inner_text()
             screenshot("review-panel-before")
         panel.get_by_role("button", name="Approve").click()
         if username == "clerk":  # one of two: not yet "approved"

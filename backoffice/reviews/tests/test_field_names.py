@@ -10,7 +10,7 @@ from django.utils import translation
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.mark.parametrize("model", apps.get_app_config("reviews").get_models(), ids=str)
+@pytest.mark.parametrize("model", list(apps.get_app_config("reviews").get_models()), ids=str)
 def test_each_field_of_a_review_model_reads_in_chinese(model):
     fields = [f for f in model._meta.get_fields() if f.concrete and not f.auto_created]
     with translation.override("zh-hans"):

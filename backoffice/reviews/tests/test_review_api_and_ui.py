@@ -98,7 +98,7 @@ def test_review_panel_buttons_only_for_who_may_decide(client, voucher, admin_use
     assert response.status_code == 302
     page = client.get(f"/testapp/voucher/{voucher.pk}/change/").content.decode()
     assert 'data-testid="review-panel"' in page
-    assert "0 of 2 approvals" in page
+    assert "Waiting for review (0 of 2)" in page
     assert 'data-testid="review-decide"' not in page  # the author sees where it stands only
     reviewer = make_reviewer(role="admin")
     client.force_login(reviewer)

@@ -96,3 +96,26 @@ def test_notifications_written_before_keep_their_words(clerk):
     old = Notification.objects.create(recipient=clerk, title="请审核：样品单", body="旧消息")
     with translation.override("en"):
         assert (old.title_text, old.body_text) == ("请审核：样品单", "旧消息")
+
+
+@pytest.mark.parametrize(
+    ("approvals", "required", "chinese"),
+    [(0, 1, "等待审核（0/1）"), (0, 2, "等待审核（0/2）"), (1, 2, "已通过 1/2，等待另一位审核")],
+)
+def test_a_review_nobody_decided_yet_waits_for_review_not_for_another(approvals, required, chinese):
+    from backoffice.reviews.selectors import ReviewStatus
+
+    status = ReviewStatus(
+        state="open",
+        state_label="",
+        round=1,
+        level=1,
+        levels=1,
+        approvals=approvals,
+        required=required,
+        reviewers=[],
+        author="",
+        submitted_at=None,
+    )
+    with translation.override("zh-hans"):
+        assert status.progress == chinese
