@@ -60,10 +60,10 @@ class FilterSetParameters(DjangoFilterExtension):
                 help_text = filter_field.extra.get("help_text")
                 if help_text and not parameter.get("description"):
                     parameter["description"] = str(help_text)
-                # Choices given by a callable are no enum to drf-spectacular; one that reads
-                # no database (a registry filled at start-up) says so with `in_schema`.
                 if parameter.get("schema", {}).get("format") == "date":
                     _with_text(parameter, date_window_text(name))
+                # Choices given by a callable are no enum to drf-spectacular; one that reads
+                # no database (a registry filled at start-up) says so with `in_schema`.
                 choices = filter_field.extra.get("choices")
                 if isinstance(filter_field, ChoiceFilter) and getattr(choices, "in_schema", False):
                     parameter["schema"]["enum"] = [value for value, _label in choices()]

@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,7 +13,7 @@ from backoffice.contracts.models import Contract
 from backoffice.contracts.selectors import access_contract
 from backoffice.core.access import require_perm
 from backoffice.core.api import StrictLimitOffset
-from backoffice.core.excel import xlsx_response
+from backoffice.core.excel import XLSX_MIME, xlsx_response
 from backoffice.reports.selectors.billing import GROUPS, billing_params, billing_statistics
 from backoffice.reports.selectors.contracts import (
     PERIODS,
@@ -248,7 +248,10 @@ class SalesStatisticsApi(APIView):
                 for p in ReportRows().get_schema_operation_parameters(None)
             ),
         ],
-        responses={200: SalesStatisticsSerializer},
+        responses={
+            (200, "application/json"): SalesStatisticsSerializer,
+            (200, XLSX_MIME): OpenApiResponse(bytes, description="with format=xlsx"),
+        },
     )
     def get(self, request: Request):
         require_perm(request.user, "sales.view_salesorder")

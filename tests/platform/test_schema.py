@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.management import call_command
+from rest_framework import serializers
 
 from backoffice.core.money import DIGITS, max_value
+from backoffice.core.schema import decimal_pattern
 
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 
@@ -86,3 +88,31 @@ def test_decimal_patterns_take_ascii_digits_within_the_column():
     assert amount in patterns
     assert re.search(amount, str(max_value("amount")))
     assert not re.search(amount, str(max_value("amount") + Decimal("0.01")))
+
+
+@pytest.mark.parametrize(
+    ("field", "accepted", "refused"),
+    [
+        (
+            serializers.DecimalField(max_digits=16, decimal_places=3, min_value=Decimal("0.001")),
+            ["0.001", "12", "1.5"],
+            ["0", "0.000", "-1", "1.2345"],
+        ),
+        (
+            serializers.DecimalField(
+                max_digits=6, decimal_places=4, min_value=Decimal(0), max_value=Decimal("0.9999")
+            ),
+            ["0", "0.13", "0.9999"],
+            ["1", "1.5", "-0.1", "0.12345"],
+        ),
+        (
+            serializers.DecimalField(max_digits=16, decimal_places=2),
+            ["-3", "12.50"],
+            ["12.505", "+1", " 1"],
+        ),
+    ],
+)
+def test_a_decimal_pattern_follows_the_fields_bounds(field, accepted, refused):
+    pattern = re.compile(decimal_pattern(field))
+    assert all(pattern.search(text) for text in accepted)
+    assert not any(pattern.search(text) for text in refused)
