@@ -44,7 +44,10 @@ def _sqlite_decimal(value: Any) -> decimal.Decimal:
 
 
 def install_fast_decimals() -> None:
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    # Through the backend's `base`, which imports its `operations` (and `operations` imports
+    # `base`): imported first, `operations` is a circular import wherever SQLite's backend
+    # was not loaded before, as on PostgreSQL.
+    from django.db.backends.sqlite3.base import DatabaseOperations
     from rest_framework.fields import DecimalField
 
     DecimalField.quantize = _drf_quantize

@@ -1,7 +1,11 @@
 """core.decimals: the fast paths give exactly what the library code they replace gave."""
 
 import decimal
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db.backends.sqlite3.operations import DatabaseOperations
@@ -9,6 +13,7 @@ from rest_framework import serializers
 
 from backoffice.core.decimals import _drf_quantize, _sqlite_decimal
 
+ROOT = Path(__file__).resolve().parents[3]
 VALUES = ["0", "-0", "1", "0.005", "-0.005", "0.015", "123.455", "99999999.995", "1E+3", "-7.1"]
 
 
@@ -49,3 +54,18 @@ def test_sqlite_reads_are_unchanged():
         )
         ours = _sqlite_decimal(value)
         assert (str(ours), ours.as_tuple()) == (str(theirs), theirs.as_tuple()), value
+
+
+def test_start_up_without_sqlite_loaded_first():
+    """On PostgreSQL nothing loads SQLite's backend before CoreConfig.ready(): importing its
+    `operations` module first was a circular import, and the app did not start."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",  # never connected to
+    }
+    code = "import django; django.setup(); print('started')"
+    result = subprocess.run(  # noqa: S603 - this interpreter, our own code
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == "started", result.stderr[-2000:]
