@@ -167,7 +167,7 @@ class UserOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField(source="__str__")
-    email = serializers.EmailField()
+    email = serializers.CharField(help_text="An e-mail address, or empty when none is known.")
     roles = serializers.ListField(child=serializers.CharField(), source="role_codes")
     regions = serializers.SerializerMethodField()
 

@@ -23,7 +23,9 @@ class AuditEventListApi(APIView):
         id = serializers.IntegerField()
         occurred_at = serializers.DateTimeField()
         actor = serializers.IntegerField(source="actor_id", allow_null=True)
-        actor_username = serializers.CharField(source="actor.username", default=None)
+        actor_username = serializers.CharField(
+            source="actor.username", default=None, allow_null=True
+        )
         action = serializers.CharField()
         model = serializers.CharField()
         object_id = serializers.CharField()

@@ -16,11 +16,41 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from backoffice.core.exceptions import ApplicationError, ErrorCode, ValidationFailed
-from backoffice.core.filters import IsoDateField
+from backoffice.core.filters import MAX_ID, IsoDateField, is_ascii_digits
 from backoffice.core.middleware import database_unavailable_response, is_database_unavailable
 
 
-class Pagination(LimitOffsetPagination):
+class StrictLimitOffset(LimitOffsetPagination):
+    """limit/offset as the schema declares them: ASCII whole numbers, `limit` at least 1 (one
+    above `max_limit` is cut to it), `offset` at least 0. Anything else is a 400 naming the
+    parameter, never silently the first page (DRF's own falls back); empty is "not given"."""
+
+    def _whole_number(self, request: Any, name: str, default: Any, minimum: int) -> Any:
+        raw = request.query_params.get(name, "")
+        if raw == "":
+            return default
+        if not is_ascii_digits(raw) or not minimum <= int(raw) <= MAX_ID:
+            message = _("a whole number, at least %(minimum)d") % {"minimum": minimum}
+            raise ValidationFailed(extra={"fields": {name: [message]}})
+        return int(raw)
+
+    def get_limit(self, request: Any) -> Any:
+        self.get_offset(request)  # refused even where no page is asked for (a report's rows)
+        limit = self._whole_number(request, self.limit_query_param, self.default_limit, 1)
+        return min(limit, self.max_limit) if limit and self.max_limit else limit
+
+    def get_offset(self, request: Any) -> int:
+        return self._whole_number(request, self.offset_query_param, 0, 0)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            low = 1 if parameter["name"] == self.limit_query_param else 0
+            parameter["schema"].update(minimum=low, maximum=MAX_ID)
+        return parameters
+
+
+class Pagination(StrictLimitOffset):
     """limit/offset pages. A deep page costs little: its ids come first, from the list's
     ordering index alone, and only those rows are read (a "deferred join")."""
 

@@ -13,7 +13,6 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 
@@ -88,7 +87,7 @@ class IdOrCodeField(forms.CharField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """A record's id: a whole number (the field's model type would say "number")."""
 

@@ -3,11 +3,13 @@ there would import DRF's generics while DRF is still reading its settings)."""
 
 from typing import Any
 
+from django_filters import ChoiceFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -58,11 +60,93 @@ class FilterSetParameters(DjangoFilterExtension):
                 help_text = filter_field.extra.get("help_text")
                 if help_text and not parameter.get("description"):
                     parameter["description"] = str(help_text)
+                if parameter.get("schema", {}).get("format") == "date":
+                    _with_text(parameter, date_window_text(name))
+                # Choices given by a callable are no enum to drf-spectacular; one that reads
+                # no database (a registry filled at start-up) says so with `in_schema`.
+                choices = filter_field.extra.get("choices")
+                if isinstance(filter_field, ChoiceFilter) and getattr(choices, "in_schema", False):
+                    parameter["schema"]["enum"] = [value for value, _label in choices()]
                 parameters.append(parameter)
         return parameters
 
 
+def date_window_text(name: str) -> str:
+    """The window an input date must fall in (core.inputs.date_window), in words: its ends
+    move with the settings and the calendar, so the static schema cannot give them."""
+    from backoffice.core.inputs import LOOK_AHEAD_DATES
+
+    end = (
+        "`DATE_HORIZON_YEARS` years ahead"
+        if LOOK_AHEAD_DATES.search(name)
+        else "the end of next year"
+    )
+    return f"A date from the company's start (`COMPANY_START_DATE`) to {end}."
+
+
+def _with_text(schema: dict[str, Any], text: str) -> None:
+    """`text` after the description `schema` (a field's or a parameter's) has."""
+    before = str(schema.get("description") or "").rstrip()
+    if before and not before.endswith("."):
+        before += "."
+    schema["description"] = f"{before} {text}".strip()
+
+
+def decimal_pattern(field: serializers.DecimalField) -> str:
+    """The text a DecimalField accepts (core.inputs): ASCII digits, [0-9] and never \\d, at most
+    its whole digits and decimal places (core.money.DIGITS), with a sign only when it may be
+    negative and never all zeros when it must be above zero."""
+    whole, places = field.max_whole_digits, field.decimal_places
+    digits = "0" if field.max_value is not None and field.max_value < 1 else f"[0-9]{{1,{whole}}}"
+    number = rf"(?:{digits}(?:\.[0-9]{{1,{places}}})?)" if places else digits
+    low = field.min_value
+    if low is None or low < 0:
+        return rf"^-?{number}$"
+    if low > 0:
+        return rf"^(?![0.]*$){number}$"
+    return rf"^{number}$"
+
+
+def decimal_bounds(field: serializers.DecimalField) -> str:
+    """The bounds a DecimalField checks, said in words (a string schema has no minimum)."""
+    bounds = [
+        f"{word} {value}"
+        for word, value in (("at least", field.min_value), ("at most", field.max_value))
+        if value is not None
+    ]
+    return ", ".join(bounds)
+
+
 class AutoSchema(SpectacularAutoSchema):
+    def _map_serializer_field(
+        self, field: Any, direction: str, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        """Decimals (text, COERCE_DECIMAL_TO_STRING) get the pattern of what is accepted; a
+        list of objects that may not be empty says so."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer) and not field.allow_empty:
+            schema["minItems"] = max(1, field.min_length or 0)
+        if isinstance(field, serializers.DecimalField) and schema.get("format") == "decimal":
+            schema["pattern"] = decimal_pattern(field)
+            bounds = decimal_bounds(field)
+            if bounds and direction == "request":
+                _with_text(schema, bounds)
+        is_date = isinstance(field, serializers.DateField) and schema.get("format") == "date"
+        if is_date and direction == "request" and not field.read_only:
+            _with_text(schema, date_window_text(field.field_name or ""))
+        return schema
+
+    def _get_pagination_parameters(self) -> list[dict[str, Any]]:
+        """A list answered by core.api.paginate (its schema from core.api.paginated_schema)
+        documents `limit` and `offset`: APIViews are no list views to drf-spectacular."""
+        responses = self.get_response_serializers()
+        main = responses.get(200) if isinstance(responses, dict) else responses
+        if self.method == "GET" and type(main).__name__.startswith("Paginated"):
+            from backoffice.core.api import Pagination
+
+            return Pagination().get_schema_operation_parameters(self.view)
+        return super()._get_pagination_parameters()
+
     def get_operation_id(self) -> str:
         """Names a GET on a collection path `…_list` (APIViews do not say they list)."""
         operation_id = super().get_operation_id()
@@ -109,18 +193,22 @@ _ERRORS = {
     "404": "Not found, or not visible to the caller.",
     "405": "Method not allowed.",
     "409": "A rule of the business refused it (the code says which).",
+    "412": "`precondition_failed`: the record changed since the ETag sent in If-Match.",
     "413": "The request body is too large.",
     "415": "Unsupported media type.",
+    "428": "`precondition_required`: this deployment requires If-Match on every change.",
     "429": "Too many requests: try again later.",
     "503": "The database is briefly unreachable: try again after `Retry-After` seconds.",
 }
 _ALWAYS = ("400", "404", "405", "429", "503")
 _WRITES = ("409", "413", "415")
+_VERSIONED = ("412", "428")  # a PATCH or PUT with If-Match (core.versions)
 
 
 def error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular postprocessing hook: the common error answers on every operation, each
-    a reference to one shared response (components.responses.Error<status>)."""
+    a reference to one shared response (components.responses.Error<status>); and every query
+    parameter may be sent empty, which means not given (django-filter, core.api.query_date)."""
     components = result.setdefault("components", {})
     components.setdefault("schemas", {}).setdefault("Error", _ERROR_SCHEMA)
     shared = components.setdefault("responses", {})
@@ -138,6 +226,12 @@ def error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
                 codes += ["401", "403"]
             if method in ("post", "put", "patch", "delete"):
                 codes += list(_WRITES)
+            if method in ("put", "patch"):
+                codes += list(_VERSIONED)
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    # `?date_to=` is "not given", as a form's empty field sends it
+                    parameter["allowEmptyValue"] = True
             responses = operation["responses"]
             for code in sorted(codes):
                 responses.setdefault(code, {"$ref": f"#/components/responses/Error{code}"})

@@ -39,6 +39,7 @@ from backoffice.parties.imports import (
     customers_import,
 )
 from backoffice.parties.models import Customer, CustomerImport, Feedback, QualificationType, Visit
+from backoffice.parties.scans import OTHER_CONTENT_TYPE, SCAN_CONTENT_TYPES
 from backoffice.parties.selectors import (
     access_customer,
     access_feedback,
@@ -313,7 +314,11 @@ class QualificationDetailApi(APIView):
 class QualificationScanApi(APIView):
     """The scan as a download (attachment), for those who may see the customer."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        responses={
+            (200, mime): bytes for mime in [*SCAN_CONTENT_TYPES.values(), OTHER_CONTENT_TYPE]
+        }
+    )
     def get(self, request: Request, pk: int):
         return qualification_scan_response(request.user, pk)
 
@@ -649,11 +654,21 @@ class CustomerImportApi(APIView):
             "multipart/form-data": {
                 "type": "object",
                 "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
             }
         },
         responses={
             200: OutputSerializer,
-            400: OutputSerializer,
+            400: OpenApiResponse(
+                {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/CustomerImportResult"},
+                        {"$ref": "#/components/schemas/Error"},
+                    ]
+                },
+                description="Rows refused (the result, `ok: false`), or no file, or a file"
+                " that is not a table (the error body).",
+            ),
             202: OpenApiResponse(
                 CustomerImportRecordSerializer,
                 description="A file above the synchronous size: queued for the task worker; "

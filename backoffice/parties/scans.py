@@ -20,8 +20,10 @@ def scan_clean(upload: UploadedFile) -> UploadedFile:
     return upload
 
 
+SCAN_CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+OTHER_CONTENT_TYPE = "application/octet-stream"
+
+
 def scan_content_type(name: str) -> str:
     extension = name.rsplit(".", 1)[-1].lower()
-    return {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}.get(
-        extension, "application/octet-stream"
-    )
+    return SCAN_CONTENT_TYPES.get(extension, OTHER_CONTENT_TYPE)

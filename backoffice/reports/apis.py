@@ -1,15 +1,19 @@
+import re
+from collections.abc import Iterable
 from decimal import Decimal
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backoffice.contracts.models import Contract
 from backoffice.contracts.selectors import access_contract
 from backoffice.core.access import require_perm
-from backoffice.core.excel import xlsx_response
+from backoffice.core.api import StrictLimitOffset
+from backoffice.core.excel import XLSX_MIME, xlsx_response
 from backoffice.reports.selectors.billing import GROUPS, billing_params, billing_statistics
 from backoffice.reports.selectors.contracts import (
     PERIODS,
@@ -40,6 +44,13 @@ def _label(what: str) -> serializers.CharField:
     return serializers.CharField(
         required=False, help_text=f"{what}, in the caller's language (Accept-Language)"
     )
+
+
+def choices_pattern(choices: Iterable[str], *, most: int | None = None) -> str:
+    """The pattern of a comma-separated list of `choices` (at most `most` of them)."""
+    one = "(?:" + "|".join(re.escape(choice) for choice in choices) + ")"
+    more = "*" if most is None else f"{{0,{most - 1}}}"
+    return f"^{one}(?:,{one}){more}$"
 
 
 class BillingRowSerializer(serializers.Serializer):
@@ -121,9 +132,13 @@ class BillingStatisticsApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("date_from", str),
-            OpenApiParameter("date_to", str),
-            OpenApiParameter("group_by", str, description="comma-separated: " + ", ".join(GROUPS)),
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
+            OpenApiParameter(
+                "group_by",
+                {"type": "string", "pattern": choices_pattern(GROUPS)},
+                description="comma-separated: " + ", ".join(GROUPS),
+            ),
         ],
         responses={200: BillingStatisticsSerializer},
     )
@@ -172,10 +187,10 @@ class ContractStatisticsApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("date_from", str),
-            OpenApiParameter("date_to", str),
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
             OpenApiParameter("period", str, enum=list(PERIODS)),
-            OpenApiParameter("kind", str),
+            OpenApiParameter("kind", str, enum=Contract.Kind.values),
         ],
         responses={200: dict},
     )
@@ -193,12 +208,16 @@ def _text(row: dict) -> dict:
     return {key: str(value) if isinstance(value, Decimal) else value for key, value in row.items()}
 
 
-class ReportRows(LimitOffsetPagination):
+class ReportRows(StrictLimitOffset):
     """A report's rows a page at a time when the caller asks (`limit`, `offset`); without
     them every row, as the report's contract has it."""
 
     default_limit = None
     max_limit = 5000
+    limit_query_description = (
+        "rows on a page (at most 5000); with it the answer has count, next and previous."
+        " Without it: every row"
+    )
 
 
 class SalesStatisticsApi(APIView):
@@ -214,23 +233,25 @@ class SalesStatisticsApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("date_from", str),
-            OpenApiParameter("date_to", str),
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
             OpenApiParameter("period", str, enum=list(SALES_PERIODS)),
             OpenApiParameter(
-                "group_by", str, description="up to two of " + ", ".join(SALES_GROUPS)
+                "group_by",
+                {"type": "string", "pattern": choices_pattern(SALES_GROUPS, most=2)},
+                description="up to two different ones of " + ", ".join(SALES_GROUPS),
             ),
             OpenApiParameter("basis", str, enum=list(BASES)),
             OpenApiParameter("format", str, enum=["json", "xlsx"]),
-            OpenApiParameter(
-                "limit",
-                int,
-                description="rows on a page (at most 5000); with it the answer has count, "
-                "next and previous. Without it: every row",
+            *(
+                OpenApiParameter(p["name"], p["schema"], description=p.get("description", ""))
+                for p in ReportRows().get_schema_operation_parameters(None)
             ),
-            OpenApiParameter("offset", int),
         ],
-        responses={200: SalesStatisticsSerializer},
+        responses={
+            (200, "application/json"): SalesStatisticsSerializer,
+            (200, XLSX_MIME): OpenApiResponse(bytes, description="with format=xlsx"),
+        },
     )
     def get(self, request: Request):
         require_perm(request.user, "sales.view_salesorder")

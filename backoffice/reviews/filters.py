@@ -10,6 +10,9 @@ def _kinds() -> list[tuple[str, str]]:
     return [(registration.kind, str(registration.label)) for registration in registrations()]
 
 
+_kinds.in_schema = True  # type: ignore[attr-defined]  # the schema lists the kinds (core.schema)
+
+
 class ReviewRequestFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=_kinds, help_text="document kind, e.g. sales.delivery"
