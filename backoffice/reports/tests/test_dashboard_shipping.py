@@ -75,7 +75,7 @@ def test_the_warehouse_sees_what_to_ship_and_what_to_have_signed(deliveries, war
     assert 'href="/sales/delivery/?status__exact=released"' in page
     assert 'href="/sales/delivery/?status__exact=shipped"' in page
     assert f"{older.number} · 北京医院" in page
-    assert "3 日前放行" in page.replace("\xa0", " ")
+    assert "3 天前放行" in page.replace("\xa0", " ")
 
 
 @pytest.mark.django_db
