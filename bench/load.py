@@ -94,7 +94,7 @@ def prepare() -> dict:
     manager = User.objects.get(username="sales_manager")
     session = SessionStore()
     session[SESSION_KEY] = str(manager.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the one that logs in
     session[HASH_SESSION_KEY] = manager.get_session_auth_hash()
     session.create()
     customers = list(
