@@ -622,7 +622,7 @@ def _history_clear() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM sales_historyline")
         cursor.execute("DELETE FROM sales_historyorder")
-        cursor.execute("DELETE FROM sales_historymonth")
+        cursor.execute("DELETE FROM sales_salesmonth WHERE basis = 0")
         cursor.execute("DELETE FROM sales_historycategory")
         cursor.execute("DELETE FROM sales_salesfact WHERE basis = 0")
         cursor.execute("DELETE FROM ledger_receivable WHERE source_model = 'sales.opening'")
@@ -645,15 +645,15 @@ def _raw_copy(record, directory: Path) -> tuple[float, float]:
     columns (BENCHMARKS.md's "COPY into a plain table")."""
     import io
 
-    from backoffice.sales.models import HistoryCategory, HistoryLine, HistoryMonth, HistoryOrder
+    from backoffice.sales.models import HistoryCategory, HistoryLine, HistoryOrder, SalesMonth
 
     quote = connection.ops.quote_name
     mine = f"SELECT id FROM sales_historyorder WHERE history_import_id = {int(record.pk)}"
-    parts = [  # (model, rows of this import); the monthly sums are all this import's here
+    parts = [  # (model, rows of this import); the history's monthly sums are all this import's
         (HistoryLine, f"order_id IN ({mine})"),
         (HistoryOrder, f"history_import_id = {int(record.pk)}"),
         (HistoryCategory, f"order_id IN ({mine})"),
-        (HistoryMonth, "true"),
+        (SalesMonth, "basis = 0"),
     ]
     buffers = []
     with connection.cursor() as cursor:

@@ -9,7 +9,7 @@ from backoffice.catalog.models import Product
 from backoffice.ledger.models import Receivable
 from backoffice.parties.models import Customer
 from backoffice.sales.history.sql import execute
-from backoffice.sales.models import HistoryCategory, HistoryMonth, HistoryOrder
+from backoffice.sales.models import HistoryCategory, HistoryOrder, SalesMonth
 
 
 def statistics_refresh() -> None:
@@ -23,7 +23,7 @@ def statistics_refresh() -> None:
     execute(f"{vacuum} {quote(HistoryOrder._meta.db_table)}")
     for model in (
         HistoryCategory,
-        HistoryMonth,
+        SalesMonth,
         Customer,
         Product,
         Region,
