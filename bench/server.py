@@ -104,26 +104,33 @@ def stop(server: subprocess.Popen) -> None:
 
 class Client:
     """One keep-alive connection (with gunicorn's threaded workers it stays on one worker).
-    `get` answers (status, body, seconds from send to the last byte)."""
+    `get` answers (status, body, seconds from send to the last byte; status 0 when the
+    connection failed)."""
 
     def __init__(self, port: int, *, token: str = "", session: str = "") -> None:
         self.port, self.token, self.session = port, token, session
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
 
-    def get(self, path: str, *, page: bool = False) -> tuple[int, bytes, float]:
+    def get(self, path: str, *, page: bool = False, retry: bool = True) -> tuple[int, bytes, float]:
         if page:  # a staff UI page, with the session cookie
             headers = {"Accept": "text/html", "Cookie": f"sessionid={self.session}"}
         else:
             headers = {"Accept": "application/json", "Authorization": f"Token {self.token}"}
-        start = time.perf_counter()
-        try:
-            self.connection.request("GET", path, headers=headers)
-            response = self.connection.getresponse()
-            body = response.read()
-            status = response.status
-        except (OSError, http.client.HTTPException):
-            self.connection.close()
-            body, status = b"", 0
+        for attempt in range(2):
+            start = time.perf_counter()
+            try:
+                self.connection.request("GET", path, headers=headers)
+                response = self.connection.getresponse()
+                body = response.read()
+                status = response.status
+                break
+            except (OSError, http.client.HTTPException):
+                # gunicorn closes a connection idle for more than 2 s (`--keep-alive`): the
+                # first attempt on it fails at once, the second opens a new one, as a browser
+                self.connection.close()
+                body, status = b"", 0
+                if not retry or attempt:
+                    break
         return status, body, time.perf_counter() - start
 
     def close(self) -> None:
