@@ -137,14 +137,19 @@ def prepare(reuse: bool) -> dict:
     return data
 
 
-def median_time(fn, runs: int = RUNS) -> float:
-    fn()  # warm-up: caches, plans, pages in memory
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
+def medians(*fns, runs: int = RUNS) -> list[float]:
+    """Each function's median time over `runs` rounds, after a warm-up of each (caches,
+    plans, pages in memory). A round runs each once, in turn, so that what the machine's
+    other work takes from one it takes from all of them alike."""
+    for fn in fns:
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, spent in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
 
 
 class Bounds:
@@ -188,9 +193,10 @@ class Bounds:
             f"GROUP BY {groups}{tail}"
         )
 
-    def time(self, sql: str) -> tuple[float, float, list]:
-        """(PostgreSQL, DuckDB) median seconds, each fetching every row; PostgreSQL's rows."""
-        answers = []
+    def runners(self, sql: str) -> tuple[list, list]:
+        """The statement on PostgreSQL and on DuckDB, each fetching every row; PostgreSQL's
+        answers are appended to the list."""
+        answers: list = []
 
         def pg() -> None:
             answers.append(self.pg.execute(sql).fetchall())
@@ -198,7 +204,7 @@ class Bounds:
         def duck() -> None:
             self.duck.execute(sql).fetchall()
 
-        return median_time(pg), median_time(duck), answers[-1]
+        return [pg, duck], answers
 
 
 def ms(seconds: float | None) -> str:
@@ -210,37 +216,38 @@ def measure(data: dict, bounds: Bounds) -> list[Row]:
     ui = http_server.Client(PORT, session=data["session"])
     rows: list[Row] = []
 
-    def through_http(client, path: str, *, page: bool = False):
-        """(median seconds or None when it failed, a note, the JSON answer)."""
+    def report(what: str, goal_ms: float, path: str, sql: str | None, *, duck: bool, page=False):
+        """Ours through HTTP and the bounds in turn (`medians`); then whether the answer
+        is the bound's and the goal met."""
+        client = ui if page else api
         answers = []
 
         def get() -> None:
             answers.append(client.get(path, page=page))
 
-        seconds = median_time(get)
+        fns, lines = bounds.runners(sql) if sql else ([], [])
+        ours, *bound = medians(get, *fns)
+        bound_a, bound_b = bound or (None, None)
         failed = [status for status, _body, _seconds in answers if status != 200]
-        if failed:
-            return None, f"HTTP {failed[0]}", None
         body = answers[-1][1]
-        if page:
-            return seconds, f"{len(body) // 1024} KiB", None
-        answer = json.loads(body)
-        count = answer.get("count", len(answer["rows"]))
-        return seconds, f"{len(answer['rows']):,} of {count:,} rows", answer
-
-    def report(what: str, goal_ms: float, path: str, sql: str | None, *, duck: bool, page=False):
-        ours, note, answer = through_http(ui if page else api, path, page=page)
-        bound_a = bound_b = None
+        answer = None
+        if failed:
+            ours, note = None, f"HTTP {failed[0]}"
+        elif page:
+            note = f"{len(body) // 1024} KiB"
+        else:
+            answer = json.loads(body)
+            count = answer.get("count", len(answer["rows"]))
+            note = f"{len(answer['rows']):,} of {count:,} rows"
         same = True
-        if sql:
-            bound_a, bound_b, lines = bounds.time(sql)
-            note += f"; bounds {len(lines):,} rows"
+        if lines:
+            note += f"; bounds {len(lines[-1]):,} rows"
             if answer is not None and "limit=" not in path:
                 # the same rows and the same gross amount as the lines (a filter the API does
                 # not know would be ignored, not refused: the answer would be another question)
                 amount = sum((Decimal(row["amount"]) for row in answer["rows"]), Decimal(0))
-                bound = sum((row[-3] for row in lines), Decimal(0))
-                if len(answer["rows"]) != len(lines) or amount != bound:
+                bound = sum((row[-3] for row in lines[-1]), Decimal(0))
+                if len(answer["rows"]) != len(lines[-1]) or amount != bound:
                     same = False
                     note += f"; NOT the bound's answer (amount {amount} ≠ {bound})"
         met = same and ours is not None and ours <= goal_ms / 1000
@@ -298,6 +305,27 @@ def print_rows(rows: list[Row]) -> None:
         )
 
 
+def print_markdown(rows: list[Row]) -> None:
+    """The same as a table for RESULTS.md."""
+    print(f"\n{time.strftime('%Y-%m-%d')}, load average {load()}:\n")
+    print("| measure | ours | (a) plain SQL | (b) DuckDB | ours ÷ (a) / ÷ (b) | goal |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for row in rows:
+        ratios = " / ".join(
+            f"{row.ours / bound:.2f}×" for bound in (row.bound_a, row.bound_b) if row.ours and bound
+        )
+        verdict = "met" if row.met else "**NOT met**"
+        ours = ms(row.ours) + (f" ({row.note})" if "lines/s" in row.goal else "")
+        print(
+            f"| {row.what} | {ours} | {ms(row.bound_a)} | {ms(row.bound_b)} | "
+            f"{ratios or '—'} | {row.goal}: {verdict} |"
+        )
+
+
+def load() -> str:
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def main() -> int:
     maintenance_url, database_url = database_urls()
     name = urlsplit(database_url).path.lstrip("/")
@@ -331,12 +359,14 @@ def main() -> int:
     try:
         print(
             f"gunicorn {workers} workers × {threads} threads, {os.cpu_count()} cores; "
-            f"median of {RUNS} runs after a warm-up"
+            f"median of {RUNS} runs after a warm-up; load average {load()}"
         )
         rows = measure(data, bounds) + rows
+        print(f"load average at the end: {load()}")
     finally:
         http_server.stop(server)
     print_rows(rows)
+    print_markdown(rows)
     missed = [row.what for row in rows if not row.met]
     print(f"\ngoals: {len(rows) - len(missed)} of {len(rows)} met")
     return 1 if missed and os.environ.get("BENCH_STRICT") == "1" else 0
