@@ -17,7 +17,7 @@ the same run.
 
 Each time is the median of BENCH_REPORTS_RUNS (5) runs after one warm-up. Prints ours, the
 two bounds, the ratios, the goal and whether it is met. With BENCH_STRICT=1 the exit status
-is 1 when a goal is missed. LOAD_PORT (8766 here), LOAD_WORKERS/LOAD_THREADS (2 × 2).
+is 1 when a goal is missed. BENCH_REPORTS_PORT (8766), LOAD_WORKERS/LOAD_THREADS (2 × 2).
 """
 
 import json
