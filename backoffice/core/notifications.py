@@ -55,6 +55,11 @@ def _mails(people: Iterable[Any], *, title: Any, body: Any, url: str) -> list[di
     return [mails[address] for address in sorted(mails)]
 
 
+def emails_sent() -> bool:
+    """Whether `notify` mails anyone: only when email is configured (EMAIL_ENABLED)."""
+    return getattr(settings, "EMAIL_ENABLED", False)
+
+
 def notify(
     *,
     recipients: Iterable[Any],
@@ -88,7 +93,7 @@ def notify(
             ]
         )
     mails = _mails(people, title=title, body=body, url=url) if email else []
-    if mails and getattr(settings, "EMAIL_ENABLED", False):
+    if mails and emails_sent():
 
         def send() -> None:
             for mail in mails:

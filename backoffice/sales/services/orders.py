@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from backoffice.audit.models import AuditEvent
-from backoffice.audit.services import audit_record
+from backoffice.audit.services import audit_record, created_changes
 from backoffice.catalog.models import Product
 from backoffice.catalog.selectors import policy_price
 from backoffice.contracts.exceptions import ContractExceeded
@@ -148,17 +148,27 @@ def order_create(
     order = SalesOrder(
         customer=customer,
         contract=contract,
-        owner=customer.owner,
-        region=customer.region,
+        owner_id=customer.owner_id,
+        region_id=customer.region_id,
         ordered_on=ordered_on or timezone.localdate(),
         note=note,
         created_by=by,
     )
     built = _build_lines(order, lines)
     _set_totals(order, built)
-    model_save(instance=order, by=by, validate=False)
-    SalesOrderLine.objects.bulk_create(built)
+    order.save()
+    audit_record(by=by, action=AuditEvent.Action.CREATE, obj=order, changes=created_changes(order))
+    # The order is new in this transaction: its version needs no moving for its lines.
+    SalesOrderLine.objects.bulk_create(built, touch=False)
+    _lines_known(order, built)
     return order
+
+
+def _lines_known(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
+    """`order.lines` answers with `lines` (just written) without reading them again."""
+    known = order.lines.all()
+    known._result_cache, known._prefetch_done = lines, True
+    order._prefetched_objects_cache = {"lines": known}
 
 
 @permission_required("sales.change_salesorder")
@@ -198,12 +208,15 @@ def order_submit(*, order: SalesOrder, by: Actor) -> SalesOrder:
     return order
 
 
-def _check_trade(order: SalesOrder, *, credit: bool = True) -> None:
+def _check_trade(
+    order: SalesOrder, *, credit: bool = True, lines: list[SalesOrderLine] | None = None
+) -> None:
     """The audit's refusal: the customer's trade block (papers, status, lines outside its
-    licensed business scope) and its credit limit, unless a sales manager overrode them."""
+    licensed business scope) and its credit limit, unless a sales manager overrode them.
+    `lines`: the order's lines as saved, with their products and categories, when read."""
     if order.block_override_reason:
         return  # a sales manager decided, with a reason, and it is audited
-    checks = order_checks(order, credit=credit)
+    checks = order_checks(order, credit=credit, lines=lines)
     if checks.reasons and checks.enforced:
         raise QualificationBlocked(
             _("%(customer)s may not be sold to: %(reasons)s")
@@ -278,20 +291,35 @@ def _check_contract(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
 def order_approve(order: SalesOrder, *, by: Actor, request: Any) -> None:
     """on_approved of the audit: checks trade and credit, numbers the order, freezes totals."""
     order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order.pk)
-    lines = list(order.lines.select_related("product"))
+    lines = list(order.lines.select_related("product__category"))
     _set_totals(order, lines)
-    _check_trade(order)
+    _check_trade(order, lines=lines)
     if order.contract_id:
         _check_contract(order, lines)
-    transition(order, to=SalesOrder.Status.APPROVED, by=by)
-    order.number = next_number(kind="SO", year=order.ordered_on.year)
-    while HistoryOrder.objects.filter(number=order.number).exists():  # an imported one's
-        order.number = next_number(kind="SO", year=order.ordered_on.year)
-    order.save(update_fields=["number", "gross_amount", "net_amount", "tax_amount", "updated_at"])
+    transition(
+        order,
+        to=SalesOrder.Status.APPROVED,
+        by=by,
+        locked=True,
+        also={
+            "number": _order_number(order),
+            "gross_amount": order.gross_amount,
+            "net_amount": order.net_amount,
+            "tax_amount": order.tax_amount,
+        },
+    )
     audit_record(
         by=by, action=AuditEvent.Action.NUMBER, obj=order, changes={"number": [None, order.number]}
     )
     _order_facts(order, lines, sign=1)
+
+
+def _order_number(order: SalesOrder) -> str:
+    """The next order number, past any an imported order already has."""
+    number = next_number(kind="SO", year=order.ordered_on.year)
+    while HistoryOrder.objects.filter(number=number).exists():  # an imported one's
+        number = next_number(kind="SO", year=order.ordered_on.year)
+    return number
 
 
 def _order_facts(order: SalesOrder, lines: list[SalesOrderLine], *, sign: int) -> None:
