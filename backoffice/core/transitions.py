@@ -63,23 +63,25 @@ def transition[M: models.Model](
     to: str,
     by: Actor,
     note: str = "",
-    locked: bool = False,
+    locked: M | None = None,
     also: dict[str, Any] | None = None,
 ) -> M:
     """Move `obj` to status `to`, or raise InvalidTransition. Returns the refreshed object.
 
-    `locked`: `obj` is the row as read with select_for_update in this transaction; it is
-    checked and saved as it is, instead of being read again. `also`: other fields of the
-    locked `obj` set with the move and saved in the same UPDATE, once it is allowed (the
-    caller audits them; the move's own event describes the record as it was before them)."""
+    `locked`: the row of `obj` (`obj` itself, or another instance of it) as the caller read
+    it with select_for_update in this transaction: checked and saved as it is, instead of
+    being read again. `also`: other fields set with the move, once it is allowed, and saved
+    in the same UPDATE (the caller audits them; the move's own event describes the record
+    as it was before them)."""
     model = type(obj)
     status_field = _status_field(model)
-    if locked:
-        current_row = obj
-    else:
-        if also:
-            raise ValueError("transition(also=…) saves the caller's locked row: pass locked=True")
+    if locked is None:
         current_row = model._default_manager.select_for_update().get(pk=obj.pk)
+    elif locked.pk != obj.pk:
+        raise ValueError("transition(locked=…) is the row of the object moved")
+    else:
+        current_row = locked
+    if current_row is not obj:
         _keep_loaded_relations(obj, current_row)
     current = getattr(current_row, status_field)
     allowed = allowed_transitions(current_row)
@@ -117,6 +119,6 @@ def transition[M: models.Model](
         changes=changes,
         note=note,
     )
-    for name in update_fields:
+    for name in [*update_fields, *(also or {})]:
         setattr(obj, name, getattr(current_row, name))
     return obj

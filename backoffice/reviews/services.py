@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
-from backoffice.core.access import Actor
+from backoffice.core.access import Actor, visible_rows
 from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
 from backoffice.core.models import Text
 from backoffice.core.notifications import emails_sent, notify
@@ -39,7 +39,6 @@ from backoffice.reviews.registry import registration_for, registrations
 from backoffice.reviews.selectors import (
     may_review_level,
     review_document_visible_among,
-    review_document_visible_to,
     users_who_may_review,
 )
 
@@ -219,11 +218,14 @@ def _review_decide(
             _("The verdict must be “approve” or “reject”."),
             extra={"fields": {"verdict": [_("Choose approve or reject.")]}},
         )
+    registration = registration_for(request.kind)  # a review's kind never changes
     request = (
         ReviewRequest.objects.select_for_update(of=("self",))
         .select_related("author")
         .annotate(
-            # read with the lock: whether `by` is one of its authors, or decided this round
+            # read with the lock: whether `by` may see the document (by its own rule), is one
+            # of its authors, or decided this round
+            by_sees=Exists(visible_rows(registration.model, by).filter(pk=OuterRef("object_id"))),
             by_excluded=Exists(
                 ReviewRequest.excluded_reviewers.through.objects.filter(
                     reviewrequest=OuterRef("pk"), user=by.pk
@@ -237,7 +239,7 @@ def _review_decide(
         )
         .get(pk=request.pk)
     )
-    if not review_document_visible_to(request, by):
+    if not request.by_sees:
         # Not the reviewer's to decide: the same 404 as for a document that does not exist.
         raise NotFound(extra={"id": str(request.object_id)})
     if request.state != ReviewRequest.State.OPEN:
@@ -263,7 +265,6 @@ def _review_decide(
     except IntegrityError as exc:  # the same person, twice at the same instant
         raise AlreadyReviewed from exc
 
-    registration = registration_for(request.kind)
     documents = registration.model._default_manager.all()
     if registration.related:
         documents = documents.select_related(*registration.related)

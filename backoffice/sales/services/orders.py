@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -201,9 +201,14 @@ def order_lines_replace(*, order: SalesOrder, by: Actor, lines: list[dict[str, A
 @transaction.atomic
 def order_submit(*, order: SalesOrder, by: Actor) -> SalesOrder:
     """Send the order to audit (审核): one reviewer by default, never its author."""
-    if not order.lines.exists():
+    locked = (
+        SalesOrder.objects.select_for_update()
+        .annotate(has_lines=Exists(SalesOrderLine.objects.filter(order=OuterRef("pk"))))
+        .get(pk=order.pk)
+    )
+    if not locked.has_lines:
         raise EmptyOrder
-    transition(order, to=SalesOrder.Status.IN_REVIEW, by=by)
+    transition(order, to=SalesOrder.Status.IN_REVIEW, by=by, locked=locked)
     review_submit(obj=order, by=by)
     return order
 
@@ -290,8 +295,7 @@ def _check_contract(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
 
 def order_approve(order: SalesOrder, *, by: Actor, request: Any) -> None:
     """on_approved of the audit: checks trade and credit, numbers the order, freezes totals."""
-    order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order.pk)
-    lines = list(order.lines.select_related("product__category"))
+    order, lines = _order_locked_with_lines(order.pk)
     _set_totals(order, lines)
     _check_trade(order, lines=lines)
     if order.contract_id:
@@ -300,7 +304,7 @@ def order_approve(order: SalesOrder, *, by: Actor, request: Any) -> None:
         order,
         to=SalesOrder.Status.APPROVED,
         by=by,
-        locked=True,
+        locked=order,
         also={
             "number": _order_number(order),
             "gross_amount": order.gross_amount,
@@ -312,6 +316,24 @@ def order_approve(order: SalesOrder, *, by: Actor, request: Any) -> None:
         by=by, action=AuditEvent.Action.NUMBER, obj=order, changes={"number": [None, order.number]}
     )
     _order_facts(order, lines, sign=1)
+
+
+def _order_locked_with_lines(order_id: int) -> tuple[SalesOrder, list[SalesOrderLine]]:
+    """The order and its customer, locked (a customer's orders pass the credit check one at
+    a time), with its lines, their products and categories: one query."""
+    lines = list(
+        SalesOrderLine.objects.filter(order_id=order_id)
+        .select_related("order__customer", "product__category")
+        .select_for_update(of=("order", "order__customer"))
+        .order_by("line_no")
+    )
+    if not lines:
+        order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order_id)
+        return order, []
+    order = lines[0].order
+    for line in lines:
+        line.order = order
+    return order, lines
 
 
 def _order_number(order: SalesOrder) -> str:
