@@ -92,8 +92,8 @@ def notify(
                 for user in people
             ]
         )
-    mails = _mails(people, title=title, body=body, url=url) if email else []
-    if mails and emails_sent():
+    mails = _mails(people, title=title, body=body, url=url) if email and emails_sent() else []
+    if mails:
 
         def send() -> None:
             for mail in mails:
