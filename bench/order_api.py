@@ -172,6 +172,7 @@ def bench_order_api(rows: list) -> None:
     clerks, customer, products = _fixtures()
     tokens = {clerk.username: Token.objects.get_or_create(user=clerk)[0].key for clerk in clerks}
     env = http_server.server_env(os.environ["DATABASE_URL"], VAR)
+    (VAR / "static").mkdir(parents=True, exist_ok=True)  # no pages here: no files to collect
     server = http_server.serve(env, PORT, workers="1", threads="2")
     try:
         http = _through_http(customer, products, tokens)
