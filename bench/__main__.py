@@ -731,6 +731,7 @@ def main() -> int:
         "numbering": bench_numbering,
         "orders": lambda: (bench_order(5, 20), bench_order(200, 3)),
         "delivery": lambda: bench_delivery_release(1000),
+        "orderapi": lambda: __import__("bench.order_api").order_api.bench_order_api(ROWS),
         "ledger": lambda: bench_ledger(int(os.environ.get("BENCH_LEDGER_LINES", "1000000"))),
         "history": lambda: bench_history(
             int(

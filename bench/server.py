@@ -2,10 +2,12 @@
 (`DEBUG=false`, collected static files), a session for a user of the staff UI, and a
 keep-alive client that times each request from send to the last byte of the answer.
 
-Used by `bench.load` (mixed traffic) and `bench.reports` (the reports at a million lines).
+Used by `bench.load` (mixed traffic), `bench.reports` (the reports at a million lines) and
+`bench.order_api` (an order created, submitted and audited).
 """
 
 import http.client
+import json
 import os
 import secrets
 import signal
@@ -13,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -116,10 +119,24 @@ class Client:
             headers = {"Accept": "text/html", "Cookie": f"sessionid={self.session}"}
         else:
             headers = {"Accept": "application/json", "Authorization": f"Token {self.token}"}
+        return self._send("GET", path, headers, None, retry=retry)
+
+    def post(self, path: str, body: Any) -> tuple[int, bytes, float]:
+        """An API POST of `body` as JSON, with the token; answers as `get` does."""
+        headers = {
+            "Accept": "application/json",
+            "Authorization": f"Token {self.token}",
+            "Content-Type": "application/json",
+        }
+        return self._send("POST", path, headers, json.dumps(body).encode(), retry=True)
+
+    def _send(
+        self, method: str, path: str, headers: dict, payload: bytes | None, *, retry: bool
+    ) -> tuple[int, bytes, float]:
         for attempt in range(2):
             start = time.perf_counter()
             try:
-                self.connection.request("GET", path, headers=headers)
+                self.connection.request(method, path, body=payload, headers=headers)
                 response = self.connection.getresponse()
                 body = response.read()
                 status = response.status

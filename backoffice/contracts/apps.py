@@ -67,7 +67,7 @@ class ContractsConfig(AppConfig):
             on_approved=services.contract_approve,
             on_rejected=services.contract_return,
             amount=lambda contract: contract.amount,
-            authors=lambda contract: [contract.created_by],
+            authors=lambda contract: [contract.created_by_id],
         )
         register_reversal(
             Contract,

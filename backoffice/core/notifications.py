@@ -55,6 +55,11 @@ def _mails(people: Iterable[Any], *, title: Any, body: Any, url: str) -> list[di
     return [mails[address] for address in sorted(mails)]
 
 
+def emails_sent() -> bool:
+    """Whether `notify` mails anyone: only when email is configured (EMAIL_ENABLED)."""
+    return getattr(settings, "EMAIL_ENABLED", False)
+
+
 def notify(
     *,
     recipients: Iterable[Any],
@@ -87,8 +92,8 @@ def notify(
                 for user in people
             ]
         )
-    mails = _mails(people, title=title, body=body, url=url) if email else []
-    if mails and getattr(settings, "EMAIL_ENABLED", False):
+    mails = _mails(people, title=title, body=body, url=url) if email and emails_sent() else []
+    if mails:
 
         def send() -> None:
             for mail in mails:

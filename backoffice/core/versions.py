@@ -140,9 +140,14 @@ class VersionedQuerySet(models.QuerySet):
 
     bulk_update.alters_data = True  # type: ignore[attr-defined]
 
-    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+    def bulk_create(
+        self, objs: Iterable[Any], *args: Any, touch: bool = True, **kwargs: Any
+    ) -> list[Any]:
+        """`touch=False`: the documents of these lines were created in this transaction,
+        so their version is already new (nothing to move)."""
         created = super().bulk_create(objs, *args, **kwargs)
-        touch_parents_of(created)
+        if touch:
+            touch_parents_of(created)
         return created
 
     bulk_create.alters_data = True  # type: ignore[attr-defined]

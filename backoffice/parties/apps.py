@@ -149,7 +149,7 @@ class PartiesConfig(AppConfig):
             levels=[Level(approvals=2, permission="parties.review_qualification")],
             on_approved=qualification_verify,
             on_rejected=qualification_return,
-            authors=lambda paper: [paper.uploaded_by],
+            authors=lambda paper: [paper.uploaded_by_id],
         )
         register_visibility(CustomerTermsChange, terms_change_visible_to)
         register(
@@ -158,7 +158,7 @@ class PartiesConfig(AppConfig):
             levels=[Level(approvals=1, permission="parties.review_customer_terms")],
             on_approved=customer_terms_change_apply,
             on_rejected=customer_terms_change_refuse,
-            authors=lambda change: [change.requested_by],
+            authors=lambda change: [change.requested_by_id],
         )
         grant(
             {

@@ -45,8 +45,9 @@ class ReviewDecisionInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-def document_review_payload(obj: Any) -> dict:
-    status = review_status(review_request_for(obj))
+def document_review_payload(obj: Any, review: Any = None) -> dict:
+    """The document's status and its review's; `review`: its review request, when in hand."""
+    status = review_status(review if review is not None else review_request_for(obj))
     return {"id": obj.pk, "status": obj.status, "review": status.as_dict() if status else None}
 
 
@@ -87,14 +88,14 @@ class DocumentReviewApi(APIView):
         review = review_request_for(obj)
         if review is None:
             raise NotSubmitted
-        review_decide(
+        review = review_decide(
             request=review,
             by=request.user,
             verdict=data.validated_data["verdict"],
             note=data.validated_data["note"],
         )
         obj.refresh_from_db()
-        return Response(DocumentReviewOutputSerializer(document_review_payload(obj)).data)
+        return Response(DocumentReviewOutputSerializer(document_review_payload(obj, review)).data)
 
 
 class ReviewPendingListApi(APIView):

@@ -79,7 +79,7 @@ class ReviewsConfig(AppConfig):
             levels_for=reversal_levels,
             on_approved=reversal_apply,
             on_rejected=reversal_refuse,
-            authors=lambda asked: [asked.requested_by],
+            authors=lambda asked: [asked.requested_by_id],
         )
         see_reversals = {"reviews.view_reversalrequest"}
         grant(

@@ -6,7 +6,7 @@ reviews.register(
     levels=[Level(approvals=2, permission="parties.review_qualification")],
     on_approved=qualification_verify,      # (obj, *, by, request) -> None
     on_rejected=qualification_return,      # (obj, *, by, note, request) -> None
-    authors=lambda q: [q.uploaded_by],     # the makers: never count as reviewers
+    authors=lambda q: [q.uploaded_by_id],  # the makers (users or ids): never reviewers
     on_refused=None,   # (obj, *, by, error, request) -> None: on_approved refused to release
 )
 """
@@ -43,6 +43,8 @@ class Registration:
     # The levels frozen for this document, decided by the document rather than by a policy
     # (a reversal request takes its original's): no policy is kept for such a kind.
     levels_for: Callable[[Any], list[dict]] | None = None
+    # The rows the document's description names (an order its customer): read with it.
+    related: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
 
@@ -64,6 +66,7 @@ def register(
     authors: Callable[[Any], list[Any]] | None = None,
     on_refused: Callable[..., Any] | None = None,
     levels_for: Callable[[Any], list[dict]] | None = None,
+    related: tuple[str, ...] = (),
 ) -> Registration:
     if not levels and levels_for is None:
         raise ValueError("a review needs at least one level")
@@ -78,6 +81,7 @@ def register(
         authors=authors,
         on_refused=on_refused,
         levels_for=levels_for,
+        related=related,
     )
     _registry[registration.kind] = registration
     return registration

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +21,11 @@ from django.utils.translation import gettext_noop
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
-from backoffice.core.access import Actor
+from backoffice.core.access import Actor, visible_rows
 from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
 from backoffice.core.models import Text
-from backoffice.core.notifications import notify
+from backoffice.core.notifications import emails_sent, notify
+from backoffice.core.transactions import atomic_or_joined
 from backoffice.reviews.exceptions import (
     AlreadyReviewed,
     NotAReviewer,
@@ -36,7 +38,7 @@ from backoffice.reviews.models import ReviewDecision, ReviewPolicy, ReviewPolicy
 from backoffice.reviews.registry import registration_for, registrations
 from backoffice.reviews.selectors import (
     may_review_level,
-    review_document_visible_to,
+    review_document_visible_among,
     users_who_may_review,
 )
 
@@ -67,13 +69,22 @@ def review_policies_sync(*, using: str = DEFAULT_DB_ALIAS) -> int:
 
 
 def frozen_levels(kind: str, amount: Decimal | None) -> list[dict]:
-    policy = ReviewPolicy.objects.filter(kind=kind).first()
-    if policy is None:
-        review_policies_sync()
-        policy = ReviewPolicy.objects.get(kind=kind)
+    policy_levels = list(
+        ReviewPolicyLevel.objects.filter(policy__kind=kind)
+        .select_related("policy")
+        .order_by("position", "id")
+    )
+    if policy_levels:
+        policy = policy_levels[0].policy
+    else:  # no policy yet, or one without levels
+        policy = ReviewPolicy.objects.filter(kind=kind).first()
+        if policy is None:
+            review_policies_sync()
+            policy = ReviewPolicy.objects.get(kind=kind)
+            policy_levels = list(policy.levels.order_by("position", "id"))
     levels = [
         level.snapshot()
-        for level in policy.levels.order_by("position", "id")
+        for level in policy_levels
         if level.min_amount is None or (amount is not None and amount >= level.min_amount)
     ]
     if not levels:
@@ -89,13 +100,17 @@ def _document_url(obj: Any) -> str:
         return ""
 
 
-def _tell_reviewers(request: ReviewRequest, obj: Any) -> None:
-    excluded = set(request.excluded_reviewers.values_list("pk", flat=True))
-    people = [
-        u
-        for u in users_who_may_review(request.current_level)
-        if u.pk not in excluded and review_document_visible_to(request, u)
-    ]
+def _tell_reviewers(request: ReviewRequest, obj: Any, *, excluded: set | None = None) -> None:
+    """Mail the people who may decide at the review's level now (not its authors, only
+    those who may see the document). `excluded`: the authors' ids, when known."""
+    if not emails_sent():
+        return  # they are told by mail alone: without mail, nobody needs looking up
+    if excluded is None:
+        excluded = set(request.excluded_reviewers.values_list("pk", flat=True))
+    people = review_document_visible_among(
+        request,
+        [u for u in users_who_may_review(request.current_level) if u.pk not in excluded],
+    )
     notify(  # a Text: each reviewer's mail is written in their own language
         recipients=people,
         title=Text(gettext_noop("Please review: %(document)s"), document=request.object_repr),
@@ -115,7 +130,7 @@ def _enter_level(request: ReviewRequest, index: int) -> None:
     request.current_role = request.levels[index].get("role", "")
 
 
-@transaction.atomic
+@atomic_or_joined  # inside the document's own service (order_submit…), no savepoint
 def review_submit(*, obj: Any, by: Actor) -> ReviewRequest:
     """Open a review round for `obj`, freezing the policy in force now. (DOMAIN §11)"""
     registration = registration_for(type(obj))
@@ -133,6 +148,7 @@ def review_submit(*, obj: Any, by: Actor) -> ReviewRequest:
     if request is not None and request.state == ReviewRequest.State.OPEN:
         raise ReviewAlreadyOpen
     now = timezone.now()
+    is_first = request is None
     if request is None:
         request = ReviewRequest(content_type=content_type, object_id=obj.pk, round=1)
     else:
@@ -147,20 +163,23 @@ def review_submit(*, obj: Any, by: Actor) -> ReviewRequest:
     request.closed_at = None
     request.closed_by = None
     _enter_level(request, 0)
-    try:
-        with transaction.atomic():
-            request.save()
+    try:  # no savepoint: nothing more is asked of the transaction when this fails
+        request.save()
     except IntegrityError as exc:  # a concurrent first submission won
         raise ReviewAlreadyOpen from exc
     authors = {by, *(registration.authors(obj) if registration.authors else [])}
-    request.excluded_reviewers.set([u for u in authors if u is not None])
+    excluded = {getattr(author, "pk", author) for author in authors} - {None}
+    if is_first:
+        request.excluded_reviewers.add(*excluded)
+    else:
+        request.excluded_reviewers.set(excluded)
     audit_record(
         by=by,
         action=AuditEvent.Action.ACTION,
         obj=obj,
         changes={"review": [None, "submitted"], "round": [None, request.round]},
     )
-    _tell_reviewers(request, obj)
+    _tell_reviewers(request, obj, excluded=excluded)
     return request
 
 
@@ -199,36 +218,57 @@ def _review_decide(
             _("The verdict must be “approve” or “reject”."),
             extra={"fields": {"verdict": [_("Choose approve or reject.")]}},
         )
-    request = ReviewRequest.objects.select_for_update().get(pk=request.pk)
-    if not review_document_visible_to(request, by):
+    registration = registration_for(request.kind)  # a review's kind never changes
+    request = (
+        ReviewRequest.objects.select_for_update(of=("self",))
+        .select_related("author")
+        .annotate(
+            # read with the lock: whether `by` may see the document (by its own rule), is one
+            # of its authors, or decided this round
+            by_sees=Exists(visible_rows(registration.model, by).filter(pk=OuterRef("object_id"))),
+            by_excluded=Exists(
+                ReviewRequest.excluded_reviewers.through.objects.filter(
+                    reviewrequest=OuterRef("pk"), user=by.pk
+                )
+            ),
+            by_decided=Exists(
+                ReviewDecision.objects.filter(
+                    request=OuterRef("pk"), reviewer=by.pk, round=OuterRef("round")
+                )
+            ),
+        )
+        .get(pk=request.pk)
+    )
+    if not request.by_sees:
         # Not the reviewer's to decide: the same 404 as for a document that does not exist.
         raise NotFound(extra={"id": str(request.object_id)})
     if request.state != ReviewRequest.State.OPEN:
         raise ReviewClosed
-    if by.pk == request.author_id or request.excluded_reviewers.filter(pk=by.pk).exists():
+    if by.pk == request.author_id or request.by_excluded:
         raise SelfReviewForbidden
     if not may_review_level(by, request.current_level):
         raise NotAReviewer
-    if request.decisions.filter(reviewer=by, round=request.round).exists():
+    if request.by_decided:
         raise AlreadyReviewed
     note = note.strip()
     if verdict == ReviewDecision.Verdict.REJECT and not note:
         raise NoteRequired(extra={"fields": {"note": [_("A note is required to send back.")]}})
-    try:
-        with transaction.atomic():
-            ReviewDecision.objects.create(
-                request=request,
-                round=request.round,
-                level_index=request.level_index,
-                reviewer=by,
-                verdict=verdict,
-                note=note,
-            )
+    try:  # no savepoint: nothing more is asked of the transaction when this fails
+        ReviewDecision.objects.create(
+            request=request,
+            round=request.round,
+            level_index=request.level_index,
+            reviewer=by,
+            verdict=verdict,
+            note=note,
+        )
     except IntegrityError as exc:  # the same person, twice at the same instant
         raise AlreadyReviewed from exc
 
-    registration = registration_for(request.kind)
-    document = registration.model._default_manager.get(pk=request.object_id)
+    documents = registration.model._default_manager.all()
+    if registration.related:
+        documents = documents.select_related(*registration.related)
+    document = documents.get(pk=request.object_id)
     audit_record(
         by=by,
         action=AuditEvent.Action.ACTION,
@@ -250,12 +290,18 @@ def _review_decide(
             url=_document_url(document),
         )
         return request
-    approvals = request.decisions.filter(
-        round=request.round,
-        level_index=request.level_index,
-        verdict=ReviewDecision.Verdict.APPROVE,
-    ).count()
-    if approvals < int(request.current_level["approvals"]):
+    required = int(request.current_level["approvals"])
+    # this approval is one: with one required, no need to count the others
+    approvals = (
+        request.decisions.filter(
+            round=request.round,
+            level_index=request.level_index,
+            verdict=ReviewDecision.Verdict.APPROVE,
+        ).count()
+        if required > 1
+        else 1
+    )
+    if approvals < required:
         request.save(update_fields=["updated_at"])
         return request
     if request.level_index + 1 < len(request.levels):

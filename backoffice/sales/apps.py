@@ -149,7 +149,8 @@ class SalesConfig(AppConfig):
             on_approved=invoice_approve,
             on_rejected=invoice_return_to_draft,
             amount=lambda invoice: invoice.gross_amount,
-            authors=lambda invoice: [invoice.created_by],
+            authors=lambda invoice: [invoice.created_by_id],
+            related=("customer",),
         )
         register(
             Delivery,
@@ -157,7 +158,8 @@ class SalesConfig(AppConfig):
             levels=[Level(approvals=2, permission="sales.review_delivery")],
             on_approved=delivery_release,
             on_rejected=delivery_return_to_draft,
-            authors=lambda delivery: [delivery.created_by],
+            authors=lambda delivery: [delivery.created_by_id],
+            related=("customer",),
         )
         register(
             SalesOrder,
@@ -167,7 +169,8 @@ class SalesConfig(AppConfig):
             on_rejected=order_return,
             on_refused=order_refused,
             amount=lambda order: order.gross_amount,
-            authors=lambda order: [order.created_by],
+            authors=lambda order: [order.created_by_id],
+            related=("customer",),
         )
         register_reversal(
             SalesOrder,

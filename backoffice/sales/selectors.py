@@ -131,12 +131,17 @@ class OrderChecks:
         )
 
 
-def order_checks(order: SalesOrder, *, credit: bool = True) -> OrderChecks:
+def order_checks(
+    order: SalesOrder, *, credit: bool = True, lines: list[SalesOrderLine] | None = None
+) -> OrderChecks:
     """The audit's checks of `order` as it stands (its lines and totals as saved); without
-    `credit`, the trade block alone (a delivery's release checks only that)."""
+    `credit`, the trade block alone (a delivery's release checks only that). `lines`: the
+    order's lines as saved, with their products and categories, when the caller has them."""
     customer = order.customer
     limit = customer.credit_limit if credit else Decimal("0.00")
-    products = [line.product for line in order.lines.select_related("product__category")]
+    if lines is None:
+        lines = list(order.lines.select_related("product__category"))
+    products = [line.product for line in lines]
     reasons = customer_trade_block(customer) + customer_scope_block(customer, products=products)
     return OrderChecks(
         reasons=reasons,

@@ -155,3 +155,38 @@ def test_the_pending_queue_is_one_query_whatever_its_length(
     with django_assert_num_queries(2):  # the user's roles, then the queue
         assert len(list(review_pending_for(north))) == 1
     assert ReviewRequest.objects.filter(state="open").count() == 2
+
+
+@pytest.mark.django_db
+def test_telling_the_reviewers_reads_as_much_for_many_as_for_few(
+    rep_li, region_east, region_north, clerk, second_clerk, products, settings, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.EMAIL_ENABLED = True
+    customer = _trading_customer("东方医院", region_east, rep_li, (clerk, second_clerk))
+
+    def submitted() -> int:
+        order = order_create(
+            customer=customer, by=rep_li, lines=[{"product": products[0], "quantity": "1"}]
+        )
+        rep = type(rep_li).objects.get(pk=rep_li.pk)  # nothing of the author's cached
+        with CaptureQueriesContext(connection) as queries:
+            order_submit(order=order, by=rep)
+        return len(queries)
+
+    _order_reviewer("mgr_east1", ["east"], email="east1@example.com")
+    submitted()  # the first one makes the orders' review policy
+    few = submitted()
+    for n in range(2, 7):
+        _order_reviewer(f"mgr_east{n}", ["east"], email=f"east{n}@example.com")
+    _order_reviewer("mgr_north_only", ["north"], email="north@example.com")
+    assert submitted() == few
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted()
+    told = {address for message in mailoutbox for address in message.to}
+    assert {f"east{n}@example.com" for n in range(1, 7)} <= told
+    assert "north@example.com" not in told

@@ -5,14 +5,14 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from backoffice.audit.models import AuditEvent
-from backoffice.audit.services import audit_record
+from backoffice.audit.services import audit_record, created_changes
 from backoffice.catalog.models import Product
 from backoffice.catalog.selectors import policy_price
 from backoffice.contracts.exceptions import ContractExceeded
@@ -148,17 +148,27 @@ def order_create(
     order = SalesOrder(
         customer=customer,
         contract=contract,
-        owner=customer.owner,
-        region=customer.region,
+        owner_id=customer.owner_id,
+        region_id=customer.region_id,
         ordered_on=ordered_on or timezone.localdate(),
         note=note,
         created_by=by,
     )
     built = _build_lines(order, lines)
     _set_totals(order, built)
-    model_save(instance=order, by=by, validate=False)
-    SalesOrderLine.objects.bulk_create(built)
+    order.save()
+    audit_record(by=by, action=AuditEvent.Action.CREATE, obj=order, changes=created_changes(order))
+    # The order is new in this transaction: its version needs no moving for its lines.
+    SalesOrderLine.objects.bulk_create(built, touch=False)
+    _lines_known(order, built)
     return order
+
+
+def _lines_known(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
+    """`order.lines` answers with `lines` (just written) without reading them again."""
+    known = order.lines.all()
+    known._result_cache, known._prefetch_done = lines, True
+    order._prefetched_objects_cache = {"lines": known}
 
 
 @permission_required("sales.change_salesorder")
@@ -191,19 +201,27 @@ def order_lines_replace(*, order: SalesOrder, by: Actor, lines: list[dict[str, A
 @transaction.atomic
 def order_submit(*, order: SalesOrder, by: Actor) -> SalesOrder:
     """Send the order to audit (审核): one reviewer by default, never its author."""
-    if not order.lines.exists():
+    locked = (
+        SalesOrder.objects.select_for_update()
+        .annotate(has_lines=Exists(SalesOrderLine.objects.filter(order=OuterRef("pk"))))
+        .get(pk=order.pk)
+    )
+    if not locked.has_lines:
         raise EmptyOrder
-    transition(order, to=SalesOrder.Status.IN_REVIEW, by=by)
+    transition(order, to=SalesOrder.Status.IN_REVIEW, by=by, locked=locked)
     review_submit(obj=order, by=by)
     return order
 
 
-def _check_trade(order: SalesOrder, *, credit: bool = True) -> None:
+def _check_trade(
+    order: SalesOrder, *, credit: bool = True, lines: list[SalesOrderLine] | None = None
+) -> None:
     """The audit's refusal: the customer's trade block (papers, status, lines outside its
-    licensed business scope) and its credit limit, unless a sales manager overrode them."""
+    licensed business scope) and its credit limit, unless a sales manager overrode them.
+    `lines`: the order's lines as saved, with their products and categories, when read."""
     if order.block_override_reason:
         return  # a sales manager decided, with a reason, and it is audited
-    checks = order_checks(order, credit=credit)
+    checks = order_checks(order, credit=credit, lines=lines)
     if checks.reasons and checks.enforced:
         raise QualificationBlocked(
             _("%(customer)s may not be sold to: %(reasons)s")
@@ -277,21 +295,53 @@ def _check_contract(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
 
 def order_approve(order: SalesOrder, *, by: Actor, request: Any) -> None:
     """on_approved of the audit: checks trade and credit, numbers the order, freezes totals."""
-    order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order.pk)
-    lines = list(order.lines.select_related("product"))
+    order, lines = _order_locked_with_lines(order.pk)
     _set_totals(order, lines)
-    _check_trade(order)
+    _check_trade(order, lines=lines)
     if order.contract_id:
         _check_contract(order, lines)
-    transition(order, to=SalesOrder.Status.APPROVED, by=by)
-    order.number = next_number(kind="SO", year=order.ordered_on.year)
-    while HistoryOrder.objects.filter(number=order.number).exists():  # an imported one's
-        order.number = next_number(kind="SO", year=order.ordered_on.year)
-    order.save(update_fields=["number", "gross_amount", "net_amount", "tax_amount", "updated_at"])
+    transition(
+        order,
+        to=SalesOrder.Status.APPROVED,
+        by=by,
+        locked=order,
+        also={
+            "number": _order_number(order),
+            "gross_amount": order.gross_amount,
+            "net_amount": order.net_amount,
+            "tax_amount": order.tax_amount,
+        },
+    )
     audit_record(
         by=by, action=AuditEvent.Action.NUMBER, obj=order, changes={"number": [None, order.number]}
     )
     _order_facts(order, lines, sign=1)
+
+
+def _order_locked_with_lines(order_id: int) -> tuple[SalesOrder, list[SalesOrderLine]]:
+    """The order and its customer, locked (a customer's orders pass the credit check one at
+    a time), with its lines, their products and categories: one query."""
+    lines = list(
+        SalesOrderLine.objects.filter(order_id=order_id)
+        .select_related("order__customer", "product__category")
+        .select_for_update(of=("order", "order__customer"))
+        .order_by("line_no")
+    )
+    if not lines:
+        order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order_id)
+        return order, []
+    order = lines[0].order
+    for line in lines:
+        line.order = order
+    return order, lines
+
+
+def _order_number(order: SalesOrder) -> str:
+    """The next order number, past any an imported order already has."""
+    number = next_number(kind="SO", year=order.ordered_on.year)
+    while HistoryOrder.objects.filter(number=number).exists():  # an imported one's
+        number = next_number(kind="SO", year=order.ordered_on.year)
+    return number
 
 
 def _order_facts(order: SalesOrder, lines: list[SalesOrderLine], *, sign: int) -> None:

@@ -80,3 +80,34 @@ def test_api_errors_name_the_rule(api, payload, rep_wang, clerk, region_north, p
         f"/api/v1/sales/orders/{order_id}/override/", {"reason": "x"}, format="json"
     )
     assert (override.status_code, override.json()["code"]) == (403, "permission_denied")
+
+
+def _token_client(user):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.mark.django_db
+def test_an_order_is_created_submitted_and_audited_in_few_statements(
+    payload, rep_wang, clerk, django_assert_max_num_queries
+):
+    """Issue 16's hot path, each request as a client sends it (its token, nothing cached):
+    a check that reads per line or per person, or a row read twice, shows here. The counts
+    are those of SQLite inside the test's transaction (a savepoint per service)."""
+    author, reviewer = _token_client(rep_wang), _token_client(clerk)
+    with django_assert_max_num_queries(10):
+        created = author.post("/api/v1/sales/orders/", payload, format="json")
+    assert created.status_code == 201, created.json()
+    order_id = created.json()["id"]
+    with django_assert_max_num_queries(17):
+        submitted = author.post(f"/api/v1/sales/orders/{order_id}/submit/")
+    assert submitted.json()["status"] == "in_review"
+    with django_assert_max_num_queries(28):  # 3 of them make the year's order counter
+        approved = reviewer.post(
+            f"/api/v1/sales/orders/{order_id}/review/", {"verdict": "approve"}, format="json"
+        )
+    assert approved.json()["status"] == "approved", approved.json()
