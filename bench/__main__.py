@@ -105,7 +105,6 @@ def bench_order(lines_per_order: int, repeat_orders: int) -> None:
     is computed but set to warn, as a company running QUALIFICATION_BLOCK_MODE=warn would."""
     from backoffice.reviews.selectors import review_request_for
     from backoffice.reviews.services import review_decide
-    from backoffice.sales.models import SalesOrder, SalesOrderLine
     from backoffice.sales.services import order_create, order_submit
 
     clerks, customer, products = _fixtures()
@@ -123,36 +122,11 @@ def bench_order(lines_per_order: int, repeat_orders: int) -> None:
             order_submit(order=order, by=author)
             review_decide(request=review_request_for(order), by=clerks[1], verdict="approve")
 
-    order_table = connection.ops.quote_name(SalesOrder._meta.db_table)
-    line_table = connection.ops.quote_name(SalesOrderLine._meta.db_table)
+    from bench.order_api import raw_order
 
     def raw() -> None:
-        now = timezone.now()
         for _ in range(repeat_orders):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {order_table} (created_at, updated_at, number, customer_id, "
-                    "owner_id, region_id, status, ordered_on, note, gross_amount, net_amount, "
-                    "tax_amount, block_override_reason, created_by_id) VALUES "
-                    "(%s, %s, '', %s, %s, %s, 'approved', %s, '', 0, 0, 0, '', %s) RETURNING id",
-                    [
-                        now,
-                        now,
-                        customer.pk,
-                        author.pk,
-                        customer.region_id,
-                        timezone.localdate(now),
-                        author.pk,
-                    ],
-                )
-                order_id = cursor.fetchone()[0]
-                cursor.executemany(
-                    f"INSERT INTO {line_table} (order_id, line_no, product_id, quantity, "
-                    "unit_price, vat_rate, is_gift, gross_amount, net_amount, tax_amount, "
-                    "delivered_quantity, invoiced_quantity) VALUES "
-                    "(%s, %s, %s, 3, 12.34, 0.13, FALSE, 37.02, 32.76, 4.26, 0, 0)",
-                    [(order_id, n, p.pk) for n, p in enumerate(products[:lines_per_order], 1)],
-                )
+            raw_order(customer, author, products[:lines_per_order])
 
     ROWS.append(
         (

@@ -44,20 +44,14 @@ def customer_sales_tab(customer: Customer, user: Any, limit: int) -> TabContent:
 
 
 def register_trends() -> None:
-    register_list_column(
-        Customer,
-        key="trend",
-        title=_("Sales, last 12 months"),
-        permission=PERMISSION,
-        values=_sparklines("customer"),
-    )
-    register_list_column(
-        Product,
-        key="trend",
-        title=_("Sales, last 12 months"),
-        permission=PERMISSION,
-        values=_sparklines("product"),
-    )
+    for model, group in ((Customer, "customer"), (Product, "product")):
+        register_list_column(
+            model,
+            key="trend",
+            title=_("Sales, last 12 months"),
+            permission=PERMISSION,
+            values=_sparklines(group),
+        )
     register_record_tab(
         Customer,
         key="sales",

@@ -17,16 +17,7 @@ from backoffice.sales.models import SalesFact, SalesMonth
 
 KEY = ("basis", "product_id", "day", "customer_id", "region_id", "owner_id")
 VALUES = ("customer_kind", "category_id", "quantity", "gross_amount", "net_amount", "orders")
-MONTH_KEY = (
-    "basis",
-    "product_id",
-    "customer_id",
-    "month",
-    "region_id",
-    "owner_id",
-    "customer_kind",
-    "category_id",
-)
+MONTH_KEY = tuple(field.column for field in SalesMonth._meta.pk_fields)
 SUMS = ("quantity", "gross_amount", "net_amount", "orders")
 
 

@@ -70,15 +70,12 @@ class SalesFact(models.Model):
         return f"{self.get_basis_display()} {self.day} {self.customer_id}/{self.product_id}"
 
 
-class FactRow(models.Model):
-    """The columns every sales report reads, from one of the two views below. Read only.
-    The columns of each view's parts have the same types, so that PostgreSQL pushes a
-    report's conditions into each part and skips a part that cannot match (the history's
-    product rows hold product ids > 0 by a check constraint; its orders' product id is the
-    constant 0). A change to these columns changes the views in a migration too."""
+class Figures(models.Model):
+    """The columns of every row of sales figures, by day (FactRow) or by month (SalesMonth):
+    a basis, the dimensions as plain ids (0 or "" where a grain does not keep one), the
+    sums."""
 
     basis = models.PositiveSmallIntegerField(_("basis"), choices=SalesFact.Basis)
-    day = models.DateField(_("date"))
     customer_id = models.BigIntegerField(_("customer"))
     product_id = models.BigIntegerField(_("product"))
     region_id = models.BigIntegerField(_("region"))
@@ -89,6 +86,19 @@ class FactRow(models.Model):
     gross_amount = amount_field(_("amount (incl. VAT)"))
     net_amount = amount_field(_("net amount"))
     orders = models.IntegerField(_("orders"))
+
+    class Meta:
+        abstract = True
+
+
+class FactRow(Figures):
+    """The columns every sales report reads, from one of the two views below. Read only.
+    The columns of each view's parts have the same types, so that PostgreSQL pushes a
+    report's conditions into each part and skips a part that cannot match (the history's
+    product rows hold product ids > 0 by a check constraint; its orders' product id is the
+    constant 0). A change to these columns changes the views in a migration too."""
+
+    day = models.DateField(_("date"))
 
     class Meta:
         abstract = True
@@ -114,7 +124,7 @@ class SalesFactRow(FactRow):
         verbose_name_plural = _("sales facts")
 
 
-class SalesMonth(models.Model):
+class SalesMonth(Figures):
     """Sales summed by month at the grains the reports group by (issue 16), so that a
     report over whole months reads a few thousand or a hundred thousand rows, never the
     million lines or the daily facts. Kept exact like the facts: `facts_add` adds each
@@ -147,18 +157,7 @@ class SalesMonth(models.Model):
         "customer_kind",
         "category_id",
     )
-    basis = models.PositiveSmallIntegerField(_("basis"), choices=SalesFact.Basis)
     month = models.DateField(_("month"))
-    customer_id = models.BigIntegerField(_("customer"))
-    product_id = models.BigIntegerField(_("product"))
-    region_id = models.BigIntegerField(_("region"))
-    owner_id = models.BigIntegerField(_("rep"))
-    customer_kind = models.CharField(_("customer kind"), max_length=16)
-    category_id = models.BigIntegerField(_("category"))
-    quantity = quantity_field(_("quantity"))
-    gross_amount = amount_field(_("amount (incl. VAT)"))
-    net_amount = amount_field(_("net amount"))
-    orders = models.IntegerField(_("orders"))
 
     class Meta:
         verbose_name = _("sales by month")
