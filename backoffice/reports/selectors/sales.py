@@ -212,7 +212,7 @@ def collector_paused() -> Iterator[None]:
 
 
 @contextmanager
-def roomy_query() -> Iterator[None]:
+def roomy_query(*, sorted_groups: bool = False) -> Iterator[None]:
     """A report's big GROUP BY on PostgreSQL: memory to hash-aggregate instead of sorting on
     disk, parallel workers, and no JIT compiling (it costs more than it saves here)."""
     with transaction.atomic():
@@ -227,6 +227,11 @@ def roomy_query() -> Iterator[None]:
                 # planned for a hundred rows costs seconds on a hundred thousand
                 cursor.execute("SET LOCAL enable_nestloop = off")
                 cursor.execute("SET LOCAL enable_mergejoin = off")
+                if sorted_groups:
+                    # a hundred thousand groups of a few summary rows each: sorted and summed
+                    # in order (the comparisons' windows read that order) costs half a hash
+                    # table of numeric sums
+                    cursor.execute("SET LOCAL enable_hashagg = off")
         yield
 
 
@@ -384,7 +389,7 @@ JSON_MEASURES = (
 
 def _rows_sql(
     by: Actor, query: SalesQuery, *, limit: int | None, offset: int, as_json: bool
-) -> tuple[str, list]:
+) -> tuple[str, list, bool]:
     """One statement for a report's rows, or a page of them (a page costs its page, not
     the report): the sums per period and group over the range and, flagged apart, over
     the earlier periods the comparisons need; in the order of period, then codes; each
@@ -477,13 +482,15 @@ def _rows_sql(
     out = out.replace("{rows}", f"(SELECT * FROM r ORDER BY {outer_order}) AS r")
     sql = (
         f"WITH f AS (SELECT p{keys}{cur}, SUM(q) AS q, SUM(a) AS a, SUM(n) AS n, SUM(o) AS o "
-        f"FROM ({source_sql}) s GROUP BY p{keys}{cur} "
+        f"FROM ({source_sql}) s GROUP BY {', '.join([*d, 'p'])}{cur} "
         "HAVING SUM(q) <> 0 OR SUM(a) <> 0 OR SUM(o) <> 0), "  # approved, cancelled: nothing
         f"{per} AS (VALUES {', '.join(['(%s, %s, %s, %s)'] * len(periods))}), "
     )
     where = f"{'f.cur = 1' if straddles else 'f.p >= %s'}"
+    # every row: its comparisons by window frames (one sort), on PostgreSQL; a page: the
+    # page's rows first, then their two earlier periods looked up, as everywhere else
     offsets = WINDOW_OFFSETS.get(query.period) if connection.vendor == "postgresql" else None
-    if offsets:
+    if offsets and limit is None:
         # Each row's previous period and its period a year before, from the rows beside
         # it in its group's order (one sort; both parts of a split first period summed).
         group = f"PARTITION BY {', '.join(d)} " if d else ""
@@ -499,7 +506,7 @@ def _rows_sql(
             f"{' '.join(joins)} WHERE {where} {page}) "
             f"SELECT {out}"
         )
-        return sql, params
+        return sql, params, column == "month"
     # elsewhere: each row's two earlier periods looked up in the sums of whole periods
     sql += (
         f"w AS ({whole}), "
@@ -512,7 +519,7 @@ def _rows_sql(
         f"LEFT JOIN w ly ON ly.p = r.ly{same.format(t='ly')}) "
         f"SELECT {out}"
     )
-    return sql, params
+    return sql, params, column == "month"
 
 
 def _totals(by: Actor, query: SalesQuery) -> dict[str, Any]:
@@ -541,8 +548,8 @@ def _totals(by: Actor, query: SalesQuery) -> dict[str, Any]:
     }
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
-    with roomy_query(), connection.cursor() as cursor:
+def _fetch(sql: str, params: list, sorted_groups: bool) -> list[tuple]:
+    with roomy_query(sorted_groups=sorted_groups), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
