@@ -25,7 +25,7 @@ from backoffice.sales.history.context import (
 )
 from backoffice.sales.history.files import stage
 from backoffice.sales.history.sql import execute, sqlite_functions
-from backoffice.sales.history.stats import statistics_refresh
+from backoffice.sales.history.stats import masters_analyzed, statistics_refresh
 from backoffice.sales.models import HistoryImport, HistoryOrder
 
 
@@ -87,6 +87,7 @@ def _steps(run: Run) -> dict[str, int]:
     run.progress(0.03, "customers")
     masters.products(run)
     masters.customers(run)
+    masters_analyzed(run)
     both = "orders" in run.sources and "order_lines" in run.sources
     staged = True
     if "orders" in run.sources:
