@@ -251,13 +251,24 @@ def write_lines(run: Run) -> None:
     # A product on two lines of an order counts that order once: the later lines are
     # found by one GROUP BY (few, if any) and count no order.
     execute("DROP TABLE IF EXISTS hist_again")
-    execute(
+    again = execute(
         f"CREATE TEMPORARY TABLE hist_again AS SELECT {c['order_number']} AS number, "
         f"{c['product_code']} AS product, MIN(CAST({c['line_no']} AS integer)) AS first "
         f"FROM {sl} GROUP BY {c['order_number']}, {c['product_code']} "
         "HAVING COUNT(*) > 1"
     )
     execute("ANALYZE hist_again")
+    # Without any, each line counts its order: no join (it would hash two texts a line).
+    orders, joined = "1", ""
+    if again:  # some (or, on SQLite, perhaps some: it does not count them)
+        orders = (
+            f"CASE WHEN a.first IS NULL OR a.first = CAST(s.{c['line_no']} AS integer) "
+            "THEN 1 ELSE 0 END"
+        )
+        joined = (
+            f"LEFT JOIN hist_again a ON a.number = s.{c['order_number']} "
+            f"AND a.product = s.{c['product_code']} "
+        )
     run.progress(0.55, "order_lines")
     try:
         with transaction.atomic():  # a savepoint: a line number twice is reported below
@@ -275,12 +286,9 @@ def write_lines(run: Run) -> None:
                 f"product_id, {quantity} AS quantity, {price} AS unit_price, "
                 "p.vat_rate AS vat_rate, o.day AS day, o.customer_id AS customer_id, "
                 "o.region_id AS region_id, o.owner_id AS owner_id, o.kind AS kind, "
-                "COALESCE(p.category_id, 0) AS category_id, CASE WHEN a.first IS NULL "
-                f"OR a.first = CAST(s.{c['line_no']} AS integer) THEN 1 ELSE 0 END AS "
-                f"orders FROM {sl} s JOIN hist_o o ON o.number = "
-                f"s.{c['order_number']} JOIN {t['product']} p ON p.code = "
-                f"s.{c['product_code']} LEFT JOIN hist_again a ON a.number = "
-                f"s.{c['order_number']} AND a.product = s.{c['product_code']} "
+                f"COALESCE(p.category_id, 0) AS category_id, {orders} AS orders "
+                f"FROM {sl} s JOIN hist_o o ON o.number = s.{c['order_number']} "
+                f"JOIN {t['product']} p ON p.code = s.{c['product_code']} {joined}"
                 f"{fence(run)}) s{fence(run)}) s"
             )
     except IntegrityError:
@@ -318,6 +326,10 @@ def check_unchanged(run: Run) -> None:
     number = run.columns["orders"]["number"]
     line_no = f"CAST(s.{c['line_no']} AS integer)"
     kind = "numeric" if run.postgres else "NUMERIC"
+    if not scalar(  # none imported before (a first import): nothing to compare
+        f"SELECT EXISTS (SELECT 1 FROM {so} s JOIN {t['history_order']} o ON o.number = s.{number})"
+    ):
+        return
     found = fetch(
         f"SELECT s.{run.order_keys['order_lines']} AS at, s.{c['order_number']}, {line_no}, "
         f"s.{c['product_code']}, s.{c['quantity']}, s.{c['unit_price']}, l.line_no, p.code, "
