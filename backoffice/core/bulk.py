@@ -38,10 +38,11 @@ def bulk_insert[M: models.Model](model: type[M], objs: Sequence[M]) -> list[M]:
     table = quote(opts.db_table)
     fields = list(opts.concrete_fields)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [opts.db_table, len(objs)],
-        )
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        (sequence,) = cursor.fetchone()
+        if sequence is None:  # ids not drawn from a sequence: Django's way
+            return model._default_manager.bulk_create(objs, batch_size=BATCH)
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(objs)])
         ids = [row[0] for row in cursor.fetchall()]
         stamped = [
             f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
