@@ -112,7 +112,7 @@ def _steps(run: Run) -> dict[str, int]:
         run.progress(0.50, "orders")
         with indexes_after(run, HistoryOrder, HistoryCategory):
             first_id, last_id = orders.new_orders(run)
-            orders.write_lines(run)
+            orders.write_lines(run, first_id, last_id)
             run.progress(0.75, "facts")
             sums.write_months(run, first_id, last_id)
             sums.write_categories(run, first_id, last_id)
