@@ -33,45 +33,29 @@ import json
 import os
 import queue
 import random
-import secrets
-import signal
-import subprocess
 import sys
 import threading
 import time
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+if __package__ in (None, ""):  # run as a file: the project's root on the path, for `bench`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import server as http_server
+
+ROOT = http_server.ROOT
 VAR = Path(os.environ.get("LOAD_VAR_DIR", ROOT / "var" / "load"))
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{VAR / 'backoffice.sqlite3'}"
-SERVER_ENV = {
-    **os.environ,
-    "DJANGO_SETTINGS_MODULE": "config.settings.base",
-    "DATABASE_URL": DATABASE_URL,
-    "BACKOFFICE_VAR_DIR": str(VAR),
-    "DEBUG": "false",
-    "SECURE_SSL": "false",
-    "SECRET_KEY": secrets.token_hex(32),
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    # the bench customers' papers are not the point here: warn instead of refusing the trade
-    "QUALIFICATION_BLOCK_MODE": "warn",
-}
+SERVER_ENV = http_server.server_env(DATABASE_URL, VAR)
 GOALS = {"read": 0.300, "write": 0.500}
 
 
 def prepare() -> dict:
     """Migrate, load the demo company, collect static files; tokens and a session for the
     bench's users; the ids the traffic picks from."""
-    os.environ.update(SERVER_ENV)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    http_server.django_setup(SERVER_ENV)
     from django.core.management import call_command
     from rest_framework.authtoken.models import Token
 
@@ -85,64 +69,35 @@ def prepare() -> dict:
     if not User.objects.filter(username="clerk").exists():
         print("loading the demo company (a few minutes, once)")
         call_command("seed_demo", verbosity=0)
-    if not (VAR / "static" / "staticfiles.json").exists():  # compressing them takes a while
-        call_command("collectstatic", interactive=False, verbosity=0)
+    http_server.collect_static(VAR)
     tokens = {
         name: Token.objects.get_or_create(user=User.objects.get(username=name))[0].key
         for name in ("clerk", "clerk2", "finance", "sales_manager", "gm", "manager_north")
     }
     manager = User.objects.get(username="sales_manager")
-    session = SessionStore()
-    session[SESSION_KEY] = str(manager.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the one that logs in
-    session[HASH_SESSION_KEY] = manager.get_session_auth_hash()
-    session.create()
     customers = list(
         Customer.objects.filter(status="active").order_by("id").values_list("id", flat=True)[:200]
     )
     return {
         "tokens": tokens,
-        "session": session.session_key,
+        "session": http_server.session_key(manager),
         "customers": customers,
         "products": list(Product.objects.order_by("id").values_list("id", flat=True)[:50]),
         "orders": list(SalesOrder.objects.order_by("-id").values_list("id", flat=True)[:300]),
     }
 
 
-def serve() -> subprocess.Popen:
-    workers, threads = os.environ.get("LOAD_WORKERS", "4"), os.environ.get("LOAD_THREADS", "4")
-    server = subprocess.Popen(  # noqa: S603 - our own program and arguments
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            workers,
-            "--threads",
-            threads,
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=SERVER_ENV,
-        start_new_session=True,
+def serve():
+    return http_server.serve(
+        SERVER_ENV,
+        PORT,
+        workers=os.environ.get("LOAD_WORKERS", "4"),
+        threads=os.environ.get("LOAD_THREADS", "4"),
     )
-    for _ in range(300):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            connection.request("GET", "/admin/login/")
-            connection.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    stop(server)
-    raise SystemExit("gunicorn did not answer")
 
 
-def stop(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
+def stop(server) -> None:
+    http_server.stop(server)
 
 
 class User:

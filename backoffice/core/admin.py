@@ -58,6 +58,7 @@ from backoffice.core.edit_conflicts import loaded_marker, versioned_form
 from backoffice.core.excel import queryset_to_xlsx_response
 from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
 from backoffice.core.filters import is_ascii_digits
+from backoffice.core.list_columns import list_columns_fill, list_columns_for
 from backoffice.core.models import CompanySettings
 from backoffice.core.printing import render_document
 from backoffice.core.services import model_delete, model_save, model_set_related
@@ -222,6 +223,13 @@ class ChangeList(UnfoldChangeList):
         except (OverflowError, ValueError) as error:
             raise IncorrectLookupParameters(error) from error
 
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        # columns other apps registered (core.list_columns), for the page's rows at once
+        # (iterating the page's queryset fills its cache: the template shows these rows)
+        if list_columns_for(self.model, request.user):
+            list_columns_fill(self.model, list(self.result_list), request.user)
+
     def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
         # A list filter of our own (a SimpleListFilter) handed a value its field cannot take
         # (`?groups__id__exact=abc`): an invalid lookup too, not a server error.
@@ -368,6 +376,10 @@ class BaseModelAdmin(DeletionRuleAdminMixin, VisibleRows, ModelAdmin):
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return ChangeList
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        extra = [column.display for column in list_columns_for(self.model, request.user)]
+        return [*super().get_list_display(request), *extra]
 
     def get_urls(self):
         opts = self.model._meta

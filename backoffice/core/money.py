@@ -5,7 +5,7 @@ ROUND_HALF_UP (四舍五入), applied only here; round per line, then add the ro
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +48,20 @@ def to_decimal(value: object) -> Decimal:
     if not result.is_finite():
         raise ValueError(f"{value!r} is not a finite number")
     return result
+
+
+_SQLITE_REAL = Context(prec=15)
+
+
+def sum_read(value: object) -> Decimal | None:
+    """A sum as a raw query returns it: PostgreSQL's numeric is a Decimal already; SQLite
+    sums decimals as REAL, read here as Django reads one (to 15 significant digits), for
+    the caller to round."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return _SQLITE_REAL.create_decimal_from_float(value)
+    return to_decimal(value)
 
 
 def _quantize(value: object, step: Decimal) -> Decimal:

@@ -43,6 +43,7 @@ class TabContent:
     figures: Sequence[tuple[Any, Any]] = ()  # (label, value) above the rows
     links: Sequence[tuple[Any, str]] = ()  # further pages (label, url): the statement
     caption: Any = ""  # what the rows are, when not all of the kind (overdue invoices)
+    chart: Any = ""  # a chart above the rows (core.charts), safe markup
 
 
 @dataclass(frozen=True)

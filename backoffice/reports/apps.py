@@ -36,8 +36,10 @@ class ReportsConfig(AppConfig):
         from backoffice.reports.customer_tabs import register_customer_tabs
         from backoffice.reports.models import PackSchedule, ReportPack
         from backoffice.reports.services import report_packs_run
+        from backoffice.reports.trends import register_trends
 
         register_customer_tabs()  # the customer page's orders, deliveries, invoices…
+        register_trends()  # the lists' sales trend, the customer file's chart
         # The report packs are the company's documents (their permission says who reads them).
         register_global(PackSchedule, ReportPack)
 

@@ -85,13 +85,12 @@ class SalesConfig(AppConfig):
             HistoryCategory,
             HistoryImport,
             HistoryLine,
-            HistoryMonth,
             HistoryOrder,
             Invoice,
             InvoiceLine,
             SalesFact,
-            SalesFactMonthRow,
             SalesFactRow,
+            SalesMonth,
             SalesOrder,
             SalesOrderLine,
         )
@@ -134,7 +133,7 @@ class SalesConfig(AppConfig):
         register_visibility_through(InvoiceLine, "invoice")
         register_visibility_through(HistoryLine, "order")
         register_visibility_through(HistoryCategory, "order")
-        for figures in (SalesFact, SalesFactRow, SalesFactMonthRow, HistoryMonth):
+        for figures in (SalesFact, SalesFactRow, SalesMonth):
             register_visibility(
                 figures,
                 lambda user, model=figures: sales_figures_visible_to(model.objects.all(), user),

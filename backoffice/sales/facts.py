@@ -1,20 +1,33 @@
-"""Keeping the daily sales facts (models/facts.py) exact: every change of a basis adds its
-signed delta here, inside the document's transaction. One statement per call:
-INSERT … ON CONFLICT DO UPDATE adds to the row of the day, or creates it."""
+"""Keeping the daily sales facts and their monthly sums (models/facts.py) exact: every
+change of a basis adds its signed delta here, inside the document's transaction. Two
+statements per call: INSERT … ON CONFLICT DO UPDATE adds to the rows of the day, and to
+the rows of the month at each of its grains, or creates them."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
 
 from backoffice.core.money import ZERO, line_amounts, round_amount
-from backoffice.sales.models import SalesFact
+from backoffice.sales.models import SalesFact, SalesMonth
 
 KEY = ("basis", "product_id", "day", "customer_id", "region_id", "owner_id")
 VALUES = ("customer_kind", "category_id", "quantity", "gross_amount", "net_amount", "orders")
+MONTH_KEY = (
+    "basis",
+    "product_id",
+    "customer_id",
+    "month",
+    "region_id",
+    "owner_id",
+    "customer_kind",
+    "category_id",
+)
+SUMS = ("quantity", "gross_amount", "net_amount", "orders")
 
 
 def _table() -> str:
@@ -24,10 +37,7 @@ def _table() -> str:
 def adding_on_conflict(table: str, key: tuple[str, ...]) -> str:
     """The clause that adds a new row's sums to the row already there with its key (the
     facts here; the import's monthly sums of the history too)."""
-    updates = ", ".join(
-        f"{name} = {table}.{name} + excluded.{name}"
-        for name in ("quantity", "gross_amount", "net_amount", "orders")
-    )
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in SUMS)
     return f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
 
 
@@ -36,12 +46,34 @@ def _on_conflict() -> str:
 
 
 def _upsert(rows: list[tuple]) -> None:
+    """The day's rows, then the month's: each day row (basis, product, day, customer,
+    region, rep, kind, category, sums…) also adds to its month at its grain: a product's
+    or a category's by region only, the all-products row twice, by customer and by
+    region, rep and kind (SalesMonth)."""
     columns = ", ".join(KEY + VALUES)
     marks = ", ".join(["%s"] * (len(KEY) + len(VALUES)))
+    months = []
+    for basis, product_id, day, customer_id, region_id, owner_id, kind, category, *sums in rows:
+        month = day.replace(day=1)
+        if product_id:
+            months.append((basis, product_id, 0, month, region_id, 0, "", category, *sums))
+        else:
+            months.append((basis, 0, customer_id, month, region_id, owner_id, kind, 0, *sums))
+            months.append((basis, 0, 0, month, region_id, owner_id, kind, 0, *sums))
+    # in the order of their keys, so that two documents lock shared rows in one order
+    rows = sorted(rows, key=itemgetter(slice(0, len(KEY))))
+    months.sort(key=itemgetter(slice(0, len(MONTH_KEY))))
+    month_table = connection.ops.quote_name(SalesMonth._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {_table()} ({columns}) VALUES ({marks}) {_on_conflict()}",  # noqa: S608
             rows,
+        )
+        cursor.executemany(
+            f"INSERT INTO {month_table} ({', '.join(MONTH_KEY + SUMS)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(MONTH_KEY + SUMS))}) "
+            f"{adding_on_conflict(month_table, MONTH_KEY)}",
+            months,
         )
 
 

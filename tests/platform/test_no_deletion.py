@@ -67,10 +67,9 @@ from backoffice.sales.models import (
     DeliveryExtra,
     HistoryCategory,
     HistoryLine,
-    HistoryMonth,
     SalesFact,
-    SalesFactMonthRow,
     SalesFactRow,
+    SalesMonth,
 )
 from backoffice.sales.tests.factories import (
     DeliveryFactory,
@@ -426,10 +425,22 @@ def _fact_rows():
     return list(SalesFactRow.objects.all()[:1])
 
 
-@builds("sales.SalesFactMonthRow")
-def _fact_month_rows():
-    _facts()
-    return list(SalesFactMonthRow.objects.all()[:1])
+@builds("sales.SalesMonth")
+def _sales_months():
+    product = ProductFactory(category=ProductCategoryFactory())
+    return [
+        SalesMonth.objects.create(
+            basis=1,
+            product_id=product.pk,
+            month=timezone.localdate().replace(day=1),
+            customer_id=0,
+            region_id=RegionFactory().pk,
+            owner_id=0,
+            customer_kind="",
+            category_id=product.category_id,
+            orders=1,
+        )
+    ]
 
 
 @builds("sales.HistoryImport")
@@ -474,20 +485,6 @@ def _history_categories():
             owner_id=order.owner_id,
             customer_kind=order.customer_kind,
             line_count=1,
-        )
-    ]
-
-
-@builds("sales.HistoryMonth")
-def _history_months():
-    product = ProductFactory(category=ProductCategoryFactory())
-    return [
-        HistoryMonth.objects.create(
-            product_id=product.pk,
-            month=timezone.localdate().replace(day=1),
-            region_id=RegionFactory().pk,
-            category_id=product.category_id,
-            orders=1,
         )
     ]
 

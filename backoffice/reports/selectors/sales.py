@@ -1,14 +1,17 @@
+# ruff: noqa: S608 - the SQL here is built from our own table and column names; values are
+# always parameters.
 """Sales statistics (DOMAIN §12, seed S1 §1.1): by day, week, month, quarter or year; by up to
 two of region, rep, customer, customer kind, product and category; on the ordered,
-delivered, invoiced or received basis; with quantity, amount, net amount and order count, and the
-change against the previous period and the same period last year.
+delivered, invoiced or received basis; for one customer or one product; with quantity,
+amount, net amount and order count, and the change against the previous period and the
+same period last year.
 
-It reads the daily sales facts and the imported history through one view
-(sales/models/facts.py, SalesFactRow), never the document lines, so a year over a million
-lines is a GROUP BY over a few hundred thousand summary rows at most; without a product
-grouping, over the all-product rows only. Whole months by product, region and category read
-the imported lines summed by month instead (SalesFactMonthRow): three years by region and
-product is a hundred thousand rows, not a million."""
+Never the document lines: over whole months, the monthly sums at the grain the grouping
+needs (SalesMonth: by customer, by product, by category, by region, rep and kind), so
+three years by customer is 156,000 summary rows for 156,000 report rows; otherwise the
+daily facts and the imported history through one view (SalesFactRow). One statement
+computes a report's rows, the comparisons and the order; a page costs its page, and the
+API's JSON is built by PostgreSQL (issue 16)."""
 
 import gc
 from collections.abc import Iterator
@@ -20,7 +23,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, DateField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, DateField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import (
     Cast,
     TruncDay,
@@ -29,16 +32,25 @@ from django.db.models.functions import (
     TruncWeek,
     TruncYear,
 )
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import Region, User
 from backoffice.catalog.models import Product, ProductCategory
 from backoffice.core.access import Actor
-from backoffice.core.money import ZERO, round_amount, round_percent, round_quantity
+from backoffice.core.filters import MAX_ID, is_ascii_digits
+from backoffice.core.money import (
+    ZERO,
+    round_amount,
+    round_percent,
+    round_quantity,
+    sum_read,
+)
 from backoffice.parties.models import Customer
 from backoffice.reports.selectors.params import refuse_if, report_dates
-from backoffice.sales.models import SalesFact, SalesFactMonthRow, SalesFactRow
+from backoffice.sales.models import SalesFact, SalesFactRow, SalesMonth
 from backoffice.sales.models.facts import FactRow
+from backoffice.sales.selectors import sales_figures_visible_to
 
 PERIODS = {
     "day": TruncDay,
@@ -55,7 +67,6 @@ GROUPS = {
     "product": "product_id",
     "category": "category_id",
 }
-MONTHLY_GROUPS = {"product", "region", "category"}  # what HistoryMonth keeps
 BASES = {
     "ordered": SalesFact.Basis.ORDERED,
     "delivered": SalesFact.Basis.DELIVERED,
@@ -82,6 +93,8 @@ class SalesQuery:
     period: str
     group_by: tuple[str, ...]
     basis: str
+    customer: int | None = None  # one customer's sales only
+    product: int | None = None  # one product's
 
 
 def basis_codes(basis: str) -> tuple[int, ...]:
@@ -108,8 +121,19 @@ def sales_params(params: Any) -> SalesQuery:
         errors["group_by"] = [_("choose from: %s") % ", ".join(GROUPS)]
     if "date_to" not in errors and (date_to - date_from).days > 3660:
         errors["date_to"] = [_("at most ten years at a time")]
+    customer, product = (_id_param(params, name, errors) for name in ("customer", "product"))
     refuse_if(errors)
-    return SalesQuery(date_from, date_to, period, group_by, basis)
+    return SalesQuery(date_from, date_to, period, group_by, basis, customer, product)
+
+
+def _id_param(params: Any, name: str, errors: dict[str, list[str]]) -> int | None:
+    raw = params.get(name) or ""
+    if not raw:
+        return None
+    if not is_ascii_digits(raw) or not 1 <= int(raw) <= MAX_ID:
+        errors[name] = [_("an id: a whole number, at least 1")]
+        return None
+    return int(raw)
 
 
 def period_start(day: date, period: str) -> date:
@@ -157,34 +181,6 @@ def last_year_start(start: date, period: str) -> date:
     return start.replace(year=start.year - 1)
 
 
-def visible_facts(by: Actor, *, whole_months: bool = False) -> QuerySet[FactRow]:
-    """The facts and the imported history (SalesFactRow), by the same rule as the
-    documents: all, own regions, or own customers (STYLE §7). `whole_months`: the caller
-    reads whole months, grouped by no more than product, region and category; then the
-    imported lines come summed by month (SalesFactMonthRow), unless the rule is a rep's
-    own customers (those sums have no rep)."""
-    model = SalesFactMonthRow if whole_months else SalesFactRow
-    if not getattr(by, "is_authenticated", False) or not by.is_active:
-        return model.objects.none()
-    if by.has_perm("sales.view_all_orders"):
-        return model.objects.all()
-    if by.has_perm("sales.view_region_orders"):
-        regions = list(by.regions.values_list("pk", flat=True))
-        return model.objects.filter(region_id__in=regions)
-    return SalesFactRow.objects.filter(owner_id=by.pk)
-
-
-def _whole_months(query: SalesQuery) -> bool:
-    """Whether the monthly sums of the history can answer the query exactly: periods of
-    whole months over whole months, grouped by nothing they do not keep."""
-    return (
-        query.period in ("month", "quarter", "year")
-        and set(query.group_by) <= MONTHLY_GROUPS
-        and query.date_from.day == 1
-        and (query.date_to + timedelta(days=1)).day == 1
-    )
-
-
 DIMENSIONS = {  # a grouping's record: (model, its code, its name)
     "region": (Region, "code", "name"),
     "rep": (User, "username", "full_name"),
@@ -194,31 +190,11 @@ DIMENSIONS = {  # a grouping's record: (model, its code, its name)
 }
 
 
-def _labels(group: str, ids: set) -> dict:
-    """Each id of a grouping with its (code, name), in one query for the whole report: the
-    code for the API and the workbook's code column, the name for the people who read."""
-    if group == "customer_kind":
-        kinds = dict(Customer.Kind.choices)
-        return {kind: (kind, str(kinds.get(kind, kind))) for kind in ids}
-    model, code, name = DIMENSIONS[group]
-    rows = model.objects.values_list("pk", code, name)
-    if len(ids) <= 1000:  # a long IN list costs more than reading every code
-        rows = rows.filter(pk__in=ids)
-    labels = {pk: (code, name or code) for pk, code, name in rows}
-    none = {
-        "region": _("No region"),
-        "rep": _("No rep"),
-        "category": _("No category"),
-    }.get(group, "—")
-    labels[0] = ("", none)  # a product without a category, an order without a rep
-    return labels
-
-
 def change_percent(now: Decimal, before: Decimal | None) -> str | None:
     """The change on an earlier amount, in per cent to one decimal; None without one."""
     if not before:
         return None
-    return str(round_percent((now - before) * 100 / abs(before)))
+    return str(round_percent((now - before) * 100 / abs(before)) + 0)  # never "-0.0"
 
 
 @contextmanager
@@ -242,11 +218,15 @@ def roomy_query() -> Iterator[None]:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '64MB'")
+                cursor.execute("SET LOCAL work_mem = '256MB'")
                 cursor.execute("SET LOCAL jit = off")
                 # both cores for a big aggregate: partial hash aggregates in parallel workers
                 cursor.execute("SET LOCAL parallel_setup_cost = 0")
                 cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
+                # a summary's groups are hard to estimate: a nested loop or a merge join
+                # planned for a hundred rows costs seconds on a hundred thousand
+                cursor.execute("SET LOCAL enable_nestloop = off")
+                cursor.execute("SET LOCAL enable_mergejoin = off")
         yield
 
 
@@ -256,135 +236,374 @@ def group_keys(group_by: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(key for g in group_by for key in (g, f"{g}_name"))
 
 
-def sales_statistics(*, by: Actor, query: SalesQuery) -> dict[str, Any]:
-    """{"rows": [{period, <group>: code, <group>_name: name…, quantity, amount, net_amount, orders,
-    previous_amount, change_previous, last_year_amount, change_last_year}], "totals": {…}}.
-
-    One GROUP BY reads the range and, flagged apart, the earlier periods the comparisons
-    need; rows are built from tuples (a year by customer is tens of thousands of rows)."""
-    with collector_paused():
-        return _sales_statistics(by=by, query=query)
+def visible_facts(by: Actor) -> QuerySet[FactRow]:
+    """The daily facts and the imported history (SalesFactRow), by the same rule as the
+    documents: all, own regions, or own customers (STYLE §7)."""
+    return sales_figures_visible_to(SalesFactRow.objects.all(), by)
 
 
-def _sales_statistics(*, by: Actor, query: SalesQuery) -> dict[str, Any]:
+def _whole_months(query: SalesQuery) -> bool:
+    """Whether the query reads whole months: periods of whole months from the first day
+    of a month to the last day of one."""
+    return (
+        query.period in ("month", "quarter", "year")
+        and query.date_from.day == 1
+        and (query.date_to + timedelta(days=1)).day == 1
+    )
+
+
+def _source(by: Actor, query: SalesQuery, dims: set[str]) -> tuple[QuerySet, str, Q]:
+    """Where a report reads, at the coarsest grain that answers it exactly: over whole
+    months, the monthly sums (SalesMonth) when they keep every dimension asked for (a rep
+    who sees only own customers, the sums that keep the rep); otherwise the daily facts
+    and the history (SalesFactRow). Returns (rows, their date column, the grain)."""
+    if _whole_months(query):
+        months = sales_figures_visible_to(SalesMonth.objects.all(), by)
+        own_only = not (
+            by.has_perm("sales.view_all_orders") or by.has_perm("sales.view_region_orders")
+        )
+        if dims <= {"region", "rep", "customer_kind"}:
+            return months, "month", Q(product_id=0, customer_id=0)
+        if "customer" in dims and dims <= {"customer", "region", "rep", "customer_kind"}:
+            return months, "month", Q(product_id=0, customer_id__gt=0)
+        if not own_only and "product" in dims and dims <= {"product", "region", "category"}:
+            return months, "month", Q(product_id__gt=0)
+        if not own_only and dims <= {"category", "region"}:
+            return months, "month", Q(product_id__lt=0)
     grain = (
         Q(product_id__gt=0)
-        if "product" in query.group_by
+        if "product" in dims
         else Q(product_id__lt=0)
-        if "category" in query.group_by
+        if "category" in dims
         else Q(product_id=0)
     )
+    return visible_facts(by), "day", grain
+
+
+def _dims(query: SalesQuery, group_by: tuple[str, ...]) -> tuple[set[str], Q]:
+    """The dimensions a read must keep (its groupings and its filters), and the filters."""
+    dims, condition = set(group_by), Q()
+    if query.customer is not None:
+        dims.add("customer")
+        condition &= Q(customer_id=query.customer)
+    if query.product is not None:
+        dims.add("product")
+        condition &= Q(product_id=query.product)
+    return dims, condition
+
+
+def _next_start(start: date, period: str) -> date:
+    if period == "day":
+        return start + timedelta(days=1)
+    if period == "week":
+        return start + timedelta(days=7)
+    month = start.month - 1 + {"month": 1, "quarter": 3, "year": 12}[period]
+    return start.replace(year=start.year + month // 12, month=month % 12 + 1)
+
+
+def _periods(query: SalesQuery) -> list[tuple[date, date, date, str]]:
+    """Each period from the earliest the comparisons need to the end of the range: its
+    start, its previous period's, the same period's a year before, and its label."""
     period = query.period
     first = period_start(query.date_from, period)
-    lookback = min(last_year_start(first, period), previous_start(first, period))
-    fields = [GROUPS[g] for g in query.group_by]
-    facts = visible_facts(by, whole_months=_whole_months(query)).filter(
-        basis__in=basis_codes(query.basis)
-    )
-    grouped = (
-        facts.filter(grain, day__gte=lookback, day__lte=query.date_to)
-        .annotate(
-            start=Cast(PERIODS[period]("day"), DateField()),  # a date, not a timestamp
-            current=Case(When(day__gte=query.date_from, then=Value(1)), default=Value(0)),
-        )
-        .values_list("start", *fields, "current")
-        .annotate(Sum("quantity"), Sum("gross_amount"), Sum("net_amount"), Sum("orders"))
-        .order_by()
-    )
-    with roomy_query():
-        if connection.vendor == "postgresql":  # psycopg gives dates and exact decimals
-            sql, params = grouped.query.sql_with_params()
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                found = cursor.fetchall()
-        else:
-            found = list(grouped)
-    # Rows are (start, dims…, current, quantity, amount, net, orders): the key is a slice.
-    width = len(fields)
-    n = 1 + width
-    if connection.vendor != "postgresql":  # SQLite sums decimals in floating point
-        found = [
+    start = min(last_year_start(first, period), previous_start(first, period))
+    periods = []
+    while start <= query.date_to:
+        periods.append(
             (
-                *row[: n + 1],
-                round_quantity(row[n + 1]),
-                *(round_amount(v) for v in row[n + 2 : n + 4]),
-                row[n + 4],
-            )
-            for row in found
-        ]
-    # Each key's amount over both ranges, for the comparisons to look up. A key is once in
-    # the result, but twice when its period starts before date_from: then both parts.
-    amounts = {row[:n]: row[n + 2] for row in found}
-    if first < query.date_from:
-        split: dict[tuple, Decimal] = {}
-        for row in found:
-            if row[0] == first:
-                split[row[:n]] = split.get(row[:n], ZERO) + row[n + 2]
-        amounts.update(split)
-    current = [row for row in found if row[n]]
-    del found  # a hundred thousand tuples: freed as the rows are built
-    maps = [_labels(g, {row[1 + i] for row in current}) for i, g in enumerate(query.group_by)]
-    starts: dict[date, tuple[str, date, date]] = {}
-    named: dict[tuple, tuple] = {}  # dims → their codes and names, once per combination
-    keys = ("period", *group_keys(query.group_by), *ROW_MEASURES)
-    rows = []  # a year by customer is many rows: built straight, then sorted
-    for row in current:
-        start, quantity, amount, net, orders = row[0], *row[n + 1 :]
-        if not (quantity or amount or orders):
-            continue  # an order approved and cancelled again nets to nothing
-        dims = row[1:n]
-        info = starts.get(start)
-        if info is None:
-            info = starts[start] = (
-                period_label(start, period),
+                start,
                 previous_start(start, period),
                 last_year_start(start, period),
-            )
-        names = named.get(dims)
-        if names is None:
-            names = named[dims] = tuple(
-                part
-                for mapping, d in zip(maps, dims, strict=True)
-                for part in mapping.get(d, (str(d), str(d)))
-            )
-        label, before_start, last_year = info
-        before = amounts.get((before_start, *dims))
-        year_ago = amounts.get((last_year, *dims))
-        rows.append(
-            dict(
-                zip(
-                    keys,
-                    (
-                        label,
-                        *names,
-                        quantity,
-                        amount,
-                        net,
-                        orders,
-                        ZERO_AMOUNT if before is None else before,
-                        change_percent(amount, before),
-                        ZERO_AMOUNT if year_ago is None else year_ago,
-                        change_percent(amount, year_ago),
-                    ),
-                    strict=True,
-                )
+                period_label(start, period),
             )
         )
-    rows.sort(key=itemgetter("period", *query.group_by))  # unique: measures never compared
-    # Totals from the all-product rows: an order with two products is still one order.
-    whole = facts.filter(product_id=0, day__gte=query.date_from, day__lte=query.date_to).aggregate(
-        quantity=Sum("quantity"),
-        amount=Sum("gross_amount"),
-        net_amount=Sum("net_amount"),
-        orders=Sum("orders"),
+        start = _next_start(start, period)
+    return periods
+
+
+def _none_label(group: str) -> str:
+    return {"region": _("No region"), "rep": _("No rep"), "category": _("No category")}.get(
+        group, "—"
     )
-    totals = {
+
+
+def _label_sql(group: str, alias: str, column: str) -> tuple[str, list, str, str, list]:
+    """A grouping's (join, its params, code, name, the name's params): its record's code
+    and name (the code when it has no name), the words for none on id 0 (a product
+    without a category), the id itself for a record not found."""
+    quote = connection.ops.quote_name
+    text = "varchar" if connection.vendor == "postgresql" else "text"
+    if group == "customer_kind":
+        kinds = [(kind, str(label)) for kind, label in Customer.Kind.choices]
+        values = ", ".join(["(%s, %s)"] * len(kinds))
+        join = f"LEFT JOIN (VALUES {values}) AS {alias} ON {alias}.column1 = {column}"
+        params = [value for pair in kinds for value in pair]
+        return join, params, column, f"COALESCE({alias}.column2, {column})", []
+    model, code, name = DIMENSIONS[group]
+    join = f"LEFT JOIN {quote(model._meta.db_table)} {alias} ON {alias}.id = {column}"
+    fallback = f"CAST({column} AS {text})"
+    code_sql = (
+        f"COALESCE({alias}.{quote(code)}, CASE WHEN {column} = 0 THEN '' ELSE {fallback} END)"
+    )
+    name_sql = (
+        f"COALESCE(NULLIF({alias}.{quote(name)}, ''), {alias}.{quote(code)}, "
+        f"CASE WHEN {column} = 0 THEN %s ELSE {fallback} END)"
+    )
+    return join, [], code_sql, name_sql, [_none_label(group)]
+
+
+# A report row as the API gives it, built by PostgreSQL (sales_report_json): amounts as
+# decimal strings, the change in per cent to one decimal (half away from zero, as
+# core.money rounds), null without an earlier amount.
+# The previous period and the same period a year earlier, as offsets of a period's start
+# (PostgreSQL's window frames); a week's last year is the same ISO week, which no offset
+# finds, so weeks look it up (previous_start, last_year_start) as SQLite does.
+WINDOW_OFFSETS = {
+    "day": ("1 day", "1 year"),
+    "month": ("1 month", "1 year"),
+    "quarter": ("3 months", "1 year"),
+    "year": ("1 year", "1 year"),
+}
+JSON_MEASURES = (
+    ("quantity", "r.q::text"),
+    ("amount", "r.a::text"),
+    ("net_amount", "r.n::text"),
+    ("orders", "r.o"),
+    ("previous_amount", "COALESCE(r.pa, 0.00)::text"),
+    (
+        "change_previous",
+        "CASE WHEN r.pa <> 0 THEN round((r.a - r.pa) * 100 / abs(r.pa), 1)::text END",
+    ),
+    ("last_year_amount", "COALESCE(r.la, 0.00)::text"),
+    (
+        "change_last_year",
+        "CASE WHEN r.la <> 0 THEN round((r.a - r.la) * 100 / abs(r.la), 1)::text END",
+    ),
+)
+
+
+def _rows_sql(
+    by: Actor, query: SalesQuery, *, limit: int | None, offset: int, as_json: bool
+) -> tuple[str, list]:
+    """One statement for a report's rows, or a page of them (a page costs its page, not
+    the report): the sums per period and group over the range and, flagged apart, over
+    the earlier periods the comparisons need; in the order of period, then codes; each
+    row's previous period and the same period a year earlier joined from those sums, for
+    the page only; the groups' codes and names. Each row ends with how many rows the whole
+    report has. Rows are (period label, code and name per grouping, quantity, amount, net,
+    orders, previous amount, last year's amount, count), or with `as_json` (PostgreSQL)
+    (the row as JSON text, count)."""
+    dims, filters = _dims(query, query.group_by)
+    rows, column, grain = _source(by, query, dims)
+    periods = _periods(query)
+    d = [f"d{i}" for i in range(len(query.group_by))]
+    # The first period starts before the range: its part before the range is summed apart
+    # (`cur` 0), for the comparisons, which read whole periods.
+    straddles = period_start(query.date_from, query.period) < query.date_from
+    current = {
+        "cur": Case(When(**{f"{column}__gte": query.date_from}, then=Value(1)), default=Value(0))
+    }
+    source = (
+        rows.filter(grain, filters)
+        .filter(
+            basis__in=basis_codes(query.basis),
+            **{f"{column}__gte": periods[0][0], f"{column}__lte": query.date_to},
+        )
+        .annotate(
+            p=F(column)
+            if (column, query.period) == ("month", "month")
+            else Cast(PERIODS[query.period](column), DateField()),  # a date, not a timestamp
+            **{name: F(GROUPS[g]) for name, g in zip(d, query.group_by, strict=True)},
+            **(current if straddles else {}),
+            q=F("quantity"),
+            a=F("gross_amount"),
+            n=F("net_amount"),
+            o=F("orders"),
+        )
+        .values_list("p", *d, *(current if straddles else ()), "q", "a", "n", "o")
+        .order_by()
+    )
+    source_sql, params = source.query.sql_with_params()
+    params = list(params)
+    keys = "".join(f", {x}" for x in d)
+    adapt = connection.ops.adapt_datefield_value
+    for start, before, year_ago, label in periods:
+        params += [adapt(start), adapt(before), adapt(year_ago), label]
+    joins, codes, shown, names_params, joins_params = [], [], [], [], []
+    for i, group in enumerate(query.group_by):
+        join, join_params, code, name, name_params = _label_sql(group, f"g{i}", f"f.d{i}")
+        joins.append(join)
+        joins_params += join_params
+        codes.append(code)
+        shown += [f"{code} AS c{i}", f"{name} AS n{i}"]
+        names_params += name_params
+    params += names_params + joins_params
+    if not straddles:
+        params.append(adapt(query.date_from))
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    inner_order = ", ".join(["f.p", *(f"{c}{collate}" for c in codes), *(f"f.{x}" for x in d)])
+    outer_order = ", ".join(
+        ["r.p", *(f"r.c{i}{collate}" for i in range(len(d))), *(f"r.{x}" for x in d)]
+    )
+    whole = (
+        f"SELECT p{keys}, SUM(a) AS a FROM f GROUP BY p{keys}"
+        if straddles
+        else f"SELECT p{keys}, a FROM f"
+    )
+    same = "".join(f" AND {{t}}.{x} = r.{x}" for x in d)
+    cur = ", cur" if straddles else ""
+    f_keys = "".join(f", f.{x}" for x in d)
+    page = (
+        "" if limit is None else f" ORDER BY {inner_order} LIMIT {int(limit)} OFFSET {int(offset)}"
+    )
+    per = "per (p, prev, ly, label)"
+    if as_json:
+        pairs = [("period", "r.label")]
+        for i, group in enumerate(query.group_by):
+            pairs += [(group, f"r.c{i}"), (f"{group}_name", f"r.n{i}")]
+        pairs += list(JSON_MEASURES)
+        # each row as JSON by its columns' names (row_to_json: twice as fast as building
+        # an object from pairs), in the statement's order
+        out = "row_to_json(v)::text, r.total FROM {} CROSS JOIN LATERAL (SELECT {}) AS v".format(
+            "{rows}", ", ".join(f'{value} AS "{key}"' for key, value in pairs)
+        )
+    else:
+        out = (
+            "r.label, "
+            + "".join(f"r.c{i}, r.n{i}, " for i in range(len(d)))
+            + "r.q, r.a, r.n, r.o, r.pa, r.la, r.total FROM {rows}"
+        )
+    # sorted before each row is written out: the sort moves narrow rows, not the text
+    out = out.replace("{rows}", f"(SELECT * FROM r ORDER BY {outer_order}) AS r")
+    sql = (
+        f"WITH f AS (SELECT p{keys}{cur}, SUM(q) AS q, SUM(a) AS a, SUM(n) AS n, SUM(o) AS o "
+        f"FROM ({source_sql}) s GROUP BY p{keys}{cur} "
+        "HAVING SUM(q) <> 0 OR SUM(a) <> 0 OR SUM(o) <> 0), "  # approved, cancelled: nothing
+        f"{per} AS (VALUES {', '.join(['(%s, %s, %s, %s)'] * len(periods))}), "
+    )
+    where = f"{'f.cur = 1' if straddles else 'f.p >= %s'}"
+    offsets = WINDOW_OFFSETS.get(query.period) if connection.vendor == "postgresql" else None
+    if offsets:
+        # Each row's previous period and its period a year before, from the rows beside
+        # it in its group's order (one sort; both parts of a split first period summed).
+        group = f"PARTITION BY {', '.join(d)} " if d else ""
+        frames = [
+            f"SUM(a) OVER ({group}ORDER BY p RANGE BETWEEN INTERVAL '{back}' PRECEDING "
+            f"AND INTERVAL '{back}' PRECEDING)"
+            for back in offsets
+        ]
+        sql += (
+            f"c AS (SELECT f.*, {frames[0]} AS pa, {frames[1]} AS la FROM f), "
+            f"r AS (SELECT per.label, {', '.join([*shown, ''])}f.q, f.a, f.n, f.o, f.p{f_keys}, "
+            f"f.pa, f.la, COUNT(*) OVER () AS total FROM c AS f JOIN per ON per.p = f.p "
+            f"{' '.join(joins)} WHERE {where} {page}) "
+            f"SELECT {out}"
+        )
+        return sql, params
+    # elsewhere: each row's two earlier periods looked up in the sums of whole periods
+    sql += (
+        f"w AS ({whole}), "
+        f"page_rows AS (SELECT per.label, {', '.join([*shown, ''])}f.q, f.a, f.n, f.o, "
+        f"f.p{f_keys}, "
+        f"per.prev, per.ly, COUNT(*) OVER () AS total FROM f JOIN per ON per.p = f.p "
+        f"{' '.join(joins)} WHERE {where} {page}), "
+        f"r AS (SELECT r.*, pv.a AS pa, ly.a AS la FROM page_rows AS r "
+        f"LEFT JOIN w pv ON pv.p = r.prev{same.format(t='pv')} "
+        f"LEFT JOIN w ly ON ly.p = r.ly{same.format(t='ly')}) "
+        f"SELECT {out}"
+    )
+    return sql, params
+
+
+def _totals(by: Actor, query: SalesQuery) -> dict[str, Any]:
+    """The range's totals, from the all-products rows (an order with two products is
+    still one order), or a product's when the report is filtered by one."""
+    dims, filters = _dims(query, ())
+    rows, column, grain = _source(by, query, dims)
+    whole = (
+        rows.filter(grain, filters)
+        .filter(
+            basis__in=basis_codes(query.basis),
+            **{f"{column}__gte": query.date_from, f"{column}__lte": query.date_to},
+        )
+        .aggregate(
+            quantity=Sum("quantity"),
+            amount=Sum("gross_amount"),
+            net_amount=Sum("net_amount"),
+            orders=Sum("orders"),
+        )
+    )
+    return {
         "quantity": round_quantity(whole["quantity"] or ZERO),
         "amount": round_amount(whole["amount"] or ZERO),
         "net_amount": round_amount(whole["net_amount"] or ZERO),
         "orders": whole["orders"] or 0,
     }
-    return {"rows": rows, "totals": totals}
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with roomy_query(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def sales_statistics(
+    *, by: Actor, query: SalesQuery, limit: int | None = None, offset: int = 0
+) -> dict[str, Any]:
+    """{"rows": [{period, <group>: code, <group>_name: name…, quantity, amount, net_amount,
+    orders, previous_amount, change_previous, last_year_amount, change_last_year}],
+    "totals": {…}, "count": how many rows in all}: every row, or a page (`limit`)."""
+    with collector_paused():
+        found = _fetch(*_rows_sql(by, query, limit=limit, offset=offset, as_json=False))
+        keys = ("period", *group_keys(query.group_by), *ROW_MEASURES)
+        width = 1 + 2 * len(query.group_by)
+        rows = []
+        for row in found:
+            quantity, amount, net, orders, before, year_ago = row[width : width + 6]
+            if connection.vendor != "postgresql":  # SQLite sums decimals in floating point
+                quantity = round_quantity(sum_read(quantity))
+                amount, net = round_amount(sum_read(amount)), round_amount(sum_read(net))
+                before = None if before is None else round_amount(sum_read(before))
+                year_ago = None if year_ago is None else round_amount(sum_read(year_ago))
+            rows.append(
+                dict(
+                    zip(
+                        keys,
+                        (
+                            *row[:width],
+                            quantity,
+                            amount,
+                            net,
+                            orders,
+                            ZERO_AMOUNT if before is None else before,
+                            change_percent(amount, before),
+                            ZERO_AMOUNT if year_ago is None else year_ago,
+                            change_percent(amount, year_ago),
+                        ),
+                        strict=True,
+                    )
+                )
+            )
+        count = found[0][-1] if found else _count(by, query, offset)
+        return {"rows": rows, "totals": _totals(by, query), "count": count}
+
+
+def _count(by: Actor, query: SalesQuery, offset: int) -> int:
+    """The rows of a report whose page came back empty: none, or a page past the end."""
+    if not offset:
+        return 0
+    found = _fetch(*_rows_sql(by, query, limit=1, offset=0, as_json=False))
+    return found[0][-1] if found else 0
+
+
+def sales_statistics_json(
+    *, by: Actor, query: SalesQuery, limit: int | None = None, offset: int = 0
+) -> tuple[str, dict[str, Any], int]:
+    """The rows of `sales_statistics` as a JSON array built by PostgreSQL (a hundred
+    thousand rows are never Python objects), with the totals and the count."""
+    found = _fetch(*_rows_sql(by, query, limit=limit, offset=offset, as_json=True))
+    count = found[0][1] if found else _count(by, query, offset)
+    return "[" + ",".join(row[0] for row in found) + "]", _totals(by, query), count
 
 
 def group_labels() -> dict[str, str]:
@@ -491,9 +710,8 @@ def sales_workbook(query: SalesQuery, report: dict[str, Any]) -> bytes:
     from backoffice.core.excel import neutralise
 
     columns = group_columns(query.group_by)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = basis_labels()[query.basis]
+    book = Workbook(write_only=True)  # rows streamed to the file, not kept as cells
+    sheet = book.create_sheet(basis_labels()[query.basis])
     sheet.append(
         [
             _("Period"),
@@ -537,3 +755,46 @@ def sales_workbook(query: SalesQuery, report: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def month_labels(first: date, count: int) -> list[tuple[date, str]]:
+    """`count` months from `first`: each month's first day and its label (2025-03)."""
+    months, start = [], first
+    for _i in range(count):
+        months.append((start, period_label(start, "month")))
+        start = _next_start(start, "month")
+    return months
+
+
+def monthly_series(
+    by: Actor, *, group: str, ids: list[int], months: int, today: date | None = None
+) -> tuple[list[str], dict[int, list[Decimal]]]:
+    """The amount ordered (incl. VAT) of each customer or product (`group`) in each of the
+    last `months` months to this one, oldest first: the lists' trend and the customer
+    file's chart. One query over the monthly sums the user may see."""
+    today = today or timezone.localdate()
+    this_month = today.replace(day=1)
+    first = this_month
+    for _i in range(months - 1):
+        first = previous_start(first, "month")
+    calendar = month_labels(first, months)
+    last = _next_start(this_month, "month") - timedelta(days=1)
+    query = SalesQuery(first, last, "month", (group,), "ordered")
+    rows, column, grain = _source(by, query, {group})
+    field = GROUPS[group]
+    month = F(column) if column == "month" else TruncMonth(column)
+    found = (
+        rows.filter(grain, basis__in=basis_codes("ordered"))
+        .filter(**{f"{field}__in": ids, f"{column}__gte": first, f"{column}__lte": last})
+        .annotate(m=month)
+        .values_list(field, "m")
+        .annotate(Sum("gross_amount"))
+        .order_by()
+    )
+    position = {start: i for i, (start, _label) in enumerate(calendar)}
+    series = {pk: [ZERO_AMOUNT] * months for pk in ids}
+    for pk, start, amount in found:
+        at = position.get(start if isinstance(start, date) else date.fromisoformat(str(start)))
+        if at is not None:
+            series[pk][at] = round_amount(amount or ZERO)
+    return [label for _start, label in calendar], series

@@ -244,8 +244,14 @@ def _amounts_without_products(cells: dict, group_by: tuple) -> dict:
 
 
 @pytest.mark.django_db
-def test_every_period_grouping_and_basis_matches_the_documents(dataset, clerk):
+@pytest.mark.parametrize("whole_months", [False, True], ids=["days", "whole-months"])
+def test_every_period_grouping_and_basis_matches_the_documents(dataset, clerk, whole_months):
+    """Over a range of days (the daily facts), and over whole months (the monthly sums at
+    their grains, where the grouping allows)."""
     date_from, date_to = TODAY - timedelta(days=800), TODAY
+    if whole_months:
+        date_from = date_from.replace(day=1)
+        date_to = (TODAY.replace(day=1) + timedelta(days=31)).replace(day=1) - timedelta(days=1)
     groupings = [()] + [(g,) for g in GROUPS] + list(itertools.combinations(GROUPS, 2))
     checked = 0
     for basis, period, group_by in itertools.product(BASES, PERIODS, groupings):

@@ -118,6 +118,7 @@ def _steps(run: Run) -> dict[str, int]:
             sums.write_categories(run, first_id, last_id)
             run.progress(0.85, "orders")
             orders.write_orders(run, first_id, last_id)
+            sums.write_order_months(run, first_id, last_id)
     balances.write_opening_balances(run)
     run.progress(0.99, "done")
     return run.counts

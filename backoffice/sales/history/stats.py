@@ -10,7 +10,7 @@ from backoffice.ledger.models import Receivable
 from backoffice.parties.models import Customer
 from backoffice.sales.history.context import Run
 from backoffice.sales.history.sql import execute
-from backoffice.sales.models import HistoryCategory, HistoryMonth, HistoryOrder
+from backoffice.sales.models import HistoryCategory, HistoryOrder, SalesMonth
 
 
 def statistics_refresh() -> None:
@@ -24,7 +24,7 @@ def statistics_refresh() -> None:
     execute(f"{vacuum} {quote(HistoryOrder._meta.db_table)}")
     for model in (
         HistoryCategory,
-        HistoryMonth,
+        SalesMonth,
         Customer,
         Product,
         Region,

@@ -1,37 +1,69 @@
 # ruff: noqa: S608 - SQL here is built from table and column names of our own; values are
 # always parameters.
-"""The sales statistics of the new lines, which the reports read: the lines summed by order
-and category (HistoryCategory, the history's category grain, which the orders' totals add
-up) and by month, region and product (HistoryMonth, for the reports over whole months).
-History never changes after its import, so the sums stay exact."""
+"""The sales statistics of the new orders, which the reports read: the lines summed by
+order and category (HistoryCategory, the history's category grain, which the orders'
+totals add up), and everything summed by month at the grains of the reports (SalesMonth,
+beside the documents' months: by product, by category, by customer, and by region, rep
+and kind). History never changes after its import, so the sums stay exact; an import adds
+to the months an earlier one, or the documents, wrote."""
 
 from django.db import connection
 
-from backoffice.sales.facts import adding_on_conflict
+from backoffice.sales.facts import MONTH_KEY, SUMS, adding_on_conflict
 from backoffice.sales.history.context import Run
 from backoffice.sales.history.sql import execute, tables
-from backoffice.sales.models import HistoryMonth
+from backoffice.sales.models import SalesFact, SalesMonth
 
 
-def write_months(run: Run, first_id: int, last_id: int) -> None:
-    """The new lines summed by month, region and product (HistoryMonth), added to the
-    months an earlier import wrote."""
-    line = tables()["history_line"]
-    table = connection.ops.quote_name(HistoryMonth._meta.db_table)
-    key = ("product_id", "month", "region_id", "category_id")
-    month = (
+def _month(run: Run) -> str:
+    return (
         "CAST(date_trunc('month', CAST(day AS timestamp)) AS date)"
         if run.postgres
         else "date(day, 'start of month')"
     )
+
+
+def _add_months(select: str, params: list) -> None:
+    """Adds the rows of `select` (the month key, then the sums) to SalesMonth."""
+    table = connection.ops.quote_name(SalesMonth._meta.db_table)
     execute(
-        f"INSERT INTO {table} ({', '.join(key)}, quantity, gross_amount, net_amount, "
-        f"orders) SELECT product_id, {month}, region_id, category_id, SUM(quantity), "
-        f"SUM(gross_amount), SUM(net_amount), SUM(orders) FROM {line} WHERE order_id "
-        f"BETWEEN %s AND %s GROUP BY product_id, {month}, region_id, category_id "
-        f"{adding_on_conflict(table, key)}",
+        f"INSERT INTO {table} ({', '.join(MONTH_KEY + SUMS)}) {select} "
+        f"{adding_on_conflict(table, MONTH_KEY)}",
+        params,
+    )
+
+
+def write_months(run: Run, first_id: int, last_id: int) -> None:
+    """The new lines summed by month, region and product (with its category)."""
+    month = _month(run)
+    _add_months(
+        f"SELECT {SalesFact.Basis.HISTORY}, product_id, 0, {month}, region_id, 0, '', "
+        "category_id, SUM(quantity), SUM(gross_amount), SUM(net_amount), SUM(orders) "
+        f"FROM {tables()['history_line']} WHERE order_id BETWEEN %s AND %s "
+        f"GROUP BY product_id, {month}, region_id, category_id",
         [first_id, last_id],
     )
+
+
+def write_order_months(run: Run, first_id: int, last_id: int) -> None:
+    """The new orders summed by month: by category and region (from their sums by
+    category), by customer, and by region, rep and kind (each order counts once)."""
+    t, month, history = tables(), _month(run), SalesFact.Basis.HISTORY
+    sums = "SUM(quantity), SUM(gross_amount), SUM(net_amount), COUNT(*)"
+    _add_months(
+        f"SELECT {history}, product_id, 0, {month}, region_id, 0, '', category_id, {sums} "
+        f"FROM {t['history_category']} WHERE order_id BETWEEN %s AND %s "
+        f"GROUP BY product_id, {month}, region_id, category_id",
+        [first_id, last_id],
+    )
+    for customer in ("customer_id", "0"):
+        group = "customer_id, " if customer != "0" else ""
+        _add_months(
+            f"SELECT {history}, 0, {customer}, {month}, region_id, owner_id, customer_kind, "
+            f"0, {sums} FROM {t['history_order']} WHERE id BETWEEN %s AND %s "
+            f"GROUP BY {month}, {group}region_id, owner_id, customer_kind",
+            [first_id, last_id],
+        )
 
 
 def write_categories(run: Run, first_id: int, last_id: int) -> None:

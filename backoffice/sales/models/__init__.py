@@ -1,10 +1,9 @@
 from backoffice.sales.models.deliveries import Delivery, DeliveryExtra, DeliveryLine
-from backoffice.sales.models.facts import SalesFact, SalesFactMonthRow, SalesFactRow
+from backoffice.sales.models.facts import SalesFact, SalesFactRow, SalesMonth
 from backoffice.sales.models.history import (
     HistoryCategory,
     HistoryImport,
     HistoryLine,
-    HistoryMonth,
     HistoryOrder,
 )
 from backoffice.sales.models.invoices import Invoice, InvoiceLine
@@ -17,13 +16,12 @@ __all__ = [
     "HistoryCategory",
     "HistoryImport",
     "HistoryLine",
-    "HistoryMonth",
     "HistoryOrder",
     "Invoice",
     "InvoiceLine",
     "SalesFact",
-    "SalesFactMonthRow",
     "SalesFactRow",
+    "SalesMonth",
     "SalesOrder",
     "SalesOrderLine",
 ]

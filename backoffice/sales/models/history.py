@@ -10,8 +10,8 @@ does not check them again row by row (`db_constraint=False`), which would cost m
 the rest of the import. Each line carries what the reports group by, like a sales fact at
 the product grain; each order's sums by category are its category-grain facts, and each
 order is the all-products fact of its day. The reports read them through `SalesFactRow`
-(facts.py) as imported history, never as documents; over whole months by product, through
-`SalesFactMonthRow`, with the lines summed by month (HistoryMonth)."""
+(facts.py) as imported history, never as documents; over whole months, through the monthly
+sums the import writes beside them (`SalesMonth`)."""
 
 from django.conf import settings
 from django.db import models
@@ -194,36 +194,3 @@ class HistoryCategory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}/{self.category_id}"
-
-
-class HistoryMonth(models.Model):
-    """The imported lines summed by month, region and product (with its category): what a
-    report over whole months by product and region reads instead of a million lines
-    (`SalesFactMonthRow`, facts.py). The import writes it in the transaction that writes
-    the lines, and imported history never changes afterwards, so it stays exact; a later
-    import adds to the months it shares. `orders` sums the lines' flags: each order counts
-    once for each of its products."""
-
-    DELETION = deletion.NEVER
-
-    pk = models.CompositePrimaryKey("product_id", "month", "region_id", "category_id")
-    product_id = models.BigIntegerField(_("product"))
-    month = models.DateField(_("month"))
-    region_id = models.BigIntegerField(_("region"))
-    category_id = models.BigIntegerField(_("category"))
-    quantity = quantity_field(_("quantity"))
-    gross_amount = amount_field(_("amount (incl. VAT)"))
-    net_amount = amount_field(_("net amount"))
-    orders = models.IntegerField(_("orders"))
-
-    class Meta:
-        verbose_name = _("imported sales by month")
-        verbose_name_plural = _("imported sales by month")
-        constraints = [  # as on the lines: the reports' view skips it at other grains
-            models.CheckConstraint(
-                condition=models.Q(product_id__gt=0), name="sales_history_month_product"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.region_id}/{self.product_id}"

@@ -14,7 +14,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 from openpyxl import Workbook
 
@@ -28,10 +27,10 @@ from backoffice.reports.selectors.sales import (
     GROUPS,
     PERIODS,
     SalesQuery,
+    _source,
     period_label,
     period_start,
     sales_statistics,
-    visible_facts,
 )
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
@@ -49,14 +48,14 @@ from backoffice.sales.models import (
     HistoryCategory,
     HistoryImport,
     HistoryLine,
-    HistoryMonth,
     HistoryOrder,
     SalesFact,
-    SalesFactMonthRow,
     SalesFactRow,
+    SalesMonth,
     SalesOrder,
 )
 from backoffice.sales.services import order_create, order_submit
+from backoffice.sales.tests.months import assert_months_match_days
 from bench.dataset import Size, generate
 
 SMALL = Size(orders=120, customers=15, products=8, reps=6)
@@ -208,7 +207,7 @@ def test_the_same_files_twice_add_nothing(history, clerk):
         HistoryOrder.objects.count(),
         HistoryLine.objects.count(),
         HistoryCategory.objects.count(),
-        HistoryMonth.objects.aggregate(Sum("orders")),
+        SalesMonth.objects.aggregate(Sum("orders")),
         SalesFact.objects.count(),
         Customer.objects.count(),
         Receivable.objects.count(),
@@ -222,7 +221,7 @@ def test_the_same_files_twice_add_nothing(history, clerk):
         HistoryOrder.objects.count(),
         HistoryLine.objects.count(),
         HistoryCategory.objects.count(),
-        HistoryMonth.objects.aggregate(Sum("orders")),
+        SalesMonth.objects.aggregate(Sum("orders")),
         SalesFact.objects.count(),
         Customer.objects.count(),
         Receivable.objects.count(),
@@ -247,21 +246,7 @@ def test_a_second_batch_adds_to_the_months_of_the_first(history, clerk, tmp_path
     assert second.status == HistoryImport.Status.SUCCEEDED, second.errors
     assert second.counts["orders"] == 12
 
-    def by_month(whole_months: bool) -> dict:
-        rows = (
-            visible_facts(clerk, whole_months=whole_months)
-            .filter(product_id__gt=0)
-            .annotate(month=TruncMonth("day"))
-            .values_list("month", "region_id", "product_id")
-            .annotate(Sum("quantity"), Sum("gross_amount"), Sum("net_amount"), Sum("orders"))
-        )
-        cent, milli = Decimal("0.01"), Decimal("0.001")
-        return {
-            tuple(key): (q.quantize(milli), g.quantize(cent), n.quantize(cent), o)
-            for *key, q, g, n, o in rows
-        }
-
-    assert by_month(True) == by_month(False)
+    assert_months_match_days()
     # Both batches, as the files have them: the report reads the monthly sums.
     _write(history, "orders", _table(_read(history, "orders") + renamed))
     _write(history, "order_lines", _table(_read(history, "order_lines") + renamed_lines))
@@ -273,9 +258,10 @@ def test_a_second_batch_adds_to_the_months_of_the_first(history, clerk, tmp_path
     # A regional manager reads the monthly sums too, of their own region only.
     region = next(iter(got))[1]
     manager = user_create(username="m-one", role="regional_manager", region_codes=[region])
-    assert visible_facts(manager, whole_months=True).model is SalesFactMonthRow
-    assert visible_facts(User.objects.get(username="R000"), whole_months=True).model is (
-        SalesFactRow  # a rep's own customers: the monthly sums have no rep
+    grouped = {"region", "product"}
+    assert _source(manager, query, grouped)[0].model is SalesMonth
+    assert _source(User.objects.get(username="R000"), query, grouped)[0].model is (
+        SalesFactRow  # a rep's own customers: the monthly sums by product have no rep
     )
     mine = _cells(sales_statistics(by=manager, query=query), query.group_by)
     assert mine == {key: value for key, value in got.items() if key[1] == region}
@@ -382,7 +368,7 @@ def test_bad_rows_are_reported_by_file_line_and_column_and_nothing_is_written(hi
     rows.append(["H9999999", "1", rows[1][2], "1", "1"])  # an order not in orders.csv
     rows.append(rows[1])  # line 1 of an order twice
     _write(history, "order_lines", rows)
-    tables = (Customer, HistoryOrder, HistoryLine, HistoryCategory, HistoryMonth, SalesFact)
+    tables = (Customer, HistoryOrder, HistoryLine, HistoryCategory, SalesMonth, SalesFact)
     before = [model.objects.count() for model in tables]
     record = _import(history)
     assert record.status == HistoryImport.Status.FAILED

@@ -36,6 +36,7 @@ from backoffice.sales.models import (
     SalesOrderLine,
 )
 from backoffice.sales.tests.factories import batch_rows
+from backoffice.sales.tests.months import assert_months_match_days
 
 
 def _q(value) -> Decimal:
@@ -308,6 +309,10 @@ def test_order_to_cash_invariants(hospital, products, clerk, second_clerk, finan
             )
             # SQLite sums decimals in floating point: compare at the stored precision
             assert _c((ar["d"] or 0) - (ar["c"] or 0)) == _c(issued - allocated)
+
+        @invariant()
+        def monthly_sums_equal_the_days(self):
+            assert_months_match_days()
 
         @invariant()
         def sales_facts_equal_the_documents(self):

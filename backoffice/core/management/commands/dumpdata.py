@@ -1,7 +1,7 @@
 """Django's `dumpdata`, made loadable and consistent:
 
-- models the database does not manage (the reports' views, `sales.SalesFactRow` and
-  `SalesFactMonthRow`) are left out: their rows are computed from tables that are dumped,
+- models the database does not manage (the reports' view, `sales.SalesFactRow`) are
+  left out: their rows are computed from tables that are dumped,
   and `loaddata` cannot write into a view;
 - every table is read in one snapshot (one read-only transaction), so a dump taken while
   others write holds no order line without its order.

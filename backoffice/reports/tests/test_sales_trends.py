@@ -1,0 +1,163 @@
+"""Issue 16: one customer's or product's series (?customer=, ?product=), a page of a report
+costing its page, the JSON PostgreSQL builds equal to the rows Python builds, the monthly
+sums the reports read kept equal to the days, the lists' trend column and the customer
+file's chart."""
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from backoffice.parties.services import customer_create
+from backoffice.reports.apis import _text
+from backoffice.reports.selectors.sales import (
+    GROUPS,
+    SalesQuery,
+    monthly_series,
+    sales_statistics,
+    sales_statistics_json,
+)
+from backoffice.reports.tests.test_sales_statistics import dataset  # noqa: F401 - a fixture
+from backoffice.sales.models import SalesOrderLine
+from backoffice.sales.tests.months import assert_months_match_days
+
+TODAY = timezone.localdate()
+WHOLE = (
+    (TODAY - timedelta(days=800)).replace(day=1),
+    (TODAY.replace(day=1) + timedelta(days=31)).replace(day=1) - timedelta(days=1),
+)
+
+
+@pytest.mark.django_db
+def test_the_monthly_sums_equal_the_days_on_every_basis(dataset, clerk):  # noqa: F811
+    assert_months_match_days()
+
+
+@pytest.mark.django_db
+def test_one_customers_or_one_products_series(api, dataset, clerk):  # noqa: F811
+    order = dataset[0]
+    customer, product = order.customer, order.lines.first().product
+    api.force_authenticate(clerk)
+    url = f"/api/v1/reports/sales/?date_from={WHOLE[0]}&date_to={WHOLE[1]}&period=month"
+    everything = api.get(url + "&group_by=customer").json()["rows"]
+    mine = api.get(url + f"&customer={customer.pk}").json()
+    expected = [r for r in everything if r["customer"] == customer.code]
+    assert [r["amount"] for r in mine["rows"]] == [r["amount"] for r in expected]
+    assert Decimal(mine["totals"]["amount"]) == sum(Decimal(r["amount"]) for r in expected)
+    by_product = api.get(url + "&group_by=product").json()["rows"]
+    one = api.get(url + f"&product={product.pk}").json()
+    assert [r["amount"] for r in one["rows"]] == [
+        r["amount"] for r in by_product if r["product"] == product.code
+    ]
+    assert Decimal(one["totals"]["amount"]) == sum(Decimal(r["amount"]) for r in one["rows"])
+    for bad in ("customer=abc", "product=0", "customer=-1"):
+        response = api.get(url + "&" + bad)
+        assert response.status_code == 400, bad
+        assert bad.split("=")[0] in response.json()["extra"]["fields"]
+
+
+@pytest.mark.django_db
+def test_a_page_is_the_same_rows_as_the_whole_report(dataset, clerk):  # noqa: F811
+    query = SalesQuery(*WHOLE, "month", ("customer", "product"), "ordered")
+    whole = sales_statistics(by=clerk, query=query)
+    assert whole["count"] == len(whole["rows"]) > 6
+    for offset in (0, 3, len(whole["rows"]) - 2):
+        page = sales_statistics(by=clerk, query=query, limit=3, offset=offset)
+        assert page["rows"] == whole["rows"][offset : offset + 3]
+        assert page["count"] == len(whole["rows"]) and page["totals"] == whole["totals"]
+    past = sales_statistics(by=clerk, query=query, limit=3, offset=len(whole["rows"]) + 5)
+    assert past["rows"] == [] and past["count"] == len(whole["rows"])
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_json_postgresql_builds_is_the_rows_python_builds(dataset, clerk):  # noqa: F811
+    groupings = [(), ("customer",), ("region", "product"), ("rep", "customer_kind")]
+    groupings += [("category",), ("customer", "product")]
+    for date_from, date_to in ((TODAY - timedelta(days=500), TODAY), WHOLE):
+        for period in ("day", "week", "month", "quarter", "year"):
+            for group_by in groupings:
+                query = SalesQuery(date_from, date_to, period, group_by, "ordered")
+                rows = sales_statistics(by=clerk, query=query)["rows"]
+                text, _totals, count = sales_statistics_json(by=clerk, query=query)
+                assert json.loads(text) == [_text(r) for r in rows], (period, group_by)
+                assert count == len(rows)
+    assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_the_api_rows_are_the_same_on_each_path(api, dataset, clerk):  # noqa: F811
+    """Through the API (PostgreSQL's JSON there, Python's rows on SQLite): every grouping."""
+    api.force_authenticate(clerk)
+    url = f"/api/v1/reports/sales/?date_from={WHOLE[0]}&date_to={WHOLE[1]}&period=quarter"
+    for group in ["", *GROUPS]:
+        body = api.get(url + f"&group_by={group}").json()
+        query = SalesQuery(*WHOLE, "quarter", (group,) if group else (), "ordered")
+        report = sales_statistics(by=clerk, query=query)
+        assert body["rows"] == [_text(r) for r in report["rows"]], group
+        assert body["totals"] == _text(report["totals"])
+
+
+@pytest.mark.django_db
+def test_the_monthly_series_of_the_lists_and_the_file(dataset, clerk, rep_li):  # noqa: F811
+    customers = sorted({order.customer for order in dataset}, key=lambda c: c.pk)
+    labels, series = monthly_series(
+        clerk, group="customer", ids=[c.pk for c in customers], months=36
+    )
+    assert len(labels) == 36 and labels[-1] == f"{TODAY:%Y-%m}"
+    first = TODAY.replace(day=1)
+    for _i in range(35):
+        first = (first - timedelta(days=1)).replace(day=1)
+    for customer in customers:
+        lines = SalesOrderLine.objects.filter(
+            order__customer=customer,
+            order__status__in=("approved", "partially_delivered", "delivered", "closed"),
+            order__ordered_on__gte=first,
+        )
+        assert sum(series[customer.pk]) == sum((line.gross_amount for line in lines), Decimal(0))
+    # a rep sees only their own customers' figures
+    _labels, theirs = monthly_series(
+        rep_li, group="customer", ids=[c.pk for c in customers], months=36
+    )
+    for customer in customers:
+        if customer.owner_id != rep_li.pk:
+            assert not any(theirs[customer.pk])
+
+
+@pytest.mark.django_db
+def test_the_lists_trend_column_and_the_customer_files_chart(
+    client,
+    dataset,  # noqa: F811
+    clerk,
+    rep_li,
+    region_east,
+):
+    customer_create(by=rep_li, name="没有订单的医院", kind="hospital", region=region_east)
+    client.force_login(clerk)
+    page = client.get("/parties/customer/")
+    html = page.content.decode()
+    assert (page.status_code == 200 and "近12个月销售" in html) or "Sales, last 12 months" in html
+    assert "<svg" in html and "<polyline" in html
+    products = client.get("/catalog/product/").content.decode()
+    assert "<polyline" in products
+    customer = dataset[0].customer
+    file = client.get(f"/parties/customer/{customer.pk}/change/").content.decode()
+    assert 'data-testid="customer-tab-chart"' in file and "<rect" in file
+
+
+@pytest.mark.django_db
+def test_the_trend_column_needs_the_permission_to_see_sales(client, dataset):  # noqa: F811
+    from django.contrib.auth.models import Permission
+
+    from backoffice.accounts.models import User
+
+    viewer = User.objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="view_customer", content_type__app_label="parties")
+    )
+    client.force_login(viewer)
+    page = client.get("/parties/customer/")
+    assert page.status_code == 200 and "<polyline" not in page.content.decode()
