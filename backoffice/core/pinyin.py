@@ -7,8 +7,10 @@ names start with those characters.
 """
 
 import re
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
+from pypinyin.constants import RE_HANS
 
 SURNAMES = {
     "曾": "zeng",
@@ -44,8 +46,30 @@ def _syllables(text: str) -> list[str]:
     for length in (2, 1):
         head = text[:length]
         if len(head) == length and head in SURNAMES:
-            return [SURNAMES[head], *lazy_pinyin(text[length:], errors="default")]
-    return lazy_pinyin(text, errors="default")
+            return [SURNAMES[head], *_reading(text[length:])]
+    return _reading(text)
+
+
+def _reading(text: str) -> list[str]:
+    """lazy_pinyin(text), run by run: pypinyin reads each run of Chinese characters on its
+    own (its phrases never cross other characters) and keeps the other runs as they are, so
+    a run met before (客户, 医院, 北京市) is read once per process, not once per name."""
+    runs = _HANS_RUN.split(text)  # other, Chinese, other, …, other
+    return [
+        syllable
+        for index, run in enumerate(runs)
+        if run
+        for syllable in (_run_reading(run) if index % 2 else (run,))
+    ]
+
+
+# pypinyin's own test of a Chinese character (pypinyin.seg.simpleseg), as runs to split at
+_HANS_RUN = re.compile(f"({RE_HANS.pattern.removeprefix('^').removesuffix('$')})")
+
+
+@lru_cache(maxsize=8192)
+def _run_reading(run: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(run, errors="default"))
 
 
 def pinyin_keys(text: str) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record_many
 from backoffice.core.access import Actor, permission_required
+from backoffice.core.bulk import bulk_insert
 from backoffice.core.exceptions import NotAllowed, ValidationFailed
 from backoffice.core.numbering import next_number
 from backoffice.core.pinyin import pinyin_keys
@@ -269,7 +270,7 @@ def customer_bulk_create(
         initial_terms_refused(customer, by)
         customers.append(customer)
     _check_bulk_unique(customers)
-    customers = Customer.objects.bulk_create(customers, batch_size=2000)
+    customers = bulk_insert(Customer, customers)
     audit_record_many(by=by, action=AuditEvent.Action.CREATE, objects=customers, note=note)
     return customers
 

@@ -1,6 +1,10 @@
+from decimal import Decimal
+
 import pytest
+from django.db import IntegrityError, transaction
 
 from backoffice.audit.models import AuditEvent
+from backoffice.core.bulk import bulk_insert
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.parties.exceptions import DuplicateTaxId
 from backoffice.parties.models import Customer
@@ -40,3 +44,34 @@ def test_a_taken_code_or_tax_id_refuses_the_whole_batch(clerk, rep_wang, region_
             rows=[_row("B3", region_north, rep_wang, tax_id=VALID_USCC[0].lower())], by=clerk
         )
     assert list(Customer.objects.values_list("code", flat=True)) == ["B1"]
+
+
+@pytest.mark.django_db
+def test_bulk_insert_writes_the_rows_bulk_create_writes(rep_wang, region_north):
+    """core.bulk.bulk_insert (COPY on PostgreSQL) against Django's bulk_create."""
+
+    def customer(code: str) -> Customer:
+        return Customer(
+            code=code,
+            name="北京医院",
+            kind=Customer.Kind.HOSPITAL,
+            region=region_north,
+            owner=rep_wang,
+            status=Customer.Status.ACTIVE,
+            credit_limit=Decimal("12.50"),
+            notes="a\ttab, a\nline, a \\ backslash",
+        )
+
+    (copied,) = bulk_insert(Customer, [customer("C1")])
+    Customer.objects.bulk_create([customer("C2")])
+    assert copied.pk and not copied._state.adding
+    assert copied.created_at and copied.updated_at
+    stamps = {"id", "code", "created_at", "updated_at"}
+    rows = {
+        row["code"]: {k: v for k, v in row.items() if k not in stamps}
+        for row in Customer.objects.values()
+    }
+    assert rows["C1"] == rows["C2"]
+    assert Customer.objects.get(pk=copied.pk).created_at == copied.created_at
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert(Customer, [customer("C1")])

@@ -28,7 +28,7 @@ from backoffice.sales.history.sql import (
 from backoffice.sales.models import HistoryOrder
 
 # The work tables of the write, made and dropped in the import's transaction.
-WORK_TABLES = ("hist_o", "hist_again")
+WORK_TABLES = ("hist_o",)
 
 
 def known_codes(run: Run) -> None:
@@ -229,9 +229,10 @@ def new_orders(run: Run) -> tuple[int, int]:
     return first_id, first_id + new - 1
 
 
-def write_lines(run: Run) -> None:
-    """The new orders' lines, with their amounts, straight from the staged file. A line
-    number twice is found by the primary key, and only then looked for."""
+def write_lines(run: Run, first_id: int, last_id: int) -> None:
+    """The new orders' lines (ids first_id to last_id), with their amounts, straight from
+    the staged file. A line number twice is found by the primary key, and only then looked
+    for."""
     sl = run.staged["order_lines"]
     t = tables()
     c = run.columns["order_lines"]
@@ -248,16 +249,6 @@ def write_lines(run: Run) -> None:
         price = f"s.{c['unit_price']}"
         gross = "history_gross(s.quantity, s.unit_price)"
         net = "history_net(s.quantity, s.unit_price, s.vat_rate)"
-    # A product on two lines of an order counts that order once: the later lines are
-    # found by one GROUP BY (few, if any) and count no order.
-    execute("DROP TABLE IF EXISTS hist_again")
-    execute(
-        f"CREATE TEMPORARY TABLE hist_again AS SELECT {c['order_number']} AS number, "
-        f"{c['product_code']} AS product, MIN(CAST({c['line_no']} AS integer)) AS first "
-        f"FROM {sl} GROUP BY {c['order_number']}, {c['product_code']} "
-        "HAVING COUNT(*) > 1"
-    )
-    execute("ANALYZE hist_again")
     run.progress(0.55, "order_lines")
     try:
         with transaction.atomic():  # a savepoint: a line number twice is reported below
@@ -275,12 +266,9 @@ def write_lines(run: Run) -> None:
                 f"product_id, {quantity} AS quantity, {price} AS unit_price, "
                 "p.vat_rate AS vat_rate, o.day AS day, o.customer_id AS customer_id, "
                 "o.region_id AS region_id, o.owner_id AS owner_id, o.kind AS kind, "
-                "COALESCE(p.category_id, 0) AS category_id, CASE WHEN a.first IS NULL "
-                f"OR a.first = CAST(s.{c['line_no']} AS integer) THEN 1 ELSE 0 END AS "
-                f"orders FROM {sl} s JOIN hist_o o ON o.number = "
-                f"s.{c['order_number']} JOIN {t['product']} p ON p.code = "
-                f"s.{c['product_code']} LEFT JOIN hist_again a ON a.number = "
-                f"s.{c['order_number']} AND a.product = s.{c['product_code']} "
+                "COALESCE(p.category_id, 0) AS category_id, 1 AS orders "
+                f"FROM {sl} s JOIN hist_o o ON o.number = s.{c['order_number']} "
+                f"JOIN {t['product']} p ON p.code = s.{c['product_code']}"
                 f"{fence(run)}) s{fence(run)}) s"
             )
     except IntegrityError:
@@ -288,6 +276,29 @@ def write_lines(run: Run) -> None:
         raise HistoryImportFailed(run.problems) from None
     if run.postgres:  # its statistics, for the plans of the sums that read it next
         execute(f"ANALYZE {t['history_line']}")
+    _repeated_products(first_id, last_id)
+
+
+def _repeated_products(first_id: int, last_id: int) -> None:
+    """A product on two lines of an order counts that order once: its later lines count
+    no order. The orders that have such lines (few, if any) are found by reading the new
+    lines in the order of their key, an order at a time (no hash of a million pairs, no
+    sort), and only their later lines are changed."""
+    line = tables()["history_line"]
+    found = fetch(
+        f"SELECT order_id FROM {line} WHERE order_id BETWEEN %s AND %s GROUP BY order_id "
+        "HAVING COUNT(*) > COUNT(DISTINCT product_id)",
+        [first_id, last_id],
+    )
+    for start in range(0, len(found), 1000):
+        orders = [order_id for (order_id,) in found[start : start + 1000]]
+        marks = ", ".join(["%s"] * len(orders))
+        execute(
+            f"UPDATE {line} SET orders = 0 WHERE order_id IN ({marks}) AND EXISTS "
+            f"(SELECT 1 FROM {line} e WHERE e.order_id = {line}.order_id AND "
+            f"e.product_id = {line}.product_id AND e.line_no < {line}.line_no)",
+            orders,
+        )
 
 
 def write_orders(run: Run, first_id: int, last_id: int) -> None:
@@ -318,6 +329,10 @@ def check_unchanged(run: Run) -> None:
     number = run.columns["orders"]["number"]
     line_no = f"CAST(s.{c['line_no']} AS integer)"
     kind = "numeric" if run.postgres else "NUMERIC"
+    if not scalar(  # none imported before (a first import): nothing to compare
+        f"SELECT EXISTS (SELECT 1 FROM {so} s JOIN {t['history_order']} o ON o.number = s.{number})"
+    ):
+        return
     found = fetch(
         f"SELECT s.{run.order_keys['order_lines']} AS at, s.{c['order_number']}, {line_no}, "
         f"s.{c['product_code']}, s.{c['quantity']}, s.{c['unit_price']}, l.line_no, p.code, "

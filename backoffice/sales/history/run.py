@@ -24,9 +24,9 @@ from backoffice.sales.history.context import (
     TooMany,
 )
 from backoffice.sales.history.files import stage
-from backoffice.sales.history.sql import execute, sqlite_functions
-from backoffice.sales.history.stats import statistics_refresh
-from backoffice.sales.models import HistoryImport, HistoryOrder
+from backoffice.sales.history.sql import execute, indexes_after, sqlite_functions
+from backoffice.sales.history.stats import masters_analyzed, statistics_refresh
+from backoffice.sales.models import HistoryCategory, HistoryImport, HistoryOrder
 
 
 def history_import_run(
@@ -87,6 +87,7 @@ def _steps(run: Run) -> dict[str, int]:
     run.progress(0.03, "customers")
     masters.products(run)
     masters.customers(run)
+    masters_analyzed(run)
     both = "orders" in run.sources and "order_lines" in run.sources
     staged = True
     if "orders" in run.sources:
@@ -109,14 +110,15 @@ def _steps(run: Run) -> dict[str, int]:
         raise HistoryImportFailed(run.problems)
     if both:
         run.progress(0.50, "orders")
-        first_id, last_id = orders.new_orders(run)
-        orders.write_lines(run)
-        run.progress(0.75, "facts")
-        sums.write_months(run, first_id, last_id)
-        sums.write_categories(run, first_id, last_id)
-        run.progress(0.85, "orders")
-        orders.write_orders(run, first_id, last_id)
-        sums.write_order_months(run, first_id, last_id)
+        with indexes_after(run, HistoryOrder, HistoryCategory):
+            first_id, last_id = orders.new_orders(run)
+            orders.write_lines(run, first_id, last_id)
+            run.progress(0.75, "facts")
+            sums.write_months(run, first_id, last_id)
+            sums.write_categories(run, first_id, last_id)
+            run.progress(0.85, "orders")
+            orders.write_orders(run, first_id, last_id)
+            sums.write_order_months(run, first_id, last_id)
     balances.write_opening_balances(run)
     run.progress(0.99, "done")
     return run.counts

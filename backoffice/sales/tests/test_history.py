@@ -267,6 +267,35 @@ def test_a_second_batch_adds_to_the_months_of_the_first(history, clerk, tmp_path
     assert mine == {key: value for key, value in got.items() if key[1] == region}
 
 
+def _indexes(*models) -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)",
+            [[model._meta.db_table for model in models]],
+        )
+        return set(cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_the_first_import_builds_the_indexes_after_the_rows_and_a_failed_one_keeps_them(
+    history,
+):
+    """sql.indexes_after: the empty tables' indexes are dropped and built again, the same;
+    a failed import rolls the drop back with the rest."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite keeps its indexes")
+    before = _indexes(HistoryOrder, HistoryCategory)
+    assert len(before) == 5
+    lines = (history / "order_lines.csv").read_text(encoding="utf-8")
+    (history / "order_lines.csv").write_text(lines + lines.splitlines()[1] + "\n")
+    assert _import(history).status == HistoryImport.Status.FAILED  # a line number twice
+    assert _indexes(HistoryOrder, HistoryCategory) == before
+    (history / "order_lines.csv").write_text(lines)
+    assert _import(history).status == HistoryImport.Status.SUCCEEDED
+    assert _indexes(HistoryOrder, HistoryCategory) == before
+    assert HistoryOrder.objects.filter(number=HistoryOrder.objects.first().number).count() == 1
+
+
 @pytest.mark.django_db
 def test_an_order_entered_here_never_takes_an_imported_number(
     history, hospital, clerk, second_clerk, products
