@@ -442,9 +442,9 @@ def _rows_sql(
         codes.append(code)
         shown += [f"{code} AS c{i}", f"{name} AS n{i}"]
         names_params += name_params
-    params += names_params + joins_params
-    if not straddles:
-        params.append(adapt(query.date_from))
+    # the row count's condition (CTE n), then the names', the joins', the rows' condition
+    after = [] if straddles else [adapt(query.date_from)]
+    params += after + names_params + joins_params + after
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     inner_order = ", ".join(["f.p", *(f"{c}{collate}" for c in codes), *(f"f.{x}" for x in d)])
     outer_order = ", ".join(
@@ -487,9 +487,13 @@ def _rows_sql(
         f"{per} AS (VALUES {', '.join(['(%s, %s, %s, %s)'] * len(periods))}), "
     )
     where = f"{'f.cur = 1' if straddles else 'f.p >= %s'}"
-    # every row: its comparisons by window frames (one sort), on PostgreSQL; a page: the
-    # page's rows first, then their two earlier periods looked up, as everywhere else
+    # how many rows the whole report has (a window over the rows would hold them all)
+    sql += f"n AS (SELECT COUNT(*) AS total FROM f WHERE {where}), "
+    # Every row, on PostgreSQL: the comparisons by window frames over the sums in their
+    # groups' order (which the monthly sums' sorted grouping gives). A page: its rows
+    # first, then their two earlier periods looked up, as everywhere else
     offsets = WINDOW_OFFSETS.get(query.period) if connection.vendor == "postgresql" else None
+    sorted_groups = column == "month"
     if offsets and limit is None:
         # Each row's previous period and its period a year before, from the rows beside
         # it in its group's order (one sort; both parts of a split first period summed).
@@ -502,24 +506,24 @@ def _rows_sql(
         sql += (
             f"c AS (SELECT f.*, {frames[0]} AS pa, {frames[1]} AS la FROM f), "
             f"r AS (SELECT per.label, {', '.join([*shown, ''])}f.q, f.a, f.n, f.o, f.p{f_keys}, "
-            f"f.pa, f.la, COUNT(*) OVER () AS total FROM c AS f JOIN per ON per.p = f.p "
+            f"f.pa, f.la, n.total FROM c AS f CROSS JOIN n JOIN per ON per.p = f.p "
             f"{' '.join(joins)} WHERE {where} {page}) "
             f"SELECT {out}"
         )
-        return sql, params, column == "month"
+        return sql, params, sorted_groups
     # elsewhere: each row's two earlier periods looked up in the sums of whole periods
     sql += (
         f"w AS ({whole}), "
         f"page_rows AS (SELECT per.label, {', '.join([*shown, ''])}f.q, f.a, f.n, f.o, "
         f"f.p{f_keys}, "
-        f"per.prev, per.ly, COUNT(*) OVER () AS total FROM f JOIN per ON per.p = f.p "
+        f"per.prev, per.ly, n.total FROM f CROSS JOIN n JOIN per ON per.p = f.p "
         f"{' '.join(joins)} WHERE {where} {page}), "
         f"r AS (SELECT r.*, pv.a AS pa, ly.a AS la FROM page_rows AS r "
         f"LEFT JOIN w pv ON pv.p = r.prev{same.format(t='pv')} "
         f"LEFT JOIN w ly ON ly.p = r.ly{same.format(t='ly')}) "
         f"SELECT {out}"
     )
-    return sql, params, column == "month"
+    return sql, params, sorted_groups
 
 
 def _totals(by: Actor, query: SalesQuery) -> dict[str, Any]:
