@@ -125,6 +125,21 @@ def test_the_monthly_series_of_the_lists_and_the_file(dataset, clerk, rep_li):  
     for customer in customers:
         if customer.owner_id != rep_li.pk:
             assert not any(theirs[customer.pk])
+    # a rep's products: from the daily facts of their own customers (the monthly sums by
+    # product keep no rep)
+    products = sorted({line.product for o in dataset for line in o.lines.all()}, key=lambda x: x.pk)
+    _labels, per_product = monthly_series(
+        rep_li, group="product", ids=[x.pk for x in products], months=36
+    )
+    for product in products:
+        lines = SalesOrderLine.objects.filter(
+            product=product,
+            order__owner=rep_li,
+            order__status__in=("approved", "partially_delivered", "delivered", "closed"),
+            order__ordered_on__gte=first,
+        )
+        expected = sum((line.gross_amount for line in lines), Decimal(0))
+        assert sum(per_product[product.pk]) == expected, product.code
 
 
 @pytest.mark.django_db
