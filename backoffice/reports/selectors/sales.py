@@ -161,15 +161,19 @@ def period_label(start: date, period: str) -> str:
     return start.isoformat()
 
 
-def previous_start(start: date, period: str) -> date:
+def shift_start(start: date, period: str, steps: int) -> date:
+    """The start of the period `steps` periods after the one starting at `start` (before
+    it, when negative)."""
     if period == "day":
-        return start - timedelta(days=1)
+        return start + timedelta(days=steps)
     if period == "week":
-        return start - timedelta(days=7)
-    months = {"month": 1, "quarter": 3, "year": 12}[period]
-    month = start.month - months
-    year = start.year + (month - 1) // 12
-    return start.replace(year=year, month=(month - 1) % 12 + 1)
+        return start + timedelta(days=7 * steps)
+    month = start.month - 1 + steps * {"month": 1, "quarter": 3, "year": 12}[period]
+    return start.replace(year=start.year + month // 12, month=month % 12 + 1)
+
+
+def previous_start(start: date, period: str) -> date:
+    return shift_start(start, period, -1)
 
 
 def last_year_start(start: date, period: str) -> date:
@@ -213,8 +217,9 @@ def collector_paused() -> Iterator[None]:
 
 @contextmanager
 def roomy_query(*, sorted_groups: bool = False) -> Iterator[None]:
-    """A report's big GROUP BY on PostgreSQL: memory to hash-aggregate instead of sorting on
-    disk, parallel workers, and no JIT compiling (it costs more than it saves here)."""
+    """A report's statement on PostgreSQL: memory to sort and hash in, parallel workers, no
+    JIT compiling (it costs more than it saves here), hash joins only, and with
+    `sorted_groups` (the monthly sums) grouping by sorting instead of hashing."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -297,15 +302,6 @@ def _dims(query: SalesQuery, group_by: tuple[str, ...]) -> tuple[set[str], Q]:
     return dims, condition
 
 
-def _next_start(start: date, period: str) -> date:
-    if period == "day":
-        return start + timedelta(days=1)
-    if period == "week":
-        return start + timedelta(days=7)
-    month = start.month - 1 + {"month": 1, "quarter": 3, "year": 12}[period]
-    return start.replace(year=start.year + month // 12, month=month % 12 + 1)
-
-
 def _periods(query: SalesQuery) -> list[tuple[date, date, date, str]]:
     """Each period from the earliest the comparisons need to the end of the range: its
     start, its previous period's, the same period's a year before, and its label."""
@@ -322,7 +318,7 @@ def _periods(query: SalesQuery) -> list[tuple[date, date, date, str]]:
                 period_label(start, period),
             )
         )
-        start = _next_start(start, period)
+        start = shift_start(start, period, 1)
     return periods
 
 
@@ -357,9 +353,6 @@ def _label_sql(group: str, alias: str, column: str) -> tuple[str, list, str, str
     return join, [], code_sql, name_sql, [_none_label(group)]
 
 
-# A report row as the API gives it, built by PostgreSQL (sales_report_json): amounts as
-# decimal strings, the change in per cent to one decimal (half away from zero, as
-# core.money rounds), null without an earlier amount.
 # The previous period and the same period a year earlier, as offsets of a period's start
 # (PostgreSQL's window frames); a week's last year is the same ISO week, which no offset
 # finds, so weeks look it up (previous_start, last_year_start) as SQLite does.
@@ -369,6 +362,9 @@ WINDOW_OFFSETS = {
     "quarter": ("3 months", "1 year"),
     "year": ("1 year", "1 year"),
 }
+# A report row's figures as the API gives them, written by PostgreSQL
+# (sales_statistics_json): amounts as decimal strings, the change in per cent to one decimal
+# (half away from zero, as core.money rounds), null without an earlier amount.
 JSON_MEASURES = (
     ("quantity", "r.q::text"),
     ("amount", "r.a::text"),
@@ -390,14 +386,15 @@ JSON_MEASURES = (
 def _rows_sql(
     by: Actor, query: SalesQuery, *, limit: int | None, offset: int, as_json: bool
 ) -> tuple[str, list, bool]:
-    """One statement for a report's rows, or a page of them (a page costs its page, not
-    the report): the sums per period and group over the range and, flagged apart, over
-    the earlier periods the comparisons need; in the order of period, then codes; each
-    row's previous period and the same period a year earlier joined from those sums, for
-    the page only; the groups' codes and names. Each row ends with how many rows the whole
-    report has. Rows are (period label, code and name per grouping, quantity, amount, net,
-    orders, previous amount, last year's amount, count), or with `as_json` (PostgreSQL)
-    (the row as JSON text, count)."""
+    """One statement for a report's rows, or a page of them: the sums per period and group
+    over the range and, flagged apart where the first period starts before it, over the
+    earlier periods the comparisons need; the groups' codes and names; the order of period,
+    then codes; the count of all the rows; each row's previous period and the same period a
+    year earlier (by window frames for every row on PostgreSQL; looked up for the page's
+    rows otherwise). Returns (sql, params, whether the sums are grouped by sorting). The
+    rows are (period label, code and name per grouping, quantity, amount, net, orders,
+    previous amount, last year's amount, count); with `as_json` (PostgreSQL), one row:
+    (the rows as JSON objects joined by commas, count)."""
     dims, filters = _dims(query, query.group_by)
     rows, column, grain = _source(by, query, dims)
     periods = _periods(query)
@@ -776,7 +773,7 @@ def month_labels(first: date, count: int) -> list[tuple[date, str]]:
     months, start = [], first
     for _i in range(count):
         months.append((start, period_label(start, "month")))
-        start = _next_start(start, "month")
+        start = shift_start(start, "month", 1)
     return months
 
 
@@ -788,11 +785,9 @@ def monthly_series(
     file's chart. One query over the monthly sums the user may see."""
     today = today or timezone.localdate()
     this_month = today.replace(day=1)
-    first = this_month
-    for _i in range(months - 1):
-        first = previous_start(first, "month")
+    first = shift_start(this_month, "month", 1 - months)
     calendar = month_labels(first, months)
-    last = _next_start(this_month, "month") - timedelta(days=1)
+    last = shift_start(this_month, "month", 1) - timedelta(days=1)
     query = SalesQuery(first, last, "month", (group,), "ordered")
     rows, column, grain = _source(by, query, {group})
     field = GROUPS[group]
