@@ -37,7 +37,7 @@ def customer_sales_tab(customer: Customer, user: Any, limit: int) -> TabContent:
     return TabContent(
         columns=[TabColumn(_("Month")), TabColumn(_("Amount (incl. VAT)"), numeric=True)],
         rows=[TabRow([label, amount]) for label, amount in recent],
-        figures=[(_("Last 12 months"), sum(amounts[-12:])), (_("36 months"), sum(amounts))],
+        figures=[(_("Last 12 months"), sum(amounts[-12:])), (_("Last 36 months"), sum(amounts))],
         chart=columns(amounts, labels=labels),
         caption=_("Ordered, by month"),
     )
