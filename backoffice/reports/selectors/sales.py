@@ -34,6 +34,8 @@ from django.db.models.functions import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.abc import Buffer
+from psycopg.adapt import Loader
 
 from backoffice.accounts.models import Region, User
 from backoffice.catalog.models import Product, ProductCategory
@@ -363,24 +365,33 @@ WINDOW_OFFSETS = {
     "year": ("1 year", "1 year"),
 }
 # A report row's figures as the API gives them, written by PostgreSQL
-# (sales_statistics_json): amounts as decimal strings, the change in per cent to one decimal
-# (half away from zero, as core.money rounds), null without an earlier amount.
+# (sales_statistics_json) as JSON text: amounts as decimal strings, the change in per cent to
+# one decimal (half away from zero, as core.money rounds), null without an earlier amount.
 JSON_MEASURES = (
-    ("quantity", "r.q::text"),
-    ("amount", "r.a::text"),
-    ("net_amount", "r.n::text"),
-    ("orders", "r.o"),
-    ("previous_amount", "COALESCE(r.pa, 0.00)::text"),
+    ("quantity", "'\"' || r.q::text || '\"'"),
+    ("amount", "'\"' || r.a::text || '\"'"),
+    ("net_amount", "'\"' || r.n::text || '\"'"),
+    ("orders", "r.o::text"),
+    ("previous_amount", "'\"' || COALESCE(r.pa, 0.00)::text || '\"'"),
     (
         "change_previous",
-        "CASE WHEN r.pa <> 0 THEN round((r.a - r.pa) * 100 / abs(r.pa), 1)::text END",
+        "CASE WHEN r.pa <> 0 THEN '\"' || round((r.a - r.pa) * 100 / abs(r.pa), 1)::text "
+        "|| '\"' ELSE 'null' END",
     ),
-    ("last_year_amount", "COALESCE(r.la, 0.00)::text"),
+    ("last_year_amount", "'\"' || COALESCE(r.la, 0.00)::text || '\"'"),
     (
         "change_last_year",
-        "CASE WHEN r.la <> 0 THEN round((r.a - r.la) * 100 / abs(r.la), 1)::text END",
+        "CASE WHEN r.la <> 0 THEN '\"' || round((r.a - r.la) * 100 / abs(r.la), 1)::text "
+        "|| '\"' ELSE 'null' END",
     ),
 )
+
+
+def _json_object(pairs: list[tuple[str, str]]) -> str:
+    """SQL writing a JSON object from (key, SQL of the value's JSON text) pairs, by
+    concatenating text: a third cheaper than row_to_json over the same columns."""
+    parts = [f"'{'{' if i == 0 else ','}\"{key}\":' || {value}" for i, (key, value) in enumerate(pairs)]
+    return " || ".join([*parts, "'}'"])
 
 
 def _rows_sql(
@@ -460,17 +471,13 @@ def _rows_sql(
     )
     per = "per (p, prev, ly, label)"
     if as_json:
-        pairs = [("period", "r.label")]
+        pairs = [("period", "to_json(r.label)::text")]
         for i, group in enumerate(query.group_by):
-            pairs += [(group, f"r.c{i}"), (f"{group}_name", f"r.n{i}")]
+            pairs += [(group, f"to_json(r.c{i})::text"), (f"{group}_name", f"to_json(r.n{i})::text")]
         pairs += list(JSON_MEASURES)
-        # each row as JSON by its columns' names (row_to_json: twice as fast as building
-        # an object from pairs), joined into one text in the rows' order: the answer
-        # crosses to Python as one value, not a hundred thousand
-        out = (
-            "string_agg(row_to_json(v)::text, ',') AS rows, MAX(r.total) FROM {} "
-            "CROSS JOIN LATERAL (SELECT {}) AS v"
-        ).format("{rows}", ", ".join(f'{value} AS "{key}"' for key, value in pairs))
+        # each row's JSON joined into one text in the rows' order: the answer crosses to
+        # Python as one value, not a hundred thousand
+        out = f"string_agg({_json_object(pairs)}, ',') AS rows, MAX(r.total) FROM {{rows}}"
     else:
         out = (
             "r.label, "
@@ -606,15 +613,27 @@ def _count(by: Actor, query: SalesQuery, offset: int) -> int:
     return found[0][-1] if found else 0
 
 
+class _Utf8(Loader):
+    """Text as the UTF-8 bytes it came as: a report's JSON goes out as it came in, never
+    decoded into a str of 30 MB and encoded again."""
+
+    def load(self, data: Buffer) -> bytes:
+        return bytes(data)
+
+
 def sales_statistics_json(
     *, by: Actor, query: SalesQuery, limit: int | None = None, offset: int = 0
-) -> tuple[str, dict[str, Any], int]:
-    """The rows of `sales_statistics` as a JSON array built by PostgreSQL (a hundred
-    thousand rows are never Python objects), with the totals and the count."""
-    ((rows, count),) = _fetch(*_rows_sql(by, query, limit=limit, offset=offset, as_json=True))
+) -> tuple[bytes, dict[str, Any], int]:
+    """The rows of `sales_statistics` as a JSON array (UTF-8) built by PostgreSQL (a
+    hundred thousand rows are never Python objects), with the totals and the count."""
+    sql, params, sorted_groups = _rows_sql(by, query, limit=limit, offset=offset, as_json=True)
+    with roomy_query(sorted_groups=sorted_groups), connection.cursor() as cursor:
+        cursor.cursor.adapters.register_loader("text", _Utf8)  # this cursor's only
+        cursor.execute(sql, params)
+        ((rows, count),) = cursor.fetchall()
     if rows is None:  # no row: none at all, or a page past the end
         count = _count(by, query, offset)
-    return f"[{rows or ''}]", _totals(by, query), count
+    return b"[" + (rows or b"") + b"]", _totals(by, query), count
 
 
 def group_labels() -> dict[str, str]:
