@@ -290,7 +290,9 @@ class SalesStatisticsApi(APIView):
             head = {"totals": _text(totals)} | self._links(pages)
             body = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
             # the rows' bytes as they came, copied once into the answer
-            return HttpResponse([b'{"rows":', rows, b",", body[1:]], content_type="application/json")
+            return HttpResponse(
+                [b'{"rows":', rows, b",", body[1:]], content_type="application/json"
+            )
         report = sales_statistics(
             by=request.user, query=query, limit=pages.limit, offset=pages.offset
         )

@@ -19,6 +19,8 @@ KEY = ("basis", "product_id", "day", "customer_id", "region_id", "owner_id")
 VALUES = ("customer_kind", "category_id", "quantity", "gross_amount", "net_amount", "orders")
 MONTH_KEY = tuple(field.column for field in SalesMonth._meta.pk_fields)
 SUMS = ("quantity", "gross_amount", "net_amount", "orders")
+# the customer_id of a product's monthly sums over every region (SalesMonth)
+EVERY_REGION = -1
 
 
 def _table() -> str:
@@ -38,15 +40,18 @@ def _on_conflict() -> str:
 
 def _upsert(rows: list[tuple]) -> None:
     """The day's rows, then the month's: each day row (basis, product, day, customer,
-    region, rep, kind, category, sums…) also adds to its month at its grain: a product's
-    or a category's by region only, the all-products row twice, by customer and by
-    region, rep and kind (SalesMonth)."""
+    region, rep, kind, category, sums…) also adds to its month at its grains: a product's
+    by region and over every region, a category's by region, the all-products row by
+    customer and by region, rep and kind (SalesMonth)."""
     columns = ", ".join(KEY + VALUES)
     marks = ", ".join(["%s"] * (len(KEY) + len(VALUES)))
     months = []
     for basis, product_id, day, customer_id, region_id, owner_id, kind, category, *sums in rows:
         month = day.replace(day=1)
-        if product_id:
+        if product_id > 0:  # by region, and over every region (customer −1)
+            months.append((basis, product_id, 0, month, region_id, 0, "", category, *sums))
+            months.append((basis, product_id, EVERY_REGION, month, 0, 0, "", category, *sums))
+        elif product_id:
             months.append((basis, product_id, 0, month, region_id, 0, "", category, *sums))
         else:
             months.append((basis, 0, customer_id, month, region_id, owner_id, kind, 0, *sums))

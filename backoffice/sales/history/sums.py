@@ -9,7 +9,7 @@ to the months an earlier one, or the documents, wrote."""
 
 from django.db import connection
 
-from backoffice.sales.facts import MONTH_KEY, SUMS, adding_on_conflict
+from backoffice.sales.facts import EVERY_REGION, MONTH_KEY, SUMS, adding_on_conflict
 from backoffice.sales.history.context import Run
 from backoffice.sales.history.sql import execute, tables
 from backoffice.sales.models import SalesFact, SalesMonth
@@ -23,25 +23,33 @@ def _month(run: Run) -> str:
     )
 
 
-def _add_months(select: str, params: list) -> None:
-    """Adds the rows of `select` (the month key, then the sums) to SalesMonth."""
+def _add_months(select: str, params: list, *, sums: str = "") -> None:
+    """Adds the rows of `select` (the month key, then the sums) to SalesMonth; `sums`, a
+    query named first (WITH), for `select` to read."""
     table = connection.ops.quote_name(SalesMonth._meta.db_table)
     execute(
-        f"INSERT INTO {table} ({', '.join(MONTH_KEY + SUMS)}) {select} "
+        f"{sums}INSERT INTO {table} ({', '.join(MONTH_KEY + SUMS)}) {select} "
         f"{adding_on_conflict(table, MONTH_KEY)}",
         params,
     )
 
 
 def write_months(run: Run, first_id: int, last_id: int) -> None:
-    """The new lines summed by month, region and product (with its category)."""
-    month = _month(run)
+    """The new lines summed by month, region and product (with its category), and those
+    sums summed over the regions (the product grain over every region)."""
+    month, history = _month(run), SalesFact.Basis.HISTORY
+    totals = "SUM(quantity), SUM(gross_amount), SUM(net_amount), SUM(orders)"
     _add_months(
-        f"SELECT {SalesFact.Basis.HISTORY}, product_id, 0, {month}, region_id, 0, '', "
-        "category_id, SUM(quantity), SUM(gross_amount), SUM(net_amount), SUM(orders) "
-        f"FROM {tables()['history_line']} WHERE order_id BETWEEN %s AND %s "
-        f"GROUP BY product_id, {month}, region_id, category_id",
+        f"SELECT * FROM (SELECT {history}, product_id, 0, m, region_id, 0, '', category_id, "
+        "quantity, gross_amount, net_amount, orders FROM r UNION ALL "
+        f"SELECT {history}, product_id, {EVERY_REGION}, m, 0, 0, '', category_id, {totals} "
+        "FROM r GROUP BY product_id, m, category_id) AS x WHERE true",
         [first_id, last_id],
+        sums=f"WITH r AS (SELECT product_id, {month} AS m, region_id, category_id, "
+        "SUM(quantity) AS quantity, SUM(gross_amount) AS gross_amount, "
+        "SUM(net_amount) AS net_amount, SUM(orders) AS orders "
+        f"FROM {tables()['history_line']} WHERE order_id BETWEEN %s AND %s "
+        f"GROUP BY product_id, {month}, region_id, category_id) ",
     )
 
 

@@ -129,15 +129,18 @@ class SalesMonth(Figures):
     report over whole months reads a few thousand or a hundred thousand rows, never the
     million lines or the daily facts. Kept exact like the facts: `facts_add` adds each
     document's delta here in the same statement batch, and the history import writes its
-    months in its transaction. Four grains in one table, told apart as in the facts by
+    months in its transaction. Five grains in one table, told apart as in the facts by
     the customer and product columns (unused dimensions are 0 or ""):
 
     - all products by customer (product_id 0, customer_id > 0), with the customer's
       region, rep and kind at the time: groupings by customer;
     - all products by region, rep and kind (product_id 0, customer_id 0): totals and
       groupings by region, rep and customer kind;
-    - by product and region (product_id > 0), with the product's category: groupings by
-      product and region;
+    - by product and region (product_id > 0, customer_id 0), with the product's category:
+      groupings by product and region;
+    - by product over every region (product_id > 0, customer_id −1, region 0), with its
+      category: groupings by product (and category) for those who see every region, a
+      sixth of the rows by product and region;
     - by category and region (product_id −1 − category id, as in the facts): by category.
 
     `orders` counts each order once per row, as in the facts: at the product grain, the
@@ -162,6 +165,15 @@ class SalesMonth(Figures):
     class Meta:
         verbose_name = _("sales by month")
         verbose_name_plural = _("sales by month")
+        indexes = [
+            # the products over every region: a few thousand rows among the key's hundreds
+            # of thousands of products by region
+            models.Index(
+                fields=["basis", "month"],
+                condition=models.Q(customer_id=-1),
+                name="sales_month_every_region",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_basis_display()} {self.month:%Y-%m} {self.customer_id}/{self.product_id}"

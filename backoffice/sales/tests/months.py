@@ -10,7 +10,12 @@ from backoffice.sales.models import SalesFactRow, SalesMonth
 
 # (the days' rows, the months' rows, what the months keep)
 GRAINS = (
-    (Q(product_id__gt=0), Q(product_id__gt=0), ("product_id", "region_id", "category_id")),
+    (
+        Q(product_id__gt=0),
+        Q(product_id__gt=0, customer_id=0),
+        ("product_id", "region_id", "category_id"),
+    ),
+    (Q(product_id__gt=0), Q(product_id__gt=0, customer_id=-1), ("product_id", "category_id")),
     (Q(product_id__lt=0), Q(product_id__lt=0), ("product_id", "region_id", "category_id")),
     (
         Q(product_id=0),
