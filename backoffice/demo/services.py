@@ -10,6 +10,7 @@ from backoffice.demo.catalog import demo_catalog
 from backoffice.demo.company import demo_company
 from backoffice.demo.contracts import demo_contracts
 from backoffice.demo.customers import demo_customers
+from backoffice.demo.expenses import demo_expenses
 from backoffice.demo.orders import demo_orders
 
 
@@ -53,6 +54,7 @@ def demo_seed() -> list[tuple[str, str, str]]:
     demo_customers()
     demo_orders()
     demo_contracts()
+    demo_expenses()
     demo_packs()
     # The demo's history sent hundreds of "please review" notes; keep the latest few unread.
     for user in User.objects.all():

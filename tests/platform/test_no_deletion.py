@@ -30,6 +30,7 @@ from backoffice.audit.tests.factories import AuditEventFactory
 from backoffice.catalog.tests.factories import ProductCategoryFactory, ProductFactory
 from backoffice.contracts.tests.factories import ContractFactory
 from backoffice.core.deletion import ALWAYS, NotDeletable, deletable, never_deletable, rule_for
+from backoffice.expenses.tests.factories import ExpenseApplicationFactory
 from backoffice.ledger import guard
 from backoffice.ledger.models import PaymentAllocation, ReceiptAllocation
 from backoffice.ledger.tests.factories import (
@@ -333,6 +334,13 @@ def _contracts():
     from backoffice.contracts.models import Contract
 
     return [ContractFactory(status=status) for status in _statuses(Contract)]
+
+
+@builds("expenses.ExpenseApplication")
+def _expense_applications():
+    from backoffice.expenses.models import ExpenseApplication
+
+    return [ExpenseApplicationFactory(status=status) for status in _statuses(ExpenseApplication)]
 
 
 @builds("contracts.ContractLine")

@@ -43,6 +43,11 @@ from backoffice.contracts.tests.factories import (
     ContractTemplateFactory,
 )
 from backoffice.core.access import visibility_selector
+from backoffice.expenses.tests.factories import (
+    BudgetFactory,
+    ExpenseApplicationFactory,
+    ExpenseCategoryFactory,
+)
 from backoffice.ledger.tests.factories import (
     AccountFactory,
     JournalEntryFactory,
@@ -134,6 +139,9 @@ API_MODELS = {
     "FeedbackListApi": "parties.Feedback",
     "ProductListApi": "catalog.Product",
     "ContractListApi": "contracts.Contract",
+    "CategoryListApi": "expenses.ExpenseCategory",
+    "BudgetListApi": "expenses.Budget",
+    "ApplicationListApi": "expenses.ExpenseApplication",
     "TemplateListApi": "contracts.ContractTemplate",
     "SupplierInvoiceListApi": "ledger.SupplierInvoice",
     "SupplierPaymentListApi": "ledger.SupplierPayment",
@@ -378,6 +386,30 @@ def _templates(n: int, shared: Shared) -> None:
 @builds("contracts.Contract")
 def _contracts(n: int, shared: Shared) -> None:
     ContractFactory.create_batch(n, counterparty=shared.customer)
+
+
+@builds("expenses.ExpenseCategory")
+def _expense_categories(n: int, shared: Shared) -> None:
+    for _i in range(n):
+        ExpenseCategoryFactory(code=f"QC{next(_unique)}", name=f"费用类别{next(_unique)}")
+
+
+@builds("expenses.Budget")
+def _budgets(n: int, shared: Shared) -> None:
+    region = shared.customer.region
+    for _i in range(n):
+        category = ExpenseCategoryFactory(
+            code=f"QB{next(_unique)}", name=f"预算类别{next(_unique)}"
+        )
+        BudgetFactory(region=region, category=category)
+        ExpenseApplicationFactory(owner=shared.rep, region=region, category=category)
+
+
+@builds("expenses.ExpenseApplication")
+def _expense_applications(n: int, shared: Shared) -> None:
+    ExpenseApplicationFactory.create_batch(
+        n, owner=shared.rep, region=shared.customer.region, customer=shared.customer
+    )
 
 
 @builds("ledger.SupplierInvoice")

@@ -24,6 +24,8 @@ NOT_GUARDED = {
     "invoice_return_to_draft": "review callback",
     "contract_approve": "review callback",
     "contract_return": "review callback",
+    "application_approve": "review callback",
+    "application_return": "review callback",
     "qualification_verify": "review callback",
     "qualification_return": "review callback",
     "customer_terms_change_apply": "review callback",
@@ -32,6 +34,7 @@ NOT_GUARDED = {
     # (asked through a guarded *_request / contract_terminate service).
     "order_cancel_approved": "review callback",
     "contract_cancel_approved": "review callback",
+    "application_cancel_approved": "review callback",
     "contract_terminate_approved": "review callback",
     "invoice_red_letter": "review callback",
     # The reviews engine itself: review_decide checks the level's permission (NotAReviewer);

@@ -1,0 +1,252 @@
+"""/api/v1/expenses/… (DOMAIN §7): expense categories, budgets with what is committed and
+available, expense applications with their review, the general manager's leave beyond the
+budget and cancellation. Amounts are decimal strings; references are ids; an application
+the caller may not see is a 404."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backoffice.accounts.models import Region
+from backoffice.contracts.selectors import access_contract
+from backoffice.core.access import require_perm
+from backoffice.core.api import Pagination, filtered, paginate, paginated_schema
+from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.versions import detail_response
+from backoffice.expenses import services
+from backoffice.expenses.filters import ApplicationFilter, BudgetFilter, CategoryFilter
+from backoffice.expenses.models import Budget, ExpenseApplication, ExpenseCategory
+from backoffice.expenses.selectors import (
+    access_application,
+    application_list,
+    budget_figures,
+    budget_visible_to,
+)
+from backoffice.parties.selectors import access_customer
+from backoffice.reviews.apis import (
+    DocumentReviewApi,
+    DocumentSubmitApi,
+    ReversalRequestOutputSerializer,
+    reversal_response,
+)
+
+AMOUNT = {"max_digits": 16, "decimal_places": 2}
+
+
+class CategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    group = serializers.CharField()
+    account_code = serializers.CharField()
+    is_active = serializers.BooleanField()
+
+    class Meta:
+        ref_name = "ExpenseCategory"
+
+
+class CategoryListApi(APIView):
+    filterset_class = CategoryFilter
+
+    @extend_schema(responses={200: paginated_schema(CategorySerializer, "ExpenseCategory")})
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "expenses.view_expensecategory")
+        categories = filtered(request, self.filterset_class, ExpenseCategory.objects.all())
+        return paginate(request, categories, CategorySerializer, self)
+
+
+class BudgetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    region = serializers.IntegerField(source="region_id")
+    category = serializers.IntegerField(source="category_id")
+    period = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    budget = serializers.DecimalField(source="amount", **AMOUNT)
+    committed = serializers.DecimalField(**AMOUNT)
+    available = serializers.DecimalField(**AMOUNT)
+    note = serializers.CharField()
+
+    class Meta:
+        ref_name = "Budget"
+
+
+class BudgetInputSerializer(serializers.Serializer):
+    region = serializers.IntegerField()
+    category = serializers.IntegerField()
+    period = serializers.ChoiceField(choices=Budget.Period.choices)
+    starts_on = serializers.DateField()
+    amount = serializers.DecimalField(**AMOUNT)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+    class Meta:
+        ref_name = "BudgetInput"
+
+
+def _record(model, pk: int, field: str):
+    found = model.objects.filter(pk=pk).first()
+    if found is None:
+        raise ValidationFailed(extra={"fields": {field: [_("not found")]}})
+    return found
+
+
+class BudgetListApi(APIView):
+    """GET the budgets the caller may see (`?region=&year=`), each with what applications
+    in review or approved commit and what is available; POST one (finance)."""
+
+    filterset_class = BudgetFilter
+
+    @extend_schema(responses={200: paginated_schema(BudgetSerializer, "Budget")})
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "expenses.view_budget")
+        budgets = filtered(request, self.filterset_class, budget_visible_to(request.user))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(
+            budgets.order_by("-starts_on", "region_id", "category_id", "pk"), request, view=self
+        )
+        rows = budget_figures(list(page))
+        return paginator.get_paginated_response(BudgetSerializer(rows, many=True).data)
+
+    @extend_schema(request=BudgetInputSerializer, responses={201: BudgetSerializer})
+    def post(self, request: Request) -> Response:
+        data = BudgetInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        budget = services.budget_create(
+            by=request.user,
+            region=_record(Region, values["region"], "region"),
+            category=_record(ExpenseCategory, values["category"], "category"),
+            period=values["period"],
+            starts_on=values["starts_on"],
+            amount=values["amount"],
+            note=values["note"],
+        )
+        (budget,) = budget_figures([budget])
+        return Response(BudgetSerializer(budget).data, status=201)
+
+
+class ApplicationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    owner = serializers.IntegerField(source="owner_id")
+    region = serializers.IntegerField(source="region_id")
+    category = serializers.IntegerField(source="category_id")
+    customer = serializers.IntegerField(source="customer_id", allow_null=True)
+    contract = serializers.IntegerField(source="contract_id", allow_null=True)
+    purpose = serializers.CharField()
+    planned_on = serializers.DateField()
+    amount = serializers.DecimalField(**AMOUNT)
+    override_reason = serializers.CharField()
+    override_amount = serializers.DecimalField(allow_null=True, **AMOUNT)
+    approved_at = serializers.DateTimeField(allow_null=True)
+
+    class Meta:
+        ref_name = "ExpenseApplication"
+
+
+class ApplicationInputSerializer(serializers.Serializer):
+    category = serializers.IntegerField()
+    region = serializers.IntegerField()
+    customer = serializers.IntegerField(required=False, allow_null=True)
+    contract = serializers.IntegerField(required=False, allow_null=True)
+    purpose = serializers.CharField(max_length=4000)
+    planned_on = serializers.DateField()
+    amount = serializers.DecimalField(**AMOUNT)
+
+    class Meta:
+        ref_name = "ExpenseApplicationInput"
+
+
+class ApplicationListApi(APIView):
+    filterset_class = ApplicationFilter
+
+    @extend_schema(
+        responses={200: paginated_schema(ApplicationOutputSerializer, "ExpenseApplication")}
+    )
+    def get(self, request: Request) -> Response:
+        applications = filtered(request, self.filterset_class, application_list(by=request.user))
+        return paginate(request, applications, ApplicationOutputSerializer, self)
+
+    @extend_schema(request=ApplicationInputSerializer, responses={201: ApplicationOutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = ApplicationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        user = request.user
+        application = services.application_create(
+            by=user,
+            region=_record(Region, values["region"], "region"),
+            category=_record(ExpenseCategory, values["category"], "category"),
+            customer=access_customer(user, values["customer"]) if values.get("customer") else None,
+            contract=access_contract(user, values["contract"]) if values.get("contract") else None,
+            purpose=values["purpose"],
+            planned_on=values["planned_on"],
+            amount=values["amount"],
+        )
+        return Response(ApplicationOutputSerializer(application).data, status=201)
+
+
+class ApplicationDetailApi(APIView):
+    @extend_schema(responses={200: ApplicationOutputSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return detail_response(access_application(request.user, pk), ApplicationOutputSerializer)
+
+
+class ApplicationSubmitApi(DocumentSubmitApi):
+    access = staticmethod(access_application)
+
+    def submit(self, obj, by) -> None:
+        services.application_submit(application=obj, by=by)
+
+
+class ApplicationReviewApi(DocumentReviewApi):
+    access = staticmethod(access_application)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+    class Meta:
+        ref_name = "ExpenseReasonInput"
+
+
+class ApplicationOverrideApi(APIView):
+    """POST {reason}: a general manager lets the draft exceed its budgets, for its amount."""
+
+    @extend_schema(request=ReasonSerializer, responses={200: ApplicationOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        application = access_application(request.user, pk)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.application_override(
+            application=application, by=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(ApplicationOutputSerializer(application).data)
+
+
+class ApplicationCancelApi(APIView):
+    """POST {reason}: a draft is cancelled at once (200); an approved application is asked
+    to be cancelled (202), which takes effect once reviewed with its own levels."""
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: ApplicationOutputSerializer, 202: ReversalRequestOutputSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        application = access_application(request.user, pk)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reason = data.validated_data["reason"]
+        if application.status == ExpenseApplication.Status.DRAFT:
+            application = services.application_cancel(
+                application=application, by=request.user, reason=reason
+            )
+            return Response(ApplicationOutputSerializer(application).data)
+        asked = services.application_cancel_request(
+            application=application, by=request.user, reason=reason
+        )
+        return reversal_response(asked)

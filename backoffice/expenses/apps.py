@@ -1,0 +1,144 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+READ_APPLICATIONS = {"expenses.view_expenseapplication", "expenses.view_expensecategory"}
+KEEP_APPLICATIONS = READ_APPLICATIONS | {
+    "expenses.add_expenseapplication",
+    "expenses.change_expenseapplication",
+}
+SEE_ALL_APPLICATIONS = {"expenses.view_all_expenseapplications"}
+REVIEW_APPLICATIONS = {"expenses.review_expenseapplication"}
+ASK_CANCEL = {"expenses.request_expense_cancel"}
+READ_BUDGETS = {"expenses.view_budget", "expenses.view_all_budgets"}
+KEEP_BUDGETS = READ_BUDGETS | {
+    "expenses.add_budget",
+    "expenses.change_budget",
+    "expenses.add_expensecategory",
+    "expenses.change_expensecategory",
+}
+
+# The chart's accounts of expenses (posted to when spending is verified), the employees'
+# advances and what the company owes them.
+ACCOUNTS = [
+    ("6601", "销售费用"),
+    ("660101", "销售费用—会议费"),
+    ("660102", "销售费用—学术推广费"),
+    ("660103", "销售费用—赞助费"),
+    ("660104", "销售费用—业务招待费"),
+    ("660105", "销售费用—样品及礼品"),
+    ("660106", "销售费用—快递费"),
+    ("660107", "销售费用—印刷费"),
+    ("660108", "销售费用—名片费"),
+    ("660109", "销售费用—办公费"),
+    ("660110", "销售费用—差旅费"),
+]
+OTHER_RECEIVABLES = "1221"
+OTHER_PAYABLES = "2241"
+
+
+class ExpensesConfig(AppConfig):
+    name = "backoffice.expenses"
+    label = "expenses"
+    verbose_name = _("Expenses")
+
+    def ready(self) -> None:
+        from backoffice.core.access import register_global, register_visibility
+        from backoffice.core.grants import grant
+        from backoffice.core.list_columns import register_list_column
+        from backoffice.core.navigation import register_nav_group, register_nav_item
+        from backoffice.core.timeline import register_timeline_source
+        from backoffice.expenses import services
+        from backoffice.expenses.models import Budget, ExpenseApplication, ExpenseCategory
+        from backoffice.expenses.selectors import (
+            application_visible_to,
+            budget_cells,
+            budget_visible_to,
+        )
+        from backoffice.ledger.models import Account
+        from backoffice.ledger.services.journal import register_account
+        from backoffice.parties.models import Customer
+        from backoffice.reviews.registry import register
+        from backoffice.reviews.reversals import register_reversal
+
+        for code, name in ACCOUNTS:
+            register_account(code, name, Account.Kind.EXPENSE)
+        register_account(OTHER_RECEIVABLES, "其他应收款", Account.Kind.ASSET)
+        register_account(OTHER_PAYABLES, "其他应付款", Account.Kind.LIABILITY)
+        register_visibility(ExpenseApplication, application_visible_to)
+        register_visibility(Budget, budget_visible_to)
+        register_global(ExpenseCategory)
+        register_timeline_source(
+            Customer, lambda customer: (ExpenseApplication, customer.expense_applications.all())
+        )
+        register(
+            ExpenseApplication,
+            label=_("Expense application review"),
+            levels=services.DEFAULT_REVIEW_LEVELS,
+            on_approved=services.application_approve,
+            on_rejected=services.application_return,
+            amount=lambda application: application.amount,
+            authors=lambda application: [application.owner_id, application.created_by_id],
+        )
+        register_reversal(
+            ExpenseApplication,
+            action="cancel",
+            label=_("Cancellation of an approved expense application"),
+            permission="expenses.request_expense_cancel",
+            apply=services.application_cancel_approved,
+        )
+        for key, title in (("committed", _("Committed")), ("available", _("Available"))):
+            register_list_column(
+                Budget,
+                key=key,
+                title=title,
+                permission="expenses.view_budget",
+                values=lambda budgets, user, key=key: budget_cells(budgets, key),
+            )
+        grant(
+            {
+                "rep": KEEP_APPLICATIONS | ASK_CANCEL,
+                "clerk": KEEP_APPLICATIONS | SEE_ALL_APPLICATIONS | READ_BUDGETS,
+                "sales_manager": KEEP_APPLICATIONS
+                | SEE_ALL_APPLICATIONS
+                | REVIEW_APPLICATIONS
+                | ASK_CANCEL
+                | READ_BUDGETS,
+                "regional_manager": READ_APPLICATIONS
+                | {
+                    "expenses.view_region_expenseapplications",
+                    "expenses.view_budget",
+                    "expenses.view_region_budgets",
+                },
+                "general_manager": READ_APPLICATIONS
+                | SEE_ALL_APPLICATIONS
+                | REVIEW_APPLICATIONS
+                | {"expenses.override_budget"}
+                | READ_BUDGETS,
+                "finance": READ_APPLICATIONS | SEE_ALL_APPLICATIONS | KEEP_BUDGETS,
+            }
+        )
+        register_nav_group("expenses", _("Expenses"), order=45)
+        register_nav_item(
+            "expenses",
+            _("Expense applications"),
+            icon="request_quote",
+            url="admin:expenses_expenseapplication_changelist",
+            permission="expenses.view_expenseapplication",
+            order=10,
+        )
+        register_nav_item(
+            "expenses",
+            _("Budgets"),
+            icon="savings",
+            url="admin:expenses_budget_changelist",
+            permission="expenses.view_budget",
+            order=20,
+        )
+        register_nav_item(
+            "expenses",
+            _("Expense categories"),
+            icon="category",
+            url="admin:expenses_expensecategory_changelist",
+            permission="expenses.view_expensecategory",
+            order=30,
+        )

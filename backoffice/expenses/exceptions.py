@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.core.exceptions import ApplicationError
+
+
+class BudgetExceeded(ApplicationError):
+    status = 409
+    code = "budget_exceeded"
+    default_message = _("This application is more than its budget has left.")
+
+
+class CategoryInactive(ApplicationError):
+    status = 409
+    code = "category_inactive"
+    default_message = _("This expense category is no longer in use.")

@@ -1,0 +1,256 @@
+"""Expenses (费用, DOMAIN §7; seed S1 §1.2, §3.2): categories mapped to ledger accounts,
+budgets per region, period and category, and expense applications (费用申请) approved through
+the reviews engine by amount, with the budget checked and the amount committed when one is
+submitted."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.core import deletion
+from backoffice.core.models import BaseModel
+from backoffice.core.money import amount_field
+
+
+class ExpenseCategory(BaseModel):
+    """What money is spent on, and the ledger account its verified spending is posted to.
+    Admins keep the list; a category in use is deactivated, never deleted."""
+
+    DELETION = deletion.ALWAYS
+
+    class Group(models.TextChoices):
+        MARKETING = "marketing", _("Marketing")
+        OPERATIONS = "operations", _("Operations")
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    group = models.CharField(_("group"), max_length=16, choices=Group)
+    account_code = models.CharField(
+        _("ledger account"), max_length=16, help_text=_("the expense account it is posted to")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("expense category")
+        verbose_name_plural = _("expense categories")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from backoffice.ledger.models import Account
+
+        if not Account.objects.filter(code=self.account_code, kind=Account.Kind.EXPENSE).exists():
+            raise ValidationError({"account_code": _("not an expense account of the ledger")})
+
+
+class Budget(BaseModel):
+    """What a region may spend on a category in a year, a quarter or a month. Applications
+    in review or approved commit their amount; verified spending is spent; the rest is
+    available. Several budgets may cover one application (a year's and its month's): each
+    must have room."""
+
+    DELETION = deletion.ALWAYS
+
+    class Period(models.TextChoices):
+        YEAR = "year", _("Year")
+        QUARTER = "quarter", _("Quarter")
+        MONTH = "month", _("Month")
+
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        ExpenseCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="budgets",
+    )
+    period = models.CharField(_("period type"), max_length=8, choices=Period)
+    starts_on = models.DateField(_("from"), help_text=_("the first day of the period"))
+    amount = amount_field(_("budget"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
+        ordering = ["-starts_on", "region", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "category", "period", "starts_on"],
+                name="budget_once_per_period",
+                violation_error_message=_(
+                    "This region already has a budget for this category and period."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="budget_not_negative",
+                violation_error_message=_("A budget cannot be negative."),
+            ),
+        ]
+        permissions = [
+            ("view_all_budgets", _("Can see every region's budgets")),
+            ("view_region_budgets", _("Can see the budgets of own regions")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.category} · {self.period_label}"
+
+    def clean(self) -> None:
+        if (
+            self.starts_on
+            and self.period
+            and self.starts_on != period_start(self.starts_on, self.period)
+        ):
+            raise ValidationError({"starts_on": _("the first day of a month, quarter or year")})
+
+    @property
+    def ends_on(self) -> date:
+        return period_end(self.starts_on, self.period)
+
+    @property
+    def period_label(self) -> str:
+        start = self.starts_on
+        if self.period == self.Period.YEAR:
+            return f"{start.year}"
+        if self.period == self.Period.QUARTER:
+            return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+        return f"{start.year}-{start.month:02d}"
+
+
+def period_start(day: date, period: str) -> date:
+    """The first day of the year, quarter or month that holds `day`."""
+    if period == "year":
+        return day.replace(month=1, day=1)
+    if period == "quarter":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    return day.replace(day=1)
+
+
+def period_end(start: date, period: str) -> date:
+    """The last day of the period starting on `start`."""
+    months = {"year": 12, "quarter": 3, "month": 1}[period]
+    month = start.month - 1 + months
+    following = start.replace(year=start.year + month // 12, month=month % 12 + 1, day=1)
+    return following - timedelta(days=1)
+
+
+class ExpenseApplication(BaseModel):
+    """An application to spend (费用申请): approved by a sales manager, and from an amount up
+    by the general manager too (the reviews engine's levels, which admins edit). Submitting
+    it checks the budgets and commits its amount; a general manager may let it exceed them,
+    saying why."""
+
+    DELETION = deletion.DRAFT
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.IN_REVIEW, Status.CANCELLED},
+        Status.IN_REVIEW: {Status.APPROVED, Status.DRAFT},
+        Status.APPROVED: {Status.CANCELLED},
+    }
+    # what commits a budget: asked for, or granted and not yet spent
+    COMMITTING = (Status.IN_REVIEW, Status.APPROVED)
+
+    number = models.CharField(_("application number"), max_length=32, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        ExpenseCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    customer = models.ForeignKey(
+        "parties.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expense_applications",
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("contract"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    purpose = models.TextField(_("purpose"))
+    planned_on = models.DateField(_("planned date"), db_index=True)
+    amount = amount_field(_("amount"))
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
+    override_reason = models.TextField(_("reason for exceeding the budget"), blank=True)
+    override_amount = amount_field(
+        _("amount allowed beyond the budget"), null=True, blank=True, default=None
+    )
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("budget exceeded by leave of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("expense application")
+        verbose_name_plural = _("expense applications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="expense_application_amount_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            ),
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=~Q(number=""),
+                name="expense_application_number_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "category", "planned_on", "status"]),
+            models.Index(fields=["owner", "status"]),
+        ]
+        permissions = [
+            ("view_all_expenseapplications", _("Can see every expense application")),
+            (
+                "view_region_expenseapplications",
+                _("Can see the expense applications of own regions"),
+            ),
+            ("review_expenseapplication", _("Can review expense applications")),
+            ("override_budget", _("Can let an expense application exceed its budget")),
+            ("request_expense_cancel", _("Can ask to cancel an approved expense application")),
+        ]
+
+    def __str__(self) -> str:
+        purpose = self.purpose if len(self.purpose) <= 24 else self.purpose[:23] + "…"
+        return " ".join(part for part in (self.number, f"{self.category} · {purpose}") if part)

@@ -1,0 +1,91 @@
+"""Reads of expenses: who sees which application and budget (STYLE §7), and each budget's
+figures: committed (applications in review or approved), available (the rest)."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from backoffice.core.access import Actor, access_object, scope_for_user
+from backoffice.expenses.models import Budget, ExpenseApplication, period_end
+
+
+def application_visible_to(user: Any) -> QuerySet[ExpenseApplication]:
+    """All (finance, clerks, managers), own regions' (regional managers), or own (reps)."""
+    return scope_for_user(
+        ExpenseApplication.objects.all(),
+        user,
+        all_perm="expenses.view_all_expenseapplications",
+        region_perm="expenses.view_region_expenseapplications",
+    )
+
+
+def access_application(by: Actor, application_id: Any) -> ExpenseApplication:
+    return access_object(
+        application_visible_to(by).select_related("owner", "region", "category", "customer"),
+        application_id,
+    )
+
+
+def application_list(*, by: Actor) -> QuerySet[ExpenseApplication]:
+    return (
+        application_visible_to(by)
+        .select_related("owner", "region", "category", "customer")
+        .order_by("-created_at", "-id")
+    )
+
+
+def budget_visible_to(user: Any) -> QuerySet[Budget]:
+    """Every region's budgets, own regions' or none: a budget has no owner."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Budget.objects.none()
+    if user.has_perm("expenses.view_all_budgets"):
+        return Budget.objects.all()
+    if user.has_perm("expenses.view_region_budgets"):
+        return Budget.objects.filter(region__in=user.regions.all())
+    return Budget.objects.none()
+
+
+def budget_committed(budget: Budget) -> Decimal:
+    """The amounts of the applications in review or approved that the budget covers."""
+    covered = ExpenseApplication.objects.filter(
+        region_id=budget.region_id,
+        category_id=budget.category_id,
+        planned_on__gte=budget.starts_on,
+        planned_on__lte=period_end(budget.starts_on, budget.period),
+        status__in=ExpenseApplication.COMMITTING,
+    )
+    return covered.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+
+
+def budget_figures(budgets: list[Budget]) -> list[Budget]:
+    """The budgets, each given `committed` and `available` (one query for any number)."""
+    if not budgets:
+        return budgets
+    ends = {budget.pk: period_end(budget.starts_on, budget.period) for budget in budgets}
+    applications = ExpenseApplication.objects.filter(
+        region_id__in={b.region_id for b in budgets},
+        category_id__in={b.category_id for b in budgets},
+        planned_on__gte=min(b.starts_on for b in budgets),
+        planned_on__lte=max(ends.values()),
+        status__in=ExpenseApplication.COMMITTING,
+    ).values_list("region_id", "category_id", "planned_on", "amount")
+    committed = {budget.pk: Decimal("0.00") for budget in budgets}
+    by_scope: dict[tuple[int, int], list[Budget]] = {}
+    for budget in budgets:
+        by_scope.setdefault((budget.region_id, budget.category_id), []).append(budget)
+    for region_id, category_id, planned_on, amount in applications:
+        for budget in by_scope.get((region_id, category_id), []):
+            if budget.starts_on <= planned_on <= ends[budget.pk]:
+                committed[budget.pk] += amount
+    for budget in budgets:
+        budget.committed = committed[budget.pk]
+        budget.available = budget.amount - budget.committed
+    return budgets
+
+
+def budget_cells(budgets: list[Budget], key: str) -> dict[int, Decimal]:
+    """The budget list's `committed` or `available` column for a page of budgets."""
+    if budgets and not hasattr(budgets[0], key):
+        budget_figures(budgets)  # once for the page's two columns
+    return {budget.pk: getattr(budget, key) for budget in budgets}
