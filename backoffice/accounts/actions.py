@@ -4,8 +4,9 @@ behind each action in its AppConfig.ready(), the README shows the table, and
 tests/platform/test_role_actions.py tries every service as every role against it.
 
 "Ask" actions take effect only once reviewed (never by the asker): a customer's credit limit
-or status by one reviewer with parties.review_customer_terms; an approved order's or
-contract's undo, or an issued invoice's red letter, with the original's own review levels.
+or status by one reviewer with parties.review_customer_terms; an approved order's,
+contract's or expense application's undo, or an issued invoice's red letter, with the
+original's own review levels.
 """
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -19,6 +20,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "ask_order_cancellation": frozenset({"rep", "clerk", "sales_manager", "admin"}),
     # ask to cancel an approved contract, or to terminate one in force
     "ask_contract_end": frozenset({"rep", "sales_manager", "admin"}),
+    # ask to cancel an approved expense application (its commitment goes back to the budget)
+    "ask_expense_cancellation": frozenset({"rep", "sales_manager", "admin"}),
+    # let an expense application exceed its budget, saying why
+    "override_budget": frozenset({"general_manager", "admin"}),
     # record a contract's signature (it binds the company)
     "sign_contract": frozenset({"sales_manager", "admin"}),
     # ask for a red letter reversing an issued invoice (issued once reviewed with the

@@ -4,17 +4,33 @@ categories."""
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
 
 from backoffice.core.admin import BaseModelAdmin, ServiceErrorsAsMessages, status_badge_display
+from backoffice.core.files import attachments_of
 from backoffice.core.steps import ASKED, Step
 from backoffice.expenses import services
 from backoffice.expenses.forms import CancelForm, CancelRequestForm, OverrideForm
-from backoffice.expenses.models import Budget, ExpenseApplication, ExpenseCategory
+from backoffice.expenses.models import (
+    Budget,
+    ExpenseApplication,
+    ExpenseCategory,
+    ExpenseVerification,
+    ExpenseVerificationLine,
+)
 from backoffice.reviews.admin import ReviewableAdminMixin, review_submit_step
 
-STATUS_COLOURS = {"in_review": "warning", "approved": "success", "cancelled": "danger"}
+STATUS_COLOURS = {
+    "in_review": "warning",
+    "approved": "info",
+    "verified": "success",
+    "cancelled": "danger",
+}
 
 
 @admin.register(ExpenseCategory)
@@ -22,13 +38,14 @@ class ExpenseCategoryAdmin(BaseModelAdmin):
     list_display = ["code", "name", "group", "account_code", "is_active"]
     list_filter = ["group", "is_active"]
     search_fields = ["code", "name"]
-    fields = ["code", "name", "group", "account_code", "is_active"]
-    export_fields = ["code", "name", "group", "account_code", "is_active"]
+    fields = ["code", "name", "group", "account_code", "overspend_rate", "is_active"]
+    export_fields = ["code", "name", "group", "account_code", "overspend_rate", "is_active"]
 
 
 @admin.register(Budget)
 class BudgetAdmin(BaseModelAdmin):
-    list_display = ["region", "category", "period_label", "amount", "note"]
+    list_display = ["region", "category", "period_label", "amount", "note"]  # + committed,
+    # spent and available (expenses/apps.py: list columns, read for the page at once)
     list_filter = ["period", "region", "category"]
     search_fields = ["category__name", "category__code", "region__name", "note"]
     list_select_related = ["region", "category"]
@@ -124,6 +141,8 @@ class ExpenseApplicationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Bas
         "override_amount",
         "override_by",
         "approved_at",
+        "spent",
+        "verified_at",
     ]
 
     status_badge = status_badge_display(STATUS_COLOURS)
@@ -138,7 +157,8 @@ class ExpenseApplicationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Bas
         if obj is None:
             return header
         extra = ["override_reason", "override_amount", "override_by"] if obj.override_by_id else []
-        return ["number", "status", "owner", *header, *extra, "approved_at"]
+        done = ["spent", "verified_at"] if obj.verified_at else []
+        return ["number", "status", "owner", *header, *extra, "approved_at", *done]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
@@ -182,3 +202,67 @@ class ExpenseApplicationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Bas
             amount=obj.amount,
         )
         obj.pk = created.pk
+
+
+class VerificationLineInline(TabularInline):
+    model = ExpenseVerificationLine
+    extra = 0
+    fields = ["line_no", "spent_on", "description", "amount", "invoice_number"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ExpenseVerification)
+class ExpenseVerificationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmin):
+    """Verifications are entered from their application (the API's …/verify/, with the
+    scans); here finance checks them, with the lines and scans beside the approved amount."""
+
+    list_display = ["number", "application", "total", "approved_amount", "status_badge", "owner"]
+    list_display_links = ["number", "application"]
+    list_filter = ["status", "region"]
+    search_fields = ["number", "application__number", "application__purpose"]
+    list_select_related = ["application__category", "owner"]
+    inlines = [VerificationLineInline]
+    fields = [
+        "number",
+        "status",
+        "application",
+        "owner",
+        "approved_amount",
+        "total",
+        "scans",
+        "journal_entry",
+        "verified_at",
+    ]
+    readonly_fields = fields
+    export_fields = ["number", "application", "status", "total", "owner", "region", "verified_at"]
+
+    status_badge = status_badge_display({"in_review": "warning", "verified": "success"})
+
+    @admin.display(description=_("approved amount"))
+    def approved_amount(self, verification: ExpenseVerification):
+        return verification.application.amount
+
+    @admin.display(description=_("receipt scans"))
+    def scans(self, verification: ExpenseVerification) -> str:
+        links = [
+            format_html(
+                '<a class="text-primary-600" href="{}">{}</a>',
+                reverse("attachment-download", args=[a.pk]),
+                a.original_name,
+            )
+            for a in attachments_of(verification)
+        ]
+        return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) or "—"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -3,9 +3,12 @@ available, expense applications with their review, the general manager's leave b
 budget and cancellation. Amounts are decimal strings; references are ids; an application
 the caller may not see is a 404."""
 
+import json
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +24,7 @@ from backoffice.expenses.filters import ApplicationFilter, BudgetFilter, Categor
 from backoffice.expenses.models import Budget, ExpenseApplication, ExpenseCategory
 from backoffice.expenses.selectors import (
     access_application,
+    access_verification,
     application_list,
     budget_figures,
     budget_visible_to,
@@ -250,3 +254,84 @@ class ApplicationCancelApi(APIView):
             application=application, by=request.user, reason=reason
         )
         return reversal_response(asked)
+
+
+class VerificationLineSerializer(serializers.Serializer):
+    spent_on = serializers.DateField()
+    description = serializers.CharField(max_length=200)
+    amount = serializers.DecimalField(**AMOUNT)
+    invoice_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=40
+    )
+
+    class Meta:
+        ref_name = "ExpenseVerificationLine"
+
+
+class VerificationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    application = serializers.IntegerField(source="application_id")
+    status = serializers.CharField()
+    total = serializers.DecimalField(**AMOUNT)
+    lines = VerificationLineSerializer(many=True)
+    verified_at = serializers.DateTimeField(allow_null=True)
+
+    class Meta:
+        ref_name = "ExpenseVerification"
+
+
+class VerifyInputSerializer(serializers.Serializer):
+    lines = serializers.JSONField(
+        help_text="the lines as a JSON array of {spent_on, description, amount, invoice_number}"
+    )
+    scans = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+    class Meta:
+        ref_name = "ExpenseVerifyInput"
+
+
+class ApplicationVerifyApi(APIView):
+    """POST multipart {lines (a JSON array), scans (files)}: what the approved application
+    cost, with the receipts' scans, sent to finance's check (409 over_approved beyond the
+    approved amount and its tolerance)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": VerifyInputSerializer},
+        responses={201: VerificationOutputSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        application = access_application(request.user, pk)
+        data = VerifyInputSerializer(
+            data={"lines": request.data.get("lines"), "scans": request.FILES.getlist("scans")}
+        )
+        data.is_valid(raise_exception=True)
+        rows = data.validated_data["lines"]
+        if isinstance(rows, str):
+            try:
+                rows = json.loads(rows)
+            except ValueError:
+                raise ValidationFailed(extra={"fields": {"lines": [_("a JSON array")]}}) from None
+        lines = VerificationLineSerializer(data=rows, many=True)
+        if not isinstance(rows, list) or not lines.is_valid():
+            errors = lines.errors if isinstance(rows, list) else [_("a JSON array")]
+            raise ValidationFailed(extra={"fields": {"lines": errors}})
+        verification = services.verification_submit(
+            application=application,
+            by=request.user,
+            lines=[dict(line) for line in lines.validated_data],
+            scans=data.validated_data["scans"],
+        )
+        return Response(VerificationOutputSerializer(verification).data, status=201)
+
+
+class VerificationDetailApi(APIView):
+    @extend_schema(responses={200: VerificationOutputSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return detail_response(access_verification(request.user, pk), VerificationOutputSerializer)
+
+
+class VerificationReviewApi(DocumentReviewApi):
+    access = staticmethod(access_verification)

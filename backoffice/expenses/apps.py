@@ -1,7 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-READ_APPLICATIONS = {"expenses.view_expenseapplication", "expenses.view_expensecategory"}
+READ_APPLICATIONS = {
+    "expenses.view_expenseapplication",
+    "expenses.view_expensecategory",
+    "expenses.view_expenseverification",
+    "expenses.view_expenseverificationline",
+}
 KEEP_APPLICATIONS = READ_APPLICATIONS | {
     "expenses.add_expenseapplication",
     "expenses.change_expenseapplication",
@@ -42,22 +47,33 @@ class ExpensesConfig(AppConfig):
     verbose_name = _("Expenses")
 
     def ready(self) -> None:
-        from backoffice.core.access import register_global, register_visibility
+        from backoffice.core.access import (
+            register_global,
+            register_visibility,
+            register_visibility_through,
+        )
         from backoffice.core.grants import grant
         from backoffice.core.list_columns import register_list_column
         from backoffice.core.navigation import register_nav_group, register_nav_item
         from backoffice.core.timeline import register_timeline_source
         from backoffice.expenses import services
-        from backoffice.expenses.models import Budget, ExpenseApplication, ExpenseCategory
+        from backoffice.expenses.models import (
+            Budget,
+            ExpenseApplication,
+            ExpenseCategory,
+            ExpenseVerification,
+            ExpenseVerificationLine,
+        )
         from backoffice.expenses.selectors import (
             application_visible_to,
             budget_cells,
             budget_visible_to,
+            verification_visible_to,
         )
         from backoffice.ledger.models import Account
         from backoffice.ledger.services.journal import register_account
         from backoffice.parties.models import Customer
-        from backoffice.reviews.registry import register
+        from backoffice.reviews.registry import Level, register
         from backoffice.reviews.reversals import register_reversal
 
         for code, name in ACCOUNTS:
@@ -79,6 +95,17 @@ class ExpensesConfig(AppConfig):
             amount=lambda application: application.amount,
             authors=lambda application: [application.owner_id, application.created_by_id],
         )
+        register_visibility(ExpenseVerification, verification_visible_to)
+        register_visibility_through(ExpenseVerificationLine, "verification")
+        register(
+            ExpenseVerification,
+            label=_("Expense verification check"),
+            levels=[Level(approvals=1, permission="expenses.verify_expense", role="finance")],
+            on_approved=services.verification_approve,
+            on_rejected=services.verification_return,
+            amount=lambda verification: verification.total,
+            authors=lambda verification: [verification.owner_id, verification.created_by_id],
+        )
         register_reversal(
             ExpenseApplication,
             action="cancel",
@@ -86,7 +113,11 @@ class ExpensesConfig(AppConfig):
             permission="expenses.request_expense_cancel",
             apply=services.application_cancel_approved,
         )
-        for key, title in (("committed", _("Committed")), ("available", _("Available"))):
+        for key, title in (
+            ("committed", _("Committed")),
+            ("spent", _("Spent")),
+            ("available", _("Available")),
+        ):
             register_list_column(
                 Budget,
                 key=key,
@@ -114,7 +145,10 @@ class ExpensesConfig(AppConfig):
                 | REVIEW_APPLICATIONS
                 | {"expenses.override_budget"}
                 | READ_BUDGETS,
-                "finance": READ_APPLICATIONS | SEE_ALL_APPLICATIONS | KEEP_BUDGETS,
+                "finance": READ_APPLICATIONS
+                | SEE_ALL_APPLICATIONS
+                | KEEP_BUDGETS
+                | {"expenses.verify_expense"},
             }
         )
         register_nav_group("expenses", _("Expenses"), order=45)
@@ -125,6 +159,14 @@ class ExpensesConfig(AppConfig):
             url="admin:expenses_expenseapplication_changelist",
             permission="expenses.view_expenseapplication",
             order=10,
+        )
+        register_nav_item(
+            "expenses",
+            _("Expense verifications"),
+            icon="fact_check",
+            url="admin:expenses_expenseverification_changelist",
+            permission="expenses.view_expenseverification",
+            order=15,
         )
         register_nav_item(
             "expenses",

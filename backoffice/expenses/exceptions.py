@@ -13,3 +13,9 @@ class CategoryInactive(ApplicationError):
     status = 409
     code = "category_inactive"
     default_message = _("This expense category is no longer in use.")
+
+
+class OverApproved(ApplicationError):
+    status = 409
+    code = "over_approved"
+    default_message = _("This spends more than was approved; it needs a new application.")

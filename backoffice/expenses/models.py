@@ -4,6 +4,7 @@ the reviews engine by amount, with the budget checked and the amount committed w
 submitted."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,8 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core import deletion
-from backoffice.core.models import BaseModel
-from backoffice.core.money import amount_field
+from backoffice.core.models import BaseModel, DocumentPart
+from backoffice.core.money import amount_field, rate_field
 
 
 class ExpenseCategory(BaseModel):
@@ -31,6 +32,11 @@ class ExpenseCategory(BaseModel):
     group = models.CharField(_("group"), max_length=16, choices=Group)
     account_code = models.CharField(
         _("ledger account"), max_length=16, help_text=_("the expense account it is posted to")
+    )
+    overspend_rate = rate_field(
+        _("tolerance over the approved amount"),
+        default=Decimal("0.1"),
+        help_text=_("what verified spending may exceed an approved application by"),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -153,12 +159,13 @@ class ExpenseApplication(BaseModel):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")
         APPROVED = "approved", _("Approved")
+        VERIFIED = "verified", _("Verified")
         CANCELLED = "cancelled", _("Cancelled")
 
     TRANSITIONS = {
         Status.DRAFT: {Status.IN_REVIEW, Status.CANCELLED},
         Status.IN_REVIEW: {Status.APPROVED, Status.DRAFT},
-        Status.APPROVED: {Status.CANCELLED},
+        Status.APPROVED: {Status.VERIFIED, Status.CANCELLED},
     }
     # what commits a budget: asked for, or granted and not yet spent
     COMMITTING = (Status.IN_REVIEW, Status.APPROVED)
@@ -218,7 +225,9 @@ class ExpenseApplication(BaseModel):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    spent = amount_field(_("verified spending"), help_text=_("what its verification posted"))
 
     class Meta:
         verbose_name = _("expense application")
@@ -254,3 +263,99 @@ class ExpenseApplication(BaseModel):
     def __str__(self) -> str:
         purpose = self.purpose if len(self.purpose) <= 24 else self.purpose[:23] + "…"
         return " ".join(part for part in (self.number, f"{self.category} · {purpose}") if part)
+
+
+class ExpenseVerification(BaseModel):
+    """What an approved application actually cost (核销): lines with the receipts' dates,
+    amounts and invoice numbers, the scans attached; checked by finance (the reviews
+    engine), then posted to the ledger: the category's expense account against what the
+    company owes the applicant (2241). The unused part of the approved amount goes back to
+    the budget."""
+
+    DELETION = deletion.DRAFT
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        VERIFIED = "verified", _("Verified")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.IN_REVIEW},
+        Status.IN_REVIEW: {Status.VERIFIED, Status.DRAFT},
+    }
+
+    number = models.CharField(_("verification number"), max_length=32, blank=True)
+    application = models.OneToOneField(
+        ExpenseApplication,
+        verbose_name=_("expense application"),
+        on_delete=models.PROTECT,
+        related_name="verification",
+    )
+    # the application's, for the rule of who sees it
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
+    total = amount_field(_("spent"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    journal_entry = models.ForeignKey(
+        "ledger.JournalEntry",
+        verbose_name=_("journal entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("expense verification")
+        verbose_name_plural = _("expense verifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], condition=~Q(number=""), name="expense_verification_number"
+            )
+        ]
+        permissions = [("verify_expense", _("Can check expense verifications"))]
+
+    def __str__(self) -> str:
+        return self.number or str(self.application)
+
+
+class ExpenseVerificationLine(DocumentPart):
+    DELETION = deletion.with_parent("verification")
+
+    verification = models.ForeignKey(
+        ExpenseVerification, on_delete=models.CASCADE, related_name="lines"
+    )
+    line_no = models.PositiveSmallIntegerField(_("line"))
+    spent_on = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=200)
+    amount = amount_field(_("amount"))
+    invoice_number = models.CharField(_("invoice number"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("verification line")
+        verbose_name_plural = _("verification lines")
+        ordering = ["verification", "line_no"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["verification", "line_no"], name="expense_verification_line_no"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="expense_line_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_no}. {self.description}"

@@ -7,7 +7,12 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 
 from backoffice.core.access import Actor, access_object, scope_for_user
-from backoffice.expenses.models import Budget, ExpenseApplication, period_end
+from backoffice.expenses.models import (
+    Budget,
+    ExpenseApplication,
+    ExpenseVerification,
+    period_end,
+)
 
 
 def application_visible_to(user: Any) -> QuerySet[ExpenseApplication]:
@@ -46,20 +51,25 @@ def budget_visible_to(user: Any) -> QuerySet[Budget]:
     return Budget.objects.none()
 
 
-def budget_committed(budget: Budget) -> Decimal:
-    """The amounts of the applications in review or approved that the budget covers."""
+def budget_used(budget: Budget) -> Decimal:
+    """What the budget no longer has: the amounts of the applications in review or
+    approved that it covers, and the verified spending of those verified."""
     covered = ExpenseApplication.objects.filter(
         region_id=budget.region_id,
         category_id=budget.category_id,
         planned_on__gte=budget.starts_on,
         planned_on__lte=period_end(budget.starts_on, budget.period),
-        status__in=ExpenseApplication.COMMITTING,
     )
-    return covered.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+    committed = covered.filter(status__in=ExpenseApplication.COMMITTING).aggregate(s=Sum("amount"))[
+        "s"
+    ]
+    spent = covered.filter(status=ExpenseApplication.Status.VERIFIED).aggregate(s=Sum("spent"))["s"]
+    return (committed or Decimal("0.00")) + (spent or Decimal("0.00"))
 
 
 def budget_figures(budgets: list[Budget]) -> list[Budget]:
-    """The budgets, each given `committed` and `available` (one query for any number)."""
+    """The budgets, each given `committed`, `spent` and `available` (one query for any
+    number)."""
     if not budgets:
         return budgets
     ends = {budget.pk: period_end(budget.starts_on, budget.period) for budget in budgets}
@@ -68,24 +78,46 @@ def budget_figures(budgets: list[Budget]) -> list[Budget]:
         category_id__in={b.category_id for b in budgets},
         planned_on__gte=min(b.starts_on for b in budgets),
         planned_on__lte=max(ends.values()),
-        status__in=ExpenseApplication.COMMITTING,
-    ).values_list("region_id", "category_id", "planned_on", "amount")
+        status__in=(*ExpenseApplication.COMMITTING, ExpenseApplication.Status.VERIFIED),
+    ).values_list("region_id", "category_id", "planned_on", "status", "amount", "spent")
     committed = {budget.pk: Decimal("0.00") for budget in budgets}
+    spent = {budget.pk: Decimal("0.00") for budget in budgets}
     by_scope: dict[tuple[int, int], list[Budget]] = {}
     for budget in budgets:
         by_scope.setdefault((budget.region_id, budget.category_id), []).append(budget)
-    for region_id, category_id, planned_on, amount in applications:
+    for region_id, category_id, planned_on, status, amount, verified in applications:
         for budget in by_scope.get((region_id, category_id), []):
-            if budget.starts_on <= planned_on <= ends[budget.pk]:
+            if not budget.starts_on <= planned_on <= ends[budget.pk]:
+                continue
+            if status == ExpenseApplication.Status.VERIFIED:
+                spent[budget.pk] += verified
+            else:
                 committed[budget.pk] += amount
     for budget in budgets:
-        budget.committed = committed[budget.pk]
-        budget.available = budget.amount - budget.committed
+        budget.committed, budget.spent = committed[budget.pk], spent[budget.pk]
+        budget.available = budget.amount - budget.committed - budget.spent
     return budgets
 
 
 def budget_cells(budgets: list[Budget], key: str) -> dict[int, Decimal]:
-    """The budget list's `committed` or `available` column for a page of budgets."""
+    """The budget list's `committed`, `spent` or `available` column for a page of budgets."""
     if budgets and not hasattr(budgets[0], key):
         budget_figures(budgets)  # once for the page's two columns
     return {budget.pk: getattr(budget, key) for budget in budgets}
+
+
+def verification_visible_to(user: Any) -> QuerySet[ExpenseVerification]:
+    """As the applications: all, own regions', or own."""
+    return scope_for_user(
+        ExpenseVerification.objects.all(),
+        user,
+        all_perm="expenses.view_all_expenseapplications",
+        region_perm="expenses.view_region_expenseapplications",
+    )
+
+
+def access_verification(by: Actor, verification_id: Any) -> ExpenseVerification:
+    return access_object(
+        verification_visible_to(by).select_related("application__category", "owner"),
+        verification_id,
+    )

@@ -9,6 +9,7 @@ may let a draft exceed its budgets, saying why: the leave holds for its amount, 
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,13 +18,22 @@ from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
-from backoffice.core.money import round_amount, to_decimal
+from backoffice.core.files import attachment_add, attachments_of
+from backoffice.core.money import ZERO, round_amount, to_decimal
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
-from backoffice.expenses.exceptions import BudgetExceeded, CategoryInactive
-from backoffice.expenses.models import Budget, ExpenseApplication, ExpenseCategory
-from backoffice.expenses.selectors import budget_committed
+from backoffice.expenses.apps import OTHER_PAYABLES
+from backoffice.expenses.exceptions import BudgetExceeded, CategoryInactive, OverApproved
+from backoffice.expenses.models import (
+    Budget,
+    ExpenseApplication,
+    ExpenseCategory,
+    ExpenseVerification,
+    ExpenseVerificationLine,
+)
+from backoffice.expenses.selectors import budget_used
+from backoffice.ledger.services.journal import journal_post
 from backoffice.reviews.models import ReversalRequest
 from backoffice.reviews.registry import Level
 from backoffice.reviews.reversals import ReviewRequired, reversal_request
@@ -175,7 +185,7 @@ def _budgets_check(application: ExpenseApplication) -> None:
             extra={"available": "0.00"},
         )
     for budget in budgets:
-        available = budget.amount - budget_committed(budget)
+        available = budget.amount - budget_used(budget)
         if application.amount > available:
             raise BudgetExceeded(
                 _("The budget %(budget)s has %(available)s left; this application asks %(amount)s.")
@@ -264,6 +274,147 @@ def application_cancel_request(
     return reversal_request(obj=application, action="cancel", by=by, reason=reason)
 
 
+def _verification_lines(
+    verification: ExpenseVerification, lines: list[dict[str, Any]]
+) -> list[ExpenseVerificationLine]:
+    """The lines checked, each error under its line's number; nothing saved."""
+    if not lines:
+        raise ValidationFailed(extra={"fields": {"lines": [_("at least one line")]}})
+    today, errors, built = timezone.localdate(), {}, []
+    for no, line in enumerate(lines, start=1):
+        problems = {}
+        spent_on = line.get("spent_on")
+        if spent_on is None:
+            problems["spent_on"] = [_("required")]
+        elif spent_on > today:
+            problems["spent_on"] = [_("cannot be in the future")]
+        description = (line.get("description") or "").strip()
+        if not description:
+            problems["description"] = [_("required")]
+        try:
+            amount = _amount(line.get("amount"))
+        except ValidationFailed:
+            problems["amount"] = [_("must be more than zero")]
+            amount = Decimal("0.00")
+        if problems:
+            errors[str(no)] = problems
+            continue
+        built.append(
+            ExpenseVerificationLine(
+                verification=verification,
+                line_no=no,
+                spent_on=spent_on,
+                description=description[:200],
+                amount=amount,
+                invoice_number=(line.get("invoice_number") or "").strip()[:40],
+            )
+        )
+    if errors:
+        raise ValidationFailed(extra={"fields": {"lines": errors}})
+    return built
+
+
+def _within_approved(application: ExpenseApplication, total: Decimal) -> None:
+    allowed = round_amount(application.amount * (1 + application.category.overspend_rate))
+    if total > allowed:
+        raise OverApproved(
+            _("%(total)s spent is more than the %(amount)s approved allows (up to %(allowed)s).")
+            % {"total": total, "amount": application.amount, "allowed": allowed},
+            extra={"allowed": str(allowed), "total": str(total)},
+        )
+
+
+@permission_required("expenses.change_expenseapplication")
+@transaction.atomic
+def verification_submit(
+    *,
+    application: ExpenseApplication,
+    by: Actor,
+    lines: list[dict[str, Any]],
+    scans: list[UploadedFile],
+) -> ExpenseVerification:
+    """What an approved application cost, with the receipts' scans, to finance's check:
+    a new verification, or the draft one sent back, its lines replaced. More than the
+    approved amount and its tolerance is refused (OverApproved, 409): that needs a new
+    application."""
+    application = (
+        ExpenseApplication.objects.select_for_update()
+        .select_related("category")
+        .get(pk=application.pk)
+    )
+    if application.status != ExpenseApplication.Status.APPROVED:
+        raise ValidationFailed(_("Only an approved application is verified."))
+    verification = ExpenseVerification.objects.filter(application=application).first()
+    if verification is None:
+        verification = ExpenseVerification(
+            application=application,
+            owner=application.owner,
+            region=application.region,
+            created_by=by,
+        )
+    elif verification.status != ExpenseVerification.Status.DRAFT:
+        raise ValidationFailed(_("This application's verification is already with finance."))
+    built = _verification_lines(verification, lines)
+    total = sum((line.amount for line in built), Decimal("0.00"))
+    _within_approved(application, total)
+    if not scans and not (verification.pk and attachments_of(verification).exists()):
+        raise ValidationFailed(extra={"fields": {"scans": [_("attach the receipts' scans")]}})
+    verification.total = total
+    verification.save()
+    before = [(l.description, str(l.amount)) for l in verification.lines.all()]  # noqa: E741
+    verification.lines.all().delete()
+    ExpenseVerificationLine.objects.bulk_create(built)
+    for scan in scans:
+        attachment_add(obj=verification, by=by, upload=scan)
+    audit_record(
+        by=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=verification,
+        changes={"lines": [before, [(l.description, str(l.amount)) for l in built]]},  # noqa: E741
+    )
+    transition(verification, to=ExpenseVerification.Status.IN_REVIEW, by=by)
+    review_submit(obj=verification, by=by)
+    return verification
+
+
+def verification_approve(verification: ExpenseVerification, *, by: Actor, request: Any) -> None:
+    """on_approved of finance's check: verified and posted (the category's expense account
+    against what is owed to the applicant); the application is verified, its unused part
+    back in the budget."""
+    transition(verification, to=ExpenseVerification.Status.VERIFIED, by=by)
+    application = verification.application
+    today = timezone.localdate()
+    number = next_number(kind="EV", year=today.year)
+    entry = journal_post(
+        posted_on=today,
+        source_model="expenses.expenseverification",
+        source_id=verification.pk,
+        source_number=number,
+        memo=f"{application} · {application.owner}",
+        lines=[
+            (application.category.account_code, application.customer_id, verification.total, ZERO),
+            (OTHER_PAYABLES, None, ZERO, verification.total),
+        ],
+        by=by,
+    )
+    ExpenseVerification.objects.filter(pk=verification.pk).update(
+        number=number, journal_entry=entry
+    )
+    transition(
+        application,
+        to=ExpenseApplication.Status.VERIFIED,
+        by=by,
+        also={"spent": verification.total},
+    )
+
+
+def verification_return(
+    verification: ExpenseVerification, *, by: Actor, note: str, request: Any
+) -> None:
+    """on_rejected: back to the applicant as a draft, to be corrected and sent again."""
+    transition(verification, to=ExpenseVerification.Status.DRAFT, by=by, note=note)
+
+
 def application_cancel_approved(
     application: ExpenseApplication, *, by: Actor, reason: str
 ) -> ExpenseApplication:
@@ -272,4 +423,12 @@ def application_cancel_approved(
         ExpenseApplication.Status.APPROVED
     ):
         raise ValidationFailed(_("Only an approved application is cancelled through a review."))
+    if (
+        ExpenseVerification.objects.filter(application=application)
+        .exclude(status=ExpenseVerification.Status.DRAFT)
+        .exists()
+    ):
+        raise ValidationFailed(
+            _("Its verification is with finance: it can no longer be cancelled.")
+        )
     return transition(application, to=ExpenseApplication.Status.CANCELLED, by=by, note=reason)

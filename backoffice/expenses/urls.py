@@ -31,4 +31,19 @@ urlpatterns = [
         apis.ApplicationCancelApi.as_view(),
         name="expense-application-cancel",
     ),
+    path(
+        "applications/<int:pk>/verify/",
+        apis.ApplicationVerifyApi.as_view(),
+        name="expense-application-verify",
+    ),
+    path(
+        "verifications/<int:pk>/",
+        apis.VerificationDetailApi.as_view(),
+        name="expense-verification-detail",
+    ),
+    path(
+        "verifications/<int:pk>/review/",
+        apis.VerificationReviewApi.as_view(),
+        name="expense-verification-review",
+    ),
 ]

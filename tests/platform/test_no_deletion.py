@@ -30,7 +30,10 @@ from backoffice.audit.tests.factories import AuditEventFactory
 from backoffice.catalog.tests.factories import ProductCategoryFactory, ProductFactory
 from backoffice.contracts.tests.factories import ContractFactory
 from backoffice.core.deletion import ALWAYS, NotDeletable, deletable, never_deletable, rule_for
-from backoffice.expenses.tests.factories import ExpenseApplicationFactory
+from backoffice.expenses.tests.factories import (
+    ExpenseApplicationFactory,
+    ExpenseVerificationFactory,
+)
 from backoffice.ledger import guard
 from backoffice.ledger.models import PaymentAllocation, ReceiptAllocation
 from backoffice.ledger.tests.factories import (
@@ -341,6 +344,16 @@ def _expense_applications():
     from backoffice.expenses.models import ExpenseApplication
 
     return [ExpenseApplicationFactory(status=status) for status in _statuses(ExpenseApplication)]
+
+
+@builds("expenses.ExpenseVerification")
+def _expense_verifications():
+    return [ExpenseVerificationFactory(status=status) for status in ("in_review", "verified")]
+
+
+@builds("expenses.ExpenseVerificationLine")
+def _expense_verification_lines():
+    return [ExpenseVerificationFactory(status="in_review").lines.first()]
 
 
 @builds("contracts.ContractLine")

@@ -47,6 +47,7 @@ from backoffice.expenses.tests.factories import (
     BudgetFactory,
     ExpenseApplicationFactory,
     ExpenseCategoryFactory,
+    ExpenseVerificationFactory,
 )
 from backoffice.ledger.tests.factories import (
     AccountFactory,
@@ -410,6 +411,14 @@ def _expense_applications(n: int, shared: Shared) -> None:
     ExpenseApplicationFactory.create_batch(
         n, owner=shared.rep, region=shared.customer.region, customer=shared.customer
     )
+
+
+@builds("expenses.ExpenseVerification")
+def _expense_verifications(n: int, shared: Shared) -> None:
+    for _i in range(n):
+        ExpenseVerificationFactory(
+            application__owner=shared.rep, application__region=shared.customer.region
+        )
 
 
 @builds("ledger.SupplierInvoice")

@@ -18,6 +18,13 @@ from backoffice.contracts.services import (
     contract_terminate,
 )
 from backoffice.core.exceptions import NotAllowed
+from backoffice.expenses.services import (
+    application_cancel_request,
+    application_create,
+    application_override,
+    application_submit,
+)
+from backoffice.expenses.tests.factories import ExpenseCategoryFactory
 from backoffice.parties.services import customer_terms_change_request, customer_update
 from backoffice.parties.tests.conftest import pdf_upload
 from backoffice.reviews.selectors import review_request_for
@@ -83,6 +90,22 @@ def test_each_role_may_do_what_the_table_says(
     review_decide(request=review_request_for(contract), by=manager, verdict="approve")
     contract.refresh_from_db()
     terms = customer_terms_change_request(customer=hospital, by=clerk, credit_limit="900")
+    conference = ExpenseCategoryFactory(code="CONF")
+    general = user_create(username="t_gm", role="general_manager", full_name="总经理")
+    draft, granted = (
+        application_create(
+            by=rep_wang,
+            region=region_north,
+            category=conference,
+            amount="3000",
+            purpose="科室会",
+            planned_on=today,
+        )
+        for _ in range(2)
+    )
+    application_override(application=granted, by=general, reason="无预算，特批")
+    application_submit(application=granted, by=rep_wang)
+    review_decide(request=review_request_for(granted), by=manager, verdict="approve")
 
     actions = {
         "change_customer_terms": lambda: customer_update(
@@ -100,6 +123,12 @@ def test_each_role_may_do_what_the_table_says(
             ),
             by=person,
             reason="协商终止",
+        ),
+        "ask_expense_cancellation": lambda: application_cancel_request(
+            application=granted, by=person, reason="会议取消"
+        ),
+        "override_budget": lambda: application_override(
+            application=draft, by=person, reason="新品上市"
         ),
         "sign_contract": lambda: contract_sign(
             contract=contract, by=person, signed_on=today, scan=pdf_upload()

@@ -26,6 +26,8 @@ NOT_GUARDED = {
     "contract_return": "review callback",
     "application_approve": "review callback",
     "application_return": "review callback",
+    "verification_approve": "review callback",
+    "verification_return": "review callback",
     "qualification_verify": "review callback",
     "qualification_return": "review callback",
     "customer_terms_change_apply": "review callback",

@@ -6,6 +6,7 @@ import pytest
 from backoffice.accounts.services import user_create
 from backoffice.expenses.models import Budget, ExpenseCategory
 from backoffice.expenses.services import application_create, budget_create
+from backoffice.expenses.tests.factories import ExpenseCategoryFactory
 
 
 @pytest.fixture
@@ -20,7 +21,8 @@ def general_manager(db):
 
 @pytest.fixture
 def conference(db) -> ExpenseCategory:
-    return ExpenseCategory.objects.get(code="CONF")
+    # made again when a transactional test emptied the tables (the migration's rows go)
+    return ExpenseCategoryFactory(code="CONF")
 
 
 PLANNED = date(2026, 5, 20)

@@ -8,7 +8,13 @@ import factory
 from factory.django import DjangoModelFactory
 
 from backoffice.accounts.tests.factories import RegionFactory, UserFactory
-from backoffice.expenses.models import Budget, ExpenseApplication, ExpenseCategory
+from backoffice.expenses.models import (
+    Budget,
+    ExpenseApplication,
+    ExpenseCategory,
+    ExpenseVerification,
+    ExpenseVerificationLine,
+)
 
 
 class ExpenseCategoryFactory(DjangoModelFactory):
@@ -46,3 +52,29 @@ class ExpenseApplicationFactory(DjangoModelFactory):
     purpose = "区域学术会议"
     planned_on = date(2026, 5, 20)
     amount = Decimal("5000.00")
+
+
+class ExpenseVerificationFactory(DjangoModelFactory):
+    """An approved application's verification of 4,800 in one line."""
+
+    class Meta:
+        model = ExpenseVerification
+        skip_postgeneration_save = True
+
+    application = factory.SubFactory(ExpenseApplicationFactory, status="approved")
+    owner = factory.SelfAttribute("application.owner")
+    region = factory.SelfAttribute("application.region")
+    created_by = factory.SelfAttribute("application.owner")
+    total = Decimal("4800.00")
+
+    @factory.post_generation
+    def lines(self: ExpenseVerification, create: bool, extracted, **kwargs) -> None:
+        if create:
+            ExpenseVerificationLine.objects.create(
+                verification=self,
+                line_no=1,
+                spent_on=date(2026, 5, 20),
+                description="会场租金",
+                amount=Decimal("4800.00"),
+                invoice_number="04420001",
+            )

@@ -241,6 +241,9 @@ def test_through_the_api(api, rep_wang, region_north, conference, budget, sales_
         ("100000.00", "0.00", "100000.00")
     ]
     assert api.get("/api/v1/expenses/budgets/?year=1").status_code == 400
-    assert api.get(f"/api/v1/expenses/applications/?status=draft&region={region_north.pk}").json()[
-        "count"
-    ] == 1
+    assert (
+        api.get(f"/api/v1/expenses/applications/?status=draft&region={region_north.pk}").json()[
+            "count"
+        ]
+        == 1
+    )

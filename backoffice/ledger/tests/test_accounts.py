@@ -15,14 +15,18 @@ def test_the_chart_holds_every_registered_account_as_before():
         ("1121", "asset"),
         ("1122", "asset"),
         ("1123", "asset"),
+        ("1221", "asset"),  # registered by expenses, with 2241 and 6601 and its sub-accounts
         ("1405", "asset"),
         ("2201", "liability"),
         ("2202", "liability"),
         ("2203", "liability"),
         ("22210101", "liability"),
         ("22210106", "liability"),
+        ("2241", "liability"),
         ("4104", "equity"),  # registered by sales, for the history import's opening balances
         ("6001", "revenue"),
+        ("6601", "expense"),
+        *((f"6601{n:02d}", "expense") for n in range(1, 11)),
     ]
     assert [code for code, _name, _kind in registered_accounts()] == list(
         Account.objects.values_list("code", flat=True)
