@@ -1,21 +1,24 @@
 """Demo expenses: this year's budgets of every region, and marketing expense applications
 in every state (drafts, one refused by its budget and allowed by the general manager, in
-review at each level, approved, sent back, cancelled)."""
+review at each level, approved, sent back, cancelled, verified and posted, its verification
+with finance)."""
 
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from backoffice.accounts.models import Region, User
 from backoffice.core.exceptions import ApplicationError
-from backoffice.expenses.models import Budget, ExpenseCategory, period_end
+from backoffice.expenses.models import Budget, ExpenseApplication, ExpenseCategory, period_end
 from backoffice.expenses.services import (
     application_cancel,
     application_create,
     application_override,
     application_submit,
     budget_create,
+    verification_submit,
 )
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
@@ -91,6 +94,32 @@ def _applications(today) -> None:
         application = apply(who, region, code, amount, purpose, days)
         application_submit(application=application, by=people[who])
         approve(application, manager)
+    # what two approved applications cost: one checked by finance (posted), one waiting
+    scan = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"  # noqa: E501
+    finance = User.objects.get(username="finance")
+    for spent, checked in (("3150.00", True), ("17600.00", False)):
+        application = (
+            ExpenseApplication.objects.filter(
+                status=ExpenseApplication.Status.APPROVED, amount__gte=Decimal(spent)
+            )
+            .order_by("amount")
+            .first()
+        )
+        verification = verification_submit(
+            application=application,
+            by=application.owner,
+            lines=[
+                {
+                    "spent_on": today,
+                    "description": application.purpose[:40],
+                    "amount": spent,
+                    "invoice_number": "04420" + spent[:3],
+                }
+            ],
+            scans=[SimpleUploadedFile("发票.pdf", scan, content_type="application/pdf")],
+        )
+        if checked:
+            approve(verification, finance)
     # a large sponsorship: approved by the sales manager, waiting for the general manager
     big = apply("rep_li", east, "SPON", "60000", "华东区域年会协办赞助", 30)
     application_submit(application=big, by=people["rep_li"])
