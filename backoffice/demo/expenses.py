@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from backoffice.accounts.models import Region, User
 from backoffice.core.exceptions import ApplicationError
-from backoffice.expenses.models import Budget, ExpenseApplication, ExpenseCategory, period_end
+from backoffice.core.periods import period_end
+from backoffice.expenses.models import Budget, ExpenseApplication, ExpenseCategory
 from backoffice.expenses.services import (
     application_cancel,
     application_create,

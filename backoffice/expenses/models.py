@@ -3,7 +3,7 @@ budgets per region, period and category, and expense applications (费用申请)
 the reviews engine by amount, with the budget checked and the amount committed when one is
 submitted."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.core import deletion
 from backoffice.core.models import BaseModel, DocumentPart
 from backoffice.core.money import amount_field, rate_field
+from backoffice.core.periods import period_end, period_label, period_start
 
 
 class ExpenseCategory(BaseModel):
@@ -122,29 +123,7 @@ class Budget(BaseModel):
 
     @property
     def period_label(self) -> str:
-        start = self.starts_on
-        if self.period == self.Period.YEAR:
-            return f"{start.year}"
-        if self.period == self.Period.QUARTER:
-            return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-        return f"{start.year}-{start.month:02d}"
-
-
-def period_start(day: date, period: str) -> date:
-    """The first day of the year, quarter or month that holds `day`."""
-    if period == "year":
-        return day.replace(month=1, day=1)
-    if period == "quarter":
-        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-    return day.replace(day=1)
-
-
-def period_end(start: date, period: str) -> date:
-    """The last day of the period starting on `start`."""
-    months = {"year": 12, "quarter": 3, "month": 1}[period]
-    month = start.month - 1 + months
-    following = start.replace(year=start.year + month // 12, month=month % 12 + 1, day=1)
-    return following - timedelta(days=1)
+        return period_label(self.starts_on, self.period)
 
 
 class ExpenseApplication(BaseModel):

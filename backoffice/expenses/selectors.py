@@ -7,11 +7,11 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 
 from backoffice.core.access import Actor, access_object, scope_for_user
+from backoffice.core.periods import period_end
 from backoffice.expenses.models import (
     Budget,
     ExpenseApplication,
     ExpenseVerification,
-    period_end,
 )
 
 

@@ -48,6 +48,7 @@ from backoffice.core.money import (
     round_quantity,
     sum_read,
 )
+from backoffice.core.periods import period_label, period_start, shift_start
 from backoffice.parties.models import Customer
 from backoffice.reports.selectors.params import refuse_if, report_dates
 from backoffice.sales.facts import EVERY_REGION
@@ -137,42 +138,6 @@ def _id_param(params: Any, name: str, errors: dict[str, list[str]]) -> int | Non
         errors[name] = [_("an id: a whole number, at least 1")]
         return None
     return int(raw)
-
-
-def period_start(day: date, period: str) -> date:
-    if period == "week":
-        return day - timedelta(days=day.weekday())
-    if period == "month":
-        return day.replace(day=1)
-    if period == "quarter":
-        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-    if period == "year":
-        return day.replace(month=1, day=1)
-    return day
-
-
-def period_label(start: date, period: str) -> str:
-    if period == "week":
-        year, week, _weekday = start.isocalendar()
-        return f"{year}-W{week:02d}"
-    if period == "month":
-        return f"{start.year}-{start.month:02d}"
-    if period == "quarter":
-        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    if period == "year":
-        return f"{start.year}"
-    return start.isoformat()
-
-
-def shift_start(start: date, period: str, steps: int) -> date:
-    """The start of the period `steps` periods after the one starting at `start` (before
-    it, when negative)."""
-    if period == "day":
-        return start + timedelta(days=steps)
-    if period == "week":
-        return start + timedelta(days=7 * steps)
-    month = start.month - 1 + steps * {"month": 1, "quarter": 3, "year": 12}[period]
-    return start.replace(year=start.year + month // 12, month=month % 12 + 1)
 
 
 def previous_start(start: date, period: str) -> date:
