@@ -41,6 +41,24 @@ OTHER_RECEIVABLES = "1221"
 OTHER_PAYABLES = "2241"
 
 
+def _verifications_overdue(user):
+    from django.urls import reverse
+    from django.utils.formats import localize
+    from django.utils.translation import gettext
+
+    from backoffice.core.todos import Todo
+    from backoffice.expenses.selectors import verifications_overdue
+
+    return [
+        Todo(
+            title=gettext("%(application)s: verify what it cost (planned for %(date)s)")
+            % {"application": application, "date": localize(application.planned_on)},
+            url=reverse("admin:expenses_expenseapplication_change", args=[application.pk]),
+        )
+        for application in verifications_overdue(user)
+    ]
+
+
 class ExpensesConfig(AppConfig):
     name = "backoffice.expenses"
     label = "expenses"
@@ -56,6 +74,7 @@ class ExpensesConfig(AppConfig):
         from backoffice.core.list_columns import register_list_column
         from backoffice.core.navigation import register_nav_group, register_nav_item
         from backoffice.core.timeline import register_timeline_source
+        from backoffice.core.todos import register_todo
         from backoffice.expenses import services
         from backoffice.expenses.models import (
             Budget,
@@ -150,6 +169,12 @@ class ExpensesConfig(AppConfig):
                 | KEEP_BUDGETS
                 | {"expenses.verify_expense"},
             }
+        )
+        register_todo(
+            "expense_verifications_overdue",
+            order=520,
+            permission="expenses.change_expenseapplication",
+            items=_verifications_overdue,
         )
         register_nav_group("expenses", _("Expenses"), order=45)
         register_nav_item(

@@ -1,10 +1,12 @@
 """Reads of expenses: who sees which application and budget (STYLE §7), and each budget's
 figures: committed (applications in review or approved), available (the rest)."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from backoffice.core.access import Actor, access_object, scope_for_user
 from backoffice.core.periods import period_end
@@ -120,4 +122,23 @@ def access_verification(by: Actor, verification_id: Any) -> ExpenseVerification:
     return access_object(
         verification_visible_to(by).select_related("application__category", "owner"),
         verification_id,
+    )
+
+
+VERIFY_WITHIN_DAYS = 30
+
+
+def verifications_overdue(user: Any, *, today: date | None = None) -> list[ExpenseApplication]:
+    """The user's own approved applications whose spending is not yet verified 30 days
+    after their planned date (none sent, or sent back): oldest first, a few."""
+    today = today or timezone.localdate()
+    return list(
+        ExpenseApplication.objects.filter(
+            owner=user,
+            status=ExpenseApplication.Status.APPROVED,
+            planned_on__lt=today - timedelta(days=VERIFY_WITHIN_DAYS),
+        )
+        .exclude(verification__status=ExpenseVerification.Status.IN_REVIEW)
+        .select_related("category")
+        .order_by("planned_on", "pk")[:5]
     )

@@ -1,14 +1,16 @@
 """Verification (核销, issue 18 §4): what an approved application cost, checked by finance,
 posted to the ledger; the tolerance over the approved amount; the budget's spent."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+import time_machine
+from django.utils import timezone, translation
 
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.files import attachments_of
+from backoffice.core.todos import todos_for
 from backoffice.expenses.exceptions import OverApproved
 from backoffice.expenses.models import Budget, ExpenseVerification
 from backoffice.expenses.selectors import budget_figures
@@ -160,3 +162,25 @@ def test_verify_through_the_api(api, approved, rep_wang, finance):
     checked = api.post(f"/api/v1/expenses/verifications/{pk}/review/", {"verdict": "approve"})
     assert checked.status_code == 200, checked.json()
     assert api.get(f"/api/v1/expenses/verifications/{pk}/").json()["status"] == "verified"
+
+
+@pytest.mark.django_db
+def test_an_approved_application_not_verified_30_days_after_its_date_is_a_to_do(
+    approved, rep_wang, rep_li
+):
+    planned = approved.planned_on
+
+    def mine(user):
+        return [t.title for t in todos_for(user) if approved.number in t.title]
+
+    with time_machine.travel(datetime.combine(planned + timedelta(days=10), time(9))):
+        assert mine(rep_wang) == []
+    with (
+        translation.override("zh-hans"),
+        time_machine.travel(datetime.combine(planned + timedelta(days=31), time(9))),
+    ):
+        assert len(mine(rep_wang)) == 1 and "核销" in mine(rep_wang)[0]
+        assert mine(rep_li) == []  # the applicant's
+        line = {"spent_on": planned, "description": "会场", "amount": "100"}
+        verification_submit(application=approved, by=rep_wang, lines=[line], scans=[pdf_upload()])
+        assert mine(rep_wang) == []  # sent to finance
