@@ -223,17 +223,24 @@ class ExpenseVerificationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Ba
     """Verifications are entered from their application (the API's …/verify/, with the
     scans); here finance checks them, with the lines and scans beside the approved amount."""
 
-    list_display = ["number", "application", "total", "approved_amount", "status_badge", "owner"]
+    list_display = [
+        "number",
+        "application",
+        "total",
+        "approved_amount",
+        "status_badge",
+        "applicant",
+    ]
     list_display_links = ["number", "application"]
-    list_filter = ["status", "region"]
+    list_filter = ["status", "application__region"]
     search_fields = ["number", "application__number", "application__purpose"]
-    list_select_related = ["application__category", "owner"]
+    list_select_related = ["application__category", "application__owner"]
     inlines = [VerificationLineInline]
     fields = [
         "number",
         "status",
         "application",
-        "owner",
+        "applicant",
         "approved_amount",
         "total",
         "scans",
@@ -241,9 +248,13 @@ class ExpenseVerificationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Ba
         "verified_at",
     ]
     readonly_fields = fields
-    export_fields = ["number", "application", "status", "total", "owner", "region", "verified_at"]
+    export_fields = ["number", "application", "status", "total", "verified_at"]
 
     status_badge = status_badge_display({"in_review": "warning", "verified": "success"})
+
+    @admin.display(description=_("applicant"))
+    def applicant(self, verification: ExpenseVerification):
+        return verification.application.owner
 
     @admin.display(description=_("approved amount"))
     def approved_amount(self, verification: ExpenseVerification):

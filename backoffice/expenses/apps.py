@@ -87,7 +87,6 @@ class ExpensesConfig(AppConfig):
             application_visible_to,
             budget_cells,
             budget_visible_to,
-            verification_visible_to,
         )
         from backoffice.ledger.models import Account
         from backoffice.ledger.services.journal import register_account
@@ -114,7 +113,7 @@ class ExpensesConfig(AppConfig):
             amount=lambda application: application.amount,
             authors=lambda application: [application.owner_id, application.created_by_id],
         )
-        register_visibility(ExpenseVerification, verification_visible_to)
+        register_visibility_through(ExpenseVerification, "application")
         register_visibility_through(ExpenseVerificationLine, "verification")
         register(
             ExpenseVerification,
@@ -123,7 +122,10 @@ class ExpensesConfig(AppConfig):
             on_approved=services.verification_approve,
             on_rejected=services.verification_return,
             amount=lambda verification: verification.total,
-            authors=lambda verification: [verification.owner_id, verification.created_by_id],
+            authors=lambda verification: [
+                verification.application.owner_id,
+                verification.created_by_id,
+            ],
         )
         register_reversal(
             ExpenseApplication,

@@ -270,16 +270,6 @@ class ExpenseVerification(BaseModel):
         on_delete=models.PROTECT,
         related_name="verification",
     )
-    # the application's, for the rule of who sees it
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("applicant"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    region = models.ForeignKey(
-        "accounts.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
-    )
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
     total = amount_field(_("spent"))
     created_by = models.ForeignKey(

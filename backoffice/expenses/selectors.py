@@ -5,10 +5,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from backoffice.core.access import Actor, access_object, scope_for_user
+from backoffice.core.access import Actor, access_object, scope_for_user, visible_rows
 from backoffice.core.periods import period_end
 from backoffice.expenses.models import (
     Budget,
@@ -53,22 +53,6 @@ def budget_visible_to(user: Any) -> QuerySet[Budget]:
     return Budget.objects.none()
 
 
-def budget_used(budget: Budget) -> Decimal:
-    """What the budget no longer has: the amounts of the applications in review or
-    approved that it covers, and the verified spending of those verified."""
-    covered = ExpenseApplication.objects.filter(
-        region_id=budget.region_id,
-        category_id=budget.category_id,
-        planned_on__gte=budget.starts_on,
-        planned_on__lte=period_end(budget.starts_on, budget.period),
-    )
-    committed = covered.filter(status__in=ExpenseApplication.COMMITTING).aggregate(s=Sum("amount"))[
-        "s"
-    ]
-    spent = covered.filter(status=ExpenseApplication.Status.VERIFIED).aggregate(s=Sum("spent"))["s"]
-    return (committed or Decimal("0.00")) + (spent or Decimal("0.00"))
-
-
 def budget_figures(budgets: list[Budget]) -> list[Budget]:
     """The budgets, each given `committed`, `spent` and `available` (one query for any
     number)."""
@@ -108,19 +92,10 @@ def budget_cells(budgets: list[Budget], key: str) -> dict[int, Decimal]:
     return {budget.pk: getattr(budget, key) for budget in budgets}
 
 
-def verification_visible_to(user: Any) -> QuerySet[ExpenseVerification]:
-    """As the applications: all, own regions', or own."""
-    return scope_for_user(
-        ExpenseVerification.objects.all(),
-        user,
-        all_perm="expenses.view_all_expenseapplications",
-        region_perm="expenses.view_region_expenseapplications",
-    )
-
-
 def access_verification(by: Actor, verification_id: Any) -> ExpenseVerification:
+    """A verification the user may see: as its application (registered through it)."""
     return access_object(
-        verification_visible_to(by).select_related("application__category", "owner"),
+        visible_rows(ExpenseVerification, by).select_related("application__category"),
         verification_id,
     )
 

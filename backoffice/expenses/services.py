@@ -19,6 +19,7 @@ from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.files import attachment_add, attachments_of
+from backoffice.core.lines import line_amount, line_error
 from backoffice.core.money import ZERO, round_amount, to_decimal
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
@@ -32,7 +33,7 @@ from backoffice.expenses.models import (
     ExpenseVerification,
     ExpenseVerificationLine,
 )
-from backoffice.expenses.selectors import budget_used
+from backoffice.expenses.selectors import budget_figures
 from backoffice.ledger.services.journal import journal_post
 from backoffice.reviews.models import ReversalRequest
 from backoffice.reviews.registry import Level
@@ -106,10 +107,7 @@ def application_create(
         amount=_amount(amount),
         created_by=by,
     )
-    application.full_clean(exclude=["number"])
-    application.save()
-    audit_record(by=by, action=AuditEvent.Action.CREATE, obj=application)
-    return application
+    return model_save(instance=application, by=by)
 
 
 @permission_required("expenses.add_budget")
@@ -136,10 +134,7 @@ def budget_create(
     )
     if budget.amount < 0:
         raise ValidationFailed(extra={"fields": {"amount": [_("cannot be negative")]}})
-    budget.full_clean()
-    budget.save()
-    audit_record(by=by, action=AuditEvent.Action.CREATE, obj=budget)
-    return budget
+    return model_save(instance=budget, by=by)
 
 
 @permission_required("expenses.change_expenseapplication")
@@ -184,8 +179,8 @@ def _budgets_check(application: ExpenseApplication) -> None:
             },
             extra={"available": "0.00"},
         )
-    for budget in budgets:
-        available = budget.amount - budget_used(budget)
+    for budget in budget_figures(budgets):
+        available = budget.available
         if application.amount > available:
             raise BudgetExceeded(
                 _("The budget %(budget)s has %(available)s left; this application asks %(amount)s.")
@@ -277,27 +272,30 @@ def application_cancel_request(
 def _verification_lines(
     verification: ExpenseVerification, lines: list[dict[str, Any]]
 ) -> list[ExpenseVerificationLine]:
-    """The lines checked, each error under its line's number; nothing saved."""
+    """The lines checked (core.lines), every error of every line under its number; nothing
+    saved."""
     if not lines:
         raise ValidationFailed(extra={"fields": {"lines": [_("at least one line")]}})
     today, errors, built = timezone.localdate(), {}, []
     for no, line in enumerate(lines, start=1):
-        problems = {}
+        problems: list[ValidationFailed] = []
         spent_on = line.get("spent_on")
-        if spent_on is None:
-            problems["spent_on"] = [_("required")]
-        elif spent_on > today:
-            problems["spent_on"] = [_("cannot be in the future")]
+        if spent_on is None or spent_on > today:
+            message = _("required") if spent_on is None else _("cannot be in the future")
+            problems.append(line_error(no, "spent_on", message))
         description = (line.get("description") or "").strip()
         if not description:
-            problems["description"] = [_("required")]
+            problems.append(line_error(no, "description", _("required")))
         try:
-            amount = _amount(line.get("amount"))
-        except ValidationFailed:
-            problems["amount"] = [_("must be more than zero")]
-            amount = Decimal("0.00")
+            amount = line_amount(no, line.get("amount"))
+        except ValidationFailed as error:
+            problems.append(error)
         if problems:
-            errors[str(no)] = problems
+            errors[str(no)] = {
+                field: messages
+                for problem in problems
+                for field, messages in problem.extra["fields"]["lines"][str(no)].items()
+            }
             continue
         built.append(
             ExpenseVerificationLine(
@@ -346,12 +344,7 @@ def verification_submit(
         raise ValidationFailed(_("Only an approved application is verified."))
     verification = ExpenseVerification.objects.filter(application=application).first()
     if verification is None:
-        verification = ExpenseVerification(
-            application=application,
-            owner=application.owner,
-            region=application.region,
-            created_by=by,
-        )
+        verification = ExpenseVerification(application=application, created_by=by)
     elif verification.status != ExpenseVerification.Status.DRAFT:
         raise ValidationFailed(_("This application's verification is already with finance."))
     built = _verification_lines(verification, lines)

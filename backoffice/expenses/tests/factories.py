@@ -62,8 +62,6 @@ class ExpenseVerificationFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     application = factory.SubFactory(ExpenseApplicationFactory, status="approved")
-    owner = factory.SelfAttribute("application.owner")
-    region = factory.SelfAttribute("application.region")
     created_by = factory.SelfAttribute("application.owner")
     total = Decimal("4800.00")
 
