@@ -1,11 +1,16 @@
 """Staff UI of expenses: applications with their review panel, the general manager's leave
-beyond the budget and cancellation; budgets with what is committed and available;
-categories."""
+beyond the budget, verification with the receipts' scan and cancellation; budgets with what
+is committed and available; categories; petty cash floats with their spending, month-end
+settlements (reviewed, printed as 备用金报销单) and return."""
+
+from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -13,17 +18,33 @@ from unfold.admin import TabularInline
 
 from backoffice.core.admin import BaseModelAdmin, ServiceErrorsAsMessages, status_badge_display
 from backoffice.core.files import attachments_of
+from backoffice.core.money import rmb_upper
 from backoffice.core.steps import ASKED, Step
 from backoffice.expenses import services
-from backoffice.expenses.forms import CancelForm, CancelRequestForm, OverrideForm
+from backoffice.expenses.forms import (
+    CancelForm,
+    CancelRequestForm,
+    EntryForm,
+    FloatIssueForm,
+    FloatReturnForm,
+    OverrideForm,
+    SettleMonthForm,
+    VerifyForm,
+)
 from backoffice.expenses.models import (
     Budget,
     ExpenseApplication,
     ExpenseCategory,
     ExpenseVerification,
     ExpenseVerificationLine,
+    PettyCashEntry,
+    PettyCashFloat,
+    PettyCashSettlement,
 )
+from backoffice.expenses.selectors import settlement_totals
 from backoffice.reviews.admin import ReviewableAdminMixin, review_submit_step
+from backoffice.reviews.models import ReviewDecision
+from backoffice.reviews.selectors import review_request_for
 
 STATUS_COLOURS = {
     "in_review": "warning",
@@ -89,6 +110,22 @@ class ExpenseApplicationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Bas
             when=lambda application: application.status == ExpenseApplication.Status.DRAFT,
             form=CancelForm,
             style="secondary",
+        ),
+        Step(
+            "verify",
+            _("Verify what it cost"),
+            services.verification_submit,
+            document="application",
+            when=lambda application: (
+                application.status == ExpenseApplication.Status.APPROVED
+                and not ExpenseVerification.objects.filter(application=application)
+                .exclude(status=ExpenseVerification.Status.DRAFT)
+                .exists()
+            ),
+            form=VerifyForm,
+            template="expenses/verify_lines.html",
+            title=_("The receipts, as finance will check them"),
+            done=_("Sent to finance."),
         ),
         Step(
             "ask_cancel",
@@ -262,15 +299,313 @@ class ExpenseVerificationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Ba
 
     @admin.display(description=_("receipt scans"))
     def scans(self, verification: ExpenseVerification) -> str:
-        links = [
-            format_html(
-                '<a class="text-primary-600" href="{}">{}</a>',
-                reverse("attachment-download", args=[a.pk]),
-                a.original_name,
+        return scan_links(verification)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def scan_links(obj) -> str:
+    """Links to the scans attached to `obj`, one a line."""
+    links = [
+        format_html(
+            '<a class="text-primary-600" href="{}">{}</a>',
+            reverse("attachment-download", args=[a.pk]),
+            a.original_name,
+        )
+        for a in attachments_of(obj)
+    ]
+    return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) or "—"
+
+
+class EntryInline(TabularInline):
+    """A float's or a settlement's entries, as they were recorded."""
+
+    model = PettyCashEntry
+    fk_name = "petty_float"
+    extra = 0
+    fields = ["spent_on", "category", "description", "amount", "invoice_number", "settlement"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+    ordering = ["-spent_on", "-id"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SettlementEntryInline(EntryInline):
+    fk_name = "settlement"
+    fields = ["spent_on", "category", "description", "amount", "invoice_number"]
+    readonly_fields = fields
+
+
+@admin.register(PettyCashFloat)
+class PettyCashFloatAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
+    """Finance issues a float; its holder records the spending with the receipts' scans and
+    settles each month from here; finance takes it back after the last settlement."""
+
+    form = FloatIssueForm
+    steps = [
+        Step(
+            "spend",
+            _("Record spending"),
+            services.entry_create,
+            document="petty_float",
+            when=lambda petty_float: petty_float.status == PettyCashFloat.Status.OPEN,
+            form=EntryForm,
+            title=_("A payment out of this float, with its receipt"),
+            done=_("Recorded."),
+        ),
+        Step(
+            "settle",
+            _("Settle a month"),
+            services.settlement_create,
+            document="petty_float",
+            when=lambda petty_float: petty_float.status == PettyCashFloat.Status.OPEN,
+            form=SettleMonthForm,
+            style="secondary",
+            done=_("The month's settlement is drafted: check it and submit it."),
+            next_url=lambda petty_float, settlement: reverse(
+                "admin:expenses_pettycashsettlement_change", args=[settlement.pk]
+            ),
+        ),
+        Step(
+            "return",
+            _("Return the float"),
+            services.float_return,
+            document="petty_float",
+            to=PettyCashFloat.Status.RETURNED,
+            form=FloatReturnForm,
+            style="secondary",
+        ),
+    ]
+    list_display = [
+        "number",
+        "holder",
+        "region",
+        "amount",
+        "cash_on_hand",
+        "unsettled",
+        "status_badge",
+        "issued_on",
+    ]
+    list_display_links = ["number", "holder"]
+    list_filter = ["status", "region", "source"]
+    search_fields = ["number", "holder__full_name", "holder__username", "note"]
+    list_select_related = ["holder", "region"]
+    export_fields = [
+        "number",
+        "holder",
+        "region",
+        "amount",
+        "cash_on_hand",
+        "source",
+        "status",
+        "issued_on",
+        "returned_on",
+        "note",
+    ]
+    readonly_fields = [
+        "number",
+        "status",
+        "holder",
+        "region",
+        "amount",
+        "cash_on_hand",
+        "unsettled",
+        "source",
+        "issued_on",
+        "returned_on",
+        "note",
+        "issued_by",
+        "journal_entry",
+        "return_entry",
+    ]
+    status_badge = status_badge_display({"open": "success", "returned": "info"})
+
+    @admin.display(description=_("spent, not yet settled"))
+    def unsettled(self, petty_float: PettyCashFloat):
+        if petty_float.status != PettyCashFloat.Status.OPEN:
+            return Decimal("0.00")
+        return petty_float.amount - petty_float.cash_on_hand
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return list(FloatIssueForm.Meta.fields)
+        done = ["returned_on", "return_entry"] if obj.returned_on else []
+        return [f for f in self.readonly_fields if f not in ("returned_on", "return_entry")] + done
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_inlines(self, request, obj=None):
+        return [EntryInline] if obj is not None else []
+
+    def get_changeform_initial_data(self, request):
+        return {"issued_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        created = services.float_issue(
+            by=request.user,
+            holder=obj.holder,
+            amount=obj.amount,
+            source=obj.source,
+            issued_on=obj.issued_on,
+            note=obj.note,
+        )
+        obj.pk = created.pk
+
+
+@admin.register(PettyCashEntry)
+class PettyCashEntryAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
+    """Every payment out of the floats; recorded from its float's page, taken back here
+    while its month is not being settled."""
+
+    list_display = [
+        "spent_on",
+        "petty_float",
+        "category",
+        "description",
+        "amount",
+        "invoice_number",
+        "settlement",
+    ]
+    list_display_links = ["spent_on", "description"]
+    list_filter = ["category", ("spent_on", admin.DateFieldListFilter), "petty_float__region"]
+    search_fields = [
+        "description",
+        "invoice_number",
+        "petty_float__number",
+        "petty_float__holder__full_name",
+    ]
+    list_select_related = ["petty_float__holder", "category", "settlement"]
+    date_hierarchy = "spent_on"
+    fields = [
+        "petty_float",
+        "spent_on",
+        "category",
+        "description",
+        "amount",
+        "invoice_number",
+        "scans",
+        "settlement",
+        "created_by",
+    ]
+    readonly_fields = fields
+    export_fields = [
+        "spent_on",
+        "petty_float",
+        "category",
+        "description",
+        "amount",
+        "invoice_number",
+        "settlement",
+    ]
+
+    @admin.display(description=_("receipt scan"))
+    def scans(self, entry: PettyCashEntry) -> str:
+        return scan_links(entry)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        services.entry_delete(entry=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for entry in queryset:
+            services.entry_delete(entry=entry, by=request.user)
+
+
+@admin.register(PettyCashSettlement)
+class PettyCashSettlementAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmin):
+    """A holder's month: its entries and totals by category, reviewed by the sales manager
+    and then finance, printed as the petty cash reimbursement form (备用金报销单)."""
+
+    submit_step = review_submit_step(services.settlement_submit, document="settlement")
+    print_template = "expenses/petty_cash_settlement.html"
+    list_display = [
+        "number",
+        "petty_float",
+        "holder",
+        "month_label",
+        "total",
+        "status_badge",
+        "settled_at",
+    ]
+    list_display_links = ["number", "petty_float"]
+    list_filter = ["status", "petty_float__region", ("month", admin.DateFieldListFilter)]
+    search_fields = ["number", "petty_float__number", "petty_float__holder__full_name"]
+    list_select_related = ["petty_float__holder"]
+    inlines = [SettlementEntryInline]
+    fields = [
+        "number",
+        "status",
+        "petty_float",
+        "holder",
+        "month_label",
+        "total",
+        "by_category",
+        "total_in_words",
+        "settled_at",
+        "journal_entry",
+    ]
+    readonly_fields = fields
+    export_fields = ["number", "petty_float", "month", "total", "status", "settled_at"]
+    status_badge = status_badge_display({"in_review": "warning", "settled": "success"})
+
+    @admin.display(description=_("holder"))
+    def holder(self, settlement: PettyCashSettlement):
+        return settlement.petty_float.holder
+
+    @admin.display(description=_("month"), ordering="month")
+    def month_label(self, settlement: PettyCashSettlement) -> str:
+        return date_format(settlement.month, "YEAR_MONTH_FORMAT")
+
+    @admin.display(description=_("by category"))
+    def by_category(self, settlement: PettyCashSettlement) -> str:
+        rows = settlement_totals(settlement)
+        return (
+            format_html_join(
+                mark_safe("<br>"), "{}：{}", ((category, amount) for category, amount in rows)
             )
-            for a in attachments_of(verification)
-        ]
-        return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) or "—"
+            or "—"
+        )
+
+    @admin.display(description=_("amount in words"))
+    def total_in_words(self, settlement: PettyCashSettlement) -> str:
+        return rmb_upper(settlement.total)
+
+    def print_context(self, settlement: PettyCashSettlement) -> dict[str, Any]:
+        request = review_request_for(settlement)
+        decisions = (
+            request.decisions.filter(verdict=ReviewDecision.Verdict.APPROVE)
+            .select_related("reviewer")
+            .order_by("level_index", "decided_at")
+            if request is not None
+            else []
+        )
+        return {
+            "settlement": settlement,
+            "petty_float": settlement.petty_float,
+            "entries": settlement.entries.select_related("category").order_by("spent_on", "pk"),
+            "totals": settlement_totals(settlement),
+            "amount_words": rmb_upper(settlement.total),
+            "approvals": {decision.level_index: decision for decision in decisions},
+        }
 
     def has_add_permission(self, request) -> bool:
         return False

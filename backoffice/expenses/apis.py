@@ -1,12 +1,13 @@
-"""/api/v1/expenses/… (DOMAIN §7): expense categories, budgets with what is committed and
-available, expense applications with their review, the general manager's leave beyond the
+"""/api/v1/expenses/… (DOMAIN §7): expense categories, budgets with what is committed, spent
+and available, expense applications with their review, the general manager's leave beyond the
 budget and cancellation. Amounts are decimal strings; references are ids; an application
 the caller may not see is a 404."""
 
 import json
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -15,19 +16,38 @@ from rest_framework.views import APIView
 
 from backoffice.accounts.models import Region
 from backoffice.contracts.selectors import access_contract
-from backoffice.core.access import require_perm
+from backoffice.core.access import require_perm, visible_rows
 from backoffice.core.api import Pagination, filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.versions import detail_response
 from backoffice.expenses import services
-from backoffice.expenses.filters import ApplicationFilter, BudgetFilter, CategoryFilter
-from backoffice.expenses.models import Budget, ExpenseApplication, ExpenseCategory
+from backoffice.expenses.filters import (
+    ApplicationFilter,
+    BudgetFilter,
+    CategoryFilter,
+    EntryFilter,
+    FloatFilter,
+    SettlementFilter,
+)
+from backoffice.expenses.models import (
+    Budget,
+    ExpenseApplication,
+    ExpenseCategory,
+    PettyCashEntry,
+    PettyCashFloat,
+    PettyCashSettlement,
+)
 from backoffice.expenses.selectors import (
     access_application,
+    access_entry,
+    access_float,
+    access_settlement,
     access_verification,
     application_list,
     budget_figures,
     budget_visible_to,
+    float_visible_to,
+    settlement_totals,
 )
 from backoffice.parties.selectors import access_customer
 from backoffice.reviews.apis import (
@@ -71,6 +91,7 @@ class BudgetSerializer(serializers.Serializer):
     ends_on = serializers.DateField()
     budget = serializers.DecimalField(source="amount", **AMOUNT)
     committed = serializers.DecimalField(**AMOUNT)
+    spent = serializers.DecimalField(**AMOUNT)
     available = serializers.DecimalField(**AMOUNT)
     note = serializers.CharField()
 
@@ -335,3 +356,259 @@ class VerificationDetailApi(APIView):
 
 class VerificationReviewApi(DocumentReviewApi):
     access = staticmethod(access_verification)
+
+
+class FloatSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    holder = serializers.IntegerField(source="holder_id")
+    region = serializers.IntegerField(source="region_id", allow_null=True)
+    amount = serializers.DecimalField(**AMOUNT)
+    cash_on_hand = serializers.DecimalField(**AMOUNT)
+    source = serializers.CharField()
+    status = serializers.CharField()
+    issued_on = serializers.DateField()
+    returned_on = serializers.DateField(allow_null=True)
+    note = serializers.CharField()
+
+    class Meta:
+        ref_name = "PettyCashFloat"
+
+
+class FloatInputSerializer(serializers.Serializer):
+    holder = serializers.IntegerField()
+    amount = serializers.DecimalField(**AMOUNT)
+    source = serializers.ChoiceField(
+        choices=PettyCashFloat.Source.choices, default=PettyCashFloat.Source.BANK
+    )
+    issued_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+    class Meta:
+        ref_name = "PettyCashFloatInput"
+
+
+class FloatListApi(APIView):
+    """GET the floats the caller may see (`?status=&holder=&region=`); POST one (finance):
+    {holder, amount, source: "1002" bank | "1001" cash, issued_on, note}."""
+
+    filterset_class = FloatFilter
+
+    @extend_schema(responses={200: paginated_schema(FloatSerializer, "PettyCashFloat")})
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "expenses.view_pettycashfloat")
+        floats = filtered(request, self.filterset_class, float_visible_to(request.user))
+        return paginate(request, floats.order_by("-issued_on", "-id"), FloatSerializer, self)
+
+    @extend_schema(request=FloatInputSerializer, responses={201: FloatSerializer})
+    def post(self, request: Request) -> Response:
+        data = FloatInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        petty_float = services.float_issue(
+            by=request.user,
+            holder=_record(get_user_model(), values["holder"], "holder"),
+            amount=values["amount"],
+            source=values["source"],
+            issued_on=values["issued_on"],
+            note=values["note"],
+        )
+        return Response(FloatSerializer(petty_float).data, status=201)
+
+
+class FloatDetailApi(APIView):
+    @extend_schema(responses={200: FloatSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return detail_response(access_float(request.user, pk), FloatSerializer)
+
+
+class FloatReturnInputSerializer(serializers.Serializer):
+    returned_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    class Meta:
+        ref_name = "PettyCashReturnInput"
+
+
+class FloatReturnApi(APIView):
+    """POST {returned_on}: the float comes back and is closed (finance), after its last
+    settlement."""
+
+    @extend_schema(request=FloatReturnInputSerializer, responses={200: FloatSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        petty_float = access_float(request.user, pk)
+        data = FloatReturnInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        petty_float = services.float_return(
+            petty_float=petty_float,
+            by=request.user,
+            returned_on=data.validated_data["returned_on"],
+        )
+        return Response(FloatSerializer(petty_float).data)
+
+
+class EntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    float = serializers.IntegerField(source="petty_float_id")
+    spent_on = serializers.DateField()
+    category = serializers.IntegerField(source="category_id")
+    amount = serializers.DecimalField(**AMOUNT)
+    description = serializers.CharField()
+    invoice_number = serializers.CharField()
+    settlement = serializers.IntegerField(source="settlement_id", allow_null=True)
+
+    class Meta:
+        ref_name = "PettyCashEntry"
+
+
+class EntryInputSerializer(serializers.Serializer):
+    float = serializers.IntegerField()
+    spent_on = serializers.DateField()
+    category = serializers.IntegerField()
+    amount = serializers.DecimalField(**AMOUNT)
+    description = serializers.CharField(max_length=200)
+    invoice_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=40
+    )
+    scan = serializers.FileField()
+
+    class Meta:
+        ref_name = "PettyCashEntryInput"
+
+
+class EntryListApi(APIView):
+    """GET the entries of the floats the caller may see (`?float=&category=&date_from=
+    &date_to=&settled=`); POST multipart one payment with its receipt's scan (409
+    insufficient_cash beyond the cash on hand, period_locked in a month being settled)."""
+
+    filterset_class = EntryFilter
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses={200: paginated_schema(EntrySerializer, "PettyCashEntry")})
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "expenses.view_pettycashentry")
+        entries = filtered(
+            request, self.filterset_class, visible_rows(PettyCashEntry, request.user)
+        )
+        return paginate(request, entries.order_by("-spent_on", "-id"), EntrySerializer, self)
+
+    @extend_schema(
+        request={"multipart/form-data": EntryInputSerializer}, responses={201: EntrySerializer}
+    )
+    def post(self, request: Request) -> Response:
+        require_perm(request.user, "expenses.add_pettycashentry")  # before reading the body
+        data = EntryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        entry = services.entry_create(
+            by=request.user,
+            petty_float=access_float(request.user, values["float"]),
+            spent_on=values["spent_on"],
+            category=_record(ExpenseCategory, values["category"], "category"),
+            amount=values["amount"],
+            description=values["description"],
+            invoice_number=values["invoice_number"],
+            scan=values["scan"],
+        )
+        return Response(EntrySerializer(entry).data, status=201)
+
+
+class EntryDetailApi(APIView):
+    """GET an entry; DELETE it while its month is not being settled (the cash is back)."""
+
+    @extend_schema(responses={200: EntrySerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return detail_response(access_entry(request.user, pk), EntrySerializer)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        services.entry_delete(entry=access_entry(request.user, pk), by=request.user)
+        return Response(status=204)
+
+
+class CategoryTotalSerializer(serializers.Serializer):
+    category = serializers.IntegerField(source="0.pk")
+    name = serializers.CharField(source="0.name")
+    amount = serializers.DecimalField(source="1", **AMOUNT)
+
+    class Meta:
+        ref_name = "PettyCashCategoryTotal"
+
+
+class SettlementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    float = serializers.IntegerField(source="petty_float_id")
+    month = serializers.DateField()
+    status = serializers.CharField()
+    total = serializers.DecimalField(**AMOUNT)
+    settled_at = serializers.DateTimeField(allow_null=True)
+
+    class Meta:
+        ref_name = "PettyCashSettlement"
+
+
+class SettlementDetailSerializer(SettlementSerializer):
+    entries = EntrySerializer(many=True, source="entries.all")
+    by_category = serializers.SerializerMethodField()
+
+    class Meta:
+        ref_name = "PettyCashSettlementDetail"
+
+    @extend_schema_field(CategoryTotalSerializer(many=True))
+    def get_by_category(self, settlement: PettyCashSettlement) -> list[dict]:
+        return [
+            {"category": category.pk, "name": category.name, "amount": str(amount)}
+            for category, amount in settlement_totals(settlement)
+        ]
+
+
+class SettlementInputSerializer(serializers.Serializer):
+    float = serializers.IntegerField()
+    month = serializers.DateField(help_text="any day of the month; its first day is kept")
+
+    class Meta:
+        ref_name = "PettyCashSettlementInput"
+
+
+class SettlementListApi(APIView):
+    """GET the settlements the caller may see (`?float=&status=&month=`); POST {float,
+    month}: the month's draft settlement, holding its entries."""
+
+    filterset_class = SettlementFilter
+
+    @extend_schema(responses={200: paginated_schema(SettlementSerializer, "PettyCashSettlement")})
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "expenses.view_pettycashsettlement")
+        settlements = filtered(
+            request, self.filterset_class, visible_rows(PettyCashSettlement, request.user)
+        )
+        return paginate(request, settlements.order_by("-month", "-id"), SettlementSerializer, self)
+
+    @extend_schema(request=SettlementInputSerializer, responses={201: SettlementDetailSerializer})
+    def post(self, request: Request) -> Response:
+        data = SettlementInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        settlement = services.settlement_create(
+            by=request.user,
+            petty_float=access_float(request.user, values["float"]),
+            month=values["month"],
+        )
+        return Response(SettlementDetailSerializer(settlement).data, status=201)
+
+
+class SettlementDetailApi(APIView):
+    @extend_schema(responses={200: SettlementDetailSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return detail_response(access_settlement(request.user, pk), SettlementDetailSerializer)
+
+
+class SettlementSubmitApi(DocumentSubmitApi):
+    access = staticmethod(access_settlement)
+
+    def submit(self, obj, by) -> None:
+        services.settlement_submit(settlement=obj, by=by)
+
+
+class SettlementReviewApi(DocumentReviewApi):
+    access = staticmethod(access_settlement)

@@ -37,8 +37,49 @@ ACCOUNTS = [
     ("660109", "销售费用—办公费"),
     ("660110", "销售费用—差旅费"),
 ]
+READ_PETTY_CASH = {
+    "expenses.view_pettycashfloat",
+    "expenses.view_pettycashentry",
+    "expenses.view_pettycashsettlement",
+    "expenses.view_expensecategory",
+}
+# what a holder does with the float in their hands: spend, take back, settle each month
+HOLD_PETTY_CASH = READ_PETTY_CASH | {
+    "expenses.add_pettycashentry",
+    "expenses.delete_pettycashentry",
+    "expenses.add_pettycashsettlement",
+    "expenses.change_pettycashsettlement",
+}
+SEE_ALL_PETTY_CASH = {"expenses.view_all_pettycash"}
+ISSUE_PETTY_CASH = {
+    "expenses.add_pettycashfloat",
+    "expenses.change_pettycashfloat",
+    "expenses.settle_pettycash",
+}
 OTHER_RECEIVABLES = "1221"
 OTHER_PAYABLES = "2241"
+
+
+def _settlements_due(user):
+    from django.urls import reverse
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext
+
+    from backoffice.core.todos import Todo
+    from backoffice.expenses.selectors import SETTLE_BY_DAY, settlements_due
+
+    return [
+        Todo(
+            title=gettext("Settle the petty cash of %(month)s (%(float)s) by day %(day)s")
+            % {
+                "month": date_format(month, "YEAR_MONTH_FORMAT"),
+                "float": petty_float.number,
+                "day": SETTLE_BY_DAY,
+            },
+            url=reverse("admin:expenses_pettycashfloat_change", args=[petty_float.pk]),
+        )
+        for petty_float, month in settlements_due(user)
+    ]
 
 
 def _verifications_overdue(user):
@@ -82,11 +123,15 @@ class ExpensesConfig(AppConfig):
             ExpenseCategory,
             ExpenseVerification,
             ExpenseVerificationLine,
+            PettyCashEntry,
+            PettyCashFloat,
+            PettyCashSettlement,
         )
         from backoffice.expenses.selectors import (
             application_visible_to,
             budget_cells,
             budget_visible_to,
+            float_visible_to,
         )
         from backoffice.ledger.models import Account
         from backoffice.ledger.services.journal import register_account
@@ -127,6 +172,21 @@ class ExpensesConfig(AppConfig):
                 verification.created_by_id,
             ],
         )
+        register_visibility(PettyCashFloat, float_visible_to)
+        register_visibility_through(PettyCashEntry, "petty_float")
+        register_visibility_through(PettyCashSettlement, "petty_float")
+        register(
+            PettyCashSettlement,
+            label=_("Petty cash settlement"),
+            levels=services.SETTLEMENT_LEVELS,
+            on_approved=services.settlement_settle,
+            on_rejected=services.settlement_return,
+            amount=lambda settlement: settlement.total,
+            authors=lambda settlement: [
+                settlement.petty_float.holder_id,
+                settlement.created_by_id,
+            ],
+        )
         register_reversal(
             ExpenseApplication,
             action="cancel",
@@ -148,28 +208,42 @@ class ExpensesConfig(AppConfig):
             )
         grant(
             {
-                "rep": KEEP_APPLICATIONS | ASK_CANCEL,
-                "clerk": KEEP_APPLICATIONS | SEE_ALL_APPLICATIONS | READ_BUDGETS,
+                "rep": KEEP_APPLICATIONS | ASK_CANCEL | HOLD_PETTY_CASH,
+                "clerk": KEEP_APPLICATIONS
+                | SEE_ALL_APPLICATIONS
+                | READ_BUDGETS
+                | HOLD_PETTY_CASH
+                | SEE_ALL_PETTY_CASH,
                 "sales_manager": KEEP_APPLICATIONS
                 | SEE_ALL_APPLICATIONS
                 | REVIEW_APPLICATIONS
                 | ASK_CANCEL
-                | READ_BUDGETS,
+                | READ_BUDGETS
+                | HOLD_PETTY_CASH
+                | SEE_ALL_PETTY_CASH
+                | {"expenses.review_pettycashsettlement"},
                 "regional_manager": READ_APPLICATIONS
+                | READ_PETTY_CASH
                 | {
                     "expenses.view_region_expenseapplications",
                     "expenses.view_budget",
                     "expenses.view_region_budgets",
+                    "expenses.view_region_pettycash",
                 },
                 "general_manager": READ_APPLICATIONS
                 | SEE_ALL_APPLICATIONS
                 | REVIEW_APPLICATIONS
                 | {"expenses.override_budget"}
-                | READ_BUDGETS,
+                | READ_BUDGETS
+                | READ_PETTY_CASH
+                | SEE_ALL_PETTY_CASH,
                 "finance": READ_APPLICATIONS
                 | SEE_ALL_APPLICATIONS
                 | KEEP_BUDGETS
-                | {"expenses.verify_expense"},
+                | {"expenses.verify_expense"}
+                | HOLD_PETTY_CASH
+                | SEE_ALL_PETTY_CASH
+                | ISSUE_PETTY_CASH,
             }
         )
         register_todo(
@@ -177,6 +251,12 @@ class ExpensesConfig(AppConfig):
             order=520,
             permission="expenses.change_expenseapplication",
             items=_verifications_overdue,
+        )
+        register_todo(
+            "petty_cash_settlements_due",
+            order=525,
+            permission="expenses.add_pettycashsettlement",
+            items=_settlements_due,
         )
         register_nav_group("expenses", _("Expenses"), order=45)
         register_nav_item(
@@ -202,6 +282,22 @@ class ExpensesConfig(AppConfig):
             url="admin:expenses_budget_changelist",
             permission="expenses.view_budget",
             order=20,
+        )
+        register_nav_item(
+            "expenses",
+            _("Petty cash"),
+            icon="account_balance_wallet",
+            url="admin:expenses_pettycashfloat_changelist",
+            permission="expenses.view_pettycashfloat",
+            order=22,
+        )
+        register_nav_item(
+            "expenses",
+            _("Petty cash settlements"),
+            icon="receipt_long",
+            url="admin:expenses_pettycashsettlement_changelist",
+            permission="expenses.view_pettycashsettlement",
+            order=24,
         )
         register_nav_item(
             "expenses",

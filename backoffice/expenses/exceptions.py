@@ -19,3 +19,15 @@ class OverApproved(ApplicationError):
     status = 409
     code = "over_approved"
     default_message = _("This spends more than was approved; it needs a new application.")
+
+
+class InsufficientCash(ApplicationError):
+    status = 409
+    code = "insufficient_cash"
+    default_message = _("This is more than the petty cash on hand.")
+
+
+class PeriodLocked(ApplicationError):
+    status = 409
+    code = "period_locked"
+    default_message = _("This month's petty cash is settled or being settled: it is locked.")

@@ -328,3 +328,224 @@ class ExpenseVerificationLine(DocumentPart):
 
     def __str__(self) -> str:
         return f"{self.line_no}. {self.description}"
+
+
+class PettyCashFloat(BaseModel):
+    """Petty cash (备用金) issued by finance to a named holder, for couriers, printing and
+    business cards: posted as a receivable from the holder (1221) against cash or the bank.
+    `cash_on_hand` is kept exact with every entry and settlement, in the same transaction,
+    and never goes below zero: the float = cash on hand + the entries not yet settled.
+    Returning it closes it, after its last settlement."""
+
+    DELETION = deletion.NEVER
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RETURNED = "returned", _("Returned")
+
+    TRANSITIONS = {Status.OPEN: {Status.RETURNED}}
+
+    class Source(models.TextChoices):
+        CASH = "1001", _("Cash")
+        BANK = "1002", _("Bank")
+
+    number = models.CharField(_("float number"), max_length=32, unique=True)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        on_delete=models.PROTECT,
+        related_name="petty_cash_floats",
+    )
+    region = models.ForeignKey(
+        "accounts.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("the holder's region, for its managers"),
+    )
+    amount = amount_field(_("float"))
+    cash_on_hand = amount_field(_("cash on hand"))
+    source = models.CharField(_("paid from"), max_length=8, choices=Source, default=Source.BANK)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.OPEN)
+    issued_on = models.DateField(_("issued on"))
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    journal_entry = models.ForeignKey(
+        "ledger.JournalEntry",
+        verbose_name=_("journal entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    return_entry = models.ForeignKey(
+        "ledger.JournalEntry",
+        verbose_name=_("return entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("petty cash float")
+        verbose_name_plural = _("petty cash floats")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="petty_cash_float_positive",
+                violation_error_message=_("The float must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cash_on_hand__gte=0) & Q(cash_on_hand__lte=models.F("amount")),
+                name="petty_cash_on_hand_within_float",
+                violation_error_message=_("Cash on hand cannot go below zero."),
+            ),
+            models.UniqueConstraint(
+                fields=["holder"],
+                condition=Q(status="open"),
+                name="petty_cash_one_open_float",
+                violation_error_message=_("This person already holds an open float."),
+            ),
+        ]
+        permissions = [
+            ("view_all_pettycash", _("Can see everyone's petty cash")),
+            ("view_region_pettycash", _("Can see the petty cash of own regions")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.holder}"
+
+
+class PettyCashSettlement(BaseModel):
+    """A holder's month of petty cash settled (备用金报销): the month's entries with totals
+    by category, approved by the sales manager and then finance (the reviews engine). Once
+    settled, the spending is posted against the holder's receivable, the float topped up to
+    its amount, and the month locked."""
+
+    DELETION = deletion.DRAFT
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        SETTLED = "settled", _("Settled")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.IN_REVIEW},
+        Status.IN_REVIEW: {Status.SETTLED, Status.DRAFT},
+    }
+    LOCKING = (Status.IN_REVIEW, Status.SETTLED)
+
+    number = models.CharField(_("settlement number"), max_length=32, unique=True)
+    petty_float = models.ForeignKey(
+        PettyCashFloat,
+        verbose_name=_("petty cash float"),
+        on_delete=models.PROTECT,
+        related_name="settlements",
+    )
+    month = models.DateField(_("month"), help_text=_("its first day"))
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
+    total = amount_field(_("total"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    journal_entry = models.ForeignKey(
+        "ledger.JournalEntry",
+        verbose_name=_("journal entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("petty cash settlement")
+        verbose_name_plural = _("petty cash settlements")
+        ordering = ["-month", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petty_float", "month"],
+                name="petty_cash_settlement_once_a_month",
+                violation_error_message=_("This float's month already has a settlement."),
+            )
+        ]
+        permissions = [
+            ("review_pettycashsettlement", _("Can approve petty cash settlements")),
+            ("settle_pettycash", _("Can settle petty cash (finance)")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.month:%Y-%m}"
+
+
+class PettyCashEntry(BaseModel):
+    """One payment out of a float: date, category, amount, what for, the invoice number and
+    the receipt's scan. Kept until its month is settled; removable while its settlement is
+    a draft (the cash comes back)."""
+
+    DELETION = deletion.when(
+        lambda entry: (
+            entry.settlement_id is None
+            or entry.settlement.status == PettyCashSettlement.Status.DRAFT
+        )
+    )
+
+    petty_float = models.ForeignKey(
+        PettyCashFloat,
+        verbose_name=_("petty cash float"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    spent_on = models.DateField(_("date"))
+    category = models.ForeignKey(
+        ExpenseCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    amount = amount_field(_("amount"))
+    description = models.CharField(_("description"), max_length=200)
+    invoice_number = models.CharField(_("invoice number"), max_length=40, blank=True)
+    settlement = models.ForeignKey(
+        PettyCashSettlement,
+        verbose_name=_("settlement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("petty cash entry")
+        verbose_name_plural = _("petty cash entries")
+        ordering = ["-spent_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="petty_cash_entry_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            )
+        ]
+        indexes = [models.Index(fields=["petty_float", "spent_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.spent_on} · {self.description} · {self.amount}"

@@ -13,7 +13,11 @@ from backoffice.core.periods import period_end
 from backoffice.expenses.models import (
     Budget,
     ExpenseApplication,
+    ExpenseCategory,
     ExpenseVerification,
+    PettyCashEntry,
+    PettyCashFloat,
+    PettyCashSettlement,
 )
 
 
@@ -116,4 +120,66 @@ def verifications_overdue(user: Any, *, today: date | None = None) -> list[Expen
         .exclude(verification__status=ExpenseVerification.Status.IN_REVIEW)
         .select_related("category")
         .order_by("planned_on", "pk")[:5]
+    )
+
+
+def float_visible_to(user: Any) -> QuerySet[PettyCashFloat]:
+    """All (finance, clerks, managers), own regions' (regional managers), or own (holders)."""
+    return scope_for_user(
+        PettyCashFloat.objects.all(),
+        user,
+        all_perm="expenses.view_all_pettycash",
+        region_perm="expenses.view_region_pettycash",
+        owner_field="holder",
+    )
+
+
+def access_float(by: Actor, float_id: Any) -> PettyCashFloat:
+    return access_object(float_visible_to(by).select_related("holder", "region"), float_id)
+
+
+def access_settlement(by: Actor, settlement_id: Any) -> PettyCashSettlement:
+    return access_object(
+        visible_rows(PettyCashSettlement, by).select_related("petty_float__holder"),
+        settlement_id,
+    )
+
+
+def settlement_totals(settlement: PettyCashSettlement) -> list[tuple[ExpenseCategory, Decimal]]:
+    """The settlement's spending by category, in the categories' order."""
+    totals: dict[int, Decimal] = {}
+    for category_id, amount in settlement.entries.values_list("category_id", "amount"):
+        totals[category_id] = totals.get(category_id, Decimal("0.00")) + amount
+    categories = ExpenseCategory.objects.in_bulk(totals)
+    return [
+        (categories[pk], total)
+        for pk, total in sorted(totals.items(), key=lambda item: categories[item[0]].code)
+    ]
+
+
+SETTLE_BY_DAY = 5
+
+
+def settlements_due(user: Any, *, today: date | None = None) -> list[tuple[PettyCashFloat, date]]:
+    """The months before this one whose petty cash the user holds and has not sent to be
+    settled (none made, or a draft): due in the first five days of the next month."""
+    today = today or timezone.localdate()
+    this_month = today.replace(day=1)
+    months = (
+        PettyCashEntry.objects.filter(
+            petty_float__holder=user,
+            petty_float__status=PettyCashFloat.Status.OPEN,
+            spent_on__lt=this_month,
+        )
+        .exclude(settlement__status__in=PettyCashSettlement.LOCKING)
+        .values_list("petty_float", "spent_on")
+    )
+    due = sorted({(float_id, spent_on.replace(day=1)) for float_id, spent_on in months})
+    floats = PettyCashFloat.objects.in_bulk({float_id for float_id, _ in due})
+    return [(floats[float_id], month) for float_id, month in due[:5]]
+
+
+def access_entry(by: Actor, entry_id: Any) -> PettyCashEntry:
+    return access_object(
+        visible_rows(PettyCashEntry, by).select_related("petty_float", "settlement"), entry_id
     )

@@ -47,3 +47,43 @@ urlpatterns = [
         name="expense-verification-review",
     ),
 ]
+
+urlpatterns += [
+    path("petty-cash/floats/", apis.FloatListApi.as_view(), name="petty-cash-float-list"),
+    path(
+        "petty-cash/floats/<int:pk>/",
+        apis.FloatDetailApi.as_view(),
+        name="petty-cash-float-detail",
+    ),
+    path(
+        "petty-cash/floats/<int:pk>/return/",
+        apis.FloatReturnApi.as_view(),
+        name="petty-cash-float-return",
+    ),
+    path("petty-cash/entries/", apis.EntryListApi.as_view(), name="petty-cash-entry-list"),
+    path(
+        "petty-cash/entries/<int:pk>/",
+        apis.EntryDetailApi.as_view(),
+        name="petty-cash-entry-detail",
+    ),
+    path(
+        "petty-cash/settlements/",
+        apis.SettlementListApi.as_view(),
+        name="petty-cash-settlement-list",
+    ),
+    path(
+        "petty-cash/settlements/<int:pk>/",
+        apis.SettlementDetailApi.as_view(),
+        name="petty-cash-settlement-detail",
+    ),
+    path(
+        "petty-cash/settlements/<int:pk>/submit/",
+        apis.SettlementSubmitApi.as_view(),
+        name="petty-cash-settlement-submit",
+    ),
+    path(
+        "petty-cash/settlements/<int:pk>/review/",
+        apis.SettlementReviewApi.as_view(),
+        name="petty-cash-settlement-review",
+    ),
+]

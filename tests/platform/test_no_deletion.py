@@ -33,6 +33,9 @@ from backoffice.core.deletion import ALWAYS, NotDeletable, deletable, never_dele
 from backoffice.expenses.tests.factories import (
     ExpenseApplicationFactory,
     ExpenseVerificationFactory,
+    PettyCashEntryFactory,
+    PettyCashFloatFactory,
+    PettyCashSettlementFactory,
 )
 from backoffice.ledger import guard
 from backoffice.ledger.models import PaymentAllocation, ReceiptAllocation
@@ -356,6 +359,24 @@ def _expense_verification_lines():
     return [ExpenseVerificationFactory(status="in_review").lines.first()]
 
 
+@builds("expenses.PettyCashFloat")
+def _petty_cash_floats():
+    return [PettyCashFloatFactory(status="open"), PettyCashFloatFactory(status="returned")]
+
+
+@builds("expenses.PettyCashSettlement")
+def _petty_cash_settlements():
+    return [PettyCashSettlementFactory(status=status) for status in ("in_review", "settled")]
+
+
+@builds("expenses.PettyCashEntry")
+def _petty_cash_entries():
+    return [
+        PettyCashEntryFactory(settlement=PettyCashSettlementFactory(status=status))
+        for status in ("in_review", "settled")
+    ]
+
+
 @builds("contracts.ContractLine")
 def _contract_lines():
     return [ContractFactory(status="signed").lines.first()]
@@ -526,6 +547,7 @@ def _vouchers():
 API_DELETE = {
     "RegionDetailApi": "accounts.Region",
     "DepartmentDetailApi": "accounts.Department",
+    "EntryDetailApi": "expenses.PettyCashEntry",
 }
 
 

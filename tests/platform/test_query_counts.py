@@ -48,6 +48,9 @@ from backoffice.expenses.tests.factories import (
     ExpenseApplicationFactory,
     ExpenseCategoryFactory,
     ExpenseVerificationFactory,
+    PettyCashEntryFactory,
+    PettyCashFloatFactory,
+    PettyCashSettlementFactory,
 )
 from backoffice.ledger.tests.factories import (
     AccountFactory,
@@ -143,6 +146,9 @@ API_MODELS = {
     "CategoryListApi": "expenses.ExpenseCategory",
     "BudgetListApi": "expenses.Budget",
     "ApplicationListApi": "expenses.ExpenseApplication",
+    "FloatListApi": "expenses.PettyCashFloat",
+    "EntryListApi": "expenses.PettyCashEntry",
+    "SettlementListApi": "expenses.PettyCashSettlement",
     "TemplateListApi": "contracts.ContractTemplate",
     "SupplierInvoiceListApi": "ledger.SupplierInvoice",
     "SupplierPaymentListApi": "ledger.SupplierPayment",
@@ -419,6 +425,24 @@ def _expense_verifications(n: int, shared: Shared) -> None:
         ExpenseVerificationFactory(
             application__owner=shared.rep, application__region=shared.customer.region
         )
+
+
+@builds("expenses.PettyCashFloat")
+def _petty_cash_floats(n: int, shared: Shared) -> None:
+    PettyCashFloatFactory.create_batch(n, holder=shared.rep, region=shared.customer.region)
+
+
+@builds("expenses.PettyCashEntry")
+def _petty_cash_entries(n: int, shared: Shared) -> None:
+    petty_float = PettyCashFloatFactory(holder=shared.rep, region=shared.customer.region)
+    settlement = PettyCashSettlementFactory(petty_float=petty_float)
+    PettyCashEntryFactory.create_batch(n, petty_float=petty_float, settlement=settlement)
+
+
+@builds("expenses.PettyCashSettlement")
+def _petty_cash_settlements(n: int, shared: Shared) -> None:
+    petty_float = PettyCashFloatFactory(holder=shared.rep, region=shared.customer.region)
+    PettyCashSettlementFactory.create_batch(n, petty_float=petty_float)
 
 
 @builds("ledger.SupplierInvoice")

@@ -14,6 +14,9 @@ from backoffice.expenses.models import (
     ExpenseCategory,
     ExpenseVerification,
     ExpenseVerificationLine,
+    PettyCashEntry,
+    PettyCashFloat,
+    PettyCashSettlement,
 )
 
 
@@ -76,3 +79,42 @@ class ExpenseVerificationFactory(DjangoModelFactory):
                 amount=Decimal("4800.00"),
                 invoice_number="04420001",
             )
+
+
+class PettyCashFloatFactory(DjangoModelFactory):
+    """A returned float of 1,000 (one holder may hold any number of returned floats, but one
+    open one)."""
+
+    class Meta:
+        model = PettyCashFloat
+
+    number = factory.Sequence(lambda n: f"PF2026{n:06d}")
+    holder = factory.SubFactory(UserFactory)
+    issued_by = factory.SelfAttribute("holder")
+    amount = Decimal("1000.00")
+    cash_on_hand = Decimal("1000.00")
+    status = "returned"
+    issued_on = date(2026, 5, 1)
+
+
+class PettyCashSettlementFactory(DjangoModelFactory):
+    class Meta:
+        model = PettyCashSettlement
+
+    number = factory.Sequence(lambda n: f"PS2026{n:06d}")
+    petty_float = factory.SubFactory(PettyCashFloatFactory)
+    month = factory.Sequence(lambda n: date(2000 + n // 12, n % 12 + 1, 1))
+    created_by = factory.SelfAttribute("petty_float.holder")
+    total = Decimal("0.00")
+
+
+class PettyCashEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = PettyCashEntry
+
+    petty_float = factory.SubFactory(PettyCashFloatFactory)
+    spent_on = date(2026, 5, 12)
+    category = factory.SubFactory(ExpenseCategoryFactory)
+    amount = Decimal("23.00")
+    description = "寄送合同"
+    created_by = factory.SelfAttribute("petty_float.holder")

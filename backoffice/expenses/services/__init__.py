@@ -1,0 +1,58 @@
+"""Writes of expenses; each module owns one aggregate: applications with their budgets and
+verifications, and petty cash."""
+
+from backoffice.expenses.services.applications import (
+    DEFAULT_REVIEW_LEVELS,
+    application_approve,
+    application_cancel,
+    application_cancel_approved,
+    application_cancel_request,
+    application_create,
+    application_override,
+    application_return,
+    application_submit,
+    application_update,
+    budget_create,
+    verification_approve,
+    verification_return,
+    verification_submit,
+)
+from backoffice.expenses.services.petty_cash import (
+    SETTLEMENT_LEVELS,
+    entry_create,
+    entry_delete,
+    float_issue,
+    float_return,
+    settlement_create,
+    settlement_return,
+    settlement_settle,
+    settlement_submit,
+    settlement_totals,
+)
+
+__all__ = [
+    "DEFAULT_REVIEW_LEVELS",
+    "SETTLEMENT_LEVELS",
+    "application_approve",
+    "application_cancel",
+    "application_cancel_approved",
+    "application_cancel_request",
+    "application_create",
+    "application_override",
+    "application_return",
+    "application_submit",
+    "application_update",
+    "budget_create",
+    "entry_create",
+    "entry_delete",
+    "float_issue",
+    "float_return",
+    "settlement_create",
+    "settlement_return",
+    "settlement_settle",
+    "settlement_submit",
+    "settlement_totals",
+    "verification_approve",
+    "verification_return",
+    "verification_submit",
+]
