@@ -270,3 +270,98 @@ def test_a_month_not_yet_sent_to_be_settled_is_on_the_holders_to_dos(petty_float
         assert settlements_due(clerk) == [(petty_float, MAY)]  # a draft is not sent
         settlement_submit(settlement=settlement, by=clerk)
         assert settlements_due(clerk) == []
+
+
+@pytest.mark.django_db
+def test_through_the_api(api, clerk, finance, sales_manager, rep_wang, courier):
+    with time_machine.travel(NOW, tick=False):
+        api.force_authenticate(finance)
+        issued = api.post(
+            "/api/v1/expenses/petty-cash/floats/",
+            {"holder": clerk.pk, "amount": "500.00", "issued_on": "2026-05-01"},
+            format="json",
+        )
+        assert issued.status_code == 201, issued.json()
+        float_id = issued.json()["id"]
+        assert issued.json()["cash_on_hand"] == "500.00" and issued.json()["source"] == "1002"
+
+        api.force_authenticate(clerk)
+        entry = {
+            "float": float_id,
+            "spent_on": "2026-05-06",
+            "category": courier.pk,
+            "amount": "120.00",
+            "description": "顺丰寄发票",
+            "invoice_number": "SF0001",
+        }
+        missing = api.post("/api/v1/expenses/petty-cash/entries/", entry, format="multipart")
+        assert missing.status_code == 400 and "scan" in missing.json()["extra"]["fields"]
+        created = api.post(
+            "/api/v1/expenses/petty-cash/entries/",
+            {**entry, "scan": pdf_upload("sf.pdf")},
+            format="multipart",
+        )
+        assert created.status_code == 201, created.json()
+        too_much = api.post(
+            "/api/v1/expenses/petty-cash/entries/",
+            {**entry, "amount": "380.01", "scan": pdf_upload("sf.pdf")},
+            format="multipart",
+        )
+        assert too_much.status_code == 409 and too_much.json()["code"] == "insufficient_cash"
+
+        api.force_authenticate(rep_wang)  # another holder's float is not there at all
+        assert api.get(f"/api/v1/expenses/petty-cash/floats/{float_id}/").status_code == 404
+        assert api.get("/api/v1/expenses/petty-cash/entries/").json()["count"] == 0
+
+        api.force_authenticate(clerk)
+        drafted = api.post(
+            "/api/v1/expenses/petty-cash/settlements/",
+            {"float": float_id, "month": "2026-05-31"},
+            format="json",
+        )
+        assert drafted.status_code == 201, drafted.json()
+        settlement = drafted.json()
+        assert settlement["month"] == "2026-05-01" and settlement["total"] == "120.00"
+        assert settlement["by_category"] == [
+            {"category": courier.pk, "name": "快递费", "amount": "120.00"}
+        ]
+        url = f"/api/v1/expenses/petty-cash/settlements/{settlement['id']}/"
+        assert api.post(url + "submit/").status_code == 200
+        locked = api.post(
+            "/api/v1/expenses/petty-cash/entries/",
+            {**entry, "amount": "1.00", "scan": pdf_upload("sf.pdf")},
+            format="multipart",
+        )
+        assert locked.status_code == 409 and locked.json()["code"] == "period_locked"
+        for reviewer in (sales_manager, finance):
+            api.force_authenticate(reviewer)
+            decided = api.post(url + "review/", {"verdict": "approve"}, format="json")
+            assert decided.status_code == 200, decided.json()
+        assert api.get(url).json()["status"] == "settled"
+        petty_float = api.get(f"/api/v1/expenses/petty-cash/floats/{float_id}/").json()
+        assert petty_float["cash_on_hand"] == "500.00"
+        unsettled = api.get(f"/api/v1/expenses/petty-cash/entries/?float={float_id}&settled=false")
+        assert unsettled.json()["count"] == 0
+        returned = api.post(f"/api/v1/expenses/petty-cash/floats/{float_id}/return/", {})
+        assert returned.status_code == 200 and returned.json()["status"] == "returned"
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_the_settlement_prints_as_the_reimbursement_form_with_the_amount_in_capitals(
+    client, petty_float, clerk, finance, sales_manager, courier, printing
+):
+    spend(petty_float, clerk, courier, "23.00", day=date(2026, 5, 3))
+    spend(petty_float, clerk, printing, "320.50", day=date(2026, 5, 28))
+    settlement = settlement_create(by=clerk, petty_float=petty_float, month=MAY)
+    settlement_submit(settlement=settlement, by=clerk)
+    for reviewer in (sales_manager, finance):
+        review_decide(request=review_request_for(settlement), by=reviewer, verdict="approve")
+    client.force_login(clerk)
+    url = f"/expenses/pettycashsettlement/{settlement.pk}/print/"
+    html = client.get(url).content.decode()
+    assert "备用金报销单" in html and "叁佰肆拾叁元伍角整" in html
+    assert "2026年5月" in html and "快递费" in html and "印刷费" in html
+    assert "销售经理：孙经理" in html and f"财务：{finance}" in html
+    pdf = client.get(url + "?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
