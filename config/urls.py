@@ -14,6 +14,7 @@ from backoffice.reports.views import (
     billing_view,
     contract_performance_view,
     contract_statistics_view,
+    expenses_view,
     general_ledger_view,
     sales_view,
 )
@@ -33,6 +34,7 @@ urlpatterns = [
     path("reports/billing/", admin.site.admin_view(billing_view), name="report-billing-page"),
     path("reports/aging/", admin.site.admin_view(aging_view), name="report-aging-page"),
     path("reports/sales/", admin.site.admin_view(sales_view), name="report-sales-page"),
+    path("reports/expenses/", admin.site.admin_view(expenses_view), name="report-expenses-page"),
     path("reports/ledger/", admin.site.admin_view(general_ledger_view), name="report-ledger-page"),
     path(
         "reports/contracts/",

@@ -183,3 +183,30 @@ def access_entry(by: Actor, entry_id: Any) -> PettyCashEntry:
     return access_object(
         visible_rows(PettyCashEntry, by).select_related("petty_float", "settlement"), entry_id
     )
+
+
+def budgets_in_use(user: Any, *, today: date | None = None, most: int = 8) -> list[Budget]:
+    """The budgets the user sees whose period holds today, with their figures: of each
+    region and category the shortest period (this month's before the quarter's and the
+    year's), the most used first."""
+    today = today or timezone.localdate()
+    covering = [
+        budget
+        for budget in budget_visible_to(user)
+        .filter(starts_on__lte=today, starts_on__gte=today.replace(month=1, day=1))
+        .select_related("region", "category")
+        if period_end(budget.starts_on, budget.period) >= today
+    ]
+    shortest: dict[tuple[int, int], Budget] = {}
+    order = {"month": 0, "quarter": 1, "year": 2}
+    for budget in covering:
+        scope = (budget.region_id, budget.category_id)
+        if scope not in shortest or order[budget.period] < order[shortest[scope].period]:
+            shortest[scope] = budget
+    budgets = budget_figures(list(shortest.values()))
+    for budget in budgets:
+        used = budget.committed + budget.spent
+        budget.used = used
+        budget.used_share = min(100, int(used * 100 / budget.amount)) if budget.amount else 100
+    budgets.sort(key=lambda b: (-b.used_share, b.region.code, b.category.code))
+    return budgets[:most]

@@ -24,6 +24,13 @@ from backoffice.reports.selectors.contracts import (
     contract_statistics,
     contract_statistics_params,
 )
+from backoffice.reports.selectors.expenses import GROUPS as EXPENSE_GROUPS
+from backoffice.reports.selectors.expenses import (
+    expense_params,
+    expense_statistics,
+    marketing_share,
+    petty_cash_holders,
+)
 from backoffice.reports.selectors.sales import (
     BASES,
     sales_params,
@@ -310,3 +317,95 @@ class SalesStatisticsApi(APIView):
             "next": pages.get_next_link(),
             "previous": pages.get_previous_link(),
         }
+
+
+class ExpenseRowSerializer(serializers.Serializer):
+    """A row of spending against budget: each grouping's code and name. Documents the rows,
+    which are built as dicts."""
+
+    region = _code("region")
+    region_name = _name("the region's name")
+    category = _code("category")
+    category_name = _name("the expense category's name")
+    month = serializers.CharField(required=False, help_text="YYYY-MM, when grouped by month")
+    budget = _amount("the budgets whose whole period lies within the dates (the longest)")
+    committed = _amount("applications in review or approved")
+    spent = _amount("verified applications")
+    available = _amount("budget − committed − spent")
+    used_percent = serializers.CharField(allow_null=True, help_text="per cent; null: no budget")
+    petty_cash = _amount("petty cash spent")
+
+
+class ExpenseTotalsSerializer(serializers.Serializer):
+    budget = _amount()
+    committed = _amount()
+    spent = _amount()
+    available = _amount()
+    used_percent = serializers.CharField(allow_null=True)
+    petty_cash = _amount()
+
+
+class MarketingShareSerializer(serializers.Serializer):
+    region = serializers.CharField()
+    region_name = serializers.CharField()
+    month = serializers.CharField(help_text="YYYY-MM")
+    marketing_spent = _amount("verified marketing applications and marketing petty cash")
+    sales = _amount("sales ordered, without VAT")
+    share_percent = serializers.CharField(allow_null=True)
+
+
+class PettyCashHolderSerializer(serializers.Serializer):
+    float = serializers.CharField(help_text="the float's number")
+    holder = serializers.CharField(help_text="the holder's username")
+    holder_name = serializers.CharField()
+    region_name = serializers.CharField()
+    status = _label("the float's status")
+    amount = _amount()
+    cash_on_hand = _amount()
+    spent = _amount("within the dates")
+    settled = _amount("of what was spent within the dates")
+    unsettled = _amount("spent and not yet settled, whenever")
+
+
+class ExpenseStatisticsSerializer(serializers.Serializer):
+    rows = ExpenseRowSerializer(many=True)
+    totals = ExpenseTotalsSerializer()
+    marketing_share = MarketingShareSerializer(many=True)
+    petty_cash = PettyCashHolderSerializer(many=True)
+
+
+class ExpenseStatisticsApi(APIView):
+    """GET /api/v1/reports/expenses/?date_from=&date_to=&group_by=region,category,month —
+    spending against budget per group with totals, marketing expense as a share of sales by
+    region and month, and petty cash per holder."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
+            OpenApiParameter(
+                "group_by",
+                {"type": "string", "pattern": choices_pattern(EXPENSE_GROUPS)},
+                description="comma-separated: " + ", ".join(EXPENSE_GROUPS),
+            ),
+        ],
+        responses={200: ExpenseStatisticsSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "expenses.view_expenseapplication")
+        date_from, date_to, group_by = expense_params(request.query_params)
+        rows, totals = expense_statistics(
+            by=request.user, date_from=date_from, date_to=date_to, group_by=group_by
+        )
+        dates = {"by": request.user, "date_from": date_from, "date_to": date_to}
+        return Response(
+            {
+                "rows": [_text(row) for row in rows],
+                "totals": _text(totals),
+                "marketing_share": [_text(row) for row in marketing_share(**dates)],
+                "petty_cash": [
+                    _text({**row, "status": str(row["status"])})
+                    for row in petty_cash_holders(**dates)
+                ],
+            }
+        )

@@ -67,6 +67,14 @@ class ReportsConfig(AppConfig):
             order=50,
         )
         register_nav_item(
+            "expenses",
+            _("Expense statistics"),
+            icon="monitoring",
+            url="report-expenses-page",
+            permission="expenses.view_expenseapplication",
+            order=40,
+        )
+        register_nav_item(
             "sales",
             _("Report packs"),
             icon="folder_zip",

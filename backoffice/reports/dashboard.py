@@ -12,6 +12,7 @@ from backoffice.accounts.roles import role_label
 from backoffice.accounts.selectors import department_list, region_list, user_directory
 from backoffice.audit.selectors import audit_event_list
 from backoffice.core.todos import todos_for
+from backoffice.expenses.selectors import budgets_in_use
 from backoffice.reports.selectors.kpis import sales_kpis
 from backoffice.reports.selectors.shipping import shipping_queues
 
@@ -78,6 +79,8 @@ def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[st
             "recent_events": list(audit_event_list().filter(actor=user)[:8]),
         }
     )
+    # --- Budget use for the current period (managers, finance) ------------------------------
+    context["budget_use"] = budgets_in_use(user) if user.has_perm("expenses.view_budget") else None
     # --- The warehouse's block: deliveries to ship and to have signed for ------------------
     context["shipping"] = (
         shipping_queues(user, now=timezone.now())

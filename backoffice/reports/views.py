@@ -559,3 +559,135 @@ def sales_view(request: HttpRequest) -> HttpResponse:
     if printing:
         return render_document(request, "reports/sales_print.html", context, filename="sales")
     return TemplateResponse(request, "reports/sales.html", context)
+
+
+EXPENSE_LABELS = {"region": _("Region"), "category": _("Category"), "month": _("Month")}
+
+
+def _expense_measures() -> list[tuple[str, str]]:
+    return [
+        ("budget", _("Budget")),
+        ("committed", _("Committed")),
+        ("spent", _("Spent")),
+        ("available", _("Available")),
+        ("used_percent", _("Used %")),
+        ("petty_cash", _("Petty cash")),
+    ]
+
+
+def _expense_workbook(columns, rows, totals, shares, holders) -> bytes:
+    """Three sheets: against budget, marketing share of sales, petty cash per holder."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Against budget")
+    measures = _expense_measures()
+    sheet.append([title for _key, title in columns] + [title for _key, title in measures])
+    for row in [*rows, {**totals, **{key: "" for key, _t in columns}}]:
+        sheet.append(
+            [neutralise(row[key]) for key, _title in columns]
+            + [row[key] if row[key] is not None else "" for key, _title in measures]
+        )
+    sheet.cell(row=sheet.max_row, column=1, value=_("Total"))
+    share = book.create_sheet(_("Marketing share of sales"))
+    share.append([_("Region"), _("Month"), _("Marketing spent"), _("Sales (excl. VAT)"), "%"])
+    for row in shares:
+        share.append(
+            [
+                neutralise(row["region_name"]),
+                row["month"],
+                row["marketing_spent"],
+                row["sales"],
+                row["share_percent"] if row["share_percent"] is not None else "",
+            ]
+        )
+    petty = book.create_sheet(_("Petty cash per holder"))
+    petty.append(
+        [
+            _("Holder"),
+            _("Float"),
+            _("Region"),
+            _("Status"),
+            _("Float amount"),
+            _("Cash on hand"),
+            _("Spent"),
+            _("Settled"),
+            _("Not yet settled"),
+        ]
+    )
+    for row in holders:
+        petty.append(
+            [neutralise(row["holder_name"]), row["float"], neutralise(row["region_name"])]
+            + [str(row["status"])]
+            + [row[k] for k in ("amount", "cash_on_hand", "spent", "settled", "unsettled")]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def expenses_view(request: HttpRequest) -> HttpResponse:
+    """Expense statistics: spending against budget by region, category and month, marketing
+    expense as a share of sales, petty cash per holder; Excel export."""
+    from backoffice.reports.selectors.expenses import (
+        GROUPS as EXPENSE_GROUPS,
+    )
+    from backoffice.reports.selectors.expenses import (
+        expense_params,
+        expense_statistics,
+        marketing_share,
+        petty_cash_holders,
+    )
+
+    if not request.user.has_perm("expenses.view_expenseapplication"):
+        raise PermissionDenied
+    params = _group_param(request, default="region,category")
+    try:
+        date_from, date_to, group_by = expense_params(params)
+    except ValidationFailed as error:
+        chosen = params["group_by"].split(",")
+        return _refused(
+            request,
+            "reports/expenses.html",
+            {
+                "title": _("Expense statistics"),
+                "form": _typed(params, "date_from", "date_to"),
+                "groups": [(g, EXPENSE_LABELS[g], g in chosen) for g in EXPENSE_GROUPS],
+                **error_context(field_errors(error, params, {"group_by": EXPENSE_GROUPS})),
+            },
+        )
+    rows, totals = expense_statistics(
+        by=request.user, date_from=date_from, date_to=date_to, group_by=group_by
+    )
+    shares = marketing_share(by=request.user, date_from=date_from, date_to=date_to)
+    holders = petty_cash_holders(by=request.user, date_from=date_from, date_to=date_to)
+    columns = [
+        (f"{group}_name" if group != "month" else group, EXPENSE_LABELS[group])
+        for group in group_by
+    ]
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            _expense_workbook(columns, rows, totals, shares, holders),
+            filename=_("expense statistics"),
+        )
+    measures = _expense_measures()
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Expense statistics"),
+        "columns": [title for _key, title in columns],
+        "measures": [title for _key, title in measures],
+        "rows": [
+            {
+                "keys": [row[key] for key, _t in columns],
+                "values": [row[key] for key, _t in measures],
+                "over": row["available"] < 0,
+            }
+            for row in rows
+        ],
+        "totals": [totals[key] for key, _t in measures],
+        "shares": shares,
+        "holders": holders,
+        "groups": [(g, EXPENSE_LABELS[g], g in group_by) for g in EXPENSE_GROUPS],
+        "form": {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
+        "query": params.urlencode(),
+    }
+    return TemplateResponse(request, "reports/expenses.html", context)
