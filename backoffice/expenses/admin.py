@@ -3,11 +3,15 @@ beyond the budget, verification with the receipts' scan and cancellation; budget
 is committed and available; categories; petty cash floats with their spending, month-end
 settlements (reviewed, printed as 备用金报销单) and return."""
 
+import json
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,11 +19,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
+from unfold.decorators import action
 
 from backoffice.core.admin import BaseModelAdmin, ServiceErrorsAsMessages, status_badge_display
+from backoffice.core.exceptions import ApplicationError
 from backoffice.core.files import attachments_of
 from backoffice.core.money import rmb_upper
 from backoffice.core.steps import ASKED, Step
+from backoffice.core.tabular import read_table
 from backoffice.expenses import services
 from backoffice.expenses.forms import (
     CancelForm,
@@ -31,6 +38,7 @@ from backoffice.expenses.forms import (
     SettleMonthForm,
     VerifyForm,
 )
+from backoffice.expenses.imports import COLUMNS, budgets_import
 from backoffice.expenses.models import (
     Budget,
     ExpenseApplication,
@@ -64,7 +72,7 @@ class ExpenseCategoryAdmin(BaseModelAdmin):
 
 
 @admin.register(Budget)
-class BudgetAdmin(BaseModelAdmin):
+class BudgetAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
     list_display = ["region", "category", "period_label", "amount", "note"]  # + committed,
     # spent and available (expenses/apps.py: list columns, read for the page at once)
     list_filter = ["period", "region", "category"]
@@ -74,9 +82,59 @@ class BudgetAdmin(BaseModelAdmin):
     export_fields = ["region", "category", "period", "starts_on", "amount", "note"]
     date_hierarchy = "starts_on"
 
+    actions_list = ["export_xlsx", "import_budgets"]
+
     @admin.display(description=_("period"), ordering="starts_on")
     def period_label(self, budget: Budget) -> str:
         return budget.period_label
+
+    @action(description=_("Import from Excel"), icon="upload", url_path="import")
+    def import_budgets(self, request: HttpRequest) -> HttpResponse:
+        """Upload → check (what it adds and changes, every problem by row) → import. The
+        checked rows travel with the confirmation and are checked again when imported."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import budgets"),
+            "opts": self.model._meta,
+            "columns": [(chinese, english) for chinese, english, _label in COLUMNS.values()],
+        }
+        if request.method == "POST":
+            try:
+                if "rows" in request.POST:
+                    rows = json.loads(request.POST["rows"])
+                    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                        raise ValueError
+                else:
+                    upload = request.FILES.get("file")
+                    if upload is None:
+                        self.message_user(
+                            request, _("Choose a file to import."), level=messages.ERROR
+                        )
+                        return HttpResponseRedirect(request.path)
+                    rows = read_table(upload.read(), filename=upload.name)
+                commit = "rows" in request.POST
+                result = budgets_import(rows=rows, by=request.user, commit=commit)
+            except ValueError:
+                self.message_user(request, _("The upload has expired; upload the file again."))
+                return HttpResponseRedirect(request.path)
+            except ApplicationError as error:
+                self.message_error(request, error)
+                return HttpResponseRedirect(request.path)
+            if commit and result.ok:
+                self.message_user(
+                    request,
+                    _("%(created)d budgets added, %(updated)d changed, %(unchanged)d unchanged.")
+                    % {
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    },
+                )
+                return HttpResponseRedirect(reverse("admin:expenses_budget_changelist"))
+            context |= {"result": result, "rows": json.dumps(rows, ensure_ascii=False)}
+        return TemplateResponse(request, "expenses/budget_import.html", context)
 
 
 class ApplicationForm(forms.ModelForm):

@@ -19,6 +19,7 @@ from backoffice.contracts.selectors import access_contract
 from backoffice.core.access import require_perm, visible_rows
 from backoffice.core.api import Pagination, filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.tabular import read_table
 from backoffice.core.versions import detail_response
 from backoffice.expenses import services
 from backoffice.expenses.filters import (
@@ -29,6 +30,7 @@ from backoffice.expenses.filters import (
     FloatFilter,
     SettlementFilter,
 )
+from backoffice.expenses.imports import budgets_import
 from backoffice.expenses.models import (
     Budget,
     ExpenseApplication,
@@ -612,3 +614,58 @@ class SettlementSubmitApi(DocumentSubmitApi):
 
 class SettlementReviewApi(DocumentReviewApi):
     access = staticmethod(access_settlement)
+
+
+class BudgetImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=".xlsx or .csv; the columns as the budgets page says")
+    commit = serializers.BooleanField(default=False, help_text="false: only check the file")
+
+    class Meta:
+        ref_name = "BudgetImportInput"
+
+
+class BudgetImportSerializer(serializers.Serializer):
+    committed = serializers.BooleanField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+    class Meta:
+        ref_name = "BudgetImport"
+
+
+class BudgetImportApi(APIView):
+    """POST multipart {file, commit}: the year's budgets from a spreadsheet (finance). Every
+    row is checked first; any problem is a 400 listing each row's (`extra.rows`), and
+    nothing is written. commit=false only checks: 200 with what it would add and change."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": BudgetImportInputSerializer},
+        responses={200: BudgetImportSerializer, 201: BudgetImportSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        require_perm(request.user, "expenses.add_budget")  # before reading the body
+        data = BudgetImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload, commit = data.validated_data["file"], data.validated_data["commit"]
+        rows = read_table(upload.read(), filename=upload.name)
+        result = budgets_import(rows=rows, by=request.user, commit=commit)
+        if not result.ok:
+            raise ValidationFailed(
+                _("The file has errors; nothing was imported."),
+                extra={
+                    "rows": [
+                        {"row": e.row, "column": e.column, "message": e.message}
+                        for e in result.errors
+                    ]
+                },
+            )
+        answer = {
+            "committed": commit,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        }
+        return Response(answer, status=201 if commit else 200)

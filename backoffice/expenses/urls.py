@@ -5,6 +5,7 @@ from backoffice.expenses import apis
 urlpatterns = [
     path("categories/", apis.CategoryListApi.as_view(), name="expense-category-list"),
     path("budgets/", apis.BudgetListApi.as_view(), name="budget-list"),
+    path("budgets/import/", apis.BudgetImportApi.as_view(), name="budget-import"),
     path("applications/", apis.ApplicationListApi.as_view(), name="expense-application-list"),
     path(
         "applications/<int:pk>/",
