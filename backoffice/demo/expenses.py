@@ -1,7 +1,8 @@
 """Demo expenses: this year's budgets of every region, and marketing expense applications
 in every state (drafts, one refused by its budget and allowed by the general manager, in
 review at each level, approved, sent back, cancelled, verified and posted, its verification
-with finance)."""
+with finance); and two petty cash floats, each with last month settled or waiting to be,
+and this month's spending open."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from backoffice.accounts.models import Region, User
 from backoffice.core.exceptions import ApplicationError
-from backoffice.core.periods import period_end
+from backoffice.core.periods import period_end, shift_start
 from backoffice.expenses.models import Budget, ExpenseApplication, ExpenseCategory
 from backoffice.expenses.services import (
     application_cancel,
@@ -19,6 +20,10 @@ from backoffice.expenses.services import (
     application_override,
     application_submit,
     budget_create,
+    entry_create,
+    float_issue,
+    settlement_create,
+    settlement_submit,
     verification_submit,
 )
 from backoffice.reviews.selectors import review_request_for
@@ -59,6 +64,7 @@ def demo_expenses() -> None:
             note="季度会议预算",
         )
     _applications(today)
+    _petty_cash(today)
 
 
 def _applications(today) -> None:
@@ -146,3 +152,60 @@ def _applications(today) -> None:
     apply("clerk", north, "GIFT", "1500", "展会宣传彩页及小礼品", 12)
     dropped = apply("rep_li", east, "CONF", "8000", "苏州科室会", 9)
     application_cancel(application=dropped, by=people["rep_li"], reason="科室会改为线上")
+
+
+PETTY_SCAN = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"  # noqa: E501
+
+
+def _petty_cash(today) -> None:
+    """The clerk's float of 2,000: last month settled (approved by the sales manager and
+    finance, posted and topped up), this month's spending open. The second clerk's float of
+    1,000: last month's spending not yet sent to be settled (on her to-dos)."""
+    people = {u.username: u for u in User.objects.filter(
+        username__in=["clerk", "clerk2", "finance", "sales_manager"]
+    )}  # fmt: skip
+    category = {c.code: c for c in ExpenseCategory.objects.all()}
+    this_month = today.replace(day=1)
+    last_month = shift_start(this_month, "month", -1)
+    spending = [
+        ("EXPR", "23.00", "顺丰寄送合同至北京协和医院", "SF1402938475", 3),
+        ("EXPR", "18.50", "京东快递寄发票", "JD0087263512", 8),
+        ("PRNT", "360.00", "新品彩页加印 300 份", "04421873", 12),
+        ("CARD", "120.00", "名片印刷（王磊、李娜）", "04425518", 15),
+        ("EXPR", "46.00", "顺丰寄样品至天津", "SF1403387211", 21),
+        ("OFFC", "88.60", "打印纸及文件袋", "04430012", 26),
+    ]
+
+    def spend(holder, month, rows):
+        for code, amount, description, invoice, day in rows:
+            entry_create(
+                by=holder,
+                petty_float=floats[holder.username],
+                spent_on=min(month.replace(day=day), today),
+                category=category[code],
+                amount=amount,
+                description=description,
+                invoice_number=invoice,
+                scan=SimpleUploadedFile("收据.pdf", PETTY_SCAN, content_type="application/pdf"),
+            )
+
+    floats = {
+        username: float_issue(
+            by=people["finance"],
+            holder=people[username],
+            amount=amount,
+            issued_on=shift_start(this_month, "month", -2),
+            note="销售内勤备用金",
+        )
+        for username, amount in (("clerk", "2000"), ("clerk2", "1000"))
+    }
+    spend(people["clerk"], last_month, spending)
+    settlement = settlement_create(
+        by=people["clerk"], petty_float=floats["clerk"], month=last_month
+    )
+    settlement_submit(settlement=settlement, by=people["clerk"])
+    for reviewer in (people["sales_manager"], people["finance"]):
+        review_decide(request=review_request_for(settlement), by=reviewer, verdict="approve")
+    spend(people["clerk"], this_month, spending[:2])
+    spend(people["clerk2"], last_month, spending[2:4])
+    spend(people["clerk2"], this_month, spending[4:5])

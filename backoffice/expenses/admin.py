@@ -21,7 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action
 
-from backoffice.core.admin import BaseModelAdmin, ServiceErrorsAsMessages, status_badge_display
+from backoffice.core.admin import (
+    BaseModelAdmin,
+    ServiceErrorsAsMessages,
+    print_link_display,
+    status_badge_display,
+)
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.files import attachments_of
 from backoffice.core.money import rmb_upper
@@ -595,6 +600,9 @@ class PettyCashSettlementAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Ba
 
     submit_step = review_submit_step(services.settlement_submit, document="settlement")
     print_template = "expenses/petty_cash_settlement.html"
+    print_link = print_link_display(
+        "admin:expenses_pettycashsettlement_print", _("Petty cash reimbursement form")
+    )
     list_display = [
         "number",
         "petty_float",
@@ -620,6 +628,7 @@ class PettyCashSettlementAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Ba
         "total_in_words",
         "settled_at",
         "journal_entry",
+        "print_link",
     ]
     readonly_fields = fields
     export_fields = ["number", "petty_float", "month", "total", "status", "settled_at"]
