@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from backoffice.accounts.models import Region
 from backoffice.core.access import Actor, permission_required
@@ -25,7 +25,7 @@ from backoffice.parties.imports import RowError
 
 COLUMNS = {
     "region": ("区域", "region", gettext_lazy("Region")),
-    "category": ("费用类别", "category", gettext_lazy("Category")),
+    "category": ("费用类别", "category", pgettext_lazy("expenses", "Category")),
     "period": ("期间", "period", gettext_lazy("Period type")),
     "starts_on": ("开始日期", "starts_on", gettext_lazy("From")),
     "amount": ("预算金额", "amount", gettext_lazy("Budget")),

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
 
 from backoffice.core.api import query_date
@@ -561,7 +562,11 @@ def sales_view(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "reports/sales.html", context)
 
 
-EXPENSE_LABELS = {"region": _("Region"), "category": _("Category"), "month": _("Month")}
+EXPENSE_LABELS = {
+    "region": gettext_lazy("Region"),
+    "category": pgettext_lazy("expenses", "Category"),
+    "month": gettext_lazy("Month"),
+}
 
 
 def _expense_measures() -> list[tuple[str, str]]:
@@ -581,7 +586,7 @@ def _expense_workbook(columns, rows, totals, shares, holders) -> bytes:
     sheet = book.active
     sheet.title = _("Against budget")
     measures = _expense_measures()
-    sheet.append([title for _key, title in columns] + [title for _key, title in measures])
+    sheet.append([str(title) for _key, title in columns] + [title for _key, title in measures])
     for row in [*rows, {**totals, **{key: "" for key, _t in columns}}]:
         sheet.append(
             [neutralise(row[key]) for key, _title in columns]
@@ -609,7 +614,7 @@ def _expense_workbook(columns, rows, totals, shares, holders) -> bytes:
             _("Status"),
             _("Float amount"),
             _("Cash on hand"),
-            _("Spent"),
+            _("Paid out"),
             _("Settled"),
             _("Not yet settled"),
         ]

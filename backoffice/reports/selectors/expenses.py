@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import DateField, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import Region
@@ -47,7 +48,11 @@ LONGEST_FIRST = {"year": 0, "quarter": 1, "month": 2}
 
 
 def expense_params(params: Any) -> tuple[date, date, list[str]]:
+    """date_from (default 1 January) and date_to (default 31 December: budgets and
+    applications lie ahead as well), and the groupings."""
     errors: dict[str, list[str]] = {}
+    if not params.get("date_to"):
+        params = {**dict(params.items()), "date_to": f"{timezone.localdate().year}-12-31"}
     date_from, date_to = report_dates(params, errors)
     group_by = [g for g in (params.get("group_by") or "region,category").split(",") if g]
     unknown = [g for g in group_by if g not in GROUPS]
