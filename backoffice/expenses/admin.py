@@ -526,7 +526,7 @@ class PettyCashFloatAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
             issued_on=obj.issued_on,
             note=obj.note,
         )
-        obj.pk = created.pk
+        obj.pk, obj.number = created.pk, created.number
 
 
 @admin.register(PettyCashEntry)
@@ -659,7 +659,7 @@ class PettyCashSettlementAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Ba
     def print_context(self, settlement: PettyCashSettlement) -> dict[str, Any]:
         request = review_request_for(settlement)
         decisions = (
-            request.decisions.filter(verdict=ReviewDecision.Verdict.APPROVE)
+            request.decisions.filter(verdict=ReviewDecision.Verdict.APPROVE, round=request.round)
             .select_related("reviewer")
             .order_by("level_index", "decided_at")
             if request is not None

@@ -404,6 +404,7 @@ class FloatListApi(APIView):
 
     @extend_schema(request=FloatInputSerializer, responses={201: FloatSerializer})
     def post(self, request: Request) -> Response:
+        require_perm(request.user, "expenses.add_pettycashfloat")  # before looking anyone up
         data = FloatInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -588,6 +589,7 @@ class SettlementListApi(APIView):
 
     @extend_schema(request=SettlementInputSerializer, responses={201: SettlementDetailSerializer})
     def post(self, request: Request) -> Response:
+        require_perm(request.user, "expenses.add_pettycashsettlement")
         data = SettlementInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -182,9 +182,11 @@ class ExpensesConfig(AppConfig):
             on_approved=services.settlement_settle,
             on_rejected=services.settlement_return,
             amount=lambda settlement: settlement.total,
+            # whoever recorded its spending (finance may, for a holder) never approves it
             authors=lambda settlement: [
                 settlement.petty_float.holder_id,
                 settlement.created_by_id,
+                *settlement.entries.values_list("created_by_id", flat=True).distinct(),
             ],
         )
         register_reversal(

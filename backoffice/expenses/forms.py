@@ -87,7 +87,10 @@ class EntryForm(StepForm):
 
     spent_on = forms.DateField(label=_("date"))
     category = forms.ModelChoiceField(
-        label=_("category"), queryset=ExpenseCategory.objects.filter(is_active=True)
+        label=_("category"),
+        queryset=ExpenseCategory.objects.filter(
+            is_active=True, group=ExpenseCategory.Group.OPERATIONS
+        ),
     )
     amount = forms.DecimalField(label=_("amount"), max_digits=16, decimal_places=2)
     description = forms.CharField(label=_("description"), max_length=200)
@@ -100,7 +103,8 @@ class EntryForm(StepForm):
 
 
 class SettleMonthForm(StepForm):
-    """The month to settle: from the float's first month to this one, those not settled."""
+    """The month to settle: from the float's first month to the last one ended, those not
+    settled yet, the latest first."""
 
     month = forms.TypedChoiceField(label=_("month"), coerce=date.fromisoformat)
 
@@ -108,8 +112,9 @@ class SettleMonthForm(StepForm):
         super().__init__(*args, **kwargs)
         petty_float = self.document
         taken = set(petty_float.settlements.values_list("month", flat=True))
-        month, last, choices = petty_float.issued_on.replace(day=1), timezone.localdate(), []
-        while month <= last:
+        month, choices = petty_float.issued_on.replace(day=1), []
+        last = timezone.localdate().replace(day=1)
+        while month < last:
             if month not in taken:
                 choices.append((month.isoformat(), date_format(month, "YEAR_MONTH_FORMAT")))
             month = shift_start(month, "month", 1)

@@ -488,7 +488,7 @@ class PettyCashSettlement(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} · {self.month:%Y-%m}"
+        return f"{self.number} · {self.petty_float.holder} · {self.month:%Y-%m}"
 
 
 class PettyCashEntry(BaseModel):

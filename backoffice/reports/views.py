@@ -684,7 +684,7 @@ def expenses_view(request: HttpRequest) -> HttpResponse:
             {
                 "keys": [row[key] for key, _t in columns],
                 "values": [row[key] for key, _t in measures],
-                "over": row["available"] < 0,
+                "over": row["budget"] > 0 and row["available"] < 0,
             }
             for row in rows
         ],

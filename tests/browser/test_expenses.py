@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from backoffice.core.periods import shift_start
 from backoffice.expenses.models import (
     ExpenseApplication,
     ExpenseVerification,
@@ -130,14 +131,16 @@ def test_petty_cash_from_float_to_the_printed_reimbursement_form(
     _person("smgr_p", "sales_manager", "赵强")
     _person("fin_p", "finance", "孙丽")
     ExpenseCategoryFactory(code="EXPR", name="快递费", group="operations", account_code="660106")
-    today = timezone.localdate()
+    last_month = shift_start(timezone.localdate().replace(day=1), "month", -1)
     day, page = Day(zh_page, live_server), zh_page
 
-    # Finance issues a float of 1,000 to the clerk
+    # Finance issues a float of 1,000 to the clerk, last month
+    # (a month is settled once it is over)
     day.login("fin_p")
     day.go("/expenses/pettycashfloat/add/")
     page.select_option("select[name=holder]", label="陈静")
     page.fill("input[name=amount]", "1000")
+    page.fill("input[name=issued_on]", last_month.isoformat())
     page.locator("button[name=_continue]").click()
     page.get_by_test_id("step-spend").wait_for()
     day.read()
@@ -152,6 +155,7 @@ def test_petty_cash_from_float_to_the_printed_reimbursement_form(
         ("23.50", "顺丰寄送合同", "已登记。"),
     ):
         step = page.get_by_test_id("step-spend")
+        step.locator("input[name=spent_on]").fill(last_month.replace(day=12).isoformat())
         step.locator("select[name=category]").select_option(label="快递费")
         step.locator("input[name=amount]").fill(amount)
         step.locator("input[name=description]").fill(description)

@@ -6,17 +6,18 @@ entry with its receipt's scan; cash on hand never goes below zero, under concurr
 (the float's row is locked and its `cash_on_hand` checked by the database). At month end the
 month's entries are settled: approved by the sales manager and then finance (the reviews
 engine), then posted (the categories' expense accounts against the receivable) and the float
-topped up to its amount from the bank; a month in review or settled is locked. Returning the
+topped up to its amount from where it came; a month in review or settled is locked. Returning the
 float, after its last settlement, closes it.
 
 Invariant: float amount = cash on hand + the entries not yet settled."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -81,6 +82,16 @@ def float_issue(
     or the bank. One open float per holder."""
     if not getattr(holder, "is_active", False):
         raise ValidationFailed(extra={"fields": {"holder": [_("not an active user")]}})
+    if holder.pk == by.pk:
+        raise ValidationFailed(
+            extra={"fields": {"holder": [_("finance issues it to someone else")]}}
+        )
+    if not holder.has_perm("expenses.add_pettycashentry"):
+        raise ValidationFailed(
+            extra={"fields": {"holder": [_("this person's role keeps no petty cash")]}}
+        )
+    # two issues to one person at once: the second waits here, then finds the first
+    type(holder).objects.select_for_update().filter(pk=holder.pk).first()
     if source not in PettyCashFloat.Source.values:
         raise ValidationFailed(extra={"fields": {"source": [_("cash or bank")]}})
     today = timezone.localdate()
@@ -171,6 +182,14 @@ def entry_create(
         raise ValidationFailed(extra={"fields": errors})
     if not category.is_active:
         raise CategoryInactive(extra={"fields": {"category": [_("no longer in use")]}})
+    if category.group != ExpenseCategory.Group.OPERATIONS:
+        raise ValidationFailed(
+            extra={
+                "fields": {
+                    "category": [_("a marketing expense needs an application, not petty cash")]
+                }
+            }
+        )
     petty_float = _locked_float(petty_float)
     _may_use(petty_float, by)
     if petty_float.status != PettyCashFloat.Status.OPEN:
@@ -182,8 +201,14 @@ def entry_create(
             % {"holder": petty_float.holder, "cash": petty_float.cash_on_hand, "amount": amount},
             extra={"cash_on_hand": str(petty_float.cash_on_hand)},
         )
+    draft = (
+        PettyCashSettlement.objects.select_for_update()
+        .filter(petty_float=petty_float, month=period_start(spent_on, "month"))
+        .first()
+    )  # a draft (a settlement under way has locked the month above): it holds the entry
     entry = model_save(
         instance=PettyCashEntry(
+            settlement=draft,
             petty_float=petty_float,
             spent_on=spent_on,
             category=category,
@@ -197,6 +222,8 @@ def entry_create(
     PettyCashFloat.objects.filter(pk=petty_float.pk).update(
         cash_on_hand=petty_float.cash_on_hand - amount
     )
+    if draft is not None:
+        PettyCashSettlement.objects.filter(pk=draft.pk).update(total=F("total") + amount)
     attachment_add(obj=entry, by=by, upload=scan)
     return entry
 
@@ -213,6 +240,10 @@ def entry_delete(*, entry: PettyCashEntry, by: Actor) -> None:
     PettyCashFloat.objects.filter(pk=petty_float.pk).update(
         cash_on_hand=petty_float.cash_on_hand + entry.amount
     )
+    if entry.settlement_id is not None:  # its month's draft no longer holds it
+        PettyCashSettlement.objects.filter(pk=entry.settlement_id).update(
+            total=F("total") - entry.amount
+        )
 
 
 def _gather(settlement: PettyCashSettlement) -> Decimal:
@@ -238,8 +269,10 @@ def settlement_create(
     petty_float = _locked_float(petty_float)
     _may_use(petty_float, by)
     month = period_start(month, "month")
-    if month > timezone.localdate():
-        raise ValidationFailed(extra={"fields": {"month": [_("a month still to come")]}})
+    if month > timezone.localdate().replace(day=1) - timedelta(days=1):
+        raise ValidationFailed(
+            extra={"fields": {"month": [_("a month not over yet: settle it once it ends")]}}
+        )
     if petty_float.status != PettyCashFloat.Status.OPEN:
         raise ValidationFailed(_("This float is returned."))
     if PettyCashSettlement.objects.filter(petty_float=petty_float, month=month).exists():
@@ -302,7 +335,7 @@ def settlement_settle(settlement: PettyCashSettlement, *, by: Actor, request: An
     lines += [
         (OTHER_RECEIVABLES, None, ZERO, total),  # the holder's receipts settle their debt
         (OTHER_RECEIVABLES, None, total, ZERO),  # and the top-up lends it again
-        (PettyCashFloat.Source.BANK, None, ZERO, total),
+        (petty_float.source, None, ZERO, total),  # from where the float came from
     ]
     entry = journal_post(
         posted_on=timezone.localdate(),

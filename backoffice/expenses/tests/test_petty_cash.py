@@ -224,8 +224,9 @@ def test_a_settlement_sent_back_reopens_its_month(petty_float, clerk, sales_mana
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
 def test_one_settlement_a_month_never_a_month_to_come_never_empty(petty_float, clerk, courier):
-    with pytest.raises(ValidationFailed):
-        settlement_create(by=clerk, petty_float=petty_float, month=date(2026, 7, 1))
+    for not_over in (date(2026, 7, 1), date(2026, 6, 1)):  # June is not over on the 10th
+        with pytest.raises(ValidationFailed):
+            settlement_create(by=clerk, petty_float=petty_float, month=not_over)
     empty = settlement_create(by=clerk, petty_float=petty_float, month=MAY)
     with pytest.raises(ValidationFailed):
         settlement_submit(settlement=empty, by=clerk)
@@ -365,3 +366,45 @@ def test_the_settlement_prints_as_the_reimbursement_form_with_the_amount_in_capi
     assert "销售经理：孙经理" in html and f"财务：{finance}" in html
     pdf = client.get(url + "?format=pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_whoever_recorded_the_spending_never_approves_its_settlement(
+    petty_float, clerk, finance, sales_manager, courier
+):
+    spend(petty_float, finance, courier, "30", day=date(2026, 5, 3))  # finance, for the clerk
+    settlement = settlement_create(by=clerk, petty_float=petty_float, month=MAY)
+    settlement_submit(settlement=settlement, by=clerk)
+    review_decide(request=review_request_for(settlement), by=sales_manager, verdict="approve")
+    with pytest.raises(SelfReviewForbidden):
+        review_decide(request=review_request_for(settlement), by=finance, verdict="approve")
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_a_draft_settlement_holds_its_months_entries_as_they_come_and_go(
+    petty_float, clerk, courier
+):
+    spend(petty_float, clerk, courier, "30", day=date(2026, 5, 3))
+    settlement = settlement_create(by=clerk, petty_float=petty_float, month=MAY)
+    later = spend(petty_float, clerk, courier, "12.50", day=date(2026, 5, 20))
+    settlement.refresh_from_db()
+    assert later.settlement_id == settlement.pk and settlement.total == Decimal("42.50")
+    entry_delete(entry=later, by=clerk)
+    settlement.refresh_from_db()
+    assert settlement.total == Decimal("30.00")
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_marketing_is_never_paid_out_of_petty_cash_nor_a_float_issued_to_oneself(
+    petty_float, clerk, finance
+):
+    conference = ExpenseCategoryFactory(code="CONF")
+    with pytest.raises(ValidationFailed) as refused:
+        spend(petty_float, clerk, conference, "100")
+    assert "category" in refused.value.extra["fields"]
+    with pytest.raises(ValidationFailed) as refused:
+        float_issue(by=finance, holder=finance, amount="100")
+    assert "holder" in refused.value.extra["fields"]

@@ -36,7 +36,9 @@ def test_twenty_entries_on_a_float_of_1000_never_take_the_cash_below_zero(clerk,
     from backoffice.expenses.tests.factories import ExpenseCategoryFactory
     from backoffice.parties.tests.conftest import pdf_upload
 
-    courier = ExpenseCategoryFactory(code="EXPR", name="快递费", account_code="660106")
+    courier = ExpenseCategoryFactory(
+        code="EXPR", name="快递费", group="operations", account_code="660106"
+    )
     petty_float = float_issue(by=finance, holder=clerk, amount="1000")
     today = petty_float.issued_on
     # 20 × 70 = 1,400 asked of 1,000 on hand: 14 fit

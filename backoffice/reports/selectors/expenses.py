@@ -67,21 +67,30 @@ def _month(day: date) -> str:
 
 
 def _budgets(by: Actor, date_from: date, date_to: date, per_month: bool) -> list[Budget]:
-    """The budgets lying within the dates (within one month, per month): of each region and
-    category, the longest periods only."""
-    budgets = [
-        budget
-        for budget in budget_visible_to(by)
-        .filter(starts_on__gte=date_from, starts_on__lte=date_to)
-        .select_related("region", "category")
-        if period_end(budget.starts_on, budget.period) <= date_to
-        and (not per_month or budget.period == Budget.Period.MONTH)
-    ]
-    longest: dict[tuple[int, int], int] = {}
+    """The budgets lying within the dates (within one month, per month). A budget inside a
+    longer one already counted (a month of its year) is not counted again."""
+    budgets = sorted(
+        (
+            budget
+            for budget in budget_visible_to(by)
+            .filter(starts_on__gte=date_from, starts_on__lte=date_to)
+            .select_related("region", "category")
+            if period_end(budget.starts_on, budget.period) <= date_to
+            and (not per_month or budget.period == Budget.Period.MONTH)
+        ),
+        key=lambda b: (LONGEST_FIRST[b.period], b.starts_on),
+    )
+    counted: list[Budget] = []
     for budget in budgets:
-        scope = (budget.region_id, budget.category_id)
-        longest[scope] = min(longest.get(scope, 9), LONGEST_FIRST[budget.period])
-    return [b for b in budgets if LONGEST_FIRST[b.period] == longest[(b.region_id, b.category_id)]]
+        inside = any(
+            (longer.region_id, longer.category_id) == (budget.region_id, budget.category_id)
+            and longer.starts_on <= budget.starts_on
+            and period_end(longer.starts_on, longer.period) >= budget.ends_on
+            for longer in counted
+        )
+        if not inside:
+            counted.append(budget)
+    return counted
 
 
 def expense_statistics(
@@ -93,7 +102,8 @@ def expense_statistics(
 
     def row(region: Any, category: Any, day: date) -> dict[str, Any]:
         parts = {
-            "region": (region.pk, region.code, region.name),
+            # petty cash of a holder with no region (a clerk's) has a row of its own
+            "region": (region.pk, region.code, region.name) if region else (0, "", _("No region")),
             "category": (category.pk, category.code, category.name),
             "month": (_month(day), _month(day), _month(day)),
         }
@@ -125,16 +135,17 @@ def expense_statistics(
     )
     petty = (
         visible_rows(PettyCashEntry, by)
-        .filter(spent_on__gte=date_from, spent_on__lte=date_to, petty_float__region__isnull=False)
+        .filter(spent_on__gte=date_from, spent_on__lte=date_to)
         .annotate(month=TruncMonth("spent_on", output_field=DateField()))
         .values("petty_float__region", "category", "month")
         .annotate(total=Sum("amount"))
         .order_by()
     )
     applications, petty = list(applications), list(petty)
-    regions = Region.objects.in_bulk(
-        {a["region"] for a in applications} | {p["petty_float__region"] for p in petty}
+    regions: dict[Any, Any] = Region.objects.in_bulk(
+        {a["region"] for a in applications} | {p["petty_float__region"] for p in petty} - {None}
     )
+    regions[None] = None
     for found in applications:
         if not (found["committed"] or found["spent"]):
             continue
@@ -234,9 +245,12 @@ def marketing_share(*, by: Actor, date_from: date, date_to: date) -> list[dict[s
 
 
 def petty_cash_holders(*, by: Actor, date_from: date, date_to: date) -> list[dict[str, Any]]:
-    """Per float the user sees, open or used within the dates: its holder, amount and cash
+    """Per float the user sees (none without the right to see floats), open or used within
+    the dates: its holder, amount and cash
     on hand, what was spent within the dates, what of it is settled, and what is not yet
     settled at all."""
+    if not by.has_perm("expenses.view_pettycashfloat"):
+        return []
     floats = (
         float_visible_to(by)
         .filter(

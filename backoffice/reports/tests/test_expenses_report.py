@@ -216,3 +216,40 @@ def test_the_dashboard_shows_the_current_budgets_most_used_first(
         assert "¥2,000.00 / ¥10,000.00" in html  # June's own budget, not the year's
         client.force_login(rep_wang)  # a rep sees no budgets
         assert 'data-testid="budget-use"' not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_budgets_of_several_lengths_count_once_each_and_no_region_is_a_row(
+    region_north, general_manager, clerk
+):
+    conference = ExpenseCategoryFactory(code="CONF")
+    courier = ExpenseCategoryFactory(
+        code="EXPR", name="快递费", group="operations", account_code="660106"
+    )
+    BudgetFactory(
+        region=region_north,
+        category=conference,
+        period="quarter",
+        starts_on=date(2026, 1, 1),
+        amount=Decimal("300.00"),
+    )
+    for month in (2, 4, 5, 6):  # February lies within the first quarter: counted once
+        BudgetFactory(
+            region=region_north,
+            category=conference,
+            period="month",
+            starts_on=date(2026, month, 1),
+            amount=Decimal("100.00"),
+        )
+    clerks_float = PettyCashFloatFactory(holder=clerk, region=None, status="open")
+    PettyCashEntryFactory(petty_float=clerks_float, category=courier, amount="15")
+    rows, totals = expense_statistics(
+        by=general_manager,
+        date_from=date(2026, 1, 1),
+        date_to=date(2026, 6, 30),
+        group_by=["region"],
+    )
+    assert totals["budget"] == Decimal("600.00")
+    no_region = next(r for r in rows if r["region"] == "")
+    assert str(no_region["region_name"]) == "No region"
+    assert no_region["petty_cash"] == Decimal("15.00") and totals["petty_cash"] == 15
