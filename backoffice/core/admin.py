@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 from unfold.views import ChangeList as UnfoldChangeList
 
@@ -691,6 +691,25 @@ def label_display(description: Any, colours: dict[str, str]):
     """A `display` decorator for methods returning Label(value, text): a coloured badge in
     lists and read-only fields; values without a colour show their text on grey."""
     return display(description=description, label=BadgeColours(colours))
+
+
+class RecordedElsewhere:
+    """An admin (or inline) whose records its services make and move from other pages
+    (a receivable from its invoice, a verification from its application): no add form and
+    no change form, only the record as it is."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyRowsInline(RecordedElsewhere, TabularInline):
+    """A document's rows shown as they were recorded."""
+
+    extra = 0
+    can_delete = False
 
 
 def status_badge_display(colours: dict[str, str]):

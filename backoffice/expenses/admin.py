@@ -18,11 +18,12 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.decorators import action
 
 from backoffice.core.admin import (
     BaseModelAdmin,
+    ReadOnlyRowsInline,
+    RecordedElsewhere,
     ServiceErrorsAsMessages,
     print_link_display,
     status_badge_display,
@@ -304,22 +305,16 @@ class ExpenseApplicationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Bas
         obj.pk = created.pk
 
 
-class VerificationLineInline(TabularInline):
+class VerificationLineInline(ReadOnlyRowsInline):
     model = ExpenseVerificationLine
-    extra = 0
     fields = ["line_no", "spent_on", "description", "amount", "invoice_number"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ExpenseVerification)
-class ExpenseVerificationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmin):
+class ExpenseVerificationAdmin(
+    RecordedElsewhere, ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmin
+):
     """Verifications are entered from their application (the API's …/verify/, with the
     scans); here finance checks them, with the lines and scans beside the approved amount."""
 
@@ -364,12 +359,6 @@ class ExpenseVerificationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Ba
     def scans(self, verification: ExpenseVerification) -> str:
         return scan_links(verification)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 def scan_links(obj) -> str:
     """Links to the scans attached to `obj`, one a line."""
@@ -384,23 +373,15 @@ def scan_links(obj) -> str:
     return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) or "—"
 
 
-class EntryInline(TabularInline):
+class EntryInline(ReadOnlyRowsInline):
     """A float's or a settlement's entries, as they were recorded."""
 
     model = PettyCashEntry
     fk_name = "petty_float"
-    extra = 0
     fields = ["spent_on", "category", "description", "amount", "invoice_number", "settlement"]
     readonly_fields = fields
-    can_delete = False
     show_change_link = True
     ordering = ["-spent_on", "-id"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class SettlementEntryInline(EntryInline):
@@ -530,7 +511,7 @@ class PettyCashFloatAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
 
 
 @admin.register(PettyCashEntry)
-class PettyCashEntryAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
+class PettyCashEntryAdmin(RecordedElsewhere, ServiceErrorsAsMessages, BaseModelAdmin):
     """Every payment out of the floats; recorded from its float's page, taken back here
     while its month is not being settled."""
 
@@ -579,12 +560,6 @@ class PettyCashEntryAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
     def scans(self, entry: PettyCashEntry) -> str:
         return scan_links(entry)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
     def delete_model(self, request, obj) -> None:
         services.entry_delete(entry=obj, by=request.user)
 
@@ -594,7 +569,9 @@ class PettyCashEntryAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
 
 
 @admin.register(PettyCashSettlement)
-class PettyCashSettlementAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmin):
+class PettyCashSettlementAdmin(
+    RecordedElsewhere, ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmin
+):
     """A holder's month: its entries and totals by category, reviewed by the sales manager
     and then finance, printed as the petty cash reimbursement form (备用金报销单)."""
 
@@ -673,9 +650,3 @@ class PettyCashSettlementAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Ba
             "amount_words": rmb_upper(settlement.total),
             "approvals": {decision.level_index: decision for decision in decisions},
         }
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

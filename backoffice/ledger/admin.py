@@ -18,6 +18,8 @@ from unfold.decorators import display
 from backoffice.core.access import Actor, visibility_selector
 from backoffice.core.admin import (
     BaseModelAdmin,
+    ReadOnlyRowsInline,
+    RecordedElsewhere,
     ServiceErrorsAsMessages,
     object_or_404,
     print_link_display,
@@ -58,13 +60,7 @@ from backoffice.ledger.services import (
 )
 
 
-class ReadOnlyAdmin(BaseModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
+class ReadOnlyAdmin(RecordedElsewhere, BaseModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
@@ -328,17 +324,6 @@ def statement_view(request: HttpRequest, customer_id: int):
 
 
 # — Payables: supplier invoices and payments (moved from contracts, as they were).
-
-
-class ReadOnlyRowsInline(TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class InvoiceAllocationInline(ReadOnlyRowsInline):
