@@ -35,6 +35,7 @@ from backoffice.core.steps import ASKED, Step
 from backoffice.core.tabular import read_table
 from backoffice.expenses import services
 from backoffice.expenses.forms import (
+    AttachForm,
     CancelForm,
     CancelRequestForm,
     EntryForm,
@@ -176,6 +177,19 @@ class ExpenseApplicationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Bas
             style="secondary",
         ),
         Step(
+            "attach",
+            _("Attach a paper"),
+            services.application_attach,
+            document="application",
+            when=lambda application: (
+                application.status
+                not in (ExpenseApplication.Status.VERIFIED, ExpenseApplication.Status.CANCELLED)
+            ),
+            form=AttachForm,
+            style="secondary",
+            done=_("Attached."),
+        ),
+        Step(
             "verify",
             _("Verify what it cost"),
             services.verification_submit,
@@ -244,9 +258,14 @@ class ExpenseApplicationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Bas
         "approved_at",
         "spent",
         "verified_at",
+        "papers",
     ]
 
     status_badge = status_badge_display(STATUS_COLOURS)
+
+    @admin.display(description=_("attachments"))
+    def papers(self, application: ExpenseApplication) -> str:
+        return scan_links(application)
 
     @admin.display(description=_("purpose"))
     def purpose_short(self, application: ExpenseApplication) -> str:
@@ -259,7 +278,7 @@ class ExpenseApplicationAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, Bas
             return header
         extra = ["override_reason", "override_amount", "override_by"] if obj.override_by_id else []
         done = ["spent", "verified_at"] if obj.verified_at else []
-        return ["number", "status", "owner", *header, *extra, "approved_at", *done]
+        return ["number", "status", "owner", *header, "papers", *extra, "approved_at", *done]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)

@@ -671,3 +671,31 @@ class BudgetImportApi(APIView):
             "unchanged": result.unchanged,
         }
         return Response(answer, status=201 if commit else 200)
+
+
+class AttachInputSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF, image or Office document")
+
+    class Meta:
+        ref_name = "ExpenseAttachInput"
+
+
+class ApplicationAttachApi(APIView):
+    """POST multipart {file}: a paper the application rests on (a quote, an agenda), until
+    it is verified or cancelled."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": AttachInputSerializer},
+        responses={201: ApplicationOutputSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        application = access_application(request.user, pk)
+        require_perm(request.user, "expenses.change_expenseapplication")
+        data = AttachInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.application_attach(
+            application=application, by=request.user, upload=data.validated_data["file"]
+        )
+        return Response(ApplicationOutputSerializer(application).data, status=201)

@@ -20,6 +20,12 @@ class OverrideForm(StepForm):
     )
 
 
+class AttachForm(StepForm):
+    upload = forms.FileField(
+        label=_("file"), help_text=_("a quote, an agenda, an invitation: PDF, image or Office")
+    )
+
+
 class CancelForm(StepForm):
     reason = forms.CharField(label=_("reason"), max_length=2000, required=False)
 

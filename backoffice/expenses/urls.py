@@ -33,6 +33,11 @@ urlpatterns = [
         name="expense-application-cancel",
     ),
     path(
+        "applications/<int:pk>/attachments/",
+        apis.ApplicationAttachApi.as_view(),
+        name="expense-application-attach",
+    ),
+    path(
         "applications/<int:pk>/verify/",
         apis.ApplicationVerifyApi.as_view(),
         name="expense-application-verify",

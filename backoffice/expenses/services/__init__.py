@@ -4,6 +4,7 @@ verifications, and petty cash."""
 from backoffice.expenses.services.applications import (
     DEFAULT_REVIEW_LEVELS,
     application_approve,
+    application_attach,
     application_cancel,
     application_cancel_approved,
     application_cancel_request,
@@ -34,6 +35,7 @@ __all__ = [
     "DEFAULT_REVIEW_LEVELS",
     "SETTLEMENT_LEVELS",
     "application_approve",
+    "application_attach",
     "application_cancel",
     "application_cancel_approved",
     "application_cancel_request",

@@ -260,6 +260,23 @@ def application_cancel(
     return transition(application, to=ExpenseApplication.Status.CANCELLED, by=by, note=reason)
 
 
+@permission_required("expenses.change_expenseapplication")
+@transaction.atomic
+def application_attach(
+    *, application: ExpenseApplication, by: Actor, upload: UploadedFile
+) -> ExpenseApplication:
+    """A paper the application rests on (a quote, an agenda, an invitation), until it is
+    verified or cancelled; audited like every attachment."""
+    application = ExpenseApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status in (
+        ExpenseApplication.Status.VERIFIED,
+        ExpenseApplication.Status.CANCELLED,
+    ):
+        raise ValidationFailed(_("A verified or cancelled application takes no more papers."))
+    attachment_add(obj=application, by=by, upload=upload)
+    return application
+
+
 @permission_required("expenses.request_expense_cancel")
 def application_cancel_request(
     *, application: ExpenseApplication, by: Actor, reason: str

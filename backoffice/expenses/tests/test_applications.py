@@ -247,3 +247,25 @@ def test_through_the_api(api, rep_wang, region_north, conference, budget, sales_
         ]
         == 1
     )
+
+
+@pytest.mark.django_db
+def test_papers_are_attached_until_the_application_is_done(
+    api, rep_wang, rep_li, region_north, conference, budget
+):
+    from backoffice.core.files import attachments_of
+    from backoffice.expenses.services import application_attach, application_cancel
+    from backoffice.parties.tests.conftest import pdf_upload
+
+    asked = application(rep_wang, region_north, conference, "5000")
+    application_attach(application=asked, by=rep_wang, upload=pdf_upload("会议议程.pdf"))
+    api.force_authenticate(rep_wang)
+    url = f"/api/v1/expenses/applications/{asked.pk}/attachments/"
+    answered = api.post(url, {"file": pdf_upload("报价单.pdf")}, format="multipart")
+    assert answered.status_code == 201, answered.json()
+    assert sorted(a.original_name for a in attachments_of(asked)) == ["会议议程.pdf", "报价单.pdf"]
+    api.force_authenticate(rep_li)  # another rep's application is not there at all
+    assert api.post(url, {"file": pdf_upload()}, format="multipart").status_code == 404
+    application_cancel(application=asked, by=rep_wang, reason="不办了")
+    with pytest.raises(ValidationFailed):
+        application_attach(application=asked, by=rep_wang, upload=pdf_upload())
