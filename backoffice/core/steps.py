@@ -91,6 +91,10 @@ class Step:
     done: Any = SAVED  # the message after success
     # Where to go after success: (document, the service's result) -> URL; default: its page.
     next_url: Callable[[Any, Any], str | None] | None = None
+    # Who, of those with the permission, may make the move on this document (the holder of a
+    # float, say): (document, user) -> bool. Its service refuses the others all the same;
+    # this keeps the button from them.
+    actor: Callable[[Any, Any], bool] | None = None
 
     def __post_init__(self) -> None:
         if service_permission(self.service) is None:
@@ -111,7 +115,11 @@ class Step:
 
     def available(self, document: Any, user: Any) -> bool:
         """The button shows: the move is possible and the user may make it."""
-        return self.possible(document) and user.has_perm(self.permission)
+        return (
+            self.possible(document)
+            and user.has_perm(self.permission)
+            and (self.actor is None or bool(self.actor(document, user)))
+        )
 
     def title_for(self, document: Any) -> Any:
         return self.title(document) if callable(self.title) else self.title

@@ -56,7 +56,7 @@ from backoffice.expenses.models import (
     PettyCashFloat,
     PettyCashSettlement,
 )
-from backoffice.expenses.selectors import settlement_totals
+from backoffice.expenses.selectors import float_user, settlement_totals
 from backoffice.reviews.admin import ReviewableAdminMixin, review_submit_step
 from backoffice.reviews.models import ReviewDecision
 from backoffice.reviews.selectors import review_request_for
@@ -423,6 +423,7 @@ class PettyCashFloatAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
             document="petty_float",
             when=lambda petty_float: petty_float.status == PettyCashFloat.Status.OPEN,
             form=EntryForm,
+            actor=float_user,
             title=_("A payment out of this float, with its receipt"),
             done=_("Recorded."),
         ),
@@ -433,6 +434,7 @@ class PettyCashFloatAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
             document="petty_float",
             when=lambda petty_float: petty_float.status == PettyCashFloat.Status.OPEN,
             form=SettleMonthForm,
+            actor=float_user,
             style="secondary",
             done=_("The month's settlement is drafted: check it and submit it."),
             next_url=lambda petty_float, settlement: reverse(
@@ -446,6 +448,8 @@ class PettyCashFloatAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
             document="petty_float",
             to=PettyCashFloat.Status.RETURNED,
             form=FloatReturnForm,
+            # after its last settlement (the service says so, should one be missing)
+            when=lambda petty_float: petty_float.cash_on_hand == petty_float.amount,
             style="secondary",
         ),
     ]
@@ -579,6 +583,10 @@ class PettyCashEntryAdmin(RecordedElsewhere, ServiceErrorsAsMessages, BaseModelA
     def scans(self, entry: PettyCashEntry) -> str:
         return scan_links(entry)
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        mine = obj is None or float_user(obj.petty_float, request.user)
+        return mine and super().has_delete_permission(request, obj)
+
     def delete_model(self, request, obj) -> None:
         services.entry_delete(entry=obj, by=request.user)
 
@@ -594,7 +602,11 @@ class PettyCashSettlementAdmin(
     """A holder's month: its entries and totals by category, reviewed by the sales manager
     and then finance, printed as the petty cash reimbursement form (备用金报销单)."""
 
-    submit_step = review_submit_step(services.settlement_submit, document="settlement")
+    submit_step = review_submit_step(
+        services.settlement_submit,
+        document="settlement",
+        actor=lambda settlement, user: float_user(settlement.petty_float, user),
+    )
     print_template = "expenses/petty_cash_settlement.html"
     print_link = print_link_display(
         "admin:expenses_pettycashsettlement_print", _("Petty cash reimbursement form")

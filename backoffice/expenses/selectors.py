@@ -210,3 +210,9 @@ def budgets_in_use(user: Any, *, today: date | None = None, most: int = 8) -> li
         budget.used_share = min(100, int(used * 100 / budget.amount)) if budget.amount else 100
     budgets.sort(key=lambda b: (-b.used_share, b.region.code, b.category.code))
     return budgets[:most]
+
+
+def float_user(petty_float: PettyCashFloat, user: Any) -> bool:
+    """Who records a float's spending and settles its months: its holder, or finance for
+    them."""
+    return petty_float.holder_id == user.pk or user.has_perm("expenses.change_pettycashfloat")

@@ -124,9 +124,11 @@ def may_decide_now(user: Any, request: ReviewRequest | None) -> bool:
     return may_review_level(user, request.current_level)
 
 
-def review_submit_step(service: Any, *, document: str, to: str = "in_review") -> Step:
-    """A document's submit service as the Review panel's Submit step."""
-    return Step("submit", _("Submit for review"), service, document=document, to=to)
+def review_submit_step(
+    service: Any, *, document: str, to: str = "in_review", actor: Any = None
+) -> Step:
+    """A document's submit service as the Review panel's Submit step (`actor`: see Step)."""
+    return Step("submit", _("Submit for review"), service, document=document, to=to, actor=actor)
 
 
 class ReviewableAdminMixin:

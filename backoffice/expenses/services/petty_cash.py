@@ -40,7 +40,7 @@ from backoffice.expenses.models import (
     PettyCashFloat,
     PettyCashSettlement,
 )
-from backoffice.expenses.selectors import settlement_totals
+from backoffice.expenses.selectors import float_user, settlement_totals
 from backoffice.ledger.services.journal import journal_post
 from backoffice.reviews.registry import Level
 from backoffice.reviews.services import review_submit
@@ -149,7 +149,7 @@ def _month_open(petty_float: PettyCashFloat, month: date) -> None:
 
 
 def _may_use(petty_float: PettyCashFloat, by: Actor) -> None:
-    if petty_float.holder_id != by.pk and not by.has_perm("expenses.change_pettycashfloat"):
+    if not float_user(petty_float, by):
         raise ValidationFailed(_("Only its holder or finance enters this float's spending."))
 
 

@@ -408,3 +408,17 @@ def test_marketing_is_never_paid_out_of_petty_cash_nor_a_float_issued_to_oneself
     with pytest.raises(ValidationFailed) as refused:
         float_issue(by=finance, holder=finance, amount="100")
     assert "holder" in refused.value.extra["fields"]
+
+
+@pytest.mark.django_db
+def test_only_the_holder_and_finance_see_the_floats_buttons(
+    client, petty_float, clerk, second_clerk, finance
+):
+    url = f"/expenses/pettycashfloat/{petty_float.pk}/change/"
+    for user, shown in ((clerk, True), (finance, True), (second_clerk, False)):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert ('data-testid="step-spend"' in page) is shown, user
+        assert ('data-testid="step-settle"' in page) is shown, user
+    client.force_login(finance)
+    assert 'data-testid="step-return"' in client.get(url).content.decode()
