@@ -28,6 +28,8 @@ NOT_GUARDED = {
     "application_return": "review callback",
     "verification_approve": "review callback",
     "verification_return": "review callback",
+    "settlement_settle": "review callback",
+    "settlement_return": "review callback",
     "qualification_verify": "review callback",
     "qualification_return": "review callback",
     "customer_terms_change_apply": "review callback",
