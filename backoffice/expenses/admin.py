@@ -402,6 +402,14 @@ class EntryInline(ReadOnlyRowsInline):
     show_change_link = True
     ordering = ["-spent_on", "-id"]
 
+    def get_queryset(self, request):
+        # the rows name their settlement (its holder) and category: read with them
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("category", "petty_float__holder", "settlement__petty_float__holder")
+        )
+
 
 class SettlementEntryInline(EntryInline):
     fk_name = "settlement"
@@ -555,7 +563,7 @@ class PettyCashEntryAdmin(RecordedElsewhere, ServiceErrorsAsMessages, BaseModelA
         "petty_float__number",
         "petty_float__holder__full_name",
     ]
-    list_select_related = ["petty_float__holder", "category", "settlement"]
+    list_select_related = ["petty_float__holder", "category", "settlement__petty_float__holder"]
     date_hierarchy = "spent_on"
     fields = [
         "petty_float",
