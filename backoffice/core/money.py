@@ -100,6 +100,22 @@ def round_amount(value: object) -> Decimal:
     return _quantize(value, AMOUNT)
 
 
+def positive_amount(value: object, *, field: str = "amount") -> Decimal:
+    """An amount typed or sent: a number, more than zero, that fits its column; else a 400
+    naming `field`."""
+    from django.utils.translation import gettext
+
+    from backoffice.core.exceptions import ValidationFailed
+
+    try:
+        amount = round_amount(to_decimal(value))
+    except (TypeError, ValueError, ArithmeticError):
+        raise ValidationFailed(extra={"fields": {field: [gettext("a number")]}}) from None
+    if amount <= 0:
+        raise ValidationFailed(extra={"fields": {field: [gettext("must be more than zero")]}})
+    return check_bound(amount, "amount", field=field)
+
+
 def round_price(value: object) -> Decimal:
     return _quantize(value, UNIT_PRICE)
 

@@ -20,7 +20,7 @@ from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.files import attachment_add, attachments_of
 from backoffice.core.lines import line_amount, line_error
-from backoffice.core.money import ZERO, round_amount, to_decimal
+from backoffice.core.money import ZERO, positive_amount, round_amount, to_decimal
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
@@ -52,16 +52,6 @@ DEFAULT_REVIEW_LEVELS = [
         min_amount=Decimal("50000"),
     ),
 ]
-
-
-def _amount(value: Any, field: str = "amount") -> Decimal:
-    try:
-        amount = round_amount(to_decimal(value))
-    except (TypeError, ValueError, ArithmeticError):
-        raise ValidationFailed(extra={"fields": {field: [_("a number")]}}) from None
-    if amount <= 0:
-        raise ValidationFailed(extra={"fields": {field: [_("must be more than zero")]}})
-    return amount
 
 
 @permission_required("expenses.add_expenseapplication")
@@ -104,7 +94,7 @@ def application_create(
         contract=contract,
         purpose=purpose.strip(),
         planned_on=planned_on,
-        amount=_amount(amount),
+        amount=positive_amount(amount),
         created_by=by,
     )
     return model_save(instance=application, by=by)
@@ -147,7 +137,7 @@ def application_update(*, application: ExpenseApplication, by: Actor) -> Expense
         raise ValidationFailed(_("Only a draft application can be changed."))
     if not application.category.is_active and application.category_id != current.category_id:
         raise CategoryInactive(extra={"fields": {"category": [_("no longer in use")]}})
-    application.amount = _amount(application.amount)
+    application.amount = positive_amount(application.amount)
     return model_save(instance=application, by=by)
 
 

@@ -27,7 +27,7 @@ from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.files import attachment_add
-from backoffice.core.money import ZERO, round_amount, to_decimal
+from backoffice.core.money import ZERO, positive_amount
 from backoffice.core.numbering import next_number
 from backoffice.core.periods import period_end, period_start
 from backoffice.core.services import model_delete, model_save
@@ -51,16 +51,6 @@ SETTLEMENT_LEVELS = [
     Level(approvals=1, permission="expenses.review_pettycashsettlement", role="sales_manager"),
     Level(approvals=1, permission="expenses.settle_pettycash", role="finance"),
 ]
-
-
-def _positive(value: Any, field: str = "amount") -> Decimal:
-    try:
-        amount = round_amount(to_decimal(value))
-    except (TypeError, ValueError, ArithmeticError):
-        raise ValidationFailed(extra={"fields": {field: [_("a number")]}}) from None
-    if amount <= 0:
-        raise ValidationFailed(extra={"fields": {field: [_("must be more than zero")]}})
-    return amount
 
 
 def _locked_float(petty_float: PettyCashFloat) -> PettyCashFloat:
@@ -98,7 +88,7 @@ def float_issue(
     issued_on = issued_on or today
     if issued_on > today:
         raise ValidationFailed(extra={"fields": {"issued_on": [_("cannot be in the future")]}})
-    amount = _positive(amount)
+    amount = positive_amount(amount)
     if PettyCashFloat.objects.filter(holder=holder, status=PettyCashFloat.Status.OPEN).exists():
         raise ValidationFailed(
             extra={"fields": {"holder": [_("This person already holds an open float.")]}}
@@ -168,7 +158,7 @@ def entry_create(
 ) -> PettyCashEntry:
     """A payment out of the float, with its receipt's scan. More than the cash on hand is
     refused (InsufficientCash, 409), as is a day of a locked month (PeriodLocked, 409)."""
-    amount = _positive(amount)
+    amount = positive_amount(amount)
     errors: dict[str, list[str]] = {}
     if not description.strip():
         errors["description"] = [_("required")]
