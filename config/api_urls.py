@@ -20,6 +20,7 @@ urlpatterns = [
     path("contracts/", include("backoffice.contracts.urls")),
     path("sales/", include("backoffice.sales.urls")),
     path("expenses/", include("backoffice.expenses.urls")),
+    path("materials/", include("backoffice.materials.urls")),
     path("ledger/", include("backoffice.ledger.urls")),
     path("reports/", include("backoffice.reports.urls")),
 ]

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from backoffice.catalog.models import PriceListItem, Product
+from backoffice.core.pinyin import pinyin_match
 
 
 def product_search(products: QuerySet[Product], q: str) -> QuerySet[Product]:
@@ -11,11 +12,8 @@ def product_search(products: QuerySet[Product], q: str) -> QuerySet[Product]:
     q = q.strip()
     if not q:
         return products
-    key = "".join(ch for ch in q.lower() if ch.isalnum())
     match = Q(code__icontains=q) | Q(name__icontains=q) | Q(specification__icontains=q)
-    if key and key.isascii():
-        match |= Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key)
-    return products.filter(match)
+    return products.filter(match | pinyin_match(q))
 
 
 def product_list(*, active: bool | None = True) -> QuerySet[Product]:

@@ -9,6 +9,7 @@ names start with those characters.
 import re
 from functools import lru_cache
 
+from django.db.models import Q
 from pypinyin import lazy_pinyin
 from pypinyin.constants import RE_HANS
 
@@ -76,3 +77,15 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     """(full pinyin, initials), lowercase without spaces: ('beijingyiyuan', 'bjyy')."""
     words = [w for s in _syllables(text.strip()) for w in re.findall(r"[a-z0-9]+", s.lower())]
     return "".join(words)[:200], "".join(w[0] for w in words)[:100]
+
+
+def pinyin_match(q: str, *, prefix: str = "") -> Q:
+    """The condition that a record's name starts with `q` read as pinyin, whole (`beijing`)
+    or by initials (`bjyy`), on the name_pinyin and name_initials that pinyin_keys wrote;
+    one that matches nothing when `q` is not plain letters and digits."""
+    key = "".join(ch for ch in q.lower() if ch.isalnum())
+    if not key or not key.isascii():
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}name_initials__startswith": key}) | Q(
+        **{f"{prefix}name_pinyin__startswith": key}
+    )

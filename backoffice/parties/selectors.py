@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.core.access import Actor, access_object, scope_for_user
+from backoffice.core.pinyin import pinyin_match
 from backoffice.parties.models import (
     CallCadence,
     CallRecord,
@@ -42,12 +43,9 @@ def customer_search(customers: QuerySet[Customer], q: str) -> QuerySet[Customer]
     q = q.strip()
     if not q:
         return customers
-    key = "".join(ch for ch in q.lower() if ch.isalnum())
     match = Q(name__icontains=q) | Q(code__icontains=q) | Q(tax_id__icontains=q.upper())
     match |= Q(phone__contains=q)
-    if key.isascii() and key:
-        match |= Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key)
-    return customers.filter(match)
+    return customers.filter(match | pinyin_match(q))
 
 
 def customer_list(*, by: Actor) -> QuerySet[Customer]:

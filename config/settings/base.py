@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "backoffice.ledger",
     "backoffice.contracts",
     "backoffice.sales",
+    "backoffice.materials",
     "backoffice.expenses",
     "backoffice.reports",
     "backoffice.demo",

@@ -47,6 +47,14 @@ from backoffice.ledger.tests.factories import (
     SupplierInvoiceFactory,
     SupplierPaymentFactory,
 )
+from backoffice.materials.tests.factories import (
+    IssueLineFactory,
+    IssueRequestFactory,
+    StockBalanceFactory,
+    StockMoveFactory,
+    StockReceiptFactory,
+    StockReceiptLineFactory,
+)
 from backoffice.parties.models import (
     CallCadence,
     CallInventoryLine,
@@ -375,6 +383,38 @@ def _petty_cash_entries():
         PettyCashEntryFactory(settlement=PettyCashSettlementFactory(status=status))
         for status in ("in_review", "settled")
     ]
+
+
+@builds("materials.StockBalance")
+def _stock_balances():
+    return [StockBalanceFactory()]
+
+
+@builds("materials.StockMove")
+def _stock_moves():
+    return [StockMoveFactory()]
+
+
+@builds("materials.StockReceipt")
+def _stock_receipts():
+    return [StockReceiptFactory()]
+
+
+@builds("materials.StockReceiptLine")
+def _stock_receipt_lines():
+    return [StockReceiptLineFactory()]
+
+
+@builds("materials.IssueRequest")
+def _material_issues():
+    from backoffice.materials.models import IssueRequest
+
+    return [IssueRequestFactory(status=status) for status in _statuses(IssueRequest)]
+
+
+@builds("materials.IssueLine")
+def _material_issue_lines():
+    return [IssueLineFactory(issue__status="released")]
 
 
 @builds("contracts.ContractLine")

@@ -60,6 +60,16 @@ from backoffice.ledger.tests.factories import (
     SupplierInvoiceFactory,
     SupplierPaymentFactory,
 )
+from backoffice.materials.tests.factories import (
+    IssueLineFactory,
+    IssueRequestFactory,
+    LocationFactory,
+    MaterialItemFactory,
+    StockBalanceFactory,
+    StockMoveFactory,
+    StockReceiptFactory,
+    StockReceiptLineFactory,
+)
 from backoffice.parties.models import CallCadence, Customer, CustomerImport
 from backoffice.parties.tests.factories import (
     CallRecordFactory,
@@ -149,6 +159,11 @@ API_MODELS = {
     "FloatListApi": "expenses.PettyCashFloat",
     "EntryListApi": "expenses.PettyCashEntry",
     "SettlementListApi": "expenses.PettyCashSettlement",
+    "ItemListApi": "materials.MaterialItem",
+    "LocationListApi": "materials.Location",
+    "StockListApi": "materials.StockBalance",
+    "StockReceiptListApi": "materials.StockReceipt",
+    "IssueListApi": "materials.IssueRequest",
     "TemplateListApi": "contracts.ContractTemplate",
     "SupplierInvoiceListApi": "ledger.SupplierInvoice",
     "SupplierPaymentListApi": "ledger.SupplierPayment",
@@ -443,6 +458,52 @@ def _petty_cash_entries(n: int, shared: Shared) -> None:
 def _petty_cash_settlements(n: int, shared: Shared) -> None:
     petty_float = PettyCashFloatFactory(holder=shared.rep, region=shared.customer.region)
     PettyCashSettlementFactory.create_batch(n, petty_float=petty_float)
+
+
+@builds("materials.MaterialItem")
+def _material_items(n: int, shared: Shared) -> None:
+    MaterialItemFactory.create_batch(n)
+
+
+@builds("materials.Location")
+def _stock_locations(n: int, shared: Shared) -> None:
+    LocationFactory.create_batch(n)
+
+
+@builds("materials.StockBalance")
+def _stock_balances(n: int, shared: Shared) -> None:
+    location = LocationFactory()
+    for item in MaterialItemFactory.create_batch(n):
+        StockBalanceFactory(item=item, location=location)
+
+
+@builds("materials.StockMove")
+def _stock_moves(n: int, shared: Shared) -> None:
+    location = LocationFactory()
+    StockMoveFactory.create_batch(
+        n, location=location, created_by=shared.rep, customer=shared.customer
+    )
+
+
+@builds("materials.StockReceipt")
+def _stock_receipts(n: int, shared: Shared) -> None:
+    location = LocationFactory()
+    for receipt in StockReceiptFactory.create_batch(n, location=location, created_by=shared.rep):
+        StockReceiptLineFactory(receipt=receipt)
+
+
+@builds("materials.IssueRequest")
+def _material_issues(n: int, shared: Shared) -> None:
+    location = LocationFactory()
+    for issue in IssueRequestFactory.create_batch(
+        n,
+        location=location,
+        owner=shared.rep,
+        purpose="customer",
+        customer=shared.customer,
+        region=shared.customer.region,
+    ):
+        IssueLineFactory(issue=issue)
 
 
 @builds("ledger.SupplierInvoice")

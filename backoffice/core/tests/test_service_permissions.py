@@ -30,6 +30,8 @@ NOT_GUARDED = {
     "verification_return": "review callback",
     "settlement_settle": "review callback",
     "settlement_return": "review callback",
+    "issue_release": "review callback",
+    "issue_return_to_draft": "review callback",
     "qualification_verify": "review callback",
     "qualification_return": "review callback",
     "customer_terms_change_apply": "review callback",
@@ -50,6 +52,8 @@ NOT_GUARDED = {
     "receivable_from_invoice": "posting inside invoice_issue",
     "allocations_release": "inside invoice_red_letter, via its posting",
     "journal_post": "posting inside guarded services",
+    "stock_post": "the stock ledger, inside guarded receipt and issue services",
+    "bag_of": "a rep's bag, made inside the guarded issue services",
     # The system's own moves (daily jobs, fulfilment), by=None.
     "contract_complete": "system move after fulfilment",
     # Generic audited writes; the staff UI checks the model's add/change/delete permission

@@ -1,0 +1,34 @@
+"""Writes of materials, one module per aggregate (decision 0007): the catalog and its
+locations, the stock ledger, receipts, issues."""
+
+from backoffice.materials.services.issues import (
+    REVIEW_LEVELS,
+    issue_cancel,
+    issue_create,
+    issue_release,
+    issue_return,
+    issue_return_to_draft,
+    issue_submit,
+    issue_update,
+)
+from backoffice.materials.services.items import bag_of, item_save, location_create
+from backoffice.materials.services.receipts import receipt_create
+from backoffice.materials.services.stock import Movement, allocate, stock_post
+
+__all__ = [
+    "REVIEW_LEVELS",
+    "Movement",
+    "allocate",
+    "bag_of",
+    "issue_cancel",
+    "issue_create",
+    "issue_release",
+    "issue_return",
+    "issue_return_to_draft",
+    "issue_submit",
+    "issue_update",
+    "item_save",
+    "location_create",
+    "receipt_create",
+    "stock_post",
+]

@@ -1,0 +1,253 @@
+"""The stock ledger (issue 17 §3): the one path by which stock moves.
+
+`stock_post` takes what a document moves (receipts, issues, returns, transfers,
+adjustments, delivery extras), locks the items' rows (in id order: two documents never wait
+on each other crosswise), refuses a location under stocktake (409 stocktake_in_progress)
+and any move that would take more than is on hand (409 insufficient_stock), writes each
+movement, keeps the on-hand per item × location × batch, and the item's quantity, value and
+moving average, all in the caller's transaction.
+
+Value: what comes in brings its own (a receipt's cost, a return the value it went out
+with); what goes out takes the moving average, and the last of an item takes exactly what
+is left, so the item's value is always the sum of its movements and never below zero."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F
+from django.utils.formats import localize
+from django.utils.translation import gettext as _
+
+from backoffice.core.access import Actor
+from backoffice.core.money import ZERO, format_number, round_amount, round_price
+from backoffice.materials.exceptions import InsufficientStock, StocktakeInProgress
+from backoffice.materials.models import Location, MaterialItem, StockBalance, StockMove
+
+
+@dataclass
+class Movement:
+    """One line of what a document moves: `quantity` > 0 in, < 0 out. An inbound movement
+    carries its `value`; an outbound one is valued by the ledger (None)."""
+
+    item: MaterialItem
+    location: Location
+    quantity: Decimal
+    batch: str = ""
+    expires_on: date | None = None
+    value: Decimal | None = None
+    line: int | None = None
+    kind: str = StockMove.Kind.ISSUE
+
+
+@dataclass
+class Posted:
+    moves: list[StockMove] = field(default_factory=list)
+
+    def value_of_line(self, line: int) -> Decimal:
+        return sum((m.value for m in self.moves if m.source_line == line), ZERO)
+
+
+def items_locked(items: Iterable[MaterialItem]) -> dict[int, MaterialItem]:
+    """The items' rows, locked for the transaction, in id order."""
+    ids = sorted({item.pk for item in items})
+    return {
+        i.pk: i for i in MaterialItem.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+
+
+def locations_open(locations: Iterable[Location]) -> None:
+    """A location being counted takes no movement."""
+    counting = (
+        Location.objects.filter(pk__in={loc.pk for loc in locations}, counting_since__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if counting is not None:
+        raise StocktakeInProgress(
+            _(
+                "%(location)s is being counted (since %(since)s): nothing moves there "
+                "until the stocktake is approved."
+            )
+            % {"location": counting, "since": localize(counting.counting_since)},
+            extra={"location": counting.pk},
+        )
+
+
+def _short(
+    item: MaterialItem, location: Location, wanted: Decimal, available: Decimal, expired: Decimal
+) -> InsufficientStock:
+    message = _(
+        "%(item)s at %(location)s: %(available)s %(unit)s on hand, %(wanted)s asked for."
+    ) % {
+        "item": item,
+        "location": location,
+        "available": format_number(available, "quantity"),
+        "wanted": format_number(wanted, "quantity"),
+        "unit": item.unit,
+    }
+    if expired:
+        message += " " + _("%(expired)s more have expired and are not issued.") % {
+            "expired": format_number(expired, "quantity")
+        }
+    return InsufficientStock(
+        message,
+        extra={"item": item.pk, "location": location.pk, "available": str(available)},
+    )
+
+
+def allocate(
+    *, item: MaterialItem, location: Location, quantity: Decimal, on: date
+) -> list[tuple[str, date | None, Decimal]]:
+    """Which batches an outbound `quantity` takes: first-expiring first, never an expired
+    batch (one expiring on `on` is still good that day). Call with the item locked.
+    InsufficientStock when the good stock is short."""
+    rows = list(
+        StockBalance.objects.filter(item=item, location=location, quantity__gt=0)
+        .order_by(F("expires_on").asc(nulls_last=True), "batch", "pk")
+        .values_list("batch", "expires_on", "quantity")
+    )
+    good = [(b, e, q) for b, e, q in rows if e is None or e >= on]
+    expired = sum((q for _b, e, q in rows if e is not None and e < on), ZERO)
+    taken: list[tuple[str, date | None, Decimal]] = []
+    left = quantity
+    for batch, expires_on, on_hand in good:
+        if left <= 0:
+            break
+        take = min(left, on_hand)
+        taken.append((batch, expires_on, take))
+        left -= take
+    if left > 0:
+        raise _short(item, location, quantity, quantity - left, expired)
+    return taken
+
+
+def stock_post(
+    *,
+    movements: list[Movement],
+    moved_on: date,
+    source: Any,
+    by: Actor,
+    customer: Any = None,
+    locked: dict[int, MaterialItem] | None = None,
+) -> Posted:
+    """Post a document's movements (see the module). `source` is the document (its model,
+    id and number are written on each movement); `locked`, the items already locked by the
+    caller (items_locked)."""
+    if not movements:
+        return Posted()
+    items = locked if locked is not None else items_locked(m.item for m in movements)
+    locations_open({m.location for m in movements})
+    number = getattr(source, "number", "") or ""
+    moves: list[StockMove] = []
+    # the balances touched, read once: (item, location, batch) -> row
+    keys = {(m.item.pk, m.location.pk, m.batch) for m in movements}
+    balances = {
+        (b.item_id, b.location_id, b.batch): b
+        for b in StockBalance.objects.select_for_update().filter(
+            item_id__in={k[0] for k in keys}, location_id__in={k[1] for k in keys}
+        )
+        if (b.item_id, b.location_id, b.batch) in keys
+    }
+    changed: dict[int, MaterialItem] = {}
+    touched: dict[tuple[int, int, str], StockBalance] = {}
+    for m in movements:
+        item = items[m.item.pk]
+        key = (item.pk, m.location.pk, m.batch)
+        balance = balances.get(key)
+        if m.quantity > 0:
+            value = round_amount(m.value or ZERO)
+            if balance is None:
+                balance = StockBalance(
+                    item=item, location=m.location, batch=m.batch, expires_on=m.expires_on
+                )
+                balances[key] = balance
+            elif m.expires_on and not balance.expires_on:
+                balance.expires_on = m.expires_on
+            balance.quantity += m.quantity
+            item.stock_quantity += m.quantity
+            item.stock_value += value
+            item.unit_cost = round_price(item.stock_value / item.stock_quantity)
+        else:
+            out = -m.quantity
+            on_hand = balance.quantity if balance is not None else ZERO
+            if out > on_hand:
+                raise _short(item, m.location, out, on_hand, ZERO)
+            if out == item.stock_quantity:
+                value = -item.stock_value  # the last of it takes what is left
+            elif m.value is not None:
+                value = -min(round_amount(m.value), item.stock_value)
+            else:
+                value = -min(round_amount(out * item.unit_cost), item.stock_value)
+            balance.quantity -= out
+            item.stock_quantity -= out
+            item.stock_value += value
+        changed[item.pk] = item
+        touched[key] = balance
+        moves.append(
+            StockMove(
+                item=item,
+                location=m.location,
+                batch=m.batch,
+                expires_on=m.expires_on if m.expires_on else balance.expires_on,
+                kind=m.kind,
+                moved_on=moved_on,
+                quantity=m.quantity,
+                value=value,
+                source_model=source._meta.label_lower,
+                source_id=source.pk,
+                source_number=number,
+                source_line=m.line,
+                customer=customer,
+                created_by=by,
+            )
+        )
+    for balance in touched.values():
+        if balance.pk is None:
+            balance.save(force_insert=True)
+        else:
+            # guarded as well as locked: the check constraint has the last word
+            StockBalance.objects.filter(pk=balance.pk).update(
+                quantity=balance.quantity, expires_on=balance.expires_on
+            )
+    for item in changed.values():
+        MaterialItem.objects.filter(pk=item.pk).update(
+            stock_quantity=item.stock_quantity,
+            stock_value=item.stock_value,
+            unit_cost=item.unit_cost,
+        )
+    return Posted(moves=StockMove.objects.bulk_create(moves))
+
+
+def stock_on_hand(*, item: MaterialItem, location: Location) -> Decimal:
+    """What is on hand of `item` at `location`, every batch, expired ones too."""
+    total = ZERO
+    for quantity in StockBalance.objects.filter(item=item, location=location).values_list(
+        "quantity", flat=True
+    ):
+        total += quantity
+    return total
+
+
+def outstanding_by_batch(
+    *, source: Any, line: int, location: Location
+) -> dict[tuple[str, date | None], tuple[Decimal, Decimal]]:
+    """What a document's line took out of `location` and has not yet brought back, per
+    batch: {(batch, expires_on): (quantity still out, its value)}, from its own movements."""
+    out: dict[tuple[str, date | None], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    rows = StockMove.objects.filter(
+        source_model=source._meta.label_lower,
+        source_id=source.pk,
+        source_line=line,
+        location=location,
+    ).order_by("pk")
+    for batch, expires_on, quantity, value in rows.values_list(
+        "batch", "expires_on", "quantity", "value"
+    ):
+        pair = out[(batch, expires_on)]
+        pair[0] -= quantity
+        pair[1] -= value
+    return {k: (q, v) for k, (q, v) in out.items() if q > 0}
