@@ -11,6 +11,7 @@ from backoffice.demo.company import demo_company
 from backoffice.demo.contracts import demo_contracts
 from backoffice.demo.customers import demo_customers
 from backoffice.demo.expenses import demo_expenses
+from backoffice.demo.materials import demo_materials
 from backoffice.demo.orders import demo_orders
 
 
@@ -55,6 +56,7 @@ def demo_seed() -> list[tuple[str, str, str]]:
     demo_orders()
     demo_contracts()
     demo_expenses()
+    demo_materials()
     demo_packs()
     # The demo's history sent hundreds of "please review" notes; keep the latest few unread.
     for user in User.objects.all():

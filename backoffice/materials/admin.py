@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
@@ -23,7 +24,7 @@ from backoffice.core.admin import (
     print_link_display,
     status_badge_display,
 )
-from backoffice.core.money import round_amount
+from backoffice.core.money import format_number, round_amount
 from backoffice.core.steps import Step
 from backoffice.materials import services
 from backoffice.materials.forms import CancelForm, ReturnForm
@@ -39,6 +40,8 @@ from backoffice.materials.models import (
 )
 from backoffice.materials.selectors import (
     EXPIRY_WARNING_DAYS,
+    issue_available,
+    issue_batches,
     item_search,
     location_visible_to,
     overdue_filter,
@@ -133,8 +136,6 @@ class MaterialItemAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
         if not item.reorder_level:
             return Label("", "—")
         state = "below" if item.stock_quantity < item.reorder_level else "ok"
-        from backoffice.core.money import format_number
-
         return Label(
             state,
             format_number(item.reorder_level, "quantity"),
@@ -383,8 +384,46 @@ class IssueLineInline(TabularInline):
     formset = IssueLineFormSet
     extra = 1
     autocomplete_fields = ["item"]
-    fields = ["item", "quantity", "returned_quantity", "value"]
-    readonly_fields = ["returned_quantity", "value"]
+    readonly_fields = ["available", "batches", "returned_quantity", "value"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["item", "quantity"]
+        if obj.status in (IssueRequest.Status.DRAFT, IssueRequest.Status.IN_REVIEW):
+            return ["item", "quantity", "available"]
+        return ["item", "quantity", "batches", "returned_quantity", "value"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # the figures each row shows, read once for the document
+        self._available = issue_available(obj) if obj is not None else {}
+        self._batches = issue_batches(obj) if obj is not None else {}
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description=_("on hand at the location"))
+    def available(self, line: IssueLine) -> str:
+        if line.pk is None:
+            return "—"
+        return format_number(self._available.get(line.item_id, 0), "quantity")
+
+    @admin.display(description=_("batches"))
+    def batches(self, line: IssueLine) -> str:
+        taken = self._batches.get(line.pk, [])
+        return (
+            "；".join(
+                " ".join(
+                    part
+                    for part in (
+                        batch,
+                        f"({localize(expires_on)})" if expires_on else "",
+                        f"× {format_number(quantity, 'quantity')}",
+                    )
+                    if part
+                )
+                for batch, expires_on, quantity in taken
+                if batch
+            )
+            or "—"
+        )
 
     def _editable(self, obj) -> bool:
         return obj is None or obj.status == IssueRequest.Status.DRAFT
@@ -554,8 +593,8 @@ class IssueRequestAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModel
                     request=review, round=review.round, verdict=ReviewDecision.Verdict.APPROVE
                 ).select_related("reviewer")
             ]
-        return {
-            "issue": issue,
-            "lines": issue.lines.select_related("item").order_by("line_no"),
-            "approvers": approvers,
-        }
+        batches = issue_batches(issue)
+        lines = list(issue.lines.select_related("item").order_by("line_no"))
+        for line in lines:
+            line.batches = [(b, e, q) for b, e, q in batches.get(line.pk, []) if b]
+        return {"issue": issue, "lines": lines, "approvers": approvers}

@@ -9,7 +9,13 @@ READ_CATALOG = {
     "materials.view_stockmove",
 }
 READ_ISSUES = {"materials.view_issuerequest", "materials.view_issueline"}
-ASK_ISSUES = READ_ISSUES | {"materials.add_issuerequest", "materials.change_issuerequest"}
+ASK_ISSUES = READ_ISSUES | {
+    "materials.add_issuerequest",
+    "materials.change_issuerequest",
+    "materials.add_issueline",
+    "materials.change_issueline",
+    "materials.delete_issueline",
+}
 SEE_ALL = {
     "materials.view_all_stock",
     "materials.view_all_issuerequests",
@@ -27,6 +33,7 @@ KEEP_STOCK = (
         "materials.add_location",
         "materials.change_location",
         "materials.add_stockreceipt",
+        "materials.add_stockreceiptline",
         "materials.review_issuerequest",
         "materials.receive_return",
     }

@@ -312,8 +312,8 @@ class IssueRequest(BaseModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")
-        RELEASED = "released", _("Released")
-        RETURNED = "returned", _("Returned")
+        RELEASED = "released", pgettext_lazy("material issue", "Released")
+        RETURNED = "returned", pgettext_lazy("material issue", "Returned")
         CANCELLED = "cancelled", _("Cancelled")
 
     TRANSITIONS = {

@@ -146,3 +146,34 @@ def issues_overdue(user: Any) -> QuerySet[IssueRequest]:
         .distinct()
         .order_by("due_back_on", "pk")
     )
+
+
+def issue_batches(issue: IssueRequest) -> dict[int, list[tuple[str, Any, Any]]]:
+    """What each line of a released issue took from its location, batch by batch:
+    {line id: [(batch, expires on, quantity)]} (one query)."""
+    taken: dict[int, list[tuple[str, Any, Any]]] = {}
+    moves = StockMove.objects.filter(
+        source_model=issue._meta.label_lower,
+        source_id=issue.pk,
+        location_id=issue.location_id,
+        quantity__lt=0,
+    ).order_by("pk")
+    for line, batch, expires_on, quantity in moves.values_list(
+        "source_line", "batch", "expires_on", "quantity"
+    ):
+        taken.setdefault(line, []).append((batch, expires_on, -quantity))
+    return taken
+
+
+def issue_available(issue: IssueRequest) -> dict[int, Any]:
+    """What is on hand now at the issue's location, good stock only, per item of its lines
+    (one query): what its reviewers look at."""
+    today = timezone.localdate()
+    items = issue.lines.values("item_id")
+    available: dict[int, Any] = {}
+    rows = StockBalance.objects.filter(
+        location_id=issue.location_id, item_id__in=items, quantity__gt=0
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    for item_id, quantity in rows.values_list("item_id", "quantity"):
+        available[item_id] = available.get(item_id, 0) + quantity
+    return available

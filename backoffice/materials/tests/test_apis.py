@@ -98,7 +98,9 @@ def test_what_the_api_refuses(api, rep_wang, rep_li, clerk, keeper, warehouse, b
         format="json",
     )
     assert answer.status_code == 400
-    assert answer.json()["extra"]["fields"]["lines"] == {"1": {"item": ["not an item of the catalog"]}}
+    assert answer.json()["extra"]["fields"]["lines"] == {
+        "1": {"item": ["not an item of the catalog"]}
+    }
     # a rep receives no stock and returns nothing
     answer = api.post(
         "/api/v1/materials/receipts/",
