@@ -466,7 +466,7 @@ class IssueRequestAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModel
     steps = [
         Step(
             "return",
-            _("Take back what was lent"),
+            _("Take back into stock"),
             services.issue_return,
             document="issue",
             when=lambda issue: (
