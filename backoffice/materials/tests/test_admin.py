@@ -40,9 +40,7 @@ def test_an_issue_is_entered_with_its_lines(clerk, warehouse, brochure):
     )
     assert answer.status_code == 302, answer.content.decode()[:2000]
     issue = IssueRequest.objects.get()
-    assert [(line.item, line.quantity) for line in issue.lines.all()] == [
-        (brochure, Decimal("12"))
-    ]
+    assert [(line.item, line.quantity) for line in issue.lines.all()] == [(brochure, Decimal("12"))]
 
 
 def test_a_refused_issue_comes_back_with_the_rule_and_nothing_saved(clerk, warehouse, brochure):
