@@ -210,8 +210,8 @@ def _check_stock(issue: IssueRequest, on: date) -> None:
     """Whether the stock at the issue's location could give every line now (nothing is
     reserved: the release checks again, under lock)."""
     locations_open([issue.location])
-    for line in issue.lines.select_related("item"):
-        allocate(item=line.item, location=issue.location, quantity=line.quantity, on=on)
+    lines = issue.lines.select_related("item").order_by("line_no")
+    allocate(location=issue.location, wanted=[(line.item, line.quantity) for line in lines], on=on)
 
 
 @permission_required("materials.change_issuerequest")
@@ -241,6 +241,11 @@ def issue_release(issue: IssueRequest, *, by: Actor, request: Any) -> None:
     issue.number = next_number(kind="MI", year=today.year)
     to_bag = issue.purpose == IssueRequest.Purpose.REP
     kind = StockMove.Kind.TRANSFER if to_bag else StockMove.Kind.ISSUE
+    taken = allocate(
+        location=issue.location,
+        wanted=[(locked[line.item_id], line.quantity) for line in lines],
+        on=today,
+    )
     out = [
         Movement(
             item=locked[line.item_id],
@@ -251,10 +256,8 @@ def issue_release(issue: IssueRequest, *, by: Actor, request: Any) -> None:
             line=line.pk,
             kind=kind,
         )
-        for line in lines
-        for batch, expires_on, quantity in allocate(
-            item=locked[line.item_id], location=issue.location, quantity=line.quantity, on=today
-        )
+        for line, batches in zip(lines, taken, strict=True)
+        for batch, expires_on, quantity in batches
     ]
     posted = stock_post(
         movements=out,

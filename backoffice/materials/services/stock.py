@@ -100,29 +100,38 @@ def _short(
 
 
 def allocate(
-    *, item: MaterialItem, location: Location, quantity: Decimal, on: date
-) -> list[tuple[str, date | None, Decimal]]:
-    """Which batches an outbound `quantity` takes: first-expiring first, never an expired
-    batch (one expiring on `on` is still good that day). Call with the item locked.
-    InsufficientStock when the good stock is short."""
-    rows = list(
-        StockBalance.objects.filter(item=item, location=location, quantity__gt=0)
-        .order_by(F("expires_on").asc(nulls_last=True), "batch", "pk")
-        .values_list("batch", "expires_on", "quantity")
+    *, location: Location, wanted: list[tuple[MaterialItem, Decimal]], on: date
+) -> list[list[tuple[str, date | None, Decimal]]]:
+    """Which batches each (item, quantity) of `wanted` takes at `location`: first-expiring
+    first, never an expired batch (one expiring on `on` is still good that day); one read
+    for them all. Call with the items locked. InsufficientStock names the first line whose
+    good stock is short."""
+    rows: dict[int, list[tuple[str, date | None, Decimal]]] = defaultdict(list)
+    found = (
+        StockBalance.objects.filter(
+            item__in=[item.pk for item, _quantity in wanted], location=location, quantity__gt=0
+        )
+        .order_by("item_id", F("expires_on").asc(nulls_last=True), "batch", "pk")
+        .values_list("item_id", "batch", "expires_on", "quantity")
     )
-    good = [(b, e, q) for b, e, q in rows if e is None or e >= on]
-    expired = sum((q for _b, e, q in rows if e is not None and e < on), ZERO)
-    taken: list[tuple[str, date | None, Decimal]] = []
-    left = quantity
-    for batch, expires_on, on_hand in good:
-        if left <= 0:
-            break
-        take = min(left, on_hand)
-        taken.append((batch, expires_on, take))
-        left -= take
-    if left > 0:
-        raise _short(item, location, quantity, quantity - left, expired)
-    return taken
+    for item_id, batch, expires_on, quantity in found:
+        rows[item_id].append((batch, expires_on, quantity))
+    taken_all = []
+    for item, quantity in wanted:
+        good = [(b, e, q) for b, e, q in rows[item.pk] if e is None or e >= on]
+        expired = sum((q for _b, e, q in rows[item.pk] if e is not None and e < on), ZERO)
+        taken: list[tuple[str, date | None, Decimal]] = []
+        left = quantity
+        for batch, expires_on, on_hand in good:
+            if left <= 0:
+                break
+            take = min(left, on_hand)
+            taken.append((batch, expires_on, take))
+            left -= take
+        if left > 0:
+            raise _short(item, location, quantity, quantity - left, expired)
+        taken_all.append(taken)
+    return taken_all
 
 
 def stock_post(
@@ -205,31 +214,16 @@ def stock_post(
                 created_by=by,
             )
         )
-    for balance in touched.values():
-        if balance.pk is None:
-            balance.save(force_insert=True)
-        else:
-            # guarded as well as locked: the check constraint has the last word
-            StockBalance.objects.filter(pk=balance.pk).update(
-                quantity=balance.quantity, expires_on=balance.expires_on
-            )
-    for item in changed.values():
-        MaterialItem.objects.filter(pk=item.pk).update(
-            stock_quantity=item.stock_quantity,
-            stock_value=item.stock_value,
-            unit_cost=item.unit_cost,
-        )
+    # one statement each, whatever the number of lines (locked above; the check
+    # constraints have the last word)
+    StockBalance.objects.bulk_create([b for b in touched.values() if b.pk is None])
+    StockBalance.objects.bulk_update(
+        [b for b in touched.values() if b.pk is not None], ["quantity", "expires_on"]
+    )
+    MaterialItem.objects.bulk_update(
+        list(changed.values()), ["stock_quantity", "stock_value", "unit_cost"]
+    )
     return Posted(moves=StockMove.objects.bulk_create(moves))
-
-
-def stock_on_hand(*, item: MaterialItem, location: Location) -> Decimal:
-    """What is on hand of `item` at `location`, every batch, expired ones too."""
-    total = ZERO
-    for quantity in StockBalance.objects.filter(item=item, location=location).values_list(
-        "quantity", flat=True
-    ):
-        total += quantity
-    return total
 
 
 def outstanding_by_batch(
