@@ -714,6 +714,7 @@ def main() -> int:
                 )
             )
         ),
+        "materials": lambda: __import__("bench.materials").materials.bench_materials(ROWS),
         "reports": lambda: bench_reports() and failed.append("reports"),
     }
     for name, run in parts.items():

@@ -77,3 +77,43 @@ def _prepared(value: Any, field: models.Field) -> Any:
         if type(value) in PLAIN:
             return value
     return field.get_db_prep_save(value, connection)
+
+
+def bulk_set[M: models.Model](model: type[M], objs: Sequence[M], fields: Sequence[str]) -> int:
+    """Write `fields` of the saved objects as they are in memory, in one statement
+    (UPDATE … FROM a VALUES list; both databases). Django's `bulk_update` builds a CASE per
+    field and row, a few milliseconds of Python per fifty rows; this sends the values once.
+    Neither stamps nor versions move: for figures kept by a ledger (on-hand, averages)
+    that a person's edit of the record must not collide with."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    opts = model._meta
+    quote = connection.ops.quote_name
+    columns = [opts.get_field(name) for name in fields]
+    pk = opts.pk
+    cast = connection.vendor == "postgresql"  # a VALUES list's types come from its values
+
+    def slot(field: models.Field) -> str:
+        return f"CAST(%s AS {field.db_type(connection)})" if cast else "%s"
+
+    row = "(" + ", ".join(slot(f) for f in [pk, *columns]) + ")"
+    # VALUES' columns are column1, column2… on both databases: named in a SELECT
+    names = ", ".join(
+        f"column{n + 1} AS {name}"
+        for n, name in enumerate(["k", *(f"v{i}" for i in range(len(columns)))])
+    )
+    sets = ", ".join(f"{quote(f.column)} = v.v{i}" for i, f in enumerate(columns))
+    table = quote(opts.db_table)
+    params: list[Any] = []
+    for obj in objs:
+        params.append(pk.get_db_prep_value(obj.pk, connection))
+        params += [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns]
+    sql = (
+        f"UPDATE {table} SET {sets} FROM (SELECT {names} FROM "  # noqa: S608 - our names
+        f"(VALUES {', '.join([row] * len(objs))}) AS x) AS v "
+        f"WHERE {table}.{quote(pk.column)} = v.k"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor, permission_required
+from backoffice.core.bulk import bulk_set
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.lines import line_error, line_pick, line_quantity
 from backoffice.core.money import ZERO, format_number, round_amount
@@ -290,7 +291,7 @@ def issue_release(issue: IssueRequest, *, by: Actor, request: Any) -> None:
         )
     for line in lines:
         line.value = -posted.value_of_line(line.pk)
-    IssueLine.objects.bulk_update(lines, ["value"])
+    bulk_set(IssueLine, lines, ["value"])  # the issue's version moves with its transition
     issue.total_value = sum((line.value for line in lines), ZERO)
     transition(
         issue,

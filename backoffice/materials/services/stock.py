@@ -23,6 +23,7 @@ from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
 from backoffice.core.access import Actor
+from backoffice.core.bulk import bulk_set
 from backoffice.core.money import ZERO, format_number, round_amount, round_price
 from backoffice.materials.exceptions import InsufficientStock, StocktakeInProgress
 from backoffice.materials.models import Location, MaterialItem, StockBalance, StockMove
@@ -217,12 +218,10 @@ def stock_post(
     # one statement each, whatever the number of lines (locked above; the check
     # constraints have the last word)
     StockBalance.objects.bulk_create([b for b in touched.values() if b.pk is None])
-    StockBalance.objects.bulk_update(
-        [b for b in touched.values() if b.pk is not None], ["quantity", "expires_on"]
+    bulk_set(
+        StockBalance, [b for b in touched.values() if b.pk is not None], ["quantity", "expires_on"]
     )
-    MaterialItem.objects.bulk_update(
-        list(changed.values()), ["stock_quantity", "stock_value", "unit_cost"]
-    )
+    bulk_set(MaterialItem, list(changed.values()), ["stock_quantity", "stock_value", "unit_cost"])
     return Posted(moves=StockMove.objects.bulk_create(moves))
 
 
