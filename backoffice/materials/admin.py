@@ -27,7 +27,7 @@ from backoffice.core.admin import (
 from backoffice.core.money import format_number, round_amount
 from backoffice.core.steps import Step
 from backoffice.materials import services
-from backoffice.materials.forms import CancelForm, ReturnForm
+from backoffice.materials.forms import CancelForm, CountSheetForm, ReturnForm
 from backoffice.materials.models import (
     IssueLine,
     IssueRequest,
@@ -37,6 +37,8 @@ from backoffice.materials.models import (
     StockMove,
     StockReceipt,
     StockReceiptLine,
+    Stocktake,
+    StocktakeLine,
 )
 from backoffice.materials.selectors import (
     EXPIRY_WARNING_DAYS,
@@ -598,3 +600,150 @@ class IssueRequestAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModel
         for line in lines:
             line.batches = [(b, e, q) for b, e, q in batches.get(line.pk, []) if b]
         return {"issue": issue, "lines": lines, "approvers": approvers}
+
+
+class StocktakeLineInline(TabularInline):
+    """The count: what the ledger expected, what was counted (typed here while counting),
+    the variance and its value."""
+
+    model = StocktakeLine
+    extra = 0
+    can_delete = False
+    fields = ["item", "batch", "expires_on", "expected", "counted", "variance", "value_shown"]
+
+    def get_readonly_fields(self, request, obj=None):
+        counting = obj is not None and obj.status == Stocktake.Status.COUNTING
+        fixed = ["item", "batch", "expires_on", "expected", "variance", "value_shown"]
+        return fixed if counting and self.has_change_permission(request, obj) else self.fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("item").order_by("item__code", "batch")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # found stock comes in by the count sheet or the API
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        counting = obj is not None and obj.status == Stocktake.Status.COUNTING
+        return counting and request.user.has_perm("materials.change_stocktake")
+
+    @label_display(_("variance"), {"short": "danger", "over": "warning", "even": "success"})
+    def variance(self, line: StocktakeLine):
+        colours = {"short": "danger", "over": "warning", "even": "success"}
+        if line.variance is None:
+            return Label("", _("not counted"), colours)
+        state = "short" if line.variance < 0 else "over" if line.variance > 0 else "even"
+        shown = format_number(line.variance, "quantity")
+        return Label(state, f"+{shown}" if line.variance > 0 else shown, colours)
+
+    @admin.display(description=_("variance value"))
+    def value_shown(self, line: StocktakeLine) -> str:
+        if line.variance in (None, 0):
+            return "—"
+        if line.stocktake.status == Stocktake.Status.APPROVED:
+            return format_number(line.value, "amount")
+        return format_number(round_amount(line.variance * line.item.unit_cost), "amount")
+
+
+@admin.register(Stocktake)
+class StocktakeAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdmin):
+    """Started on a location (it locks it), counted on this page or from a sheet, approved
+    by a sales manager, who sees each variance and its value."""
+
+    submit_step = review_submit_step(services.stocktake_submit, document="stocktake")
+    steps = [
+        Step(
+            "import",
+            _("Import the counts"),
+            services.stocktake_count,
+            document="stocktake",
+            when=lambda stocktake: stocktake.status == Stocktake.Status.COUNTING,
+            form=CountSheetForm,
+            style="secondary",
+            done=_("Counts imported."),
+        ),
+        Step(
+            "cancel",
+            _("Cancel this stocktake"),
+            services.stocktake_cancel,
+            document="stocktake",
+            to=Stocktake.Status.CANCELLED,
+            form=CancelForm,
+            style="secondary",
+        ),
+    ]
+    list_display = [
+        "number",
+        "location",
+        "status_badge",
+        "variance_value",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["status", "location"]
+    search_fields = ["number", "location__name", "note"]
+    list_select_related = ["location", "created_by"]
+    inlines = [StocktakeLineInline]
+    readonly_fields = [
+        "number",
+        "status",
+        "location",
+        "created_by",
+        "created_at",
+        "variance_value",
+        "approved_at",
+        "print_link",
+    ]
+    export_fields = ["number", "location", "status", "variance_value", "created_by", "approved_at"]
+
+    status_badge = status_badge_display(
+        {"counting": "info", "in_review": "warning", "approved": "success", "cancelled": "danger"}
+    )
+    print_link = print_link_display("admin:materials_stocktake_print", _("Count sheet"))
+    print_template = "materials/count_sheet.html"
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["location", "note"]
+        return [*self.readonly_fields, "note"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else [*self.readonly_fields, "note"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "location":
+            field.queryset = location_visible_to(request.user).filter(
+                is_active=True, counting_since__isnull=True
+            )
+        return field
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        counting = obj is None or obj.status == Stocktake.Status.COUNTING
+        return counting and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            started = services.stocktake_start(
+                by=request.user, location=obj.location, note=obj.note
+            )
+            obj.pk = started.pk
+
+    def save_related(self, request, form, formsets, change) -> None:
+        counts = []
+        for formset in formsets:
+            for line_form in formset.forms:
+                data = getattr(line_form, "cleaned_data", None)
+                if line_form.has_changed() and data and data.get("counted") is not None:
+                    line = line_form.instance
+                    counts.append(
+                        {"item": line.item, "batch": line.batch, "counted": data["counted"]}
+                    )
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if change and counts:
+            services.stocktake_count(stocktake=form.instance, by=request.user, counts=counts)
+
+    def print_context(self, stocktake: Stocktake) -> dict[str, Any]:
+        return {
+            "stocktake": stocktake,
+            "lines": stocktake.lines.select_related("item").order_by("item__code", "batch"),
+        }

@@ -24,15 +24,18 @@ from backoffice.materials.filters import (
     LocationFilter,
     ReceiptFilter,
     StockFilter,
+    StocktakeFilter,
 )
 from backoffice.materials.models import IssueRequest, Location, MaterialItem
 from backoffice.materials.selectors import (
     access_issue,
     access_receipt,
+    access_stocktake,
     issue_list,
     location_visible_to,
     receipt_visible_to,
     stock_visible_to,
+    stocktake_visible_to,
 )
 from backoffice.parties.selectors import access_customer
 from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
@@ -411,3 +414,109 @@ class IssueCancelApi(APIView):
             issue=issue, by=request.user, reason=data.validated_data["reason"]
         )
         return Response(IssueSerializer(issue).data)
+
+
+class StocktakeLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    item = serializers.IntegerField(source="item_id")
+    batch = serializers.CharField()
+    expires_on = serializers.DateField(allow_null=True)
+    expected = serializers.DecimalField(**QUANTITY)
+    counted = serializers.DecimalField(allow_null=True, **QUANTITY)
+    variance = serializers.DecimalField(allow_null=True, **QUANTITY)
+    value = serializers.DecimalField(**AMOUNT)
+
+    class Meta:
+        ref_name = "StocktakeLine"
+
+
+class StocktakeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    location = serializers.IntegerField(source="location_id")
+    status = serializers.CharField(read_only=True)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    variance_value = serializers.DecimalField(read_only=True, **AMOUNT)
+    approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    lines = StocktakeLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        ref_name = "Stocktake"
+
+
+class StocktakeListApi(APIView):
+    """GET the stocktakes of the locations the caller sees (`?status=&location=`); POST
+    {"location": id} starts one (the location is locked until approved or cancelled)."""
+
+    filterset_class = StocktakeFilter
+
+    @extend_schema(responses={200: paginated_schema(StocktakeSerializer, "Stocktake")})
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "materials.view_stocktake")
+        stocktakes = filtered(
+            request,
+            self.filterset_class,
+            stocktake_visible_to(request.user)
+            .prefetch_related("lines")
+            .order_by("-created_at", "-id"),
+        )
+        return paginate(request, stocktakes, StocktakeSerializer, self)
+
+    @extend_schema(request=StocktakeSerializer, responses={201: StocktakeSerializer})
+    def post(self, request: Request) -> Response:
+        require_perm(request.user, "materials.add_stocktake")
+        data = StocktakeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        stocktake = services.stocktake_start(
+            by=request.user,
+            location=_location(request, values["location_id"]),
+            note=values["note"],
+        )
+        return Response(StocktakeSerializer(stocktake).data, status=201)
+
+
+class StocktakeDetailApi(APIView):
+    @extend_schema(responses={200: StocktakeSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        require_perm(request.user, "materials.view_stocktake")
+        return detail_response(access_stocktake(request.user, pk), StocktakeSerializer)
+
+
+class CountSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    batch = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    counted = serializers.DecimalField(**QUANTITY)
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    class Meta:
+        ref_name = "StocktakeCount"
+
+
+class StocktakeCountsApi(APIView):
+    """PUT [{"item": id, "batch": "", "counted": "7"}]: counts (a batch found that was not
+    expected adds a line, with its `expires_on`)."""
+
+    @extend_schema(request=CountSerializer(many=True), responses={200: StocktakeSerializer})
+    def put(self, request: Request, pk: int) -> Response:
+        require_perm(request.user, "materials.change_stocktake")
+        stocktake = access_stocktake(request.user, pk)
+        data = CountSerializer(data=request.data, many=True)
+        data.is_valid(raise_exception=True)
+        stocktake = services.stocktake_count(
+            stocktake=stocktake,
+            by=request.user,
+            counts=_items_of([dict(row) for row in data.validated_data]),
+        )
+        return Response(StocktakeSerializer(stocktake).data)
+
+
+class StocktakeSubmitApi(DocumentSubmitApi):
+    access = staticmethod(access_stocktake)
+
+    def submit(self, obj, by) -> None:
+        services.stocktake_submit(stocktake=obj, by=by)
+
+
+class StocktakeReviewApi(DocumentReviewApi):
+    access = staticmethod(access_stocktake)

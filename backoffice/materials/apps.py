@@ -22,6 +22,7 @@ SEE_ALL = {
     "materials.view_stockreceipt",
     "materials.view_stockreceiptline",
 }
+SEE_STOCKTAKES = {"materials.view_stocktake", "materials.view_stocktakeline"}
 # the clerks and the warehouse keep the catalog and the stock, and check what goes out
 KEEP_STOCK = (
     READ_CATALOG
@@ -36,6 +37,10 @@ KEEP_STOCK = (
         "materials.add_stockreceiptline",
         "materials.review_issuerequest",
         "materials.receive_return",
+        "materials.view_stocktake",
+        "materials.view_stocktakeline",
+        "materials.add_stocktake",
+        "materials.change_stocktake",
     }
 )
 
@@ -102,12 +107,15 @@ class MaterialsConfig(AppConfig):
             StockMove,
             StockReceipt,
             StockReceiptLine,
+            Stocktake,
+            StocktakeLine,
         )
         from backoffice.materials.selectors import (
             issue_visible_to,
             move_visible_to,
             receipt_visible_to,
             stock_visible_to,
+            stocktake_visible_to,
         )
         from backoffice.parties.models import Customer
         from backoffice.reviews.registry import register
@@ -127,6 +135,16 @@ class MaterialsConfig(AppConfig):
             on_rejected=services.issue_return_to_draft,
             authors=lambda issue: [issue.owner_id, issue.created_by_id],
         )
+        register_visibility(Stocktake, stocktake_visible_to)
+        register_visibility_through(StocktakeLine, "stocktake")
+        register(
+            Stocktake,
+            label=_("Stocktake approval"),
+            levels=services.STOCKTAKE_LEVELS,
+            on_approved=services.stocktake_approve,
+            on_rejected=services.stocktake_recount,
+            authors=lambda stocktake: [stocktake.created_by_id],
+        )
         register_timeline_source(
             Customer, lambda customer: (IssueRequest, customer.material_issues.all())
         )
@@ -135,12 +153,19 @@ class MaterialsConfig(AppConfig):
                 "rep": READ_CATALOG | ASK_ISSUES,
                 "clerk": KEEP_STOCK,
                 "warehouse": KEEP_STOCK,
-                "sales_manager": READ_CATALOG | SEE_ALL | ASK_ISSUES,
+                "sales_manager": READ_CATALOG
+                | SEE_ALL
+                | ASK_ISSUES
+                | {
+                    "materials.view_stocktake",
+                    "materials.view_stocktakeline",
+                    "materials.approve_stocktake",
+                },
                 "regional_manager": READ_CATALOG
                 | READ_ISSUES
                 | {"materials.view_region_issuerequests", "materials.view_region_stock"},
-                "general_manager": READ_CATALOG | READ_ISSUES | SEE_ALL,
-                "finance": READ_CATALOG | READ_ISSUES | SEE_ALL,
+                "general_manager": READ_CATALOG | READ_ISSUES | SEE_ALL | SEE_STOCKTAKES,
+                "finance": READ_CATALOG | READ_ISSUES | SEE_ALL | SEE_STOCKTAKES,
             }
         )
         register_todo(
@@ -211,6 +236,12 @@ class MaterialsConfig(AppConfig):
                     "swap_vert",
                     "admin:materials_stockmove_changelist",
                     "materials.view_stockmove",
+                ),
+                (
+                    _("Stocktakes"),
+                    "checklist",
+                    "admin:materials_stocktake_changelist",
+                    "materials.view_stocktake",
                 ),
                 (
                     _("Material items"),

@@ -11,6 +11,7 @@ from backoffice.materials.models import (
     MaterialItem,
     StockBalance,
     StockReceipt,
+    Stocktake,
 )
 from backoffice.materials.selectors import item_search, overdue_filter
 
@@ -88,3 +89,12 @@ class IssueFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(number__icontains=value) | Q(reference__icontains=value))
+
+
+class StocktakeFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Stocktake.Status.choices)
+    location = IdOrCodeFilter(help_text="location id or code")
+
+    class Meta:
+        model = Stocktake
+        fields: list[str] = []

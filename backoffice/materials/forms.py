@@ -59,3 +59,20 @@ class ReturnForm(StepForm):
                 if (quantity := data.get(f"qty_{row['line'].pk}"))
             ],
         }
+
+
+class CountSheetForm(StepForm):
+    """A count sheet (.xlsx or .csv): 物料编码, 批号, 实盘数量 (and 有效期至 for a batch found
+    that was not expected), in Chinese or English (item, batch, counted, expires_on)."""
+
+    sheet = forms.FileField(
+        label=_("count sheet"),
+        help_text=_("Excel or CSV: 物料编码, 批号, 实盘数量 (有效期至 for a batch not expected)"),
+    )
+
+    def service_arguments(self) -> dict[str, Any]:
+        from backoffice.core.tabular import read_table
+        from backoffice.materials.services import count_rows
+
+        upload = self.cleaned_data["sheet"]
+        return {"counts": count_rows(read_table(upload.read(), filename=upload.name))}

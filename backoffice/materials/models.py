@@ -448,3 +448,95 @@ class IssueLine(DocumentPart):
     @property
     def outstanding(self):
         return self.quantity - self.returned_quantity
+
+
+class Stocktake(BaseModel):
+    """A count of one location (盘点): started, it snapshots what the ledger expects and
+    locks the location (nothing moves there); counts are entered or imported; a sales
+    manager approves the variances, which are posted as adjustments at the moving average,
+    and the location opens again. Sent back, it is counted again; cancelled, nothing moves."""
+
+    DELETION = deletion.NEVER
+
+    class Status(models.TextChoices):
+        COUNTING = "counting", _("Counting")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS = {
+        Status.COUNTING: {Status.IN_REVIEW, Status.CANCELLED},
+        Status.IN_REVIEW: {Status.APPROVED, Status.COUNTING},
+    }
+
+    number = models.CharField(_("stocktake number"), max_length=32, unique=True)
+    location = models.ForeignKey(
+        Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="stocktakes"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.COUNTING)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    variance_value = amount_field(_("variance value"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stocktake")
+        verbose_name_plural = _("stocktakes")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location"],
+                condition=Q(status__in=["counting", "in_review"]),
+                name="material_one_stocktake_per_location",
+                violation_error_message=_("This location is being counted already."),
+            )
+        ]
+        permissions = [("approve_stocktake", _("Can approve stocktakes"))]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.location}"
+
+
+class StocktakeLine(models.Model):
+    """One item × batch of the count: what the ledger expected when it started, what was
+    counted, and at approval the variance posted and its value."""
+
+    DELETION = deletion.NEVER
+
+    stocktake = models.ForeignKey(Stocktake, on_delete=models.PROTECT, related_name="lines")
+    item = models.ForeignKey(
+        MaterialItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    batch = models.CharField(_("batch"), max_length=40, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    expected = quantity_field(_("expected"))
+    counted = quantity_field(_("counted"), null=True, blank=True, default=None)
+    value = amount_field(_("variance value"))
+
+    class Meta:
+        verbose_name = _("stocktake line")
+        verbose_name_plural = _("stocktake lines")
+        ordering = ["stocktake", "item__code", "batch"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stocktake", "item", "batch"], name="material_stocktake_line_grain"
+            ),
+            models.CheckConstraint(
+                condition=Q(counted__gte=0) | Q(counted__isnull=True),
+                name="material_stocktake_counted_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        batch = f" {self.batch}" if self.batch else ""
+        return f"{self.item}{batch}"
+
+    @property
+    def variance(self):
+        return None if self.counted is None else self.counted - self.expected

@@ -17,6 +17,7 @@ from backoffice.materials.models import (
     StockBalance,
     StockMove,
     StockReceipt,
+    Stocktake,
 )
 
 EXPIRY_WARNING_DAYS = 30
@@ -177,3 +178,15 @@ def issue_available(issue: IssueRequest) -> dict[int, Any]:
     for item_id, quantity in rows.values_list("item_id", "quantity"):
         available[item_id] = available.get(item_id, 0) + quantity
     return available
+
+
+def stocktake_visible_to(user: Any) -> QuerySet[Stocktake]:
+    if not _active(user):
+        return Stocktake.objects.none()
+    if user.has_perm("materials.view_all_stock"):
+        return Stocktake.objects.all()
+    return Stocktake.objects.filter(location__in=location_visible_to(user))
+
+
+def access_stocktake(by: Actor, stocktake_id: Any) -> Stocktake:
+    return access_object(stocktake_visible_to(by).select_related("location"), stocktake_id)

@@ -15,4 +15,9 @@ urlpatterns = [
     path("issues/<int:pk>/review/", apis.IssueReviewApi.as_view(), name="material-issue-review"),
     path("issues/<int:pk>/return/", apis.IssueReturnApi.as_view(), name="material-issue-return"),
     path("issues/<int:pk>/cancel/", apis.IssueCancelApi.as_view(), name="material-issue-cancel"),
+    path("stocktakes/", apis.StocktakeListApi.as_view(), name="stocktake-list"),
+    path("stocktakes/<int:pk>/", apis.StocktakeDetailApi.as_view(), name="stocktake-detail"),
+    path("stocktakes/<int:pk>/counts/", apis.StocktakeCountsApi.as_view(), name="stocktake-counts"),
+    path("stocktakes/<int:pk>/submit/", apis.StocktakeSubmitApi.as_view(), name="stocktake-submit"),
+    path("stocktakes/<int:pk>/review/", apis.StocktakeReviewApi.as_view(), name="stocktake-review"),
 ]

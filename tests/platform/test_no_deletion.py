@@ -54,6 +54,8 @@ from backoffice.materials.tests.factories import (
     StockMoveFactory,
     StockReceiptFactory,
     StockReceiptLineFactory,
+    StocktakeFactory,
+    StocktakeLineFactory,
 )
 from backoffice.parties.models import (
     CallCadence,
@@ -415,6 +417,18 @@ def _material_issues():
 @builds("materials.IssueLine")
 def _material_issue_lines():
     return [IssueLineFactory(issue__status="released")]
+
+
+@builds("materials.Stocktake")
+def _stocktakes():
+    from backoffice.materials.models import Stocktake
+
+    return [StocktakeFactory(status=status) for status in _statuses(Stocktake)]
+
+
+@builds("materials.StocktakeLine")
+def _stocktake_lines():
+    return [StocktakeLineFactory(stocktake__status="approved")]
 
 
 @builds("contracts.ContractLine")

@@ -69,6 +69,8 @@ from backoffice.materials.tests.factories import (
     StockMoveFactory,
     StockReceiptFactory,
     StockReceiptLineFactory,
+    StocktakeFactory,
+    StocktakeLineFactory,
 )
 from backoffice.parties.models import CallCadence, Customer, CustomerImport
 from backoffice.parties.tests.factories import (
@@ -164,6 +166,7 @@ API_MODELS = {
     "StockListApi": "materials.StockBalance",
     "StockReceiptListApi": "materials.StockReceipt",
     "IssueListApi": "materials.IssueRequest",
+    "StocktakeListApi": "materials.Stocktake",
     "TemplateListApi": "contracts.ContractTemplate",
     "SupplierInvoiceListApi": "ledger.SupplierInvoice",
     "SupplierPaymentListApi": "ledger.SupplierPayment",
@@ -504,6 +507,12 @@ def _material_issues(n: int, shared: Shared) -> None:
         region=shared.customer.region,
     ):
         IssueLineFactory(issue=issue)
+
+
+@builds("materials.Stocktake")
+def _stocktakes(n: int, shared: Shared) -> None:
+    for stocktake in StocktakeFactory.create_batch(n, created_by=shared.rep):
+        StocktakeLineFactory(stocktake=stocktake)
 
 
 @builds("ledger.SupplierInvoice")

@@ -32,6 +32,8 @@ NOT_GUARDED = {
     "settlement_return": "review callback",
     "issue_release": "review callback",
     "issue_return_to_draft": "review callback",
+    "stocktake_approve": "review callback",
+    "stocktake_recount": "review callback",
     "qualification_verify": "review callback",
     "qualification_return": "review callback",
     "customer_terms_change_apply": "review callback",

@@ -14,12 +14,25 @@ from backoffice.materials.services.issues import (
 from backoffice.materials.services.items import bag_of, item_save, location_create
 from backoffice.materials.services.receipts import receipt_create
 from backoffice.materials.services.stock import Movement, allocate, stock_post
+from backoffice.materials.services.stocktakes import (
+    STOCKTAKE_LEVELS,
+    count_rows,
+    stocktake_approve,
+    stocktake_cancel,
+    stocktake_count,
+    stocktake_recount,
+    stocktake_start,
+    stocktake_submit,
+    stocktake_variances,
+)
 
 __all__ = [
     "REVIEW_LEVELS",
+    "STOCKTAKE_LEVELS",
     "Movement",
     "allocate",
     "bag_of",
+    "count_rows",
     "issue_cancel",
     "issue_create",
     "issue_release",
@@ -31,4 +44,11 @@ __all__ = [
     "location_create",
     "receipt_create",
     "stock_post",
+    "stocktake_approve",
+    "stocktake_cancel",
+    "stocktake_count",
+    "stocktake_recount",
+    "stocktake_start",
+    "stocktake_submit",
+    "stocktake_variances",
 ]

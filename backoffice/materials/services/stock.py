@@ -143,14 +143,16 @@ def stock_post(
     by: Actor,
     customer: Any = None,
     locked: dict[int, MaterialItem] | None = None,
+    counting: Location | None = None,
 ) -> Posted:
     """Post a document's movements (see the module). `source` is the document (its model,
     id and number are written on each movement); `locked`, the items already locked by the
-    caller (items_locked)."""
+    caller (items_locked); `counting`, the location whose own stocktake posts its
+    adjustments (the only movements it takes while counted)."""
     if not movements:
         return Posted()
     items = locked if locked is not None else items_locked(m.item for m in movements)
-    locations_open({m.location for m in movements})
+    locations_open({m.location for m in movements if m.location != counting})
     number = getattr(source, "number", "") or ""
     moves: list[StockMove] = []
     # the balances touched, read once: (item, location, batch) -> row

@@ -17,6 +17,8 @@ from backoffice.materials.models import (
     StockMove,
     StockReceipt,
     StockReceiptLine,
+    Stocktake,
+    StocktakeLine,
 )
 
 
@@ -105,3 +107,21 @@ class IssueLineFactory(DjangoModelFactory):
     line_no = 1
     item = factory.SubFactory(MaterialItemFactory)
     quantity = Decimal("5")
+
+
+class StocktakeFactory(DjangoModelFactory):
+    class Meta:
+        model = Stocktake
+
+    number = factory.Sequence(lambda n: f"ST-2026-{n:06d}")
+    location = factory.SubFactory(LocationFactory)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class StocktakeLineFactory(DjangoModelFactory):
+    class Meta:
+        model = StocktakeLine
+
+    stocktake = factory.SubFactory(StocktakeFactory)
+    item = factory.SubFactory(MaterialItemFactory)
+    expected = Decimal("10")

@@ -154,3 +154,29 @@ def test_a_rep_sees_the_shared_stock_and_their_own_bag_only(
     seen = {r["location"] for r in api.get("/api/v1/materials/stock/").json()["results"]}
     assert seen == {warehouse.pk}
     assert api.get("/api/v1/materials/items/?q=amxl").json()["count"] == 1  # 阿莫西林样品
+
+
+def test_a_stocktake_through_the_api(api, keeper, clerk, warehouse, brochure):
+    from backoffice.accounts.services import user_create
+
+    manager = user_create(username="sm", role="sales_manager", full_name="赵强")
+    receive(clerk, warehouse, brochure, "20", "1.50")
+    api.force_authenticate(keeper)
+    answer = api.post("/api/v1/materials/stocktakes/", {"location": warehouse.pk}, format="json")
+    assert answer.status_code == 201, answer.json()
+    stocktake = answer.json()
+    assert [(line["expected"], line["counted"]) for line in stocktake["lines"]] == [
+        ("20.000", None)
+    ]
+    again = api.post("/api/v1/materials/stocktakes/", {"location": warehouse.pk}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "stocktake_in_progress"
+    path = f"/api/v1/materials/stocktakes/{stocktake['id']}"
+    answer = api.put(f"{path}/counts/", [{"item": brochure.pk, "counted": "18"}], format="json")
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["lines"][0]["variance"] == "-2.000"
+    assert api.post(f"{path}/submit/").status_code == 200
+    api.force_authenticate(manager)
+    answer = api.post(f"{path}/review/", {"verdict": "approve"}, format="json")
+    assert answer.status_code == 200, answer.json()
+    detail = api.get(f"{path}/").json()
+    assert detail["status"] == "approved" and detail["variance_value"] == "-3.00"
