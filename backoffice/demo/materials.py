@@ -2,9 +2,10 @@
 (brochures, samples in batches, gifts, business cards, packaging, office supplies), stock in
 the warehouse, the office and two reps' bags, received over the last two months, and issues
 in every state: drafts, in review (one approval of two), released to customers and to reps,
-lent samples returned, partly returned and overdue, one sent back, one cancelled."""
+lent samples returned, partly returned and overdue, one sent back, one cancelled; and the
+office's month-end count, approved with two brochures missing."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -20,6 +21,9 @@ from backoffice.materials.services import (
     item_save,
     location_create,
     receipt_create,
+    stocktake_count,
+    stocktake_start,
+    stocktake_submit,
 )
 from backoffice.parties.models import Customer
 from backoffice.reviews.selectors import review_request_for
@@ -255,3 +259,20 @@ def demo_materials() -> None:
     )
     with demo_clock(today - timedelta(days=5)):
         issue_cancel(issue=cancelled, by=rep_wang, reason="改为快递公司提供纸箱")
+    # the office counted yesterday: two brochures missing, approved by the sales manager
+    with demo_clock(today - timedelta(days=1), start=time(17, 0)):
+        stocktake = stocktake_start(by=clerk2, location=office, note="月末盘点")
+        stocktake_count(
+            stocktake=stocktake,
+            by=clerk2,
+            counts=[
+                {
+                    "item": line.item,
+                    "batch": line.batch,
+                    "counted": line.expected - (2 if n == 0 else 0),
+                }
+                for n, line in enumerate(stocktake.lines.select_related("item"))
+            ],
+        )
+        stocktake_submit(stocktake=stocktake, by=clerk2)
+        _release(stocktake, people["sales_manager"])
