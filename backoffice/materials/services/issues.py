@@ -22,7 +22,7 @@ from backoffice.core.access import Actor, permission_required
 from backoffice.core.bulk import bulk_set
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.lines import line_error, line_pick, line_quantity
-from backoffice.core.money import ZERO, format_number, round_amount
+from backoffice.core.money import ZERO, format_number
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
@@ -34,8 +34,9 @@ from backoffice.materials.services.stock import (
     allocate,
     items_locked,
     locations_open,
-    outstanding_by_batch,
     stock_post,
+    take_out,
+    taken_back,
 )
 from backoffice.reviews.registry import Level
 from backoffice.reviews.services import review_submit
@@ -239,31 +240,14 @@ def issue_release(issue: IssueRequest, *, by: Actor, request: Any) -> None:
     today = timezone.localdate()
     lines = list(issue.lines.select_related("item").order_by("line_no"))
     locked = items_locked(line.item for line in lines)
-    issue.number = next_number(kind="MI", year=today.year)
+    issue.number = next_number(kind="MI", year=today.year)  # written on its movements
     to_bag = issue.purpose == IssueRequest.Purpose.REP
     kind = StockMove.Kind.TRANSFER if to_bag else StockMove.Kind.ISSUE
-    taken = allocate(
-        location=issue.location,
-        wanted=[(locked[line.item_id], line.quantity) for line in lines],
-        on=today,
-    )
-    out = [
-        Movement(
-            item=locked[line.item_id],
-            location=issue.location,
-            quantity=-quantity,
-            batch=batch,
-            expires_on=expires_on,
-            line=line.pk,
-            kind=kind,
-        )
-        for line, batches in zip(lines, taken, strict=True)
-        for batch, expires_on, quantity in batches
-    ]
-    posted = stock_post(
-        movements=out,
-        moved_on=today,
+    posted = take_out(
         source=issue,
+        lines=[(line.pk, line.item, issue.location, line.quantity) for line in lines],
+        kind=kind,
+        moved_on=today,
         by=by,
         customer=issue.customer,
         locked=locked,
@@ -299,9 +283,6 @@ def issue_release(issue: IssueRequest, *, by: Actor, request: Any) -> None:
         by=by,
         locked=issue,
         also={"number": issue.number, "total_value": issue.total_value},
-    )
-    StockMove.objects.filter(source_model=issue._meta.label_lower, source_id=issue.pk).update(
-        source_number=issue.number
     )
 
 
@@ -359,17 +340,9 @@ def issue_return(
     bag = bag_of(issue.recipient, by=by) if issue.purpose == IssueRequest.Purpose.REP else None
     movements: list[Movement] = []
     for line, quantity in wanted:
-        left = quantity
-        outstanding = outstanding_by_batch(source=issue, line=line.pk, location=issue.location)
-        for (batch, expires_on), (out_quantity, out_value) in sorted(
-            outstanding.items(), key=lambda kv: (kv[0][1] is None, kv[0][1] or date.max, kv[0][0])
+        for batch, expires_on, take, value in taken_back(
+            source=issue, line=line.pk, location=issue.location, quantity=quantity
         ):
-            if left <= 0:
-                break
-            take = min(left, out_quantity)
-            value = (
-                out_value if take == out_quantity else round_amount(out_value * take / out_quantity)
-            )
             common = {
                 "item": locked[line.item_id],
                 "batch": batch,
@@ -382,7 +355,6 @@ def issue_return(
             movements.append(
                 Movement(location=issue.location, quantity=take, value=value, **common)
             )
-            left -= take
         line.returned_quantity += quantity
     stock_post(
         movements=movements,

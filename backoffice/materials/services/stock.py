@@ -246,3 +246,72 @@ def outstanding_by_batch(
         pair[0] -= quantity
         pair[1] -= value
     return {k: (q, v) for k, (q, v) in out.items() if q > 0}
+
+
+def take_out(
+    *,
+    source: Any,
+    lines: list[tuple[int, MaterialItem, Location, Decimal]],
+    kind: str,
+    moved_on: date,
+    by: Actor,
+    customer: Any = None,
+    locked: dict[int, MaterialItem] | None = None,
+) -> Posted:
+    """A document's lines (line id, item, location, quantity) taken out of stock, each in
+    the batches `allocate` picks (first-expiring first, never expired), valued by the
+    ledger: an issue's release, a delivery's extras."""
+    locked = locked if locked is not None else items_locked(item for _l, item, _w, _q in lines)
+    movements: list[Movement] = []
+    by_location: dict[int, list[tuple[int, MaterialItem, Location, Decimal]]] = defaultdict(list)
+    for line in lines:
+        by_location[line[2].pk].append(line)
+    for group in by_location.values():
+        location = group[0][2]
+        taken = allocate(
+            location=location,
+            wanted=[(locked[item.pk], quantity) for _l, item, _w, quantity in group],
+            on=moved_on,
+        )
+        for (line_id, item, _where, _quantity), batches in zip(group, taken, strict=True):
+            movements += [
+                Movement(
+                    item=locked[item.pk],
+                    location=location,
+                    quantity=-quantity,
+                    batch=batch,
+                    expires_on=expires_on,
+                    line=line_id,
+                    kind=kind,
+                )
+                for batch, expires_on, quantity in batches
+            ]
+    return stock_post(
+        movements=movements,
+        moved_on=moved_on,
+        source=source,
+        by=by,
+        customer=customer,
+        locked=locked,
+    )
+
+
+def taken_back(
+    *, source: Any, line: int, location: Location, quantity: Decimal
+) -> list[tuple[str, date | None, Decimal, Decimal]]:
+    """The batches a return of `quantity` of a document's line comes back in, at the value
+    each went out with: [(batch, expires_on, quantity, value)], first-expiring first. More
+    than is still out is the caller's to refuse."""
+    back = []
+    left = quantity
+    outstanding = outstanding_by_batch(source=source, line=line, location=location)
+    for (batch, expires_on), (out_quantity, out_value) in sorted(
+        outstanding.items(), key=lambda kv: (kv[0][1] is None, kv[0][1] or date.max, kv[0][0])
+    ):
+        if left <= 0:
+            break
+        take = min(left, out_quantity)
+        value = out_value if take == out_quantity else round_amount(out_value * take / out_quantity)
+        back.append((batch, expires_on, take, value))
+        left -= take
+    return back
