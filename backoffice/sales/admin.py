@@ -473,7 +473,7 @@ class DeliveryLineInline(TabularInline):
 class DeliveryExtraInline(TabularInline):
     model = DeliveryExtra
     extra = 0
-    fields = ["kind", "description", "quantity"]
+    fields = ["kind", "description", "quantity", "item", "location"]
     readonly_fields = fields
     can_delete = False
 

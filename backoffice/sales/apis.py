@@ -287,8 +287,20 @@ class DeliveryLineInputSerializer(serializers.Serializer):
 
 class DeliveryExtraSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DeliveryExtra.Kind.choices, default="sample")
-    description = serializers.CharField(max_length=200)
+    description = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
     quantity = serializers.DecimalField(max_digits=16, decimal_places=3, min_value=Decimal("0.001"))
+    item = serializers.IntegerField(
+        source="item_id",
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="a material item drawn from stock at the release (with its location)",
+    )
+    location = serializers.IntegerField(
+        source="location_id", required=False, allow_null=True, default=None
+    )
 
     class Meta:
         ref_name = "DeliveryExtra"
@@ -373,10 +385,28 @@ class DeliveryListApi(APIView):
             method=values["method"],
             carrier=values["carrier"],
             promised_on=values.get("promised_on"),
-            extras=[dict(extra) for extra in values["extras"]],
+            extras=_stock_extras(values["extras"]),
             address=values.get("address"),
         )
         return Response(DeliveryOutputSerializer(delivery).data, status=201)
+
+
+def _stock_extras(extras: list) -> list[dict]:
+    """The extras with their item and location ids read as records (an unknown id is left
+    for the service to name under its line)."""
+    from backoffice.materials.models import Location, MaterialItem
+
+    rows = [dict(extra) for extra in extras]
+    items = MaterialItem.objects.in_bulk({r["item_id"] for r in rows if r["item_id"]})
+    locations = Location.objects.in_bulk({r["location_id"] for r in rows if r["location_id"]})
+    return [
+        {
+            **{k: v for k, v in r.items() if k not in ("item_id", "location_id")},
+            "item": items.get(r["item_id"], r["item_id"]),
+            "location": locations.get(r["location_id"], r["location_id"]),
+        }
+        for r in rows
+    ]
 
 
 class DeliveryDetailApi(APIView):

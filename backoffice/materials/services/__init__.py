@@ -13,7 +13,14 @@ from backoffice.materials.services.issues import (
 )
 from backoffice.materials.services.items import bag_of, item_save, location_create
 from backoffice.materials.services.receipts import receipt_create
-from backoffice.materials.services.stock import Movement, allocate, stock_post
+from backoffice.materials.services.stock import (
+    Movement,
+    allocate,
+    locations_open,
+    stock_post,
+    take_out,
+    taken_back,
+)
 from backoffice.materials.services.stocktakes import (
     STOCKTAKE_LEVELS,
     count_rows,
@@ -42,6 +49,7 @@ __all__ = [
     "issue_update",
     "item_save",
     "location_create",
+    "locations_open",
     "receipt_create",
     "stock_post",
     "stocktake_approve",
@@ -51,4 +59,6 @@ __all__ = [
     "stocktake_start",
     "stocktake_submit",
     "stocktake_variances",
+    "take_out",
+    "taken_back",
 ]

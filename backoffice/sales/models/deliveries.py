@@ -172,10 +172,35 @@ class DeliveryExtra(DocumentPart):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.SAMPLE)
     description = models.CharField(_("description"), max_length=200)
     quantity = quantity_field(_("quantity"))
+    # drawn from stock (issue 17 §6): the delivery's release takes it out of this location
+    item = models.ForeignKey(
+        "materials.MaterialItem",
+        verbose_name=_("material item"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    location = models.ForeignKey(
+        "materials.Location",
+        verbose_name=_("from location"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("item with the goods")
         verbose_name_plural = _("items with the goods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(item__isnull=True, location__isnull=True)
+                | models.Q(item__isnull=False, location__isnull=False),
+                name="sales_delivery_extra_item_and_location",
+                violation_error_message=_("An item drawn from stock names its location."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.description} × {format_number(self.quantity, 'quantity')}"

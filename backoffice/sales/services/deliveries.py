@@ -16,10 +16,19 @@ from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor, permission_required
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.lines import line_error, line_pick, line_quantity
-from backoffice.core.money import round_quantity, to_decimal
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
+from backoffice.materials.models import Location, MaterialItem, StockMove
+from backoffice.materials.selectors import location_visible_to
+from backoffice.materials.services import (
+    Movement,
+    allocate,
+    locations_open,
+    stock_post,
+    take_out,
+    taken_back,
+)
 from backoffice.parties.models import Customer, DeliveryAddress
 from backoffice.reviews.services import review_submit
 from backoffice.sales.exceptions import (
@@ -154,22 +163,58 @@ def delivery_create(
     for line in built:
         line.delivery = delivery
     DeliveryLine.objects.bulk_create(built)
-    DeliveryExtra.objects.bulk_create(
-        DeliveryExtra(
-            delivery=delivery,
-            kind=extra.get("kind", DeliveryExtra.Kind.SAMPLE),
-            description=extra["description"],
-            quantity=round_quantity(to_decimal(extra["quantity"])),
-        )
-        for extra in extras or []
-    )
+    DeliveryExtra.objects.bulk_create(_extras(delivery, extras or [], by=by))
     return delivery
+
+
+def _extras(delivery: Delivery, extras: list[dict[str, Any]], *, by: Actor) -> list[DeliveryExtra]:
+    """The extras travelling with the goods; one that names a material item is drawn from
+    the stock of its location at release (issue 17 §6), and is described as the item."""
+    built = []
+    for index, extra in enumerate(extras, start=1):
+        item, location = extra.get("item"), extra.get("location")
+        if (item is None) != (location is None):
+            raise line_error(index, "location", _("an item drawn from stock names its location"))
+        if item is not None:
+            if not isinstance(item, MaterialItem) or not item.is_active:
+                raise line_error(index, "item", _("not an item of the catalog in use"))
+            if not isinstance(location, Location) or not (
+                location.is_active and location_visible_to(by).filter(pk=location.pk).exists()
+            ):
+                raise line_error(index, "location", _("not a location you may take from"))
+        description = (extra.get("description") or "").strip() or (str(item) if item else "")
+        if not description:
+            raise line_error(index, "description", _("required"))
+        built.append(
+            DeliveryExtra(
+                delivery=delivery,
+                kind=extra.get("kind", DeliveryExtra.Kind.SAMPLE),
+                description=description[:200],
+                quantity=line_quantity(index, extra.get("quantity")),
+                item=item,
+                location=location,
+            )
+        )
+    return built
+
+
+def _stock_extras(delivery: Delivery) -> list[tuple[int, Any, Any, Any]]:
+    """(extra id, item, location, quantity) of the extras drawn from stock."""
+    return [
+        (extra.pk, extra.item, extra.location, extra.quantity)
+        for extra in delivery.extras.filter(item__isnull=False).select_related("item", "location")
+    ]
 
 
 @permission_required("sales.change_delivery")
 @transaction.atomic
 def delivery_submit(*, delivery: Delivery, by: Actor) -> Delivery:
-    """Send the delivery to double review (2 clerks, never its author)."""
+    """Send the delivery to double review (2 clerks, never its author), once the stock
+    could give the extras drawn from it (nothing is reserved: the release checks again)."""
+    extras = _stock_extras(delivery)
+    locations_open({location for _e, _i, location, _q in extras})
+    for _extra, item, location, quantity in extras:
+        allocate(location=location, wanted=[(item, quantity)], on=timezone.localdate())
     transition(delivery, to=Delivery.Status.IN_REVIEW, by=by)
     review_submit(obj=delivery, by=by)
     return delivery
@@ -206,6 +251,16 @@ def delivery_release(delivery: Delivery, *, by: Actor, request: Any) -> None:
     transition(delivery, to=Delivery.Status.RELEASED, by=by)
     delivery.number = next_number(kind="DN", year=timezone.localdate().year)
     delivery.save(update_fields=["number", "updated_at"])
+    extras = _stock_extras(delivery)
+    if extras:  # in the release's transaction: short stock refuses the approval (409)
+        take_out(
+            source=delivery,
+            lines=extras,
+            kind=StockMove.Kind.DELIVERY,
+            moved_on=timezone.localdate(),
+            by=by,
+            customer=order.customer,
+        )
     audit_record(
         by=by,
         action=AuditEvent.Action.NUMBER,
@@ -375,7 +430,36 @@ def delivery_return(*, delivery: Delivery, by: Actor, reason: str) -> Delivery:
     order.customer = delivery.order.customer
     _delivery_facts(order, lines, sign=-1)
     _order_sync_delivery_status(order, by=by)
+    _extras_back(delivery, by=by, customer=order.customer)
     return delivery
+
+
+def _extras_back(delivery: Delivery, *, by: Actor, customer: Any) -> None:
+    """The extras drawn from stock come back with the goods, into the batches and at the
+    value they left with."""
+    movements = [
+        Movement(
+            item=item,
+            location=location,
+            quantity=back,
+            batch=batch,
+            expires_on=expires_on,
+            value=value,
+            line=extra,
+            kind=StockMove.Kind.RETURN,
+        )
+        for extra, item, location, quantity in _stock_extras(delivery)
+        for batch, expires_on, back, value in taken_back(
+            source=delivery, line=extra, location=location, quantity=quantity
+        )
+    ]
+    stock_post(
+        movements=movements,
+        moved_on=timezone.localdate(),
+        source=delivery,
+        by=by,
+        customer=customer,
+    )
 
 
 @permission_required("sales.change_delivery")
