@@ -3,7 +3,8 @@
 the warehouse, the office and two reps' bags, received over the last two months, and issues
 in every state: drafts, in review (one approval of two), released to customers and to reps,
 lent samples returned, partly returned and overdue, one sent back, one cancelled; and the
-office's month-end count, approved with two brochures missing."""
+office's month-end count, approved with two brochures missing; a reprint received from the
+printer and business cards on order."""
 
 from datetime import time, timedelta
 from decimal import Decimal
@@ -20,6 +21,8 @@ from backoffice.materials.services import (
     issue_submit,
     item_save,
     location_create,
+    printing_order,
+    printing_receive,
     receipt_create,
     stocktake_count,
     stocktake_start,
@@ -276,3 +279,25 @@ def demo_materials() -> None:
         )
         stocktake_submit(stocktake=stocktake, by=clerk2)
         _release(stocktake, people["sales_manager"])
+    # printing: last month's reprint received into the warehouse, this week's cards ordered
+    with demo_clock(today - timedelta(days=9)):
+        job = printing_order(
+            by=clerk,
+            item=items["WL-BR-002"],
+            supplier="上海印象印务有限公司",
+            quantity=Decimal(500),
+            cost=Decimal("1580.00"),
+            note="新版手册再版",
+        )
+    with demo_clock(today - timedelta(days=4)):
+        printing_receive(job=job, by=keeper, location=warehouse)
+    with demo_clock(today - timedelta(days=2)):
+        printing_order(
+            by=clerk,
+            item=items["WL-BC-001"],
+            supplier="快印通名片店",
+            quantity=Decimal(2),
+            cost=Decimal("90.00"),
+            for_whom="王磊",
+            expected_on=today + timedelta(days=3),
+        )

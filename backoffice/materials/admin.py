@@ -27,12 +27,13 @@ from backoffice.core.admin import (
 from backoffice.core.money import format_number, round_amount
 from backoffice.core.steps import Step
 from backoffice.materials import services
-from backoffice.materials.forms import CancelForm, CountSheetForm, ReturnForm
+from backoffice.materials.forms import CancelForm, CountSheetForm, ReceiveForm, ReturnForm
 from backoffice.materials.models import (
     IssueLine,
     IssueRequest,
     Location,
     MaterialItem,
+    PrintingJob,
     StockBalance,
     StockMove,
     StockReceipt,
@@ -747,3 +748,95 @@ class StocktakeAdmin(ServiceErrorsAsMessages, ReviewableAdminMixin, BaseModelAdm
             "stocktake": stocktake,
             "lines": stocktake.lines.select_related("item").order_by("item__code", "batch"),
         }
+
+
+@admin.register(PrintingJob)
+class PrintingJobAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
+    """Ordered here; received with a step, which posts the stock receipt at the job's cost."""
+
+    steps = [
+        Step(
+            "receive",
+            _("Received"),
+            services.printing_receive,
+            document="job",
+            to=PrintingJob.Status.RECEIVED,
+            form=ReceiveForm,
+            title=_("The printed goods came into stock"),
+            done=_("Received into stock."),
+        ),
+        Step(
+            "cancel",
+            _("Cancel this printing job"),
+            services.printing_cancel,
+            document="job",
+            to=PrintingJob.Status.CANCELLED,
+            form=CancelForm,
+            style="secondary",
+        ),
+    ]
+    list_display = [
+        "number",
+        "item",
+        "for_whom",
+        "supplier",
+        "quantity",
+        "cost",
+        "ordered_on",
+        "expected_on",
+        "status_badge",
+        "receipt",
+    ]
+    list_display_links = ["number", "item"]
+    list_filter = ["status", "item__kind", ("ordered_on", admin.DateFieldListFilter)]
+    search_fields = ["number", "item__name", "item__code", "for_whom", "supplier"]
+    list_select_related = ["item", "receipt"]
+    autocomplete_fields = ["item"]
+    date_hierarchy = "ordered_on"
+    export_fields = [
+        "number",
+        "item",
+        "for_whom",
+        "supplier",
+        "quantity",
+        "cost",
+        "ordered_on",
+        "expected_on",
+        "status",
+        "receipt",
+    ]
+    editable = [
+        "item",
+        "for_whom",
+        "supplier",
+        "quantity",
+        "cost",
+        "ordered_on",
+        "expected_on",
+        "note",
+    ]
+    readonly_fields = ["number", "status", "receipt", "created_by", "received_at"]
+
+    status_badge = status_badge_display(
+        {"ordered": "info", "received": "success", "cancelled": "danger"}
+    )
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.editable
+        return ["number", "status", *self.editable, "receipt", "created_by", "received_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else [*self.readonly_fields, *self.editable]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        return {"ordered_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change) -> None:
+        job = services.printing_order(
+            by=request.user, **{name: form.cleaned_data.get(name) for name in self.editable}
+        )
+        obj.pk = job.pk

@@ -22,7 +22,11 @@ SEE_ALL = {
     "materials.view_stockreceipt",
     "materials.view_stockreceiptline",
 }
-SEE_STOCKTAKES = {"materials.view_stocktake", "materials.view_stocktakeline"}
+SEE_STOCKTAKES = {
+    "materials.view_stocktake",
+    "materials.view_stocktakeline",
+    "materials.view_printingjob",
+}
 # the clerks and the warehouse keep the catalog and the stock, and check what goes out
 KEEP_STOCK = (
     READ_CATALOG
@@ -41,6 +45,9 @@ KEEP_STOCK = (
         "materials.view_stocktakeline",
         "materials.add_stocktake",
         "materials.change_stocktake",
+        "materials.view_printingjob",
+        "materials.add_printingjob",
+        "materials.change_printingjob",
     }
 )
 
@@ -103,6 +110,7 @@ class MaterialsConfig(AppConfig):
             IssueRequest,
             Location,
             MaterialItem,
+            PrintingJob,
             StockBalance,
             StockMove,
             StockReceipt,
@@ -120,7 +128,7 @@ class MaterialsConfig(AppConfig):
         from backoffice.parties.models import Customer
         from backoffice.reviews.registry import register
 
-        register_global(MaterialItem, Location)
+        register_global(MaterialItem, Location, PrintingJob)
         register_visibility(StockBalance, stock_visible_to)
         register_visibility(StockMove, move_visible_to)
         register_visibility(StockReceipt, receipt_visible_to)
@@ -156,11 +164,8 @@ class MaterialsConfig(AppConfig):
                 "sales_manager": READ_CATALOG
                 | SEE_ALL
                 | ASK_ISSUES
-                | {
-                    "materials.view_stocktake",
-                    "materials.view_stocktakeline",
-                    "materials.approve_stocktake",
-                },
+                | SEE_STOCKTAKES
+                | {"materials.approve_stocktake"},
                 "regional_manager": READ_CATALOG
                 | READ_ISSUES
                 | {"materials.view_region_issuerequests", "materials.view_region_stock"},
@@ -242,6 +247,12 @@ class MaterialsConfig(AppConfig):
                     "checklist",
                     "admin:materials_stocktake_changelist",
                     "materials.view_stocktake",
+                ),
+                (
+                    _("Printing jobs"),
+                    "print",
+                    "admin:materials_printingjob_changelist",
+                    "materials.view_printingjob",
                 ),
                 (
                     _("Material items"),

@@ -76,3 +76,19 @@ class CountSheetForm(StepForm):
 
         upload = self.cleaned_data["sheet"]
         return {"counts": count_rows(read_table(upload.read(), filename=upload.name))}
+
+
+class ReceiveForm(StepForm):
+    """Where the printed goods came into stock, and when."""
+
+    location = forms.ModelChoiceField(label=_("location"), queryset=None)
+    received_on = forms.DateField(label=_("received on"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from backoffice.materials.models import Location
+
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(
+            is_active=True, holder__isnull=True
+        )
+        self.fields["received_on"].initial = timezone.localdate()

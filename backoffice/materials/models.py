@@ -540,3 +540,62 @@ class StocktakeLine(models.Model):
     @property
     def variance(self):
         return None if self.counted is None else self.counted - self.expected
+
+
+class PrintingJob(BaseModel):
+    """Brochures or business cards ordered from a printer (印刷): ordered, then received,
+    which posts a stock receipt at the job's cost (its unit cost is the cost per piece)."""
+
+    DELETION = deletion.NEVER
+
+    class Status(models.TextChoices):
+        ORDERED = "ordered", _("Ordered")
+        RECEIVED = "received", pgettext_lazy("printing job", "Received")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS = {Status.ORDERED: {Status.RECEIVED, Status.CANCELLED}}
+
+    number = models.CharField(_("printing job number"), max_length=32, unique=True)
+    item = models.ForeignKey(
+        MaterialItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    for_whom = models.CharField(
+        _("for"), max_length=100, blank=True, help_text=_("whose business cards, or the campaign")
+    )
+    supplier = models.CharField(_("printer"), max_length=200)
+    quantity = quantity_field(_("quantity"))
+    cost = amount_field(_("cost"))
+    ordered_on = models.DateField(_("ordered on"))
+    expected_on = models.DateField(_("expected on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.ORDERED)
+    receipt = models.OneToOneField(
+        StockReceipt,
+        verbose_name=_("stock receipt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="printing_job",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ordered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("printing job")
+        verbose_name_plural = _("printing jobs")
+        ordering = ["-ordered_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0) & Q(cost__gte=0), name="material_printing_job_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        who = f" · {self.for_whom}" if self.for_whom else ""
+        return f"{self.number} {self.item}{who}"

@@ -50,6 +50,7 @@ from backoffice.ledger.tests.factories import (
 from backoffice.materials.tests.factories import (
     IssueLineFactory,
     IssueRequestFactory,
+    PrintingJobFactory,
     StockBalanceFactory,
     StockMoveFactory,
     StockReceiptFactory,
@@ -417,6 +418,11 @@ def _material_issues():
 @builds("materials.IssueLine")
 def _material_issue_lines():
     return [IssueLineFactory(issue__status="released")]
+
+
+@builds("materials.PrintingJob")
+def _printing_jobs():
+    return [PrintingJobFactory(status=status) for status in ("ordered", "received", "cancelled")]
 
 
 @builds("materials.Stocktake")

@@ -65,6 +65,7 @@ from backoffice.materials.tests.factories import (
     IssueRequestFactory,
     LocationFactory,
     MaterialItemFactory,
+    PrintingJobFactory,
     StockBalanceFactory,
     StockMoveFactory,
     StockReceiptFactory,
@@ -507,6 +508,11 @@ def _material_issues(n: int, shared: Shared) -> None:
         region=shared.customer.region,
     ):
         IssueLineFactory(issue=issue)
+
+
+@builds("materials.PrintingJob")
+def _printing_jobs(n: int, shared: Shared) -> None:
+    PrintingJobFactory.create_batch(n, created_by=shared.rep)
 
 
 @builds("materials.Stocktake")

@@ -55,6 +55,7 @@ NOT_GUARDED = {
     "allocations_release": "inside invoice_red_letter, via its posting",
     "journal_post": "posting inside guarded services",
     "stock_post": "the stock ledger, inside guarded receipt and issue services",
+    "take_out": "the stock ledger, inside the releases of issues and deliveries",
     "bag_of": "a rep's bag, made inside the guarded issue services",
     # The system's own moves (daily jobs, fulfilment), by=None.
     "contract_complete": "system move after fulfilment",

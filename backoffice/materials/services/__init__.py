@@ -12,6 +12,7 @@ from backoffice.materials.services.issues import (
     issue_update,
 )
 from backoffice.materials.services.items import bag_of, item_save, location_create
+from backoffice.materials.services.printing import printing_cancel, printing_order, printing_receive
 from backoffice.materials.services.receipts import receipt_create
 from backoffice.materials.services.stock import (
     Movement,
@@ -50,6 +51,9 @@ __all__ = [
     "item_save",
     "location_create",
     "locations_open",
+    "printing_cancel",
+    "printing_order",
+    "printing_receive",
     "receipt_create",
     "stock_post",
     "stocktake_approve",

@@ -39,7 +39,12 @@ def _receipt_lines(lines: Sequence[Mapping[str, Any]], today: date) -> list[dict
             raise line_error(index, "item", _("no longer in use"))
         quantity = line_quantity(index, line.get("quantity"))
         unit_cost = line_price(index, line.get("unit_cost"))
-        value = round_amount(quantity * unit_cost)
+        # a cost known as a total (a printing job's) is kept to the cent; else qty × unit cost
+        value = (
+            round_amount(line["value"])
+            if line.get("value") is not None
+            else round_amount(quantity * unit_cost)
+        )
         try:
             check_bound(value, "amount", field="unit_cost")
         except ValidationFailed:

@@ -13,6 +13,7 @@ from backoffice.materials.models import (
     IssueRequest,
     Location,
     MaterialItem,
+    PrintingJob,
     StockBalance,
     StockMove,
     StockReceipt,
@@ -125,3 +126,16 @@ class StocktakeLineFactory(DjangoModelFactory):
     stocktake = factory.SubFactory(StocktakeFactory)
     item = factory.SubFactory(MaterialItemFactory)
     expected = Decimal("10")
+
+
+class PrintingJobFactory(DjangoModelFactory):
+    class Meta:
+        model = PrintingJob
+
+    number = factory.Sequence(lambda n: f"PJ-2026-{n:06d}")
+    item = factory.SubFactory(MaterialItemFactory)
+    supplier = "印务公司"
+    quantity = Decimal("1000")
+    cost = Decimal("800.00")
+    ordered_on = date(2026, 5, 20)
+    created_by = factory.SubFactory(UserFactory)
