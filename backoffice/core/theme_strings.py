@@ -9,6 +9,8 @@ is upgraded, add any new string a page shows (the browser walk in tests/browser 
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 THEME_STRINGS = [
+    # Django 6's empty choice of every select, missing from its own Chinese catalogue
+    gettext_noop("- Select an option -"),
     # Django's own Chinese ends these with an English full stop
     gettext_noop("You may edit it again below."),
     gettext_noop("Add new item"),

@@ -560,7 +560,10 @@ class PrintingJob(BaseModel):
         MaterialItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
     )
     for_whom = models.CharField(
-        _("for"), max_length=100, blank=True, help_text=_("whose business cards, or the campaign")
+        pgettext_lazy("printing job", "for"),
+        max_length=100,
+        blank=True,
+        help_text=_("whose business cards, or the campaign"),
     )
     supplier = models.CharField(_("printer"), max_length=200)
     quantity = quantity_field(_("quantity"))
