@@ -16,6 +16,7 @@ from backoffice.reports.views import (
     contract_statistics_view,
     expenses_view,
     general_ledger_view,
+    materials_view,
     sales_view,
 )
 
@@ -35,6 +36,7 @@ urlpatterns = [
     path("reports/aging/", admin.site.admin_view(aging_view), name="report-aging-page"),
     path("reports/sales/", admin.site.admin_view(sales_view), name="report-sales-page"),
     path("reports/expenses/", admin.site.admin_view(expenses_view), name="report-expenses-page"),
+    path("reports/materials/", admin.site.admin_view(materials_view), name="report-materials-page"),
     path("reports/ledger/", admin.site.admin_view(general_ledger_view), name="report-ledger-page"),
     path(
         "reports/contracts/",

@@ -31,6 +31,12 @@ from backoffice.reports.selectors.expenses import (
     marketing_share,
     petty_cash_holders,
 )
+from backoffice.reports.selectors.materials import GROUPS as MATERIAL_GROUPS
+from backoffice.reports.selectors.materials import (
+    materials_cost,
+    materials_params,
+    printing_cost,
+)
 from backoffice.reports.selectors.sales import (
     BASES,
     sales_params,
@@ -407,5 +413,83 @@ class ExpenseStatisticsApi(APIView):
                     _text({**row, "status": str(row["status"])})
                     for row in petty_cash_holders(**dates)
                 ],
+            }
+        )
+
+
+def _id(grouping: str) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False, allow_null=True, help_text=f"when grouped by {grouping}; null: none"
+    )
+
+
+class MaterialRowSerializer(serializers.Serializer):
+    """A row of materials used: each grouping's value (an id, a code or YYYY-MM) and name.
+    Documents the rows, which are built as dicts."""
+
+    month = serializers.CharField(required=False, help_text="YYYY-MM, when grouped by month")
+    kind = _code("kind")
+    kind_name = _name("the item kind, in the caller's language")
+    region = _id("region")
+    region_name = _name("the region's name")
+    rep = _id("rep")
+    rep_name = _name("the rep's name")
+    customer = _id("customer")
+    customer_name = _name("the customer's name")
+    purpose = _code("purpose")
+    purpose_name = _name("the purpose, in the caller's language")
+    quantity = serializers.DecimalField(max_digits=20, decimal_places=3, coerce_to_string=True)
+    cost = _amount("value out at the moving average, net of returns")
+
+
+class MaterialTotalsSerializer(serializers.Serializer):
+    quantity = serializers.DecimalField(max_digits=20, decimal_places=3, coerce_to_string=True)
+    cost = _amount()
+
+
+class PrintingRowSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    kind = serializers.CharField()
+    kind_name = serializers.CharField()
+    jobs = serializers.IntegerField()
+    quantity = serializers.DecimalField(max_digits=20, decimal_places=3, coerce_to_string=True)
+    cost = _amount()
+
+
+class MaterialStatisticsSerializer(serializers.Serializer):
+    rows = MaterialRowSerializer(many=True)
+    totals = MaterialTotalsSerializer()
+    printing = PrintingRowSerializer(many=True)
+
+
+class MaterialStatisticsApi(APIView):
+    """GET /api/v1/reports/materials/?date_from=&date_to=&group_by=month,kind,region,rep,
+    customer,purpose — materials used (net of returns, at the moving average) per group with
+    totals, and printing jobs received by month and item kind."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
+            OpenApiParameter(
+                "group_by",
+                {"type": "string", "pattern": choices_pattern(MATERIAL_GROUPS)},
+                description="comma-separated: " + ", ".join(MATERIAL_GROUPS),
+            ),
+        ],
+        responses={200: MaterialStatisticsSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "materials.view_stockmove")
+        date_from, date_to, group_by = materials_params(request.query_params)
+        rows, totals = materials_cost(
+            by=request.user, date_from=date_from, date_to=date_to, group_by=group_by
+        )
+        printing = printing_cost(by=request.user, date_from=date_from, date_to=date_to)
+        return Response(
+            {
+                "rows": [_text(row) for row in rows],
+                "totals": _text(totals),
+                "printing": [_text(row) for row in printing],
             }
         )

@@ -67,6 +67,14 @@ class ReportsConfig(AppConfig):
             order=50,
         )
         register_nav_item(
+            "materials",
+            _("Materials cost statistics"),
+            icon="monitoring",
+            url="report-materials-page",
+            permission="materials.view_stockmove",
+            order=80,
+        )
+        register_nav_item(
             "expenses",
             _("Expense statistics"),
             icon="monitoring",

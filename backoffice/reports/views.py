@@ -696,3 +696,89 @@ def expenses_view(request: HttpRequest) -> HttpResponse:
         "query": params.urlencode(),
     }
     return TemplateResponse(request, "reports/expenses.html", context)
+
+
+MATERIAL_LABELS = {
+    "month": gettext_lazy("Month"),
+    "kind": pgettext_lazy("material", "Kind"),
+    "region": gettext_lazy("Region"),
+    "rep": gettext_lazy("Rep"),
+    "customer": gettext_lazy("Customer"),
+    "purpose": pgettext_lazy("material issue", "Purpose"),
+}
+
+
+def _materials_workbook(columns, rows, totals, printing) -> bytes:
+    """Two sheets: materials used (net of returns), printing jobs received."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Materials used")
+    sheet.append([str(title) for _key, title in columns] + [_("Quantity"), _("Cost")])
+    for row in rows:
+        sheet.append([neutralise(row[key]) for key, _t in columns] + [row["quantity"], row["cost"]])
+    sheet.append([_("Total")] + [""] * (len(columns) - 1) + [totals["quantity"], totals["cost"]])
+    jobs = book.create_sheet(_("Printing"))
+    jobs.append([_("Month"), str(MATERIAL_LABELS["kind"]), _("Jobs"), _("Quantity"), _("Cost")])
+    for row in printing:
+        jobs.append([row["month"], row["kind_name"], row["jobs"], row["quantity"], row["cost"]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def materials_view(request: HttpRequest) -> HttpResponse:
+    """Materials cost statistics: what left stock, net of returns, by month, item kind,
+    region, rep, customer and purpose; printing jobs received; Excel export."""
+    from backoffice.reports.selectors.materials import GROUPS as MATERIAL_GROUPS
+    from backoffice.reports.selectors.materials import (
+        materials_cost,
+        materials_params,
+        printing_cost,
+    )
+
+    if not request.user.has_perm("materials.view_stockmove"):
+        raise PermissionDenied
+    params = _group_param(request, default="month,kind")
+    try:
+        date_from, date_to, group_by = materials_params(params)
+    except ValidationFailed as error:
+        chosen = params["group_by"].split(",")
+        return _refused(
+            request,
+            "reports/materials.html",
+            {
+                "title": _("Materials cost statistics"),
+                "form": _typed(params, "date_from", "date_to"),
+                "groups": [(g, MATERIAL_LABELS[g], g in chosen) for g in MATERIAL_GROUPS],
+                **error_context(field_errors(error, params, {"group_by": MATERIAL_GROUPS})),
+            },
+        )
+    rows, totals = materials_cost(
+        by=request.user, date_from=date_from, date_to=date_to, group_by=group_by
+    )
+    printing = printing_cost(by=request.user, date_from=date_from, date_to=date_to)
+    columns = [(f"{g}_name", MATERIAL_LABELS[g]) for g in group_by]
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            _materials_workbook(columns, rows, totals, printing),
+            filename=_("materials cost statistics"),
+        )
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Materials cost statistics"),
+        "columns": [title for _key, title in columns],
+        "rows": [
+            {
+                "keys": [row[key] for key, _t in columns],
+                "quantity": row["quantity"],
+                "cost": row["cost"],
+            }
+            for row in rows
+        ],
+        "totals": totals,
+        "printing": printing,
+        "groups": [(g, MATERIAL_LABELS[g], g in group_by) for g in MATERIAL_GROUPS],
+        "form": {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
+        "query": params.urlencode(),
+    }
+    return TemplateResponse(request, "reports/materials.html", context)
