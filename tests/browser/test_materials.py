@@ -41,7 +41,7 @@ def test_a_clerk_asks_for_brochures_two_others_review_and_the_stock_falls(
     page.select_option("select[name=location]", label="总部物料仓")
     page.select_option("select[name=purpose]", label="发给客户")
     day.pick("id_customer", "协和", "北京协和医院")
-    day.pick("id_lines-0-item", "cy", "阿莫西林胶囊产品彩页")
+    day.pick("id_lines-0-item", "amxl", "阿莫西林胶囊产品彩页")
     page.fill("input[name=lines-0-quantity]", "30")
     page.locator("button[name=_continue]").click()
     page.get_by_test_id("review-submit").wait_for()
