@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from backoffice.contracts import services
@@ -22,6 +21,7 @@ from backoffice.contracts.models import (
 )
 from backoffice.core.admin import (
     BaseModelAdmin,
+    DraftOnlyInline,
     ServiceErrorsAsMessages,
     print_link_display,
     service_error_message,
@@ -106,22 +106,6 @@ class ContractLineForm(forms.ModelForm):
     class Meta:
         model = ContractLine
         fields = ["product", "description", "quantity", "unit_price", "amount"]
-
-
-class DraftOnlyInline(TabularInline):
-    extra = 1
-
-    def _editable(self, obj) -> bool:
-        return obj is None or obj.status == Contract.Status.DRAFT
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return self._editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
 class ContractLineFormSet(forms.BaseInlineFormSet):

@@ -705,6 +705,25 @@ class RecordedElsewhere:
         return False
 
 
+class DraftOnlyInline(TabularInline):
+    """A document's rows, added, changed and removed on its page only while it is a draft;
+    afterwards they show as they were."""
+
+    extra = 1
+
+    def _editable(self, obj: Any) -> bool:
+        return obj is None or obj.status == "draft"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
 class ReadOnlyRowsInline(RecordedElsewhere, TabularInline):
     """A document's rows shown as they were recorded."""
 

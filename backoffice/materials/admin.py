@@ -16,6 +16,7 @@ from unfold.admin import TabularInline
 
 from backoffice.core.admin import (
     BaseModelAdmin,
+    DraftOnlyInline,
     Label,
     ReadOnlyRowsInline,
     RecordedElsewhere,
@@ -382,10 +383,9 @@ class IssueLineFormSet(forms.BaseInlineFormSet):
             raise ValidationError(_("Add at least one line."))
 
 
-class IssueLineInline(TabularInline):
+class IssueLineInline(DraftOnlyInline):
     model = IssueLine
     formset = IssueLineFormSet
-    extra = 1
     autocomplete_fields = ["item"]
     readonly_fields = ["available", "batches", "returned_quantity", "value"]
 
@@ -427,18 +427,6 @@ class IssueLineInline(TabularInline):
             )
             or "—"
         )
-
-    def _editable(self, obj) -> bool:
-        return obj is None or obj.status == IssueRequest.Status.DRAFT
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return self._editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
 class OverdueFilter(admin.SimpleListFilter):

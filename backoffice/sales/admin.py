@@ -22,6 +22,7 @@ from unfold.decorators import action, display
 
 from backoffice.core.admin import (
     BaseModelAdmin,
+    DraftOnlyInline,
     Label,
     label_display,
     object_or_404,
@@ -146,11 +147,10 @@ class OrderLineForm(forms.ModelForm):
         fields = ["product", "quantity", "unit_price", "is_gift"]
 
 
-class OrderLineInline(TabularInline):
+class OrderLineInline(DraftOnlyInline):
     model = SalesOrderLine
     form = OrderLineForm
     formset = OrderLineFormSet
-    extra = 1
     autocomplete_fields = ["product"]
     readonly_fields = ["contract_line", "gross_amount", "delivered_quantity", "invoiced_quantity"]
     fields = [
@@ -163,18 +163,6 @@ class OrderLineInline(TabularInline):
         "delivered_quantity",
         "invoiced_quantity",
     ]
-
-    def _editable(self, obj) -> bool:
-        return obj is None or obj.status == SalesOrder.Status.DRAFT
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return self._editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
 CHECKED_STATUSES = (SalesOrder.Status.DRAFT, SalesOrder.Status.IN_REVIEW)
