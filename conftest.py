@@ -279,3 +279,11 @@ def pytest_collection_finish(session) -> None:
     engine = settings.DATABASES["default"]["ENGINE"]
     if wanted.startswith("postgres") and "postgresql" not in engine:
         raise RuntimeError(f"DATABASE_URL asks for PostgreSQL but the suite uses {engine}")
+
+
+@pytest.fixture
+def carrier(db):
+    """An approved express company."""
+    from backoffice.office.models import Carrier
+
+    return Carrier.objects.create(code="SF", name="顺丰速运", status="approved")

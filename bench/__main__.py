@@ -715,6 +715,7 @@ def main() -> int:
             )
         ),
         "materials": lambda: __import__("bench.materials").materials.bench_materials(ROWS),
+        "office": lambda: __import__("bench.office").office.bench_office(ROWS),
         "reports": lambda: bench_reports() and failed.append("reports"),
     }
     for name, run in parts.items():

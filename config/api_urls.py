@@ -21,6 +21,7 @@ urlpatterns = [
     path("sales/", include("backoffice.sales.urls")),
     path("expenses/", include("backoffice.expenses.urls")),
     path("materials/", include("backoffice.materials.urls")),
+    path("mail/", include("backoffice.office.urls")),
     path("ledger/", include("backoffice.ledger.urls")),
     path("reports/", include("backoffice.reports.urls")),
 ]

@@ -18,12 +18,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 
 from backoffice.core.versions import touch_parents_of
 
 PLAIN = frozenset({str, int, bool, float, Decimal, date, datetime, type(None)})
 BATCH = 2000
+# SQLite takes at most 32,766 parameters in a statement: bulk_set's batches stay below
+PARAMETERS = 30000
 
 
 def bulk_insert[M: models.Model](model: type[M], objs: Sequence[M]) -> list[M]:
@@ -105,15 +107,25 @@ def bulk_set[M: models.Model](model: type[M], objs: Sequence[M], fields: Sequenc
     )
     sets = ", ".join(f"{quote(f.column)} = v.v{i}" for i, f in enumerate(columns))
     table = quote(opts.db_table)
-    params: list[Any] = []
-    for obj in objs:
-        params.append(pk.get_db_prep_value(obj.pk, connection))
-        params += [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns]
-    sql = (
-        f"UPDATE {table} SET {sets} FROM (SELECT {names} FROM "  # noqa: S608 - our names
-        f"(VALUES {', '.join([row] * len(objs))}) AS x) AS v "
-        f"WHERE {table}.{quote(pk.column)} = v.k"
-    )
+    per = max(1, PARAMETERS // (len(columns) + 1))
+
+    def sql(rows: int) -> str:
+        return (
+            f"UPDATE {table} SET {sets} FROM (SELECT {names} FROM "  # noqa: S608 - our names
+            f"(VALUES {', '.join([row] * rows)}) AS x) AS v "
+            f"WHERE {table}.{quote(pk.column)} = v.k"
+        )
+
+    done = 0
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+        for start in range(0, len(objs), per):
+            chunk = objs[start : start + per]
+            params: list[Any] = []
+            for obj in chunk:
+                params.append(pk.get_db_prep_value(obj.pk, connection))
+                params += [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns]
+            cursor.execute(sql(len(chunk)), params)
+            done += cursor.rowcount
+    if done != len(objs):  # a row gone meanwhile: nothing is half-written by the caller
+        raise DatabaseError(f"bulk_set: {done} of {len(objs)} {opts.label} rows written")
+    return done

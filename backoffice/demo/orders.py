@@ -18,6 +18,7 @@ from backoffice.core.money import round_amount
 from backoffice.demo.clock import Story, stories_play
 from backoffice.ledger.selectors import receivable_for_source
 from backoffice.ledger.services import receipt_create
+from backoffice.office.models import Carrier
 from backoffice.parties.models import Customer
 from backoffice.parties.selectors import customer_trade_block
 from backoffice.reviews.selectors import review_request_for
@@ -119,6 +120,7 @@ def _deliver(rng, order, author, clerks) -> Story:
     day = _later(timezone.localdate(), rng, 0, 2)
     yield day
     partial = fate < 0.45
+    carriers = list(Carrier.objects.filter(status=Carrier.Status.APPROVED).order_by("code"))
     lines = [
         {
             "order_line": line,
@@ -134,7 +136,7 @@ def _deliver(rng, order, author, clerks) -> Story:
         address=own.choice(addresses) if addresses else None,
         lines=lines,
         method=rng.choice(["express", "express", "logistics", "own_vehicle"]),
-        carrier=rng.choice(["顺丰速运", "京东物流", "德邦物流", "中通快递"]),
+        carrier=rng.choice(carriers) if carriers else None,
         promised_on=order.ordered_on + timedelta(days=rng.randint(2, 7)),
         extras=[{"kind": "sample", "description": "新品样品", "quantity": "2"}]
         if rng.random() < 0.2
@@ -158,10 +160,11 @@ def _deliver(rng, order, author, clerks) -> Story:
         return
     day = _later(day, rng, 0, 1)
     yield day
+    prefix = delivery.carrier.code if delivery.carrier else "SF"
     delivery_ship(
         delivery=delivery,
         by=author,
-        tracking_number=f"SF{rng.randint(10**11, 10**12)}",
+        tracking_number=f"{prefix}{rng.randint(10**11, 10**12)}",
         lines=_batches(own, delivery),
     )
     day = _later(day, rng, 1, 4)

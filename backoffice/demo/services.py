@@ -12,6 +12,7 @@ from backoffice.demo.contracts import demo_contracts
 from backoffice.demo.customers import demo_customers
 from backoffice.demo.expenses import demo_expenses
 from backoffice.demo.materials import demo_materials
+from backoffice.demo.office import demo_carriers, demo_mail
 from backoffice.demo.orders import demo_orders
 
 
@@ -53,10 +54,12 @@ def demo_seed() -> list[tuple[str, str, str]]:
     demo_company()
     demo_catalog(by=User.objects.get(username="clerk"))  # clerks keep the catalog
     demo_customers()
+    demo_carriers()
     demo_orders()
     demo_contracts()
     demo_expenses()
     demo_materials()
+    demo_mail()
     demo_packs()
     # The demo's history sent hundreds of "please review" notes; keep the latest few unread.
     for user in User.objects.all():

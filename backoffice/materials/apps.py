@@ -141,7 +141,8 @@ class MaterialsConfig(AppConfig):
             levels=services.REVIEW_LEVELS,
             on_approved=services.issue_release,
             on_rejected=services.issue_return_to_draft,
-            authors=lambda issue: [issue.owner_id, issue.created_by_id],
+            # who asked, who entered it, and who receives it never release it
+            authors=lambda issue: [issue.owner_id, issue.created_by_id, issue.recipient_id],
         )
         register_visibility(Stocktake, stocktake_visible_to)
         register_visibility_through(StocktakeLine, "stocktake")

@@ -19,6 +19,7 @@ from backoffice.materials.models import (
     StockReceipt,
     Stocktake,
 )
+from backoffice.parties.selectors import customer_visible_to
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -69,7 +70,10 @@ def move_visible_to(user: Any) -> QuerySet[StockMove]:
         return StockMove.objects.none()
     if user.has_perm("materials.view_all_stock"):
         return StockMove.objects.all()
-    return StockMove.objects.filter(location__in=location_visible_to(user))
+    # at a shared location, what went to a customer is seen by those who see the customer
+    return StockMove.objects.filter(location__in=location_visible_to(user)).filter(
+        Q(customer__isnull=True) | Q(customer__in=customer_visible_to(user))
+    )
 
 
 def receipt_visible_to(user: Any) -> QuerySet[StockReceipt]:

@@ -18,6 +18,7 @@ from backoffice.core.access import access_object, require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.versions import detail_response
+from backoffice.office.models import Carrier
 from backoffice.parties.selectors import access_customer
 from backoffice.reviews.apis import (
     DocumentReviewApi,
@@ -310,7 +311,9 @@ class DeliveryInputSerializer(serializers.Serializer):
     order = serializers.IntegerField()
     lines = DeliveryLineInputSerializer(many=True, allow_empty=False, max_length=5000)
     method = serializers.ChoiceField(choices=Delivery.Method.choices, default="express")
-    carrier = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    carrier = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="An approved carrier's id."
+    )
     promised_on = serializers.DateField(required=False, allow_null=True)
     extras = DeliveryExtraSerializer(many=True, required=False, default=list)
     address = serializers.IntegerField(
@@ -343,7 +346,7 @@ class DeliveryOutputSerializer(serializers.Serializer):
     customer = serializers.IntegerField(source="customer_id")
     status = serializers.CharField()
     method = serializers.CharField()
-    carrier = serializers.CharField()
+    carrier = serializers.IntegerField(source="carrier_id", allow_null=True)
     ship_to = serializers.IntegerField(source="ship_to_id", allow_null=True)
     ship_to_recipient = serializers.CharField()
     ship_to_phone = serializers.CharField()
@@ -383,12 +386,21 @@ class DeliveryListApi(APIView):
             by=request.user,
             lines=[dict(line) for line in values["lines"]],
             method=values["method"],
-            carrier=values["carrier"],
+            carrier=_carrier(values["carrier"]),
             promised_on=values.get("promised_on"),
             extras=_stock_extras(values["extras"]),
             address=values.get("address"),
         )
         return Response(DeliveryOutputSerializer(delivery).data, status=201)
+
+
+def _carrier(pk: int | None) -> Carrier | None:
+    if pk is None:
+        return None
+    carrier = Carrier.objects.filter(pk=pk).first()
+    if carrier is None:
+        raise ValidationFailed(extra={"fields": {"carrier": [_("not found")]}})
+    return carrier
 
 
 def _stock_extras(extras: list) -> list[dict]:

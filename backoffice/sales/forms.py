@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.steps import StepForm
+from backoffice.office.models import Carrier
 from backoffice.parties.models import DeliveryAddress
 from backoffice.sales.models import Delivery, Invoice, SalesOrder
 from backoffice.sales.selectors import delivery_batch_choices
@@ -131,7 +132,11 @@ class OrderDeliverForm(StepForm):
     method = forms.ChoiceField(
         label=_("method"), choices=Delivery.Method.choices, initial=Delivery.Method.EXPRESS
     )
-    carrier = forms.CharField(label=_("carrier"), max_length=100, required=False)
+    carrier = forms.ModelChoiceField(
+        label=_("carrier"),
+        queryset=Carrier.objects.filter(status=Carrier.Status.APPROVED),
+        required=False,
+    )
     promised_on = forms.DateField(label=_("promised on"), required=False)
     address = forms.ModelChoiceField(
         label=_("ship-to address"), queryset=DeliveryAddress.objects.none(), required=False

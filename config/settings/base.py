@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "backoffice.catalog",
     "backoffice.ledger",
     "backoffice.contracts",
+    "backoffice.office",
     "backoffice.sales",
     "backoffice.materials",
     "backoffice.expenses",

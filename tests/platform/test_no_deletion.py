@@ -58,6 +58,12 @@ from backoffice.materials.tests.factories import (
     StocktakeFactory,
     StocktakeLineFactory,
 )
+from backoffice.office.tests.factories import (
+    CarrierBillFactory,
+    CarrierBillLineFactory,
+    CarrierFactory,
+    MailItemFactory,
+)
 from backoffice.parties.models import (
     CallCadence,
     CallInventoryLine,
@@ -435,6 +441,28 @@ def _stocktakes():
 @builds("materials.StocktakeLine")
 def _stocktake_lines():
     return [StocktakeLineFactory(stocktake__status="approved")]
+
+
+@builds("office.Carrier")
+def _carriers():
+    return [CarrierFactory(status=status) for status in ("candidate", "approved", "suspended")]
+
+
+@builds("office.MailItem")
+def _mail_items():
+    from backoffice.office.models import MailItem
+
+    return [MailItemFactory(status=status) for status in _statuses(MailItem)]
+
+
+@builds("office.CarrierBill")
+def _carrier_bills():
+    return [CarrierBillFactory(status=status) for status in ("open", "settled")]
+
+
+@builds("office.CarrierBillLine")
+def _carrier_bill_lines():
+    return [CarrierBillLineFactory(bill__status="settled")]
 
 
 @builds("contracts.ContractLine")

@@ -73,6 +73,12 @@ from backoffice.materials.tests.factories import (
     StocktakeFactory,
     StocktakeLineFactory,
 )
+from backoffice.office.tests.factories import (
+    CarrierBillFactory,
+    CarrierBillLineFactory,
+    CarrierFactory,
+    MailItemFactory,
+)
 from backoffice.parties.models import CallCadence, Customer, CustomerImport
 from backoffice.parties.tests.factories import (
     CallRecordFactory,
@@ -165,6 +171,9 @@ API_MODELS = {
     "ItemListApi": "materials.MaterialItem",
     "LocationListApi": "materials.Location",
     "StockListApi": "materials.StockBalance",
+    "CarrierListApi": "office.Carrier",
+    "MailItemListApi": "office.MailItem",
+    "BillListApi": "office.CarrierBill",
     "StockReceiptListApi": "materials.StockReceipt",
     "IssueListApi": "materials.IssueRequest",
     "StocktakeListApi": "materials.Stocktake",
@@ -515,6 +524,30 @@ def _printing_jobs(n: int, shared: Shared) -> None:
     PrintingJobFactory.create_batch(n, created_by=shared.rep)
 
 
+@builds("office.Carrier")
+def _carriers(n: int, shared: Shared) -> None:
+    for carrier in CarrierFactory.create_batch(n):
+        MailItemFactory(carrier=carrier, handler=shared.rep)
+
+
+@builds("office.MailItem")
+def _mail_items(n: int, shared: Shared) -> None:
+    customer = shared.customer
+    MailItemFactory.create_batch(
+        n,
+        customer=customer,
+        region=customer.region,
+        owner=customer.owner,
+        handler=shared.rep,
+    )
+
+
+@builds("office.CarrierBill")
+def _carrier_bills(n: int, shared: Shared) -> None:
+    for bill in CarrierBillFactory.create_batch(n, uploaded_by=shared.rep):
+        CarrierBillLineFactory(bill=bill)
+
+
 @builds("materials.Stocktake")
 def _stocktakes(n: int, shared: Shared) -> None:
     for stocktake in StocktakeFactory.create_batch(n, created_by=shared.rep):
@@ -601,6 +634,7 @@ SEEN_THROUGH = {
     # (and the pending list is what waits for her decision: she reviews vouchers)
     "reviews.reviewrequest": ["testapp.view_region_vouchers", "testapp.review_voucher"],
     "reviews.reversalrequest": ["sales.view_region_orders"],
+    "materials.stockmove": ["parties.view_region_customers"],
 }
 
 

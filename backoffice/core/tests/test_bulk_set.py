@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
 from backoffice.core.bulk import bulk_set
@@ -48,3 +48,23 @@ def test_the_version_stays():
     )
     assert again.updated_at == stamped
     assert bulk_set(MaterialItem, [], ["stock_quantity"]) == 0
+
+
+def test_in_batches_below_the_parameter_limit(monkeypatch):
+    monkeypatch.setattr("backoffice.core.bulk.PARAMETERS", 4)  # two rows a statement
+    rows = [StockBalanceFactory() for _ in range(5)]
+    for n, row in enumerate(rows):
+        row.quantity = Decimal(n)
+    with CaptureQueriesContext(connection) as queries:
+        assert bulk_set(StockBalance, rows, ["quantity"]) == 5
+    assert len(queries) == 3
+    assert sorted(StockBalance.objects.values_list("quantity", flat=True)) == [
+        Decimal(n) for n in range(5)
+    ]
+
+
+def test_a_row_gone_meanwhile_is_an_error_not_a_silent_loss():
+    rows = [StockBalanceFactory() for _ in range(2)]
+    rows[1].pk = rows[1].pk + 1000  # no such row
+    with pytest.raises(DatabaseError, match="1 of 2"):
+        bulk_set(StockBalance, rows, ["quantity"])

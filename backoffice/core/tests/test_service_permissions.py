@@ -57,6 +57,8 @@ NOT_GUARDED = {
     "stock_post": "the stock ledger, inside guarded receipt and issue services",
     "take_out": "the stock ledger, inside the releases of issues and deliveries",
     "bag_of": "a rep's bag, made inside the guarded issue services",
+    "mail_entry": "a document's own mail register entry, inside its guarded service",
+    "mail_document_moved": "a document's mail entry following it, inside its guarded service",
     # The system's own moves (daily jobs, fulfilment), by=None.
     "contract_complete": "system move after fulfilment",
     # Generic audited writes; the staff UI checks the model's add/change/delete permission
@@ -79,6 +81,7 @@ NOT_GUARDED = {
     "check_customer": "a check, changes nothing",
     "terms_refused": "a check, changes nothing",
     "initial_terms_refused": "a check, changes nothing",
+    "related_document": "a read of what the user may see, changes nothing",
 }
 
 

@@ -31,9 +31,8 @@ from backoffice.materials.selectors import location_visible_to
 from backoffice.materials.services.items import bag_of
 from backoffice.materials.services.stock import (
     Movement,
-    allocate,
     items_locked,
-    locations_open,
+    stock_check,
     stock_post,
     take_out,
     taken_back,
@@ -211,9 +210,8 @@ def issue_update(
 def _check_stock(issue: IssueRequest, on: date) -> None:
     """Whether the stock at the issue's location could give every line now (nothing is
     reserved: the release checks again, under lock)."""
-    locations_open([issue.location])
     lines = issue.lines.select_related("item").order_by("line_no")
-    allocate(location=issue.location, wanted=[(line.item, line.quantity) for line in lines], on=on)
+    stock_check([(line.item, issue.location, line.quantity) for line in lines], on=on)
 
 
 @permission_required("materials.change_issuerequest")
@@ -236,12 +234,19 @@ def issue_submit(*, issue: IssueRequest, by: Actor) -> IssueRequest:
 def issue_release(issue: IssueRequest, *, by: Actor, request: Any) -> None:
     """on_approved of the review: numbered and the stock moved, in the decision's
     transaction (InsufficientStock, 409, rolls the decision back)."""
-    issue = IssueRequest.objects.select_for_update().select_related("location").get(pk=issue.pk)
+    issue = (
+        IssueRequest.objects.select_for_update(of=("self",))
+        .select_related("location")
+        .get(pk=issue.pk)
+    )
     today = timezone.localdate()
     lines = list(issue.lines.select_related("item").order_by("line_no"))
-    locked = items_locked(line.item for line in lines)
-    issue.number = next_number(kind="MI", year=today.year)  # written on its movements
     to_bag = issue.purpose == IssueRequest.Purpose.REP
+    bag = bag_of(issue.recipient, by=by) if to_bag else None
+    locked = items_locked(
+        (line.item for line in lines), at=[issue.location, *([bag] if bag else [])]
+    )
+    issue.number = next_number(kind="MI", year=today.year)  # written on its movements
     kind = StockMove.Kind.TRANSFER if to_bag else StockMove.Kind.ISSUE
     posted = take_out(
         source=issue,
@@ -252,8 +257,7 @@ def issue_release(issue: IssueRequest, *, by: Actor, request: Any) -> None:
         customer=issue.customer,
         locked=locked,
     )
-    if to_bag:
-        bag = bag_of(issue.recipient, by=by)
+    if bag is not None:
         stock_post(
             movements=[
                 Movement(
@@ -314,14 +318,20 @@ def issue_return(
     """What comes back of a released issue, line by line ({line, quantity}): into the
     location it was taken from, in the batches it left (first-expiring first), at the value
     it went out with; out of the rep's bag for an issue to a rep. All back: returned."""
-    issue = IssueRequest.objects.select_for_update().select_related("location").get(pk=issue.pk)
+    issue = (
+        IssueRequest.objects.select_for_update(of=("self",))
+        .select_related("location")
+        .get(pk=issue.pk)
+    )
     if issue.status != IssueRequest.Status.RELEASED:
         raise ValidationFailed(_("Only a released issue takes returns."))
     today = timezone.localdate()
     returned_on = returned_on or today
     if returned_on > today:
         raise ValidationFailed(extra={"fields": {"returned_on": [_("cannot be in the future")]}})
-    own = {line.pk: line for line in issue.lines.select_related("item").select_for_update()}
+    own = {
+        line.pk: line for line in issue.lines.select_related("item").select_for_update(of=("self",))
+    }
     if not lines:
         raise ValidationFailed(extra={"fields": {"lines": [_("at least one line")]}})
     wanted: list[tuple[IssueLine, Decimal]] = []
@@ -336,8 +346,11 @@ def issue_return(
             message=_("not a line of this issue, or given twice"),
         )
         wanted.append((line, line_quantity(index, row.get("quantity"), at_most=line.outstanding)))
-    locked = items_locked(line.item for line, _q in wanted)
     bag = bag_of(issue.recipient, by=by) if issue.purpose == IssueRequest.Purpose.REP else None
+    locked = items_locked(
+        (line.item for line, _q in wanted),
+        at=[issue.location, *([bag] if bag else [])],
+    )
     movements: list[Movement] = []
     for line, quantity in wanted:
         for batch, expires_on, take, value in taken_back(

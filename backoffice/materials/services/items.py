@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from backoffice.core.access import Actor, permission_required, require_perm
@@ -22,6 +22,7 @@ ITEM_FIELDS = {
     "reorder_level",
     "is_active",
 }
+LEDGER_FIELDS = ("stock_quantity", "stock_value", "unit_cost")
 
 
 def _saved(instance: Any, by: Actor) -> Any:
@@ -41,6 +42,12 @@ def item_save(*, by: Actor, item: MaterialItem | None = None, **data: Any) -> Ma
     if unknown:
         raise ValidationFailed(extra={"fields": {name: [_("unknown field")] for name in unknown}})
     item = item or MaterialItem()
+    if item.pk:
+        # the stock figures are the ledger's: taken from the row, locked, never from a
+        # form's copy read before a movement
+        current = MaterialItem.objects.select_for_update().get(pk=item.pk)
+        for name in LEDGER_FIELDS:
+            setattr(item, name, getattr(current, name))
     if (
         item.pk
         and "is_batch_tracked" in data
@@ -73,16 +80,23 @@ def bag_of(user: Any, *, by: Actor) -> Location:
     """A rep's own bag, made the first time something is put in it (inside the caller's
     transaction: whoever puts it there needs no right to add locations)."""
     bag = Location.objects.filter(holder=user).first()
-    if bag is not None:
-        if not bag.is_active:
-            raise ValidationFailed(_("%(rep)s's bag is closed.") % {"rep": user})
-        return bag
-    bag = Location(
-        code=f"BAG-{user.username}"[:32],
+    if bag is None:
+        try:
+            with transaction.atomic():  # two first issues to a rep at once: one bag
+                bag = model_save(instance=_new_bag(user), by=by)
+        except IntegrityError:
+            bag = Location.objects.get(holder=user)
+    if not bag.is_active:
+        raise ValidationFailed(_("%(rep)s's bag is closed.") % {"rep": user})
+    return bag
+
+
+def _new_bag(user: Any) -> Location:
+    return Location(
+        code=f"BAG-{user.pk}",  # a user's id: unique, whatever the length of the name
         # master data, in the company's language like its other names
         name=f"{user.full_name or user.username}的样品包",
         kind=Location.Kind.BAG,
         holder=user,
         region=user.regions.order_by("pk").first(),
     )
-    return model_save(instance=bag, by=by)

@@ -99,7 +99,7 @@ def printing_receive(
     *, job: PrintingJob, by: Actor, location: Location, received_on: date | None = None
 ) -> PrintingJob:
     """The printed goods arrived: into stock at `location`, at the job's cost."""
-    job = PrintingJob.objects.select_for_update().select_related("item").get(pk=job.pk)
+    job = PrintingJob.objects.select_for_update(of=("self",)).select_related("item").get(pk=job.pk)
     if job.status != PrintingJob.Status.ORDERED:
         transition(job, to=PrintingJob.Status.RECEIVED, by=by)  # refuses
     received_on = received_on or timezone.localdate()

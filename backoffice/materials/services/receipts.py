@@ -97,7 +97,7 @@ def receipt_create(
     if errors:
         raise ValidationFailed(extra={"fields": errors})
     checked = _receipt_lines(lines, today)
-    locked = items_locked(line["item"] for line in checked)
+    locked = items_locked((line["item"] for line in checked), at=[location])
     receipt = model_save(
         instance=StockReceipt(
             number=next_number(kind="MR", year=received_on.year),

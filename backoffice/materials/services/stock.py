@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import F
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
@@ -52,20 +53,50 @@ class Posted:
         return sum((m.value for m in self.moves if m.source_line == line), ZERO)
 
 
-def items_locked(items: Iterable[MaterialItem]) -> dict[int, MaterialItem]:
-    """The items' rows, locked for the transaction, in id order."""
+def items_locked(
+    items: Iterable[MaterialItem],
+    *,
+    at: Iterable[Location] = (),
+    counting: Location | None = None,
+) -> dict[int, MaterialItem]:
+    """The items' rows, locked for the transaction, in id order; first, the locations `at`
+    which they will move (shared, and refused when being counted but by their own
+    stocktake, `counting`): every posting locks locations, then items, so none waits on
+    another crosswise, and a stocktake's start never misses a movement in flight."""
+    locations_open(at, lock=True, counting=counting)
     ids = sorted({item.pk for item in items})
     return {
         i.pk: i for i in MaterialItem.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     }
 
 
-def locations_open(locations: Iterable[Location]) -> None:
-    """A location being counted takes no movement."""
-    counting = (
-        Location.objects.filter(pk__in={loc.pk for loc in locations}, counting_since__isnull=False)
-        .order_by("pk")
-        .first()
+def locations_open(
+    locations: Iterable[Location], *, lock: bool = False, counting: Location | None = None
+) -> None:
+    """A location being counted takes no movement. With `lock` (the ledger's posting), the
+    locations' rows are locked in id order first: a stocktake starting meanwhile waits for
+    the posting to commit, so its snapshot is never short of a movement. `counting`: the
+    location whose own stocktake posts there."""
+    ids = sorted({loc.pk for loc in locations})
+    if not ids:
+        return
+    if lock and connection.vendor == "postgresql":
+        # shared: postings do not wait on each other; a stocktake's start (FOR NO KEY
+        # UPDATE) waits for them all, and they for it
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {Location._meta.db_table} "  # noqa: S608 - our name
+                "WHERE id = ANY(%s) ORDER BY id FOR SHARE",
+                [ids],
+            )
+    rows = Location.objects.filter(pk__in=ids).order_by("pk")
+    counting = next(
+        (
+            loc
+            for loc in rows.only("pk", "code", "name", "counting_since")
+            if loc.counting_since and loc != counting
+        ),
+        None,
     )
     if counting is not None:
         raise StocktakeInProgress(
@@ -107,7 +138,7 @@ def allocate(
     first, never an expired batch (one expiring on `on` is still good that day); one read
     for them all. Call with the items locked. InsufficientStock names the first line whose
     good stock is short."""
-    rows: dict[int, list[tuple[str, date | None, Decimal]]] = defaultdict(list)
+    rows: dict[int, list[list[Any]]] = defaultdict(list)
     found = (
         StockBalance.objects.filter(
             item__in=[item.pk for item, _quantity in wanted], location=location, quantity__gt=0
@@ -116,23 +147,39 @@ def allocate(
         .values_list("item_id", "batch", "expires_on", "quantity")
     )
     for item_id, batch, expires_on, quantity in found:
-        rows[item_id].append((batch, expires_on, quantity))
+        rows[item_id].append([batch, expires_on, quantity])
     taken_all = []
     for item, quantity in wanted:
-        good = [(b, e, q) for b, e, q in rows[item.pk] if e is None or e >= on]
+        # what an earlier line of the same item took is no longer there for this one
+        good = [row for row in rows[item.pk] if row[1] is None or row[1] >= on]
         expired = sum((q for _b, e, q in rows[item.pk] if e is not None and e < on), ZERO)
         taken: list[tuple[str, date | None, Decimal]] = []
         left = quantity
-        for batch, expires_on, on_hand in good:
+        for row in good:
             if left <= 0:
                 break
-            take = min(left, on_hand)
-            taken.append((batch, expires_on, take))
+            take = min(left, row[2])
+            if take <= 0:
+                continue
+            taken.append((row[0], row[1], take))
+            row[2] -= take
             left -= take
         if left > 0:
             raise _short(item, location, quantity, quantity - left, expired)
         taken_all.append(taken)
     return taken_all
+
+
+def stock_check(lines: Iterable[tuple[MaterialItem, Location, Decimal]], *, on: date) -> None:
+    """Whether the stock could give these (item, location, quantity) now, lines of the same
+    item taking from the same batches in turn: a document's submission (nothing is
+    reserved; its release checks again, under lock)."""
+    by_location: dict[Location, list[tuple[MaterialItem, Decimal]]] = defaultdict(list)
+    for item, location, quantity in lines:
+        by_location[location].append((item, quantity))
+    locations_open(by_location)
+    for location, wanted in by_location.items():
+        allocate(location=location, wanted=wanted, on=on)
 
 
 def stock_post(
@@ -151,17 +198,22 @@ def stock_post(
     adjustments (the only movements it takes while counted)."""
     if not movements:
         return Posted()
-    items = locked if locked is not None else items_locked(m.item for m in movements)
-    locations_open({m.location for m in movements if m.location != counting})
+    if locked is None:
+        items = items_locked(
+            (m.item for m in movements), at={m.location for m in movements}, counting=counting
+        )
+    else:  # the caller locked them, and the locations, with items_locked(…, at=…)
+        items = locked
+        locations_open({m.location for m in movements}, counting=counting)
     number = getattr(source, "number", "") or ""
     moves: list[StockMove] = []
     # the balances touched, read once: (item, location, batch) -> row
     keys = {(m.item.pk, m.location.pk, m.batch) for m in movements}
     balances = {
         (b.item_id, b.location_id, b.batch): b
-        for b in StockBalance.objects.select_for_update().filter(
-            item_id__in={k[0] for k in keys}, location_id__in={k[1] for k in keys}
-        )
+        for b in StockBalance.objects.select_for_update(of=("self",))
+        .order_by("pk")
+        .filter(item_id__in={k[0] for k in keys}, location_id__in={k[1] for k in keys})
         if (b.item_id, b.location_id, b.batch) in keys
     }
     changed: dict[int, MaterialItem] = {}
@@ -261,7 +313,10 @@ def take_out(
     """A document's lines (line id, item, location, quantity) taken out of stock, each in
     the batches `allocate` picks (first-expiring first, never expired), valued by the
     ledger: an issue's release, a delivery's extras."""
-    locked = locked if locked is not None else items_locked(item for _l, item, _w, _q in lines)
+    if locked is None:
+        locked = items_locked(
+            (item for _l, item, _w, _q in lines), at={where for _l, _i, where, _q in lines}
+        )
     movements: list[Movement] = []
     by_location: dict[int, list[tuple[int, MaterialItem, Location, Decimal]]] = defaultdict(list)
     for line in lines:

@@ -53,7 +53,8 @@ COUNT_COLUMNS = {
 @transaction.atomic
 def stocktake_start(*, by: Actor, location: Location, note: str = "") -> Stocktake:
     """Snapshot what `location` holds and lock it until the count is approved."""
-    location = Location.objects.select_for_update().get(pk=location.pk)
+    # waits for the postings in flight there (they share the row: stock.items_locked)
+    location = Location.objects.select_for_update(no_key=True).get(pk=location.pk)
     if not location_visible_to(by).filter(pk=location.pk).exists():
         raise ValidationFailed(extra={"fields": {"location": [_("not found")]}})
     if location.counting_since is not None:
@@ -130,6 +131,8 @@ def stocktake_count(
             if not item.is_batch_tracked and batch:
                 raise line_error(index, "batch", _("this item is not batch-tracked"))
             expires_on = row.get("expires_on") or None
+            if not item.is_batch_tracked and expires_on is not None:
+                raise line_error(index, "expires_on", _("this item is not batch-tracked"))
             if item.is_batch_tracked and expires_on is None:
                 raise line_error(index, "expires_on", _("this item is batch-tracked: its expiry"))
             new.append(
@@ -212,12 +215,16 @@ def stocktake_approve(stocktake: Stocktake, *, by: Actor, request: Any) -> None:
     """on_approved of the review: each variance posted as an adjustment (found stock at the
     moving average, missing stock as the ledger values it), then the location opens."""
     stocktake = (
-        Stocktake.objects.select_for_update().select_related("location").get(pk=stocktake.pk)
+        Stocktake.objects.select_for_update(of=("self",))
+        .select_related("location")
+        .get(pk=stocktake.pk)
     )
     lines = [
         line for line in stocktake.lines.select_related("item") if line.variance not in (None, 0)
     ]
-    locked = items_locked(line.item for line in lines)
+    locked = items_locked(
+        (line.item for line in lines), at=[stocktake.location], counting=stocktake.location
+    )
     today = timezone.localdate()
     posted = stock_post(
         movements=[

@@ -121,3 +121,20 @@ def test_an_extra_from_stock_names_its_location(order, clerk, brochure):
     assert bad.value.extra["fields"]["lines"] == {
         "1": {"location": ["an item drawn from stock names its location"]}
     }
+
+
+def test_two_extras_of_one_item_take_from_the_stock_in_turn(
+    order, clerk, second_clerk, third_clerk, warehouse, brochure
+):
+    receive(clerk, warehouse, brochure, "5", "1.00")
+    twice = [
+        {"kind": "gift", "item": brochure, "location": warehouse, "quantity": "3"},
+        {"kind": "brochure", "item": brochure, "location": warehouse, "quantity": "3"},
+    ]
+    delivery = _deliver(order, clerk, twice)
+    with pytest.raises(InsufficientStock):  # 3 + 3 of the 5 on hand
+        delivery_submit(delivery=delivery, by=clerk)
+    receive(clerk, warehouse, brochure, "1", "1.00")
+    delivery_submit(delivery=delivery, by=clerk)
+    assert _release(delivery, second_clerk, third_clerk).status == "released"
+    assert refreshed(brochure).stock_quantity == Decimal("0")

@@ -6,7 +6,7 @@ import pytest
 
 from backoffice.core.tests.races import all_at_once
 from backoffice.materials.models import IssueRequest, MaterialItem, StockBalance, StockMove
-from backoffice.materials.services import issue_create, issue_submit
+from backoffice.materials.services import issue_create, issue_submit, stocktake_start
 from backoffice.materials.tests.conftest import receive
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
@@ -49,3 +49,24 @@ def test_twenty_releases_of_one_item_with_stock_for_ten(
     assert not StockBalance.objects.filter(quantity__lt=0).exists()
     numbers = set(IssueRequest.objects.exclude(number="").values_list("number", flat=True))
     assert len(numbers) == 10  # gapless, one each
+
+
+def test_a_stocktake_starting_among_receipts_snapshots_every_one_it_lets_in(
+    clerk, keeper, warehouse, brochure
+):
+    receive(clerk, warehouse, brochure, "5", "2.00")
+    started = []
+
+    def start():
+        started.append(stocktake_start(by=keeper, location=warehouse))
+
+    _, errors = all_at_once(
+        [start] + [lambda: receive(clerk, warehouse, brochure, "1", "2.00") for _ in range(8)]
+    )
+
+    # receipts after the start are refused; those before it are in its snapshot
+    assert {getattr(e, "code", repr(e)) for e in errors} <= {"stocktake_in_progress"}
+    (stocktake,) = started
+    on_hand = StockBalance.objects.get(item=brochure, location=warehouse).quantity
+    expected = stocktake.lines.get(item=brochure).expected
+    assert expected == on_hand == Decimal(5 + 8 - len(errors))

@@ -272,3 +272,51 @@ def test_a_batch_tracked_receipt_names_its_batch(clerk, warehouse, sample):
     assert bad.value.extra["fields"]["lines"]["1"] == {
         "batch": ["this item is batch-tracked: name the batch"]
     }
+
+
+def test_two_lines_of_one_item_never_take_the_same_stock_twice(clerk, warehouse, brochure):
+    from backoffice.materials.services import stock_check
+
+    receive(clerk, warehouse, brochure, "5", "1.00")
+    stock_check(
+        [(brochure, warehouse, Decimal("2")), (brochure, warehouse, Decimal("3"))], on=soon(0)
+    )
+    with pytest.raises(InsufficientStock):
+        stock_check(
+            [(brochure, warehouse, Decimal("3")), (brochure, warehouse, Decimal("3"))], on=soon(0)
+        )
+
+
+def test_an_edit_of_the_item_never_overwrites_its_stock_figures(clerk, warehouse, brochure):
+    from backoffice.materials.services import item_save
+
+    stale = refreshed(brochure)  # as a form read it
+    receive(clerk, warehouse, brochure, "10", "2.00")
+    item_save(by=clerk, item=stale, name="新彩页", reorder_level=Decimal("3"))
+    item = refreshed(brochure)
+    assert item.name == "新彩页"
+    assert (item.stock_quantity, item.stock_value) == (Decimal("10"), Decimal("20.00"))
+    _moves_agree(brochure)
+
+
+def test_the_recipient_of_samples_never_releases_them(
+    rep_wang, clerk, second_clerk, warehouse, sample
+):
+    receive(clerk, warehouse, sample, "10", "12.00", batch="B1", expires_on=soon(200))
+    issue = issue_create(
+        by=clerk,
+        location=warehouse,
+        purpose="rep",
+        recipient=second_clerk,
+        lines=[{"item": sample, "quantity": "1"}],
+    )
+    issue_submit(issue=issue, by=clerk)
+    with pytest.raises(SelfReviewForbidden):
+        review_decide(request=review_request_for(issue), by=second_clerk, verdict="approve")
+
+
+def test_a_rep_bag_is_named_by_the_rep_id(rep_wang, clerk):
+    from backoffice.materials.services import bag_of
+
+    bag = bag_of(rep_wang, by=clerk)
+    assert bag.code == f"BAG-{rep_wang.pk}" and bag_of(rep_wang, by=clerk) == bag

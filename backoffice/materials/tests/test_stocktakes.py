@@ -106,3 +106,15 @@ def test_a_count_sheet_names_the_row_and_column_of_each_problem(brochure, sample
     with pytest.raises(ValidationFailed) as bad:
         count_rows([{"item": "M-BR01"}])
     assert "实盘数量" in str(bad.value.message)
+
+
+def test_stock_found_of_an_item_without_batches_has_no_expiry(keeper, clerk, office, brochure):
+    stocktake = stocktake_start(by=keeper, location=office)
+    with pytest.raises(ValidationFailed) as refused:
+        stocktake_count(
+            stocktake=stocktake,
+            by=keeper,
+            counts=[{"item": brochure, "batch": "", "counted": "3", "expires_on": soon(30)}],
+        )
+    assert "expires_on" in str(refused.value.extra)
+    assert not stocktake.lines.exists()

@@ -81,6 +81,8 @@ def materials_cost(
         source, pk = move["source_model"], move["source_id"]
         if source == "materials.issuerequest" and pk in issues:
             issue = issues[pk]
+            if issue.purpose == IssueRequest.Purpose.REP:
+                continue  # into a rep's bag and back: not used yet, whoever sees which leg
             region, rep, purpose = issue.region_id, issue.owner_id, issue.purpose
         elif source == "sales.delivery":
             region, rep = deliveries.get(pk), delivery_reps.get(pk)

@@ -48,7 +48,9 @@ def used(rep_wang, clerk, second_clerk, keeper, warehouse, brochure, sample, hos
         customer=hospital,
         lines=[{"item": brochure, "quantity": "30"}],
     )
-    issue(clerk, purpose="rep", recipient=rep_wang, lines=[{"item": sample, "quantity": "4"}])
+    bag = issue(clerk, purpose="rep", recipient=rep_wang, lines=[{"item": sample, "quantity": "4"}])
+    # one comes back out of the bag: neither leg of it is use
+    issue_return(issue=bag, by=keeper, lines=[{"line": bag.lines.get().pk, "quantity": "1"}])
     issue(clerk, purpose="internal", lines=[{"item": brochure, "quantity": "10"}])
     job = printing_order(by=clerk, item=brochure, supplier="印务", quantity="1000", cost="700")
     printing_receive(job=job, by=keeper, location=warehouse)
@@ -96,3 +98,11 @@ def test_the_page_its_excel_and_the_api(used, clerk, api):
         "internal": "20.00",
     }
     assert answer["printing"][0]["cost"] == "700.00"
+
+
+def test_a_rep_sees_the_use_of_own_customers_only(used, rep_li):
+    rows, _totals = materials_cost(
+        by=rep_li, date_from=soon(-1), date_to=soon(0), group_by=["purpose", "customer"]
+    )
+    # 北京医院 is 王磊's: what went there from the shared warehouse is not 李's to see
+    assert {(r["purpose"], r["customer_name"]) for r in rows} == {("internal", "No customer")}

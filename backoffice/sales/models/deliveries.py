@@ -64,7 +64,14 @@ class Delivery(BaseModel):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
     method = models.CharField(_("method"), max_length=16, choices=Method, default=Method.EXPRESS)
-    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    carrier = models.ForeignKey(
+        "office.Carrier",
+        verbose_name=_("carrier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
     # The customer's address chosen at creation, and a copy of it: the delivery note keeps
     # showing where the goods went when the customer's addresses change later.
     ship_to = models.ForeignKey(

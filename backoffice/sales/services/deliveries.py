@@ -23,12 +23,13 @@ from backoffice.materials.models import Location, MaterialItem, StockMove
 from backoffice.materials.selectors import location_visible_to
 from backoffice.materials.services import (
     Movement,
-    allocate,
-    locations_open,
+    stock_check,
     stock_post,
     take_out,
     taken_back,
 )
+from backoffice.office.models import Carrier, MailItem
+from backoffice.office.services import carrier_approved, mail_document_moved, mail_entry
 from backoffice.parties.models import Customer, DeliveryAddress
 from backoffice.reviews.services import review_submit
 from backoffice.sales.exceptions import (
@@ -100,7 +101,7 @@ def delivery_create(
     by: Actor,
     lines: list[dict[str, Any]],
     method: str = Delivery.Method.EXPRESS,
-    carrier: str = "",
+    carrier: Carrier | None = None,
     promised_on: date | None = None,
     extras: list[dict[str, Any]] | None = None,
     address: DeliveryAddress | int | None = None,
@@ -151,7 +152,7 @@ def delivery_create(
         ship_to_phone=ship_to.phone if ship_to else "",
         ship_to_address=ship_to.address if ship_to else "",
         method=method,
-        carrier=carrier,
+        carrier=carrier_approved(carrier),
         promised_on=promised_on,
         created_by=by,
     )
@@ -211,10 +212,10 @@ def _stock_extras(delivery: Delivery) -> list[tuple[int, Any, Any, Any]]:
 def delivery_submit(*, delivery: Delivery, by: Actor) -> Delivery:
     """Send the delivery to double review (2 clerks, never its author), once the stock
     could give the extras drawn from it (nothing is reserved: the release checks again)."""
-    extras = _stock_extras(delivery)
-    locations_open({location for _e, _i, location, _q in extras})
-    for _extra, item, location, quantity in extras:
-        allocate(location=location, wanted=[(item, quantity)], on=timezone.localdate())
+    stock_check(
+        [(item, location, quantity) for _e, item, location, quantity in _stock_extras(delivery)],
+        on=timezone.localdate(),
+    )
     transition(delivery, to=Delivery.Status.IN_REVIEW, by=by)
     review_submit(obj=delivery, by=by)
     return delivery
@@ -384,7 +385,33 @@ def delivery_ship(
         )
     delivery.tracking_number = tracking_number
     model_save(instance=delivery, by=by, validate=False)
-    return transition(delivery, to=Delivery.Status.SHIPPED, by=by)
+    delivery = transition(delivery, to=Delivery.Status.SHIPPED, by=by)
+    if needs_tracking:  # an express or logistics shipment is in the mail register
+        _mail_delivery(delivery, by=by)
+    return delivery
+
+
+def _mail_delivery(delivery: Delivery, *, by: Actor) -> None:
+    """The shipment's entry in the mail and express register: to the customer's ship-to
+    address, by the delivery's carrier, promised when the delivery was, with its goods'
+    parcel as the kind."""
+    today, promised = timezone.localdate(), delivery.promised_on
+    mail_entry(  # a carrier suspended since the delivery was made: 409
+        by=by,
+        source=delivery,
+        direction=MailItem.Direction.OUT,
+        kind=MailItem.Kind.PARCEL,
+        customer=delivery.customer,
+        counterparty=delivery.customer.name,
+        contact=delivery.ship_to_recipient,
+        phone=delivery.ship_to_phone,
+        address=delivery.ship_to_address,
+        carrier=delivery.carrier,
+        tracking_number=delivery.tracking_number,
+        shipped_on=today,
+        # a promise already past when the goods leave does not judge the carrier
+        promised_on=promised if promised and promised >= today else None,
+    )
 
 
 @permission_required("sales.change_delivery")
@@ -397,7 +424,9 @@ def delivery_sign(*, delivery: Delivery, by: Actor, signed_on: date, signed_by: 
     delivery.signed_on = signed_on
     delivery.signed_by_name = signed_by.strip()
     model_save(instance=delivery, by=by, validate=False)
-    return transition(delivery, to=Delivery.Status.SIGNED, by=by)
+    delivery = transition(delivery, to=Delivery.Status.SIGNED, by=by)
+    mail_document_moved(delivery, by=by, status=MailItem.Status.DELIVERED, on=signed_on)
+    return delivery
 
 
 @permission_required("sales.change_delivery")
@@ -431,6 +460,7 @@ def delivery_return(*, delivery: Delivery, by: Actor, reason: str) -> Delivery:
     _delivery_facts(order, lines, sign=-1)
     _order_sync_delivery_status(order, by=by)
     _extras_back(delivery, by=by, customer=order.customer)
+    mail_document_moved(delivery, by=by, status=MailItem.Status.RETURNED)
     return delivery
 
 

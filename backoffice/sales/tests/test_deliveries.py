@@ -53,8 +53,10 @@ def _release(delivery, author, *reviewers):
 
 
 @pytest.mark.django_db
-def test_partial_then_full_delivery_with_two_reviewers(order, clerk, second_clerk, third_clerk):
-    first = delivery_create(order=order, by=clerk, lines=_lines(order, "6", "4"), carrier="顺丰")
+def test_partial_then_full_delivery_with_two_reviewers(
+    order, clerk, second_clerk, third_clerk, carrier
+):
+    first = delivery_create(order=order, by=clerk, lines=_lines(order, "6", "4"), carrier=carrier)
     with pytest.raises(SelfReviewForbidden):
         _release(first, clerk, clerk)
     review_decide(request=review_request_for(first), by=second_clerk, verdict="approve")

@@ -19,7 +19,7 @@ def order(hospital, clerk, second_clerk, products):
 
 @pytest.mark.django_db
 def test_deliver_from_the_order_page_then_release_ship_and_print(
-    client, order, clerk, second_clerk
+    client, order, clerk, second_clerk, carrier
 ):
     from backoffice.accounts.services import user_create
 
@@ -43,7 +43,7 @@ def test_deliver_from_the_order_page_then_release_ship_and_print(
         {
             f"qty_{line.pk}": "6",
             "method": "express",
-            "carrier": "顺丰",
+            "carrier": str(carrier.pk),
             "promised_on": "2026-12-03",
         },
     )

@@ -16,7 +16,7 @@ def order(hospital, clerk, second_clerk, products):
 
 
 @pytest.mark.django_db
-def test_delivery_life_through_the_api(api, order, clerk, second_clerk, rep_li, rep_wang):
+def test_delivery_life_through_the_api(api, order, clerk, second_clerk, rep_li, rep_wang, carrier):
     from backoffice.accounts.services import user_create
     from backoffice.parties.services import address_create, customer_create
 
@@ -47,7 +47,7 @@ def test_delivery_life_through_the_api(api, order, clerk, second_clerk, rep_li, 
         "order": order.pk,
         "lines": [{"order_line": line.pk, "quantity": "4"}],
         "method": "express",
-        "carrier": "顺丰速运",
+        "carrier": carrier.pk,
         "promised_on": "2026-12-01",
         "extras": [{"kind": "sample", "description": "阿莫西林样品", "quantity": "2"}],
     }

@@ -1,0 +1,81 @@
+"""Documents write their own register entry: a delivery shipped by express or logistics,
+then signed for (delivered) or returned."""
+
+import pytest
+from django.utils import timezone
+
+from backoffice.office.exceptions import CarrierNotApproved
+from backoffice.office.models import MailItem
+from backoffice.office.services import carrier_save, mail_for
+from backoffice.reviews.selectors import review_request_for
+from backoffice.reviews.services import review_decide
+from backoffice.sales.services import (
+    delivery_create,
+    delivery_ship,
+    delivery_sign,
+    delivery_submit,
+    order_create,
+    order_submit,
+)
+from backoffice.sales.tests.factories import batch_rows
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def released(hospital, clerk, second_clerk, third_clerk, products, carrier):
+    order = order_create(
+        customer=hospital, by=clerk, lines=[{"product": products[0], "quantity": "10"}]
+    )
+    order_submit(order=order, by=clerk)
+    review_decide(request=review_request_for(order), by=second_clerk, verdict="approve")
+    delivery = delivery_create(
+        order=order,
+        by=clerk,
+        lines=[{"order_line": order.lines.get(), "quantity": "10"}],
+        carrier=carrier,
+        promised_on=timezone.localdate(),
+    )
+    delivery_submit(delivery=delivery, by=clerk)
+    for reviewer in (second_clerk, third_clerk):
+        review_decide(request=review_request_for(delivery), by=reviewer, verdict="approve")
+    return delivery
+
+
+def test_a_shipped_delivery_is_in_the_register_and_signed_is_delivered(released, clerk, carrier):
+    delivery = delivery_ship(
+        delivery=released, by=clerk, tracking_number="SF8001", lines=batch_rows(released)
+    )
+    item = mail_for(delivery)
+    assert (item.kind, item.carrier, item.tracking_number) == ("parcel", carrier, "SF8001")
+    assert item.customer_id == delivery.customer_id and item.source_number == delivery.number
+    delivery_sign(delivery=delivery, by=clerk, signed_on=timezone.localdate(), signed_by="王主任")
+    item = MailItem.objects.get(pk=item.pk)
+    assert item.status == "delivered" and item.delivered_on == timezone.localdate()
+
+
+def test_a_carrier_suspended_before_shipping_refuses_it(released, clerk, carrier):
+    carrier_save(by=clerk, carrier=carrier, status="suspended")
+    with pytest.raises(CarrierNotApproved):
+        delivery_ship(
+            delivery=released, by=clerk, tracking_number="SF8002", lines=batch_rows(released)
+        )
+    assert not MailItem.objects.exists()
+
+
+def test_a_delivery_names_an_approved_carrier_only(
+    hospital, clerk, second_clerk, products, carrier
+):
+    carrier_save(by=clerk, carrier=carrier, status="candidate")
+    order = order_create(
+        customer=hospital, by=clerk, lines=[{"product": products[0], "quantity": "1"}]
+    )
+    order_submit(order=order, by=clerk)
+    review_decide(request=review_request_for(order), by=second_clerk, verdict="approve")
+    with pytest.raises(CarrierNotApproved):
+        delivery_create(
+            order=order,
+            by=clerk,
+            lines=[{"order_line": order.lines.get(), "quantity": "1"}],
+            carrier=carrier,
+        )
