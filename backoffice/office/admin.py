@@ -495,4 +495,4 @@ class CarrierBillAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
             filename=upload.name,
             tolerance=form.cleaned_data.get("tolerance"),
         )
-        obj.pk = bill.pk
+        obj.pk, obj.month, obj.carrier = bill.pk, bill.month, bill.carrier

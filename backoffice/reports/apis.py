@@ -33,6 +33,7 @@ from backoffice.reports.selectors.expenses import (
 )
 from backoffice.reports.selectors.materials import GROUPS as MATERIAL_GROUPS
 from backoffice.reports.selectors.materials import (
+    mailing_cost,
     materials_cost,
     materials_params,
     printing_cost,
@@ -456,16 +457,27 @@ class PrintingRowSerializer(serializers.Serializer):
     cost = _amount()
 
 
+class MailingRowSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    carrier_name = serializers.CharField()
+    kind = serializers.CharField()
+    kind_name = serializers.CharField()
+    shipments = serializers.IntegerField()
+    cost = _amount("the billed fee once settled, else the expected cost")
+
+
 class MaterialStatisticsSerializer(serializers.Serializer):
     rows = MaterialRowSerializer(many=True)
     totals = MaterialTotalsSerializer()
     printing = PrintingRowSerializer(many=True)
+    mailing = MailingRowSerializer(many=True)
 
 
 class MaterialStatisticsApi(APIView):
     """GET /api/v1/reports/materials/?date_from=&date_to=&group_by=month,kind,region,rep,
     customer,purpose — materials used (net of returns, at the moving average) per group with
-    totals, and printing jobs received by month and item kind."""
+    totals, printing jobs received by month and item kind, and mailing by month, carrier and
+    kind."""
 
     @extend_schema(
         parameters=[
@@ -486,10 +498,12 @@ class MaterialStatisticsApi(APIView):
             by=request.user, date_from=date_from, date_to=date_to, group_by=group_by
         )
         printing = printing_cost(by=request.user, date_from=date_from, date_to=date_to)
+        mailing = mailing_cost(by=request.user, date_from=date_from, date_to=date_to)
         return Response(
             {
                 "rows": [_text(row) for row in rows],
                 "totals": _text(totals),
                 "printing": [_text(row) for row in printing],
+                "mailing": [_text(row) for row in mailing],
             }
         )

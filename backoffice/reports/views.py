@@ -708,8 +708,8 @@ MATERIAL_LABELS = {
 }
 
 
-def _materials_workbook(columns, rows, totals, printing) -> bytes:
-    """Two sheets: materials used (net of returns), printing jobs received."""
+def _materials_workbook(columns, rows, totals, printing, mailing) -> bytes:
+    """Three sheets: materials used (net of returns), printing jobs received, mailing."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("Materials used")
@@ -721,6 +721,12 @@ def _materials_workbook(columns, rows, totals, printing) -> bytes:
     jobs.append([_("Month"), str(MATERIAL_LABELS["kind"]), _("Jobs"), _("Quantity"), _("Cost")])
     for row in printing:
         jobs.append([row["month"], row["kind_name"], row["jobs"], row["quantity"], row["cost"]])
+    mail = book.create_sheet(_("Mailing"))
+    mail.append([_("Month"), _("Carrier"), _("Kind"), _("Shipments"), _("Cost")])
+    for row in mailing:
+        mail.append(
+            [row["month"], row["carrier_name"], row["kind_name"], row["shipments"], row["cost"]]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -731,6 +737,7 @@ def materials_view(request: HttpRequest) -> HttpResponse:
     region, rep, customer and purpose; printing jobs received; Excel export."""
     from backoffice.reports.selectors.materials import GROUPS as MATERIAL_GROUPS
     from backoffice.reports.selectors.materials import (
+        mailing_cost,
         materials_cost,
         materials_params,
         printing_cost,
@@ -757,10 +764,11 @@ def materials_view(request: HttpRequest) -> HttpResponse:
         by=request.user, date_from=date_from, date_to=date_to, group_by=group_by
     )
     printing = printing_cost(by=request.user, date_from=date_from, date_to=date_to)
+    mailing = mailing_cost(by=request.user, date_from=date_from, date_to=date_to)
     columns = [(f"{g}_name", MATERIAL_LABELS[g]) for g in group_by]
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
-            _materials_workbook(columns, rows, totals, printing),
+            _materials_workbook(columns, rows, totals, printing, mailing),
             filename=_("materials cost statistics"),
         )
     context = {
@@ -777,6 +785,7 @@ def materials_view(request: HttpRequest) -> HttpResponse:
         ],
         "totals": totals,
         "printing": printing,
+        "mailing": mailing,
         "groups": [(g, MATERIAL_LABELS[g], g in group_by) for g in MATERIAL_GROUPS],
         "form": {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
         "query": params.urlencode(),

@@ -36,6 +36,7 @@ from backoffice.core.imports import import_failure, import_previous, imports_fai
 from backoffice.core.money import rmb_upper, sum_amounts
 from backoffice.core.services import model_save
 from backoffice.core.steps import ASKED, Step
+from backoffice.office.services import mail_for
 from backoffice.parties.models import Customer
 from backoffice.reviews.admin import ReviewableAdminMixin, review_submit_step
 from backoffice.sales import services
@@ -43,6 +44,7 @@ from backoffice.sales.forms import (
     DeliveryShipForm,
     DeliverySignForm,
     InvoiceIssueForm,
+    InvoiceMailForm,
     InvoiceReverseForm,
     OrderDeliverForm,
     OrderInvoiceForm,
@@ -627,6 +629,20 @@ class InvoiceAdmin(ReviewableAdminMixin, BaseModelAdmin):
             to=Invoice.Status.ISSUED,
             form=InvoiceIssueForm,
             title=_("Record the issued VAT invoice"),
+        ),
+        Step(
+            "mail",
+            _("Mailed"),
+            services.invoice_mail,
+            document="invoice",
+            when=lambda invoice: (
+                invoice.status == Invoice.Status.ISSUED
+                and invoice.kind == Invoice.Kind.NORMAL
+                and not mail_for(invoice)
+            ),
+            form=InvoiceMailForm,
+            title=_("The invoice went to the customer by express: its entry in the register"),
+            style="secondary",
         ),
         Step(
             "reverse",

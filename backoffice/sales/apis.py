@@ -664,6 +664,33 @@ class InvoiceIssueApi(APIView):
         return Response(InvoiceOutputSerializer(result).data)
 
 
+class InvoiceMailInputSerializer(serializers.Serializer):
+    carrier = serializers.IntegerField(help_text="An approved carrier's id.")
+    tracking_number = serializers.CharField(max_length=64)
+    promised_on = serializers.DateField(required=False, allow_null=True, default=None)
+    cost = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, default="0")
+    contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    class Meta:
+        ref_name = "InvoiceMailInput"
+
+
+class InvoiceMailApi(APIView):
+    """POST …/mail/: the issued invoice mailed; its entry in the mail register (once)."""
+
+    @extend_schema(request=InvoiceMailInputSerializer, responses={200: InvoiceOutputSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        invoice = access_invoice(request.user, pk)
+        data = InvoiceMailInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["carrier"] = _carrier(values["carrier"])
+        result = services.invoice_mail(invoice=invoice, by=request.user, **values)
+        return Response(InvoiceOutputSerializer(result).data)
+
+
 class InvoiceReverseApi(APIView):
     """POST …/reverse/ asks for a red-letter invoice (202): it is issued once reviewed with
     at least the invoice's number of reviewers, never by the asker (issue 15 §20)."""

@@ -278,6 +278,24 @@ class InvoiceIssueForm(StepForm):
         self.fields["invoice_type"].initial = self.document.invoice_type
 
 
+class InvoiceMailForm(StepForm):
+    """How the invoice went to the customer: by which carrier, under which number."""
+
+    carrier = forms.ModelChoiceField(
+        label=_("carrier"), queryset=Carrier.objects.filter(status=Carrier.Status.APPROVED)
+    )
+    tracking_number = forms.CharField(label=_("tracking number"), max_length=64)
+    promised_on = forms.DateField(label=_("promised date"), required=False)
+    cost = forms.DecimalField(
+        label=_("expected cost"), max_digits=16, decimal_places=2, min_value=0, initial="0"
+    )
+    address = forms.CharField(label=_("address"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["address"].initial = self.document.customer.address
+
+
 class InvoiceReverseForm(StepForm):
     invoice_code = forms.CharField(
         label=_("VAT invoice code"), max_length=12, required=False, help_text=INVOICE_CODE_HELP

@@ -28,6 +28,7 @@ urlpatterns = [
     path("invoices/<int:pk>/submit/", apis.InvoiceSubmitApi.as_view(), name="invoice-submit"),
     path("invoices/<int:pk>/review/", apis.InvoiceReviewApi.as_view(), name="invoice-review"),
     path("invoices/<int:pk>/issue/", apis.InvoiceIssueApi.as_view(), name="invoice-issue"),
+    path("invoices/<int:pk>/mail/", apis.InvoiceMailApi.as_view(), name="invoice-mail"),
     path(
         "invoices/<int:pk>/reverse/",
         apis.InvoiceReverseApi.as_view(),

@@ -79,3 +79,21 @@ def test_a_delivery_names_an_approved_carrier_only(
             lines=[{"order_line": order.lines.get(), "quantity": "1"}],
             carrier=carrier,
         )
+
+
+def test_an_issued_invoice_mailed_is_in_the_register_once(issued, clerk, carrier, api):
+    from backoffice.core.exceptions import ValidationFailed
+    from backoffice.sales.services import invoice_mail
+
+    invoice_mail(invoice=issued, by=clerk, carrier=carrier, tracking_number="SF6001", cost="12")
+    item = mail_for(issued)
+    assert (item.kind, item.customer_id, item.note) == ("invoice", issued.customer_id, "12345678")
+    with pytest.raises(ValidationFailed):
+        invoice_mail(invoice=issued, by=clerk, carrier=carrier, tracking_number="SF6002")
+    api.force_authenticate(clerk)
+    again = api.post(
+        f"/api/v1/sales/invoices/{issued.pk}/mail/",
+        {"carrier": carrier.pk, "tracking_number": "SF6003"},
+        format="json",
+    )
+    assert again.status_code == 400 and MailItem.objects.count() == 1

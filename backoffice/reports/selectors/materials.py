@@ -3,15 +3,15 @@ stock for customers, events, deliveries and the office's own use, net of what ca
 at the value the ledger gave it (the moving average), grouped by month, item kind, region,
 rep, customer and purpose; stocktake variances count as their own purpose; stock moved into
 a rep's bag has not been used yet and does not count. Beside it, printing jobs received, by
-month and item kind."""
+month and item kind, and what was mailed, by month, carrier and kind."""
 
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DateField, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateField, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
 from backoffice.accounts.models import Region, User
@@ -19,6 +19,8 @@ from backoffice.core.access import Actor
 from backoffice.core.money import ZERO, round_amount, round_quantity, sum_read
 from backoffice.materials.models import IssueRequest, MaterialItem, PrintingJob, StockMove
 from backoffice.materials.selectors import move_visible_to
+from backoffice.office.models import MailItem
+from backoffice.office.selectors import mail_visible_to
 from backoffice.parties.models import Customer
 from backoffice.reports.selectors.params import refuse_if, report_dates
 from backoffice.sales.models import Delivery
@@ -181,4 +183,34 @@ def printing_cost(*, by: Actor, date_from: date, date_to: date) -> list[dict[str
             "cost": cost,
         }
         for (month, kind), (jobs_count, quantity, cost) in sorted(sums.items())
+    ]
+
+
+def mailing_cost(*, by: Actor, date_from: date, date_to: date) -> list[dict[str, Any]]:
+    """What was mailed or expressed in the dates (the register's entries sent), by month,
+    carrier and kind: shipments and cost, the billed fee once a bill settled it, else the
+    expected cost; the entries the user may see."""
+    if not by.has_perm("office.view_mailitem"):
+        return []
+    rows = (
+        mail_visible_to(by)
+        .filter(
+            direction=MailItem.Direction.OUT, shipped_on__gte=date_from, shipped_on__lte=date_to
+        )
+        .annotate(month=TruncMonth("shipped_on", output_field=DateField()))
+        .values("month", "carrier__name", "kind")
+        .annotate(shipments=Count("pk"), cost=Sum(Coalesce("fee", "cost")))
+        .order_by("month", "carrier__name", "kind")
+    )
+    kinds = dict(MailItem.Kind.choices)
+    return [
+        {
+            "month": row["month"].strftime("%Y-%m"),
+            "carrier_name": row["carrier__name"] or _("No carrier"),
+            "kind": row["kind"],
+            "kind_name": str(kinds.get(row["kind"], row["kind"])),
+            "shipments": row["shipments"],
+            "cost": round_amount(sum_read(row["cost"]) or ZERO),
+        }
+        for row in rows
     ]

@@ -106,3 +106,32 @@ def test_a_rep_sees_the_use_of_own_customers_only(used, rep_li):
     )
     # 北京医院 is 王磊's: what went there from the shared warehouse is not 李's to see
     assert {(r["purpose"], r["customer_name"]) for r in rows} == {("internal", "No customer")}
+
+
+def test_mailing_by_month_carrier_and_kind(clerk, carrier, rep_li, hospital, api):
+    from backoffice.office.models import MailItem
+    from backoffice.office.services import mail_register
+    from backoffice.reports.selectors.materials import mailing_cost
+
+    for tracking, kind, cost in (("SF1", "invoice", "12.00"), ("SF2", "invoice", "15.00")):
+        mail_register(
+            by=clerk,
+            kind=kind,
+            customer=hospital,
+            carrier=carrier,
+            tracking_number=tracking,
+            cost=cost,
+        )
+    mail_register(by=clerk, kind="letter", counterparty="税务局", cost="8.00")
+    MailItem.objects.filter(tracking_number="SF2").update(fee="18.00")  # as a bill settled it
+    rows = mailing_cost(by=clerk, date_from=soon(-1), date_to=soon(0))
+    found = {(r["carrier_name"], r["kind_name"]): (r["shipments"], r["cost"]) for r in rows}
+    assert found == {
+        ("顺丰速运", "Invoice"): (2, Decimal("30.00")),
+        ("No carrier", "Letter"): (1, Decimal("8.00")),
+    }
+    api.force_authenticate(clerk)
+    answer = api.get("/api/v1/reports/materials/?group_by=purpose").json()
+    assert sum(Decimal(r["cost"]) for r in answer["mailing"]) == Decimal("38.00")
+    # 北京医院 is 王磊's: 李 sees none of what went there
+    assert mailing_cost(by=rep_li, date_from=soon(-1), date_to=soon(0)) == []

@@ -22,6 +22,8 @@ from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
 from backoffice.ledger.services import receivable_from_invoice
+from backoffice.office.models import MailItem
+from backoffice.office.services import mail_entry, mail_for
 from backoffice.reviews.models import ReversalRequest
 from backoffice.reviews.reversals import ReviewRequired, reversal_request
 from backoffice.reviews.services import review_submit
@@ -330,6 +332,50 @@ def invoice_issue(
         if not updated:
             raise OverInvoicing(extra={"order_line": line.order_line_id})
     _post(invoice, by)
+    return invoice
+
+
+@permission_required("office.add_mailitem")
+@transaction.atomic
+def invoice_mail(
+    *,
+    invoice: Invoice,
+    by: Actor,
+    carrier: Any,
+    tracking_number: str,
+    promised_on: date | None = None,
+    cost: Any = "0",
+    contact: str = "",
+    phone: str = "",
+    address: str = "",
+) -> Invoice:
+    """The issued invoice mailed to its customer: its entry in the mail and express
+    register (kind invoice, the invoice as its document), once."""
+    invoice = Invoice.objects.select_for_update().select_related("customer").get(pk=invoice.pk)
+    if invoice.status != Invoice.Status.ISSUED:
+        raise ValidationFailed(_("Only an issued invoice is mailed."))
+    already = mail_for(invoice)
+    if already is not None:
+        raise ValidationFailed(
+            _("This invoice was mailed already: %(entry)s.") % {"entry": already.number}
+        )
+    if not (tracking_number or "").strip():
+        raise ValidationFailed(extra={"fields": {"tracking_number": [_("required")]}})
+    mail_entry(
+        by=by,
+        source=invoice,
+        direction=MailItem.Direction.OUT,
+        kind=MailItem.Kind.INVOICE,
+        customer=invoice.customer,
+        contact=contact,
+        phone=phone,
+        address=address or invoice.customer.address,
+        carrier=carrier,
+        tracking_number=tracking_number,
+        promised_on=promised_on,
+        cost=cost,
+        note=invoice.vat_invoice_number,
+    )
     return invoice
 
 
