@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from backoffice.core.access import access_object, require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.filters import MAX_ID
 from backoffice.core.versions import detail_response
 from backoffice.office import services
 from backoffice.office.filters import BillFilter, CarrierFilter, MailFilter
@@ -119,14 +120,18 @@ class MailItemSerializer(serializers.Serializer):
     number = serializers.CharField(read_only=True)
     direction = serializers.ChoiceField(choices=MailItem.Direction.choices, default="out")
     kind = serializers.ChoiceField(choices=MailItem.Kind.choices)
-    customer = serializers.IntegerField(source="customer_id", allow_null=True, default=None)
+    customer = serializers.IntegerField(
+        source="customer_id", allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
     counterparty = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
     )
     contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    carrier = serializers.IntegerField(source="carrier_id", allow_null=True, default=None)
+    carrier = serializers.IntegerField(
+        source="carrier_id", allow_null=True, default=None, min_value=1, max_value=MAX_ID
+    )
     tracking_number = serializers.CharField(
         max_length=64, required=False, allow_blank=True, default=""
     )
@@ -140,7 +145,9 @@ class MailItemSerializer(serializers.Serializer):
     related_type = serializers.ChoiceField(
         choices=list(services.mail.RELATED), required=False, write_only=True
     )
-    related_id = serializers.IntegerField(required=False, write_only=True)
+    related_id = serializers.IntegerField(
+        required=False, write_only=True, min_value=1, max_value=MAX_ID
+    )
     related = serializers.SerializerMethodField()
     bill = serializers.IntegerField(source="bill_id", read_only=True)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -271,8 +278,8 @@ class BillSerializer(serializers.Serializer):
 
 
 class BillUploadSerializer(serializers.Serializer):
-    carrier = serializers.IntegerField()
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    carrier = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    month = serializers.RegexField(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
     file = serializers.FileField(help_text=".xlsx or .csv: 运单号, 日期, 重量, 费用")
     tolerance = serializers.DecimalField(required=False, allow_null=True, default=None, **AMOUNT)
 

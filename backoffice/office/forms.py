@@ -58,7 +58,7 @@ class BillUploadForm(forms.ModelForm):
 
     month_text = forms.RegexField(
         label=_("month"),
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        regex=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$",
         help_text=_("YYYY-MM"),
         error_messages={"invalid": _("A month: YYYY-MM")},
     )

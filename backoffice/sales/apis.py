@@ -17,6 +17,7 @@ from backoffice.contracts.selectors import access_contract
 from backoffice.core.access import access_object, require_perm
 from backoffice.core.api import filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
+from backoffice.core.filters import MAX_ID
 from backoffice.core.versions import detail_response
 from backoffice.office.models import Carrier
 from backoffice.parties.selectors import access_customer
@@ -312,7 +313,12 @@ class DeliveryInputSerializer(serializers.Serializer):
     lines = DeliveryLineInputSerializer(many=True, allow_empty=False, max_length=5000)
     method = serializers.ChoiceField(choices=Delivery.Method.choices, default="express")
     carrier = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="An approved carrier's id."
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="An approved carrier's id.",
     )
     promised_on = serializers.DateField(required=False, allow_null=True)
     extras = DeliveryExtraSerializer(many=True, required=False, default=list)
@@ -665,7 +671,9 @@ class InvoiceIssueApi(APIView):
 
 
 class InvoiceMailInputSerializer(serializers.Serializer):
-    carrier = serializers.IntegerField(help_text="An approved carrier's id.")
+    carrier = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="An approved carrier's id."
+    )
     tracking_number = serializers.CharField(max_length=64)
     promised_on = serializers.DateField(required=False, allow_null=True, default=None)
     cost = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, default="0")
