@@ -29,4 +29,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     # ask for a red letter reversing an issued invoice (issued once reviewed with the
     # invoice's own levels: two reviewers)
     "ask_red_letter": frozenset({"finance", "admin"}),
+    # release materials and samples out of stock (one of the two reviews of an issue; never
+    # the one who asked, entered it or receives it)
+    "review_material_issue": frozenset({"clerk", "warehouse", "admin"}),
+    # approve a stocktake's variances, which adjusts the stock (never whoever counted); its
+    # review level names the role: the administrator is not a sales manager
+    "approve_stocktake": frozenset({"sales_manager"}),
+    # settle a carrier's monthly bill: its fees written to the register, the month locked
+    "settle_carrier_bill": frozenset({"clerk", "admin"}),
 }

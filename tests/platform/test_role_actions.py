@@ -141,7 +141,65 @@ def test_each_role_may_do_what_the_table_says(
             reason="抬头开错",
         ),
     }
+    actions |= _stock_and_mail_actions(person, rep_wang, clerk, manager)
     assert set(actions) == set(ROLE_ACTIONS)
     done = {name for name, action in actions.items() if _tried(action)}
     expected = {name for name, roles in ROLE_ACTIONS.items() if role in roles}
     assert done == expected
+
+
+def _stock_and_mail_actions(person, rep, clerk, manager) -> dict:
+    """An issue of brochures in review (asked by a rep), a stocktake in review (counted by a
+    clerk), a carrier's bill uploaded (by a clerk)."""
+    from decimal import Decimal
+
+    from backoffice.materials.services import (
+        issue_create,
+        issue_submit,
+        item_save,
+        location_create,
+        receipt_create,
+        stocktake_count,
+        stocktake_start,
+        stocktake_submit,
+    )
+    from backoffice.office.models import Carrier
+    from backoffice.office.services import bill_settle, bill_upload
+
+    brochure = item_save(by=clerk, code="RA-BR", name="角色彩页", kind="brochure", unit="份")
+    warehouse, office = (
+        location_create(by=clerk, code=code, name=name, kind="warehouse")
+        for code, name in (("RA-WH", "角色仓"), ("RA-OF", "角色办公室"))
+    )
+    for where in (warehouse, office):
+        receipt_create(
+            by=clerk,
+            location=where,
+            lines=[{"item": brochure, "quantity": Decimal(10), "unit_cost": Decimal(1)}],
+        )
+    issue = issue_create(
+        by=rep, location=warehouse, purpose="internal", lines=[{"item": brochure, "quantity": "1"}]
+    )
+    issue_submit(issue=issue, by=rep)
+    stocktake = stocktake_start(by=clerk, location=office)
+    stocktake_count(
+        stocktake=stocktake, by=clerk, counts=[{"item": brochure, "batch": "", "counted": "9"}]
+    )
+    stocktake_submit(stocktake=stocktake, by=clerk)
+    carrier = Carrier.objects.create(code="RA", name="角色快递", status="approved")
+    bill, _changed = bill_upload(
+        by=clerk,
+        carrier=carrier,
+        month=date(2026, 10, 1),
+        content="运单号,费用\nRA1,12.00\n".encode(),
+        filename="bill.csv",
+    )
+    return {
+        "review_material_issue": lambda: review_decide(
+            request=review_request_for(issue), by=person, verdict="approve"
+        ),
+        "approve_stocktake": lambda: review_decide(
+            request=review_request_for(stocktake), by=person, verdict="approve"
+        ),
+        "settle_carrier_bill": lambda: bill_settle(bill=bill, by=person),
+    }
