@@ -41,6 +41,8 @@ from backoffice.materials.models import (
     StockReceiptLine,
     Stocktake,
     StocktakeLine,
+    StockTransfer,
+    StockTransferLine,
 )
 from backoffice.materials.selectors import (
     EXPIRY_WARNING_DAYS,
@@ -310,6 +312,70 @@ class ReceiptLineInline(TabularInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class TransferLineInline(ReceiptLineInline):
+    model = StockTransferLine
+    fields = ["item", "quantity", "value"]
+
+
+@admin.register(StockTransfer)
+class StockTransferAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
+    """Entered with its lines and posted at once (out there, in here); then kept as it was."""
+
+    list_display = [
+        "number",
+        "moved_on",
+        "from_location",
+        "to_location",
+        "total_value",
+        "created_by",
+    ]
+    list_filter = ["from_location", "to_location", ("moved_on", admin.DateFieldListFilter)]
+    search_fields = ["number", "note"]
+    list_select_related = ["from_location", "to_location", "created_by"]
+    date_hierarchy = "moved_on"
+    inlines = [TransferLineInline]
+    export_fields = ["number", "moved_on", "from_location", "to_location", "total_value"]
+    entered = ["from_location", "to_location", "moved_on", "note"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.entered
+        return ["number", *self.entered, "total_value", "created_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        return {"moved_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in ("from_location", "to_location"):
+            field.queryset = location_visible_to(request.user).filter(is_active=True)
+        return field
+
+    def save_model(self, request, obj, form, change) -> None:
+        pass  # created with its lines in save_related, where the lines are known
+
+    def save_related(self, request, form, formsets, change) -> None:
+        lines = _line_rows(formsets[0], ["item", "quantity"])
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        transfer = form.instance
+        created = services.transfer_create(
+            by=request.user,
+            from_location=transfer.from_location,
+            to_location=transfer.to_location,
+            moved_on=transfer.moved_on,
+            note=transfer.note,
+            lines=lines,
+        )
+        transfer.pk = created.pk
 
 
 @admin.register(StockReceipt)

@@ -36,6 +36,7 @@ from backoffice.materials.selectors import (
     receipt_visible_to,
     stock_visible_to,
     stocktake_visible_to,
+    transfer_visible_to,
 )
 from backoffice.parties.selectors import access_customer
 from backoffice.reviews.apis import DocumentReviewApi, DocumentSubmitApi
@@ -182,10 +183,10 @@ def _items_of(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**line, "item": items.get(line["item"], line["item"])} for line in lines]
 
 
-def _location(request: Request, pk: int) -> Location:
+def _location(request: Request, pk: int, field: str = "location") -> Location:
     location = location_visible_to(request.user).filter(pk=pk).first()
     if location is None:
-        raise ValidationFailed(extra={"fields": {"location": [_("not found")]}})
+        raise ValidationFailed(extra={"fields": {field: [_("not found")]}})
     return location
 
 
@@ -259,6 +260,61 @@ class StockReceiptDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         require_perm(request.user, "materials.view_stockreceipt")
         return detail_response(access_receipt(request.user, pk), ReceiptSerializer)
+
+
+class TransferLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    item = serializers.IntegerField(source="item_id")
+    quantity = serializers.DecimalField(**QUANTITY)
+    value = serializers.DecimalField(read_only=True, **AMOUNT)
+
+    class Meta:
+        ref_name = "StockTransferLine"
+
+
+class TransferSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    from_location = serializers.IntegerField(source="from_location_id")
+    to_location = serializers.IntegerField(source="to_location_id")
+    moved_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    total_value = serializers.DecimalField(read_only=True, **AMOUNT)
+    lines = TransferLineSerializer(many=True)
+
+    class Meta:
+        ref_name = "StockTransfer"
+
+
+class StockTransferListApi(APIView):
+    """GET the transfers from or to a location the caller sees; POST one, posted at once."""
+
+    @extend_schema(responses={200: paginated_schema(TransferSerializer, "StockTransfer")})
+    def get(self, request: Request) -> Response:
+        require_perm(request.user, "materials.view_stocktransfer")
+        transfers = (
+            transfer_visible_to(request.user).prefetch_related("lines").order_by("-moved_on", "-id")
+        )
+        return paginate(request, transfers, TransferSerializer, self)
+
+    @extend_schema(request=TransferSerializer, responses={201: TransferSerializer})
+    def post(self, request: Request) -> Response:
+        require_perm(request.user, "materials.add_stocktransfer")
+        data = TransferSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        lines = [
+            {**line, "item": line.pop("item_id")} for line in (dict(x) for x in values["lines"])
+        ]
+        transfer = services.transfer_create(
+            by=request.user,
+            from_location=_location(request, values["from_location_id"], "from_location"),
+            to_location=_location(request, values["to_location_id"], "to_location"),
+            moved_on=values["moved_on"],
+            note=values["note"],
+            lines=_items_of(lines),
+        )
+        return Response(TransferSerializer(transfer).data, status=201)
 
 
 class IssueLineSerializer(serializers.Serializer):

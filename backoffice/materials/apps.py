@@ -21,6 +21,8 @@ SEE_ALL = {
     "materials.view_all_issuerequests",
     "materials.view_stockreceipt",
     "materials.view_stockreceiptline",
+    "materials.view_stocktransfer",
+    "materials.view_stocktransferline",
 }
 SEE_STOCKTAKES = {
     "materials.view_stocktake",
@@ -39,6 +41,8 @@ KEEP_STOCK = (
         "materials.change_location",
         "materials.add_stockreceipt",
         "materials.add_stockreceiptline",
+        "materials.add_stocktransfer",
+        "materials.add_stocktransferline",
         "materials.review_issuerequest",
         "materials.receive_return",
         "materials.view_stocktake",
@@ -117,6 +121,8 @@ class MaterialsConfig(AppConfig):
             StockReceiptLine,
             Stocktake,
             StocktakeLine,
+            StockTransfer,
+            StockTransferLine,
         )
         from backoffice.materials.selectors import (
             issue_visible_to,
@@ -124,6 +130,7 @@ class MaterialsConfig(AppConfig):
             receipt_visible_to,
             stock_visible_to,
             stocktake_visible_to,
+            transfer_visible_to,
         )
         from backoffice.parties.models import Customer
         from backoffice.reviews.registry import register
@@ -133,6 +140,8 @@ class MaterialsConfig(AppConfig):
         register_visibility(StockMove, move_visible_to)
         register_visibility(StockReceipt, receipt_visible_to)
         register_visibility_through(StockReceiptLine, "receipt")
+        register_visibility(StockTransfer, transfer_visible_to)
+        register_visibility_through(StockTransferLine, "transfer")
         register_visibility(IssueRequest, issue_visible_to)
         register_visibility_through(IssueLine, "issue")
         register(
@@ -236,6 +245,12 @@ class MaterialsConfig(AppConfig):
                     "move_to_inbox",
                     "admin:materials_stockreceipt_changelist",
                     "materials.view_stockreceipt",
+                ),
+                (
+                    _("Stock transfers"),
+                    "sync_alt",
+                    "admin:materials_stocktransfer_changelist",
+                    "materials.view_stocktransfer",
                 ),
                 (
                     _("Stock movements"),

@@ -301,6 +301,73 @@ class StockReceiptLine(DocumentPart):
         return f"{self.line_no}. {self.item} × {format_number(self.quantity, 'quantity')}"
 
 
+class StockTransfer(BaseModel):
+    """Stock moved from one location to another (调拨): the warehouse to the office, a rep's
+    bag back to the warehouse. Posted at once: out of its batches there (first-expiring
+    first), into the same batches here, at the value it left with."""
+
+    DELETION = deletion.NEVER
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    from_location = models.ForeignKey(
+        Location, verbose_name=_("moved from"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_location = models.ForeignKey(
+        Location, verbose_name=_("moved to"), on_delete=models.PROTECT, related_name="+"
+    )
+    moved_on = models.DateField(_("moved on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    total_value = amount_field(_("value"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("stock transfer")
+        verbose_name_plural = _("stock transfers")
+        ordering = ["-moved_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_location=models.F("to_location")),
+                name="material_transfer_two_places",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class StockTransferLine(DocumentPart):
+    DELETION = deletion.NEVER
+
+    transfer = models.ForeignKey(StockTransfer, on_delete=models.PROTECT, related_name="lines")
+    line_no = models.PositiveSmallIntegerField(_("line"))
+    item = models.ForeignKey(
+        MaterialItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = quantity_field(_("quantity"))
+    value = amount_field(_("value"))
+
+    class Meta:
+        verbose_name = _("transfer line")
+        verbose_name_plural = _("transfer lines")
+        ordering = ["transfer", "line_no"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["transfer", "line_no"], name="material_transfer_line_no"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="material_transfer_line_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_no}. {self.item} × {format_number(self.quantity, 'quantity')}"
+
+
 class IssueRequest(BaseModel):
     """A request to take materials out (领用/发放): to a customer, to a rep (into the rep's
     bag), for a delivery, an event or the office itself. Two reviewers release it (clerks or

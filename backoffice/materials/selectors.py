@@ -18,6 +18,7 @@ from backoffice.materials.models import (
     StockMove,
     StockReceipt,
     Stocktake,
+    StockTransfer,
 )
 from backoffice.parties.selectors import customer_visible_to
 
@@ -82,6 +83,16 @@ def receipt_visible_to(user: Any) -> QuerySet[StockReceipt]:
     if user.has_perm("materials.view_all_stock"):
         return StockReceipt.objects.all()
     return StockReceipt.objects.filter(location__in=location_visible_to(user))
+
+
+def transfer_visible_to(user: Any) -> QuerySet[StockTransfer]:
+    """All (view_all_stock), else those from or to a location whose stock the user sees."""
+    if not _active(user):
+        return StockTransfer.objects.none()
+    if user.has_perm("materials.view_all_stock"):
+        return StockTransfer.objects.all()
+    seen = location_visible_to(user)
+    return StockTransfer.objects.filter(Q(from_location__in=seen) | Q(to_location__in=seen))
 
 
 def access_receipt(by: Actor, receipt_id: Any) -> StockReceipt:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("stock/", apis.StockListApi.as_view(), name="stock-list"),
     path("receipts/", apis.StockReceiptListApi.as_view(), name="stock-receipt-list"),
     path("receipts/<int:pk>/", apis.StockReceiptDetailApi.as_view(), name="stock-receipt-detail"),
+    path("transfers/", apis.StockTransferListApi.as_view(), name="stock-transfer-list"),
     path("issues/", apis.IssueListApi.as_view(), name="material-issue-list"),
     path("issues/<int:pk>/", apis.IssueDetailApi.as_view(), name="material-issue-detail"),
     path("issues/<int:pk>/submit/", apis.IssueSubmitApi.as_view(), name="material-issue-submit"),

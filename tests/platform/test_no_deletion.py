@@ -57,6 +57,8 @@ from backoffice.materials.tests.factories import (
     StockReceiptLineFactory,
     StocktakeFactory,
     StocktakeLineFactory,
+    StockTransferFactory,
+    StockTransferLineFactory,
 )
 from backoffice.office.tests.factories import (
     CarrierBillFactory,
@@ -412,6 +414,16 @@ def _stock_receipts():
 @builds("materials.StockReceiptLine")
 def _stock_receipt_lines():
     return [StockReceiptLineFactory()]
+
+
+@builds("materials.StockTransfer")
+def _stock_transfers():
+    return [StockTransferFactory()]
+
+
+@builds("materials.StockTransferLine")
+def _stock_transfer_lines():
+    return [StockTransferLineFactory()]
 
 
 @builds("materials.IssueRequest")

@@ -72,6 +72,8 @@ from backoffice.materials.tests.factories import (
     StockReceiptLineFactory,
     StocktakeFactory,
     StocktakeLineFactory,
+    StockTransferFactory,
+    StockTransferLineFactory,
 )
 from backoffice.office.tests.factories import (
     CarrierBillFactory,
@@ -171,6 +173,7 @@ API_MODELS = {
     "ItemListApi": "materials.MaterialItem",
     "LocationListApi": "materials.Location",
     "StockListApi": "materials.StockBalance",
+    "StockTransferListApi": "materials.StockTransfer",
     "CarrierListApi": "office.Carrier",
     "MailItemListApi": "office.MailItem",
     "BillListApi": "office.CarrierBill",
@@ -503,6 +506,15 @@ def _stock_receipts(n: int, shared: Shared) -> None:
     location = LocationFactory()
     for receipt in StockReceiptFactory.create_batch(n, location=location, created_by=shared.rep):
         StockReceiptLineFactory(receipt=receipt)
+
+
+@builds("materials.StockTransfer")
+def _stock_transfers(n: int, shared: Shared) -> None:
+    here, there = LocationFactory(), LocationFactory()
+    for transfer in StockTransferFactory.create_batch(
+        n, from_location=here, to_location=there, created_by=shared.rep
+    ):
+        StockTransferLineFactory(transfer=transfer)
 
 
 @builds("materials.IssueRequest")

@@ -56,6 +56,7 @@ NOT_GUARDED = {
     "journal_post": "posting inside guarded services",
     "stock_post": "the stock ledger, inside guarded receipt and issue services",
     "take_out": "the stock ledger, inside the releases of issues and deliveries",
+    "move_between": "the stock ledger, inside guarded transfers and releases of issues",
     "bag_of": "a rep's bag, made inside the guarded issue services",
     "mail_entry": "a document's own mail register entry, inside its guarded service",
     "mail_document_moved": "a document's mail entry following it, inside its guarded service",

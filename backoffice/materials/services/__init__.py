@@ -18,6 +18,7 @@ from backoffice.materials.services.stock import (
     Movement,
     allocate,
     locations_open,
+    move_between,
     stock_check,
     stock_post,
     take_out,
@@ -34,6 +35,7 @@ from backoffice.materials.services.stocktakes import (
     stocktake_submit,
     stocktake_variances,
 )
+from backoffice.materials.services.transfers import transfer_create
 
 __all__ = [
     "REVIEW_LEVELS",
@@ -52,6 +54,7 @@ __all__ = [
     "item_save",
     "location_create",
     "locations_open",
+    "move_between",
     "printing_cancel",
     "printing_order",
     "printing_receive",
@@ -67,4 +70,5 @@ __all__ = [
     "stocktake_variances",
     "take_out",
     "taken_back",
+    "transfer_create",
 ]

@@ -32,6 +32,7 @@ from backoffice.materials.services.items import bag_of
 from backoffice.materials.services.stock import (
     Movement,
     items_locked,
+    move_between,
     stock_check,
     stock_post,
     take_out,
@@ -247,34 +248,25 @@ def issue_release(issue: IssueRequest, *, by: Actor, request: Any) -> None:
         (line.item for line in lines), at=[issue.location, *([bag] if bag else [])]
     )
     issue.number = next_number(kind="MI", year=today.year)  # written on its movements
-    kind = StockMove.Kind.TRANSFER if to_bag else StockMove.Kind.ISSUE
-    posted = take_out(
-        source=issue,
-        lines=[(line.pk, line.item, issue.location, line.quantity) for line in lines],
-        kind=kind,
-        moved_on=today,
-        by=by,
-        customer=issue.customer,
-        locked=locked,
-    )
-    if bag is not None:
-        stock_post(
-            movements=[
-                Movement(
-                    item=move.item,
-                    location=bag,
-                    quantity=-move.quantity,
-                    batch=move.batch,
-                    expires_on=move.expires_on,
-                    value=-move.value,
-                    line=move.source_line,
-                    kind=kind,
-                )
-                for move in posted.moves
-            ],
-            moved_on=today,
+    if bag is not None:  # into the rep's bag: moved, not used
+        posted = move_between(
             source=issue,
+            lines=[(line.pk, line.item, line.quantity) for line in lines],
+            from_location=issue.location,
+            to_location=bag,
+            moved_on=today,
             by=by,
+            locked=locked,
+        )
+        posted.moves = [move for move in posted.moves if move.location_id == issue.location_id]
+    else:
+        posted = take_out(
+            source=issue,
+            lines=[(line.pk, line.item, issue.location, line.quantity) for line in lines],
+            kind=StockMove.Kind.ISSUE,
+            moved_on=today,
+            by=by,
+            customer=issue.customer,
             locked=locked,
         )
     for line in lines:

@@ -351,6 +351,53 @@ def take_out(
     )
 
 
+def move_between(
+    *,
+    source: Any,
+    lines: list[tuple[int, MaterialItem, Decimal]],
+    from_location: Location,
+    to_location: Location,
+    moved_on: date,
+    by: Actor,
+    locked: dict[int, MaterialItem],
+    customer: Any = None,
+) -> Posted:
+    """A document's lines (line id, item, quantity) moved from one location to another:
+    out of the batches `allocate` picks there, into the same batches here, at the value
+    each left with (a transfer, an issue into a rep's bag). The caller locked the items
+    and both locations (items_locked(…, at=[from_location, to_location]))."""
+    out = take_out(
+        source=source,
+        lines=[(line, item, from_location, quantity) for line, item, quantity in lines],
+        kind=StockMove.Kind.TRANSFER,
+        moved_on=moved_on,
+        by=by,
+        customer=customer,
+        locked=locked,
+    )
+    into = stock_post(
+        movements=[
+            Movement(
+                item=move.item,
+                location=to_location,
+                quantity=-move.quantity,
+                batch=move.batch,
+                expires_on=move.expires_on,
+                value=-move.value,
+                line=move.source_line,
+                kind=StockMove.Kind.TRANSFER,
+            )
+            for move in out.moves
+        ],
+        moved_on=moved_on,
+        source=source,
+        by=by,
+        customer=customer,
+        locked=locked,
+    )
+    return Posted(moves=out.moves + into.moves)
+
+
 def taken_back(
     *, source: Any, line: int, location: Location, quantity: Decimal
 ) -> list[tuple[str, date | None, Decimal, Decimal]]:

@@ -20,6 +20,8 @@ from backoffice.materials.models import (
     StockReceiptLine,
     Stocktake,
     StocktakeLine,
+    StockTransfer,
+    StockTransferLine,
 )
 
 
@@ -139,3 +141,25 @@ class PrintingJobFactory(DjangoModelFactory):
     cost = Decimal("800.00")
     ordered_on = date(2026, 5, 20)
     created_by = factory.SubFactory(UserFactory)
+
+
+class StockTransferFactory(DjangoModelFactory):
+    class Meta:
+        model = StockTransfer
+
+    number = factory.Sequence(lambda n: f"TR-2026-{n:06d}")
+    from_location = factory.SubFactory(LocationFactory)
+    to_location = factory.SubFactory(LocationFactory)
+    moved_on = date(2026, 11, 2)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class StockTransferLineFactory(DjangoModelFactory):
+    class Meta:
+        model = StockTransferLine
+
+    transfer = factory.SubFactory(StockTransferFactory)
+    line_no = factory.Sequence(lambda n: n % 30000 + 1)
+    item = factory.SubFactory(MaterialItemFactory)
+    quantity = Decimal("2")
+    value = Decimal("5.00")

@@ -1,8 +1,8 @@
 """A hypothesis state machine over receipts, issues (to customers and into reps' bags) with
-their two reviews, returns, and batches that expire (issue 17 §3): whatever the order, the
-on-hand of each item × location × batch is the sum of its movements and never below zero,
-each item's quantity and value are the sums of its movements, the value is never below zero,
-and no movement out ever took an expired batch."""
+their two reviews, returns, transfers between locations, and batches that expire (issue 17
+§3): whatever the order, the on-hand of each item × location × batch is the sum of its
+movements and never below zero, each item's quantity and value are the sums of its
+movements, the value is never below zero, and no movement out ever took an expired batch."""
 
 from collections import defaultdict
 from datetime import timedelta
@@ -22,7 +22,12 @@ from backoffice.materials.models import (
     StockBalance,
     StockMove,
 )
-from backoffice.materials.services import issue_create, issue_return, issue_submit
+from backoffice.materials.services import (
+    issue_create,
+    issue_return,
+    issue_submit,
+    transfer_create,
+)
 from backoffice.materials.tests.conftest import receive
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
@@ -120,6 +125,19 @@ def test_stock_ledger_invariants(
                 # an issue to a rep comes back only while it is still in the rep's bag
                 assert refused.code == "insufficient_stock", refused.code
 
+        @rule(which=st.integers(0, 1), where=st.integers(0, 1), quantity=st.integers(1, 30))
+        def move(self, which, where, quantity):
+            try:
+                transfer_create(
+                    by=keeper,
+                    from_location=locations[where],
+                    to_location=locations[1 - where],
+                    lines=[{"item": items[which], "quantity": str(quantity)}],
+                )
+                self.steps_done.add("transfer")
+            except ApplicationError as refused:
+                assert refused.code == "insufficient_stock", refused.code
+
         @rule(index=st.integers(0, 20))
         def a_batch_expires(self, index):
             batches = list(
@@ -164,4 +182,12 @@ def test_stock_ledger_invariants(
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     Stock.TestCase().runTest()
-    assert {"receive", "release", "release_to_rep", "return", "short", "expire"} <= reached, reached
+    assert {
+        "receive",
+        "release",
+        "release_to_rep",
+        "return",
+        "transfer",
+        "short",
+        "expire",
+    } <= reached, reached

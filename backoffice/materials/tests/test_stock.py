@@ -320,3 +320,57 @@ def test_a_rep_bag_is_named_by_the_rep_id(rep_wang, clerk):
 
     bag = bag_of(rep_wang, by=clerk)
     assert bag.code == f"BAG-{rep_wang.pk}" and bag_of(rep_wang, by=clerk) == bag
+
+
+def test_a_transfer_moves_batches_at_their_value_and_keeps_the_item_whole(
+    clerk, keeper, warehouse, office, sample, api
+):
+    from backoffice.materials.services import transfer_create
+
+    receive(clerk, warehouse, sample, "4", "10.00", batch="B1", expires_on=soon(30))
+    receive(clerk, warehouse, sample, "6", "20.00", batch="B2", expires_on=soon(90))
+    before = refreshed(sample)
+    transfer = transfer_create(
+        by=keeper,
+        from_location=warehouse,
+        to_location=office,
+        lines=[{"item": sample, "quantity": "5"}],
+    )
+    assert transfer.number.startswith("TR-")
+    at_office = dict(
+        StockBalance.objects.filter(item=sample, location=office).values_list("batch", "quantity")
+    )
+    assert at_office == {"B1": Decimal("4"), "B2": Decimal("1")}  # first-expiring first
+    after = refreshed(sample)
+    assert (after.stock_quantity, after.stock_value) == (before.stock_quantity, before.stock_value)
+    # out at the moving average (160.00 / 10), in at what it left with
+    assert transfer.lines.get().value == Decimal("80.00") == transfer.total_value
+    _moves_agree(sample)
+    with pytest.raises(InsufficientStock):
+        transfer_create(
+            by=keeper,
+            from_location=office,
+            to_location=warehouse,
+            lines=[{"item": sample, "quantity": "6"}],
+        )
+    with pytest.raises(ValidationFailed):
+        transfer_create(
+            by=keeper,
+            from_location=office,
+            to_location=office,
+            lines=[{"item": sample, "quantity": "1"}],
+        )
+    api.force_authenticate(keeper)
+    answer = api.post(
+        "/api/v1/materials/transfers/",
+        {
+            "from_location": office.pk,
+            "to_location": warehouse.pk,
+            "lines": [{"item": sample.pk, "quantity": "2"}],
+        },
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["lines"][0]["quantity"] == "2.000"
+    assert api.get("/api/v1/materials/transfers/").json()["count"] == 2
+    _moves_agree(sample)
