@@ -5,6 +5,7 @@ matched against the register, settled."""
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -292,7 +293,17 @@ class MailItemAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "carrier":
-            kwargs["queryset"] = Carrier.objects.filter(status=Carrier.Status.APPROVED)
+            current = (
+                request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            )
+            chosen = (
+                MailItem.objects.filter(pk=current).values("carrier")
+                if current and str(current).isdigit()
+                else []
+            )
+            kwargs["queryset"] = Carrier.objects.filter(
+                Q(status=Carrier.Status.APPROVED) | Q(pk__in=chosen)
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):

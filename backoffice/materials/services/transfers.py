@@ -49,8 +49,12 @@ def transfer_create(
             errors[field] = [_("no longer in use")]
     if from_location.pk == to_location.pk:
         errors["to_location"] = [_("another location than where it comes from")]
-    if moved_on > today:
-        errors["moved_on"] = [_("cannot be in the future")]
+    elif to_location.kind == Location.Kind.BAG:
+        # a rep's bag is filled by a material issue, released by two reviewers
+        errors["to_location"] = [_("a rep's bag is filled by a material issue")]
+    if moved_on != today:
+        # posted as it is done: the batches' expiry is judged on the day they move
+        errors["moved_on"] = [_("a transfer is dated the day it is made")]
     if errors:
         raise ValidationFailed(extra={"fields": errors})
     checked = _issue_lines(lines)

@@ -360,6 +360,16 @@ def test_a_transfer_moves_batches_at_their_value_and_keeps_the_item_whole(
             to_location=office,
             lines=[{"item": sample, "quantity": "1"}],
         )
+    from backoffice.materials.services import bag_of
+
+    with pytest.raises(ValidationFailed) as refused:  # bags are filled by reviewed issues
+        transfer_create(
+            by=keeper,
+            from_location=office,
+            to_location=bag_of(clerk, by=keeper),
+            lines=[{"item": sample, "quantity": "1"}],
+        )
+    assert "to_location" in refused.value.extra["fields"]
     api.force_authenticate(keeper)
     answer = api.post(
         "/api/v1/materials/transfers/",

@@ -111,7 +111,6 @@ def bill_rows(content: bytes, *, filename: str) -> list[dict[str, Any]]:
     problems: list[Problem] = []
     lines: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    biggest = max_value("amount")
 
     def problem(line: int, name: str, message: str) -> None:
         problems.append(Problem(line, headers.get(name, str(COLUMN_LABELS[name])), message))
@@ -135,7 +134,11 @@ def bill_rows(content: bytes, *, filename: str) -> list[dict[str, Any]]:
             except ValueError:
                 problem(line, "shipped_on", _("a date: YYYY-MM-DD"))
         values: dict[str, Decimal] = {}
-        for name, rounding in (("weight", round_quantity), ("fee", round_amount)):
+        for name, rounding, kind in (
+            ("weight", round_quantity, "quantity"),
+            ("fee", round_amount, "amount"),
+        ):
+            biggest = max_value(kind)
             text = (row.get(headers[name]) or "").strip() if name in headers else ""
             if not text and name == "weight":
                 values[name] = ZERO
@@ -159,6 +162,9 @@ def bill_rows(content: bytes, *, filename: str) -> list[dict[str, Any]]:
                     "fee": values["fee"],
                 }
             )
+    total = sum((line["fee"] for line in lines), ZERO)
+    if not problems and total > max_value("amount"):
+        problems.append(Problem(len(rows) + 1, headers["fee"], _("the total is too large")))
     if problems:
         raise BillUnreadable(problems)
     return lines
@@ -205,6 +211,41 @@ def _matched(
     return built
 
 
+def _rematch(bill: CarrierBill, *, lock: bool = False) -> None:
+    """The bill's lines matched again against the register as it is now (entries
+    registered, corrected or settled elsewhere since the upload); with `lock`, the entries
+    of its tracking numbers are locked first (a settlement)."""
+    lines = list(bill.lines.order_by("line_no"))
+    numbers = [line.tracking_number for line in lines]
+    if lock:
+        for start in range(0, len(numbers), IN_CHUNK):
+            list(
+                MailItem.objects.select_for_update()
+                .filter(
+                    carrier=bill.carrier_id, tracking_number__in=numbers[start : start + IN_CHUNK]
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+    rows = [
+        {
+            "line": line.line_no,
+            "tracking_number": line.tracking_number,
+            "shipped_on": line.shipped_on,
+            "weight": line.weight,
+            "fee": line.fee,
+        }
+        for line in lines
+    ]
+    changed = []
+    for line, now in zip(lines, _matched(bill.carrier, bill, rows), strict=True):
+        found = (now.match, now.mail_item_id, now.expected)
+        if (line.match, line.mail_item_id, line.expected) != found:
+            line.match, line.mail_item_id, line.expected = found
+            changed.append(line)
+    bulk_set(CarrierBillLine, changed, ["match", "mail_item", "expected"])
+
+
 @permission_required("office.add_carrierbill")
 @transaction.atomic
 def bill_upload(
@@ -219,6 +260,8 @@ def bill_upload(
     """(the bill, whether anything changed): the same file again changes nothing; another
     file for the month replaces the lines while the month is not settled."""
     month = month.replace(day=1)
+    # one upload of a carrier's bills at a time: the month's bill may not exist yet to lock
+    Carrier.objects.select_for_update().filter(pk=carrier.pk).first()
     digest = hashlib.sha256(content).hexdigest()
     try:
         tolerance = round_amount(
@@ -230,6 +273,10 @@ def bill_upload(
         raise ValidationFailed(extra={"fields": {"tolerance": [_("cannot be negative")]}})
     existing = CarrierBill.objects.select_for_update().filter(carrier=carrier, month=month).first()
     if existing is not None and existing.digest == digest and existing.tolerance == tolerance:
+        # the same file adds nothing; an open bill is matched again (entries registered
+        # since show as matched)
+        if existing.status == CarrierBill.Status.OPEN:
+            _rematch(existing)
         return existing, False
     if existing is not None and existing.status == CarrierBill.Status.SETTLED:
         raise AlreadySettled(
@@ -269,13 +316,19 @@ def bill_settle(*, bill: CarrierBill, by: Actor) -> CarrierBill:
         raise AlreadySettled(
             _("%(bill)s is settled already.") % {"bill": bill}, extra={"bill": bill.pk}
         )
+    _rematch(bill, lock=True)
     kinds = CarrierBillLine.Match
     fees = dict(
         bill.lines.filter(match__in=[kinds.MATCHED, kinds.FEE_DIFFERS]).values_list(
             "mail_item_id", "fee"
         )
     )
-    items = list(MailItem.objects.select_for_update().filter(pk__in=fees).order_by("pk").only("pk"))
+    items = list(
+        MailItem.objects.select_for_update()
+        .filter(pk__in=fees, bill__isnull=True)  # never one another bill settled
+        .order_by("pk")
+        .only("pk")
+    )
     for item in items:
         item.fee, item.bill_id = fees[item.pk], bill.pk
     bulk_set(MailItem, items, ["fee", "bill"])

@@ -46,7 +46,7 @@ TEXT_LIMITS = {
 }
 
 
-def _checked(item: MailItem, data: dict[str, Any]) -> MailItem:
+def _checked(item: MailItem, data: dict[str, Any], *, approve: bool = True) -> MailItem:
     unknown = set(data) - MAIL_FIELDS
     errors: dict[str, list[str]] = {name: [_("unknown field")] for name in unknown}
     for name, value in data.items():
@@ -87,7 +87,7 @@ def _checked(item: MailItem, data: dict[str, Any]) -> MailItem:
     if errors:
         raise ValidationFailed(extra={"fields": errors})
     check_bound(item.cost, "amount", field="cost")
-    if "carrier" in data:
+    if "carrier" in data and approve:
         carrier_approved(item.carrier)
     return item
 
@@ -139,13 +139,29 @@ def mail_register(*, by: Actor, source: Any = None, **data: Any) -> MailItem:
     return mail_entry(by=by, source=source, **data)
 
 
-def mail_entry(*, by: Actor, source: Any = None, **data: Any) -> MailItem:
+def mail_entry(
+    *,
+    by: Actor,
+    source: Any = None,
+    parcel: bool = False,
+    carrier_checked: bool = False,
+    **data: Any,
+) -> MailItem:
     """A new entry, in the caller's transaction: what mail_register writes, and what a
     document writes of itself when it is mailed (a delivery shipped by express, an
-    invoice mailed), whoever has the right to that document."""
+    invoice mailed), whoever has the right to that document. `parcel`: a document sent in
+    a parcel registered already (two deliveries, or an invoice with its goods, under one
+    tracking number) is in that entry; `carrier_checked`: the carrier was approved when the
+    document chose it (a delivery suspended since still ships with it)."""
     data.setdefault("handler", by)
     data.setdefault("shipped_on", timezone.localdate())
-    item = _checked(MailItem(created_by=by), data)
+    item = _checked(MailItem(created_by=by), data, approve=not carrier_checked)
+    if parcel and item.carrier_id and item.tracking_number:
+        shared = MailItem.objects.filter(
+            carrier=item.carrier_id, tracking_number=item.tracking_number
+        ).first()
+        if shared is not None:
+            return shared
     if source is not None:
         item.source_model = source._meta.label_lower
         item.source_id = source.pk
@@ -159,6 +175,11 @@ def mail_entry(*, by: Actor, source: Any = None, **data: Any) -> MailItem:
 def mail_update(*, item: MailItem, by: Actor, **data: Any) -> MailItem:
     """Corrected while it is on its way; a settled entry keeps its carrier and number."""
     item = MailItem.objects.select_for_update().get(pk=item.pk)
+    if item.status not in MailItem.OPEN_STATUSES:
+        raise ValidationFailed(
+            _("%(item)s has arrived or ended (%(status)s): it stays as it was.")
+            % {"item": item.number, "status": item.get_status_display()}
+        )
     if item.bill_id is not None and {"carrier", "tracking_number", "cost"} & set(data):
         raise ValidationFailed(
             _("Settled with the carrier's bill: its carrier, tracking number and cost stay.")
@@ -212,7 +233,7 @@ def mail_document_moved(source: Any, *, by: Actor, status: str, on: date | None 
     if item is None:
         return
     also = (
-        {"delivered_on": max(on, item.shipped_on)}
+        {"delivered_on": min(max(on, item.shipped_on), timezone.localdate())}
         if status == MailItem.Status.DELIVERED and on
         else {}
     )

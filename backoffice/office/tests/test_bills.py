@@ -146,3 +146,44 @@ def test_a_rep_may_neither_upload_nor_settle(rep_wang, clerk, carrier, register)
     bill, _ = _upload(clerk, carrier, [["SF001", "", "1", "12"]])
     with pytest.raises(PermissionDenied):
         bill_settle(bill=bill, by=rep_wang)
+
+
+def test_an_entry_on_two_open_bills_is_settled_by_the_first_only(clerk, carrier, register):
+    earlier = (last_month() - timedelta(days=20)).replace(day=1)
+    first, _ = _upload(clerk, carrier, [["SF001", "", "1", "12.00"]])
+    second, _ = bill_upload(
+        by=clerk,
+        carrier=carrier,
+        month=earlier,
+        content=bill_csv([["SF001", "", "1", "13.00"], ["SF009", "", "1", "9.00"]]),
+        filename="again.csv",
+    )
+    assert second.lines.get(tracking_number="SF001").match == "matched"  # not settled yet
+    bill_settle(bill=first, by=clerk)
+    bill_settle(bill=second, by=clerk)
+    item = MailItem.objects.get(tracking_number="SF001")
+    assert (item.bill_id, item.fee) == (first.pk, Decimal("12.00"))
+    assert second.lines.get(tracking_number="SF001").match == "billed_before"
+    assert MailItem.objects.get(tracking_number="SF009").bill_id == second.pk
+
+
+def test_the_same_file_again_matches_what_was_registered_since(clerk, carrier, register):
+    rows = [["SF500", "", "1", "12.00"]]
+    bill, _ = _upload(clerk, carrier, rows)
+    assert bill.lines.get().match == "not_registered"
+    sent(clerk, carrier, "SF500", "12.00")
+    again, changed = _upload(clerk, carrier, rows)
+    assert not changed and again.lines.get().match == "matched"
+
+
+def test_a_weight_or_a_total_beyond_its_column_is_a_problem(clerk, carrier, register):
+    with pytest.raises(BillUnreadable) as refused:
+        _upload(clerk, carrier, [["SF001", "", "99999999999999", "12"]])
+    assert refused.value.extra["problems"][0]["column"] == "重量"
+    with pytest.raises(BillUnreadable):
+        _upload(
+            clerk,
+            carrier,
+            [["SF001", "", "1", "99999999999999.00"], ["SF002", "", "1", "99999999999999.00"]],
+        )
+    assert not CarrierBill.objects.exists()

@@ -396,9 +396,11 @@ def _mail_delivery(delivery: Delivery, *, by: Actor) -> None:
     address, by the delivery's carrier, promised when the delivery was, with its goods'
     parcel as the kind."""
     today, promised = timezone.localdate(), delivery.promised_on
-    mail_entry(  # a carrier suspended since the delivery was made: 409
+    mail_entry(
         by=by,
         source=delivery,
+        parcel=True,
+        carrier_checked=True,  # when the delivery chose it; a suspension since stops no goods
         direction=MailItem.Direction.OUT,
         kind=MailItem.Kind.PARCEL,
         customer=delivery.customer,

@@ -352,7 +352,7 @@ def invoice_mail(
     """The issued invoice mailed to its customer: its entry in the mail and express
     register (kind invoice, the invoice as its document), once."""
     invoice = Invoice.objects.select_for_update().select_related("customer").get(pk=invoice.pk)
-    if invoice.status != Invoice.Status.ISSUED:
+    if invoice.status != Invoice.Status.ISSUED or invoice.kind != Invoice.Kind.NORMAL:
         raise ValidationFailed(_("Only an issued invoice is mailed."))
     already = mail_for(invoice)
     if already is not None:
@@ -364,6 +364,7 @@ def invoice_mail(
     mail_entry(
         by=by,
         source=invoice,
+        parcel=True,  # with its goods, under their tracking number: in their entry
         direction=MailItem.Direction.OUT,
         kind=MailItem.Kind.INVOICE,
         customer=invoice.customer,
