@@ -222,21 +222,7 @@ class MailItemAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
     list_select_related = ["carrier", "customer"]
     autocomplete_fields = ["customer"]
     date_hierarchy = "shipped_on"
-    editable = [
-        "direction",
-        "kind",
-        "customer",
-        "counterparty",
-        "contact",
-        "phone",
-        "address",
-        "carrier",
-        "tracking_number",
-        "shipped_on",
-        "promised_on",
-        "cost",
-        "note",
-    ]
+    editable = [name for name in services.mail.MAIL_FIELDS if name != "handler"]
     export_fields = [
         "number",
         "direction",

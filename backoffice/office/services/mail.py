@@ -19,8 +19,9 @@ from backoffice.core.transitions import transition
 from backoffice.office.models import Carrier, MailItem
 from backoffice.office.services.carriers import carrier_approved
 
-# what a register entry may say of itself; the rest is the register's
-MAIL_FIELDS = {
+# what a register entry may say of itself, in the order a form shows it; the rest (number,
+# status, fee, bill) is the register's
+MAIL_FIELDS = (
     "direction",
     "kind",
     "customer",
@@ -33,9 +34,9 @@ MAIL_FIELDS = {
     "shipped_on",
     "promised_on",
     "cost",
-    "handler",
     "note",
-}
+    "handler",
+)
 TEXT_LIMITS = {
     "counterparty": 200,
     "contact": 100,
@@ -47,7 +48,7 @@ TEXT_LIMITS = {
 
 
 def _checked(item: MailItem, data: dict[str, Any], *, approve: bool = True) -> MailItem:
-    unknown = set(data) - MAIL_FIELDS
+    unknown = set(data) - set(MAIL_FIELDS)
     errors: dict[str, list[str]] = {name: [_("unknown field")] for name in unknown}
     for name, value in data.items():
         if name in TEXT_LIMITS:
