@@ -137,9 +137,9 @@ class MailItemSerializer(serializers.Serializer):
     )
     shipped_on = serializers.DateField(required=False)
     promised_on = serializers.DateField(required=False, allow_null=True, default=None)
-    delivered_on = serializers.DateField(read_only=True)
+    delivered_on = serializers.DateField(read_only=True, allow_null=True)
     cost = serializers.DecimalField(required=False, default="0", **AMOUNT)
-    fee = serializers.DecimalField(read_only=True, **AMOUNT)
+    fee = serializers.DecimalField(read_only=True, allow_null=True, **AMOUNT)
     status = serializers.CharField(read_only=True)
     handler = serializers.IntegerField(source="handler_id", read_only=True)
     related_type = serializers.ChoiceField(
@@ -149,7 +149,7 @@ class MailItemSerializer(serializers.Serializer):
         required=False, write_only=True, min_value=1, max_value=MAX_ID
     )
     related = serializers.SerializerMethodField()
-    bill = serializers.IntegerField(source="bill_id", read_only=True)
+    bill = serializers.IntegerField(source="bill_id", read_only=True, allow_null=True)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     class Meta:
@@ -302,7 +302,9 @@ class BillListApi(APIView):
         )
         return paginate(request, bills, BillSerializer, self)
 
-    @extend_schema(request=BillUploadSerializer, responses={201: BillSerializer})
+    @extend_schema(
+        request=BillUploadSerializer, responses={200: BillSerializer, 201: BillSerializer}
+    )
     def post(self, request: Request) -> Response:
         require_perm(request.user, "office.add_carrierbill")
         data = BillUploadSerializer(data=request.data)
