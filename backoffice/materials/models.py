@@ -308,7 +308,7 @@ class StockTransfer(BaseModel):
 
     DELETION = deletion.NEVER
 
-    number = models.CharField(_("number"), max_length=32, unique=True)
+    number = models.CharField(_("transfer number"), max_length=32, unique=True)
     from_location = models.ForeignKey(
         Location, verbose_name=_("moved from"), on_delete=models.PROTECT, related_name="+"
     )

@@ -472,7 +472,7 @@ class CarrierBillAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
             )
         return _table(
             [
-                _("number"),
+                _("register number"),
                 _("tracking number"),
                 _("date"),
                 _("counterparty"),

@@ -81,7 +81,7 @@ class MailItem(BaseModel):
     }
     OPEN_STATUSES = (Status.REGISTERED, Status.SENT)
 
-    number = models.CharField(_("number"), max_length=32, unique=True)
+    number = models.CharField(_("register number"), max_length=32, unique=True)
     direction = models.CharField(
         _("direction"), max_length=8, choices=Direction, default=Direction.OUT
     )
