@@ -181,6 +181,8 @@ def _status_step(status: str, label: Any, form: Any, style: str = "secondary") -
         to=status,
         form=form,
         style=style,
+        # what was received is registered as it arrived: its way is the sender's
+        when=lambda item: item.direction == MailItem.Direction.OUT,
     )
 
 
@@ -276,6 +278,12 @@ class MailItemAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
         if obj.status in MailItem.OPEN_STATUSES and obj.bill_id is None:
             return self.readonly_fields
         return [*self.readonly_fields, *self.editable]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # an entry that arrived or ended is kept as it was: its page is read only
+        if obj is not None and obj.status not in MailItem.OPEN_STATUSES:
+            return False
+        return super().has_change_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "carrier":
