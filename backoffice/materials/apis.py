@@ -25,6 +25,7 @@ from backoffice.materials.filters import (
     ReceiptFilter,
     StockFilter,
     StocktakeFilter,
+    TransferFilter,
 )
 from backoffice.materials.models import IssueRequest, Location, MaterialItem
 from backoffice.materials.selectors import (
@@ -287,13 +288,20 @@ class TransferSerializer(serializers.Serializer):
 
 
 class StockTransferListApi(APIView):
-    """GET the transfers from or to a location the caller sees; POST one, posted at once."""
+    """GET the transfers from or to a location the caller sees (`?from_location=`,
+    `?to_location=`, `?moved_from=&moved_to=`); POST one, posted at once."""
+
+    filterset_class = TransferFilter
 
     @extend_schema(responses={200: paginated_schema(TransferSerializer, "StockTransfer")})
     def get(self, request: Request) -> Response:
         require_perm(request.user, "materials.view_stocktransfer")
-        transfers = (
-            transfer_visible_to(request.user).prefetch_related("lines").order_by("-moved_on", "-id")
+        transfers = filtered(
+            request,
+            self.filterset_class,
+            transfer_visible_to(request.user)
+            .prefetch_related("lines")
+            .order_by("-moved_on", "-id"),
         )
         return paginate(request, transfers, TransferSerializer, self)
 

@@ -12,6 +12,7 @@ from backoffice.materials.models import (
     StockBalance,
     StockReceipt,
     Stocktake,
+    StockTransfer,
 )
 from backoffice.materials.selectors import item_search, overdue_filter
 
@@ -65,6 +66,17 @@ class ReceiptFilter(django_filters.FilterSet):
 
     class Meta:
         model = StockReceipt
+        fields: list[str] = []
+
+
+class TransferFilter(django_filters.FilterSet):
+    from_location = IdOrCodeFilter(help_text="location id or code it left")
+    to_location = IdOrCodeFilter(help_text="location id or code it went to")
+    moved_from = IsoDateFilter(field_name="moved_on", lookup_expr="gte")
+    moved_to = IsoDateFilter(field_name="moved_on", lookup_expr="lte")
+
+    class Meta:
+        model = StockTransfer
         fields: list[str] = []
 
 
