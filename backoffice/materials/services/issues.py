@@ -93,7 +93,7 @@ def _header_errors(
     return errors
 
 
-def _issue_lines(lines: Sequence[Mapping[str, Any]]) -> list[tuple[MaterialItem, Decimal]]:
+def item_lines(lines: Sequence[Mapping[str, Any]]) -> list[tuple[MaterialItem, Decimal]]:
     if not lines:
         raise ValidationFailed(extra={"fields": {"lines": [_("at least one line")]}})
     checked, seen = [], set()
@@ -154,7 +154,7 @@ def issue_create(
     )
     if errors:
         raise ValidationFailed(extra={"fields": errors})
-    checked = _issue_lines(lines)
+    checked = item_lines(lines)
     issue = model_save(
         instance=IssueRequest(
             location=location,
@@ -202,7 +202,7 @@ def issue_update(
     issue.region = _region_of(issue.customer, issue.recipient, issue.owner)
     model_save(instance=issue, by=by)
     if lines is not None:
-        checked = _issue_lines(lines)
+        checked = item_lines(lines)
         issue.lines.all().delete()
         _write_lines(issue, checked)
     return issue
@@ -258,7 +258,6 @@ def issue_release(issue: IssueRequest, *, by: Actor, request: Any) -> None:
             by=by,
             locked=locked,
         )
-        posted.moves = [move for move in posted.moves if move.location_id == issue.location_id]
     else:
         posted = take_out(
             source=issue,
@@ -270,7 +269,7 @@ def issue_release(issue: IssueRequest, *, by: Actor, request: Any) -> None:
             locked=locked,
         )
     for line in lines:
-        line.value = -posted.value_of_line(line.pk)
+        line.value = -posted.value_of_line(line.pk, issue.location)
     bulk_set(IssueLine, lines, ["value"])  # the issue's version moves with its transition
     issue.total_value = sum((line.value for line in lines), ZERO)
     transition(

@@ -49,8 +49,16 @@ class Movement:
 class Posted:
     moves: list[StockMove] = field(default_factory=list)
 
-    def value_of_line(self, line: int) -> Decimal:
-        return sum((m.value for m in self.moves if m.source_line == line), ZERO)
+    def value_of_line(self, line: int, location: Location | None = None) -> Decimal:
+        """What the line's movements moved (at `location` only, when given)."""
+        return sum(
+            (
+                m.value
+                for m in self.moves
+                if m.source_line == line and (location is None or m.location_id == location.pk)
+            ),
+            ZERO,
+        )
 
 
 def items_locked(

@@ -19,7 +19,7 @@ from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
 from backoffice.materials.models import Location, StockTransfer, StockTransferLine
 from backoffice.materials.selectors import location_visible_to
-from backoffice.materials.services.issues import _issue_lines
+from backoffice.materials.services.issues import item_lines
 from backoffice.materials.services.stock import items_locked, move_between
 
 
@@ -57,7 +57,7 @@ def transfer_create(
         errors["moved_on"] = [_("a transfer is dated the day it is made")]
     if errors:
         raise ValidationFailed(extra={"fields": errors})
-    checked = _issue_lines(lines)
+    checked = item_lines(lines)
     locked = items_locked((item for item, _q in checked), at=[from_location, to_location])
     transfer = StockTransfer(
         number=next_number(kind="TR", year=moved_on.year),
@@ -82,9 +82,7 @@ def transfer_create(
         locked=locked,
     )
     for row in rows:
-        row.value = sum(
-            (m.value for m in posted.moves if m.source_line == row.pk and m.value > 0), ZERO
-        )
+        row.value = posted.value_of_line(row.pk, to_location)
     bulk_set(StockTransferLine, rows, ["value"])
     transfer.total_value = sum((row.value for row in rows), ZERO)
     StockTransfer.objects.filter(pk=transfer.pk).update(total_value=transfer.total_value)
