@@ -207,8 +207,8 @@ def third_clerk(db):
 
 
 @pytest.fixture
-def delivered(hospital, clerk, second_clerk, third_clerk, products):
-    """An order of 10 + 4, of which 6 + 4 are delivered."""
+def delivered(hospital, clerk, second_clerk, third_clerk, products, carrier):
+    """An order of 10 + 4, of which 6 + 4 are delivered (released, to go by express)."""
     from backoffice.sales.services import (
         delivery_create,
         delivery_submit,
@@ -234,6 +234,7 @@ def delivered(hospital, clerk, second_clerk, third_clerk, products):
             {"order_line": first, "quantity": "6"},
             {"order_line": second, "quantity": "4"},
         ],
+        carrier=carrier,
     )
     delivery_submit(delivery=delivery, by=clerk)
     for reviewer in (second_clerk, third_clerk):

@@ -482,7 +482,9 @@ def contract_supplier_invoice_check(contract_id: int, gross_amount: Decimal) -> 
     """A supplier invoice is recorded on a purchase contract in force (or completed), and
     never beyond the contract's amount. Locks the contract for the invoice's transaction."""
     contract = (
-        Contract.objects.select_for_update().select_related("counterparty").get(pk=contract_id)
+        Contract.objects.select_for_update(of=("self",))
+        .select_related("counterparty")
+        .get(pk=contract_id)
     )
     if contract.kind != ContractKind.PURCHASE:
         raise ValidationFailed(

@@ -308,18 +308,22 @@ class DeliveryExtraSerializer(serializers.Serializer):
         ref_name = "DeliveryExtra"
 
 
-class DeliveryInputSerializer(serializers.Serializer):
-    order = serializers.IntegerField()
-    lines = DeliveryLineInputSerializer(many=True, allow_empty=False, max_length=5000)
-    method = serializers.ChoiceField(choices=Delivery.Method.choices, default="express")
-    carrier = serializers.IntegerField(
+def _carrier_field(help_text: str) -> serializers.IntegerField:
+    return serializers.IntegerField(
         required=False,
         allow_null=True,
         default=None,
         min_value=1,
         max_value=MAX_ID,
-        help_text="An approved carrier's id.",
+        help_text=help_text,
     )
+
+
+class DeliveryInputSerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    lines = DeliveryLineInputSerializer(many=True, allow_empty=False, max_length=5000)
+    method = serializers.ChoiceField(choices=Delivery.Method.choices, default="express")
+    carrier = _carrier_field("An approved carrier's id.")
     promised_on = serializers.DateField(required=False, allow_null=True)
     extras = DeliveryExtraSerializer(many=True, required=False, default=list)
     address = serializers.IntegerField(
@@ -470,6 +474,7 @@ class DeliveryStepInputSerializer(serializers.Serializer):
         help_text="ship: the batch and expiry date of every line (manufacturer and approval "
         "number default to the product's)",
     )
+    carrier = _carrier_field("ship: an approved carrier's id, when not the delivery's")
     signed_on = serializers.DateField(required=False)
     signed_by = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
@@ -496,6 +501,7 @@ class DeliveryStepApi(APIView):
                 by=request.user,
                 tracking_number=values["tracking_number"],
                 lines=[dict(line) for line in values.get("lines", [])],
+                carrier=_carrier(values["carrier"]),
             )
         elif self.step == "sign":
             if not values.get("signed_on"):

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +93,19 @@ class DeliveryShipForm(StepForm):
             for row in self.rows
             for key in ("batch", "expiry", "manufacturer", "approval")
         )
+        if self.document.method in {Delivery.Method.EXPRESS, Delivery.Method.LOGISTICS}:
+            # chosen with the delivery, or now: the one the goods leave with
+            self.fields["carrier"] = self.style(
+                forms.ModelChoiceField(
+                    label=_("carrier"),
+                    queryset=Carrier.objects.filter(
+                        Q(status=Carrier.Status.APPROVED) | Q(pk=self.document.carrier_id)
+                    ),
+                    initial=self.document.carrier_id,
+                )
+            )
+            self.fields["tracking_number"].required = True
+            self.order_fields(["carrier", "tracking_number"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -107,6 +121,7 @@ class DeliveryShipForm(StepForm):
         data = self.cleaned_data
         return {
             "tracking_number": data["tracking_number"],
+            "carrier": data.get("carrier"),
             "lines": [
                 {
                     "delivery_line": row["line"].pk,

@@ -156,7 +156,9 @@ def people(clerk, rep_wang, finance, products, region_north):
     }
 
 
-def test_a_clerks_day_in_chinese(live_server, zh, people, clerk, rep_wang, region_north, products):
+def test_a_clerks_day_in_chinese(
+    live_server, zh, people, clerk, rep_wang, region_north, products, carrier
+):
     day = Day(zh, live_server)
     page = zh
     today = timezone.localdate()
@@ -322,6 +324,7 @@ def test_a_clerks_day_in_chinese(live_server, zh, people, clerk, rep_wang, regio
         for line in delivery.lines.all():
             page.fill(f"#id_shipped_batch_{line.pk}", f"B2611{number:02d}")
             page.fill(f"#id_shipped_expiry_{line.pk}", expiry.isoformat())
+        page.select_option("#id_shipped_carrier", str(carrier.pk))  # 顺丰速运, by express
         page.fill("#id_shipped_tracking_number", f"SF12345678{number:02d}")
         if number == 1:
             day.shot("delivery-ship")

@@ -41,7 +41,7 @@ def _login(page, live_server, username):
 
 
 def test_a_partial_delivery_to_a_chosen_address_ships_with_its_batches(
-    live_server, zh_page, hospital, clerk, second_clerk, third_clerk, products, shoot
+    live_server, zh_page, hospital, clerk, second_clerk, third_clerk, products, shoot, carrier
 ):
     page = zh_page
     company = CompanySettings(
@@ -115,6 +115,7 @@ def test_a_partial_delivery_to_a_chosen_address_ships_with_its_batches(
     today = timezone.localdate()
     page.fill(f"#id_shipped_batch_{line.pk}", "B260118")
     page.fill(f"#id_shipped_expiry_{line.pk}", (today - timedelta(days=1)).isoformat())
+    page.select_option("#id_shipped_carrier", str(carrier.pk))
     page.fill("#id_shipped_tracking_number", "SF1234567890")
     ship.get_by_role("button", name="标记已发出").click()
     # The date picker refuses a past expiry before anything is sent (the server refuses it

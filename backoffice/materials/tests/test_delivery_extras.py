@@ -53,7 +53,7 @@ def _release(delivery, *reviewers):
 
 
 def test_the_release_takes_the_extras_out_and_a_return_brings_them_back(
-    order, hospital, clerk, second_clerk, third_clerk, warehouse, sample, brochure
+    order, hospital, clerk, second_clerk, third_clerk, warehouse, sample, brochure, carrier
 ):
     receive(clerk, warehouse, sample, "10", "8.00", batch="B1", expires_on=soon(60))
     delivery = _deliver(
@@ -78,7 +78,11 @@ def test_the_release_takes_the_extras_out_and_a_return_brings_them_back(
     assert move.source_number == delivery.number
     assert refreshed(sample).stock_quantity == Decimal("7")
     delivery_ship(
-        delivery=delivery, by=clerk, tracking_number="SF1234567890", lines=batch_rows(delivery)
+        delivery=delivery,
+        by=clerk,
+        tracking_number="SF1234567890",
+        lines=batch_rows(delivery),
+        carrier=carrier,
     )
     delivery_return(delivery=Delivery.objects.get(pk=delivery.pk), by=clerk, reason="客户拒收")
     back = StockMove.objects.get(kind="return")

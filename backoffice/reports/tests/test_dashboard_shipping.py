@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from backoffice.accounts.services import user_create
+from backoffice.office.models import Carrier
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
 from backoffice.sales.models import Delivery
@@ -23,7 +24,10 @@ def warehouse(db):
 def _released(order, clerk, reviewers, quantity: str) -> Delivery:
     line = order.lines.order_by("line_no").first()
     delivery = delivery_create(
-        order=order, by=clerk, lines=[{"order_line": line, "quantity": quantity}]
+        order=order,
+        by=clerk,
+        lines=[{"order_line": line, "quantity": quantity}],
+        carrier=Carrier.objects.get(code="SF"),  # the fixture's (`delivered`)
     )
     delivery_submit(delivery=delivery, by=clerk)
     for reviewer in reviewers:

@@ -52,7 +52,7 @@ TODAY = timezone.localdate()
 
 
 @pytest.fixture
-def dataset(settings, clerk, finance, rep_wang, rep_li, region_north, region_east):
+def dataset(settings, clerk, finance, rep_wang, rep_li, region_north, region_east, carrier):
     """Orders over two years for two reps' customers, some delivered (and one returned),
     invoiced (one reversed), one cancelled after approval."""
     settings.QUALIFICATION_BLOCK_MODE = "warn"
@@ -100,6 +100,7 @@ def dataset(settings, clerk, finance, rep_wang, rep_li, region_north, region_eas
             lines=[
                 {"order_line": line, "quantity": str(line.quantity)} for line in order.lines.all()
             ],
+            carrier=carrier,
         )
         delivery_submit(delivery=delivery, by=clerk)
         for reviewer in (auditor, releaser):

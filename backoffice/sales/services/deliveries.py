@@ -358,18 +358,28 @@ def delivery_ship(
     by: Actor,
     tracking_number: str = "",
     lines: list[dict[str, Any]] | None = None,
+    carrier: Carrier | None = None,
 ) -> Delivery:
     """Goods leave the warehouse (出库): every line gets the batch number and expiry date of
     the goods (and their manufacturer and approval number, the product's by default), as
     the delivery note must show them (GSP); express and logistics shipments need the
-    tracking number."""
+    tracking number and a carrier (the delivery's, or an approved one chosen now), so that
+    the carrier's bill finds them in the register."""
     tracking_number = tracking_number.strip()
+    delivery = Delivery.objects.select_for_update(of=("self",)).get(pk=delivery.pk)
     needs_tracking = delivery.method in {Delivery.Method.EXPRESS, Delivery.Method.LOGISTICS}
+    if carrier is not None and carrier.pk != delivery.carrier_id:
+        delivery.carrier = carrier_approved(carrier)
+    problems = {}
     if needs_tracking and not tracking_number:
+        problems["tracking_number"] = [_("required")]
+    if needs_tracking and delivery.carrier_id is None:
+        problems["carrier"] = [_("required")]
+    if problems:
         raise ValidationFailed(
-            _("Enter the tracking number."), extra={"fields": {"tracking_number": [_("required")]}}
+            _("Enter the carrier and the tracking number of the shipment."),
+            extra={"fields": problems},
         )
-    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     recorded = _batches(delivery, lines)
     DeliveryLine.objects.bulk_update(recorded, GSP_FIELDS)
     for line in recorded:  # each line's own audit row: its fields, labelled on the History tab
@@ -422,6 +432,8 @@ def delivery_sign(*, delivery: Delivery, by: Actor, signed_on: date, signed_by: 
     """The customer signed for the goods (签收)."""
     if not signed_by.strip():
         raise ValidationFailed(extra={"fields": {"signed_by": [_("required")]}})
+    if signed_on > timezone.localdate():
+        raise ValidationFailed(extra={"fields": {"signed_on": [_("cannot be in the future")]}})
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     delivery.signed_on = signed_on
     delivery.signed_by_name = signed_by.strip()

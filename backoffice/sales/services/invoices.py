@@ -84,7 +84,9 @@ def _orders_to_merge(order: SalesOrder, others: list[SalesOrder] | None) -> list
     customer and each invoiceable, or refused naming the order that is not."""
     ids = sorted({order.pk, *(other.pk for other in others or [])})
     orders = list(
-        SalesOrder.objects.select_for_update().select_related("customer").filter(pk__in=ids)
+        SalesOrder.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .filter(pk__in=ids)
     )
     orders.sort(key=lambda o: (o.pk != order.pk, o.pk))  # the request's own order first
     for merged in orders:
@@ -351,7 +353,11 @@ def invoice_mail(
 ) -> Invoice:
     """The issued invoice mailed to its customer: its entry in the mail and express
     register (kind invoice, the invoice as its document), once."""
-    invoice = Invoice.objects.select_for_update().select_related("customer").get(pk=invoice.pk)
+    invoice = (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .get(pk=invoice.pk)
+    )
     if invoice.status != Invoice.Status.ISSUED or invoice.kind != Invoice.Kind.NORMAL:
         raise ValidationFailed(_("Only an issued invoice is mailed."))
     already = mail_for(invoice)

@@ -427,7 +427,11 @@ def order_cancel_approved(order: SalesOrder, *, by: Actor, reason: str) -> Sales
 
 
 def _order_cancel(order: SalesOrder, *, by: Actor, reason: str) -> SalesOrder:
-    order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order.pk)
+    order = (
+        SalesOrder.objects.select_related("customer")
+        .select_for_update(of=("self",))
+        .get(pk=order.pk)
+    )
     if order.lines.filter(delivered_quantity__gt=0).exists():
         raise OrderHasDeliveries
     was_approved = order.status in SalesOrder.COMMITTED_STATUSES

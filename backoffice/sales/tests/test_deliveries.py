@@ -1,9 +1,11 @@
-from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from backoffice.core.exceptions import InvalidTransition, ValidationFailed
+from backoffice.office.models import MailItem
 from backoffice.reviews.exceptions import SelfReviewForbidden
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
@@ -119,33 +121,43 @@ def test_the_trade_block_is_checked_again_at_release(
 
 
 @pytest.mark.django_db
-def test_ship_sign_and_return(order, clerk, second_clerk, third_clerk):
+def test_ship_sign_and_return(order, clerk, second_clerk, third_clerk, carrier):
     delivery = _release(
         delivery_create(order=order, by=clerk, lines=_lines(order, "10", "4")),
         clerk,
         second_clerk,
         third_clerk,
     )
-    with pytest.raises(ValidationFailed):
-        delivery_ship(delivery=delivery, by=clerk)  # express needs a tracking number
+    with pytest.raises(ValidationFailed) as refused:  # express: a carrier and a tracking number
+        delivery_ship(delivery=delivery, by=clerk, lines=batch_rows(delivery))
+    assert set(refused.value.extra["fields"]) == {"carrier", "tracking_number"}
     delivery_ship(
-        delivery=delivery, by=clerk, tracking_number="SF1234567890", lines=batch_rows(delivery)
+        delivery=delivery,
+        by=clerk,
+        tracking_number="SF1234567890",
+        lines=batch_rows(delivery),
+        carrier=carrier,  # chosen when the goods leave
     )
+    assert MailItem.objects.get(tracking_number="SF1234567890").carrier == carrier
     returned = delivery_return(delivery=delivery, by=clerk, reason="外箱破损，整单退回")
     order.refresh_from_db()
     assert returned.status == "returned"
     assert order.status == "approved"
     assert all(line.delivered_quantity == 0 for line in order.lines.all())
     with pytest.raises(InvalidTransition):
-        delivery_sign(delivery=returned, by=clerk, signed_on=date(2026, 11, 30), signed_by="张三")
+        delivery_sign(delivery=returned, by=clerk, signed_on=timezone.localdate(), signed_by="张三")
     again = _release(
-        delivery_create(order=order, by=clerk, lines=_lines(order, "10", "4")),
+        delivery_create(order=order, by=clerk, lines=_lines(order, "10", "4"), carrier=carrier),
         clerk,
         second_clerk,
         third_clerk,
     )
     delivery_ship(delivery=again, by=clerk, tracking_number="SF9999", lines=batch_rows(again))
-    signed = delivery_sign(
-        delivery=again, by=clerk, signed_on=date(2026, 12, 1), signed_by="王主任"
-    )
+    today = timezone.localdate()
+    with pytest.raises(ValidationFailed) as refused:
+        delivery_sign(
+            delivery=again, by=clerk, signed_on=today + timedelta(days=1), signed_by="王主任"
+        )
+    assert "signed_on" in refused.value.extra["fields"]
+    signed = delivery_sign(delivery=again, by=clerk, signed_on=today, signed_by="王主任")
     assert signed.status == "signed" and signed.signed_by_name == "王主任"

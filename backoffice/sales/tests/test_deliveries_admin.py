@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
@@ -77,6 +80,7 @@ def test_deliver_from_the_order_page_then_release_ship_and_print(
     client.post(
         shipped,
         {
+            "carrier": str(carrier.pk),
             "tracking_number": "SF123",
             f"batch_{note_line.pk}": "B260118",
             f"expiry_{note_line.pk}": "2099-06-30",
@@ -112,13 +116,18 @@ def test_a_rep_sees_no_delivery_buttons_and_cannot_step(client, order, rep_wang,
 
 
 @pytest.mark.django_db
-def test_a_bad_signing_date_is_shown_and_nothing_is_saved(client, order, clerk, second_clerk):
+def test_a_bad_signing_date_is_shown_and_nothing_is_saved(
+    client, order, clerk, second_clerk, carrier
+):
     from backoffice.accounts.services import user_create
     from backoffice.sales.services import delivery_create, delivery_ship, delivery_submit
 
     third = user_create(username="clerk3", role="clerk")
     delivery = delivery_create(
-        order=order, by=clerk, lines=[{"order_line": order.lines.get().pk, "quantity": "1"}]
+        order=order,
+        by=clerk,
+        lines=[{"order_line": order.lines.get().pk, "quantity": "1"}],
+        carrier=carrier,
     )
     delivery_submit(delivery=delivery, by=clerk)
     for reviewer in (second_clerk, third):
@@ -139,5 +148,9 @@ def test_a_bad_signing_date_is_shown_and_nothing_is_saved(client, order, clerk, 
     # A step the document's state does not allow now is refused with a message.
     again = client.post(f"/sales/delivery/{delivery.pk}/step/shipped/", {"tracking_number": "x"})
     assert again.status_code == 302 and Delivery.objects.get().status == "shipped"
-    client.post(sign, {"signed_on": "2026-12-01", "signed_by": "张三"})
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    future = client.post(sign, {"signed_on": tomorrow.isoformat(), "signed_by": "张三"})
+    assert future.status_code == 400 and "cannot be in the future" in future.content.decode()
+    assert Delivery.objects.get().status == "shipped"
+    client.post(sign, {"signed_on": timezone.localdate().isoformat(), "signed_by": "张三"})
     assert Delivery.objects.get().signed_by_name == "张三"

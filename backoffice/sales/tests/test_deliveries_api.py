@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
@@ -113,7 +114,7 @@ def test_delivery_life_through_the_api(api, order, clerk, second_clerk, rep_li, 
     assert (shipped_line["batch_number"], shipped_line["expires_on"]) == ("B1", "2099-01-01")
     signed = api.post(
         f"/api/v1/sales/deliveries/{delivery_id}/sign/",
-        {"signed_on": "2026-12-02", "signed_by": "王主任"},
+        {"signed_on": timezone.localdate().isoformat(), "signed_by": "王主任"},
         format="json",
     )
     assert signed.json()["status"] == "signed"

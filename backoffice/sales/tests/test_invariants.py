@@ -65,7 +65,9 @@ def _numbers_gapless(values: list[str]) -> bool:
 
 
 @pytest.mark.django_db
-def test_order_to_cash_invariants(hospital, products, clerk, second_clerk, finance, rep_wang):
+def test_order_to_cash_invariants(
+    hospital, products, clerk, second_clerk, finance, rep_wang, carrier
+):
     from backoffice.accounts.services import user_create
 
     clerks = [clerk, second_clerk, user_create(username="clerk3", role="clerk")]
@@ -135,6 +137,7 @@ def test_order_to_cash_invariants(hospital, products, clerk, second_clerk, finan
                         order=line.order,
                         by=clerks[who],
                         lines=[{"order_line": line, "quantity": str(quantity)}],
+                        carrier=carrier,
                     )
                     break
                 except ApplicationError:
