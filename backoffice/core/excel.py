@@ -73,9 +73,7 @@ def _number_formats(model: type[models.Model], fields: list[str]) -> dict[str, s
     return formats
 
 
-def queryset_to_xlsx(queryset: QuerySet, *, fields: list[str]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
+def _write_sheet(sheet: Any, queryset: QuerySet, fields: list[str]) -> None:
     header = []
     for name in fields:
         cell = WriteOnlyCell(sheet, value=_label(queryset.model, name))
@@ -93,9 +91,20 @@ def queryset_to_xlsx(queryset: QuerySet, *, fields: list[str]) -> bytes:
                 value = cell
             row.append(value)
         sheet.append(row)
+
+
+def querysets_to_xlsx(sheets: list[tuple[str, QuerySet, list[str]]]) -> bytes:
+    """One sheet per (title, queryset, fields), each streamed (write-only workbook)."""
+    workbook = Workbook(write_only=True)
+    for title, queryset, fields in sheets:
+        _write_sheet(workbook.create_sheet(title=title[:31] or None), queryset, fields)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def queryset_to_xlsx(queryset: QuerySet, *, fields: list[str]) -> bytes:
+    return querysets_to_xlsx([("", queryset, fields)])
 
 
 def xlsx_response(content: bytes, *, filename: str) -> HttpResponse:

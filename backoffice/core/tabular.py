@@ -198,8 +198,25 @@ def table_rows(
         text.detach()  # the caller's handle stays theirs to close
 
 
-def read_table(content: bytes, *, filename: str) -> list[dict[str, str]]:
-    """The rows under the first line (the header), as {header: text}. Empty rows are dropped."""
+class Table(list):
+    """read_table's rows, with the line of the file each was read from (`lines`): an empty
+    row is dropped, so a row's place in the list is not its line."""
+
+    def __init__(self, rows: list[dict[str, str]], lines: list[int]) -> None:
+        super().__init__(rows)
+        self.lines = lines
+
+
+def numbered(rows: list[dict[str, str]]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line of the file, row) of read_table's rows, as a problem is reported to the user;
+    rows built in memory (a list) count from 2, under their header."""
+    lines = getattr(rows, "lines", None) or range(2, len(rows) + 2)
+    return zip(lines, rows, strict=True)
+
+
+def read_table(content: bytes, *, filename: str) -> Table:
+    """The rows under the first line (the header), as {header: text}, with their lines
+    (`numbered`). Empty rows are dropped."""
     encoding = "utf-8-sig"
     if table_format(filename) == "csv":
         for encoding in ("utf-8-sig", "gb18030"):
@@ -210,12 +227,12 @@ def read_table(content: bytes, *, filename: str) -> list[dict[str, str]]:
                 continue
         else:
             raise ValidationFailed(_("The .csv file is neither UTF-8 nor GB18030 encoded."))
-    rows = [
-        [cell.strip() for cell in cells]
-        for _line, cells in table_rows(io.BytesIO(content), filename=filename, encoding=encoding)
-    ]
-    if not rows:
+    read = list(table_rows(io.BytesIO(content), filename=filename, encoding=encoding))
+    if not read:
         raise ValidationFailed(_("The file is empty."))
-    header = [h.strip() for h in rows[0]]
-    body = rows[1:]
-    return [dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in body]
+    header = [h.strip() for h in read[0][1]]
+    rows = []
+    for _line, cells in read[1:]:
+        row = [cell.strip() for cell in cells]
+        rows.append(dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)))
+    return Table(rows, [line for line, _cells in read[1:]])

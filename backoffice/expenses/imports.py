@@ -20,6 +20,7 @@ from backoffice.core.access import Actor, permission_required
 from backoffice.core.money import round_amount
 from backoffice.core.periods import period_start
 from backoffice.core.services import model_save
+from backoffice.core.tabular import numbered
 from backoffice.expenses.models import Budget, ExpenseCategory
 from backoffice.parties.imports import RowError
 
@@ -130,7 +131,7 @@ def budgets_import(*, rows: list[dict[str, str]], by: Actor, commit: bool) -> Bu
     for category in ExpenseCategory.objects.all():
         categories[category.code] = categories[category.name] = category
     seen: dict[tuple, int] = {}
-    for number, raw in enumerate(rows, start=2):
+    for number, raw in numbered(rows):
         value = {name: (raw.get(header) or "").strip() for name, header in columns.items()}
         value.setdefault("note", "")
         budget = _row(number, value, regions, categories, result)

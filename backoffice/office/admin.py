@@ -5,7 +5,9 @@ matched against the register, settled."""
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -14,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.core.admin import (
     BaseModelAdmin,
     ServiceErrorsAsMessages,
+    object_or_404,
     status_badge_display,
 )
+from backoffice.core.excel import querysets_to_xlsx, xlsx_response
 from backoffice.core.money import format_number
 from backoffice.core.steps import Step
 from backoffice.office import services
@@ -45,6 +49,7 @@ MAIL_COLOURS = {
     "damaged": "danger",
 }
 SHOWN_LINES = 200
+PRINTED_LINES = 1000  # a reconciliation sheet's longest table; the Excel file has them all
 
 
 def _table(headers: list[Any], rows: list[list[Any]]) -> str:
@@ -221,8 +226,10 @@ class MailItemAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
     ]
     search_fields = ["number", "tracking_number", "counterparty", "address", "contact"]
     search_help_text = _("Number, tracking number, counterparty, address or contact")
-    list_select_related = ["carrier", "customer"]
+    list_select_related = ["carrier", "customer", "handler"]
     autocomplete_fields = ["customer"]
+    actions_list = ["export_xlsx", "print_list"]
+    list_print_template = "office/mail_register.html"
     date_hierarchy = "shipped_on"
     editable = [name for name in services.mail.MAIL_FIELDS if name != "handler"]
     export_fields = [
@@ -300,6 +307,10 @@ class MailItemAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def list_print_context(self, rows: list[MailItem]) -> dict[str, Any]:
+        days = [item.shipped_on for item in rows]
+        return {"first_day": min(days, default=None), "last_day": max(days, default=None)}
+
     def get_changeform_initial_data(self, request):
         return {"shipped_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
 
@@ -372,6 +383,7 @@ class CarrierBillAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
     shown = [
         "carrier",
         "month_shown",
+        "files",
         "file_name",
         "tolerance",
         "line_count",
@@ -386,6 +398,74 @@ class CarrierBillAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
     ]
 
     status_badge = status_badge_display({"open": "warning", "settled": "success"})
+    print_template = "office/bill_reconciliation.html"
+    object_views = {"xlsx": "lines_xlsx_view"}
+
+    @admin.display(description=_("print"))
+    def files(self, bill: CarrierBill) -> str:
+        printed = reverse("admin:office_carrierbill_print", args=[bill.pk])
+        return format_html(
+            '<a class="text-primary-600" href="{}" target="_blank">{}</a> · '
+            '<a class="text-primary-600" href="{}?format=pdf">PDF</a> · '
+            '<a class="text-primary-600" href="{}" data-testid="bill-xlsx">{}</a>',
+            printed,
+            _("Reconciliation sheet"),
+            printed,
+            reverse("admin:office_carrierbill_xlsx", args=[bill.pk]),
+            _("Excel: every line"),
+        )
+
+    def print_context(self, bill: CarrierBill) -> dict[str, Any]:
+        lines = bill.lines.exclude(match=CarrierBillLine.Match.MATCHED)
+        missing = bill_missing(bill)
+        shown_lines = list(lines.select_related("mail_item").order_by("line_no")[:PRINTED_LINES])
+        shown_missing = list(missing[:PRINTED_LINES])
+        return {
+            "bill": bill,
+            "summary": bill_summary(bill),
+            "lines": shown_lines,
+            "more_lines": lines.count() - len(shown_lines)
+            if len(shown_lines) == PRINTED_LINES
+            else 0,
+            "missing": shown_missing,
+            "more_missing": missing.count() - len(shown_missing)
+            if len(shown_missing) == PRINTED_LINES
+            else 0,
+        }
+
+    def print_filename(self, bill: CarrierBill) -> str:
+        return f"{bill.carrier.code}-{bill.month:%Y-%m}"
+
+    def lines_xlsx_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Every line of the bill with what it matched, and the register's entries the bill
+        lacks: the sheet a clerk sends back to the carrier."""
+        bill = object_or_404(self.get_queryset(request), pk)
+        if not self.has_view_permission(request, bill):
+            raise PermissionDenied
+        content = querysets_to_xlsx(
+            [
+                (
+                    str(_("Bill lines")),
+                    bill.lines.select_related("mail_item").order_by("line_no"),
+                    [
+                        "line_no",
+                        "tracking_number",
+                        "shipped_on",
+                        "weight",
+                        "fee",
+                        "expected",
+                        "match",
+                        "mail_item",
+                    ],
+                ),
+                (
+                    str(_("Not on the bill")),
+                    bill_missing(bill).select_related("carrier"),
+                    ["number", "tracking_number", "shipped_on", "counterparty", "cost", "status"],
+                ),
+            ]
+        )
+        return xlsx_response(content, filename=self.print_filename(bill))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

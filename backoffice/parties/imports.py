@@ -39,7 +39,7 @@ from backoffice.core.imports import (
     imports_fail_stale,
 )
 from backoffice.core.money import round_amount, to_decimal
-from backoffice.core.tabular import read_table, table_format
+from backoffice.core.tabular import numbered, read_table, table_format
 from backoffice.parties.exceptions import DuplicateTaxId
 from backoffice.parties.models import Customer, CustomerImport
 from backoffice.parties.services import (
@@ -353,7 +353,7 @@ def customers_import(
         default_owner_id=getattr(by, "pk", None),
         owner_regions=_owner_regions(),
     )
-    for number, raw in enumerate(rows, start=2):
+    for number, raw in numbered(rows):
         value = {name: raw.get(header, "").strip() for name, header in columns.items()}
         _import_row(result, number, value, rules, by)
         if beat is not None and number % 500 == 0:

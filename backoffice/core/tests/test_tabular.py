@@ -13,6 +13,7 @@ from backoffice.core.tabular import (
     Limits,
     TableTooLarge,
     TableUnreadable,
+    numbered,
     read_table,
     table_rows,
 )
@@ -154,6 +155,20 @@ def test_read_table_applies_the_settings(settings):
     assert len(read_table(b"name\na\nb\n", filename="x.csv")) == 2
     with pytest.raises(TableTooLarge):
         read_table(b"name\na\nb\nc\n", filename="x.csv")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_row_keeps_the_line_of_the_file_past_empty_rows(kind):
+    """A problem is reported at the line the user sees in the file: empty rows are dropped,
+    their lines are not renumbered away."""
+    rows = [["name", "fee"], ["a", "1"], ["", ""], ["", ""], ["b", "2"]]
+    content = "\n".join(",".join(r) for r in rows).encode() if kind == "csv" else _xlsx(rows)
+    table = read_table(content, filename=f"bill.{kind}")
+    assert [(line, row["name"]) for line, row in numbered(table)] == [(2, "a"), (5, "b")]
+    assert list(numbered([{"name": "a"}, {"name": "b"}])) == [
+        (2, {"name": "a"}),
+        (3, {"name": "b"}),
+    ]
 
 
 def test_a_file_that_is_not_a_zip_is_unreadable_not_an_error():

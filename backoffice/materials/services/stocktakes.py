@@ -22,6 +22,7 @@ from backoffice.core.lines import line_error
 from backoffice.core.money import ZERO, format_number, round_amount, round_quantity, to_decimal
 from backoffice.core.numbering import next_number
 from backoffice.core.services import model_save
+from backoffice.core.tabular import numbered
 from backoffice.core.transitions import transition
 from backoffice.materials.exceptions import StocktakeInProgress
 from backoffice.materials.models import (
@@ -174,7 +175,7 @@ def count_rows(rows: Sequence[Mapping[str, str]]) -> list[dict[str, Any]]:
     codes = {(row.get(headers["item"]) or "").strip() for row in rows}
     items = {item.code: item for item in MaterialItem.objects.filter(code__in=codes)}
     counts = []
-    for index, row in enumerate(rows, start=2):
+    for index, row in numbered(rows):
         code = (row.get(headers["item"]) or "").strip()
         if code not in items:
             raise line_error(index, "item", _("no item with the code %(code)s") % {"code": code})

@@ -33,7 +33,7 @@ from backoffice.core.money import (
     to_decimal,
 )
 from backoffice.core.services import model_save
-from backoffice.core.tabular import read_table
+from backoffice.core.tabular import numbered, read_table
 from backoffice.core.transitions import transition
 from backoffice.office.exceptions import AlreadySettled
 from backoffice.office.models import Carrier, CarrierBill, CarrierBillLine, MailItem
@@ -93,12 +93,17 @@ def bill_rows(content: bytes, *, filename: str) -> list[dict[str, Any]]:
     rows = read_table(content, filename=filename)
     if not rows:
         raise ValidationFailed(_("The bill has no lines."))
-    headers = {
-        name: header
-        for header in rows[0]
-        for name, names in BILL_COLUMNS.items()
-        if header.strip().lower() in names
-    }
+    headers: dict[str, str] = {}
+    for header in rows[0]:
+        for name, names in BILL_COLUMNS.items():
+            if header.strip().lower() not in names:
+                continue
+            if name in headers:  # 运单号 and 快递单号 both: which one is meant is not ours to guess
+                raise ValidationFailed(
+                    _("The columns %(first)s and %(second)s both give the %(name)s: keep one.")
+                    % {"first": headers[name], "second": header, "name": COLUMN_LABELS[name]}
+                )
+            headers[name] = header
     missing = [
         f"{COLUMN_LABELS[n]} ({BILL_COLUMNS[n][0]})"
         for n in ("tracking_number", "fee")
@@ -115,7 +120,7 @@ def bill_rows(content: bytes, *, filename: str) -> list[dict[str, Any]]:
     def problem(line: int, name: str, message: str) -> None:
         problems.append(Problem(line, headers.get(name, str(COLUMN_LABELS[name])), message))
 
-    for line, row in enumerate(rows, start=2):
+    for line, row in numbered(rows):
         if len(problems) >= MAX_PROBLEMS:
             break
         tracking = (row.get(headers["tracking_number"]) or "").strip()
@@ -164,7 +169,8 @@ def bill_rows(content: bytes, *, filename: str) -> list[dict[str, Any]]:
             )
     total = sum((line["fee"] for line in lines), ZERO)
     if not problems and total > max_value("amount"):
-        problems.append(Problem(len(rows) + 1, headers["fee"], _("the total is too large")))
+        last = max((line for line, _row in numbered(rows)), default=1)
+        problems.append(Problem(last + 1, headers["fee"], _("the total is too large")))
     if problems:
         raise BillUnreadable(problems)
     return lines

@@ -69,3 +69,61 @@ def test_a_clerk_enters_mail_uploads_a_bill_and_settles_it(clerk, carrier, hospi
     rep = _client(rep_wang)
     assert rep.get("/office/carrierbill/").status_code == 403
     assert "SF500" in rep.get("/office/mailitem/").content.decode()  # 北京医院 is 王磊's
+
+
+def test_a_bill_prints_its_reconciliation_and_exports_every_line(clerk, carrier, rep_wang):
+    import io
+
+    from openpyxl import load_workbook
+
+    from backoffice.office.services import bill_upload
+
+    day = last_month() + timedelta(days=3)
+    sent(clerk, carrier, "SF601", "10.00", day)
+    sent(clerk, carrier, "SF602", "11.00", day)  # not on the bill
+    bill, _changed = bill_upload(
+        by=clerk,
+        carrier=carrier,
+        month=last_month(),
+        content=bill_csv([["SF601", "", "1", "10.00"], ["SF999", "", "2", "8.00"]]),
+        filename="账单.csv",
+    )
+    client = _client(clerk)
+    page = client.get(f"/office/carrierbill/{bill.pk}/change/").content.decode()
+    assert f"/office/carrierbill/{bill.pk}/print/" in page and "对账单" in page
+    printed = client.get(f"/office/carrierbill/{bill.pk}/print/").content.decode()
+    for text in ("快 递 费 对 账 单", "顺丰速运", "SF999", "登记中没有", "SF602", "承运商确认"):
+        assert text in printed, text
+    assert "SF601" not in printed  # matched lines are counted, not listed
+
+    answer = client.get(f"/office/carrierbill/{bill.pk}/xlsx/")
+    assert answer.status_code == 200
+    book = load_workbook(io.BytesIO(answer.content))
+    lines, missing = book.worksheets
+    rows = [[cell.value for cell in row] for row in lines.iter_rows()]
+    assert rows[0][:2] == ["行号", "运单号"]
+    number = MailItem.objects.get(tracking_number="SF601").number
+    assert [(r[1], r[6], (r[7] or "").split(" ")[0]) for r in rows[1:]] == [
+        ("SF601", "已匹配", number),
+        ("SF999", "登记中没有", ""),
+    ]
+    assert [row[1].value for row in missing.iter_rows(min_row=2)] == ["SF602"]
+
+    rep = _client(rep_wang)
+    assert rep.get(f"/office/carrierbill/{bill.pk}/print/").status_code == 403
+    assert rep.get(f"/office/carrierbill/{bill.pk}/xlsx/").status_code == 403
+
+
+def test_the_register_prints_as_filtered(clerk, carrier):
+    day = last_month() + timedelta(days=2)
+    sent(clerk, carrier, "SF701", "9.00", day)
+    sent(clerk, carrier, "SF702", "9.50", day + timedelta(days=1))
+    client = _client(clerk)
+    listed = client.get("/office/mailitem/").content.decode()
+    assert "/office/mailitem/print-list/" in listed
+    printed = client.get(
+        "/office/mailitem/print-list/",
+        HTTP_REFERER="http://testserver/office/mailitem/?q=SF702",
+    ).content.decode()
+    assert "收 发 登 记 簿" in printed and "SF702" in printed and "SF701" not in printed
+    assert (day + timedelta(days=1)).isoformat() in printed

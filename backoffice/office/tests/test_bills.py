@@ -187,3 +187,24 @@ def test_a_weight_or_a_total_beyond_its_column_is_a_problem(clerk, carrier, regi
             [["SF001", "", "1", "99999999999999.00"], ["SF002", "", "1", "99999999999999.00"]],
         )
     assert not CarrierBill.objects.exists()
+
+
+def test_a_problem_is_named_at_its_line_in_the_file_past_blank_rows(clerk, carrier, register):
+    """Carriers' sheets have blank rows between days: the line given is the file's own."""
+    with pytest.raises(BillUnreadable) as refused:
+        _upload(
+            clerk, carrier, [["SF001", "", "1", "12"], ["", "", "", ""], ["SF002", "", "1", "x"]]
+        )
+    assert [(p["line"], p["column"]) for p in refused.value.extra["problems"]] == [(4, "费用")]
+
+
+def test_two_columns_giving_the_same_thing_are_refused(clerk, carrier, register):
+    with pytest.raises(ValidationFailed, match=r"运单号.*快递单号"):
+        bill_upload(
+            by=clerk,
+            carrier=carrier,
+            month=last_month(),
+            content=bill_csv([["SF001", "SF002", "12"]], header=("运单号", "快递单号", "费用")),
+            filename="b.csv",
+        )
+    assert not CarrierBill.objects.exists()
