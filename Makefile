@@ -37,10 +37,11 @@ demo: $(VENV)/.installed var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 
+# No caches: CI lints in two lanes at once (.ci/run), which must not write one cache together.
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check --no-cache .
+	$(VENV)/bin/ruff format --no-cache --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
