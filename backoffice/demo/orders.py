@@ -130,12 +130,13 @@ def _deliver(rng, order, author, clerks) -> Story:
     ]
     own = random.Random(f"delivery-{order.pk}")  # this change's values, apart from the rest
     addresses = list(order.customer.addresses.all())
+    method = rng.choice(["express", "express", "logistics", "own_vehicle"])
     delivery = delivery_create(
         order=order,
         by=author,
         address=own.choice(addresses) if addresses else None,
         lines=lines,
-        method=rng.choice(["express", "express", "logistics", "own_vehicle"]),
+        method=method if carriers else "own_vehicle",  # express and logistics name a carrier
         carrier=rng.choice(carriers) if carriers else None,
         promised_on=order.ordered_on + timedelta(days=rng.randint(2, 7)),
         extras=[{"kind": "sample", "description": "新品样品", "quantity": "2"}]
