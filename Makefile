@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PO := backoffice/locale/zh_Hans/LC_MESSAGES/django.po
 
-.PHONY: run test test-clocks lint fmt schema demo worker bench bench-load bench-reports messages check-deploy clean serve fuzz
+.PHONY: run test test-clocks test-replicas lint fmt schema demo worker bench bench-load bench-reports messages check-deploy clean serve fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt scripts/python.sh
 	@python=$${PYTHON:-$$(scripts/python.sh)} || exit 1; \
@@ -66,10 +66,10 @@ test: $(VENV)/.installed var lint
 # The suite again from instants where the company's day (Asia/Shanghai) and UTC's differ: just
 # after local midnight, the last local day of a month, the last local day of a year.
 # Left out from these runs: what the clock does not change and that takes half the suite's
-# time (browser walks, races, the backup drill, the crawls of every page for bad parameters,
-# scopes, deletion and write rules, query counts, the deployment check).
+# time (browser walks, races, the backup drill, the replica reads, the crawls of every page for
+# bad parameters, scopes, deletion and write rules, query counts, the deployment check).
 CLOCKS ?= 2026-11-29T16:05:00Z 2027-02-27T20:00:00Z 2026-12-30T19:00:00Z
-CLOCK_TESTS ?= -m "not browser and not race and not backup" --ignore=tests/browser \
+CLOCK_TESTS ?= -m "not browser and not race and not backup and not replica" --ignore=tests/browser \
   --ignore=tests/platform/test_bad_parameters.py --ignore=tests/platform/test_model_scopes.py \
   --ignore=tests/platform/test_no_deletion.py --ignore=tests/platform/test_write_paths_refuse.py \
   --ignore=tests/platform/test_query_counts.py --ignore=tests/platform/test_deploy_check.py \
@@ -77,6 +77,11 @@ CLOCK_TESTS ?= -m "not browser and not race and not backup" --ignore=tests/brows
 test-clocks: $(VENV)/.installed var
 	@for clock in $(CLOCKS); do echo "== suite from $$clock"; \
 	  FROZEN_CLOCK=$$clock $(VENV)/bin/pytest $(CLOCK_TESTS) || exit 1; done
+
+# The replica tests against a real PostgreSQL streaming replica on loopback (a throwaway
+# primary and its replica, as root): scripts/replica_tests.sh. CI runs it.
+test-replicas: $(VENV)/.installed
+	scripts/replica_tests.sh
 
 # Schemathesis over the whole API (docs/openapi.yaml) against a live server with demo data, for
 # FUZZ_SECONDS (default 150): fails on any server error. On PostgreSQL: DATABASE_URL=postgres://…

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_secret, env_str
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # reports, lists and exports read a replica when there is one (DATABASE_REPLICA_URLS)
+    "backoffice.core.replicas.ReplicaMiddleware",
     # a NUL character in any input is a 400 here, before a filter or form passes it on
     "backoffice.core.middleware.NulCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -120,6 +123,20 @@ else:
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Read replicas (PostgreSQL streaming replicas of the primary): reports, the dashboard, lists
+# and exports read them; see backoffice.core.replicas. Unset: one database, nothing routed.
+for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    _replica = dj_database_url.parse(_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    if "postgresql" not in _replica["ENGINE"] or "postgresql" not in _db["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS: replicas of a PostgreSQL primary")
+    _replica["OPTIONS"] = {"connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT", 2)}
+    _replica["CONN_HEALTH_CHECKS"] = True
+    _replica["TEST"] = {"MIRROR": "default"}  # tests read the primary's test database there
+    DATABASES[f"replica{_n}"] = _replica
+DATABASE_ROUTERS = ["backoffice.core.replicas.ReplicaRouter"] if len(DATABASES) > 1 else []
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 5)  # a user's reads after a write
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)  # a replica that did not answer
 
 # --- Caches (login throttling, Unfold's search cache) ----------------------------------------
 # Several app servers must share one cache: point REDIS_URL at Redis in production.

@@ -1,7 +1,7 @@
 """Test settings: only what makes the suite fast and deterministic."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import INSTALLED_APPS
+from config.settings.base import DATABASES, INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -17,3 +17,9 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing
 ROOT_URLCONF = "tests.testapp.urls"
+
+# Without real replicas (DATABASE_REPLICA_URLS), one alias mirrors the primary's test database,
+# so that the replica tests route to it; the router stays off for the rest of the suite.
+if "replica1" not in DATABASES:
+    DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS: list[str] = []

@@ -22,7 +22,8 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Case, DateField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import (
     Cast,
@@ -49,6 +50,7 @@ from backoffice.core.money import (
     sum_read,
 )
 from backoffice.core.periods import period_label, period_start, shift_start
+from backoffice.core.replicas import replica_for_read
 from backoffice.parties.models import Customer
 from backoffice.reports.selectors.params import refuse_if, report_dates
 from backoffice.sales.facts import EVERY_REGION
@@ -184,11 +186,14 @@ def collector_paused() -> Iterator[None]:
 
 
 @contextmanager
-def roomy_query(*, sorted_groups: bool = False) -> Iterator[None]:
+def roomy_query(*, sorted_groups: bool = False) -> Iterator[BaseDatabaseWrapper]:
     """A report's statement on PostgreSQL: memory to sort and hash in, parallel workers, no
     JIT compiling (it costs more than it saves here), hash joins only, and with
-    `sorted_groups` (the monthly sums) grouping by sorting instead of hashing."""
-    with transaction.atomic():
+    `sorted_groups` (the monthly sums) grouping by sorting instead of hashing. Yields the
+    connection to run it on: a replica's when the request reads one (core.replicas)."""
+    alias = replica_for_read() or DEFAULT_DB_ALIAS
+    connection = connections[alias]
+    with transaction.atomic(using=alias):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '256MB'")
@@ -205,7 +210,7 @@ def roomy_query(*, sorted_groups: bool = False) -> Iterator[None]:
                     # in order (the comparisons' windows read that order) costs half a hash
                     # table of numeric sums
                     cursor.execute("SET LOCAL enable_hashagg = off")
-        yield
+        yield connection
 
 
 def group_keys(group_by: tuple[str, ...]) -> tuple[str, ...]:
@@ -531,7 +536,7 @@ def _totals(by: Actor, query: SalesQuery) -> dict[str, Any]:
 
 
 def _fetch(sql: str, params: list, sorted_groups: bool) -> list[tuple]:
-    with roomy_query(sorted_groups=sorted_groups), connection.cursor() as cursor:
+    with roomy_query(sorted_groups=sorted_groups) as on, on.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -599,7 +604,7 @@ def sales_statistics_json(
     """The rows of `sales_statistics` as a JSON array (UTF-8) built by PostgreSQL (a
     hundred thousand rows are never Python objects), with the totals and the count."""
     sql, params, sorted_groups = _rows_sql(by, query, limit=limit, offset=offset, as_json=True)
-    with roomy_query(sorted_groups=sorted_groups), connection.cursor() as cursor:
+    with roomy_query(sorted_groups=sorted_groups) as on, on.cursor() as cursor:
         cursor.cursor.adapters.register_loader("text", _Utf8)  # this cursor's only
         cursor.execute(sql, params)
         ((rows, count),) = cursor.fetchall()
