@@ -39,7 +39,13 @@ _on_replica: ContextVar[bool] = ContextVar("replica_reads", default=False)
 _down_until: dict[str, float] = {}  # per process: a replica that did not answer, and until when
 
 
+ROUTER = "backoffice.core.replicas.ReplicaRouter"
+
+
 def replica_aliases() -> list[str]:
+    """The replicas reads may go to: none unless the router is installed (settings)."""
+    if ROUTER not in settings.DATABASE_ROUTERS:
+        return []
     return [alias for alias in settings.DATABASES if alias.startswith(REPLICA_PREFIX)]
 
 
@@ -132,8 +138,10 @@ class ReplicaMiddleware:
             response = self.get_response(request)
         finally:
             _on_replica.reset(token)
+        if request.method in SAFE_METHODS or not replica_aliases():
+            return response  # without replicas the user is not even looked at
         user_id = getattr(getattr(request, "user", None), "pk", None)
-        if user_id is not None and request.method not in SAFE_METHODS and replica_aliases():
+        if user_id is not None:
             cache.set(_pin_key(user_id), True, timeout=settings.REPLICA_PIN_SECONDS)
         return response
 
