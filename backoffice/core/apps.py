@@ -33,9 +33,11 @@ def _declare_scopes() -> None:
     from backoffice.core.models import (
         Attachment,
         CompanySettings,
+        DailyRun,
         DocumentCounter,
         IdempotencyKey,
         Notification,
+        TaskBeat,
     )
     from backoffice.core.selectors import (
         attachment_visible_to,
@@ -47,12 +49,22 @@ def _declare_scopes() -> None:
     # Reference data: whoever may read the model reads every row. Background tasks are the
     # administrators' (only they hold its permission).
     register_global(CompanySettings, DocumentCounter, Group, Permission, ContentType, DBTaskResult)
+    register_global(TaskBeat, DailyRun)  # the workers' and the scheduler's; no one's own
     register_visibility(Notification, notification_visible_to)
     register_visibility(Attachment, attachment_visible_to)
     # An idempotency key is its sender's own (it holds the answer they were given).
     for model, field in [(Token, "user"), (LogEntry, "user"), (IdempotencyKey, "user")]:
         register_visibility(model, functools.partial(own_rows_visible_to(field), model))
     register_visibility(Session, functools.partial(superusers_only, Session))
+
+
+def _connect_task_beats() -> None:
+    from django.tasks.signals import task_finished, task_started
+
+    from backoffice.core.workers import task_beat_start, task_beat_stop
+
+    task_started.connect(task_beat_start, dispatch_uid="core.task_beat_start")
+    task_finished.connect(task_beat_stop, dispatch_uid="core.task_beat_stop")
 
 
 class CoreConfig(AppConfig):
@@ -72,6 +84,7 @@ class CoreConfig(AppConfig):
         from backoffice.core.todos import register_todo
 
         install_number_display()
+        _connect_task_beats()
         register_daily_job("idempotency_keys_expire", idempotency_keys_expire, order=900)
         _declare_scopes()
         install_deletion_guard()

@@ -286,3 +286,45 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TaskBeat(models.Model):
+    """A running task's sign of life (core.workers): written when a worker starts it and
+    every WORKER_BEAT_SECONDS while it runs, removed when it ends. A task still RUNNING whose
+    beat stopped belongs to a worker that died (SIGKILL, a lost machine): it is put back in
+    the queue, to be run again."""
+
+    DELETION = deletion.ALWAYS  # removed when its task ends
+
+    task_id = models.UUIDField(primary_key=True)
+    worker_id = models.CharField(max_length=64)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("task heartbeat")
+        verbose_name_plural = _("task heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} @ {self.worker_id}"
+
+
+class DailyRun(models.Model):
+    """The daily jobs of one local day, claimed by the first scheduler that starts them
+    (core.jobs): a second one the same day finds the claim and does nothing. A claim left
+    unfinished past DAILY_JOBS_STALE_SECONDS (its process died) is taken over; the jobs may
+    run twice a day without harm."""
+
+    DELETION = deletion.ALWAYS  # a record of when the jobs ran, nothing depends on it
+
+    day = models.DateField(_("day"), unique=True)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("daily jobs run")
+        verbose_name_plural = _("daily jobs runs")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return self.day.isoformat()

@@ -155,6 +155,13 @@ else:  # one machine: the web server and the task worker share files (import pro
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running task's worker writes a beat this often; a task whose beat is older than the stale
+# limit is run again by another worker (core.workers). On SQLite keep the limit above the
+# longest write transaction of a task (a beat waits for it).
+WORKER_BEAT_SECONDS = env_int("WORKER_BEAT_SECONDS", 10)
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 300)
+# The daily jobs of a day are claimed once; a claim unfinished this long is taken over.
+DAILY_JOBS_STALE_SECONDS = env_int("DAILY_JOBS_STALE_SECONDS", 3600)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
