@@ -26,12 +26,12 @@ run: $(VENV)/.installed var
 	$(MANAGE) daily_jobs
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(MANAGE) db_worker --queue-name '*' & \
+	  $(MANAGE) worker --queue-name '*' & \
 	  echo "Serving on http://$(HOST):$(PORT)/"; \
 	  $(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 worker: $(VENV)/.installed
-	$(MANAGE) db_worker --queue-name '*'
+	$(MANAGE) worker --queue-name '*'
 
 demo: $(VENV)/.installed var
 	$(MANAGE) migrate --noinput
