@@ -80,12 +80,14 @@ class CoreConfig(AppConfig):
         from backoffice.core.inputs import install_input_rules
         from backoffice.core.jobs import register_daily_job
         from backoffice.core.navigation import register_nav_group, register_nav_item
+        from backoffice.core.partitions import partitions_ahead
         from backoffice.core.sites import install_number_display
         from backoffice.core.todos import register_todo
 
         install_number_display()
         _connect_task_beats()
         register_daily_job("idempotency_keys_expire", idempotency_keys_expire, order=900)
+        register_daily_job("partitions ahead", partitions_ahead, order=10)
         _declare_scopes()
         install_deletion_guard()
         install_input_rules()

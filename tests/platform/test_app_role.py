@@ -99,3 +99,26 @@ def test_even_the_owner_cannot_truncate_the_audit_trail(db):
 
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE audit_auditevent")
+
+
+def test_the_app_role_makes_a_years_partitions_but_cannot_change_the_audit_trails(app_connection):
+    conn = app_connection
+    try:
+        made = conn.execute(
+            "SELECT backoffice_year_partition('sales_salesfact'::regclass, 2041, 'Asia/Shanghai')"
+        ).fetchone()
+        assert made == (True,)
+        owner = conn.execute(
+            "SELECT tableowner FROM pg_tables WHERE tablename = 'sales_salesfact_y2041'"
+        ).fetchone()
+        assert owner and owner[0] != ROLE  # made as the tables' owner
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS sales_salesfact_y2041")
+    event = _insert_audit_row(conn)
+    part = conn.execute(
+        "SELECT tableoid::regclass::text FROM audit_auditevent WHERE id = %s", [event]
+    ).fetchone()[0]
+    _refused(conn, f"UPDATE {part} SET note = 'x' WHERE id = %s", [event])  # noqa: S608
+    _refused(conn, f"DELETE FROM {part} WHERE id = %s", [event])  # noqa: S608
+    _refused(conn, f"TRUNCATE {part}")

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from backoffice.core.partitions import years_ensure
 from backoffice.sales.history.context import PER_CHECK, PRICE, QUANTITY, HistoryImportFailed, Run
 from backoffice.sales.history.files import date_problem, parse_date
 from backoffice.sales.history.sql import (
@@ -25,7 +26,16 @@ from backoffice.sales.history.sql import (
     scalar,
     tables,
 )
-from backoffice.sales.models import HistoryOrder
+from backoffice.sales.models import (
+    HistoryCategory,
+    HistoryLine,
+    HistoryOrder,
+    SalesFact,
+    SalesMonth,
+)
+
+# The partitioned tables the import writes (core.partitions)
+HISTORY_TABLES = [m._meta.db_table for m in (HistoryLine, HistoryCategory, SalesMonth, SalesFact)]
 
 # The work tables of the write, made and dropped in the import's transaction.
 WORK_TABLES = ("hist_o",)
@@ -220,6 +230,9 @@ def new_orders(run: Run) -> tuple[int, int]:
     )
     analyze(run, "hist_o")
     new = scalar("SELECT COUNT(*) FROM hist_o") or 0
+    if run.postgres:  # the years the orders bring have their partitions (core.partitions)
+        years = fetch("SELECT DISTINCT CAST(EXTRACT(YEAR FROM day) AS integer) FROM hist_o")
+        years_ensure([year for (year,) in years], HISTORY_TABLES)
     run.counts["orders_skipped"] = (scalar(f"SELECT COUNT(*) FROM {so}") or 0) - new
     if run.postgres:
         scalar(

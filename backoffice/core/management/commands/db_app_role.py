@@ -18,6 +18,8 @@ later migrations create get the same grants through default privileges):
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from backoffice.core.partitions import FUNCTION_SIGNATURE, partitions
+
 # Rows the application may never change or remove once written.
 APPEND_ONLY_TABLES = ["audit_auditevent"]
 
@@ -46,10 +48,14 @@ def app_role_sql(*, role: str, password: str | None, database: str, owner: str) 
         f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner_q} IN SCHEMA public "
         f"GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {role_q}",
     ]
-    for table in APPEND_ONLY_TABLES:
-        statements.append(
-            f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {quote(table)} FROM {role_q}"
-        )
+    for table in APPEND_ONLY_TABLES:  # and each of its partitions, read through or not
+        for name in [table, *partitions(table)]:
+            statements.append(
+                f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {quote(name)} "
+                f"FROM {role_q}"
+            )
+    # next year's partitions are made by the daily job, as the owner (core.partitions)
+    statements.append(f"GRANT EXECUTE ON FUNCTION {FUNCTION_SIGNATURE} TO {role_q}")
     return statements
 
 
