@@ -21,11 +21,19 @@ report, AR aging, pending reviews, the dashboard page), 20 % creates through the
 with its submission for review, or a receipt), 10 % approvals (a sales manager approves a
 submitted order). Goals at 20 users: reads p95 ≤ 300 ms, writes p95 ≤ 500 ms, 0 errors.
 
+Then the same runs against two gunicorn servers on two ports (issue 19 §4), each with half
+the workers, so that the machine does the same work: every user logs in through the login
+form of one server and then alternates between the two, request by request. They share the
+sessions (in the database), the cache (Redis when it answers on LOAD_REDIS_URL, else the
+file cache of the shared var folder), the login lockouts (the database) and the uploads
+(Django's storage). A page answered with the login form counts as a session lost, an error.
+
 Environment: BENCH_DATABASE_URL, LOAD_USERS (20), LOAD_SECONDS (60), LOAD_THINK_SECONDS (1),
 LOAD_SATURATION_SECONDS (30; 0 skips the run), LOAD_SINGLE_REQUESTS (200),
-LOAD_WORKERS/LOAD_THREADS (gunicorn, 4 × 4), LOAD_PORT (8765), LOAD_VAR_DIR (var/load: the
-SQLite file, uploads and static files of the served app). The exit status is 1 when a goal
-is missed.
+LOAD_WORKERS/LOAD_THREADS (gunicorn, 4 × 4), LOAD_PORT (8765; the second server the next),
+LOAD_REDIS_URL (redis://127.0.0.1:6379/14), LOAD_SERVERS ("1,2": which runs), LOAD_VAR_DIR
+(var/load: the SQLite file, uploads and static files of the served app). The exit status is
+1 when a goal is missed or a session lost.
 """
 
 import http.client
@@ -33,11 +41,14 @@ import json
 import os
 import queue
 import random
+import re
+import socket
 import sys
 import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlencode, urlparse
 
 if __package__ in (None, ""):  # run as a file: the project's root on the path, for `bench`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -48,8 +59,24 @@ ROOT = http_server.ROOT
 VAR = Path(os.environ.get("LOAD_VAR_DIR", ROOT / "var" / "load"))
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{VAR / 'backoffice.sqlite3'}"
-SERVER_ENV = http_server.server_env(DATABASE_URL, VAR)
+REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/14")
 GOALS = {"read": 0.300, "write": 0.500}
+PASSWORD = "demo1234"  # noqa: S105 - the demo company's published logins (seed_demo)
+
+
+def _redis_answers(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+SERVER_ENV = http_server.server_env(DATABASE_URL, VAR)
+if _redis_answers(REDIS_URL):  # the cache every server shares
+    SERVER_ENV["REDIS_URL"] = REDIS_URL
 
 
 def prepare() -> dict:
@@ -87,32 +114,96 @@ def prepare() -> dict:
     }
 
 
-def serve():
-    return http_server.serve(
-        SERVER_ENV,
-        PORT,
-        workers=os.environ.get("LOAD_WORKERS", "4"),
-        threads=os.environ.get("LOAD_THREADS", "4"),
-    )
+def serve(servers: int = 1) -> list:
+    """`servers` gunicorn processes on consecutive ports, sharing LOAD_WORKERS among them."""
+    workers = max(1, int(os.environ.get("LOAD_WORKERS", "4")) // servers)
+    return [
+        http_server.serve(
+            SERVER_ENV,
+            PORT + number,
+            workers=str(workers),
+            threads=os.environ.get("LOAD_THREADS", "4"),
+        )
+        for number in range(servers)
+    ]
 
 
-def stop(server) -> None:
-    http_server.stop(server)
+def stop(servers: list) -> None:
+    for server in servers:
+        http_server.stop(server)
 
 
 class User:
-    """One simulated person: a keep-alive connection and the traffic mix."""
+    """One simulated person: a keep-alive connection to each server, and the traffic mix.
+    With several servers each request goes to the next one in turn."""
 
-    def __init__(self, data: dict, approvals: queue.Queue, seed: int) -> None:
+    def __init__(self, data: dict, approvals: queue.Queue, seed: int, servers: int = 1) -> None:
         self.data, self.approvals = data, approvals
         self.rng = random.Random(seed)
-        self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        self.connections = [
+            http.client.HTTPConnection("127.0.0.1", PORT + number, timeout=60)
+            for number in range(servers)
+        ]
+        self.turn = 0
+        self.session = data["session"]
         self.samples: list[tuple[str, str, int, float]] = []
+        self.sessions_lost = 0
+
+    def _next(self) -> http.client.HTTPConnection:
+        self.turn = (self.turn + 1) % len(self.connections)
+        return self.connections[self.turn]
+
+    def _send(self, connection, method: str, path: str, payload, headers: dict):
+        for attempt in range(2):
+            try:
+                connection.request(method, path, body=payload, headers=headers)
+                response = connection.getresponse()
+                return response.status, response.read(), response
+            except (OSError, http.client.HTTPException):
+                # gunicorn closes a connection idle for more than 2 s (`--keep-alive`): the
+                # first attempt on it fails at once, the second opens a new one, as a browser
+                # does (bench.server.Client)
+                connection.close()
+                if attempt:
+                    return 0, b"", None
+        return 0, b"", None
+
+    def login(self) -> None:
+        """The login form of one server, as a browser fills it: the session it opens is
+        then used on every server."""
+        connection = self._next()
+        status, body, response = self._send(connection, "GET", "/login/", None, {})
+        csrf = _cookie(response, "csrftoken")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        form = urlencode(
+            {
+                "csrfmiddlewaretoken": token.group(1).decode() if token else "",
+                "username": "sales_manager",
+                "password": PASSWORD,
+                "next": "/",
+            }
+        ).encode()
+        headers = {
+            "Cookie": f"csrftoken={csrf}",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://127.0.0.1:{PORT + self.turn}/login/",
+        }
+        start = time.perf_counter()
+        status, _body, response = self._send(connection, "POST", "/login/", form, headers)
+        session = _cookie(response, "sessionid")
+        # logged in: a redirect with the session's cookie (else the form again, an error)
+        ok = status == 302 and bool(session)
+        # its own kind: a password hashed on purpose slowly is no write to hold to 500 ms
+        self.samples.append(
+            ("login", "POST login form", 200 if ok else status or 599, time.perf_counter() - start)
+        )
+        if session:
+            self.session = session
 
     def call(self, kind: str, name: str, method: str, path: str, *, user: str, body=None):
         headers = {"Accept": "application/json"}
         if user == "session":
-            headers["Cookie"] = f"sessionid={self.data['session']}"
+            headers["Cookie"] = f"sessionid={self.session}"
             headers["Accept"] = "text/html"
         else:
             headers["Authorization"] = f"Token {self.data['tokens'][user]}"
@@ -121,14 +212,9 @@ class User:
             payload = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
         start = time.perf_counter()
-        try:
-            self.connection.request(method, path, body=payload, headers=headers)
-            response = self.connection.getresponse()
-            content = response.read()
-            status = response.status
-        except (OSError, http.client.HTTPException):
-            self.connection.close()
-            content, status = b"", 0
+        status, content, response = self._send(self._next(), method, path, payload, headers)
+        if user == "session" and status == 302 and "login" in response.getheader("Location", ""):
+            self.sessions_lost += 1  # this server did not know the session
         self.samples.append((kind, name, status, time.perf_counter() - start))
         if status in (200, 201) and content[:1] == b"{":
             return json.loads(content)
@@ -217,30 +303,52 @@ class User:
             self.approve()
 
 
+def _cookie(response, name: str) -> str:
+    for header in response.headers.get_all("Set-Cookie") or [] if response else []:
+        if header.startswith(f"{name}="):
+            return header.split(";", 1)[0].split("=", 1)[1]
+    return ""
+
+
+class Samples(list):
+    sessions_lost = 0
+
+
 def run(
-    data: dict, *, users: int, seconds: float | None, requests: int | None, think: float = 0
-) -> list:
+    data: dict,
+    *,
+    users: int,
+    seconds: float | None,
+    requests: int | None,
+    think: float = 0,
+    servers: int = 1,
+) -> Samples:
     approvals: queue.Queue = queue.Queue()
-    people = [User(data, approvals, seed) for seed in range(users)]
+    people = [User(data, approvals, seed, servers) for seed in range(users)]
     deadline = time.perf_counter() + (seconds or 1e9)
 
     def work(person: User) -> None:
         if think:  # users do not all start at the same instant
             time.sleep(person.rng.uniform(0, think))
+        if servers > 1:
+            person.login()
         while time.perf_counter() < deadline:
             if requests is not None and len(person.samples) >= requests:
-                return
+                break
             person.step()
             if think:
                 time.sleep(person.rng.uniform(0.5 * think, 1.5 * think))
-        person.connection.close()
+        for connection in person.connections:
+            connection.close()
 
     threads = [threading.Thread(target=work, args=(person,)) for person in people]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return [sample for person in people for sample in person.samples]
+    samples = Samples(sample for person in people for sample in person.samples)
+    samples.sessions_lost = sum(person.sessions_lost for person in people)
+    return samples
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -273,7 +381,11 @@ def report(label: str, samples: list, elapsed: float, *, goals: bool = True) -> 
             )
             summary[kind] = (p50, p95)
     summary["errors"] = sum(errors.values())
+    summary["sessions_lost"] = getattr(samples, "sessions_lost", 0)
+    summary["rate"] = len(samples) / elapsed
     print(f"errors: {sum(errors.values())}" + "".join(f"\n  {k}: {v}" for k, v in errors.items()))
+    if getattr(samples, "sessions_lost", None) is not None:
+        print(f"sessions lost: {samples.sessions_lost}")
     for name, times in sorted(by_name.items(), key=lambda item: -percentile(item[1], 0.95)):
         print(
             f"  {name:<22} n={len(times):<5} p50 {percentile(times, 0.5) * 1000:6.0f} ms"
@@ -282,22 +394,28 @@ def report(label: str, samples: list, elapsed: float, *, goals: bool = True) -> 
     return summary
 
 
-def main() -> int:
-    data = prepare()
-    vendor = "PostgreSQL" if DATABASE_URL.startswith("postgres") else "SQLite"
+def measure(data: dict, servers: int) -> dict:
+    """The three runs against `servers` app servers; the summary of the run with goals."""
     users = int(os.environ.get("LOAD_USERS", "20"))
     think = float(os.environ.get("LOAD_THINK_SECONDS", "1"))
     saturation = float(os.environ.get("LOAD_SATURATION_SECONDS", "30"))
-    server = serve()
+    running = serve(servers)
+    workers = max(1, int(os.environ.get("LOAD_WORKERS", "4")) // servers)
     try:
         print(
-            f"gunicorn on {vendor}, {os.environ.get('LOAD_WORKERS', '4')} workers × "
-            f"{os.environ.get('LOAD_THREADS', '4')} threads, {os.cpu_count()} cores"
+            f"\n#### {servers} gunicorn server{'s' if servers > 1 else ''} on {VENDOR} "
+            f"(port {PORT}{f'–{PORT + servers - 1}' if servers > 1 else ''}), each {workers} "
+            f"workers × {os.environ.get('LOAD_THREADS', '4')} threads, {os.cpu_count()} cores, "
+            f"cache: {'Redis' if 'REDIS_URL' in SERVER_ENV else 'files in the shared var folder'}"
         )
-        run(data, users=1, seconds=None, requests=20)  # warm every worker's caches a little
+        run(data, users=1, seconds=None, requests=20, servers=servers)  # warm every worker
         started = time.perf_counter()
         single = run(
-            data, users=1, seconds=None, requests=int(os.environ.get("LOAD_SINGLE_REQUESTS", "200"))
+            data,
+            users=1,
+            seconds=None,
+            requests=int(os.environ.get("LOAD_SINGLE_REQUESTS", "200")),
+            servers=servers,
         )
         report("1 user, back to back", single, time.perf_counter() - started, goals=False)
         started = time.perf_counter()
@@ -307,22 +425,54 @@ def main() -> int:
             seconds=float(os.environ.get("LOAD_SECONDS", "60")),
             requests=None,
             think=think,
+            servers=servers,
         )
         label = f"{users} users, think time {think:g} s (± half)"
         summary = report(label, many, time.perf_counter() - started)
         if saturation:
             started = time.perf_counter()
-            flat_out = run(data, users=users, seconds=saturation, requests=None)
-            report(
+            flat_out = run(data, users=users, seconds=saturation, requests=None, servers=servers)
+            capacity = report(
                 f"{users} users, no think time (saturation: capacity, no goal)",
                 flat_out,
                 time.perf_counter() - started,
                 goals=False,
             )
+            summary["capacity"] = capacity["rate"]
+            summary["errors"] += capacity["errors"]
+            summary["sessions_lost"] += capacity["sessions_lost"]
     finally:
-        stop(server)
-    met = summary["errors"] == 0 and all(
-        summary[kind][1] <= goal for kind, goal in GOALS.items() if kind in summary
+        stop(running)
+    return summary
+
+
+VENDOR = "PostgreSQL" if DATABASE_URL.startswith("postgres") else "SQLite"
+
+
+def main() -> int:
+    data = prepare()
+    users = int(os.environ.get("LOAD_USERS", "20"))
+    results = {
+        servers: measure(data, servers)
+        for servers in (int(n) for n in os.environ.get("LOAD_SERVERS", "1,2").split(","))
+    }
+    print(f"\n#### one server and two, {users} users ({VENDOR})")
+    print("| servers | reads p50 / p95 | writes p50 / p95 | capacity | errors | sessions lost |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for servers, summary in results.items():
+        reads = summary.get("read", (0, 0))
+        writes = summary.get("write", (0, 0))
+        print(
+            f"| {servers} | {reads[0] * 1000:.0f} / {reads[1] * 1000:.0f} ms | "
+            f"{writes[0] * 1000:.0f} / {writes[1] * 1000:.0f} ms | "
+            f"{summary.get('capacity', 0):.1f}/s | {summary['errors']} | "
+            f"{summary['sessions_lost']} |"
+        )
+    met = all(
+        summary["errors"] == 0
+        and summary["sessions_lost"] == 0
+        and all(summary[kind][1] <= goal for kind, goal in GOALS.items() if kind in summary)
+        for summary in results.values()
     )
     print(f"\ngoals at {users} users: {'met' if met else 'MISSED'}")
     return 0 if met else 1

@@ -77,6 +77,7 @@ class CoreConfig(AppConfig):
         from backoffice.core.decimals import install_fast_decimals
         from backoffice.core.deletion import install_deletion_guard
         from backoffice.core.idempotency import idempotency_keys_expire
+        from backoffice.core.imports import import_previews_expire
         from backoffice.core.inputs import install_input_rules
         from backoffice.core.jobs import register_daily_job
         from backoffice.core.navigation import register_nav_group, register_nav_item
@@ -88,6 +89,7 @@ class CoreConfig(AppConfig):
         _connect_task_beats()
         register_daily_job("idempotency_keys_expire", idempotency_keys_expire, order=900)
         register_daily_job("partitions ahead", partitions_ahead, order=10)
+        register_daily_job("import previews", import_previews_expire, order=900)
         _declare_scopes()
         install_deletion_guard()
         install_input_rules()

@@ -8,15 +8,27 @@ so each beat also goes to the cache, which the web server and the task worker sh
 (settings.CACHES). A run is taken for dead when neither channel has beaten for
 IMPORT_HEARTBEAT_TIMEOUT seconds: the page that looks at it, and the daily job, mark it
 failed, and it can be retried from its page (import_retry: each kind of import keeps its
-files until it succeeds, and queues the retried run for its task)."""
+files until it succeeds, and queues the retried run for its task).
+
+The files an import keeps (for its worker, for a retry, between a preview and its
+confirmation) go through Django's storage API (STORAGES["default"]): every app server and
+worker reads them there, whether it is a shared folder or an S3-compatible store
+(docs/deployment.md). `import_file_*` below are the only way in and out."""
 
 import hashlib
-from collections.abc import Callable, Iterable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -280,3 +292,71 @@ def stale_problem() -> dict[str, Any]:
         ),
         "stale": True,
     }
+
+
+def import_file_keep(name: str, content: bytes | File) -> str:
+    """Keeps a file under `name` (replacing one kept there before) in the shared storage."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(
+        name, ContentFile(content) if isinstance(content, bytes) else content
+    )
+
+
+def import_file_read(name: str) -> bytes:
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def import_file_exists(name: str) -> bool:
+    return default_storage.exists(name)
+
+
+def import_file_drop(name: str) -> None:
+    """Forgets a kept file (one already gone is no error)."""
+    default_storage.delete(name)
+
+
+def import_files_in(folder: str) -> list[str]:
+    """The names of the files kept in `folder`."""
+    try:
+        _, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return sorted(files)
+
+
+def import_folder_drop(folder: str) -> None:
+    for name in import_files_in(folder):
+        default_storage.delete(f"{folder}/{name}")
+
+
+@contextmanager
+def import_files_local(folder: str) -> Iterator[Path]:
+    """The files kept in `folder`, copied into a local directory for as long as the block
+    runs (an import reads its files more than once, and by path: COPY, openpyxl)."""
+    directory = Path(tempfile.mkdtemp(prefix="backoffice-import-"))
+    try:
+        for name in import_files_in(folder):
+            with (
+                default_storage.open(f"{folder}/{name}", "rb") as source,
+                (directory / name).open("wb") as target,
+            ):
+                shutil.copyfileobj(source, target, 1 << 20)
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+PREVIEWS = "imports/previews"
+
+
+def import_previews_expire() -> dict[str, int]:
+    """The daily job: a file kept for a preview nobody confirmed within a day is dropped."""
+    before = timezone.now() - timedelta(days=1)
+    dropped = 0
+    for name in import_files_in(PREVIEWS):
+        if default_storage.get_modified_time(f"{PREVIEWS}/{name}") < before:
+            default_storage.delete(f"{PREVIEWS}/{name}")
+            dropped += 1
+    return {"dropped": dropped}

@@ -40,7 +40,16 @@ from backoffice.core.admin import (
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.files import attachment_add, attachments_of
-from backoffice.core.imports import digest, import_failure, import_previous, imports_fail_stale
+from backoffice.core.imports import (
+    PREVIEWS,
+    digest,
+    import_failure,
+    import_file_drop,
+    import_file_keep,
+    import_file_read,
+    import_previous,
+    imports_fail_stale,
+)
 from backoffice.core.record_tabs import ShownTab, record_tabs_for
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
@@ -282,7 +291,17 @@ class CustomerAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
                     level=messages.ERROR,
                 )
                 return HttpResponseRedirect(request.path)
-            content = Path(stored["path"]).read_bytes()
+            try:
+                content = import_file_read(stored["path"])
+            except FileNotFoundError:
+                content = None
+            if content is None:
+                self.message_user(
+                    request,
+                    _("The upload has expired; upload the file again."),
+                    level=messages.ERROR,
+                )
+                return HttpResponseRedirect(request.path)
             try:
                 record, result = customer_import_run(
                     content=content,
@@ -294,7 +313,7 @@ class CustomerAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
                 self.message_error(request, error)
                 return HttpResponseRedirect(request.path)
             if result.ok:
-                Path(stored["path"]).unlink(missing_ok=True)
+                import_file_drop(stored["path"])
                 self.message_user(
                     request,
                     _("%(created)d customers added, %(updated)d updated, %(unchanged)d unchanged.")
@@ -315,12 +334,12 @@ class CustomerAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
                 self.message_error(request, error)
                 return HttpResponseRedirect(request.path)
             token = uuid.uuid4().hex
-            folder = Path(settings.VAR_DIR) / "imports"
-            folder.mkdir(parents=True, exist_ok=True)
-            path_ = folder / f"{token}{Path(upload.name).suffix.lower()}"
-            path_.write_bytes(content)
+            # kept where the server that takes the confirmation finds it (core.imports)
+            kept = import_file_keep(
+                f"{PREVIEWS}/{token}{Path(upload.name).suffix.lower()}", content
+            )
             imports = request.session.get("customer_imports", {})
-            imports[token] = {"path": str(path_), "name": upload.name}
+            imports[token] = {"path": kept, "name": upload.name}
             request.session["customer_imports"] = imports
             previous = import_previous(CustomerImport, sha256=digest([content])[0])
             context |= {"result": result, "token": token, "previous": previous}

@@ -32,6 +32,10 @@ from backoffice.core.filters import is_ascii_digits
 from backoffice.core.imports import (
     already_imported_check,
     digest,
+    import_file_drop,
+    import_file_exists,
+    import_file_keep,
+    import_file_read,
     import_heartbeat,
     import_quota_check,
     import_retry,
@@ -603,9 +607,7 @@ def _record(*, content: bytes, filename: str, by: Actor, again: bool) -> Custome
     record = CustomerImport.objects.create(
         created_by=by, filename=filename[:255], sha256=sha256, size_bytes=size
     )
-    path = import_file(record)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    import_file_keep(import_file(record), content)
     return record
 
 
@@ -628,14 +630,15 @@ def _run(record: CustomerImport, content: bytes, by: Actor) -> ImportResult:
     )
     audit_record(by=by, action=AuditEvent.Action.IMPORT, obj=record, changes=record.counts)
     if result.ok:
-        import_file(record).unlink(missing_ok=True)
+        import_file_drop(import_file(record))
     return result
 
 
-def import_file(record: CustomerImport) -> Path:
-    """Where an import's file waits for the worker, and stays until the import succeeds."""
+def import_file(record: CustomerImport) -> str:
+    """Where an import's file waits for the worker, and stays until the import succeeds
+    (its name in the shared storage: core.imports)."""
     suffix = Path(record.filename).suffix.lower()
-    return Path(settings.VAR_DIR) / "imports" / "customers" / f"{record.pk}{suffix}"
+    return f"imports/customers/{record.pk}{suffix}"
 
 
 @permission_required("parties.add_customer")
@@ -659,7 +662,7 @@ def _enqueue(record: CustomerImport) -> None:
 
 
 def _has_file(record: CustomerImport) -> bool:
-    return import_file(record).is_file()
+    return import_file_exists(import_file(record))
 
 
 @permission_required("parties.add_customer")
@@ -678,7 +681,7 @@ def customer_import_task(record_id: int, language: str = "") -> str:
         record = CustomerImport.objects.select_related("created_by").get(pk=record_id)
         if record.status != CustomerImport.Status.QUEUED:
             return record.status  # run already (a task delivered twice)
-        _run(record, import_file(record).read_bytes(), record.created_by)
+        _run(record, import_file_read(import_file(record)), record.created_by)
         return record.status
 
 

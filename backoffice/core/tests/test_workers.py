@@ -4,7 +4,6 @@ SIGKILL in the middle of a task leaves it to another, which runs it to completio
 daily jobs run once when two schedulers start them at the same moment, and again only when
 the first one's claim went stale."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -15,39 +14,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from backoffice.core import jobs
 from backoffice.core.models import DailyRun, TaskBeat
+from backoffice.core.tests.processes import ROOT, app_env
 
 pytestmark = [pytest.mark.race, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[3]
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user = db.get("USER") or "postgres"
-    return (
-        f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-    )
-
-
 def _worker(tmp_path: Path, *options: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": _database_url(),
-        "BACKOFFICE_VAR_DIR": str(tmp_path / "var"),
-        "WORKER_BEAT_SECONDS": "1",
-        "WORKER_STALE_SECONDS": "3",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("DATABASE_REPLICA_URLS", None)
+    env = app_env(tmp_path / "var", WORKER_BEAT_SECONDS="1", WORKER_STALE_SECONDS="3")
     command = [sys.executable, "manage.py", "worker", "--queue-name", "*", "--interval", "0.1"]
     return subprocess.Popen(  # noqa: S603 - this interpreter, our manage.py
         [*command, "--no-startup-delay", "--no-reload", *options],

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from backoffice.accounts.models import Region
-from backoffice.core.imports import imports_fail_stale
+from backoffice.core.imports import import_file_drop, import_file_exists, imports_fail_stale
 from backoffice.parties.imports import customer_import_run, import_file
 from backoffice.parties.models import Customer, CustomerImport
 from backoffice.parties.tests.test_import import GOOD, xlsx
@@ -56,7 +56,7 @@ def test_an_import_whose_worker_died_is_retried_from_its_page_and_completes(
     record.refresh_from_db()
     assert record.status == CustomerImport.Status.SUCCEEDED and record.errors == []
     assert record.counts["created"] == 2 and Customer.objects.count() == 2
-    assert not import_file(record).exists()  # kept only until it succeeded
+    assert not import_file_exists(import_file(record))  # kept only until it succeeded
     done = client.get(_page(record)).content.decode()
     assert 'data-testid="import-done"' in done and 'data-testid="step-retry"' not in done
 
@@ -113,7 +113,7 @@ def test_only_who_may_import_customers_and_sees_the_import_retries_it(
 def test_an_import_whose_file_is_gone_asks_for_it_again(api, clerk, rep_wang, monkeypatch):
     record = _killed_mid_run(monkeypatch, clerk)
     imports_fail_stale(CustomerImport)
-    import_file(record).unlink()
+    import_file_drop(import_file(record))
     api.force_authenticate(clerk)
     refused = api.post(f"/api/v1/parties/customer-imports/{record.pk}/retry/")
     assert refused.status_code == 400 and "upload them again" in refused.json()["message"]

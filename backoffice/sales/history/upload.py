@@ -1,11 +1,13 @@
-"""The upload page's way: the files kept under var/imports/history/<id>/, the import run by
-the task worker, its progress through the cache, and its counts named for people."""
+"""The upload page's way: the files kept under imports/history/<id>/ in the shared storage
+(core.imports), the import run by the task worker, its progress through the cache, and its
+counts named for people."""
 
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files import File
 from django.db import transaction
 from django.tasks import task
 from django.utils import translation
@@ -20,6 +22,10 @@ from backoffice.core.imports import (
     already_imported_check,
     digest,
     files_digest,
+    import_file_keep,
+    import_files_in,
+    import_files_local,
+    import_folder_drop,
     import_quota_check,
     import_retry,
     imports_fail_stale,
@@ -31,8 +37,10 @@ from backoffice.sales.history.run import history_import_run
 from backoffice.sales.models import HistoryImport
 
 
-def upload_directory(record: HistoryImport) -> Path:
-    return Path(settings.VAR_DIR) / "imports" / "history" / str(record.pk)
+def upload_directory(record: HistoryImport) -> str:
+    """Where an upload's files wait for the worker, in the shared storage (core.imports),
+    until the import succeeds."""
+    return f"imports/history/{record.pk}"
 
 
 STEPS = {
@@ -122,12 +130,10 @@ def history_upload(*, files: list[Any], by: Actor, again: bool = False) -> Histo
         record = HistoryImport.objects.create(
             created_by=by, files=sorted(names), source=_("Upload"), sha256=sha256, size_bytes=size
         )
-        directory = upload_directory(record)
-        directory.mkdir(parents=True, exist_ok=True)
+        folder = upload_directory(record)
         for name, upload in names.items():
-            with (directory / name).open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
+            upload.seek(0)  # read once for its digest
+            import_file_keep(f"{folder}/{name}", File(upload, name=name))
         audit_record(
             by=by,
             action=AuditEvent.Action.CREATE,
@@ -145,8 +151,7 @@ def _enqueue(record: HistoryImport) -> None:
 
 
 def _has_files(record: HistoryImport) -> bool:
-    directory = upload_directory(record)
-    return directory.is_dir() and bool(sources_in(directory))
+    return bool(import_files_in(upload_directory(record)))
 
 
 @permission_required("sales.add_historyimport")
@@ -172,10 +177,13 @@ def _history_import(record_id: int) -> str:
     def progress(fraction: float, label: str) -> None:
         cache.set(progress_key(record_id), {"fraction": fraction, "label": label}, 86400)
 
-    record = history_import_run(
-        sources=sources_in(upload_directory(record)),
-        by=record.created_by,
-        record=record,
-        progress=progress,
-    )
+    with import_files_local(upload_directory(record)) as directory:
+        record = history_import_run(
+            sources=sources_in(directory),
+            by=record.created_by,
+            record=record,
+            progress=progress,
+        )
+    if record.status == HistoryImport.Status.SUCCEEDED:
+        import_folder_drop(upload_directory(record))
     return record.status
