@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PO := backoffice/locale/zh_Hans/LC_MESSAGES/django.po
 
-.PHONY: run test test-clocks test-replicas lint fmt schema demo worker bench bench-load bench-reports messages check-deploy clean serve fuzz
+.PHONY: run test test-clocks test-replicas lint fmt schema demo worker bench bench-load bench-reports bench-partitions messages check-deploy clean serve fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt scripts/python.sh
 	@python=$${PYTHON:-$$(scripts/python.sh)} || exit 1; \
@@ -112,7 +112,13 @@ bench: $(VENV)/.bench-installed var
 bench-reports: $(VENV)/.bench-installed var
 	$(PY) -m bench.reports
 
-# 20 users of mixed traffic against gunicorn (bench/load.py), against one user's run.
+# A 3-year report on six years of history, on the tables partitioned by year and on an
+# unpartitioned copy (bench/partitions.py; PostgreSQL). Also the part "partitions" of `make bench`.
+bench-partitions: $(VENV)/.bench-installed var
+	$(PY) -m bench.partitions
+
+# 20 users of mixed traffic against gunicorn (bench/load.py), against one user's run, then the
+# same traffic on two servers with each user alternating between them (issue 19 §4).
 bench-load: $(VENV)/.installed var
 	$(PY) -m bench.load
 

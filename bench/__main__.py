@@ -696,6 +696,19 @@ def bench_reports() -> int:
     return subprocess.run([sys.executable, "-m", "bench.reports"], cwd=ROOT, check=False).returncode
 
 
+def bench_partitions() -> int:
+    """A 3-year report on six years of history, partitioned by year and not (issue 19 §5),
+    in a process of its own on fresh databases (bench/partitions.py); PostgreSQL only."""
+    import subprocess
+
+    if connection.vendor != "postgresql":
+        print("partitions: skipped (needs PostgreSQL: BENCH_DATABASE_URL=postgres://…)")
+        return 0
+    sys.stdout.flush()
+    command = [sys.executable, "-m", "bench.partitions"]
+    return subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603 - ours
+
+
 def main() -> int:
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor}; best of 3 (orders: best of 2)")
@@ -717,6 +730,7 @@ def main() -> int:
         "materials": lambda: __import__("bench.materials").materials.bench_materials(ROWS),
         "office": lambda: __import__("bench.office").office.bench_office(ROWS),
         "reports": lambda: bench_reports() and failed.append("reports"),
+        "partitions": lambda: bench_partitions() and failed.append("partitions"),
     }
     for name, run in parts.items():
         if not only or name in only:

@@ -48,8 +48,12 @@ class Size:
         )
 
 
-def generate(directory: Path, size: Size, *, seed: int = 2026) -> dict[str, int]:
-    """Writes the CSV files into `directory`; returns how many rows each has."""
+def generate(
+    directory: Path, size: Size, *, seed: int = 2026, first_day: date = FIRST_DAY, prefix: str = "H"
+) -> dict[str, int]:
+    """Writes the CSV files into `directory`; returns how many rows each has. The orders are
+    numbered <prefix>0000001…, over the three years from `first_day`; with the same seed the
+    master data and the orders are the same whatever those two."""
     rng = random.Random(seed)
     directory.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
@@ -88,8 +92,8 @@ def generate(directory: Path, size: Size, *, seed: int = 2026) -> dict[str, int]
             customer = customers[min(int(rng.paretovariate(1.2)) - 1, size.customers - 1)]
             if rng.random() < 0.7:
                 customer = customers[rng.randrange(size.customers)]
-            day = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
-            number = f"H{n + 1:07d}"
+            day = first_day + timedelta(days=rng.randrange(DAYS))
+            number = f"{prefix}{n + 1:07d}"
             order_rows.append((number, n))
             yield (number, day.isoformat(), customer[0], customer[4])
 
