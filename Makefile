@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PO := backoffice/locale/zh_Hans/LC_MESSAGES/django.po
 
-.PHONY: run test test-clocks test-replicas lint fmt schema demo worker bench bench-load bench-reports bench-partitions messages check-deploy clean serve fuzz
+.PHONY: run test test-clocks test-replicas test-pitr lint fmt schema demo worker bench bench-load bench-reports bench-partitions messages check-deploy clean serve fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt scripts/python.sh
 	@python=$${PYTHON:-$$(scripts/python.sh)} || exit 1; \
@@ -82,6 +82,11 @@ test-clocks: $(VENV)/.installed var
 # primary and its replica, as root): scripts/replica_tests.sh. CI runs it.
 test-replicas: $(VENV)/.installed
 	scripts/replica_tests.sh
+
+# The restore drill of docs/deployment.md: a base backup and archived WAL restored up to a
+# moment on a throwaway cluster on loopback (scripts/pitr_drill.sh, as root). CI runs it.
+test-pitr: $(VENV)/.installed
+	scripts/pitr_drill.sh
 
 # Schemathesis over the whole API (docs/openapi.yaml) against a live server with demo data, for
 # FUZZ_SECONDS (default 150): fails on any server error. On PostgreSQL: DATABASE_URL=postgres://…

@@ -124,6 +124,11 @@ def _pin_key(user_id: Any) -> str:
     return f"replicas:pinned:{user_id}"
 
 
+def _user_id(request: HttpRequest) -> Any:
+    """The signed-in user's id (None for an anonymous request, or before authentication)."""
+    return getattr(getattr(request, "user", None), "pk", None)
+
+
 class ReplicaMiddleware:
     """Sets `replica_reads` for a lag-tolerant request of a user who has not just written, and
     pins a user who writes to the primary for REPLICA_PIN_SECONDS. Placed after the
@@ -140,7 +145,7 @@ class ReplicaMiddleware:
             _on_replica.reset(token)
         if request.method in SAFE_METHODS or not replica_aliases():
             return response  # without replicas the user is not even looked at
-        user_id = getattr(getattr(request, "user", None), "pk", None)
+        user_id = _user_id(request)
         if user_id is not None:
             cache.set(_pin_key(user_id), True, timeout=settings.REPLICA_PIN_SECONDS)
         return response
@@ -148,7 +153,7 @@ class ReplicaMiddleware:
     def process_view(self, request: HttpRequest, *args: Any) -> None:
         if not replica_aliases() or not lag_tolerant(request):
             return
-        user_id = getattr(getattr(request, "user", None), "pk", None)
+        user_id = _user_id(request)
         if user_id is not None and cache.get(_pin_key(user_id)):
             return  # just wrote: reads their writes on the primary
         _on_replica.set(True)

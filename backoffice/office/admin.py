@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -302,9 +301,7 @@ class MailItemAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
                 if current and str(current).isdigit()
                 else []
             )
-            kwargs["queryset"] = Carrier.objects.filter(
-                Q(status=Carrier.Status.APPROVED) | Q(pk__in=chosen)
-            )
+            kwargs["queryset"] = Carrier.objects.choosable(chosen)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def list_print_context(self, rows: list[MailItem]) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 (收发登记), the carriers it ships with and their rating, and the carriers' monthly bills
 reconciled against it (快递费结算)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,14 @@ from django.utils.translation import pgettext_lazy
 from backoffice.core import deletion
 from backoffice.core.models import BaseModel, DocumentPart
 from backoffice.core.money import amount_field, quantity_field
+from backoffice.core.versions import VersionedQuerySet
+
+
+class CarrierQuerySet(VersionedQuerySet):
+    def choosable(self, keep: Any = ()) -> "CarrierQuerySet":
+        """The carriers a form offers: the approved ones, and those of `keep` (ids, or a
+        query of them: the one a record already has, though suspended since)."""
+        return self.filter(Q(status=Carrier.Status.APPROVED) | Q(pk__in=keep))
 
 
 class Carrier(BaseModel):
@@ -18,6 +28,7 @@ class Carrier(BaseModel):
     delivery or a mail item; its rating is computed from the register (selectors)."""
 
     DELETION = deletion.NEVER
+    objects = CarrierQuerySet.as_manager()
 
     class Status(models.TextChoices):
         CANDIDATE = "candidate", _("Candidate")

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -98,9 +97,7 @@ class DeliveryShipForm(StepForm):
             self.fields["carrier"] = self.style(
                 forms.ModelChoiceField(
                     label=_("carrier"),
-                    queryset=Carrier.objects.filter(
-                        Q(status=Carrier.Status.APPROVED) | Q(pk=self.document.carrier_id)
-                    ),
+                    queryset=Carrier.objects.choosable([self.document.carrier_id]),
                     initial=self.document.carrier_id,
                 )
             )
