@@ -9,26 +9,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 read -r primary_port restored_port <<<"${PITR_PORTS:-55435 55436}"
-pgbin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
-work=$(mktemp -d)
-chown postgres "$work"
-as_postgres() { runuser -u postgres -- "$@"; }
-stop() { as_postgres "$pgbin/pg_ctl" -D "$work/$1" -m immediate stop >/dev/null 2>&1 || true; }
-cleanup() {
-  stop restored
-  stop primary
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/throwaway_pg.sh
+. scripts/throwaway_pg.sh
 sql() { psql -h 127.0.0.1 -p "$1" -U postgres -d backoffice -v ON_ERROR_STOP=1 -tAc "$2"; }
 
 echo "== a primary on $primary_port, archiving its WAL"
 as_postgres mkdir "$work/wal"
 as_postgres "$pgbin/initdb" -D "$work/primary" -A trust -U postgres >/dev/null
-as_postgres "$pgbin/pg_ctl" -D "$work/primary" -l "$work/primary.log" -w -o \
-  "-p $primary_port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c wal_level=replica \
-   -c archive_mode=on -c archive_command='test ! -f $work/wal/%f && cp %p $work/wal/%f'" \
-  start >/dev/null
+start primary "$primary_port" -c fsync=off -c wal_level=replica -c archive_mode=on \
+  -c "archive_command='test ! -f $work/wal/%f && cp %p $work/wal/%f'"
 createdb -h 127.0.0.1 -p "$primary_port" -U postgres backoffice
 export DATABASE_URL="postgres://postgres@127.0.0.1:$primary_port/backoffice"
 export BACKOFFICE_VAR_DIR="$work/var"
@@ -64,8 +53,7 @@ recovery_target_time = '$target'
 recovery_target_action = 'promote'
 CONF
 as_postgres touch "$work/restored/recovery.signal"
-as_postgres "$pgbin/pg_ctl" -D "$work/restored" -l "$work/restored.log" -w -o \
-  "-p $restored_port -k $work -c listen_addresses=127.0.0.1 -c archive_mode=off" start >/dev/null
+start restored "$restored_port" -c archive_mode=off
 for _ in $(seq 150); do
   [ "$(sql "$restored_port" "SELECT pg_is_in_recovery()")" = f ] && break
   sleep 0.2

@@ -8,28 +8,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 read -r primary_port replica_port <<<"${REPLICA_PORTS:-55433 55434}"
-pgbin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
-work=$(mktemp -d)
-chown postgres "$work"
-as_postgres() { runuser -u postgres -- "$@"; }
-stop() { as_postgres "$pgbin/pg_ctl" -D "$work/$1" -m immediate stop >/dev/null 2>&1 || true; }
-cleanup() {
-  stop replica
-  stop primary
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/throwaway_pg.sh
+. scripts/throwaway_pg.sh
 
 echo "== a primary on $primary_port"
 as_postgres "$pgbin/initdb" -D "$work/primary" -A trust -U postgres >/dev/null
-as_postgres "$pgbin/pg_ctl" -D "$work/primary" -l "$work/primary.log" -w -o \
-  "-p $primary_port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c wal_level=replica" \
-  start >/dev/null
+start primary "$primary_port" -c fsync=off -c wal_level=replica
 echo "== its streaming replica on $replica_port (pg_basebackup -R)"
 as_postgres "$pgbin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres \
   -D "$work/replica" -R -X stream
-as_postgres "$pgbin/pg_ctl" -D "$work/replica" -l "$work/replica.log" -w -o \
-  "-p $replica_port -k $work -c listen_addresses=127.0.0.1 -c hot_standby=on" start >/dev/null
+start replica "$replica_port" -c hot_standby=on
 in_recovery=$(psql -h 127.0.0.1 -p "$replica_port" -U postgres -tAc "SELECT pg_is_in_recovery()")
 [ "$in_recovery" = t ] || { echo "the replica is not a standby" >&2; exit 1; }
 

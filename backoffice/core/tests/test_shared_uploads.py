@@ -37,15 +37,20 @@ def _everything(storage, folder: str = "imports") -> list[str]:
     ]
 
 
-@pytest.mark.django_db
-def test_a_preview_is_confirmed_from_the_shared_storage(
-    client, clerk, rep_wang, region_north, shared_storage
-):
+def _previewed(client, clerk) -> str:
+    """The clerk's upload of two customers, previewed: its token."""
     client.force_login(clerk)
     preview = client.post(
         "/parties/customer/import/", {"file": SimpleUploadedFile("c.xlsx", xlsx(GOOD))}
     )
-    token = preview.context["token"]
+    return preview.context["token"]
+
+
+@pytest.mark.django_db
+def test_a_preview_is_confirmed_from_the_shared_storage(
+    client, clerk, rep_wang, region_north, shared_storage
+):
+    token = _previewed(client, clerk)
     assert import_files_in(PREVIEWS) == [f"{token}.xlsx"]
     done = client.post("/parties/customer/import/", {"token": token})
     assert 'data-testid="import-done"' in done.content.decode()
@@ -56,14 +61,9 @@ def test_a_preview_is_confirmed_from_the_shared_storage(
 def test_a_lost_preview_asks_for_the_file_again(
     client, clerk, rep_wang, region_north, shared_storage
 ):
-    client.force_login(clerk)
-    preview = client.post(
-        "/parties/customer/import/", {"file": SimpleUploadedFile("c.xlsx", xlsx(GOOD))}
-    )
-    shared_storage.delete(f"{PREVIEWS}/{preview.context['token']}.xlsx")
-    done = client.post(
-        "/parties/customer/import/", {"token": preview.context["token"]}, follow=True
-    )
+    token = _previewed(client, clerk)
+    shared_storage.delete(f"{PREVIEWS}/{token}.xlsx")
+    done = client.post("/parties/customer/import/", {"token": token}, follow=True)
     assert "The upload has expired" in done.content.decode()
     assert not Customer.objects.exists()
 
