@@ -89,21 +89,51 @@ BEGIN
     END IF;
     EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
         base, part, low, high);
+    PERFORM backoffice_partition_statistics(parent, part::regclass);
     RETURN true;
 END $$
 """
 FUNCTION_SIGNATURE = "backoffice_year_partition(regclass, integer, text)"
+# The planner reads a partition's own statistics, never the partitioned table's statistics
+# objects: each partition gets a copy of them (`<partition>_<name>`).
+STATISTICS_SQL = """
+CREATE OR REPLACE FUNCTION backoffice_partition_statistics(parent regclass, part regclass)
+RETURNS void LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+DECLARE
+    stat record;
+BEGIN
+    FOR stat IN
+        SELECT s.stxname,
+            (SELECT string_agg(CASE k WHEN 'd' THEN 'ndistinct' WHEN 'f' THEN 'dependencies'
+                ELSE 'mcv' END, ', ') FROM unnest(s.stxkind) k WHERE k IN ('d', 'f', 'm'))
+                AS kinds,
+            (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY n.ord)
+                FROM unnest(s.stxkeys) WITH ORDINALITY n(attnum, ord)
+                JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = n.attnum)
+                AS columns
+        FROM pg_statistic_ext s WHERE s.stxrelid = parent AND s.stxexprs IS NULL
+    LOOP
+        EXECUTE format('CREATE STATISTICS IF NOT EXISTS %I (%s) ON %s FROM %s',
+            left((SELECT relname FROM pg_class WHERE oid = part) || '_' || stat.stxname, 63),
+            stat.kinds, stat.columns, part);
+    END LOOP;
+END $$
+"""
+STATISTICS_SIGNATURE = "backoffice_partition_statistics(regclass, regclass)"
 
 
 def function_create(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(STATISTICS_SQL, params=None)
         schema_editor.execute(FUNCTION_SQL, params=None)
-        schema_editor.execute(f"REVOKE ALL ON FUNCTION {FUNCTION_SIGNATURE} FROM PUBLIC")
+        for signature in (FUNCTION_SIGNATURE, STATISTICS_SIGNATURE):
+            schema_editor.execute(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
 
 
 def function_drop(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION_SIGNATURE}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {STATISTICS_SIGNATURE}")
 
 
 def partitioned_tables(using=None) -> dict[str, str]:
@@ -327,6 +357,9 @@ def _rebuild(schema_editor, table: str, column: str | None, key: list[str]) -> N
         ex(definition)
     for _, definition in statistics:
         ex(definition)
+    if column and statistics:  # and each partition's copies of them
+        for part in partitions(table, using=conn.alias):
+            ex("SELECT backoffice_partition_statistics(%s::regclass, %s::regclass)", [q, part])
     for name, _, definition, _ in views:
         ex(f"CREATE VIEW {quote(name)} AS {definition}")
     ex("SET LOCAL maintenance_work_mem = DEFAULT")

@@ -73,6 +73,10 @@ def test_the_growing_tables_are_partitioned_by_year(db):
         names = partitions(table)
         assert f"{table}_default" in names
         assert f"{table}_y{this_year + 1}" in names  # made a year ahead
+    # each partition has its copy of the table's statistics objects (the planner reads those)
+    stats = {name for (name,) in _fetch("SELECT stxname FROM pg_statistic_ext")}
+    assert "sales_month_grain" in stats
+    assert {f"{p}_sales_month_grain" for p in partitions("sales_salesmonth")} <= stats
 
 
 def test_a_row_goes_to_its_year_and_a_stray_moves_there_when_the_year_is_made(db):
@@ -174,6 +178,7 @@ def test_a_table_rebuilt_keeps_its_rows_keys_indexes_triggers_and_views(db):
         "CONSTRAINT part_probe_code UNIQUE (code, day))"
     )
     _fetch("CREATE INDEX part_probe_day ON part_probe (day) WHERE amount > 0")
+    _fetch("CREATE STATISTICS part_probe_pair (mcv, ndistinct) ON code, amount FROM part_probe")
     _fetch(
         "CREATE TRIGGER part_probe_guard BEFORE DELETE ON part_probe FOR EACH ROW "
         "EXECUTE FUNCTION audit_auditevent_append_only()"
@@ -217,6 +222,11 @@ def test_a_table_rebuilt_keeps_its_rows_keys_indexes_triggers_and_views(db):
     assert any(d.startswith("FOREIGN KEY (actor_id)") for d in constraints.values())
     assert any(d.startswith("CHECK ((amount >=") for d in constraints.values())
     assert _fetch("SELECT indexdef FROM pg_indexes WHERE indexname = 'part_probe_day'")
+    stats = dict(_fetch("SELECT stxname, pg_get_statisticsobjdef(oid) FROM pg_statistic_ext"))
+    assert stats["part_probe_pair"].endswith("(ndistinct, mcv) ON amount, code FROM part_probe")
+    assert stats["part_probe_y2019_part_probe_pair"].endswith(
+        "(ndistinct, mcv) ON amount, code FROM part_probe_y2019"
+    )
     with pytest.raises(DatabaseError), transaction.atomic():
         _fetch("DELETE FROM part_probe WHERE code = 'a'")  # the trigger went with it
     with pytest.raises(DatabaseError), transaction.atomic():
