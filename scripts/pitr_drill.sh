@@ -35,14 +35,16 @@ sleep 1
 target=$(sql "$primary_port" "SELECT now()")
 sleep 1
 region pitr-after
-sql "$primary_port" "SELECT pg_switch_wal()" >/dev/null
-for _ in $(seq 100); do  # the segment holding both rows archived
-  last=$(sql "$primary_port" "SELECT last_archived_wal FROM pg_stat_archiver")
-  current=$(sql "$primary_port" "SELECT pg_walfile_name(pg_current_wal_lsn())")
-  [[ -n "$last" && "$last" < "$current" ]] && break
+# the segment holding both rows closed, and archived before the primary stops
+segment=$(sql "$primary_port" "SELECT pg_walfile_name(pg_switch_wal())")
+archived=""
+for _ in $(seq 150); do
+  last=$(sql "$primary_port" "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")
+  if [[ -n "$last" && ! "$last" < "$segment" ]]; then archived=yes; break; fi
   sleep 0.2
 done
-stop primary
+[ -n "$archived" ] || { echo "the WAL segment $segment was not archived" >&2; exit 1; }
+as_postgres "$pgbin/pg_ctl" -D "$work/primary" -m fast stop >/dev/null
 
 echo "== the base backup restored on $restored_port up to $target"
 as_postgres mkdir -m 700 "$work/restored"

@@ -356,7 +356,11 @@ def import_previews_expire() -> dict[str, int]:
     before = timezone.now() - timedelta(days=1)
     dropped = 0
     for name in import_files_in(PREVIEWS):
-        if default_storage.get_modified_time(f"{PREVIEWS}/{name}") < before:
+        try:
+            old = default_storage.get_modified_time(f"{PREVIEWS}/{name}") < before
+        except FileNotFoundError:  # confirmed (and dropped) since the listing
+            continue
+        if old:
             default_storage.delete(f"{PREVIEWS}/{name}")
             dropped += 1
     return {"dropped": dropped}

@@ -15,7 +15,7 @@ planner prunes the others from the date conditions.
   key and unique index of a partitioned table must hold. It makes a partition for every year
   its rows have, and for this year and the next. Backwards it makes the plain table again.
   On SQLite it does nothing: the tables stay plain, and the models are the same.
-- `backoffice_year_partition(table, year, zone)` (SQL, made by core's migration 0007) adds
+- `backoffice_year_partition(table, year)` (SQL, made by core's migration 0007) adds
   one year to a partitioned table, moving that year's rows out of the default partition if
   any strayed there. It runs as the tables' owner (SECURITY DEFINER), so that the
   application, which owns no table (`manage.py db_app_role`), can call it.
@@ -23,57 +23,92 @@ planner prunes the others from the date conditions.
   partitions made a year ahead, and the history import makes those of the years it brings.
 """
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, migrations
+from django.db import OperationalError, connection, migrations, transaction
 from django.utils import timezone
 
+logger = logging.getLogger(__name__)
+
+# Runs as the tables' owner (SECURITY DEFINER) for the application's role: it reads nothing
+# through a search path the caller could add to (pg_catalog and pg_temp only, where functions
+# and operators are never looked up in pg_temp), names every relation by schema, acts only on
+# a table partitioned by a range of one date or time column that its owner owns, and takes
+# the company's zone fixed when it was made (ZONE), not from the caller.
 FUNCTION_SQL = """
-CREATE OR REPLACE FUNCTION backoffice_year_partition(parent regclass, year integer, zone text)
-RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+CREATE OR REPLACE FUNCTION backoffice_year_partition(parent regclass, year integer)
+RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET lock_timeout = '10s' SET datestyle = 'ISO, YMD'
+AS $$
 DECLARE
+    schema text;
     base text;
     col text;
     kind regtype;
     part text;
+    made regclass;
     fallback regclass;
     low text;
     high text;
     strays boolean := false;
+    grant_ record;
 BEGIN
-    SELECT c.relname, a.attname, a.atttypid::regtype INTO base, col, kind
-    FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid
-    JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0]
-    WHERE p.partrelid = parent AND p.partstrat = 'r' AND p.partnatts = 1;
+    SELECT n.nspname, c.relname, a.attname, a.atttypid::regtype,
+        NULLIF(p.partdefid, 0)::regclass
+    INTO schema, base, col, kind, fallback
+    FROM pg_catalog.pg_partitioned_table p
+    JOIN pg_catalog.pg_class c ON c.oid = p.partrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0]
+    WHERE p.partrelid = parent AND p.partstrat = 'r' AND p.partnatts = 1
+        AND c.relowner = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
+        AND a.atttypid IN ('date'::regtype, 'timestamptz'::regtype);
     IF base IS NULL THEN
-        RAISE EXCEPTION '% is not partitioned by a range of one column', parent;
+        RAISE EXCEPTION '% is not a table of ours partitioned by a range of dates', parent;
     END IF;
     IF year < 1900 OR year > 9998 THEN
         RAISE EXCEPTION 'no partition is made for the year %', year;
     END IF;
-    part := base || '_y' || year;
-    IF to_regclass(quote_ident(part)) IS NOT NULL THEN
+    part := base || '_y' || year::text;
+    IF to_regclass(format('%I.%I', schema, part)) IS NOT NULL THEN
         RETURN false;
     END IF;
     -- one maker at a time per table; the second finds the partition made
     PERFORM pg_advisory_xact_lock(parent::oid::bigint);
-    IF to_regclass(quote_ident(part)) IS NOT NULL THEN
+    IF to_regclass(format('%I.%I', schema, part)) IS NOT NULL THEN
         RETURN false;
     END IF;
     IF kind = 'date'::regtype THEN
         low := make_date(year, 1, 1)::text;
         high := make_date(year + 1, 1, 1)::text;
     ELSE
-        low := make_timestamptz(year, 1, 1, 0, 0, 0, zone)::text;
-        high := make_timestamptz(year + 1, 1, 1, 0, 0, 0, zone)::text;
+        low := make_timestamptz(year, 1, 1, 0, 0, 0::double precision, ZONE)::text;
+        high := make_timestamptz(year + 1, 1, 1, 0, 0, 0::double precision, ZONE)::text;
     END IF;
     -- made apart and attached: attaching locks the table less than PARTITION OF would
     EXECUTE format(
-        'CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)',
-        part, base);
-    fallback := to_regclass(quote_ident(base || '_default'));
+        'CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)',
+        schema, part, parent);
+    made := format('%I.%I', schema, part)::regclass;
+    -- the partition's privileges are the table's (not the owner's default privileges: the
+    -- audit trail's partitions stay insert-only for the application)
+    FOR grant_ IN SELECT x.grantee, x.privilege_type FROM pg_catalog.pg_class c,
+        pg_catalog.aclexplode(c.relacl) x WHERE c.oid = made AND x.grantee <> c.relowner
+    LOOP
+        EXECUTE format('REVOKE %s ON %s FROM %s', grant_.privilege_type, made,
+            CASE WHEN grant_.grantee = 0 THEN 'PUBLIC'
+            ELSE quote_ident(pg_get_userbyid(grant_.grantee)) END);
+    END LOOP;
+    FOR grant_ IN SELECT x.grantee, x.privilege_type FROM pg_catalog.pg_class c,
+        pg_catalog.aclexplode(c.relacl) x WHERE c.oid = parent AND x.grantee <> c.relowner
+    LOOP
+        EXECUTE format('GRANT %s ON %s TO %s', grant_.privilege_type, made,
+            CASE WHEN grant_.grantee = 0 THEN 'PUBLIC'
+            ELSE quote_ident(pg_get_userbyid(grant_.grantee)) END);
+    END LOOP;
     IF fallback IS NOT NULL THEN
         EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I >= %L AND %I < %L)',
             fallback, col, low, col, high) INTO strays;
@@ -84,37 +119,41 @@ BEGIN
         EXECUTE format('ALTER TABLE %s DISABLE TRIGGER USER', fallback);
         EXECUTE format(
             'WITH moved AS (DELETE FROM %s WHERE %I >= %L AND %I < %L RETURNING *) '
-            'INSERT INTO %I SELECT * FROM moved', fallback, col, low, col, high, part);
+            'INSERT INTO %s SELECT * FROM moved', fallback, col, low, col, high, made);
         EXECUTE format('ALTER TABLE %s ENABLE TRIGGER USER', fallback);
     END IF;
-    EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
-        base, part, low, high);
-    PERFORM backoffice_partition_statistics(parent, part::regclass);
+    EXECUTE format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%L) TO (%L)',
+        parent, made, low, high);
+    PERFORM SCHEMA.backoffice_partition_statistics(parent, made);
     RETURN true;
 END $$
 """
-FUNCTION_SIGNATURE = "backoffice_year_partition(regclass, integer, text)"
+FUNCTION_SIGNATURE = "backoffice_year_partition(regclass, integer)"
 # The planner reads a partition's own statistics, never the partitioned table's statistics
 # objects: each partition gets a copy of them (`<partition>_<name>`).
 STATISTICS_SQL = """
 CREATE OR REPLACE FUNCTION backoffice_partition_statistics(parent regclass, part regclass)
-RETURNS void LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     stat record;
 BEGIN
     FOR stat IN
-        SELECT s.stxname,
+        SELECT n.nspname, s.stxname,
             (SELECT string_agg(CASE k WHEN 'd' THEN 'ndistinct' WHEN 'f' THEN 'dependencies'
                 ELSE 'mcv' END, ', ') FROM unnest(s.stxkind) k WHERE k IN ('d', 'f', 'm'))
                 AS kinds,
-            (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY n.ord)
-                FROM unnest(s.stxkeys) WITH ORDINALITY n(attnum, ord)
-                JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = n.attnum)
+            (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY o.ord)
+                FROM unnest(s.stxkeys) WITH ORDINALITY o(attnum, ord)
+                JOIN pg_catalog.pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = o.attnum)
                 AS columns
-        FROM pg_statistic_ext s WHERE s.stxrelid = parent AND s.stxexprs IS NULL
+        FROM pg_catalog.pg_statistic_ext s
+        JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
+        WHERE s.stxrelid = parent AND s.stxexprs IS NULL
     LOOP
-        EXECUTE format('CREATE STATISTICS IF NOT EXISTS %I (%s) ON %s FROM %s',
-            left((SELECT relname FROM pg_class WHERE oid = part) || '_' || stat.stxname, 63),
+        EXECUTE format('CREATE STATISTICS IF NOT EXISTS %I.%I (%s) ON %s FROM %s',
+            stat.nspname,
+            left((SELECT relname FROM pg_catalog.pg_class WHERE oid = part) || '_'
+                || stat.stxname::text, 63),
             stat.kinds, stat.columns, part);
     END LOOP;
 END $$
@@ -123,9 +162,18 @@ STATISTICS_SIGNATURE = "backoffice_partition_statistics(regclass, regclass)"
 
 
 def function_create(apps, schema_editor) -> None:
+    """Both functions, in the current schema; the company's zone (TIME_ZONE) is written into
+    the first one (a change of zone needs the function made again, as the partitions'
+    bounds would)."""
     if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT current_schema()")
+            schema = cursor.fetchone()[0]
+        quote = schema_editor.connection.ops.quote_name
+        zone = "'" + settings.TIME_ZONE.replace("'", "''") + "'"
         schema_editor.execute(STATISTICS_SQL, params=None)
-        schema_editor.execute(FUNCTION_SQL, params=None)
+        sql = FUNCTION_SQL.replace("ZONE)", f"{zone})").replace("SCHEMA.", f"{quote(schema)}.")
+        schema_editor.execute(sql, params=None)
         for signature in (FUNCTION_SIGNATURE, STATISTICS_SIGNATURE):
             schema_editor.execute(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
 
@@ -169,28 +217,58 @@ def years_ensure(
     years: Iterable[int], tables: Iterable[str] | None = None, using=None
 ) -> list[str]:
     """Makes the partitions of `years` that are missing, in every partitioned table (or
-    those of `tables` that are partitioned). Returns the partitions made."""
+    those of `tables` that are partitioned). Returns the partitions made. A year whose table
+    stays locked by others for the function's lock timeout is left for the next day's job
+    (its rows wait in the default partition meanwhile), with a warning."""
     conn = _connection(using)
     known = partitioned_tables(using)
     wanted = [t for t in (known if tables is None else tables) if t in known]
     made = []
-    with conn.cursor() as cursor:
-        for table in wanted:
-            for year in sorted(set(years)):
-                cursor.execute(
-                    "SELECT backoffice_year_partition(%s::regclass, %s, %s)",
-                    [conn.ops.quote_name(table), year, settings.TIME_ZONE],
-                )
-                if cursor.fetchone()[0]:
-                    made.append(f"{table}_y{year}")
+    for table in wanted:
+        for year in sorted(set(years)):
+            try:
+                with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT backoffice_year_partition(%s::regclass, %s)",
+                        [conn.ops.quote_name(table), year],
+                    )
+                    if cursor.fetchone()[0]:
+                        made.append(f"{table}_y{year}")
+            except OperationalError as error:  # the lock timeout
+                logger.warning("%s: the partition of %s is not made yet: %s", table, year, error)
     return made
 
 
 def partitions_ahead() -> dict[str, Any]:
     """The daily job: this year's and next year's partitions, so that a year's first rows
-    never wait for one (made a year ahead, a missed day or month costs nothing)."""
+    never wait for one (made a year ahead, a missed day or month costs nothing), and the
+    years of any rows that went to a default partition (a year made late, or a partition
+    left for a day by a lock: they move to their year)."""
     year = timezone.localdate().year
-    return {"made": years_ensure([year, year + 1])}
+    made = []
+    for table, column in partitioned_tables().items():
+        strays = _stray_years(table, column)
+        made += years_ensure({year, year + 1, *strays}, [table])
+    return {"made": made}
+
+
+def _stray_years(table: str, column: str) -> set[int]:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        local = _local(_fetcher(cursor), quote(table), column, quote)
+        cursor.execute(
+            f"SELECT DISTINCT CAST(EXTRACT(YEAR FROM {local}) AS integer) "
+            f"FROM {quote(table + '_default')}"
+        )
+        return {year for (year,) in cursor.fetchall() if 1900 <= year <= 9998}
+
+
+def _fetcher(cursor):
+    def fetch(sql: str, params: list[Any] | None = None) -> list[tuple]:
+        cursor.execute(sql, params or [])
+        return cursor.fetchall()
+
+    return fetch
 
 
 def _connection(using):
@@ -318,26 +396,30 @@ def _rebuild(schema_editor, table: str, column: str | None, key: list[str]) -> N
     if column:
         ex(f"CREATE TABLE {quote(table + '_default')} PARTITION OF {q} DEFAULT")
         local = _local(fetch, quote(old), column, quote)
-        found = fetch(f"SELECT MIN({local}), MAX({local}) FROM {quote(old)}")[0]
+        found = fetch(
+            f"SELECT DISTINCT CAST(EXTRACT(YEAR FROM {local}) AS integer) FROM {quote(old)}"
+        )
         this_year = timezone.localdate().year
-        first = found[0].year if found[0] else this_year
-        last = max(found[1].year if found[1] else this_year, this_year + 1)
-        for year in range(min(first, this_year), last + 1):
-            ex(
-                "SELECT backoffice_year_partition(%s::regclass, %s, %s)",
-                [q, year, settings.TIME_ZONE],
-            )
+        # the years the rows have (one outside 1900–9998 stays in the default partition)
+        years = {year for (year,) in found if 1900 <= year <= 9998} | {this_year, this_year + 1}
+        for year in sorted(years):
+            ex("SELECT backoffice_year_partition(%s::regclass, %s)", [q, year])
     overriding = " OVERRIDING SYSTEM VALUE" if identities else ""
     ex(f"INSERT INTO {q}{overriding} SELECT * FROM {quote(old)}")
-    ex(f"DROP TABLE {quote(old)}")
+    # each identity goes on from where the old one was (not from the greatest id kept: the
+    # ids of rows deleted at the end are never given again)
+    last_values = {}
     for name in identities:
+        sequence = fetch("SELECT pg_get_serial_sequence(%s, %s)", [quote(old), name])[0][0]
+        last_values[name] = fetch(f"SELECT last_value, is_called FROM {sequence}")[0]
+    ex(f"DROP TABLE {quote(old)}")
+    for name, (last_value, is_called) in last_values.items():
         sequence = fetch("SELECT pg_get_serial_sequence(%s, %s)", [q, name])[0][0]
         if sequence.split(".")[-1].strip('"') != f"{table}_{name}_seq":
             ex(f"ALTER SEQUENCE {sequence} RENAME TO {quote(f'{table}_{name}_seq')}")
         ex(
-            f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX({quote(name)}), 0) + 1, "
-            f"false) FROM {q}",
-            [q, name],
+            "SELECT setval(pg_get_serial_sequence(%s, %s), %s, %s)",
+            [q, name, last_value, is_called],
         )
     ex("SET LOCAL maintenance_work_mem = '256MB'")
     for definition, constraint, kind, constraint_definition in indexes:

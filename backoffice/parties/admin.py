@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
 from django.db.models import Q
 from django.http import (
     FileResponse,
@@ -286,8 +286,8 @@ class CustomerAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
             stored = request.session.get("customer_imports", {}).get(token)
             try:  # kept by whichever server took the upload (core.imports)
                 content = import_file_read(stored["path"]) if stored else None
-            except FileNotFoundError:  # dropped since (a day old, or imported)
-                content = None
+            except (FileNotFoundError, SuspiciousFileOperation):  # dropped since (a day old,
+                content = None  # or imported), or a path kept before files went to storage
             if content is None:
                 self.message_user(
                     request,

@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="roles are a PostgreSQL feature"
@@ -103,22 +104,43 @@ def test_even_the_owner_cannot_truncate_the_audit_trail(db):
 
 def test_the_app_role_makes_a_years_partitions_but_cannot_change_the_audit_trails(app_connection):
     conn = app_connection
+    made = []
     try:
-        made = conn.execute(
-            "SELECT backoffice_year_partition('sales_salesfact'::regclass, 2041, 'Asia/Shanghai')"
-        ).fetchone()
-        assert made == (True,)
-        owner = conn.execute(
-            "SELECT tableowner FROM pg_tables WHERE tablename = 'sales_salesfact_y2041'"
-        ).fetchone()
-        assert owner and owner[0] != ROLE  # made as the tables' owner
+        for table in ("sales_salesfact", "audit_auditevent"):
+            assert conn.execute(
+                "SELECT backoffice_year_partition(%s::regclass, 2041)", [table]
+            ).fetchone() == (True,)
+            made.append(f"{table}_y2041")
+        owners = conn.execute(
+            "SELECT DISTINCT tableowner FROM pg_tables WHERE tablename = ANY(%s)", [made]
+        ).fetchall()
+        assert owners and ROLE not in {owner for (owner,) in owners}  # made as the owner
+        # a year made after db_app_role ran has the table's privileges, not more
+        for privilege, expected in (("INSERT", True), ("UPDATE", False), ("DELETE", False)):
+            assert conn.execute(
+                "SELECT has_table_privilege(%s, 'audit_auditevent_y2041', %s)", [ROLE, privilege]
+            ).fetchone() == (expected,)
+        assert conn.execute(
+            "SELECT has_table_privilege(%s, 'sales_salesfact_y2041', 'UPDATE')", [ROLE]
+        ).fetchone() == (True,)
+        # only a table of the owner's, partitioned by dates: not one the role made
+        conn.execute("CREATE TABLE role_made (day date) PARTITION BY RANGE (day)")
+        _refused_as(conn, "SELECT backoffice_year_partition('role_made'::regclass, 2041)")
     finally:
+        conn.execute("DROP TABLE IF EXISTS role_made")
         with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS sales_salesfact_y2041")
-    event = _insert_audit_row(conn)
-    part = conn.execute(
-        "SELECT tableoid::regclass::text FROM audit_auditevent WHERE id = %s", [event]
-    ).fetchone()[0]
-    _refused(conn, f"UPDATE {part} SET note = 'x' WHERE id = %s", [event])  # noqa: S608
-    _refused(conn, f"DELETE FROM {part} WHERE id = %s", [event])  # noqa: S608
-    _refused(conn, f"TRUNCATE {part}")
+            for table in made:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    this_year = timezone.localdate().year
+    for year in (this_year, this_year + 1):  # the audit trail's partitions, as db_app_role left
+        part = f"audit_auditevent_y{year}"
+        assert conn.execute(
+            "SELECT has_table_privilege(%s, %s, 'UPDATE') OR has_table_privilege(%s, %s, "
+            "'DELETE') OR has_table_privilege(%s, %s, 'TRUNCATE')",
+            [ROLE, part] * 3,
+        ).fetchone() == (False,)
+
+
+def _refused_as(conn: psycopg.Connection, sql: str) -> None:
+    with pytest.raises(psycopg.errors.RaiseException, match="not a table of ours"):
+        conn.execute(sql)
