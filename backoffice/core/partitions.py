@@ -95,17 +95,14 @@ BEGIN
     made := format('%I.%I', schema, part)::regclass;
     -- the partition's privileges are the table's (not the owner's default privileges: the
     -- audit trail's partitions stay insert-only for the application)
-    FOR grant_ IN SELECT x.grantee, x.privilege_type FROM pg_catalog.pg_class c,
-        pg_catalog.aclexplode(c.relacl) x WHERE c.oid = made AND x.grantee <> c.relowner
+    FOR grant_ IN
+        SELECT CASE WHEN c.oid = made THEN 'REVOKE %s ON %s FROM %s'
+            ELSE 'GRANT %s ON %s TO %s' END AS statement, x.grantee, x.privilege_type
+        FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) x
+        WHERE c.oid IN (made, parent) AND x.grantee <> c.relowner
+        ORDER BY c.oid = made DESC  -- the defaults taken away first, then the table's given
     LOOP
-        EXECUTE format('REVOKE %s ON %s FROM %s', grant_.privilege_type, made,
-            CASE WHEN grant_.grantee = 0 THEN 'PUBLIC'
-            ELSE quote_ident(pg_get_userbyid(grant_.grantee)) END);
-    END LOOP;
-    FOR grant_ IN SELECT x.grantee, x.privilege_type FROM pg_catalog.pg_class c,
-        pg_catalog.aclexplode(c.relacl) x WHERE c.oid = parent AND x.grantee <> c.relowner
-    LOOP
-        EXECUTE format('GRANT %s ON %s TO %s', grant_.privilege_type, made,
+        EXECUTE format(grant_.statement, grant_.privilege_type, made,
             CASE WHEN grant_.grantee = 0 THEN 'PUBLIC'
             ELSE quote_ident(pg_get_userbyid(grant_.grantee)) END);
     END LOOP;
@@ -254,19 +251,22 @@ def partitions_ahead() -> dict[str, Any]:
 
 def _stray_years(table: str, column: str) -> set[int]:
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        local = _local(_fetcher(cursor), quote(table), column, quote)
-        cursor.execute(
-            f"SELECT DISTINCT CAST(EXTRACT(YEAR FROM {local}) AS integer) "
-            f"FROM {quote(table + '_default')}"
-        )
-        return {year for (year,) in cursor.fetchall() if 1900 <= year <= 9998}
+    fetch = _fetcher(connection)
+    local = _local(fetch, quote(table), column, quote)
+    found = fetch(
+        f"SELECT DISTINCT CAST(EXTRACT(YEAR FROM {local}) AS integer) "
+        f"FROM {quote(table + '_default')}"
+    )
+    return {year for (year,) in found if 1900 <= year <= 9998}
 
 
-def _fetcher(cursor):
+def _fetcher(conn):
+    """A function that runs one statement on `conn` and returns its rows."""
+
     def fetch(sql: str, params: list[Any] | None = None) -> list[tuple]:
-        cursor.execute(sql, params or [])
-        return cursor.fetchall()
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params or [])
+            return cursor.fetchall()
 
     return fetch
 
@@ -326,11 +326,7 @@ def _rebuild(schema_editor, table: str, column: str | None, key: list[str]) -> N
     conn = schema_editor.connection
     quote = conn.ops.quote_name
 
-    def fetch(sql: str, params: list[Any] | None = None) -> list[tuple]:
-        with conn.cursor() as cursor:
-            cursor.execute(sql, params or [])
-            return cursor.fetchall()
-
+    fetch = _fetcher(conn)
     ex = schema_editor.execute
     q = quote(table)
     old = f"{table}__unpartitioned" if column else f"{table}__partitioned"
