@@ -14,12 +14,11 @@ computes a report's rows, the comparisons and the order; a page costs its page, 
 API's JSON is built by PostgreSQL (issue 16)."""
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -55,7 +54,7 @@ from backoffice.parties.models import Customer
 from backoffice.reports.selectors.params import refuse_if, report_dates
 from backoffice.sales.facts import EVERY_REGION
 from backoffice.sales.models import SalesFact, SalesFactRow, SalesMonth
-from backoffice.sales.models.facts import FactRow
+from backoffice.sales.models.facts import NOT_ZERO, FactRow
 from backoffice.sales.selectors import sales_figures_visible_to
 
 PERIODS = {
@@ -296,6 +295,148 @@ def _periods(query: SalesQuery) -> list[tuple[date, date, date, str]]:
     return periods
 
 
+def _period_of(column: str, period: str) -> Any:
+    """The start of a row's period, as a date (not a timestamp)."""
+    if (column, period) == ("month", "month"):
+        return F(column)
+    return Cast(PERIODS[period](column), DateField())
+
+
+def _periods_read(
+    query: SalesQuery,
+    periods: list[tuple[date, date, date, str]],
+    within: tuple[date, date],
+    column: str,
+) -> Q:
+    """The rows a page of periods reads: those periods', and those of the periods their
+    comparisons look up (the previous one, the same a year earlier), as ranges of dates."""
+    starts: set[date] = set()
+    for start, before, year_ago, _label in periods:
+        if within[0] <= start <= within[1]:
+            starts |= {start, before, year_ago}
+    ranges: list[list[date]] = []
+    for start in sorted(starts):
+        end = shift_start(start, query.period, 1) - timedelta(days=1)
+        if ranges and ranges[-1][1] + timedelta(days=1) == start:
+            ranges[-1][1] = end
+        else:
+            ranges.append([start, end])
+    condition = Q()
+    for start, end in ranges:
+        condition |= Q(**{f"{column}__gte": start, f"{column}__lte": end})
+    return condition
+
+
+def _range_source(
+    by: Actor, query: SalesQuery, keys: list[str], *conditions: Q
+) -> tuple[str, list, str]:
+    """The rows a report reads over its range (not the earlier periods its comparisons
+    read), as SQL of (p: the period's start, d0…: the ids of `keys`, q, a, o); with the
+    column of their date ("month" for the monthly sums)."""
+    dims, filters = _dims(query, query.group_by)
+    rows, column, grain = _source(by, query, dims)
+    d = [f"d{i}" for i in range(len(keys))]
+    found = (
+        rows.filter(grain, filters, *conditions)
+        .filter(
+            basis__in=basis_codes(query.basis),
+            **{f"{column}__gte": query.date_from, f"{column}__lte": query.date_to},
+        )
+        .annotate(
+            p=_period_of(column, query.period),
+            **{name: F(key) for name, key in zip(d, keys, strict=True)},
+            q=F("quantity"),
+            a=F("gross_amount"),
+            o=F("orders"),
+        )
+        .values_list("p", *d, "q", "a", "o")
+        .order_by()
+    )
+    sql, params = found.query.sql_with_params()
+    return sql, list(params), column
+
+
+# a group's sums show as a row (approved, then cancelled: nothing)
+SHOWN = "SUM({t}q) <> 0 OR SUM({t}a) <> 0 OR SUM({t}o) <> 0"
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def period_counts(by: Actor, query: SalesQuery) -> list[tuple[date, int]]:
+    """How many rows each period of a report has, oldest first: a page finds its periods
+    from these, and the report's count is their sum. Over the monthly sums by month, where
+    a group is mostly one row, the groups are counted from their rows that are not all
+    zero, in an index's order (no sums: a group of one such row shows), and only a group of
+    several has its sums added up (they could cancel out). Elsewhere, the sums of every
+    group."""
+    # the groupings in a fixed order, the indexes' (month, region, product; month, customer)
+    keys = [column_name for g, column_name in GROUPS.items() if g in query.group_by]
+    group = ", ".join(["p", *(f"d{i}" for i in range(len(keys)))])
+    every_sql, every_params, column = _range_source(by, query, keys)
+    if (column, query.period) == ("month", "month"):
+        shown_sql, shown_params, _column = _range_source(by, query, keys, NOT_ZERO)
+        same = " AND ".join(f"x.{key} = k.{key}" for key in group.split(", "))
+        sql = (
+            f"WITH k AS (SELECT {group}, COUNT(*) AS k FROM ({shown_sql}) s GROUP BY {group}) "
+            f"SELECT k.p, COUNT(*) FROM k WHERE k.k = 1 OR (SELECT {SHOWN.format(t='x.')} "
+            f"FROM ({every_sql}) x WHERE {same}) GROUP BY k.p ORDER BY k.p"
+        )
+        params = shown_params + every_params
+    else:
+        sql = (
+            f"SELECT p, COUNT(*) FROM (SELECT {group} FROM ({every_sql}) s GROUP BY {group} "
+            f"HAVING {SHOWN.format(t='')}) g GROUP BY p ORDER BY p"
+        )
+        params = every_params
+    found = _fetch(sql, params, sorted_groups=column == "month")
+    return [(_as_date(p), n) for p, n in found]
+
+
+def _page_periods(
+    counts: list[tuple[date, int]], limit: int, offset: int
+) -> tuple[tuple[date, date] | None, int]:
+    """The first and last period a page of a report falls in (None past the end), and
+    where it starts among those periods' rows."""
+    before, first, last, skip = 0, None, None, 0
+    for start, n in counts:
+        if first is None and before + n > offset:
+            first, skip = start, offset - before
+        if first is not None:
+            last = start
+            if before + n >= offset + limit:
+                break
+        before += n
+    return (None if first is None else (first, last)), skip
+
+
+def _report_sql(
+    by: Actor,
+    query: SalesQuery,
+    *,
+    limit: int | None,
+    offset: int,
+    as_json: bool,
+    counts: list[tuple[date, int]] | None = None,
+) -> tuple[str | None, list, bool, int | None]:
+    """A report's statement (`_rows_sql`), or a page's over the periods the page falls in
+    (a page costs its periods, not the report), with the count of the report's rows for a
+    page (from `counts`, the report's `period_counts`, counted when not given); no
+    statement for a page past the end."""
+    if limit is None:
+        return (*_rows_sql(by, query, limit=None, offset=0, as_json=as_json), None)
+    counts = period_counts(by, query) if counts is None else counts
+    total = sum(n for _start, n in counts)
+    within, skip = _page_periods(counts, limit, offset)
+    if within is None:
+        return None, [], False, total
+    sql, params, sorted_groups = _rows_sql(
+        by, query, limit=limit, offset=skip, as_json=as_json, within=within
+    )
+    return sql, params, sorted_groups, total
+
+
 def _none_label(group: str) -> str:
     return {"region": _("No region"), "rep": _("No rep"), "category": _("No category")}.get(
         group, "—"
@@ -369,20 +510,30 @@ def _json_object(pairs: list[tuple[str, str]]) -> str:
 
 
 def _rows_sql(
-    by: Actor, query: SalesQuery, *, limit: int | None, offset: int, as_json: bool
+    by: Actor,
+    query: SalesQuery,
+    *,
+    limit: int | None,
+    offset: int,
+    as_json: bool,
+    within: tuple[date, date] | None = None,
 ) -> tuple[str, list, bool]:
     """One statement for a report's rows, or a page of them: the sums per period and group
     over the range and, flagged apart where the first period starts before it, over the
     earlier periods the comparisons need; the groups' codes and names; the order of period,
-    then codes; the count of all the rows; each row's previous period and the same period a
-    year earlier (by window frames for every row on PostgreSQL; looked up for the page's
-    rows otherwise). Returns (sql, params, whether the sums are grouped by sorting). The
-    rows are (period label, code and name per grouping, quantity, amount, net, orders,
-    previous amount, last year's amount, count); with `as_json` (PostgreSQL), one row:
-    (the rows as JSON objects joined by commas, count)."""
+    then codes; each row's previous period and the same period a year earlier (by window
+    frames for every row on PostgreSQL; looked up for the page's rows otherwise). Returns
+    (sql, params, whether the sums are grouped by sorting). The rows are (period label,
+    code and name per grouping, quantity, amount, net, orders, previous amount, last year's
+    amount); with `as_json` (PostgreSQL), one row: (the rows as JSON objects joined by
+    commas, how many). `within` (a page's first and last period, with `limit`): only those
+    periods' rows, and the sums only of them and of the periods their comparisons read; a
+    page's count is `_period_counts`'."""
     dims, filters = _dims(query, query.group_by)
     rows, column, grain = _source(by, query, dims)
     periods = _periods(query)
+    if within is not None:
+        rows = rows.filter(_periods_read(query, periods, within, column))
     d = [f"d{i}" for i in range(len(query.group_by))]
     # The first period starts before the range: its part before the range is summed apart
     # (`cur` 0), for the comparisons, which read whole periods.
@@ -397,9 +548,7 @@ def _rows_sql(
             **{f"{column}__gte": periods[0][0], f"{column}__lte": query.date_to},
         )
         .annotate(
-            p=F(column)
-            if (column, query.period) == ("month", "month")
-            else Cast(PERIODS[query.period](column), DateField()),  # a date, not a timestamp
+            p=_period_of(column, query.period),
             **{name: F(GROUPS[g]) for name, g in zip(d, query.group_by, strict=True)},
             **(current if straddles else {}),
             q=F("quantity"),
@@ -424,9 +573,11 @@ def _rows_sql(
         codes.append(code)
         shown += [f"{code} AS c{i}", f"{name} AS n{i}"]
         names_params += name_params
-    # the row count's condition (CTE n), then the names', the joins', the rows' condition
+    # the names', the joins', the rows' condition
     after = [] if straddles else [adapt(query.date_from)]
-    params += after + names_params + joins_params + after
+    if within is not None:
+        after += [adapt(within[0]), adapt(within[1])]
+    params += names_params + joins_params + after
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     inner_order = ", ".join(["f.p", *(f"{c}{collate}" for c in codes), *(f"f.{x}" for x in d)])
     outer_order = ", ".join(
@@ -454,12 +605,12 @@ def _rows_sql(
         pairs += list(JSON_MEASURES)
         # each row's JSON joined into one text in the rows' order: the answer crosses to
         # Python as one value, not a hundred thousand
-        out = f"string_agg({_json_object(pairs)}, ',') AS rows, MAX(r.total) FROM {{rows}}"
+        out = f"string_agg({_json_object(pairs)}, ',') AS rows, COUNT(*) FROM {{rows}}"
     else:
         out = (
             "r.label, "
             + "".join(f"r.c{i}, r.n{i}, " for i in range(len(d)))
-            + "r.q, r.a, r.n, r.o, r.pa, r.la, r.total FROM {rows}"
+            + "r.q, r.a, r.n, r.o, r.pa, r.la FROM {rows}"
         )
     # sorted before each row is written out: the sort moves narrow rows, not the text
     out = out.replace("{rows}", f"(SELECT * FROM r ORDER BY {outer_order}) AS r")
@@ -470,8 +621,8 @@ def _rows_sql(
         f"{per} AS (VALUES {', '.join(['(%s, %s, %s, %s)'] * len(periods))}), "
     )
     where = f"{'f.cur = 1' if straddles else 'f.p >= %s'}"
-    # how many rows the whole report has (a window over the rows would hold them all)
-    sql += f"n AS (SELECT COUNT(*) AS total FROM f WHERE {where}), "
+    if within is not None:
+        where += " AND f.p >= %s AND f.p <= %s"
     # Every row, on PostgreSQL: the comparisons by window frames over the sums in their
     # groups' order (which the monthly sums' sorted grouping gives). A page: its rows
     # first, then their two earlier periods looked up, as everywhere else
@@ -489,7 +640,7 @@ def _rows_sql(
         sql += (
             f"c AS (SELECT f.*, {frames[0]} AS pa, {frames[1]} AS la FROM f), "
             f"r AS (SELECT per.label, {', '.join([*shown, ''])}f.q, f.a, f.n, f.o, f.p{f_keys}, "
-            f"f.pa, f.la, n.total FROM c AS f CROSS JOIN n JOIN per ON per.p = f.p "
+            f"f.pa, f.la FROM c AS f JOIN per ON per.p = f.p "
             f"{' '.join(joins)} WHERE {where} {page}) "
             f"SELECT {out}"
         )
@@ -499,7 +650,7 @@ def _rows_sql(
         f"w AS ({whole}), "
         f"page_rows AS (SELECT per.label, {', '.join([*shown, ''])}f.q, f.a, f.n, f.o, "
         f"f.p{f_keys}, "
-        f"per.prev, per.ly, n.total FROM f CROSS JOIN n JOIN per ON per.p = f.p "
+        f"per.prev, per.ly FROM f JOIN per ON per.p = f.p "
         f"{' '.join(joins)} WHERE {where} {page}), "
         f"r AS (SELECT r.*, pv.a AS pa, ly.a AS la FROM page_rows AS r "
         f"LEFT JOIN w pv ON pv.p = r.prev{same.format(t='pv')} "
@@ -509,7 +660,7 @@ def _rows_sql(
     return sql, params, sorted_groups
 
 
-def _totals(by: Actor, query: SalesQuery) -> dict[str, Any]:
+def sales_totals(*, by: Actor, query: SalesQuery) -> dict[str, Any]:
     """The range's totals, from the all-products rows (an order with two products is
     still one order), or a product's when the report is filtered by one."""
     dims, filters = _dims(query, ())
@@ -547,8 +698,24 @@ def sales_statistics(
     """{"rows": [{period, <group>: code, <group>_name: name…, quantity, amount, net_amount,
     orders, previous_amount, change_previous, last_year_amount, change_last_year}],
     "totals": {…}, "count": how many rows in all}: every row, or a page (`limit`)."""
+    rows, count = _statistics_rows(by, query, limit=limit, offset=offset)
+    return {"rows": rows, "totals": sales_totals(by=by, query=query), "count": count}
+
+
+def _statistics_rows(
+    by: Actor,
+    query: SalesQuery,
+    *,
+    limit: int | None,
+    offset: int,
+    counts: list[tuple[date, int]] | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """The rows of `sales_statistics`, and how many the report has."""
     with collector_paused():
-        found = _fetch(*_rows_sql(by, query, limit=limit, offset=offset, as_json=False))
+        sql, params, sorted_groups, total = _report_sql(
+            by, query, limit=limit, offset=offset, as_json=False, counts=counts
+        )
+        found = _fetch(sql, params, sorted_groups) if sql else []
         keys = ("period", *group_keys(query.group_by), *ROW_MEASURES)
         width = 1 + 2 * len(query.group_by)
         rows = []
@@ -578,16 +745,30 @@ def sales_statistics(
                     )
                 )
             )
-        count = found[0][-1] if found else _count(by, query, offset)
-        return {"rows": rows, "totals": _totals(by, query), "count": count}
+        return rows, total if total is not None else len(rows)
 
 
-def _count(by: Actor, query: SalesQuery, offset: int) -> int:
-    """The rows of a report whose page came back empty: none, or a page past the end."""
-    if not offset:
-        return 0
-    found = _fetch(*_rows_sql(by, query, limit=1, offset=0, as_json=False))
-    return found[0][-1] if found else 0
+class SalesRows(Sequence):
+    """A report's rows as the staff page pages them (Paginator's object list): how many
+    from the rows each period has, a slice read as a page of the report."""
+
+    def __init__(self, by: Actor, query: SalesQuery) -> None:
+        self.by, self.query = by, query
+        self.counts = period_counts(by, query)
+
+    def __len__(self) -> int:
+        return sum(n for _start, n in self.counts)
+
+    def __getitem__(self, window: Any) -> Any:
+        if not isinstance(window, slice) or window.step not in (None, 1):
+            raise TypeError("a report's rows are read a slice at a time")
+        first, stop, _step = window.indices(len(self))
+        if stop <= first:
+            return []
+        rows, _count = _statistics_rows(
+            self.by, self.query, limit=stop - first, offset=first, counts=self.counts
+        )
+        return rows
 
 
 class _Utf8(Loader):
@@ -603,14 +784,17 @@ def sales_statistics_json(
 ) -> tuple[bytes, dict[str, Any], int]:
     """The rows of `sales_statistics` as a JSON array (UTF-8) built by PostgreSQL (a
     hundred thousand rows are never Python objects), with the totals and the count."""
-    sql, params, sorted_groups = _rows_sql(by, query, limit=limit, offset=offset, as_json=True)
-    with roomy_query(sorted_groups=sorted_groups) as on, on.cursor() as cursor:
-        cursor.cursor.adapters.register_loader("text", _Utf8)  # this cursor's only
-        cursor.execute(sql, params)
-        ((rows, count),) = cursor.fetchall()
-    if rows is None:  # no row: none at all, or a page past the end
-        count = _count(by, query, offset)
-    return b"[" + (rows or b"") + b"]", _totals(by, query), count
+    sql, params, sorted_groups, total = _report_sql(
+        by, query, limit=limit, offset=offset, as_json=True
+    )
+    rows, count = None, 0
+    if sql is not None:
+        with roomy_query(sorted_groups=sorted_groups) as on, on.cursor() as cursor:
+            cursor.cursor.adapters.register_loader("text", _Utf8)  # this cursor's only
+            cursor.execute(sql, params)
+            ((rows, count),) = cursor.fetchall()
+    count = total if total is not None else count or 0
+    return b"[" + (rows or b"") + b"]", sales_totals(by=by, query=query), count
 
 
 def group_labels() -> dict[str, str]:
@@ -651,57 +835,83 @@ CHART_SERIES = 6  # the groups a chart shows as series; the rest are "Others"
 
 
 def sales_chart(
-    query: SalesQuery, rows: list[dict[str, Any]], *, top: int | None = None
+    by: Actor,
+    query: SalesQuery,
+    counts: list[tuple[date, int]] | None = None,
+    *,
+    top: int | None = None,
 ) -> dict[str, Any]:
     """The chart of a report: {"periods": [label…], "series": [{"label", "amounts": [one per
-    period], "others": bool}]}. Without a grouping, one series, the amount per period; with
-    one, the `top` groups by amount over the whole range, each a series under its names,
-    and the rest added up as one series, "Others"."""
-    with collector_paused():  # a dict per group beside a hundred thousand rows
-        return _sales_chart(query, rows, CHART_SERIES if top is None else top)
+    period], "others": bool}]}, each period with a row of the report (`counts`, its
+    `period_counts`). Without a grouping, one series, the amount per period; with one, the
+    `top` groups by amount over the whole range (of those whose amount is not nil), each a
+    series under its names, and the rest added up as one series, "Others". Summed by the
+    database (three statements over the report's rows): never the rows in Python."""
+    top = CHART_SERIES if top is None else top
+    counts = period_counts(by, query) if counts is None else counts
+    starts = [start for start, n in counts if n]
+    position = {start: i for i, start in enumerate(starts)}
+    periods = [period_label(start, query.period) for start in starts]
 
+    def amounts(sql: str, params: list) -> dict[tuple, list[Decimal]]:
+        """(ids…) → the amount per period, from rows of (p, ids…, amount)."""
+        found: dict[tuple, list[Decimal]] = {}
+        for p, *ids, amount in _fetch(sql, params, sorted_groups=False):
+            at = position.get(_as_date(p))
+            if at is not None:
+                found.setdefault(tuple(ids), [ZERO_AMOUNT] * len(starts))[at] = round_amount(
+                    sum_read(amount) or ZERO
+                )
+        return found
 
-def _sales_chart(query: SalesQuery, rows: list[dict[str, Any]], top: int) -> dict[str, Any]:
-    periods = sorted({row["period"] for row in rows})
-    position = {label: i for i, label in enumerate(periods)}
+    keys = [GROUPS[g] for g in query.group_by]
+    d = [f"d{i}" for i in range(len(keys))]
+    source, params, _column = _range_source(by, query, keys)
+    whole = amounts(f"SELECT p, SUM(a) FROM ({source}) s GROUP BY p", params).get(
+        (), [ZERO_AMOUNT] * len(starts)
+    )
     if not query.group_by:
-        amounts = [ZERO] * len(periods)
-        for row in rows:
-            amounts[position[row["period"]]] += row["amount"]
-        return {
-            "periods": periods,
-            "series": [{"label": _("Amount (incl. VAT)"), "amounts": amounts, "others": False}],
-        }
-    key_of = itemgetter(*query.group_by)  # one pass over the rows (a hundred thousand)
-    cells: dict[Any, dict[int, Decimal]] = {}  # group → {period's position: amount}, sparse
-    first: dict[Any, dict[str, Any]] = {}  # group → a row of it, for its names
-    whole = [ZERO] * len(periods)
-    for row in rows:
-        key = key_of(row)
-        at, amount = position[row["period"]], row["amount"]
-        amounts = cells.get(key)
-        if amounts is None:
-            amounts = cells[key] = {}
-            first[key] = row
-        amounts[at] = amounts.get(at, ZERO) + amount
-        whole[at] += amount
-    titles = {
-        key: " · ".join(str(row[f"{g}_name"]) for g in query.group_by) for key, row in first.items()
-    }
-    totals = {key: sum(amounts.values(), ZERO) for key, amounts in cells.items()}
-    ranked = sorted(cells, key=lambda key: (-totals[key], titles[key]))
-    shown = ranked if len(ranked) <= top + 1 else ranked[:top]  # "Others" of one is itself
+        label = _("Amount (incl. VAT)")
+        return {"periods": periods, "series": [{"label": label, "amounts": whole, "others": False}]}
+    # the groups by their amount over the range, then by their names: the top, and how many
+    names, joins, names_params, joins_params = [], [], [], []
+    for i, group in enumerate(query.group_by):
+        join, join_params, _code, name, name_params = _label_sql(group, f"g{i}", f"t.d{i}")
+        names.append(name)
+        names_params += name_params
+        joins.append(join)
+        joins_params += join_params
+    ids = ", ".join(d)
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    title = " || ' · ' || ".join(f"({name})" for name in names)
+    sql = (
+        f"SELECT * FROM (SELECT {title} AS title, t.total, t.groups, "
+        f"{', '.join(f't.{x}' for x in d)} FROM (SELECT {ids}, SUM(a) AS total, "
+        f"COUNT(*) OVER () AS groups FROM ({source}) s GROUP BY {ids} "
+        f"HAVING SUM(a) <> 0) t {' '.join(joins)}) x "
+        f"ORDER BY x.total DESC, x.title{collate}, {ids} LIMIT {int(top) + 1}"
+    )
+    ranked = _fetch(sql, names_params + params + joins_params, sorted_groups=False)
+    groups = ranked[0][2] if ranked else 0
+    shown = ranked if groups <= top + 1 else ranked[:top]  # "Others" of one is itself
+    by_group: dict[tuple, list[Decimal]] = {}
+    if shown:
+        which = Q()
+        for row in shown:
+            which |= Q(**dict(zip(keys, row[3:], strict=True)))
+        source, params, _column = _range_source(by, query, keys, which)
+        by_group = amounts(f"SELECT p, {ids}, SUM(a) FROM ({source}) s GROUP BY p, {ids}", params)
     series = [
         {
-            "label": titles[key],
-            "amounts": [cells[key].get(at, ZERO) for at in range(len(periods))],
+            "label": row[0],
+            "amounts": by_group.get(tuple(row[3:]), [ZERO_AMOUNT] * len(starts)),
             "others": False,
         }
-        for key in shown
+        for row in shown
     ]
-    if len(ranked) > len(shown):  # the rest: each period's whole less the groups shown
+    if groups > len(shown):  # the rest: each period's whole less the groups shown
         others = [
-            whole[at] - sum((s["amounts"][at] for s in series), ZERO) for at in range(len(periods))
+            whole[at] - sum((s["amounts"][at] for s in series), ZERO) for at in range(len(starts))
         ]
         series.append({"label": _("Others"), "amounts": others, "others": True})
     return {"periods": periods, "series": series}

@@ -222,27 +222,40 @@ def _series(chart) -> dict[str, list[Decimal]]:
     return {s["label"]: s["amounts"] for s in chart["series"]}
 
 
-def test_the_chart_shows_the_top_groups_and_the_rest_as_others():
-    query = SalesQuery(TODAY, TODAY, "month", ("region",), "ordered")
+@pytest.mark.django_db
+def test_the_chart_shows_the_top_groups_and_the_rest_as_others(admin_user):
+    """Summed by the database: the top groups by amount over the range, the rest as one
+    series, "Others", each period's whole kept."""
+    from backoffice.accounts.models import Region
+    from backoffice.sales.models import SalesMonth
 
-    def row(period: str, code: str, amount: str) -> dict:
-        return {
-            "period": period,
-            "region": code,
-            "region_name": code.upper(),
-            "amount": Decimal(amount),
-        }
-
-    rows = [
-        row("2026-01", "a", "50"),
-        row("2026-02", "a", "60"),
-        row("2026-01", "b", "80"),
-        row("2026-02", "c", "10"),
-        row("2026-02", "d", "5"),
-    ]
+    for code, month, amount in [
+        ("a", 1, "50"),
+        ("a", 2, "60"),
+        ("b", 1, "80"),
+        ("c", 2, "10"),
+        ("d", 2, "5"),
+    ]:
+        region, _new = Region.objects.get_or_create(code=code, defaults={"name": code.upper()})
+        SalesMonth.objects.create(
+            basis=1,
+            product_id=0,
+            customer_id=0,
+            month=TODAY.replace(year=2020, month=month, day=1),
+            region_id=region.pk,
+            owner_id=0,
+            customer_kind="",
+            category_id=0,
+            quantity=Decimal(1),
+            gross_amount=Decimal(amount),
+            net_amount=Decimal(amount),
+            orders=1,
+        )
+    first, last = TODAY.replace(year=2020, month=1, day=1), TODAY.replace(2020, 2, 29)
+    query = SalesQuery(first, last, "month", ("region",), "ordered")
     with translation.override("en"):
-        chart = sales_chart(query, rows, top=2)
-    assert chart["periods"] == ["2026-01", "2026-02"]
+        chart = sales_chart(admin_user, query, top=2)
+    assert chart["periods"] == ["2020-01", "2020-02"]
     assert _series(chart) == {
         "A": [Decimal(50), Decimal(60)],
         "B": [Decimal(80), Decimal(0)],
@@ -250,8 +263,9 @@ def test_the_chart_shows_the_top_groups_and_the_rest_as_others():
     }
     assert chart["series"][-1]["others"] and not chart["series"][0]["others"]
     # "Others" of a single group would hide its name: it is shown as itself.
-    assert set(_series(sales_chart(query, rows[:4], top=2))) == {"A", "B", "C"}
-    totals = sales_chart(SalesQuery(TODAY, TODAY, "month", (), "ordered"), rows, top=2)
+    assert set(_series(sales_chart(admin_user, query, top=3))) == {"A", "B", "C", "D"}
+    plain = SalesQuery(first, last, "month", (), "ordered")
+    totals = sales_chart(admin_user, plain, top=2)
     assert [s["amounts"] for s in totals["series"]] == [[Decimal(130), Decimal(75)]]
 
 

@@ -3,6 +3,7 @@ costing its page, the JSON PostgreSQL builds equal to the rows Python builds, th
 sums the reports read kept equal to the days, the lists' trend column and the customer
 file's chart."""
 
+import itertools
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -11,6 +12,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from backoffice.parties.models import Customer
 from backoffice.parties.services import customer_create
 from backoffice.reports.apis import _text
 from backoffice.reports.selectors.sales import (
@@ -21,7 +23,7 @@ from backoffice.reports.selectors.sales import (
     sales_statistics_json,
 )
 from backoffice.reports.tests.test_sales_statistics import dataset  # noqa: F401 - a fixture
-from backoffice.sales.models import SalesOrderLine
+from backoffice.sales.models import SalesMonth, SalesOrderLine
 from backoffice.sales.tests.months import assert_months_match_days
 
 TODAY = timezone.localdate()
@@ -59,17 +61,84 @@ def test_one_customers_or_one_products_series(api, dataset, clerk):  # noqa: F81
         assert bad.split("=")[0] in response.json()["extra"]["fields"]
 
 
+def _first_customer() -> int:
+    """The customer of the earliest monthly row of orders."""
+    first = SalesMonth.objects.filter(basis=1, product_id=0, customer_id__gt=0)
+    return first.order_by("month", "customer_id").values_list("customer_id", flat=True)[0]
+
+
+def _month_rows_of_several_parts() -> None:
+    """Groups of several monthly rows, as history beside orders or a customer moved within
+    a month leave: one whose rows add up, one whose rows cancel out (no report row)."""
+    rows = SalesMonth.objects.filter(basis=1, product_id=0, customer_id=_first_customer())
+    row = rows.order_by("month").first()
+    product_row = SalesMonth.objects.filter(basis=1, product_id__gt=0, customer_id=0).first()
+    common = {"quantity": Decimal("2.000"), "net_amount": Decimal("40.00"), "orders": 1}
+    for figures in (
+        # beside an order's row: history of the same customer, product, region and month
+        {"product_id": 0, "customer_id": row.customer_id, "month": row.month},
+        {"product_id": product_row.product_id, "customer_id": 0, "month": product_row.month},
+    ):
+        SalesMonth.objects.create(
+            basis=0,
+            region_id=row.region_id if figures["product_id"] == 0 else product_row.region_id,
+            owner_id=0,
+            customer_kind="",
+            category_id=0,
+            gross_amount=Decimal("45.20"),
+            **common,
+            **figures,
+        )
+    for sign, owner in ((1, 1), (-1, 2)):  # a month of the first customer's that nets to 0
+        SalesMonth.objects.create(
+            basis=0,
+            product_id=0,
+            customer_id=row.customer_id,
+            month=WHOLE[0],
+            region_id=row.region_id,
+            owner_id=owner,
+            customer_kind="",
+            category_id=0,
+            quantity=sign * common["quantity"],
+            gross_amount=sign * Decimal("45.20"),
+            net_amount=sign * common["net_amount"],
+            orders=sign,
+        )
+
+
 @pytest.mark.django_db
-def test_a_page_is_the_same_rows_as_the_whole_report(dataset, clerk):  # noqa: F811
-    query = SalesQuery(*WHOLE, "month", ("customer", "product"), "ordered")
-    whole = sales_statistics(by=clerk, query=query)
-    assert whole["count"] == len(whole["rows"]) > 6
-    for offset in (0, 3, len(whole["rows"]) - 2):
-        page = sales_statistics(by=clerk, query=query, limit=3, offset=offset)
-        assert page["rows"] == whole["rows"][offset : offset + 3]
-        assert page["count"] == len(whole["rows"]) and page["totals"] == whole["totals"]
-    past = sales_statistics(by=clerk, query=query, limit=3, offset=len(whole["rows"]) + 5)
-    assert past["rows"] == [] and past["count"] == len(whole["rows"])
+def test_a_page_is_the_same_rows_as_the_whole_report(dataset, clerk, rep_li):  # noqa: F811
+    """A page is found from the rows each period has (counted off an index over the monthly
+    sums) and read from its periods only: every page of every report is that slice of the
+    whole report, with the whole report's count, past the end none."""
+    _month_rows_of_several_parts()
+    ranges = (WHOLE, (WHOLE[0] + timedelta(days=10), TODAY))  # the second straddles periods
+    groupings = [("customer",), ("region", "product"), ("product", "region"), ()]
+    groupings += [("customer", "product"), ("rep",)]
+    for (date_from, date_to), period in itertools.product(ranges, ("month", "quarter", "week")):
+        for group_by, by in itertools.product(groupings, (clerk, rep_li)):
+            query = SalesQuery(date_from, date_to, period, group_by, "ordered")
+            whole = sales_statistics(by=by, query=query)
+            rows, name = whole["rows"], (period, group_by, by.username, date_from)
+            assert whole["count"] == len(rows), name
+            for limit in (1, 4):
+                for offset in [*range(0, len(rows), max(1, len(rows) // 7)), len(rows) - 1]:
+                    page = sales_statistics(by=by, query=query, limit=limit, offset=offset)
+                    assert page["rows"] == rows[offset : offset + limit], (*name, offset)
+                    assert page["count"] == len(rows) and page["totals"] == whole["totals"]
+                    if connection.vendor == "postgresql":
+                        text, _totals, count = sales_statistics_json(
+                            by=by, query=query, limit=limit, offset=offset
+                        )
+                        assert json.loads(text) == [_text(r) for r in page["rows"]], name
+                        assert count == len(rows)
+            past = sales_statistics(by=by, query=query, limit=3, offset=len(rows) + 5)
+            assert past["rows"] == [] and past["count"] == len(rows)
+    # the month that nets to zero is no row, and the history beside an order adds to it
+    query = SalesQuery(*WHOLE, "month", ("customer",), "ordered")
+    code = Customer.objects.get(pk=_first_customer()).code
+    first = sales_statistics(by=clerk, query=query, limit=50, offset=0)["rows"]
+    assert (f"{WHOLE[0]:%Y-%m}", code) not in {(row["period"], row["customer"]) for row in first}
 
 
 @pytest.mark.django_db
