@@ -327,29 +327,46 @@ def _periods_read(
     return condition
 
 
-def _range_source(
-    by: Actor, query: SalesQuery, keys: list[str], *conditions: Q
+def _figures(
+    by: Actor,
+    query: SalesQuery,
+    keys: list[str],
+    *conditions: Q,
+    since: date | None = None,
+    within: tuple[date, date] | None = None,
+    flagged: bool = False,
 ) -> tuple[str, list, str]:
-    """The rows a report reads over its range (not the earlier periods its comparisons
-    read), as SQL of (p: the period's start, d0…: the ids of `keys`, q, a, o); with the
-    column of their date ("month" for the monthly sums)."""
+    """The figures a report reads, as SQL of (p: the period's start, d0…: the ids of `keys`,
+    [cur,] q, a, n, o), from `since` (the range's first day when not given) to the range's
+    last; with the column of their date ("month" for the monthly sums). `flagged`: rows
+    before the range flagged apart (`cur` 0), where the first period starts before the
+    range and the comparisons read it whole. `within` (a page's first and last period):
+    only those periods and the periods their comparisons read."""
     dims, filters = _dims(query, query.group_by)
     rows, column, grain = _source(by, query, dims)
+    if within is not None:
+        conditions = (*conditions, _periods_read(query, _periods(query), within, column))
+    since = query.date_from if since is None else since
+    current = {}
+    if flagged:
+        current["cur"] = Case(
+            When(**{f"{column}__gte": query.date_from}, then=Value(1)), default=Value(0)
+        )
     d = [f"d{i}" for i in range(len(keys))]
     found = (
         rows.filter(grain, filters, *conditions)
-        .filter(
-            basis__in=basis_codes(query.basis),
-            **{f"{column}__gte": query.date_from, f"{column}__lte": query.date_to},
-        )
+        .filter(basis__in=basis_codes(query.basis), **{f"{column}__gte": since})
+        .filter(**{f"{column}__lte": query.date_to})
         .annotate(
             p=_period_of(column, query.period),
             **{name: F(key) for name, key in zip(d, keys, strict=True)},
+            **current,
             q=F("quantity"),
             a=F("gross_amount"),
+            n=F("net_amount"),
             o=F("orders"),
         )
-        .values_list("p", *d, "q", "a", "o")
+        .values_list("p", *d, *current, "q", "a", "n", "o")
         .order_by()
     )
     sql, params = found.query.sql_with_params()
@@ -374,9 +391,9 @@ def period_counts(by: Actor, query: SalesQuery) -> list[tuple[date, int]]:
     # the groupings in a fixed order, the indexes' (month, region, product; month, customer)
     keys = [column_name for g, column_name in GROUPS.items() if g in query.group_by]
     group = ", ".join(["p", *(f"d{i}" for i in range(len(keys)))])
-    every_sql, every_params, column = _range_source(by, query, keys)
+    every_sql, every_params, column = _figures(by, query, keys)
     if (column, query.period) == ("month", "month"):
-        shown_sql, shown_params, _column = _range_source(by, query, keys, NOT_ZERO)
+        shown_sql, shown_params, _column = _figures(by, query, keys, NOT_ZERO)
         same = " AND ".join(f"x.{key} = k.{key}" for key in group.split(", "))
         sql = (
             f"WITH k AS (SELECT {group}, COUNT(*) AS k FROM ({shown_sql}) s GROUP BY {group}) "
@@ -528,39 +545,20 @@ def _rows_sql(
     amount); with `as_json` (PostgreSQL), one row: (the rows as JSON objects joined by
     commas, how many). `within` (a page's first and last period, with `limit`): only those
     periods' rows, and the sums only of them and of the periods their comparisons read; a
-    page's count is `_period_counts`'."""
-    dims, filters = _dims(query, query.group_by)
-    rows, column, grain = _source(by, query, dims)
+    page's count is `period_counts`'."""
     periods = _periods(query)
-    if within is not None:
-        rows = rows.filter(_periods_read(query, periods, within, column))
     d = [f"d{i}" for i in range(len(query.group_by))]
     # The first period starts before the range: its part before the range is summed apart
     # (`cur` 0), for the comparisons, which read whole periods.
     straddles = period_start(query.date_from, query.period) < query.date_from
-    current = {
-        "cur": Case(When(**{f"{column}__gte": query.date_from}, then=Value(1)), default=Value(0))
-    }
-    source = (
-        rows.filter(grain, filters)
-        .filter(
-            basis__in=basis_codes(query.basis),
-            **{f"{column}__gte": periods[0][0], f"{column}__lte": query.date_to},
-        )
-        .annotate(
-            p=_period_of(column, query.period),
-            **{name: F(GROUPS[g]) for name, g in zip(d, query.group_by, strict=True)},
-            **(current if straddles else {}),
-            q=F("quantity"),
-            a=F("gross_amount"),
-            n=F("net_amount"),
-            o=F("orders"),
-        )
-        .values_list("p", *d, *(current if straddles else ()), "q", "a", "n", "o")
-        .order_by()
+    source_sql, params, column = _figures(
+        by,
+        query,
+        [GROUPS[g] for g in query.group_by],
+        since=periods[0][0],
+        within=within,
+        flagged=straddles,
     )
-    source_sql, params = source.query.sql_with_params()
-    params = list(params)
     keys = "".join(f", {x}" for x in d)
     adapt = connection.ops.adapt_datefield_value
     for start, before, year_ago, label in periods:
@@ -866,7 +864,7 @@ def sales_chart(
 
     keys = [GROUPS[g] for g in query.group_by]
     d = [f"d{i}" for i in range(len(keys))]
-    source, params, _column = _range_source(by, query, keys)
+    source, params, _column = _figures(by, query, keys)
     whole = amounts(f"SELECT p, SUM(a) FROM ({source}) s GROUP BY p", params).get(
         (), [ZERO_AMOUNT] * len(starts)
     )
@@ -899,7 +897,7 @@ def sales_chart(
         which = Q()
         for row in shown:
             which |= Q(**dict(zip(keys, row[3:], strict=True)))
-        source, params, _column = _range_source(by, query, keys, which)
+        source, params, _column = _figures(by, query, keys, which)
         by_group = amounts(f"SELECT p, {ids}, SUM(a) FROM ({source}) s GROUP BY p, {ids}", params)
     series = [
         {

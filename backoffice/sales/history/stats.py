@@ -14,17 +14,19 @@ from backoffice.sales.models import HistoryCategory, HistoryOrder, SalesMonth
 
 
 def statistics_refresh() -> None:
-    """For the orders, outside a transaction, also the visibility map, which lets their
-    list pages read ids from an index alone (autovacuum sees to the other tables' in its
-    time). The lines were analyzed before their sums were read."""
+    """For the orders and the monthly sums, outside a transaction, also the visibility
+    map, which lets the orders' list pages read ids from an index alone, and a report's
+    rows be counted from an index alone (reports.selectors.sales.period_counts); autovacuum
+    sees to the other tables' in its time. The lines were analyzed before their sums were
+    read."""
     if connection.vendor != "postgresql":
         return
     quote = connection.ops.quote_name
     vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-    execute(f"{vacuum} {quote(HistoryOrder._meta.db_table)}")
+    for model in (HistoryOrder, SalesMonth):
+        execute(f"{vacuum} {quote(model._meta.db_table)}")
     for model in (
         HistoryCategory,
-        SalesMonth,
         Customer,
         Product,
         Region,
