@@ -532,8 +532,8 @@ def sales_view(request: HttpRequest) -> HttpResponse:
     # all. The chart is summed by the database.
     printing = request.GET.get("format") == "pdf"
     rows = SalesRows(request.user, query)
-    page = Paginator(rows, PAGE_ROWS).get_page(request.GET.get("page"))
-    shown = rows[:PRINT_ROWS] if printing else page.object_list
+    page = None if printing else Paginator(rows, PAGE_ROWS).get_page(request.GET.get("page"))
+    shown = rows[:PRINT_ROWS] if page is None else page.object_list
     report = {"totals": sales_totals(by=request.user, query=query)}
     links = params.copy()
     links.pop("page", None)
