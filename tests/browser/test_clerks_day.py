@@ -31,6 +31,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from backoffice.accounts.services import user_create
 from backoffice.ledger.models import Receipt
@@ -111,6 +112,19 @@ class Day:
         self.page.locator(".select2-container--open .select2-search__field").fill(search)
         self.page.locator(".select2-results__option", has_text=option).first.click()
 
+    def shown(self, test_id: str):
+        """The element a save leads to; if it never comes, the page's errors say why."""
+        element = self.page.get_by_test_id(test_id)
+        try:
+            element.wait_for(timeout=30_000)
+        except PlaywrightTimeout:
+            errors = self.page.locator(".errornote, .errorlist, [role=alert]").all_inner_texts()
+            raise AssertionError(
+                f"{test_id} not shown on {self.page.url.removeprefix(self.url)}"
+                f" ({self.page.title()}): {errors}"
+            ) from None
+        return element
+
     def approve(self) -> None:
         self.page.get_by_test_id("review-decide").get_by_role("button", name="通过").click()
         self.page.wait_for_load_state()
@@ -190,13 +204,13 @@ def test_a_clerks_day_in_chinese(
         page.fill(f"input[name=addresses-{index}-phone]", phone)
         page.fill(f"input[name=addresses-{index}-address]", address)
     page.locator("button[name=_continue]").click()
-    page.get_by_test_id("duplicate-customer-link").wait_for()
+    day.shown("duplicate-customer-link")
     assert "已有同名客户" in page.content()
     day.read()
     day.shot("namesake-warning")
     page.get_by_label("这是另一家客户（分支机构），仍然保存").check()
     page.locator("button[name=_continue]").click()
-    page.get_by_test_id("customer-file").wait_for()
+    day.shown("customer-file")
     day.read()
     customer = Customer.objects.exclude(pk=namesake.pk).get(name=HOSPITAL)
     assert customer.addresses.count() == 2
@@ -221,7 +235,7 @@ def test_a_clerks_day_in_chinese(
         {"name": "licence.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF},
     )
     page.locator("button[name=_continue]").click()
-    page.get_by_test_id("review-submit").wait_for()
+    day.shown("review-submit")
     day.read()
     paper = Qualification.objects.get(customer=customer)
     page.get_by_test_id("review-submit").click()
@@ -240,8 +254,7 @@ def test_a_clerks_day_in_chinese(
             day.pick(f"id_lines-{index}-product", product.name, product.name)
             page.fill(f"input[name=lines-{index}-quantity]", quantity)
         page.locator("button[name=_continue]").click()
-        warning = page.get_by_test_id("order-warning")
-        warning.wait_for()
+        warning = day.shown("order-warning")
         assert "审核将拒绝此订单" in warning.inner_text()
         assert "营业执照" in warning.inner_text()
         day.read()
