@@ -11,7 +11,8 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
-from django.db.models import Q
+from django.db.models import CharField, Prefetch, Q, Value
+from django.db.models.functions import Cast
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -147,17 +148,19 @@ def customer_timeline(customer: Customer, *, user: Any, limit: int = 50) -> list
         if visible is not None:
             related[model] = rows.all() & visible(user)
     labels = {"parties.customer": Customer} | {m._meta.label_lower: m for m in related}
-    ids = {"parties.customer": [customer.pk]} | {
-        model._meta.label_lower: list(rows.values_list("pk", flat=True))
+    # two statements: the records' ids of every kind at once (as text, as the trail keeps
+    # them), then the newest events of them all
+    kinds = [
+        rows.order_by().values_list(Value(model._meta.label_lower), Cast("pk", CharField()))
         for model, rows in related.items()
-    }
-    events = []
+    ]
+    ids: dict[str, list[str]] = {"parties.customer": [str(customer.pk)]}
+    for label, pk in kinds[0].union(*kinds[1:], all=True).order_by():
+        ids.setdefault(label, []).append(pk)
+    of_them = Q(pk__in=[])
     for label, pks in ids.items():
-        if pks:
-            events.extend(
-                audit_event_list(model=label).filter(object_id__in=[str(pk) for pk in pks])[:limit]
-            )
-    events.sort(key=lambda e: (e.occurred_at, e.pk), reverse=True)
+        of_them |= Q(model=label, object_id__in=pks)
+    events = audit_event_list().filter(of_them)[:limit]
     return [
         {
             "event": event,
@@ -200,23 +203,30 @@ def owner_choices(user: Any, *, current: Any = None) -> Any:
     return (
         get_user_model()
         .objects.filter(chosen)
-        .prefetch_related("regions")
+        .prefetch_related(Prefetch("regions", to_attr="region_list"))
         .order_by("full_name", "username")
     )
 
 
 def owner_label(user: Any) -> str:
-    regions = "、".join(region.name for region in user.regions.all())
+    kept = getattr(user, "region_list", None)  # owner_choices' (no manager built per person)
+    regions = "、".join(region.name for region in (user.regions.all() if kept is None else kept))
     name = user.full_name or user.username
     return f"{name}（{regions}）" if regions else name
 
 
 def _current_owner(request: HttpRequest) -> Any:
-    match = request.resolver_match
-    object_id = match.kwargs.get("object_id") if match else None
-    if not object_id:
-        return None
-    return Customer.objects.filter(pk=object_id).values_list("owner_id", flat=True).first()
+    """The owner of the customer the page edits, read once a request (its form is built
+    more than once)."""
+    if "_customer_owner" not in request.__dict__:
+        match = request.resolver_match
+        object_id = match.kwargs.get("object_id") if match else None
+        request._customer_owner = (
+            Customer.objects.filter(pk=object_id).values_list("owner_id", flat=True).first()
+            if object_id
+            else None
+        )
+    return request._customer_owner
 
 
 class CallOverdueFilter(admin.SimpleListFilter):
