@@ -370,6 +370,11 @@ class DeletionRuleAdminMixin:
 
 
 class BaseModelAdmin(DeletionRuleAdminMixin, VisibleRows, ModelAdmin):
+    # Unfold's templates read these on every field of a form and every row of a list; an
+    # admin without them costs each read a failed lookup and a dir() of the admin (some
+    # 90 µs: 9 ms a list page). None of ours shows a field conditionally or a row's sections.
+    conditional_fields: dict[str, str] = {}
+    list_sections: list[Any] = []
     show_full_result_count = False
     list_per_page = 50
     list_filter_submit = True

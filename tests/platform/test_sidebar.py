@@ -48,7 +48,7 @@ def _shape(groups: list[dict]) -> list[dict]:
     return [
         {
             "title": str(group["title"]),
-            **({"collapsible": group["collapsible"]} if "collapsible" in group else {}),
+            **({"collapsible": True} if group.get("collapsible") else {}),
             "items": [
                 {
                     "title": str(item["title"]),

@@ -71,7 +71,7 @@ def test_the_sidebar_orders_groups_and_items_and_skips_empty_groups(empty, rf):
         "early", "One", icon="a", url="api-docs", order=1, permission="app.see_one"
     )
     built = navigation.sidebar_navigation(rf.get("/"))
-    assert [(g["title"], g.get("collapsible")) for g in built] == [("Early", None), ("Late", True)]
+    assert [(g["title"], g["collapsible"]) for g in built] == [("Early", False), ("Late", True)]
     item = built[0]["items"][0]
     request = rf.get("/")
     request.user = _User("app.see_one")
