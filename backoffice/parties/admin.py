@@ -11,8 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
-from django.db.models import CharField, Prefetch, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import Prefetch, Q
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -30,7 +29,7 @@ from unfold.admin import TabularInline
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget, UnfoldAdminSelect2Widget
 
-from backoffice.audit.selectors import audit_event_list
+from backoffice.audit.selectors import audit_event_newest_of
 from backoffice.core.access import visibility_selector
 from backoffice.core.admin import (
     BaseModelAdmin,
@@ -148,19 +147,9 @@ def customer_timeline(customer: Customer, *, user: Any, limit: int = 50) -> list
         if visible is not None:
             related[model] = rows.all() & visible(user)
     labels = {"parties.customer": Customer} | {m._meta.label_lower: m for m in related}
-    # two statements: the records' ids of every kind at once (as text, as the trail keeps
-    # them), then the newest events of them all
-    kinds = [
-        rows.order_by().values_list(Value(model._meta.label_lower), Cast("pk", CharField()))
-        for model, rows in related.items()
-    ]
-    ids: dict[str, list[str]] = {"parties.customer": [str(customer.pk)]}
-    for label, pk in kinds[0].union(*kinds[1:], all=True).order_by():
-        ids.setdefault(label, []).append(pk)
-    of_them = Q(pk__in=[])
-    for label, pks in ids.items():
-        of_them |= Q(model=label, object_id__in=pks)
-    events = audit_event_list().filter(of_them)[:limit]
+    events = audit_event_newest_of(
+        {Customer: Customer.objects.filter(pk=customer.pk), **related}, limit=limit
+    )
     return [
         {
             "event": event,
