@@ -44,9 +44,9 @@ def audit_event_list(*, model: str = "", object_id: str = "") -> QuerySet[AuditE
 
 def audit_event_newest_of(records: dict[type, QuerySet], *, limit: int) -> QuerySet[AuditEvent]:
     """The newest `limit` events of the records of several kinds ({model: its rows}), newest
-    first, in two statements however many records there are: the records as one query (the
+    first, in one statement however many records there are: the records as one query (the
     kind, the id as text as the trail keeps it) joined to the trail by its index on (model,
-    object id), then those events. No list of ids passes through Python, where tens of
+    object id), as the events' subquery. No list of ids passes through Python, where tens of
     thousands of them would pass SQLite's limit of parameters."""
     kinds = [
         rows.order_by()

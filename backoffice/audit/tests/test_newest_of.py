@@ -13,9 +13,8 @@ def test_the_newest_events_of_several_kinds_of_records_newest_first(clerk):
     north, south, west = (
         Region.objects.create(code=code, name=code) for code in ("t-north", "t-south", "west")
     )
-    said = []
     for obj, note in [(north, "1"), (clerk, "2"), (west, "3"), (south, "4"), (north, "5")]:
-        said.append(audit_record(by=None, action="action", obj=obj, note=note))
+        audit_record(by=None, action="action", obj=obj, note=note)
     records = {
         Region: Region.objects.filter(code__startswith="t-"),
         User: User.objects.filter(pk=clerk.pk),

@@ -194,7 +194,7 @@ def roomy_query(*, sorted_groups: bool = False) -> Iterator[BaseDatabaseWrapper]
     connection = connections[alias]
     with transaction.atomic(using=alias):
         if connection.vendor == "postgresql":
-            settings = {
+            planner = {
                 "work_mem": "256MB",
                 "jit": "off",  # compiling costs more than it saves here
                 # a summary's groups are hard to estimate: a nested loop or a merge join
@@ -208,15 +208,15 @@ def roomy_query(*, sorted_groups: bool = False) -> Iterator[BaseDatabaseWrapper]
                 # of numeric sums. No parallel workers: starting them costs more than they
                 # save on the sums (a first page 45 → 32 ms, the totals 21 → 13; the
                 # windows, the order and the JSON after the sums are one process's anyway)
-                settings |= {"enable_hashagg": "off", "max_parallel_workers_per_gather": "0"}
+                planner |= {"enable_hashagg": "off", "max_parallel_workers_per_gather": "0"}
             else:
                 # both cores for a big aggregate of the daily facts: partial hash aggregates
                 # in parallel workers
-                settings |= {"parallel_setup_cost": "0", "parallel_tuple_cost": "0.001"}
+                planner |= {"parallel_setup_cost": "0", "parallel_tuple_cost": "0.001"}
             with connection.cursor() as cursor:  # as SET LOCAL, all in one round trip
                 cursor.execute(
-                    "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
-                    [value for pair in settings.items() for value in pair],
+                    "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(planner)),
+                    [value for pair in planner.items() for value in pair],
                 )
         yield connection
 
