@@ -2,6 +2,10 @@
 orders, deliveries, invoices, receivables, contracts, papers and calls, each with a link to
 the full list filtered to the record.
 
+A tab registered `eager` comes with the page (the customer's sales chart); the others are
+read when the person opens them (the page fetches `record_tab_for`'s rows), so a page of
+seven tabs pays for the one it shows.
+
 The page's app may not import the apps above it (STYLE §2): the app that may read a tab's
 rows registers it here, in its AppConfig.ready(). A tab's `content(record, user, limit)`
 reads the rows the user may see (the model's visibility selector) in one query, and does
@@ -53,12 +57,13 @@ class RecordTab:
     order: int
     permission: str  # the user sees the tab only with it
     content: Callable[[Any, Any, int], TabContent]
+    eager: bool = False  # its rows come with the page; the others' when the tab is opened
 
 
 @dataclass
 class ShownTab:
     tab: RecordTab
-    content: TabContent
+    content: TabContent | None  # None: not read yet (a lazy tab, record_tab_for)
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -73,10 +78,11 @@ def register_record_tab(
     order: int,
     permission: str,
     content: Callable[[Any, Any, int], TabContent],
+    eager: bool = False,
 ) -> None:
     """`content(record, user, limit)` returns the tab's newest `limit` rows the user may see."""
     _tabs.setdefault(subject._meta.label_lower, {})[key] = RecordTab(
-        key=key, title=title, order=order, permission=permission, content=content
+        key=key, title=title, order=order, permission=permission, content=content, eager=eager
     )
 
 
@@ -84,25 +90,42 @@ def record_tabs(subject: type[models.Model]) -> list[RecordTab]:
     return sorted(_tabs.get(subject._meta.label_lower, {}).values(), key=lambda t: t.order)
 
 
-def record_tabs_for(record: models.Model, user: Any, *, limit: int = 10) -> list[ShownTab]:
-    """The tabs of this record the user may see, each with its rows ready to show."""
-    shown = []
-    for tab in record_tabs(type(record)):
-        if not user.has_perm(tab.permission):
-            continue
-        content = tab.content(record, user, limit)
-        rows = [
-            {
-                "url": row.url,
-                "cells": [
-                    {"value": display_cell(value), "numeric": column.numeric}
-                    for value, column in zip(row.cells, content.columns, strict=True)
-                ],
-            }
-            for row in content.rows
-        ]
-        shown.append(ShownTab(tab=tab, content=content, rows=rows))
-    return shown
+def record_tabs_for(
+    record: models.Model, user: Any, *, limit: int = 10, lazy: bool = False
+) -> list[ShownTab]:
+    """The tabs of this record the user may see, each with its rows ready to show; with
+    `lazy`, only the eager tabs' rows are read (the others' `content` is None)."""
+    return [
+        _shown(tab, record, user, limit) if tab.eager or not lazy else ShownTab(tab, None)
+        for tab in record_tabs(type(record))
+        if user.has_perm(tab.permission)
+    ]
+
+
+def record_tab_for(record: models.Model, user: Any, key: str, *, limit: int = 10) -> ShownTab:
+    """One tab of the record with its rows (a lazy tab, opened); LookupError when the record
+    has no such tab, PermissionError when the user may not see it."""
+    tab = _tabs.get(record._meta.label_lower, {}).get(key)
+    if tab is None:
+        raise LookupError(key)
+    if not user.has_perm(tab.permission):
+        raise PermissionError(key)
+    return _shown(tab, record, user, limit)
+
+
+def _shown(tab: RecordTab, record: models.Model, user: Any, limit: int) -> ShownTab:
+    content = tab.content(record, user, limit)
+    rows = [
+        {
+            "url": row.url,
+            "cells": [
+                {"value": display_cell(value), "numeric": column.numeric}
+                for value, column in zip(row.cells, content.columns, strict=True)
+            ],
+        }
+        for row in content.rows
+    ]
+    return ShownTab(tab=tab, content=content, rows=rows)
 
 
 def display_cell(value: Any) -> str:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
 from django.db.models import Prefetch, Q
 from django.http import (
     FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
@@ -50,7 +51,7 @@ from backoffice.core.imports import (
     import_previous,
     imports_fail_stale,
 )
-from backoffice.core.record_tabs import ShownTab, record_tabs_for
+from backoffice.core.record_tabs import ShownTab, record_tab_for, record_tabs_for
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
 from backoffice.core.tabular import read_table
@@ -161,7 +162,8 @@ def customer_timeline(customer: Customer, *, user: Any, limit: int = 50) -> list
 
 
 class CustomerTab:
-    """One tab of the customer page, shaped as Unfold's tab bar and page read a dataset."""
+    """One tab of the customer page, shaped as Unfold's tab bar and page read a dataset. A
+    lazy tab (its content not read) holds the address its rows load from when opened."""
 
     tab = True
 
@@ -172,8 +174,12 @@ class CustomerTab:
 
     @property
     def contents(self) -> str:
+        url = ""
+        if self.shown.content is None:
+            pk = self.request.resolver_match.kwargs["object_id"]
+            url = f"{reverse('admin:parties_customer_tab', args=[pk])}?key={self.shown.tab.key}"
         return render_to_string(
-            "parties/customer_tab.html", {"tab": self.shown}, request=self.request
+            "parties/customer_tab.html", {"tab": self.shown, "url": url}, request=self.request
         )
 
 
@@ -456,11 +462,27 @@ class CustomerAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
             # bar lists every "dataset" with `tab`): newest rows, each a link, and the list.
             context["datasets"] = [
                 *(context.get("datasets") or []),
-                *(CustomerTab(request, shown) for shown in record_tabs_for(obj, request.user)),
+                *(
+                    CustomerTab(request, shown)
+                    for shown in record_tabs_for(obj, request.user, lazy=True)
+                ),
             ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    object_views = {"attach": "attach_view"}
+    object_views = {"attach": "attach_view", "tab": "tab_view"}
+
+    def tab_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """A tab's rows, fetched by the page when the tab is opened (core.record_tabs)."""
+        customer = object_or_404(self.get_queryset(request), pk)
+        if not self.has_view_permission(request, customer):
+            raise PermissionDenied
+        try:
+            shown = record_tab_for(customer, request.user, request.GET.get("key", ""))
+        except LookupError as missing:
+            raise Http404 from missing
+        except PermissionError as refused:
+            raise PermissionDenied from refused
+        return TemplateResponse(request, "parties/customer_tab_rows.html", {"tab": shown})
 
     def attach_view(self, request: HttpRequest, pk: int):
         if request.method != "POST":

@@ -59,4 +59,5 @@ def register_trends() -> None:
         order=5,
         permission=PERMISSION,
         content=customer_sales_tab,
+        eager=True,  # the 36-month chart comes with the page; the other tabs load when opened
     )

@@ -70,7 +70,7 @@ def test_a_namesake_is_saved_after_the_warning_and_its_page_has_tabs(
         assert page.locator("#tabs-wrapper").get_by_text(title, exact=True).count() == 1
     page.locator("a[href='#dataset-receivables']").click()
     receivables = page.get_by_test_id("customer-tab-receivables")
-    receivables.wait_for()
+    receivables.get_by_test_id("customer-tab-more").wait_for()  # read when the tab is opened
     assert "未收应收款" in receivables.inner_text()
     assert "查看完整列表" in receivables.inner_text()
     assert not page.locator("fieldset").first.is_visible()  # the form is the first tab's

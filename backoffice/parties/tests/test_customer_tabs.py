@@ -23,18 +23,51 @@ def _page(client, user, customer) -> str:
     return response.content.decode()
 
 
+def _tab(client, customer, key: str):
+    """A tab's rows as the page fetches them when the tab is opened."""
+    url = reverse("admin:parties_customer_tab", args=[customer.pk])
+    return client.get(url, {"key": key})
+
+
 @pytest.mark.django_db
 def test_the_customer_page_has_a_tab_of_each_kind_of_document(client, clerk, issued):
     customer = issued.customer
     page = _page(client, clerk, customer)
+    tab_url = reverse("admin:parties_customer_tab", args=[customer.pk])
     for key in KEYS:
         assert f'href="#dataset-{key}"' in page
         assert f'data-testid="customer-tab-{key}"' in page
-    assert issued.order.number in page
-    assert issued.vat_invoice_number in page
+        assert f"{tab_url}?key={key}" in page  # read when opened, not with the page
     orders = reverse("admin:sales_salesorder_changelist")
-    assert f"{orders}?customer__id__exact={customer.pk}" in page
-    assert reverse("customer-statement-print", args=[customer.pk]) in page
+    assert f"{orders}?customer__id__exact={customer.pk}" not in page
+    tabs = {key: _tab(client, customer, key) for key in KEYS}
+    assert {key: answer.status_code for key, answer in tabs.items()} == dict.fromkeys(KEYS, 200)
+    rows = {key: answer.content.decode() for key, answer in tabs.items()}
+    assert issued.order.number in rows["orders"]
+    assert issued.vat_invoice_number in rows["invoices"]
+    assert f"{orders}?customer__id__exact={customer.pk}" in rows["orders"]
+    assert reverse("customer-statement-print", args=[customer.pk]) in rows["receivables"]
+    assert 'data-testid="customer-tab-chart"' in page  # the sales chart comes with the page
+
+
+@pytest.mark.django_db
+def test_a_tab_is_refused_to_who_may_not_see_it_or_its_customer(
+    client, clerk, rep_li, hospital, issued
+):
+    from backoffice.accounts.services import user_create
+
+    client.force_login(clerk)
+    assert _tab(client, hospital, "nonsense").status_code == 404
+    assert _tab(client, hospital, "").status_code == 404
+    warehouse = user_create(username="wh", role="warehouse", full_name="仓库")
+    client.force_login(warehouse)
+    assert _tab(client, issued.customer, "orders").status_code == 200
+    assert _tab(client, issued.customer, "receivables").status_code == 403
+    client.force_login(rep_li)  # a rep of the east: the north's customer is not his
+    assert _tab(client, issued.customer, "orders").status_code == 404
+    client.logout()
+    answer = _tab(client, issued.customer, "orders")
+    assert answer.status_code == 302 and "/login/" in answer["Location"]
 
 
 @pytest.mark.django_db
@@ -65,7 +98,7 @@ def test_a_rep_sees_in_the_tabs_only_the_rows_of_his_own_region(
     assert len(customer_deliveries_tab(customer, clerk, 10).rows) == 1
     page = _page(client, rep_li, customer)
     assert 'data-testid="customer-tab-orders"' in page
-    assert delivered.number not in page
+    assert delivered.number not in _tab(client, customer, "orders").content.decode()
 
 
 @pytest.mark.django_db
