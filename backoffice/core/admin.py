@@ -8,6 +8,7 @@ what the user may see wherever the model registered a visibility selector.
 import copy
 import dataclasses
 import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -71,7 +72,9 @@ from backoffice.core.steps import Step, StepForm
 from backoffice.core.versions import version_of
 
 
-def _display(value: Any, field: Any = None) -> str:
+def _display(value: Any, field: Any = None, names: dict | None = None) -> str:
+    """A stored value as a person reads it; a relation's by its record's name (from `names`,
+    {(model, str(pk)): name}, when the caller read them at once: _related_names)."""
     if value is None or value == "":
         return "—"
     if value is True:
@@ -79,13 +82,11 @@ def _display(value: Any, field: Any = None) -> str:
     if value is False:
         return str(_("No"))
     if isinstance(value, list):
-        return ", ".join(_display(v, field) for v in value)
+        return ", ".join(_display(v, field, names) for v in value)
     if field is not None and field.is_relation:
-        try:
-            related = field.related_model._default_manager.filter(pk=value).first()
-        except (ValueError, TypeError):
-            related = None
-        return str(related) if related is not None else f"#{value}"
+        if names is None:
+            names = _related_names([(field, [value])])
+        return names.get((field.related_model, str(value)), f"#{value}")
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
@@ -93,6 +94,29 @@ def _display(value: Any, field: Any = None) -> str:
         if parsed is not None:
             return timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M:%S")
     return str(value)
+
+
+def _related_names(values: Iterable[tuple[Any, Iterable[Any]]]) -> dict[tuple[type, str], str]:
+    """The names of the records that relation fields' stored values point to, one query per
+    related model however many values: {(model, str(pk)): str(record)}. A value that is not
+    a key of the model (a corrupt row) is left out, and shows as #value."""
+    wanted: dict[type, set] = {}
+    for field, found in values:
+        keys = wanted.setdefault(field.related_model, set())
+        for value in found:
+            for one in value if isinstance(value, list) else [value]:
+                if one is None or one == "":
+                    continue
+                try:
+                    keys.add(field.related_model._meta.pk.to_python(one))
+                except (ValidationError, ValueError, TypeError):
+                    continue
+    names = {}
+    for model, keys in wanted.items():
+        if keys:
+            for record in model._default_manager.filter(pk__in=keys):
+                names[(model, str(record.pk))] = str(record)
+    return names
 
 
 LIST_PRINT_ROWS = 2000  # a printed list beyond this says how many it left out: Excel has all
@@ -143,23 +167,42 @@ def _review_changes(changes: dict[str, Any]) -> dict[str, Any]:
 
 def change_rows(model: type, changes: dict[str, Any]) -> list[dict[str, Any]]:
     """Audit changes as rows a person reads: the field's label, before and after."""
-    rows = []
-    for name, (before, after) in _review_changes(changes or {}).items():
-        try:
-            field = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            field, label = None, str(EVENT_LABELS.get(name, name.replace("_", " ")))
-        else:
-            label = str(getattr(field, "verbose_name", name))
-        rows.append(
+    return change_rows_many([(model, changes)])[0]
+
+
+def change_rows_many(events: Sequence[tuple[type, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """change_rows of many audit rows (a history, a timeline): the records their relations
+    name are read once for all, not once per value."""
+    parsed = []
+    for model, changes in events:
+        fields = []
+        for name, (before, after) in _review_changes(changes or {}).items():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field, label = None, str(EVENT_LABELS.get(name, name.replace("_", " ")))
+            else:
+                label = str(getattr(field, "verbose_name", name))
+            fields.append((field, label, before, after))
+        parsed.append(fields)
+    names = _related_names(
+        (field, (before, after))
+        for fields in parsed
+        for field, _label, before, after in fields
+        if field is not None and field.is_relation
+    )
+    return [
+        [
             {
                 "label": label,
-                "before": _display(before, field),
-                "after": _display(after, field),
+                "before": _display(before, field, names),
+                "after": _display(after, field, names),
                 "is_new": before is None,
             }
-        )
-    return rows
+            for field, label, before, after in fields
+        ]
+        for fields in parsed
+    ]
 
 
 def model_label_name(label: str) -> str:
@@ -606,9 +649,10 @@ class BaseModelAdmin(DeletionRuleAdminMixin, VisibleRows, ModelAdmin):
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         events = audit_event_list(model=self.model._meta.label_lower, object_id=str(obj.pk))
+        events = list(events[:500])
+        changes = change_rows_many([(self.model, event.changes) for event in events])
         rows = [
-            {"event": event, "changes": change_rows(self.model, event.changes)}
-            for event in events[:500]
+            {"event": event, "changes": found} for event, found in zip(events, changes, strict=True)
         ]
         context = {
             **self.admin_site.each_context(request),

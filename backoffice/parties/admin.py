@@ -35,7 +35,7 @@ from backoffice.core.access import visibility_selector
 from backoffice.core.admin import (
     BaseModelAdmin,
     ServiceErrorsAsMessages,
-    change_rows,
+    change_rows_many,
     object_or_404,
     status_badge_display,
 )
@@ -151,13 +151,11 @@ def customer_timeline(customer: Customer, *, user: Any, limit: int = 50) -> list
     events = audit_event_newest_of(
         {Customer: Customer.objects.filter(pk=customer.pk), **related}, limit=limit
     )
+    events = list(events[:limit])
+    changes = change_rows_many([(labels[event.model], event.changes) for event in events])
     return [
-        {
-            "event": event,
-            "kind": labels[event.model]._meta.verbose_name,
-            "changes": change_rows(labels[event.model], event.changes),
-        }
-        for event in events[:limit]
+        {"event": event, "kind": labels[event.model]._meta.verbose_name, "changes": found}
+        for event, found in zip(events, changes, strict=True)
     ]
 
 

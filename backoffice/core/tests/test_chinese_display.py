@@ -207,3 +207,36 @@ def test_permissions_and_roles_are_named_in_the_readers_language(client, admin_u
 def test_the_pdf_library_only_warns_on_the_console():
     for name in ("weasyprint", "weasyprint.progress", "fontTools"):
         assert logging.getLogger(name).getEffectiveLevel() >= logging.WARNING
+
+
+@pytest.mark.django_db
+def test_relations_in_a_history_show_names_read_once_however_many_rows(
+    clerk, rep_wang, region_north, region_east
+):
+    """The customer's timeline and a record's history show what a stored id names, by name,
+    reading each kind of record once for all rows (no query per row); an id that names
+    nothing, or is not an id, shows as #id."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from backoffice.core.admin import change_rows_many
+    from backoffice.parties.models import Customer
+
+    def events(n: int) -> list:
+        return [
+            (Customer, {"region": [region_north.pk, region_east.pk], "owner": [None, rep_wang.pk]})
+        ] * n + [(Customer, {"region": [None, 999999], "owner": [None, "x"]})]
+
+    with CaptureQueriesContext(connection) as few:
+        rows = change_rows_many(events(2))
+    with CaptureQueriesContext(connection) as many:
+        change_rows_many(events(40))
+    assert len(few) == len(many) == 2  # regions, people
+    assert [(r["before"], r["after"]) for r in rows[0]] == [
+        (str(region_north), str(region_east)),
+        ("—", str(rep_wang)),
+    ]
+    assert [r["after"] for r in rows[-1]] == ["#999999", "#x"]
+    assert change_rows(Customer, {"region": [None, region_east.pk]})[0]["after"] == str(
+        region_east
+    )
