@@ -116,18 +116,6 @@ class DeliveryAddressInline(TabularInline):
     fields = ["label", "recipient", "phone", "address", "is_default"]
 
 
-class QualificationInline(TabularInline):
-    model = Qualification
-    extra = 0
-    fields = ["qualification_type", "number", "valid_to", "status"]
-    readonly_fields = fields
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
 def customer_timeline(customer: Customer, *, user: Any, limit: int = 50) -> list[dict[str, Any]]:
     """One timeline: the customer's own changes and those of its papers, contacts, orders…
     of those the user may see (an order made while the customer was another region's is
@@ -241,7 +229,7 @@ class CustomerAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
     search_fields = ["name", "code", "tax_id", "phone", "name_pinyin", "name_initials"]
     search_help_text = _("Name, code, tax id, phone or pinyin (bjyy, beijing)")
     list_select_related = ["region", "owner"]
-    inlines = [ContactInline, DeliveryAddressInline, QualificationInline]
+    inlines = [ContactInline, DeliveryAddressInline]  # the papers: their own tab (tabs.py)
     change_form_outer_before_template = "parties/customer_file.html"
     form = CustomerForm
     export_fields = [*Customer.MASTER_FIELDS, *Customer.BILLING_FIELDS]

@@ -1,3 +1,4 @@
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -5,6 +6,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, IntegerField, Q, QuerySet, Value
@@ -210,9 +212,27 @@ def review_customers(requests: list[ReviewRequest]) -> dict[int, Any]:
     return found
 
 
+# The sidebar's count, kept per person (it is on every page): until any review moves (the
+# engine writes a new generation, services.review_queues_changed), at most this long, so that
+# what moves it from outside the engine (a customer given to another region, a new role)
+# shows within it.
+BADGE_SECONDS = 60
+BADGE_GENERATION_KEY = "reviews:generation"
+
+
 def pending_badge(request: HttpRequest) -> str:
     """The sidebar's count of reviews waiting for the user (empty when none)."""
-    count = review_pending_for(request.user).count()
+    key = f"reviews:badge:{request.user.pk}"
+    kept = cache.get_many([BADGE_GENERATION_KEY, key])
+    generation = kept.get(BADGE_GENERATION_KEY)
+    if generation is None:  # none yet, or evicted: a new one, never an old one again
+        generation = uuid.uuid4().hex
+        cache.add(BADGE_GENERATION_KEY, generation, None)
+    if key in kept and kept[key][0] == generation:
+        count = kept[key][1]
+    else:
+        count = review_pending_for(request.user).count()
+        cache.set(key, (generation, count), BADGE_SECONDS)
     return str(count) if count else ""
 
 

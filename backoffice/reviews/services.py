@@ -7,11 +7,13 @@ a new round. The document's on_approved / on_rejected service runs inside the de
 transaction, so release and decision commit together or not at all.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
@@ -37,6 +39,7 @@ from backoffice.reviews.exceptions import (
 from backoffice.reviews.models import ReviewDecision, ReviewPolicy, ReviewPolicyLevel, ReviewRequest
 from backoffice.reviews.registry import registration_for, registrations
 from backoffice.reviews.selectors import (
+    BADGE_GENERATION_KEY,
     may_review_level,
     review_document_visible_among,
     users_who_may_review,
@@ -124,6 +127,18 @@ def _tell_reviewers(request: ReviewRequest, obj: Any, *, excluded: set | None = 
     )
 
 
+def review_queues_changed() -> None:
+    """A review opened, moved or closed: everyone's count of reviews waiting for them is
+    read again (selectors.pending_badge). Now, and again when the transaction commits, so
+    that no count read in between is kept."""
+
+    def renew() -> None:
+        cache.set(BADGE_GENERATION_KEY, uuid.uuid4().hex, None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
 def _enter_level(request: ReviewRequest, index: int) -> None:
     request.level_index = index
     request.current_permission = request.levels[index]["permission"]
@@ -167,6 +182,7 @@ def review_submit(*, obj: Any, by: Actor) -> ReviewRequest:
         request.save()
     except IntegrityError as exc:  # a concurrent first submission won
         raise ReviewAlreadyOpen from exc
+    review_queues_changed()
     authors = {by, *(registration.authors(obj) if registration.authors else [])}
     excluded = {getattr(author, "pk", author) for author in authors} - {None}
     if is_first:
@@ -264,6 +280,7 @@ def _review_decide(
         )
     except IntegrityError as exc:  # the same person, twice at the same instant
         raise AlreadyReviewed from exc
+    review_queues_changed()  # out of the decider's queue, at least
 
     documents = registration.model._default_manager.all()
     if registration.related:

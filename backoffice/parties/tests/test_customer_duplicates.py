@@ -304,7 +304,5 @@ def _form(region, owner, **values):
         "contacts-INITIAL_FORMS": "0",
         "addresses-TOTAL_FORMS": "0",
         "addresses-INITIAL_FORMS": "0",
-        "qualifications-TOTAL_FORMS": "0",
-        "qualifications-INITIAL_FORMS": "0",
         **values,
     }

@@ -190,3 +190,41 @@ def test_telling_the_reviewers_reads_as_much_for_many_as_for_few(
     told = {address for message in mailoutbox for address in message.to}
     assert {f"east{n}@example.com" for n in range(1, 7)} <= told
     assert "north@example.com" not in told
+
+
+@pytest.mark.django_db
+def test_the_badge_is_kept_until_a_review_moves_and_no_longer_than_a_minute(
+    hospital, clerk, second_clerk, products, django_assert_num_queries
+):
+    """The sidebar's count is on every page: read once, it is kept for the person; a review
+    submitted or decided renews everyone's; what moves it outside the engine shows within
+    BADGE_SECONDS."""
+    import time
+    from unittest import mock
+
+    from backoffice.reviews.selectors import BADGE_SECONDS
+
+    def submitted():
+        order = order_create(
+            customer=hospital, by=clerk, lines=[{"product": products[0], "quantity": "1"}]
+        )
+        return order_submit(order=order, by=clerk)
+
+    badge = RequestFactory().get("/")
+    badge.user = second_clerk
+    assert pending_badge(badge) == ""
+    with django_assert_num_queries(0):
+        assert pending_badge(badge) == ""
+    order = submitted()
+    assert pending_badge(badge) == "1"
+    with django_assert_num_queries(0):
+        assert pending_badge(badge) == "1"
+    review_decide(request=review_request_for(order), by=second_clerk, verdict="approve")
+    assert pending_badge(badge) == ""
+    # outside the engine (here a review closed by hand) the kept count lasts its time
+    order = submitted()
+    assert pending_badge(badge) == "1"
+    ReviewRequest.objects.filter(pk=review_request_for(order).pk).update(state="withdrawn")
+    assert pending_badge(badge) == "1"
+    with mock.patch("time.time", return_value=time.time() + BADGE_SECONDS + 1):
+        assert pending_badge(badge) == ""
