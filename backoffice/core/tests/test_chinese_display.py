@@ -237,6 +237,4 @@ def test_relations_in_a_history_show_names_read_once_however_many_rows(
         ("—", str(rep_wang)),
     ]
     assert [r["after"] for r in rows[-1]] == ["#999999", "#x"]
-    assert change_rows(Customer, {"region": [None, region_east.pk]})[0]["after"] == str(
-        region_east
-    )
+    assert change_rows(Customer, {"region": [None, region_east.pk]})[0]["after"] == str(region_east)
