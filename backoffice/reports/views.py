@@ -472,6 +472,15 @@ def _chart_columns(chart: dict[str, Any]) -> dict[str, Any]:
 
 def sales_view(request: HttpRequest) -> HttpResponse:
     """Sales statistics: filters, a chart, the table with comparisons, Excel and PDF."""
+    from backoffice.core.printing import print_language
+
+    if request.GET.get("format") == "pdf":
+        with print_language():  # its columns and basis are worded before the rendering
+            return _sales_view(request)
+    return _sales_view(request)
+
+
+def _sales_view(request: HttpRequest) -> HttpResponse:
     from backoffice.core.printing import render_document
     from backoffice.reports.selectors.sales import (
         BASES,

@@ -208,6 +208,22 @@ def test_the_sales_page_and_its_pdf_show_names(client, two_regions, clerk):
 
 
 @pytest.mark.django_db
+def test_a_printed_paper_is_all_chinese_for_a_reader_in_english(client, two_regions, clerk):
+    """The printed papers are Chinese documents: their headings are in the template, and the
+    system's words in them (columns, basis, statuses) follow, whatever the reader's
+    language; the page itself stays in the reader's language."""
+    client.force_login(clerk)
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    params = {"period": "year", "g": ["category", "product"]}
+    printed = client.get("/reports/sales/", {**params, "format": "pdf"}, **english)
+    assert printed["Content-Type"] == "application/pdf"
+    assert printed.context["group_columns"] == ["产品类别", "产品编码", "产品"]
+    assert printed.context["basis_label"] == "已下单"
+    page = client.get("/reports/sales/", params, **english)
+    assert page.context["group_columns"] == ["Category", "Product code", "Product"]
+
+
+@pytest.mark.django_db
 def test_the_billing_page_and_workbook_show_names(client, issued, finance):
     client.force_login(finance)
     params = {"date_from": "2026-01-01", "date_to": "2026-12-31", "g": ["rep", "customer"]}
