@@ -83,6 +83,8 @@ def _display(value: Any, field: Any = None, names: dict | None = None) -> str:
         return str(_("No"))
     if isinstance(value, list):
         return ", ".join(_display(v, field, names) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_display(one)}" for key, one in value.items())
     if field is not None and field.is_relation:
         if names is None:
             names = _related_names([(field, [value])])
@@ -127,6 +129,7 @@ EVENT_LABELS = {
     "round": _("round"),
     "level": _("level"),
     "attachment": _("attachment"),
+    "returned": _("returned"),
 }
 EVENT_VALUES = {
     "submitted": _("Submitted for review"),
@@ -176,7 +179,11 @@ def change_rows_many(events: Sequence[tuple[type, dict[str, Any]]]) -> list[list
     parsed = []
     for model, changes in events:
         fields = []
-        for name, (before, after) in _review_changes(changes or {}).items():
+        for name, value in _review_changes(changes or {}).items():
+            # a change is [before, after]; a fact of an action may be any value (the items
+            # an issue got back: {item: quantity}), shown as its after
+            pair = isinstance(value, list | tuple) and len(value) == 2
+            before, after = value if pair else (None, value)
             try:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:

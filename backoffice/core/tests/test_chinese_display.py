@@ -238,3 +238,13 @@ def test_relations_in_a_history_show_names_read_once_however_many_rows(
     ]
     assert [r["after"] for r in rows[-1]] == ["#999999", "#x"]
     assert change_rows(Customer, {"region": [None, region_east.pk]})[0]["after"] == str(region_east)
+
+
+def test_a_fact_of_an_action_that_is_not_a_change_shows_as_what_it_says():
+    """An audit row may hold a fact that is no [before, after] pair (the items an issue got
+    back): a history or a timeline shows it, and never fails on it."""
+    from backoffice.materials.models import IssueRequest
+
+    with translation.override("zh-hans"):
+        [row] = change_rows(IssueRequest, {"returned": {"布洛芬缓释胶囊样品": "2"}})
+    assert (row["label"], row["before"], row["after"]) == ("已归还", "—", "布洛芬缓释胶囊样品: 2")
