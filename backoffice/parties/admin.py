@@ -30,12 +30,9 @@ from unfold.admin import TabularInline
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget, UnfoldAdminSelect2Widget
 
-from backoffice.audit.selectors import audit_event_newest_of
-from backoffice.core.access import visibility_selector
 from backoffice.core.admin import (
     BaseModelAdmin,
     ServiceErrorsAsMessages,
-    change_rows_many,
     object_or_404,
     status_badge_display,
 )
@@ -55,7 +52,6 @@ from backoffice.core.record_tabs import ShownTab, record_tab_for, record_tabs_fo
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
 from backoffice.core.tabular import read_table
-from backoffice.core.timeline import timeline_sources
 from backoffice.parties import services
 from backoffice.parties.forms import (
     CustomerForm,
@@ -114,37 +110,6 @@ class DeliveryAddressInline(TabularInline):
     model = DeliveryAddress
     extra = 0
     fields = ["label", "recipient", "phone", "address", "is_default"]
-
-
-def customer_timeline(customer: Customer, *, user: Any, limit: int = 50) -> list[dict[str, Any]]:
-    """One timeline: the customer's own changes and those of its papers, contacts, orders…
-    of those the user may see (an order made while the customer was another region's is
-    not its new rep's)."""
-    related = {
-        Qualification: customer.qualifications,
-        Contact: customer.contacts,
-        DeliveryAddress: customer.addresses,
-        CallRecord: customer.calls,
-        Visit: customer.visits,
-        Feedback: customer.feedback,
-    }
-    for source in timeline_sources(Customer):  # orders, deliveries… from the apps above
-        model, rows = source(customer)
-        related[model] = rows
-    for model, rows in related.items():
-        visible = visibility_selector(model._meta.label_lower)
-        if visible is not None:
-            related[model] = rows.all() & visible(user)
-    labels = {"parties.customer": Customer} | {m._meta.label_lower: m for m in related}
-    events = audit_event_newest_of(
-        {Customer: Customer.objects.filter(pk=customer.pk), **related}, limit=limit
-    )
-    events = list(events[:limit])
-    changes = change_rows_many([(labels[event.model], event.changes) for event in events])
-    return [
-        {"event": event, "kind": labels[event.model]._meta.verbose_name, "changes": found}
-        for event, found in zip(events, changes, strict=True)
-    ]
 
 
 class CustomerTab:
@@ -435,7 +400,6 @@ class CustomerAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
                 **(extra_context or {}),
                 "trade_block": customer_trade_block(customer),
                 "trade_block_enforced": trade_block_enforced(),
-                "timeline": customer_timeline(customer, user=request.user),
                 "attachments": attachments_of(customer),
                 "may_attach": self.has_change_permission(request, customer),
                 "terms_change": terms_change_open(customer),

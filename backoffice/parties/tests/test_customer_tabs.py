@@ -13,7 +13,16 @@ from backoffice.parties.models import Customer
 from backoffice.parties.services import call_record, customer_update
 from backoffice.reports.customer_tabs import customer_deliveries_tab, customer_orders_tab
 
-KEYS = ["orders", "deliveries", "invoices", "receivables", "contracts", "papers", "calls"]
+KEYS = [
+    "orders",
+    "deliveries",
+    "invoices",
+    "receivables",
+    "contracts",
+    "papers",
+    "calls",
+    "timeline",
+]
 
 
 def _page(client, user, customer) -> str:
@@ -124,8 +133,10 @@ def test_each_tab_reads_its_rows_in_one_query_however_many(clerk, hospital):
     for _ in range(4):
         call_record(customer=hospital, by=clerk, business_status="再次回访")
     assert queries() == one
-    # the permissions, then a query a tab (the receivables tab: its figures and its rows)
-    assert one <= len(KEYS) + 1 + 3
+    # the permissions, then a query a tab (the receivables tab: its figures and its rows; the
+    # timeline: its events, then the names its changes show, a query per kind: customer,
+    # region, person, paper type)
+    assert one <= len(KEYS) + 1 + 3 + 4
 
 
 @pytest.mark.django_db
