@@ -281,6 +281,11 @@ def measure(data: dict, bounds: Bounds) -> list[Row]:
         report(what, 300, path, None, duck=False, page=True)
     path = f"/parties/customer/{data['customer_id']}/change/"
     report("8. staff UI customer file, busiest customer", 150, path, None, duck=False, page=True)
+    # the file's other tabs are read when opened (one request each): the heaviest two
+    for tab in ("timeline", "receivables"):
+        what = f"8. its {tab} tab, when opened"
+        tab_path = f"/parties/customer/{data['customer_id']}/tab/?key={tab}"
+        report(what, 150, tab_path, None, duck=False, page=True)
     report("9. dashboard (start page)", 300, "/", None, duck=False, page=True)
     api.close()
     ui.close()
