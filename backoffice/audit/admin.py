@@ -10,6 +10,7 @@ from backoffice.core.admin import (
     DeletionRuleAdminMixin,
     VisibleRows,
     attach_live_names,
+    change_pair,
     change_rows,
     model_label_name,
     with_live_names,
@@ -86,9 +87,12 @@ class AuditEventAdmin(DeletionRuleAdminMixin, VisibleRows, ModelAdmin):
         except (LookupError, ValueError):
             model = None
         if model is None:
-            rows = [
-                {"label": k, "before": v[0], "after": v[1]} for k, v in (obj.changes or {}).items()
-            ]
+            rows = []
+            for label, value in (obj.changes or {}).items():
+                before, after = change_pair(value)
+                rows.append(
+                    {"label": label, "before": before, "after": after, "is_new": before is None}
+                )
         else:
             rows = change_rows(model, obj.changes or {})
         return "; ".join(

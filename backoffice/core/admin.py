@@ -85,17 +85,27 @@ def _display(value: Any, field: Any = None, names: dict | None = None) -> str:
         return ", ".join(_display(v, field, names) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{key}: {_display(one)}" for key, one in value.items())
-    if field is not None and field.is_relation:
+    if _names_a_record(field):
         if names is None:
             names = _related_names([(field, [value])])
         return names.get((field.related_model, str(value)), f"#{value}")
-    if field is not None and field.choices:
+    if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         parsed = parse_datetime(value)
         if parsed is not None:
             return timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M:%S")
     return str(value)
+
+
+def _names_a_record(field: Any) -> bool:
+    """Whether a stored value of `field` is the key of another record (a foreign key, the
+    keys of a many-to-many): not a reverse relation's name (an audited "lines" fact)."""
+    return (
+        field is not None
+        and getattr(field, "concrete", False)
+        and bool(field.many_to_one or field.many_to_many or field.one_to_one)
+    )
 
 
 def _related_names(values: Iterable[tuple[Any, Iterable[Any]]]) -> dict[tuple[type, str], str]:
@@ -168,6 +178,14 @@ def _review_changes(changes: dict[str, Any]) -> dict[str, Any]:
     return {"review": [None, review_phrase(str(verdict), round, level)], **changes}
 
 
+def change_pair(value: Any) -> tuple[Any, Any]:
+    """An audited change as (before, after); a fact that is no pair (the items an issue got
+    back: {item: quantity}) as (None, the fact)."""
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return value[0], value[1]
+    return None, value
+
+
 def change_rows(model: type, changes: dict[str, Any]) -> list[dict[str, Any]]:
     """Audit changes as rows a person reads: the field's label, before and after."""
     return change_rows_many([(model, changes)])[0]
@@ -182,8 +200,7 @@ def change_rows_many(events: Sequence[tuple[type, dict[str, Any]]]) -> list[list
         for name, value in _review_changes(changes or {}).items():
             # a change is [before, after]; a fact of an action may be any value (the items
             # an issue got back: {item: quantity}), shown as its after
-            pair = isinstance(value, list | tuple) and len(value) == 2
-            before, after = value if pair else (None, value)
+            before, after = change_pair(value)
             try:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
@@ -196,7 +213,7 @@ def change_rows_many(events: Sequence[tuple[type, dict[str, Any]]]) -> list[list
         (field, (before, after))
         for fields in parsed
         for field, _label, before, after in fields
-        if field is not None and field.is_relation
+        if _names_a_record(field)
     )
     return [
         [

@@ -5,6 +5,7 @@ The documents are Chinese business papers (随货同行单, 对账单…), writt
 templates: what they show of the system's own words (a status, a basis, a column) is in
 Chinese too, whatever the language of the person printing, never half in English."""
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -21,9 +22,16 @@ def print_language() -> translation.override:
 
 
 def render_document(
-    request: HttpRequest, template: str, context: dict[str, Any], *, filename: str
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    filename: str,
+    language: str | None = PRINT_LANGUAGE,
 ) -> HttpResponse:
-    with print_language():
+    """The document as a page or a PDF, in `language` (None: the reader's, for a page that
+    is also a form: the statement's period picker)."""
+    with translation.override(language) if language else nullcontext():
         html = render_to_string(template, context, request=request)
     if request.GET.get("format") != "pdf":
         return HttpResponse(html)

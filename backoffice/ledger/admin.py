@@ -26,7 +26,7 @@ from backoffice.core.admin import (
 )
 from backoffice.core.exceptions import ApplicationError
 from backoffice.core.money import rmb_upper
-from backoffice.core.printing import render_document
+from backoffice.core.printing import PRINT_LANGUAGE, render_document
 from backoffice.core.steps import Step
 from backoffice.ledger.forms import (
     ReceiptAllocateForm,
@@ -320,6 +320,8 @@ def statement_view(request: HttpRequest, customer_id: int):
         "ledger/statement.html",
         context,
         filename=f"statement-{customer.code}-{date_to.isoformat()}",
+        # the page is also a form, in the reader's language, as when its period is refused
+        language=PRINT_LANGUAGE if request.GET.get("format") == "pdf" else None,
     )
 
 

@@ -118,8 +118,8 @@ class CustomerTab:
 
     tab = True
 
-    def __init__(self, request: HttpRequest, shown: ShownTab) -> None:
-        self.request, self.shown = request, shown
+    def __init__(self, request: HttpRequest, shown: ShownTab, customer: Customer) -> None:
+        self.request, self.shown, self.customer = request, shown, customer
         self.model_name = shown.tab.key  # the tab's anchor: #dataset-<key>
         self.title = shown.tab.title
 
@@ -127,8 +127,8 @@ class CustomerTab:
     def contents(self) -> str:
         url = ""
         if self.shown.content is None:
-            pk = self.request.resolver_match.kwargs["object_id"]
-            url = f"{reverse('admin:parties_customer_tab', args=[pk])}?key={self.shown.tab.key}"
+            tab_url = reverse("admin:parties_customer_tab", args=[self.customer.pk])
+            url = f"{tab_url}?key={self.shown.tab.key}"
         return render_to_string(
             "parties/customer_tab.html", {"tab": self.shown, "url": url}, request=self.request
         )
@@ -413,7 +413,7 @@ class CustomerAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
             context["datasets"] = [
                 *(context.get("datasets") or []),
                 *(
-                    CustomerTab(request, shown)
+                    CustomerTab(request, shown, obj)
                     for shown in record_tabs_for(obj, request.user, lazy=True)
                 ),
             ]

@@ -99,8 +99,8 @@ def customer_calls_tab(customer: Customer, user: Any, limit: int) -> TabContent:
 
 def customer_timeline(customer: Customer, *, user: Any, limit: int = 50) -> list[dict[str, Any]]:
     """One timeline: the customer's own changes and those of its papers, contacts, orders…
-    of those the user may see (an order made while the customer was another region's is
-    not its new rep's)."""
+    of the kinds the user may view, and of those the rows the user may see (an order made
+    while the customer was another region's is not its new rep's)."""
     related = {
         Qualification: customer.qualifications,
         Contact: customer.contacts,
@@ -112,8 +112,12 @@ def customer_timeline(customer: Customer, *, user: Any, limit: int = 50) -> list
     for source in timeline_sources(Customer):  # orders, deliveries… from the apps above
         model, rows = source(customer)
         related[model] = rows
-    for model, rows in related.items():
-        visible = visibility_selector(model._meta.label_lower)
+    for model, rows in list(related.items()):
+        opts = model._meta
+        if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            del related[model]  # a kind whose own tab and list the user may not open
+            continue
+        visible = visibility_selector(opts.label_lower)
         if visible is not None:
             related[model] = rows.all() & visible(user)
     labels = {"parties.customer": Customer} | {m._meta.label_lower: m for m in related}

@@ -472,16 +472,7 @@ def _chart_columns(chart: dict[str, Any]) -> dict[str, Any]:
 
 def sales_view(request: HttpRequest) -> HttpResponse:
     """Sales statistics: filters, a chart, the table with comparisons, Excel and PDF."""
-    from backoffice.core.printing import print_language
-
-    if request.GET.get("format") == "pdf":
-        with print_language():  # its columns and basis are worded before the rendering
-            return _sales_view(request)
-    return _sales_view(request)
-
-
-def _sales_view(request: HttpRequest) -> HttpResponse:
-    from backoffice.core.printing import render_document
+    from backoffice.core.printing import print_language, render_document
     from backoffice.reports.selectors.sales import (
         BASES,
         GROUPS,
@@ -572,6 +563,9 @@ def _sales_view(request: HttpRequest) -> HttpResponse:
         "querystring": links.urlencode(),
     }
     if printing:
+        with print_language():  # a Chinese paper: its columns and basis worded in Chinese
+            context["group_columns"] = [title for _key, title in group_columns(query.group_by)]
+            context["basis_label"] = basis_labels()[query.basis]
         return render_document(request, "reports/sales_print.html", context, filename="sales")
     return TemplateResponse(request, "reports/sales.html", context)
 

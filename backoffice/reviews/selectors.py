@@ -1,3 +1,5 @@
+import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,6 +18,8 @@ from django.utils.translation import gettext as _
 from backoffice.core.access import permissions_prefetch, visible_rows
 from backoffice.reviews.models import ReviewDecision, ReviewRequest
 from backoffice.reviews.registry import kind_of, registration_for, registrations
+
+logger = logging.getLogger(__name__)
 
 
 def _of_visible_documents(user: Any) -> Q:
@@ -212,27 +216,52 @@ def review_customers(requests: list[ReviewRequest]) -> dict[int, Any]:
     return found
 
 
-# The sidebar's count, kept per person (it is on every page): until any review moves (the
-# engine writes a new generation, services.review_queues_changed), at most this long, so that
-# what moves it from outside the engine (a customer given to another region, a new role)
-# shows within it.
+# The sidebar's count is on every page: kept per person, in one cache entry for all (a file
+# cache keeps few entries: one per person would push out the rest), until any review moves
+# (the engine renews the generation: services.review_queues_changed), and no longer than
+# BADGE_SECONDS, so that what moves it from outside the engine (a customer given to another
+# region, a new role) shows within it. On a page read from a replica the count is the
+# replica's: one read before it replays a review's commit is kept that long too (the pages
+# that read replicas are those that tolerate lag; the primary is not loaded for them).
 BADGE_SECONDS = 60
 BADGE_GENERATION_KEY = "reviews:generation"
+BADGE_COUNTS_KEY = "reviews:badges"  # {"generation": …, "counts": {user id: (count, at)}}
 
 
 def pending_badge(request: HttpRequest) -> str:
     """The sidebar's count of reviews waiting for the user (empty when none)."""
-    key = f"reviews:badge:{request.user.pk}"
-    kept = cache.get_many([BADGE_GENERATION_KEY, key])
+    user = request.user
+    try:
+        kept = cache.get_many([BADGE_GENERATION_KEY, BADGE_COUNTS_KEY])
+    except Exception:  # the cache is an aid: without it, the count is read
+        logger.warning("reviews: the cache is unreachable; the badge is counted", exc_info=True)
+        return _badge(_pending_count(user))
     generation = kept.get(BADGE_GENERATION_KEY)
-    if generation is None:  # none yet, or evicted: a new one, never an old one again
-        generation = uuid.uuid4().hex
-        cache.add(BADGE_GENERATION_KEY, generation, None)
-    if key in kept and kept[key][0] == generation:
-        count = kept[key][1]
-    else:
-        count = review_pending_for(request.user).count()
-        cache.set(key, (generation, count), BADGE_SECONDS)
+    badges = kept.get(BADGE_COUNTS_KEY)
+    if generation is None or not badges or badges["generation"] != generation:
+        badges = {"generation": generation, "counts": {}}
+    now = time.time()
+    count, at = badges["counts"].get(user.pk, (None, 0.0))
+    if count is not None and now - at <= BADGE_SECONDS:
+        return _badge(count)
+    count = _pending_count(user)
+    try:
+        if generation is None:  # none yet, or evicted: a new one, never an old one again
+            badges["generation"] = uuid.uuid4().hex
+            cache.add(BADGE_GENERATION_KEY, badges["generation"], None)
+        badges["counts"][user.pk] = (count, now)
+        # two people counted at once: one's count may be lost, and is read again next time
+        cache.set(BADGE_COUNTS_KEY, badges, 24 * 3600)
+    except Exception:  # not kept this time
+        logger.warning("reviews: the badge could not be kept", exc_info=True)
+    return _badge(count)
+
+
+def _pending_count(user: Any) -> int:
+    return review_pending_for(user).count()
+
+
+def _badge(count: int) -> str:
     return str(count) if count else ""
 
 

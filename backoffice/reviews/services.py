@@ -7,6 +7,7 @@ a new round. The document's on_approved / on_rejected service runs inside the de
 transaction, so release and decision commit together or not at all.
 """
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,6 +45,8 @@ from backoffice.reviews.selectors import (
     review_document_visible_among,
     users_who_may_review,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def review_policies_sync(*, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -133,7 +136,10 @@ def review_queues_changed() -> None:
     that no count read in between is kept."""
 
     def renew() -> None:
-        cache.set(BADGE_GENERATION_KEY, uuid.uuid4().hex, None)
+        try:
+            cache.set(BADGE_GENERATION_KEY, uuid.uuid4().hex, None)
+        except Exception:  # a review is never refused for the cache's sake
+            logger.warning("reviews: the badges' generation could not be renewed", exc_info=True)
 
     renew()
     transaction.on_commit(renew)

@@ -248,3 +248,18 @@ def test_a_fact_of_an_action_that_is_not_a_change_shows_as_what_it_says():
     with translation.override("zh-hans"):
         [row] = change_rows(IssueRequest, {"returned": {"布洛芬缓释胶囊样品": "2"}})
     assert (row["label"], row["before"], row["after"]) == ("已归还", "—", "布洛芬缓释胶囊样品: 2")
+
+
+@pytest.mark.django_db
+def test_a_fact_naming_no_record_is_not_read_as_keys(clerk):
+    """A contract's audited "lines" (a reverse relation's name, not a key) show as stored,
+    not as #ids; a record of a kind that no longer exists shows its facts too."""
+    from backoffice.audit.admin import AuditEventAdmin
+    from backoffice.audit.models import AuditEvent
+    from backoffice.contracts.models import Contract
+
+    [row] = change_rows(Contract, {"lines": [None, [[3, "镇痛药", "100.00"]]]})
+    assert "#" not in row["after"] and "镇痛药" in row["after"]
+    gone = AuditEvent(model="gone.kind", changes={"returned": {"A": "2"}, "x": [1, 2]})
+    shown = AuditEventAdmin.changes_table(None, gone)
+    assert shown == "returned: {'A': '2'}; x: 1 → 2"

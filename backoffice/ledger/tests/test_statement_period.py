@@ -65,3 +65,19 @@ def test_a_bad_date_is_shown_as_an_error_never_a_500(
     body = response.content.decode()
     assert message in body
     assert "客 户 对 账 单" not in body  # no statement for a period that is not one
+
+
+@pytest.mark.django_db
+def test_the_statement_page_is_in_the_readers_language_and_its_pdf_in_chinese(
+    client, issued, hospital, clerk
+):
+    """The page is also a form (the period picker): in the reader's language whether its
+    period is taken or refused (its PDF is made in Chinese: core.printing)."""
+    client.force_login(clerk)
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    url = f"/statements/{hospital.pk}/"
+    assert "Back to the customer" in client.get(url, **english).content.decode()
+    refused = client.get(url, {"date_from": "2026-10-31", "date_to": "2026-10-01"}, **english)
+    assert refused.status_code == 400 and "Back to the customer" in refused.content.decode()
+    printed = client.get(url, {"format": "pdf"}, **english)
+    assert printed["Content-Type"] == "application/pdf"

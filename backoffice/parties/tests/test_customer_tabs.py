@@ -160,3 +160,30 @@ def test_the_papers_and_calls_tabs_add_one_for_the_customer(client, clerk, hospi
         page = client.get(url)
         assert page.status_code == 200
         assert page.context["adminform"].form.initial["customer"] == str(hospital.pk)
+
+
+@pytest.mark.django_db
+def test_the_timeline_shows_no_kind_of_record_the_user_may_not_view(client, clerk, hospital):
+    """The warehouse sees customers but not their calls: neither the calls tab nor the calls
+    in the timeline."""
+    from backoffice.accounts.services import user_create
+    from backoffice.parties.models import CallRecord
+
+    call_record(customer=hospital, by=clerk, business_status="回访内容仅内勤可见")
+    calls = str(CallRecord._meta.verbose_name)
+    client.force_login(clerk)
+    assert calls in _tab(client, hospital, "timeline").content.decode()
+    warehouse = user_create(username="wh", role="warehouse", full_name="仓库")
+    client.force_login(warehouse)
+    assert _tab(client, hospital, "calls").status_code == 403
+    timeline = _tab(client, hospital, "timeline")
+    assert timeline.status_code == 200
+    assert calls not in timeline.content.decode()
+    assert hospital.name in timeline.content.decode()  # its own changes
+
+
+@pytest.mark.django_db
+def test_a_customer_address_of_another_spelling_still_opens_its_page(client, clerk, hospital):
+    client.force_login(clerk)
+    page = client.get(f"/parties/customer/%20{hospital.pk}/change/")
+    assert page.status_code in (200, 302, 404)  # never a server error

@@ -228,3 +228,25 @@ def test_the_badge_is_kept_until_a_review_moves_and_no_longer_than_a_minute(
     assert pending_badge(badge) == "1"
     with mock.patch("time.time", return_value=time.time() + BADGE_SECONDS + 1):
         assert pending_badge(badge) == ""
+
+
+@pytest.mark.django_db
+def test_reviews_and_pages_go_on_when_the_cache_is_down(hospital, clerk, second_clerk, products):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    badge = RequestFactory().get("/")
+    badge.user = second_clerk
+    down = ConnectionError("cache down")
+    with (
+        mock.patch.object(cache, "set", side_effect=down),
+        mock.patch.object(cache, "add", side_effect=down),
+        mock.patch.object(cache, "get_many", side_effect=down),
+    ):
+        order = order_create(
+            customer=hospital, by=clerk, lines=[{"product": products[0], "quantity": "1"}]
+        )
+        order_submit(order=order, by=clerk)  # not refused for the cache's sake
+        assert pending_badge(badge) == "1"  # counted
+    assert pending_badge(badge) == "1"
