@@ -426,8 +426,11 @@ class CustomerAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
         customer = object_or_404(self.get_queryset(request), pk)
         if not self.has_view_permission(request, customer):
             raise PermissionDenied
+        key = request.GET.get("key", "")
+        if not key:  # the address opened by hand: the customer's page, with its tabs
+            return HttpResponseRedirect(reverse("admin:parties_customer_change", args=[pk]))
         try:
-            shown = record_tab_for(customer, request.user, request.GET.get("key", ""))
+            shown = record_tab_for(customer, request.user, key)
         except LookupError as missing:
             raise Http404 from missing
         except PermissionError as refused:
