@@ -7,6 +7,7 @@ what the user may see wherever the model registered a visibility selector.
 
 import copy
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -26,6 +27,7 @@ from django.core.exceptions import (
 )
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
+from django.forms.utils import ErrorList
 from django.http import (
     Http404,
     HttpRequest,
@@ -39,6 +41,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
@@ -376,12 +379,49 @@ def restrict_choices(form: forms.BaseForm, user: Any) -> None:
             field.queryset = queryset.filter(Q(pk__in=visible) | current)
 
 
+class QuietErrorList(ErrorList):
+    """A field's errors that writes nothing, without a template, when there are none.
+    Django renders a template for every field's empty list of errors (an admin page asks
+    each field twice): ~45 renders, ~10 ms of a customer's page."""
+
+    def render(self, template_name=None, context=None, renderer=None) -> SafeString:
+        if not self.data:
+            return SafeString("")
+        return super().render(template_name, context, renderer)
+
+    __str__ = __html__ = render  # Django's are bound to its own render
+
+
+class QuietFormSet:
+    """An inline's formset whose empty lists of errors write nothing (QuietErrorList, its
+    management form's too), and whose blank form (the row a page copies to add one) is built once: Django builds it
+    anew each time it is read, nine times an inline on a page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("error_class", ErrorList) is ErrorList:
+            kwargs["error_class"] = QuietErrorList
+        super().__init__(*args, **kwargs)
+
+    @functools.cached_property
+    def empty_form(self) -> forms.BaseForm:
+        return super().empty_form
+
+    @functools.cached_property
+    def management_form(self) -> forms.BaseForm:
+        form = super().management_form
+        if form.error_class is ErrorList:
+            form.error_class = QuietErrorList
+        return form
+
+
 def scoped_form(form_class: type[forms.BaseForm], user: Any) -> type[forms.BaseForm]:
     """`form_class`, whose choices of related rows are those `user` may see
-    (restrict_choices)."""
+    (restrict_choices), and whose empty lists of errors write nothing (QuietErrorList)."""
 
     class ScopedForm(form_class):  # type: ignore[misc, valid-type]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            if kwargs.get("error_class", ErrorList) is ErrorList:
+                kwargs["error_class"] = QuietErrorList
             super().__init__(*args, **kwargs)
             restrict_choices(self, user)
 
@@ -610,7 +650,7 @@ class BaseModelAdmin(DeletionRuleAdminMixin, VisibleRows, ModelAdmin):
     def get_formsets_with_inlines(self, request: HttpRequest, obj: Any = None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             formset.form = scoped_form(formset.form, request.user)  # a class made per call
-            yield formset, inline
+            yield type(formset.__name__, (QuietFormSet, formset), {}), inline
 
     def get_changelist_form(self, request: HttpRequest, **kwargs: Any):
         return scoped_form(super().get_changelist_form(request, **kwargs), request.user)

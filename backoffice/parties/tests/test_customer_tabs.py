@@ -2,6 +2,7 @@
 statement, contracts, papers, calls — the newest rows the user may see, one query a tab."""
 
 import pytest
+from django.contrib.admin import site
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -189,3 +190,28 @@ def test_a_customer_address_of_another_spelling_still_opens_its_page(client, cle
     client.force_login(clerk)
     page = client.get(f"/parties/customer/%20{hospital.pk}/change/")
     assert page.status_code in (200, 302, 404)  # never a server error
+
+
+@pytest.mark.django_db
+def test_the_customer_form_writes_its_errors_and_nothing_for_a_field_without(
+    client, clerk, hospital
+):
+    """Empty lists of errors write nothing (core.admin.QuietErrorList); a refused save still
+    shows each field's error, and the page builds the blank row of each inline once."""
+    url = reverse("admin:parties_customer_change", args=[hospital.pk])
+    client.force_login(clerk)
+    shown = client.get(url)
+    assert "errorlist" not in shown.content.decode()
+    rendered = {template.name for template in shown.templates}
+    assert "django/forms/errors/list/ul.html" not in rendered
+    response = client.post(url, {"name": ""})
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    assert response.context["adminform"].form.errors["name"]
+    admin = site._registry[Customer]
+    request = response.wsgi_request
+    request.method = "GET"
+    for formset_class, _inline in admin.get_formsets_with_inlines(request, hospital):
+        formset = formset_class(instance=hospital, prefix="x")
+        assert formset.empty_form is formset.empty_form
+        assert formset.empty_form.prefix == "x-__prefix__"
