@@ -394,8 +394,8 @@ class QuietErrorList(ErrorList):
 
 class QuietFormSet:
     """An inline's formset whose empty lists of errors write nothing (QuietErrorList, its
-    management form's too), and whose blank form (the row a page copies to add one) is built once: Django builds it
-    anew each time it is read, nine times an inline on a page."""
+    management form's too), and whose blank form (the row a page copies to add one) is
+    built once: Django builds it anew each time it is read, nine times an inline a page."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs.get("error_class", ErrorList) is ErrorList:
