@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
-from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget, UnfoldAdminSelect2Widget
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from backoffice.core.admin import (
     BaseModelAdmin,
@@ -52,6 +52,7 @@ from backoffice.core.record_tabs import ShownTab, record_tab_for, record_tabs_fo
 from backoffice.core.services import model_save
 from backoffice.core.steps import Step
 from backoffice.core.tabular import read_table
+from backoffice.core.widgets import QuickSelect2Widget
 from backoffice.parties import services
 from backoffice.parties.forms import (
     CustomerForm,
@@ -323,7 +324,7 @@ class CustomerAdmin(ServiceErrorsAsMessages, BaseModelAdmin):
             # The customer's rep: a person of a region (the service checks it is the
             # customer's), each shown with their regions; a rep sees only herself.
             kwargs["queryset"] = owner_choices(request.user, current=_current_owner(request))
-            kwargs["widget"] = UnfoldAdminSelect2Widget
+            kwargs["widget"] = QuickSelect2Widget
             kwargs["empty_label"] = _("Choose the rep")
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)
             field.label_from_instance = owner_label
