@@ -2,6 +2,7 @@
 in a person's queue, API, badge and to-dos only when its document is visible to them, and
 `review_decide` refuses anyone else with the same 404 as a missing document."""
 
+import re
 from datetime import date
 
 import pytest
@@ -101,6 +102,11 @@ def test_a_north_manager_never_meets_an_east_orders_review(orders, api, clerk):
     shown = page.get(QUEUE)
     assert [row["review"].object_id for row in shown.context["rows"]] == [north_order.pk]
     assert str(east_order) not in shown.content.decode()
+    # the sidebar writes the badge of its one entry that has one (unfold/helpers/app_list.html)
+    badges = re.findall(
+        r'<span class="sidebar-badge[^>]*>\s*(\S+?)\s*</span>', shown.content.decode()
+    )
+    assert badges == ["1"]
 
     # nor can he decide on it: not through the API, the service or the bulk approve
     refused = api.post(
