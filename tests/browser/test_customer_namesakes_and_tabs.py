@@ -75,3 +75,29 @@ def test_a_namesake_is_saved_after_the_warning_and_its_page_has_tabs(
     assert "查看完整列表" in receivables.inner_text()
     assert not page.locator("fieldset").first.is_visible()  # the form is the first tab's
     _screenshot(page, "customer-tabs-zh")
+
+
+def test_an_address_ending_in_a_tab_opens_the_customer_page_on_that_tab(
+    live_server, zh_page, clerk, rep_wang, region_north
+):
+    """A link to a customer's tab (…/change/#dataset-receivables) opens the page on it, its
+    rows read; the rep picker is the searchable one."""
+    page = zh_page
+    customer = customer_create(by=rep_wang, name=HOSPITAL, kind="hospital", region=region_north)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "clerk")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.get_by_test_id("dashboard").wait_for()
+
+    page.goto(f"{live_server.url}/parties/customer/{customer.pk}/change/#dataset-receivables")
+    receivables = page.get_by_test_id("customer-tab-receivables")
+    receivables.get_by_test_id("customer-tab-more").wait_for()
+    assert "未收应收款" in receivables.inner_text()
+    assert not page.locator("fieldset").first.is_visible()
+    assert not page.get_by_test_id("customer-tab-orders").is_visible()
+
+    page.locator("a[href='#general']").click()
+    owner = page.locator("select[name=owner]")
+    assert owner.evaluate("s => s.options[s.selectedIndex].text").startswith(rep_wang.full_name)
+    assert page.locator("select[name=owner] + .select2-container").count() == 1
