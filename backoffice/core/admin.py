@@ -143,7 +143,12 @@ EVENT_LABELS = {
     "level": _("level"),
     "attachment": _("attachment"),
     "returned": _("returned"),
+    "red_letter": _("Red-letter invoice"),  # an invoice reversed by its red letter
+    "retry": _("Retry"),  # an import run again
 }
+# Audit keys whose value is a fact, never a pair [before, after], whatever its length (an
+# upload's files, audited as a list: two files are not a change from one to the other).
+FACT_KEYS = {"files"}
 EVENT_VALUES = {
     "submitted": _("Submitted for review"),
     "approve": _("Approve"),
@@ -203,13 +208,17 @@ def change_rows_many(events: Sequence[tuple[type, dict[str, Any]]]) -> list[list
         for name, value in _review_changes(changes or {}).items():
             # a change is [before, after]; a fact of an action may be any value (the items
             # an issue got back: {item: quantity}), shown as its after
-            before, after = change_pair(value)
+            before, after = (None, value) if name in FACT_KEYS else change_pair(value)
             try:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field, label = None, str(EVENT_LABELS.get(name, name.replace("_", " ")))
             else:
-                label = str(getattr(field, "verbose_name", name))
+                # a reverse relation (a contract's lines) has no verbose name: its records'
+                label = str(
+                    getattr(field, "verbose_name", None)
+                    or field.related_model._meta.verbose_name_plural
+                )
             fields.append((field, label, before, after))
         parsed.append(fields)
     names = _related_names(

@@ -263,3 +263,27 @@ def test_a_fact_naming_no_record_is_not_read_as_keys(clerk):
     gone = AuditEvent(model="gone.kind", changes={"returned": {"A": "2"}, "x": [1, 2]})
     shown = AuditEventAdmin.changes_table(None, gone)
     assert shown == "returned: {'A': '2'}; x: 1 → 2"
+
+
+def test_every_fact_an_audit_row_holds_beside_fields_reads_as_a_name_in_chinese():
+    """The keys the services audit that are not fields of the record (an upload's files, an
+    invoice's red letter, an import run again; a reverse relation such as a contract's
+    lines) show a Chinese label, never the key; an upload's two files are not a change."""
+    from backoffice.contracts.models import Contract
+    from backoffice.sales.models import HistoryImport, Invoice
+
+    with translation.override("zh-hans"):
+        upload = change_rows(
+            HistoryImport,
+            {"files": ["orders.csv", "order_lines.csv"], "sha256": "ab12", "size_bytes": 10},
+        )
+        [red] = change_rows(Invoice, {"red_letter": [None, "RL-1"]})
+        [retry] = change_rows(HistoryImport, {"retry": ["failed", {"status": "queued"}]})
+        [lines] = change_rows(Contract, {"lines": [None, [[3, "镇痛药", "100.00"]]]})
+    assert [row["label"] for row in upload] == ["文件", "文件的 SHA-256", "大小（字节）"]
+    assert (upload[0]["before"], upload[0]["after"]) == ("—", "orders.csv, order_lines.csv")
+    assert (red["label"], red["after"]) == ("红字发票", "RL-1")
+    assert retry["label"] == "重试"
+    assert lines["label"] == "合同明细"
+    for row in (red, retry, lines):
+        assert not row["label"].isascii(), row["label"]
