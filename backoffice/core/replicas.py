@@ -31,11 +31,22 @@ logger = logging.getLogger(__name__)
 REPLICA_PREFIX = "replica"
 # read at once by logins, permission checks and workers: never from a replica
 PRIMARY_APPS = frozenset(
-    {"sessions", "auth", "accounts", "contenttypes", "axes", "django_tasks_db", "admin"}
+    {
+        "sessions",
+        "auth",
+        "authtoken",  # an API token, read before the request's user is known
+        "accounts",
+        "contenttypes",
+        "axes",
+        "django_tasks_db",
+        "admin",
+    }
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-_on_replica: ContextVar[bool] = ContextVar("replica_reads", default=False)
+# True or False; or a lag-tolerant request, whose reads go to a replica unless its user has
+# just written (decided at its first read once the user is known: `_request_reads_replica`)
+_on_replica: ContextVar[bool | HttpRequest] = ContextVar("replica_reads", default=False)
 _down_until: dict[str, float] = {}  # per process: a replica that did not answer, and until when
 
 
@@ -77,7 +88,10 @@ def _answers(alias: str) -> bool:
 
 def replica_for_read() -> str | None:
     """The replica this read goes to, or None for the primary."""
-    if not _on_replica.get() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+    on = _on_replica.get()
+    if isinstance(on, HttpRequest):
+        on = _request_reads_replica(on)
+    if not on or connections[DEFAULT_DB_ALIAS].in_atomic_block:
         return None
     aliases = replica_aliases()
     random.shuffle(aliases)
@@ -129,9 +143,21 @@ def _user_id(request: HttpRequest) -> Any:
     return getattr(getattr(request, "user", None), "pk", None)
 
 
+def _request_reads_replica(request: HttpRequest) -> bool:
+    """Whether a lag-tolerant request reads a replica: not when its user wrote within
+    REPLICA_PIN_SECONDS (read your writes). Asked at each read until the user is known (an
+    API token is read inside the view, after the middleware), then kept for the request."""
+    user_id = _user_id(request)
+    if user_id is None:
+        return True  # nobody yet: nothing of theirs to read (their token reads the primary)
+    reads = not cache.get(_pin_key(user_id))
+    _on_replica.set(reads)
+    return reads
+
+
 class ReplicaMiddleware:
-    """Sets `replica_reads` for a lag-tolerant request of a user who has not just written, and
-    pins a user who writes to the primary for REPLICA_PIN_SECONDS. Placed after the
+    """Sends the reads of a lag-tolerant request to a replica unless its user has just written,
+    and pins a user who writes to the primary for REPLICA_PIN_SECONDS. Placed after the
     authentication middleware; without replicas it does nothing."""
 
     def __init__(self, get_response: Any) -> None:
@@ -153,7 +179,4 @@ class ReplicaMiddleware:
     def process_view(self, request: HttpRequest, *args: Any) -> None:
         if not replica_aliases() or not lag_tolerant(request):
             return
-        user_id = _user_id(request)
-        if user_id is not None and cache.get(_pin_key(user_id)):
-            return  # just wrote: reads their writes on the primary
-        _on_replica.set(True)
+        _on_replica.set(request)  # the user who just wrote reads the primary (decided at a read)

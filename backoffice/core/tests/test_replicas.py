@@ -108,6 +108,25 @@ def test_a_user_who_just_wrote_reads_the_primary(client, clerk, customer, rep_li
 
 
 @pytest.mark.skipif(STOPPED, reason="the replica is stopped: the fallback test runs")
+def test_an_api_user_who_just_wrote_reads_the_primary(api, clerk, customer, rep_li):
+    """An API user is known only inside the view (the token is read there), after the
+    middleware: the request's first read asks whether that user has just written."""
+    api.force_authenticate(clerk)
+    changed = api.patch(f"/api/v1/parties/customers/{customer.pk}/", {"notes": "复制"})
+    assert changed.status_code == 200, changed.content
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections[REPLICA]) as replica,
+    ):
+        assert api.get("/api/v1/reports/sales/").status_code == 200
+    assert "sales_" in _tables(primary) and not _tables(replica)  # pinned to the primary
+    api.force_authenticate(rep_li)  # another user has not written: the replica
+    with CaptureQueriesContext(connections[REPLICA]) as replica:
+        assert api.get("/api/v1/reports/sales/").status_code == 200
+    assert "sales_" in _tables(replica)
+
+
+@pytest.mark.skipif(STOPPED, reason="the replica is stopped: the fallback test runs")
 def test_reads_in_a_transaction_and_writes_go_to_the_primary(customer, rep_wang, region_north):
     with (
         replica_reads(),
