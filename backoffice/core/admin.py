@@ -146,8 +146,9 @@ EVENT_LABELS = {
     "red_letter": _("Red-letter invoice"),  # an invoice reversed by its red letter
     "retry": _("Retry"),  # an import run again
 }
-# Audit keys whose value is a fact, never a pair [before, after], whatever its length (an
-# upload's files, audited as a list: two files are not a change from one to the other).
+# Audit keys whose value, a list of names, is a fact and no pair [before, after] whatever its
+# length (an upload's files: two files are not a change from one to the other); a change of
+# the field itself ([None, [names]], [[…], […]]) is still read as one.
 FACT_KEYS = {"files"}
 EVENT_VALUES = {
     "submitted": _("Submitted for review"),
@@ -208,16 +209,22 @@ def change_rows_many(events: Sequence[tuple[type, dict[str, Any]]]) -> list[list
         for name, value in _review_changes(changes or {}).items():
             # a change is [before, after]; a fact of an action may be any value (the items
             # an issue got back: {item: quantity}), shown as its after
-            before, after = (None, value) if name in FACT_KEYS else change_pair(value)
+            fact = (
+                name in FACT_KEYS
+                and isinstance(value, list)
+                and all(isinstance(item, str) for item in value)
+            )
+            before, after = (None, value) if fact else change_pair(value)
             try:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field, label = None, str(EVENT_LABELS.get(name, name.replace("_", " ")))
             else:
                 # a reverse relation (a contract's lines) has no verbose name: its records'
+                related = getattr(field, "related_model", None)
                 label = str(
                     getattr(field, "verbose_name", None)
-                    or field.related_model._meta.verbose_name_plural
+                    or (related._meta.verbose_name_plural if related else name)
                 )
             fields.append((field, label, before, after))
         parsed.append(fields)

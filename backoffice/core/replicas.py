@@ -147,8 +147,10 @@ def _request_reads_replica(request: HttpRequest) -> bool:
     """Whether a lag-tolerant request reads a replica: not when its user wrote within
     REPLICA_PIN_SECONDS (read your writes). Asked at each read until the user is known (an
     API token is read inside the view, after the middleware), then kept for the request."""
+    _on_replica.set(False)  # loading the user reads the primary, never this router again
     user_id = _user_id(request)
     if user_id is None:
+        _on_replica.set(request)  # asked again once the user is known
         return True  # nobody yet: nothing of theirs to read (their token reads the primary)
     reads = not cache.get(_pin_key(user_id))
     _on_replica.set(reads)

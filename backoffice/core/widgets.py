@@ -11,7 +11,9 @@ def _attrs(attrs: dict[str, Any]) -> str:
     """Attributes as Django's `django/forms/widgets/attrs.html` writes them: a False one
     left out, a True one bare, any other with its value as text."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
         for name, value in attrs.items()
         if value is not False
     )

@@ -282,6 +282,9 @@ def test_every_fact_an_audit_row_holds_beside_fields_reads_as_a_name_in_chinese(
         [lines] = change_rows(Contract, {"lines": [None, [[3, "镇痛药", "100.00"]]]})
     assert [row["label"] for row in upload] == ["文件", "文件的 SHA-256", "大小（字节）"]
     assert (upload[0]["before"], upload[0]["after"]) == ("—", "orders.csv, order_lines.csv")
+    with translation.override("zh-hans"):  # a change of the field itself is still a change
+        [changed] = change_rows(HistoryImport, {"files": [["a.csv"], ["a.csv", "b.csv"]]})
+    assert (changed["before"], changed["after"]) == ("a.csv", "a.csv, b.csv")
     assert (red["label"], red["after"]) == ("红字发票", "RL-1")
     assert retry["label"] == "重试"
     assert lines["label"] == "合同明细"
