@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 ARGS = [
@@ -103,3 +105,14 @@ def cjk_font_installed() -> bool:
 
     out = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, check=False)  # noqa: S603
     return bool(out.stdout.strip())
+
+
+def sign_in(page, live_server, username: str) -> None:
+    """`username` signs in through the login page (an earlier user's session dropped first),
+    and the dashboard shows."""
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.get_by_test_id("dashboard").wait_for()

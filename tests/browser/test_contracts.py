@@ -11,6 +11,7 @@ from backoffice.parties.services import customer_create
 from backoffice.reviews.selectors import review_request_for
 from backoffice.reviews.services import review_decide
 from conftest import PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,12 +41,8 @@ def test_a_sales_manager_signs_an_approved_contract_and_opens_its_performance(
     scan = tmp_path / "signed.pdf"
     scan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
-    page.goto(f"{live_server.url}/login/")
     # the signature binds the company: a sales manager records it, never a clerk (issue 15 §20)
-    page.fill("input[name=username]", "smgr")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.get_by_test_id("dashboard").wait_for()
+    sign_in(page, live_server, "smgr")
     page.goto(f"{live_server.url}/contracts/contract/")
     page.get_by_role("link", name=contract.number).click()
     form = page.get_by_test_id("step-sign")

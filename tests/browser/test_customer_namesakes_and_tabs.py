@@ -7,8 +7,7 @@ import pytest
 from backoffice.parties.models import Customer
 from backoffice.parties.services import customer_create
 from backoffice.parties.tests.conftest import VALID_USCC
-from conftest import PASSWORD
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,11 +31,7 @@ def test_a_namesake_is_saved_after_the_warning_and_its_page_has_tabs(
         tax_id=VALID_USCC[0],
         address="北京市海淀区学院路38号",
     )
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "clerk")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.get_by_test_id("dashboard").wait_for()
+    sign_in(page, live_server, "clerk")
 
     page.goto(f"{live_server.url}/parties/customer/add/")
     page.fill("input[name=name]", HOSPITAL)
@@ -84,11 +79,7 @@ def test_an_address_ending_in_a_tab_opens_the_customer_page_on_that_tab(
     rows read; the rep picker is the searchable one."""
     page = zh_page
     customer = customer_create(by=rep_wang, name=HOSPITAL, kind="hospital", region=region_north)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "clerk")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.get_by_test_id("dashboard").wait_for()
+    sign_in(page, live_server, "clerk")
 
     page.goto(f"{live_server.url}/parties/customer/{customer.pk}/change/#dataset-receivables")
     receivables = page.get_by_test_id("customer-tab-receivables")

@@ -7,16 +7,9 @@ from backoffice.parties.models import QualificationType
 from backoffice.parties.services import customer_create, qualification_create, qualification_submit
 from backoffice.parties.tests.conftest import pdf_upload
 from conftest import PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.get_by_test_id("dashboard").wait_for()
 
 
 @pytest.fixture
@@ -27,7 +20,7 @@ def pharmacy(rep_wang, region_north):
 def test_clerk_finds_a_customer_by_pinyin_and_sees_its_trade_block(
     live_server, page, clerk, pharmacy, screenshot
 ):
-    _login(page, live_server, "clerk")
+    sign_in(page, live_server, "clerk")
     page.goto(f"{live_server.url}/parties/customer/")
     page.fill("input[name=q]", "bjtrt")
     page.keyboard.press("Enter")
@@ -62,7 +55,7 @@ def test_two_clerks_verify_a_paper_in_the_review_panel(
     qualification_submit(qualification=paper, by=rep_wang)
 
     for username in ("clerk", second.username):
-        _login(page, live_server, username)
+        sign_in(page, live_server, username)
         page.get_by_role("link", name="My reviews").click()
         page.get_by_test_id("my-reviews").get_by_role("link").first.click()
         panel = page.get_by_test_id("review-panel")
@@ -79,7 +72,7 @@ def test_two_clerks_verify_a_paper_in_the_review_panel(
 
     paper.refresh_from_db()
     assert paper.status == "verified"
-    _login(page, live_server, "clerk")
+    sign_in(page, live_server, "clerk")
     page.goto(f"{live_server.url}/parties/qualification/{paper.pk}/change/")
     assert "Approved" in page.get_by_test_id("review-state").inner_text()
     assert page.get_by_test_id("review-decide").count() == 0

@@ -16,7 +16,7 @@ from backoffice.reviews.services import review_decide
 from backoffice.sales.models import Delivery
 from backoffice.sales.services import delivery_submit, order_create, order_submit
 from conftest import PASSWORD
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,15 +29,6 @@ def shoot(zh_page):
         zh_page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
-
-
-def _login(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.get_by_test_id("dashboard").wait_for()
 
 
 def test_a_partial_delivery_to_a_chosen_address_ships_with_its_batches(
@@ -82,7 +73,7 @@ def test_a_partial_delivery_to_a_chosen_address_ships_with_its_batches(
     review_decide(request=review_request_for(order), by=second_clerk, verdict="approve")
     first, second = order.lines.order_by("line_no")
 
-    _login(page, live_server, "clerk")
+    sign_in(page, live_server, "clerk")
     page.goto(f"{live_server.url}/sales/salesorder/{order.pk}/change/")
     step = page.get_by_test_id("step-deliver")
     step.wait_for()
@@ -107,7 +98,7 @@ def test_a_partial_delivery_to_a_chosen_address_ships_with_its_batches(
         password=PASSWORD,
         validate_password_strength=False,
     )
-    _login(page, live_server, "warehouse")
+    sign_in(page, live_server, "warehouse")
     page.goto(f"{live_server.url}/sales/delivery/{delivery.pk}/change/")
     ship = page.get_by_test_id("step-shipped")
     ship.wait_for()

@@ -8,23 +8,16 @@ from backoffice.reports.services import report_pack_build
 from backoffice.sales.models import HistoryImport
 from bench.dataset import Size, generate
 from conftest import PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.get_by_test_id("dashboard").wait_for()
 
 
 def test_an_admin_imports_history_and_a_manager_reads_and_signs_it_off(
     live_server, page, admin_user, screenshot, tmp_path
 ):
     generate(tmp_path / "files", Size(orders=60, customers=8, products=6, reps=6), seed=5)
-    _login(page, live_server, admin_user.username)
+    sign_in(page, live_server, admin_user.username)
     page.goto(f"{live_server.url}/sales/historyimport/")
     page.get_by_role("link", name="Import history").click()
     page.get_by_test_id("history-files").set_input_files(
@@ -42,7 +35,7 @@ def test_an_admin_imports_history_and_a_manager_reads_and_signs_it_off(
     )
     pack = report_pack_build(kind="monthly", start=date(2025, 6, 1))
     page.context.clear_cookies()
-    _login(page, live_server, manager.username)
+    sign_in(page, live_server, manager.username)
     assert page.get_by_test_id("kpi-tiles").is_visible()
     page.get_by_test_id("trend-chart").wait_for()
     page.goto(f"{live_server.url}/reports/reportpack/")

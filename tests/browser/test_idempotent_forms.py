@@ -6,17 +6,9 @@ from playwright.sync_api import expect
 
 from backoffice.core.models import IdempotencyKey
 from backoffice.sales.models import SalesOrder
-from conftest import PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.get_by_test_id("dashboard").wait_for()
 
 
 def _pick(page, select_id, search, option):
@@ -26,7 +18,7 @@ def _pick(page, select_id, search, option):
 
 
 def test_a_double_click_on_save_adds_one_order(live_server, page, clerk, hospital, products):
-    _login(page, live_server, "clerk")
+    sign_in(page, live_server, "clerk")
     page.goto(f"{live_server.url}/sales/salesorder/add/")
     key = page.locator("form#salesorder_form input[name=idempotency_key]")
     assert len(key.input_value()) >= 32  # a random key, put there when the page loaded
@@ -43,7 +35,7 @@ def test_a_double_click_on_save_adds_one_order(live_server, page, clerk, hospita
 
 
 def test_each_page_load_has_its_own_key(live_server, page, clerk):
-    _login(page, live_server, "clerk")
+    sign_in(page, live_server, "clerk")
     keys = set()
     for _ in range(2):
         page.goto(f"{live_server.url}/sales/salesorder/add/")
@@ -59,7 +51,7 @@ def test_a_save_over_a_newer_version_shows_what_changed_in_chinese(
     from backoffice.core.services import model_save
 
     page = zh_page
-    _login(page, live_server, admin_user.username)
+    sign_in(page, live_server, admin_user.username)
     page.goto(f"{live_server.url}/accounts/region/{region_north.pk}/change/")
     region_north.name = "华北一区"
     model_save(instance=region_north, by=clerk)  # saved meanwhile by someone else

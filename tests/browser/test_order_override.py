@@ -13,6 +13,7 @@ from backoffice.parties.services import customer_create
 from backoffice.sales.models import SalesOrder
 from backoffice.sales.services import order_create
 from conftest import PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,15 +27,6 @@ def _person(username, role, regions=()):
         full_name={"clerk2": "周敏", "smgr": "赵强"}.get(username, username),
         validate_password_strength=False,
     )
-
-
-def _login(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.get_by_test_id("dashboard").wait_for()
 
 
 def _shot(page, name):
@@ -60,7 +52,7 @@ def test_a_blocked_order_is_overridden_on_its_page_and_proceeds(
     url = f"{live_server.url}/sales/salesorder/{order.pk}/change/"
 
     # The author sees the warning before submitting, and submits.
-    _login(page, live_server, "clerk")
+    sign_in(page, live_server, "clerk")
     page.goto(url)
     warning = page.get_by_test_id("order-warning")
     assert "审核将拒绝此订单" in warning.inner_text()
@@ -71,7 +63,7 @@ def test_a_blocked_order_is_overridden_on_its_page_and_proceeds(
     assert page.get_by_test_id("step-override").count() == 0  # a clerk may not override
 
     # The auditor approves: the checks refuse, the order stays in audit.
-    _login(page, live_server, "clerk2")
+    sign_in(page, live_server, "clerk2")
     page.goto(url)
     page.get_by_test_id("review-decide").get_by_role("button", name="通过").click()
     page.get_by_text("不能向 无证药房 销售").first.wait_for()
@@ -81,7 +73,7 @@ def test_a_blocked_order_is_overridden_on_its_page_and_proceeds(
     assert "缺少营业执照" in notice.body
 
     # The sales manager overrides on the page; a reason is required.
-    _login(page, live_server, "smgr")
+    sign_in(page, live_server, "smgr")
     page.goto(url)
     step = page.get_by_test_id("step-override")
     reason = step.locator("textarea")
@@ -96,7 +88,7 @@ def test_a_blocked_order_is_overridden_on_its_page_and_proceeds(
     assert order.block_override_by == manager
 
     # The audit proceeds.
-    _login(page, live_server, "clerk2")
+    sign_in(page, live_server, "clerk2")
     page.goto(url)
     page.get_by_test_id("review-decide").get_by_role("button", name="通过").click()
     page.get_by_text("已通过。").wait_for()

@@ -11,8 +11,7 @@ from django.utils import timezone
 from backoffice.ledger.models import Receipt, Receivable
 from backoffice.ledger.services import receivable_from_invoice
 from backoffice.parties.services import customer_create
-from conftest import PASSWORD
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,11 +48,7 @@ def test_a_receipt_allocated_from_the_open_invoices_then_its_credit_applied_late
     _invoice(customer, rep_wang, "INV-3", today - timedelta(days=30), "300.00", finance)
     _invoice(customer, rep_wang, "INV-1", today - timedelta(days=90), "100.00", finance)
 
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "finance")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.get_by_test_id("dashboard").wait_for()
+    sign_in(page, live_server, "finance")
 
     # A new receipt: the amount, then the customer; its open invoices come as rows.
     page.goto(f"{live_server.url}/ledger/receipt/add/")

@@ -9,7 +9,7 @@ from backoffice.parties.services import customer_create, qualification_create, q
 from backoffice.parties.tests.conftest import pdf_upload
 from backoffice.reviews.models import ReviewRequest
 from backoffice.reviews.selectors import review_request_for
-from conftest import PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,11 +40,7 @@ def test_a_clerk_filters_the_queue_and_approves_two_papers_at_once(
     clinic = customer_create(by=rep_wang, name="朝阳区医院", kind="hospital", region=region_north)
     mine = [_paper(pharmacy, rep_wang, "A-1"), _paper(pharmacy, rep_wang, "A-2")]
     other = _paper(clinic, rep_wang, "B-1")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "clerk")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.get_by_test_id("dashboard").wait_for()
+    sign_in(page, live_server, "clerk")
     page.goto(f"{live_server.url}/reviews/reviewrequest/pending/")
     filters = page.get_by_test_id("my-reviews-filters")
     filters.locator("select[name=customer]").select_option(label="北京同仁堂药店")
