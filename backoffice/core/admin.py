@@ -408,15 +408,20 @@ class QuietErrorList(ErrorList):
     __str__ = __html__ = render  # Django's are bound to its own render
 
 
+def quiet_errors(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A form's or formset's keyword arguments with QuietErrorList for Django's ErrorList."""
+    if kwargs.get("error_class", ErrorList) is ErrorList:
+        kwargs["error_class"] = QuietErrorList
+    return kwargs
+
+
 class QuietFormSet:
     """An inline's formset whose empty lists of errors write nothing (QuietErrorList, its
     management form's too), and whose blank form (the row a page copies to add one) is
     built once: Django builds it anew each time it is read, nine times an inline a page."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if kwargs.get("error_class", ErrorList) is ErrorList:
-            kwargs["error_class"] = QuietErrorList
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **quiet_errors(kwargs))
 
     @functools.cached_property
     def empty_form(self) -> forms.BaseForm:
@@ -436,9 +441,7 @@ def scoped_form(form_class: type[forms.BaseForm], user: Any) -> type[forms.BaseF
 
     class ScopedForm(form_class):  # type: ignore[misc, valid-type]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
-            if kwargs.get("error_class", ErrorList) is ErrorList:
-                kwargs["error_class"] = QuietErrorList
-            super().__init__(*args, **kwargs)
+            super().__init__(*args, **quiet_errors(kwargs))
             restrict_choices(self, user)
 
     ScopedForm.__name__ = form_class.__name__

@@ -23,7 +23,7 @@ class QuickSelect2Widget(UnfoldAdminSelect2Widget):
     """Unfold's searchable select (a customer's rep among sixty people), its options written
     in Python: through Django's templates, two per option, sixty options cost ~8 ms of a
     page. The same markup as `django/forms/widgets/select.html` with its option template
-    (tests/test_widgets compares them)."""
+    (core/tests/test_widgets.py compares them)."""
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
