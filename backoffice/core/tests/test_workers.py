@@ -69,7 +69,8 @@ def test_a_task_whose_worker_is_killed_is_run_again_by_another_once(settings, tm
     queued = record_run_slowly_once.enqueue(str(runs), 7, 120)
     first = _worker(tmp_path)
     deadline = time.monotonic() + 60
-    while not TaskBeat.objects.filter(task_id=queued.id).exists():  # running, beating
+    started = Path(f"{runs}.started")  # the task itself has begun, not only its worker's beat
+    while not (TaskBeat.objects.filter(task_id=queued.id).exists() and started.exists()):
         assert time.monotonic() < deadline, first.stderr.read1().decode()  # type: ignore[union-attr]
         time.sleep(0.1)
     first.send_signal(signal.SIGKILL)
