@@ -27,11 +27,14 @@ def _table() -> str:
     return connection.ops.quote_name(SalesFact._meta.db_table)
 
 
-def adding_on_conflict(table: str, key: tuple[str, ...]) -> str:
+def adding_on_conflict(table: str, key: tuple[str, ...], *, counted: bool = False) -> str:
     """The clause that adds a new row's sums to the row already there with its key (the
-    facts here; the import's monthly sums of the history too)."""
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in SUMS)
-    return f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    facts here; the import's monthly sums of the history too); `counted` (the monthly sums)
+    also adds one to the row's version."""
+    updates = [f"{name} = {table}.{name} + excluded.{name}" for name in SUMS]
+    if counted:
+        updates.append(f"version = {table}.version + 1")
+    return f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(updates)}"
 
 
 def _on_conflict() -> str:
@@ -68,7 +71,7 @@ def _upsert(rows: list[tuple]) -> None:
         cursor.executemany(
             f"INSERT INTO {month_table} ({', '.join(MONTH_KEY + SUMS)}) "  # noqa: S608
             f"VALUES ({', '.join(['%s'] * len(MONTH_KEY + SUMS))}) "
-            f"{adding_on_conflict(month_table, MONTH_KEY)}",
+            f"{adding_on_conflict(month_table, MONTH_KEY, counted=True)}",
             months,
         )
 

@@ -29,7 +29,7 @@ def _add_months(select: str, params: list, *, sums: str = "") -> None:
     table = connection.ops.quote_name(SalesMonth._meta.db_table)
     execute(
         f"{sums}INSERT INTO {table} ({', '.join(MONTH_KEY + SUMS)}) {select} "
-        f"{adding_on_conflict(table, MONTH_KEY)}",
+        f"{adding_on_conflict(table, MONTH_KEY, counted=True)}",
         params,
     )
 

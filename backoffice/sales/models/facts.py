@@ -166,6 +166,11 @@ class SalesMonth(Figures):
         "category_id",
     )
     month = models.DateField(_("month"))
+    # how many times the row was written: every write of its sums adds one (the ON CONFLICT
+    # of facts_add and of the history import), and rows are never deleted, so a month's
+    # sum of versions moves whenever any of its figures changes; the reports keep a
+    # period's rows as JSON while the versions they read stay (reports/selectors/sales.py)
+    version = models.BigIntegerField(_("version"), db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("sales by month")

@@ -242,9 +242,15 @@ def test_a_second_batch_adds_to_the_months_of_the_first(history, clerk, tmp_path
     renamed_lines = [{**line, "order_number": "X" + line["order_number"]} for line in lines]
     _write(batch, "orders", _table(renamed))
     _write(batch, "order_lines", _table(renamed_lines))
+    kept = {row.pk: row for row in SalesMonth.objects.all()}
     second = _import(batch)
     assert second.status == HistoryImport.Status.SUCCEEDED, second.errors
     assert second.counts["orders"] == 12
+    # each monthly row the batch added to counts a version more (the reports' kept rows)
+    added_to = [(row, kept[row.pk]) for row in SalesMonth.objects.all() if row.pk in kept]
+    moved = [(row, was) for row, was in added_to if row.gross_amount != was.gross_amount]
+    assert moved and all(row.version == was.version + 1 for row, was in moved)
+    assert all(row.version == was.version for row, was in added_to if (row, was) not in moved)
 
     assert_months_match_days()
     # Both batches, as the files have them: the report reads the monthly sums.
