@@ -76,9 +76,10 @@ def _media_in_tmp(settings, tmp_path):
 def _cache_clear():
     """Each test starts from an empty cache: an import's heartbeat, a lockout count or an
     idempotency wait is keyed by ids that the next test's rolled-back database gives again."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for each in caches.all(initialized_only=True):
+        each.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -141,16 +141,31 @@ REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)  # a replica that d
 # --- Caches (login throttling, Unfold's search cache) ----------------------------------------
 # Several app servers must share one cache: point REDIS_URL at Redis in production.
 REDIS_URL = env_str("REDIS_URL", "")
+# "reports": the rows of the big reports kept by period (reports/selectors/sales.py), tens of
+# megabytes, apart from the small entries that must not be culled to make room for them
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "reports": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "reports",
+        },
     }
 else:  # one machine: the web server and the task worker share files (import progress…)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
-        }
+        },
+        "reports": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "reports"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        },
     }
 
 # --- Background work ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ computes a report's rows, the comparisons and the order; a page costs its page, 
 API's JSON is built by PostgreSQL (issue 16)."""
 
 import gc
+import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Case, DateField, F, Q, QuerySet, Sum, Value, When
@@ -336,6 +338,27 @@ def _periods_read(
     return condition
 
 
+def _read(
+    by: Actor,
+    query: SalesQuery,
+    *conditions: Q,
+    since: date | None = None,
+    within: tuple[date, date] | None = None,
+) -> tuple[QuerySet, str]:
+    """The rows a report reads (`_figures`), with the column of their date."""
+    dims, filters = _dims(query, query.group_by)
+    rows, column, grain = _source(by, query, dims)
+    if within is not None:
+        conditions = (*conditions, _periods_read(query, _periods(query), within, column))
+    since = query.date_from if since is None else since
+    found = (
+        rows.filter(grain, filters, *conditions)
+        .filter(basis__in=basis_codes(query.basis), **{f"{column}__gte": since})
+        .filter(**{f"{column}__lte": query.date_to})
+    )
+    return found, column
+
+
 def _figures(
     by: Actor,
     query: SalesQuery,
@@ -351,11 +374,7 @@ def _figures(
     before the range flagged apart (`cur` 0), where the first period starts before the
     range and the comparisons read it whole. `within` (a page's first and last period):
     only those periods and the periods their comparisons read."""
-    dims, filters = _dims(query, query.group_by)
-    rows, column, grain = _source(by, query, dims)
-    if within is not None:
-        conditions = (*conditions, _periods_read(query, _periods(query), within, column))
-    since = query.date_from if since is None else since
+    rows, column = _read(by, query, *conditions, since=since, within=within)
     current = {}
     if flagged:
         current["cur"] = Case(
@@ -363,10 +382,7 @@ def _figures(
         )
     d = [f"d{i}" for i in range(len(keys))]
     found = (
-        rows.filter(grain, filters, *conditions)
-        .filter(basis__in=basis_codes(query.basis), **{f"{column}__gte": since})
-        .filter(**{f"{column}__lte": query.date_to})
-        .annotate(
+        rows.annotate(
             p=_period_of(column, query.period),
             **{name: F(key) for name, key in zip(d, keys, strict=True)},
             **current,
@@ -543,6 +559,7 @@ def _rows_sql(
     offset: int,
     as_json: bool,
     within: tuple[date, date] | None = None,
+    by_period: bool = False,
 ) -> tuple[str, list, bool]:
     """One statement for a report's rows, or a page of them: the sums per period and group
     over the range and, flagged apart where the first period starts before it, over the
@@ -554,7 +571,8 @@ def _rows_sql(
     amount); with `as_json` (PostgreSQL), one row: (the rows as JSON objects joined by
     commas, how many). `within` (a page's first and last period, with `limit`): only those
     periods' rows, and the sums only of them and of the periods their comparisons read; a
-    page's count is `period_counts`'."""
+    page's count is `period_counts`'. With `by_period` too, a row per period: (its start,
+    its rows as JSON objects joined by commas, how many)."""
     periods = _periods(query)
     d = [f"d{i}" for i in range(len(query.group_by))]
     # The first period starts before the range: its part before the range is summed apart
@@ -611,8 +629,16 @@ def _rows_sql(
             ]
         pairs += list(JSON_MEASURES)
         # each row's JSON joined into one text in the rows' order: the answer crosses to
-        # Python as one value, not a hundred thousand
+        # Python as one value, not a hundred thousand (or one per period)
         out = f"string_agg({_json_object(pairs)}, ',') AS rows, COUNT(*) FROM {{rows}}"
+        if by_period:
+            codes_order = ", ".join(
+                [*(f"r.c{i}{collate}" for i in range(len(d))), *(f"r.{x}" for x in d)]
+            )
+            out = (
+                f"r.p, string_agg({_json_object(pairs)}, ','"
+                f"{f' ORDER BY {codes_order}' if d else ''}), COUNT(*) FROM r GROUP BY r.p"
+            )
     else:
         out = (
             "r.label, "
@@ -786,22 +812,150 @@ class _Utf8(Loader):
         return bytes(data)
 
 
+def _fetch_utf8(sql: str, params: list, sorted_groups: bool) -> list[tuple]:
+    """`_fetch`, with text as its UTF-8 bytes (`_Utf8`)."""
+    with roomy_query(sorted_groups=sorted_groups) as on, on.cursor() as cursor:
+        cursor.cursor.adapters.register_loader("text", _Utf8)  # this cursor's only
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def sales_statistics_json(
     *, by: Actor, query: SalesQuery, limit: int | None = None, offset: int = 0
 ) -> tuple[bytes, dict[str, Any], int]:
     """The rows of `sales_statistics` as a JSON array (UTF-8) built by PostgreSQL (a
-    hundred thousand rows are never Python objects), with the totals and the count."""
+    hundred thousand rows are never Python objects), with the totals and the count. Every
+    row of a grouping over whole months comes from the periods' rows kept (`_kept_rows`)."""
+    if limit is None and _keeps(by, query):
+        rows, count = _kept_rows(by, query)
+        return rows, sales_totals(by=by, query=query), count
     sql, params, sorted_groups, total = _report_sql(
         by, query, limit=limit, offset=offset, as_json=True
     )
     rows, count = None, 0
     if sql is not None:
-        with roomy_query(sorted_groups=sorted_groups) as on, on.cursor() as cursor:
-            cursor.cursor.adapters.register_loader("text", _Utf8)  # this cursor's only
-            cursor.execute(sql, params)
-            ((rows, count),) = cursor.fetchall()
+        ((rows, count),) = _fetch_utf8(sql, params, sorted_groups)
     count = total if total is not None else count or 0
     return b"[" + (rows or b"") + b"]", sales_totals(by=by, query=query), count
+
+
+# Every row of a big report, kept: each period's rows as their JSON (one entry per period in
+# the "reports" cache), reused while what they were written from is unchanged. A period's
+# rows are written from the monthly sums of its months and of the months its comparisons
+# read (the period before, the same a year earlier), and from the names of its groupings'
+# records. Each monthly row's version moves with every write of its sums and rows are never
+# deleted (SalesMonth.version), so the sum of a month's versions moves whenever any of its
+# figures does; a period's entry is keyed by those sums, by a digest of the names, by the
+# statement (the grouping, the basis, who reads, the language of the labels) and by the
+# database (another database's sums could be the same numbers). An entry is stored only
+# when the sums and the names read again after writing it are still those it is keyed by:
+# it was written from them. So the first reading after a change writes again only the
+# periods it touched (an order this month: this month's rows, and next month's and next
+# year's comparisons when the report reaches them).
+KEPT_CACHE = "reports"
+KEPT_SECONDS = 7 * 24 * 3600  # an entry unread for a week goes
+
+
+def _keeps(by: Actor, query: SalesQuery) -> bool:
+    """Whether a report's rows are kept by period: on PostgreSQL, a grouping over whole
+    periods that reads the monthly sums, not filtered to one customer or product (a series
+    of a few dozen rows is cheaper to write than to look up)."""
+    if connection.vendor != "postgresql" or not query.group_by:
+        return False
+    if query.customer is not None or query.product is not None:
+        return False
+    if period_start(query.date_from, query.period) != query.date_from:
+        return False
+    return _source(by, query, _dims(query, query.group_by)[0])[1] == "month"
+
+
+def _kept_stamps(by: Actor, query: SalesQuery, since: date) -> tuple[str, dict[date, int]]:
+    """What a report's kept rows are written from, read in one transaction: the database,
+    a digest of the names of its groupings' records, the reader's regions, and each month's
+    sum of the versions of the monthly sums it reads (from `since`)."""
+    rows, _column = _read(by, query, since=since)
+    versions_sql, versions_params = (
+        rows.values("month").annotate(v=Sum("version")).values_list("month", "v").order_by()
+    ).query.sql_with_params()
+    quote = connection.ops.quote_name
+    names = ["(SELECT oid FROM pg_database WHERE datname = current_database())::text"]
+    for group in query.group_by:
+        if group in DIMENSIONS:
+            model, code, name = DIMENSIONS[group]
+            fields = " || chr(31) || ".join(
+                f"COALESCE({quote(model._meta.get_field(f).column)}::text, '')"
+                for f in ("id", code, name)
+            )
+            names.append(
+                f"(SELECT COUNT(*) || ':' || COALESCE(md5(string_agg({fields}, chr(30) "
+                f"ORDER BY id)), '') FROM {quote(model._meta.db_table)})"
+            )
+    # the regions a regional reader sees (sales_figures_visible_to reads them in a subquery,
+    # which the statement's text does not tell): another set of rows, their own versions
+    regions_sql, regions_params = (
+        by.regions.values_list("pk")
+        if isinstance(by, User)
+        else Region.objects.none().values_list("pk")
+    ).query.sql_with_params()
+    names.append(
+        f"(SELECT COALESCE(string_agg(pk::text, ',' ORDER BY pk), '') FROM ({regions_sql}) AS x)"
+    )
+    with roomy_query(sorted_groups=False) as on, on.cursor() as cursor:
+        cursor.execute(f"SELECT {' || chr(29) || '.join(names)}", regions_params)
+        ((stamp,),) = cursor.fetchall()
+        cursor.execute(versions_sql, versions_params)
+        versions = {_as_date(month): version for month, version in cursor.fetchall()}
+    return stamp, versions
+
+
+def _months(start: date, period: str) -> Iterator[date]:
+    """The first day of each month of the period that starts on `start`."""
+    end, month = shift_start(start, period, 1), start
+    while month < end:
+        yield month
+        month = shift_start(month, "month", 1)
+
+
+def _kept_rows(by: Actor, query: SalesQuery) -> tuple[bytes, int]:
+    """Every row of a report (`_keeps`) as a JSON array, and how many: each period's rows
+    from the kept ones, those not kept written by one statement over the periods from the
+    first to the last of them (and kept when nothing they read moved meanwhile)."""
+    periods = _periods(query)
+    shape = _rows_sql(by, query, limit=None, offset=0, as_json=True, by_period=True)
+    stamp, versions = _kept_stamps(by, query, periods[0][0])
+    digest = hashlib.sha256(repr((shape[:2], stamp)).encode()).hexdigest()
+    keys = {}
+    for start, before, year_ago, _label in periods:
+        if start >= query.date_from:
+            read = [
+                versions.get(month, 0)
+                for first in (start, before, year_ago)
+                for month in _months(first, query.period)
+            ]
+            keys[start] = f"sales:{digest}:{start.isoformat()}:{'.'.join(map(str, read))}"
+    store = caches[KEPT_CACHE]
+    kept = store.get_many(list(keys.values()))
+    missing = [start for start, key in keys.items() if key not in kept]
+    if missing:
+        within = (missing[0], missing[-1])
+        sql, params, sorted_groups = (
+            shape
+            if len(missing) == len(keys)
+            else _rows_sql(
+                by, query, limit=None, offset=0, as_json=True, within=within, by_period=True
+            )
+        )
+        written = {_as_date(p): (rows, n) for p, rows, n in _fetch_utf8(sql, params, sorted_groups)}
+        fresh = {
+            keys[start]: written.get(start, (b"", 0))
+            for start in keys
+            if within[0] <= start <= within[1]
+        }
+        kept |= fresh
+        if _kept_stamps(by, query, periods[0][0]) == (stamp, versions):
+            store.set_many(fresh, KEPT_SECONDS)
+    parts = [kept[key] for key in keys.values()]
+    return b"[" + b",".join(rows for rows, n in parts if n) + b"]", sum(n for _r, n in parts)
 
 
 def group_labels() -> dict[str, str]:
