@@ -32,6 +32,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from backoffice.audit.models import AuditEvent
@@ -434,6 +435,11 @@ def backup_restore(
     else:
         _restore_postgres(using, archive, manifest, force)
     _restore_media(archive, manifest, media_root)
+    # every cache held what was read from the database before (review counts, the reports'
+    # rows kept by period, keyed by sums the restored database may reach again with other
+    # figures)
+    for alias in settings.CACHES:
+        caches[alias].clear()
     problems = restore_check(manifest=manifest, using=using, media_root=media_root)
     if problems:
         raise RestoreMismatch(problems)

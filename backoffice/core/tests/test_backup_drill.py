@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, connection, connections
 from django.db.utils import load_backend
 
@@ -99,8 +100,10 @@ def test_backup_taken_during_writes_restores_with_no_mismatch(issued, hospital, 
     assert Attachment.objects.count() > manifest["tables"][Attachment._meta.db_table] >= 3
 
     restored_media = tmp_path / "restored-media"
+    caches["reports"].set("kept", "rows read from the database before")
     with fresh_database(tmp_path) as alias:
         assert backup_restore(archive=archive, using=alias, media_root=restored_media)
+        assert caches["reports"].get("kept") is None  # what the caches held is gone
         assert restore_check(manifest=manifest, using=alias, media_root=restored_media) == []
 
         # One snapshot: each restored attachment has the audit event of its transaction.

@@ -187,12 +187,15 @@ def collector_paused() -> Iterator[None]:
 
 
 @contextmanager
-def roomy_query(*, sorted_groups: bool = False) -> Iterator[BaseDatabaseWrapper]:
+def roomy_query(
+    *, sorted_groups: bool = False, alias: str | None = None
+) -> Iterator[BaseDatabaseWrapper]:
     """A report's statement on PostgreSQL: memory to sort and hash in, no JIT compiling (it
     costs more than it saves here), hash joins only, and with `sorted_groups` (the monthly
     sums) grouping by sorting instead of hashing, else parallel workers. Yields the
-    connection to run it on: a replica's when the request reads one (core.replicas)."""
-    alias = replica_for_read() or DEFAULT_DB_ALIAS
+    connection to run it on: `alias`'s, else a replica's when the request reads one
+    (core.replicas)."""
+    alias = alias or replica_for_read() or DEFAULT_DB_ALIAS
     connection = connections[alias]
     with transaction.atomic(using=alias):
         if connection.vendor == "postgresql":
@@ -812,9 +815,11 @@ class _Utf8(Loader):
         return bytes(data)
 
 
-def _fetch_utf8(sql: str, params: list, sorted_groups: bool) -> list[tuple]:
-    """`_fetch`, with text as its UTF-8 bytes (`_Utf8`)."""
-    with roomy_query(sorted_groups=sorted_groups) as on, on.cursor() as cursor:
+def _fetch_utf8(
+    sql: str, params: list, sorted_groups: bool, alias: str | None = None
+) -> list[tuple]:
+    """`_fetch`, with text as its UTF-8 bytes (`_Utf8`), on `alias` when given."""
+    with roomy_query(sorted_groups=sorted_groups, alias=alias) as on, on.cursor() as cursor:
         cursor.cursor.adapters.register_loader("text", _Utf8)  # this cursor's only
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -869,16 +874,23 @@ def _keeps(by: Actor, query: SalesQuery) -> bool:
     return _source(by, query, _dims(query, query.group_by)[0])[1] == "month"
 
 
-def _kept_stamps(by: Actor, query: SalesQuery, since: date) -> tuple[str, dict[date, int]]:
-    """What a report's kept rows are written from, read in one transaction: the database,
-    a digest of the names of its groupings' records, the reader's regions, and each month's
-    sum of the versions of the monthly sums it reads (from `since`)."""
+def _kept_stamps(
+    by: Actor, query: SalesQuery, since: date, alias: str
+) -> tuple[str, dict[date, int]]:
+    """What a report's kept rows are written from, read in one transaction on `alias`: the
+    database (its cluster's identifier and its oid), a digest of its groupings' records'
+    codes and names and of their row versions (xmin moves with every update: a name
+    changed and changed back is another digest), the reader's regions, and each month's sum
+    of the versions of the monthly sums it reads (from `since`)."""
     rows, _column = _read(by, query, since=since)
     versions_sql, versions_params = (
         rows.values("month").annotate(v=Sum("version")).values_list("month", "v").order_by()
     ).query.sql_with_params()
     quote = connection.ops.quote_name
-    names = ["(SELECT oid FROM pg_database WHERE datname = current_database())::text"]
+    names = [
+        "(SELECT system_identifier FROM pg_control_system())::text",
+        "(SELECT oid FROM pg_database WHERE datname = current_database())::text",
+    ]
     for group in query.group_by:
         if group in DIMENSIONS:
             model, code, name = DIMENSIONS[group]
@@ -886,6 +898,7 @@ def _kept_stamps(by: Actor, query: SalesQuery, since: date) -> tuple[str, dict[d
                 f"COALESCE({quote(model._meta.get_field(f).column)}::text, '')"
                 for f in ("id", code, name)
             )
+            fields += " || chr(31) || xmin::text"
             names.append(
                 f"(SELECT COUNT(*) || ':' || COALESCE(md5(string_agg({fields}, chr(30) "
                 f"ORDER BY id)), '') FROM {quote(model._meta.db_table)})"
@@ -900,7 +913,7 @@ def _kept_stamps(by: Actor, query: SalesQuery, since: date) -> tuple[str, dict[d
     names.append(
         f"(SELECT COALESCE(string_agg(pk::text, ',' ORDER BY pk), '') FROM ({regions_sql}) AS x)"
     )
-    with roomy_query(sorted_groups=False) as on, on.cursor() as cursor:
+    with roomy_query(alias=alias) as on, on.cursor() as cursor:
         cursor.execute(f"SELECT {' || chr(29) || '.join(names)}", regions_params)
         ((stamp,),) = cursor.fetchall()
         cursor.execute(versions_sql, versions_params)
@@ -919,10 +932,14 @@ def _months(start: date, period: str) -> Iterator[date]:
 def _kept_rows(by: Actor, query: SalesQuery) -> tuple[bytes, int]:
     """Every row of a report (`_keeps`) as a JSON array, and how many: each period's rows
     from the kept ones, those not kept written by one statement over the periods from the
-    first to the last of them (and kept when nothing they read moved meanwhile)."""
+    first to the last of them, and kept when nothing they read moved meanwhile (else the
+    whole report is written afresh: kept periods beside newer ones could disagree). All on
+    one connection: a replica behind another would write old rows under new stamps."""
+    alias = replica_for_read() or DEFAULT_DB_ALIAS
     periods = _periods(query)
     shape = _rows_sql(by, query, limit=None, offset=0, as_json=True, by_period=True)
-    stamp, versions = _kept_stamps(by, query, periods[0][0])
+    stamps = _kept_stamps(by, query, periods[0][0], alias)
+    stamp, versions = stamps
     digest = hashlib.sha256(repr((shape[:2], stamp)).encode()).hexdigest()
     keys = {}
     for start, before, year_ago, _label in periods:
@@ -932,7 +949,10 @@ def _kept_rows(by: Actor, query: SalesQuery) -> tuple[bytes, int]:
                 for first in (start, before, year_ago)
                 for month in _months(first, query.period)
             ]
-            keys[start] = f"sales:{digest}:{start.isoformat()}:{'.'.join(map(str, read))}"
+            versions_read = f"{start.isoformat()}:{'.'.join(map(str, read))}"
+            keys[start] = (
+                f"sales:{hashlib.sha256(f'{digest}:{versions_read}'.encode()).hexdigest()}"
+            )
     store = caches[KEPT_CACHE]
     kept = store.get_many(list(keys.values()))
     missing = [start for start, key in keys.items() if key not in kept]
@@ -945,15 +965,19 @@ def _kept_rows(by: Actor, query: SalesQuery) -> tuple[bytes, int]:
                 by, query, limit=None, offset=0, as_json=True, within=within, by_period=True
             )
         )
-        written = {_as_date(p): (rows, n) for p, rows, n in _fetch_utf8(sql, params, sorted_groups)}
+        found = _fetch_utf8(sql, params, sorted_groups, alias)
+        written = {_as_date(p): (rows, n) for p, rows, n in found}
         fresh = {
             keys[start]: written.get(start, (b"", 0))
             for start in keys
             if within[0] <= start <= within[1]
         }
+        if _kept_stamps(by, query, periods[0][0], alias) != stamps:
+            sql, params, sorted_groups = _rows_sql(by, query, limit=None, offset=0, as_json=True)
+            ((rows, count),) = _fetch_utf8(sql, params, sorted_groups, alias)
+            return b"[" + (rows or b"") + b"]", count or 0
         kept |= fresh
-        if _kept_stamps(by, query, periods[0][0]) == (stamp, versions):
-            store.set_many(fresh, KEPT_SECONDS)
+        store.set_many(fresh, KEPT_SECONDS)
     parts = [kept[key] for key in keys.values()]
     return b"[" + b",".join(rows for rows, n in parts if n) + b"]", sum(n for _r, n in parts)
 

@@ -139,20 +139,28 @@ def test_each_reader_and_each_language_has_its_own_rows(
 
 
 def test_rows_written_while_what_they_read_moved_are_not_kept(dataset, clerk):  # noqa: F811
-    stamps = selectors._kept_stamps
-    moved = iter([False, True])
+    rows = _same(clerk, BY_CUSTOMER)  # every period kept
+    customer = Customer.objects.get(code=rows[-1]["customer"])
+    last = WHOLE[1].replace(day=1)
+    month_before = (last - timedelta(days=1)).replace(day=1)
+    _sell(customer, last, "10.00")  # the last month's rows are to be written again
+    stamps, readings = selectors._kept_stamps, []
 
-    def read_again(*args, **kwargs):
-        stamp, versions = stamps(*args, **kwargs)
-        if next(moved, False):  # the second reading, after the rows were written
-            versions = {month: version + 1 for month, version in versions.items()}
-        return stamp, versions
+    def read_again(*args):
+        readings.append(args)
+        if len(readings) == 2:  # after the rows were written: a sale the month before
+            _sell(customer, month_before + timedelta(days=2), "50.00")
+        return stamps(*args)
 
-    with mock.patch.object(selectors, "_kept_stamps", read_again):
+    with mock.patch.object(selectors, "_kept_stamps", read_again), _statements() as statements:
+        # the answer is the report after both sales, written afresh (not the month before
+        # as it was kept beside the last month written after the sale)
         _same(clerk, BY_CUSTOMER)
+        assert statements.periods[0] == [last] and len(statements.periods) == 2
     with _statements() as statements:
         _same(clerk, BY_CUSTOMER)
-        assert statements.call_count == 1  # nothing was kept: written again
+        # nothing written while the sums moved was kept: both months are written again
+        assert statements.periods == [[month_before, last]]
     with _statements() as statements:
         _same(clerk, BY_CUSTOMER)
         assert statements.call_count == 0
