@@ -76,7 +76,8 @@ def test_an_address_ending_in_a_tab_opens_the_customer_page_on_that_tab(
     live_server, zh_page, clerk, rep_wang, region_north
 ):
     """A link to a customer's tab (…/change/#dataset-receivables) opens the page on it, its
-    rows read; the rep picker is the searchable one."""
+    rows read; the rep picker is the searchable one; a link to another tab of the page
+    already open switches to it."""
     page = zh_page
     customer = customer_create(by=rep_wang, name=HOSPITAL, kind="hospital", region=region_north)
     sign_in(page, live_server, "clerk")
@@ -92,3 +93,13 @@ def test_an_address_ending_in_a_tab_opens_the_customer_page_on_that_tab(
     owner = page.locator("select[name=owner]")
     assert owner.evaluate("s => s.options[s.selectedIndex].text").startswith(rep_wang.full_name)
     assert page.locator("select[name=owner] + .select2-container").count() == 1
+
+    # a link to another tab of the page already open switches to it
+    page.evaluate("location.hash = '#dataset-receivables'")
+    receivables.wait_for()
+    assert not page.locator("fieldset").first.is_visible()
+    page.evaluate("location.hash = '#dataset-orders'")
+    page.get_by_test_id("customer-tab-orders").wait_for()
+    assert not receivables.is_visible()
+    page.evaluate("location.hash = '#nowhere'")  # not a tab: the tab stays
+    assert page.get_by_test_id("customer-tab-orders").is_visible()
