@@ -50,7 +50,7 @@ from backoffice.core.money import (
     round_quantity,
     sum_read,
 )
-from backoffice.core.periods import period_label, period_start, shift_start
+from backoffice.core.periods import period_end, period_label, period_start, shift_start
 from backoffice.core.replicas import replica_for_read
 from backoffice.parties.models import Customer
 from backoffice.reports.selectors.params import refuse_if, report_dates
@@ -831,9 +831,9 @@ def sales_statistics_json(
     """The rows of `sales_statistics` as a JSON array (UTF-8) built by PostgreSQL (a
     hundred thousand rows are never Python objects), with the totals and the count. Every
     row of a grouping over whole months comes from the periods' rows kept (`_kept_rows`)."""
-    if limit is None and _keeps(by, query):
-        rows, count = _kept_rows(by, query)
-        return rows, sales_totals(by=by, query=query), count
+    kept = _kept_rows(by, query) if limit is None and _keeps(by, query) else None
+    if kept is not None:
+        return kept[0], sales_totals(by=by, query=query), kept[1]
     sql, params, sorted_groups, total = _report_sql(
         by, query, limit=limit, offset=offset, as_json=True
     )
@@ -923,18 +923,19 @@ def _kept_stamps(
 
 def _months(start: date, period: str) -> Iterator[date]:
     """The first day of each month of the period that starts on `start`."""
-    end, month = shift_start(start, period, 1), start
-    while month < end:
+    month = start
+    while month <= period_end(start, period):
         yield month
         month = shift_start(month, "month", 1)
 
 
-def _kept_rows(by: Actor, query: SalesQuery) -> tuple[bytes, int]:
+def _kept_rows(by: Actor, query: SalesQuery) -> tuple[bytes, int] | None:
     """Every row of a report (`_keeps`) as a JSON array, and how many: each period's rows
     from the kept ones, those not kept written by one statement over the periods from the
-    first to the last of them, and kept when nothing they read moved meanwhile (else the
-    whole report is written afresh: kept periods beside newer ones could disagree). All on
-    one connection: a replica behind another would write old rows under new stamps."""
+    first to the last of them, and kept when nothing they read moved meanwhile (else None:
+    the caller writes the whole report afresh, as kept periods beside newer ones could
+    disagree). All on one connection: a replica behind another would write old rows under
+    new stamps."""
     alias = replica_for_read() or DEFAULT_DB_ALIAS
     periods = _periods(query)
     shape = _rows_sql(by, query, limit=None, offset=0, as_json=True, by_period=True)
@@ -973,9 +974,7 @@ def _kept_rows(by: Actor, query: SalesQuery) -> tuple[bytes, int]:
             if within[0] <= start <= within[1]
         }
         if _kept_stamps(by, query, periods[0][0], alias) != stamps:
-            sql, params, sorted_groups = _rows_sql(by, query, limit=None, offset=0, as_json=True)
-            ((rows, count),) = _fetch_utf8(sql, params, sorted_groups, alias)
-            return b"[" + (rows or b"") + b"]", count or 0
+            return None
         kept |= fresh
         store.set_many(fresh, KEPT_SECONDS)
     parts = [kept[key] for key in keys.values()]
