@@ -7,6 +7,7 @@ applies it with `core.api.filtered`, which turns a bad value into a 400 naming t
 """
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import django_filters
@@ -15,10 +16,22 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
+# The dates a parameter may name: the years the tables are partitioned for (core.partitions),
+# so that a year before or after (a report's comparisons, an aging's buckets) stays a date.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(9998, 12, 31)
+
 
 class IsoDateField(forms.DateField):
     input_formats = ["%Y-%m-%d"]  # not the locale's formats: an API date is ISO 8601
-    default_error_messages = {"invalid": _("a date as YYYY-MM-DD")}
+    default_error_messages = {
+        "invalid": _("a date as YYYY-MM-DD"),
+        "range": _("a date from 1900-01-01 to 9998-12-31"),
+    }
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(self.error_messages["range"], code="range")
 
 
 class IsoDateFilter(django_filters.DateFilter):

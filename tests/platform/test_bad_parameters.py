@@ -29,7 +29,7 @@ from rest_framework.test import APIClient
 from backoffice.accounts.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
-BAD_VALUES = ["abc", "2026-13-45", "-1", "'", "9" * 40, "[]"]
+BAD_VALUES = ["abc", "2026-13-45", "0001-01-01", "9999-12-31", "-1", "'", "9" * 40, "[]"]
 # For the many parameters of the admin lists, and names guessed rather than read from the page:
 # a word, an impossible date, a negative, the last year a date can have and a huge number.
 QUICK_VALUES = ["abc", "2026-13-45", "-1", "9999", "9" * 40]
