@@ -20,15 +20,18 @@ The rules:
   PostgreSQL. They are streamed with COPY into work tables, checked with set-based
   queries, and written with INSERT … SELECT. Small files (customers and the like) are read
   row by row and checked in Python. Memory stays bounded: files are streamed, never loaded.
-  A first import, into empty history tables, builds their indexes after their rows
-  (sql.indexes_after); the customers go in by one COPY through their service (core.bulk).
-  `python -m bench.import_steps` times each step on a fresh database.
+  A first import, into empty history tables and monthly sums, builds their indexes after
+  their rows (sql.indexes_after); the customers go in by one COPY through their service
+  (core.bulk). On PostgreSQL the big files are staged and checked on a second connection
+  while the master data is written (beside.py). `python -m bench.import_steps` times each
+  step on a fresh database.
 
 The steps, one module each: files (reading, staging), masters (regions, reps, products,
-customers), orders (orders and lines, checked and written), sums (by category and month),
-balances (opening receivables), stats (the planner's statistics), run (their order, one
-transaction), upload (the upload page and the task worker); context holds the Run that they
-pass along, and sql the SQL they share.
+customers), beside (the big files staged and checked beside them), orders (orders and
+lines, checked and written), sums (by category and month), balances (opening receivables),
+stats (the planner's statistics), run (their order, one transaction), upload (the upload
+page and the task worker); context holds the Run that they pass along, and sql the SQL
+they share.
 """
 
 from backoffice.sales.history.context import (

@@ -83,6 +83,9 @@ class Run:
     record: HistoryImport
     progress: Progress
     postgres: bool = field(default_factory=lambda: connection.vendor == "postgresql")
+    # made inside a transaction (a test's, say), whose uncommitted rows only its own
+    # connection sees: the orders' files are then staged on it too (beside.py)
+    nested: bool = field(default_factory=lambda: connection.in_atomic_block)
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # file → field → column
@@ -93,6 +96,10 @@ class Run:
     customer_ids: dict[str, int] = field(default_factory=dict)
     product_codes: set[str] = field(default_factory=set)
     balances: list[tuple[str, Decimal, date]] = field(default_factory=list)
+    # the order numbers whose lines name a product twice (orders.repeated_products_found)
+    repeated: list[str] = field(default_factory=list)
+    # tables taken over empty, their indexes built after their rows (sql.indexes_after)
+    rebuilt: set[str] = field(default_factory=set)
     now: Any = field(default_factory=timezone.now)
 
     def __post_init__(self) -> None:

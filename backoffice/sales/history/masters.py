@@ -150,10 +150,12 @@ def _vat_rate(text: str) -> Any:
     return None if rate is None or rate >= 1 else rate
 
 
-def customers(run: Run) -> None:
+def customers(run: Run) -> list[dict[str, Any]]:
+    """The customers file checked: its new customers' rows, to write (customers_write)
+    once the orders' checks may start; their codes are known from here on."""
     run.customer_ids = dict(Customer.objects.values_list("code", "pk"))
     if "customers" not in run.sources:
-        return
+        return []
     rules = CustomerRules(regions=run.region_ids, owners=run.rep_ids, code_required=True)
     new: dict[str, dict[str, Any]] = {}
     for line, row in records(run, "customers"):
@@ -174,11 +176,17 @@ def customers(run: Run) -> None:
             "legal_name": row["name"] if tax_id else "",
         }
     run.customer_ids.update(dict.fromkeys(new, 0))  # known to the orders' checks
-    if not run.problems:
-        if new:
-            created = _write(run, "customers", customer_bulk_create, rows=list(new.values()))
-            run.customer_ids.update({customer.code: customer.pk for customer in created})
-        run.counts["customers"] = len(new)
+    return list(new.values())
+
+
+def customers_write(run: Run, rows: list[dict[str, Any]]) -> None:
+    """The new customers, when no file had a problem."""
+    if "customers" not in run.sources or run.problems:
+        return
+    if rows:
+        created = _write(run, "customers", customer_bulk_create, rows=rows)
+        run.customer_ids.update({customer.code: customer.pk for customer in created})
+    run.counts["customers"] = len(rows)
 
 
 def _write(run: Run, name: str, service: Callable[..., Any], **arguments: Any) -> Any:

@@ -284,33 +284,56 @@ def write_lines(run: Run, first_id: int, last_id: int) -> None:
                 f"JOIN {t['product']} p ON p.code = s.{c['product_code']}"
                 f"{fence(run)}) s{fence(run)}) s"
             )
-    except IntegrityError:
-        check_line_numbers(run)
-        raise HistoryImportFailed(run.problems) from None
-    if run.postgres:  # its statistics, for the plans of the sums that read it next
-        execute(f"ANALYZE {t['history_line']}")
-    _repeated_products(first_id, last_id)
+    except IntegrityError as exc:
+        line_numbers_refused(run, exc)
+    # its statistics (from a sample), for the plans of the sums that read it next
+    analyze(run, t["history_line"])
+    _repeated_products(run)
 
 
-def _repeated_products(first_id: int, last_id: int) -> None:
-    """A product on two lines of an order counts that order once: its later lines count
-    no order. The orders that have such lines (few, if any) are found by reading the new
-    lines in the order of their key, an order at a time (no hash of a million pairs, no
-    sort), and only their later lines are changed."""
-    line = tables()["history_line"]
+def line_numbers_refused(run: Run, error: IntegrityError) -> None:
+    """The lines' primary key refused a row (when they were written, or when it was built
+    after them: sql.indexes_after): the lines that repeat a number, as the file's
+    problems."""
+    check_line_numbers(run)
+    if not run.problems:  # not a line number after all: the database's own words
+        run.problem("order_lines", 0, "", str(error))
+    raise HistoryImportFailed(run.problems) from None
+
+
+def repeated_products_found(run: Run) -> None:
+    """The orders whose lines name a product twice, from the staged lines (a product on
+    two lines of an order counts that order once): by their numbers, which the write of
+    the lines turns into the ids of those it imports (_repeated_products)."""
+    sl = run.staged["order_lines"]
+    c = run.columns["order_lines"]
+    # by sorting (a file's lines mostly come an order at a time): faster here than hashing
+    # a million pairs
     found = fetch(
-        f"SELECT order_id FROM {line} WHERE order_id BETWEEN %s AND %s GROUP BY order_id "
-        "HAVING COUNT(*) > COUNT(DISTINCT product_id)",
-        [first_id, last_id],
+        f"SELECT {c['order_number']} FROM {sl} GROUP BY {c['order_number']} "
+        f"HAVING COUNT(*) > COUNT(DISTINCT {c['product_code']})"
     )
-    for start in range(0, len(found), 1000):
-        orders = [order_id for (order_id,) in found[start : start + 1000]]
-        marks = ", ".join(["%s"] * len(orders))
+    run.repeated = [number for (number,) in found]
+
+
+def _repeated_products(run: Run) -> None:
+    """The later lines of a product an order names twice count no order. Only the orders
+    found so (few, if any) are read: on PostgreSQL by one statement, which needs no index
+    (the lines of a first import have none yet: sql.indexes_after); on SQLite, 500 at a
+    time."""
+    line = tables()["history_line"]
+    postgres = connection.vendor == "postgresql"
+    size = max(len(run.repeated), 1) if postgres else 500
+    for start in range(0, len(run.repeated), size):
+        numbers = run.repeated[start : start + size]
+        among = "= ANY(%s)" if postgres else f"IN ({', '.join(['%s'] * len(numbers))})"
+        params = [numbers] if postgres else numbers
+        ids = f"(SELECT id FROM hist_o WHERE number {among})"
         execute(
-            f"UPDATE {line} SET orders = 0 WHERE order_id IN ({marks}) AND EXISTS "
-            f"(SELECT 1 FROM {line} e WHERE e.order_id = {line}.order_id AND "
-            f"e.product_id = {line}.product_id AND e.line_no < {line}.line_no)",
-            orders,
+            f"UPDATE {line} SET orders = 0 WHERE order_id IN {ids} AND EXISTS (SELECT 1 "
+            f"FROM {line} e WHERE e.order_id IN {ids} AND e.order_id = {line}.order_id "
+            f"AND e.product_id = {line}.product_id AND e.line_no < {line}.line_no)",
+            params + params,
         )
 
 

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor
 from backoffice.core.imports import import_heartbeat, import_started
 from backoffice.sales.history import balances, masters, orders, sums
+from backoffice.sales.history.beside import OrdersBeside
 from backoffice.sales.history.context import (
     HistoryImportFailed,
     Problem,
@@ -23,10 +24,20 @@ from backoffice.sales.history.context import (
     Run,
     TooMany,
 )
-from backoffice.sales.history.files import stage
-from backoffice.sales.history.sql import execute, indexes_after, sqlite_functions
+from backoffice.sales.history.sql import (
+    big_statements,
+    execute,
+    indexes_after,
+    sqlite_functions,
+)
 from backoffice.sales.history.stats import masters_analyzed, statistics_refresh
-from backoffice.sales.models import HistoryCategory, HistoryImport, HistoryOrder
+from backoffice.sales.models import (
+    HistoryCategory,
+    HistoryImport,
+    HistoryLine,
+    HistoryOrder,
+    SalesMonth,
+)
 
 
 def history_import_run(
@@ -72,6 +83,10 @@ def history_import_run(
         record.finished_at = timezone.now()
         record.save(update_fields=["status", "counts", "errors", "finished_at", "updated_at"])
         return record
+    finally:
+        if not run.nested and run.postgres:  # staged beside and committed (beside.py)
+            for table in run.staged.values():
+                execute(f"DROP TABLE IF EXISTS {table}")
     statistics_refresh()
     progress(1.0, "done")
     return record
@@ -81,44 +96,34 @@ def _steps(run: Run) -> dict[str, int]:
     if not run.sources:
         run.problem("orders", 0, "", _("No import files were found."))
     _start(run)
-    run.progress(0.01, "regions")
-    masters.regions(run)
-    masters.reps(run)
-    run.progress(0.03, "customers")
-    masters.products(run)
-    masters.customers(run)
-    masters_analyzed(run)
+    with OrdersBeside(run) as beside:  # the big files staged and checked meanwhile
+        run.progress(0.01, "regions")
+        masters.regions(run)
+        masters.reps(run)
+        run.progress(0.03, "customers")
+        masters.products(run)
+        new_customers = masters.customers(run)
+        beside.codes_known()
+        masters.customers_write(run, new_customers)
+        masters_analyzed(run)
     both = "orders" in run.sources and "order_lines" in run.sources
-    staged = True
-    if "orders" in run.sources:
-        staged = stage(run, "orders", (0.05, 0.12)) and staged
-    if "order_lines" in run.sources:
-        staged = stage(run, "order_lines", (0.12, 0.40)) and staged
-    if ("order_lines" in run.sources) != ("orders" in run.sources):
-        run.problem("orders", 0, "", _("orders and order_lines are imported together, or neither."))
-    if staged and both:
-        run.progress(0.40, "checks")
-        orders.known_codes(run)
-        orders.check_orders(run)
-        orders.check_lines(run)
-        if run.problems:  # a good batch finds a line number twice by the primary key
-            orders.check_line_numbers(run)
-        else:
-            orders.check_unchanged(run)
     balances.check_opening_balances(run)
     if run.problems:
         raise HistoryImportFailed(run.problems)
     if both:
         run.progress(0.50, "orders")
-        with indexes_after(run, HistoryOrder, HistoryCategory):
-            first_id, last_id = orders.new_orders(run)
-            orders.write_lines(run, first_id, last_id)
-            run.progress(0.75, "facts")
-            sums.write_months(run, first_id, last_id)
-            sums.write_categories(run, first_id, last_id)
-            run.progress(0.85, "orders")
-            orders.write_orders(run, first_id, last_id)
-            sums.write_order_months(run, first_id, last_id)
+        try:
+            with indexes_after(run, HistoryOrder, HistoryCategory, HistoryLine, SalesMonth):
+                first_id, last_id = orders.new_orders(run)
+                orders.write_lines(run, first_id, last_id)
+                run.progress(0.75, "facts")
+                sums.write_months(run, first_id, last_id)
+                sums.write_categories(run, first_id, last_id)
+                run.progress(0.85, "orders")
+                orders.write_orders(run, first_id, last_id)
+                sums.write_order_months(run, first_id, last_id)
+        except IntegrityError as exc:  # the lines' primary key, built after them
+            orders.line_numbers_refused(run, exc)
     balances.write_opening_balances(run)
     run.progress(0.99, "done")
     return run.counts
@@ -128,9 +133,7 @@ def _start(run: Run) -> None:
     if not run.postgres:
         sqlite_functions()
         return
-    # Big hash aggregates and joins in memory; no JIT compiling.
-    execute("SET LOCAL work_mem = '256MB'")
-    execute("SET LOCAL jit = off")
+    big_statements()
     # One import at a time: another waits here until this one ends, then finds what it
     # brought in and skips it (SQLite's write lock, taken at BEGIN, does the same there).
     # Readers are not held up.

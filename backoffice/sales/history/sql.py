@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from backoffice.catalog.models import Product
 from backoffice.core.money import line_amounts
@@ -55,6 +55,13 @@ def fence(run: Run) -> str:
     LIMIT outside invites a plan that expects to stop early, which over a million good
     rows means a million index probes; or expressions are computed once per use."""
     return " OFFSET 0" if run.postgres else ""
+
+
+def big_statements() -> None:
+    """For the rest of the transaction (PostgreSQL): big hash aggregates and joins in
+    memory, no JIT compiling."""
+    execute("SET LOCAL work_mem = '256MB'")
+    execute("SET LOCAL jit = off")
 
 
 def analyze(run: Run, table: str) -> None:
@@ -161,7 +168,10 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
     indexes in a sixth of the time, and each index is then built by one sort. Made and
     dropped in the import's transaction, so a failed import leaves them as they were. An
     empty table so taken over is locked until the import ends (its readers wait); a table
-    with rows keeps its indexes, and one that another table's foreign key refers to too."""
+    with rows keeps its indexes, and one that another table's foreign key refers to too.
+    The tables taken over are in `run.rebuilt`: their writers need no ON CONFLICT (which
+    has no unique index to go by meanwhile). A unique index that the rows break fails its
+    building with IntegrityError, in a savepoint: the transaction can still be read."""
     if not run.postgres:
         yield
         return
@@ -169,7 +179,12 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
     built = []
     for model in tables:
         table = model._meta.db_table
-        if scalar(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})"):
+        empty = f"SELECT NOT EXISTS (SELECT 1 FROM {quote(table)})"
+        if not scalar(empty):
+            continue
+        # locked first, then looked at again: a row added meanwhile keeps the indexes
+        execute(f"LOCK TABLE {quote(table)} IN ACCESS EXCLUSIVE MODE")
+        if not scalar(empty):
             continue
         found = fetch(
             "SELECT i.indexrelid::regclass::text, con.conname, "
@@ -189,10 +204,14 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
                 )
             else:
                 execute(f"DROP INDEX {index}")
-                built.append(index_sql)
+                # a partitioned table's index is given ON ONLY the table: built again on
+                # its partitions too
+                built.append(index_sql.replace(" ON ONLY ", " ON ", 1))
+        run.rebuilt.add(table)
     yield
     if built:
         execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for sql in built:
-            execute(sql)
+        with transaction.atomic():
+            for sql in built:
+                execute(sql)
         execute("SET LOCAL maintenance_work_mem = DEFAULT")

@@ -282,23 +282,45 @@ def _indexes(*models) -> set[tuple[str, str]]:
         return set(cursor.fetchall())
 
 
+def _partition_indexes(model) -> dict[str, int]:
+    """Each partition of the table: how many indexes it has, valid."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, COUNT(i.indexrelid) FILTER (WHERE i.indisvalid) FROM "
+            "pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid LEFT JOIN pg_index i "
+            "ON i.indrelid = c.oid WHERE h.inhparent = %s::regclass GROUP BY c.relname",
+            [model._meta.db_table],
+        )
+        return dict(cursor.fetchall())
+
+
 @pytest.mark.django_db
 def test_the_first_import_builds_the_indexes_after_the_rows_and_a_failed_one_keeps_them(
     history,
 ):
-    """sql.indexes_after: the empty tables' indexes are dropped and built again, the same;
-    a failed import rolls the drop back with the rest."""
+    """sql.indexes_after: the empty tables' indexes are dropped and built again, the same
+    (a partitioned table's on each partition too); a line number twice fails the building
+    of the lines' primary key, and is reported as the file's problem; a failed import
+    rolls the drop back with the rest."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: SQLite keeps its indexes")
-    before = _indexes(HistoryOrder, HistoryCategory)
-    assert len(before) == 5
+    tables = (HistoryOrder, HistoryCategory, HistoryLine, SalesMonth)
+    before = _indexes(*tables)
+    assert len(before) == 10
     lines = (history / "order_lines.csv").read_text(encoding="utf-8")
-    (history / "order_lines.csv").write_text(lines + lines.splitlines()[1] + "\n")
-    assert _import(history).status == HistoryImport.Status.FAILED  # a line number twice
-    assert _indexes(HistoryOrder, HistoryCategory) == before
+    twice = lines.splitlines()[1]
+    (history / "order_lines.csv").write_text(lines + twice + "\n")
+    record = _import(history)
+    assert record.status == HistoryImport.Status.FAILED
+    assert [(p["file"], p["column"]) for p in record.errors] == [("order_lines.csv", "line_no")] * 2
+    assert twice.split(",")[1] in record.errors[0]["message"]
+    assert _indexes(*tables) == before
     (history / "order_lines.csv").write_text(lines)
     assert _import(history).status == HistoryImport.Status.SUCCEEDED
-    assert _indexes(HistoryOrder, HistoryCategory) == before
+    assert _indexes(*tables) == before
+    # the partitions, the history's years among them, each with every index, valid
+    assert set(_partition_indexes(SalesMonth).values()) == {4}
+    assert set(_partition_indexes(HistoryLine).values()) == {1}
     assert HistoryOrder.objects.filter(number=HistoryOrder.objects.first().number).count() == 1
 
 
