@@ -14,16 +14,19 @@ import's to drop (run.py), whether it succeeds or fails.
 """
 
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import TracebackType
 
 from django.db import connection, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from backoffice.sales.history import orders
 from backoffice.sales.history.context import MAX_PROBLEMS, Run, TooMany
 from backoffice.sales.history.files import stage
-from backoffice.sales.history.sql import big_statements
+from backoffice.sales.history.sql import big_statements, execute
+
+LOCK_TIMEOUT = "60s"
 
 
 def orders_staged(run: Run) -> bool:
@@ -42,11 +45,10 @@ def orders_staged(run: Run) -> bool:
     return staged and both
 
 
-def orders_checked(run: Run, *, codes: Run) -> None:
-    """Every staged row checked against the codes that `codes`, the run that read the
-    master files, knows (in the database or new in them)."""
-    run.customer_ids, run.rep_ids = codes.customer_ids, codes.rep_ids
-    run.product_codes = codes.product_codes
+def orders_checked(run: Run, *, codes: "Codes") -> None:
+    """Every staged row checked against the codes the master files' run knows (in the
+    database or new in them)."""
+    run.customer_ids, run.rep_ids, run.product_codes = codes.customers, codes.reps, codes.products
     run.progress(0.40, "checks")
     orders.known_codes(run)
     orders.check_orders(run)
@@ -57,16 +59,41 @@ def orders_checked(run: Run, *, codes: Run) -> None:
         orders.check_unchanged(run)
 
 
+@dataclass(frozen=True)
+class Codes:
+    """What the master files' run knows when it has read them: their codes (a snapshot:
+    its own thread goes on writing), and whether any of them had a problem."""
+
+    customers: frozenset[str]
+    reps: frozenset[str]
+    products: frozenset[str]
+    problems: bool
+
+    @classmethod
+    def of(cls, run: Run) -> "Codes":
+        return cls(
+            frozenset(run.customer_ids),
+            frozenset(run.rep_ids),
+            frozenset(run.product_codes),
+            bool(run.problems),
+        )
+
+
 class OrdersBeside:
     """`with OrdersBeside(run) as beside:` around the master data's steps, which call
     `beside.codes_known()` once the master files are read. On leaving, the orders' files
-    are staged and checked, and their problems follow the master files' in `run`."""
+    are staged and checked, and their problems follow the master files' in `run` (also
+    those found before a check failed)."""
 
     def __init__(self, run: Run) -> None:
         self.run = run
-        self.own = replace(run, problems=[])  # the same tables and columns, its own problems
+        # the same tables and columns, its own problems; its progress stops it when the
+        # master data failed
+        self.own = replace(run, problems=[], progress=self._progress)
         self.threaded = run.postgres and not run.nested
+        self.language = translation.get_language()  # a thread starts without it
         self.known = threading.Event()
+        self.codes: Codes | None = None
         self.stop = False
         self.too_many = False
         self.failure: BaseException | None = None
@@ -79,6 +106,7 @@ class OrdersBeside:
         return self
 
     def codes_known(self) -> None:
+        self.codes = Codes.of(self.run)
         self.known.set()
 
     def __exit__(
@@ -91,17 +119,29 @@ class OrdersBeside:
             self.stop = kind is not None  # the master data failed: the staging rolls back
             self.known.set()
             self.thread.join()
-            if self.failure is not None and kind is None:
-                raise self.failure
         elif kind is None:  # one connection: the same steps, now
-            self._steps()
-        if kind is None:
-            self._merge()
+            self.known.set()
+            try:
+                self._steps()
+            except BaseException as exc:
+                self.failure = exc
+        if kind is not None:
+            return
+        self._merge()
+        if self.failure is not None:
+            raise self.failure
+
+    def _progress(self, fraction: float, label: str) -> None:
+        if self.stop:
+            raise _Stopped
+        self.run.progress(fraction, label)
 
     def _beside(self) -> None:
         try:
-            with transaction.atomic():  # committed at the end: the import reads its tables
+            with translation.override(self.language), transaction.atomic():
                 big_statements()
+                # a lock it would wait for behind one the import holds: fail, not hang
+                execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
                 self._steps()
         except _Stopped:
             pass
@@ -117,7 +157,7 @@ class OrdersBeside:
             if self.stop:
                 raise _Stopped
             if checking:
-                orders_checked(self.own, codes=self.run)
+                orders_checked(self.own, codes=self.codes or Codes.of(self.run))
         except TooMany:
             self.too_many = True
 

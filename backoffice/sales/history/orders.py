@@ -183,18 +183,20 @@ def check_lines(run: Run) -> None:
 
 
 def check_line_numbers(run: Run) -> None:
-    """Only when the lines' primary key refused one: which lines repeat a number."""
+    """Only when the lines' primary key refused one, or another problem stops the import:
+    which lines repeat a number (a line number that is no number is reported as such)."""
     sl = run.staged["order_lines"]
     c = run.columns["order_lines"]
+    well_formed, params = is_line_no(run, c["line_no"])
+    number = f"CASE WHEN {well_formed} THEN CAST({c['line_no']} AS integer) END"
     check(
         run,
         "order_lines",
         "line_no",
         _("Line %(value)s of this order is in the file twice."),
-        f"({c['order_number']}, CAST({c['line_no']} AS integer)) IN (SELECT "
-        f"{c['order_number']}, CAST({c['line_no']} AS integer) FROM {sl} "
-        f"GROUP BY {c['order_number']}, CAST({c['line_no']} AS integer) "
-        "HAVING COUNT(*) > 1)",
+        f"({c['order_number']}, {number}) IN (SELECT {c['order_number']}, {number} FROM {sl} "
+        f"GROUP BY {c['order_number']}, {number} HAVING COUNT(*) > 1)",
+        params * 3,
     )
 
 
@@ -319,11 +321,12 @@ def repeated_products_found(run: Run) -> None:
 def _repeated_products(run: Run) -> None:
     """The later lines of a product an order names twice count no order. Only the orders
     found so (few, if any) are read: on PostgreSQL by one statement, which needs no index
-    (the lines of a first import have none yet: sql.indexes_after); on SQLite, 500 at a
+    (the lines of a first import have none yet: sql.indexes_after); on SQLite, 400 at a
     time."""
     line = tables()["history_line"]
     postgres = connection.vendor == "postgresql"
-    size = max(len(run.repeated), 1) if postgres else 500
+    # SQLite before 3.32 takes 999 parameters, and each number is sent twice
+    size = max(len(run.repeated), 1) if postgres else 400
     for start in range(0, len(run.repeated), size):
         numbers = run.repeated[start : start + size]
         among = "= ANY(%s)" if postgres else f"IN ({', '.join(['%s'] * len(numbers))})"

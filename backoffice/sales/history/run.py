@@ -3,6 +3,8 @@ then the big files staged and checked, then (with no problem anywhere) the order
 lines and sums, and the opening balances; the record ends succeeded with counts, or failed
 with every problem found and nothing written."""
 
+import logging
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from backoffice.sales.history.context import (
 from backoffice.sales.history.sql import (
     big_statements,
     execute,
+    fetch,
     indexes_after,
     sqlite_functions,
 )
@@ -38,6 +41,8 @@ from backoffice.sales.models import (
     HistoryOrder,
     SalesMonth,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def history_import_run(
@@ -85,8 +90,7 @@ def history_import_run(
         return record
     finally:
         if not run.nested and run.postgres:  # staged beside and committed (beside.py)
-            for table in run.staged.values():
-                execute(f"DROP TABLE IF EXISTS {table}")
+            _staged_dropped(run.staged.values())
     statistics_refresh()
     progress(1.0, "done")
     return record
@@ -139,3 +143,22 @@ def _start(run: Run) -> None:
     # Readers are not held up.
     table = connection.ops.quote_name(HistoryOrder._meta.db_table)
     execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    # The work tables an import killed meanwhile left behind (committed beside: beside.py);
+    # the import that made them holds this lock while it uses them
+    left = fetch(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename "
+        "~ '^hist_(orders|order_lines|known)_[0-9]+$' AND NOT tablename = ANY(%s)",
+        [list(run.staged.values())],
+    )
+    _staged_dropped(name for (name,) in left)
+
+
+def _staged_dropped(tables: Iterable[str]) -> None:
+    """Staged tables dropped outside the import's transaction; one that cannot be (the
+    connection lost, say) is logged and left to the next import."""
+    for table in tables:
+        try:
+            with transaction.atomic():  # a savepoint inside the import's transaction
+                execute(f"DROP TABLE IF EXISTS {table}")
+        except Exception:
+            logger.warning("history import: work table %s left behind", table, exc_info=True)

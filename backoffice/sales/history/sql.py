@@ -169,9 +169,10 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
     dropped in the import's transaction, so a failed import leaves them as they were. An
     empty table so taken over is locked until the import ends (its readers wait); a table
     with rows keeps its indexes, and one that another table's foreign key refers to too.
-    The tables taken over are in `run.rebuilt`: their writers need no ON CONFLICT (which
-    has no unique index to go by meanwhile). A unique index that the rows break fails its
-    building with IntegrityError, in a savepoint: the transaction can still be read."""
+    The tables whose unique keys are so dropped are in `run.rebuilt` until they are built
+    again: their writers use no ON CONFLICT (which has no unique index to go by
+    meanwhile). A unique index that the rows break fails its building with IntegrityError,
+    in a savepoint: the transaction can still be read."""
     if not run.postgres:
         yield
         return
@@ -196,6 +197,8 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
             [quote(table)],
         )
         for index, constraint, index_sql, constraint_sql in found:
+            if constraint or index_sql.startswith("CREATE UNIQUE"):
+                run.rebuilt.add(table)  # no unique key to go by until it is built again
             if constraint:
                 execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(constraint)}")
                 built.append(
@@ -207,7 +210,6 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
                 # a partitioned table's index is given ON ONLY the table: built again on
                 # its partitions too
                 built.append(index_sql.replace(" ON ONLY ", " ON ", 1))
-        run.rebuilt.add(table)
     yield
     if built:
         execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -215,3 +217,4 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
             for sql in built:
                 execute(sql)
         execute("SET LOCAL maintenance_work_mem = DEFAULT")
+    run.rebuilt.clear()

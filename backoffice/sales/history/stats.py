@@ -1,6 +1,9 @@
 """The planner's statistics of every table the import grew, refreshed when it ends, so that
 the reports' plans see the new rows (PostgreSQL; SQLite plans without them)."""
 
+import logging
+import threading
+
 from django.contrib.auth import get_user_model
 from django.db import connection
 
@@ -12,28 +15,47 @@ from backoffice.sales.history.context import Run
 from backoffice.sales.history.sql import execute
 from backoffice.sales.models import HistoryCategory, HistoryOrder, SalesMonth
 
+logger = logging.getLogger(__name__)
+
 
 def statistics_refresh() -> None:
     """For the orders and the monthly sums, outside a transaction, also the visibility
     map, which lets the orders' list pages read ids from an index alone, and a report's
     rows be counted from an index alone (reports.selectors.sales.period_counts); autovacuum
     sees to the other tables' in its time. The lines were analyzed before their sums were
-    read."""
+    read. Outside a transaction the monthly sums (the longest) are done on a second
+    connection meanwhile."""
     if connection.vendor != "postgresql":
         return
     quote = connection.ops.quote_name
     vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-    for model in (HistoryOrder, SalesMonth):
-        execute(f"{vacuum} {quote(model._meta.db_table)}")
-    for model in (
-        HistoryCategory,
-        Customer,
-        Product,
-        Region,
-        get_user_model(),
-        Receivable,
-    ):
-        execute(f"ANALYZE {quote(model._meta.db_table)}")
+    months = [f"{vacuum} {quote(SalesMonth._meta.db_table)}"]
+    rest = [f"{vacuum} {quote(HistoryOrder._meta.db_table)}"] + [
+        f"ANALYZE {quote(model._meta.db_table)}"
+        for model in (HistoryCategory, Customer, Product, Region, get_user_model(), Receivable)
+    ]
+    if connection.in_atomic_block:  # one connection: the transaction's rows are its own
+        for sql in months + rest:
+            execute(sql)
+        return
+    beside = threading.Thread(target=_run_and_close, args=(months,), name="history-statistics")
+    beside.start()
+    try:
+        for sql in rest:
+            execute(sql)
+    finally:
+        beside.join()
+
+
+def _run_and_close(statements: list[str]) -> None:
+    """The import has committed: statistics that fail here are autovacuum's to take."""
+    try:
+        for sql in statements:
+            execute(sql)
+    except Exception:
+        logger.warning("history import: statistics not refreshed", exc_info=True)
+    finally:
+        connection.close()
 
 
 def masters_analyzed(run: Run) -> None:

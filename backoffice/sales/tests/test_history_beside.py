@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.db.models import Sum
+from django.utils import translation
 
 from backoffice.core.exceptions import ApplicationError
 from backoffice.parties.models import Customer
@@ -58,6 +59,20 @@ def test_problems_in_the_master_files_and_the_orders_come_in_the_files_order(fil
     assert not Customer.objects.exists()
     assert not HistoryOrder.objects.exists()
     assert _staged_tables() == []
+
+
+def test_the_orders_problems_are_in_the_language_of_the_import(files):
+    """The thread beside starts without the import's language: it is handed over."""
+    lines = _read(files, "order_lines")
+    lines[5]["quantity"] = "abc"
+    _write(files, "order_lines", _table(lines))
+
+    with translation.override("zh-hans"):
+        record = history_import_run(sources=sources_in(files), by=None)
+
+    assert record.status == HistoryImport.Status.FAILED
+    (problem,) = record.errors
+    assert problem["message"] == "“abc”不是大于 0 的数量（最多 3 位小数）。"
 
 
 def test_good_files_go_in_whole_and_a_product_twice_in_an_order_counts_it_once(files, monkeypatch):
