@@ -120,6 +120,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": str(VAR_DIR / "test-backoffice.sqlite3")}
 else:
     _db.setdefault("OPTIONS", {})
+    # Parameters bound by the server (psycopg's own cursor): a statement run five times on
+    # a connection is prepared, and PostgreSQL plans it once instead of on every run (the
+    # planning of an order's joins costs more than running them). DB_SERVER_SIDE_BINDING=
+    # false behind a pooler in transaction mode that cannot keep prepared statements.
+    _db["OPTIONS"].setdefault("server_side_binding", env_bool("DB_SERVER_SIDE_BINDING", True))
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -130,7 +135,10 @@ for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     _replica = dj_database_url.parse(_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
     if "postgresql" not in _replica["ENGINE"] or "postgresql" not in _db["ENGINE"]:
         raise ImproperlyConfigured("DATABASE_REPLICA_URLS: replicas of a PostgreSQL primary")
-    _replica["OPTIONS"] = {"connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT", 2)}
+    _replica["OPTIONS"] = {
+        "connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT", 2),
+        "server_side_binding": _db["OPTIONS"].get("server_side_binding", False),
+    }
     _replica["CONN_HEALTH_CHECKS"] = True
     _replica["TEST"] = {"MIRROR": "default"}  # tests read the primary's test database there
     DATABASES[f"replica{_n}"] = _replica

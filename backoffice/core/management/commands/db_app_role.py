@@ -85,5 +85,7 @@ class Command(BaseCommand):
             return
         with transaction.atomic(), connection.cursor() as cursor:
             for statement in statements:
-                cursor.execute(statement, [password] if "%s" in statement else None)
+                if "%s" in statement:  # DDL takes no bound parameter: the password quoted here
+                    statement = connection.ops.compose_sql(statement, [password])
+                cursor.execute(statement)
         self.stdout.write(f"{role}: row privileges granted; owner of the tables: {owner}")
