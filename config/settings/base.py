@@ -120,11 +120,14 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": str(VAR_DIR / "test-backoffice.sqlite3")}
 else:
     _db.setdefault("OPTIONS", {})
-    # Parameters bound by the server (psycopg's own cursor): a statement run five times on
-    # a connection is prepared, and PostgreSQL plans it once instead of on every run (the
-    # planning of an order's joins costs more than running them). DB_SERVER_SIDE_BINDING=
-    # false behind a pooler in transaction mode that cannot keep prepared statements.
-    _db["OPTIONS"].setdefault("server_side_binding", env_bool("DB_SERVER_SIDE_BINDING", True))
+    # Parameters bound by the server (psycopg's own cursor), and a statement a connection has
+    # run five times prepared: PostgreSQL plans it once instead of on every run (an order's
+    # approval plans joins that cost more than running them). Django leaves psycopg's
+    # preparing off unless told. DB_SERVER_SIDE_BINDING=false turns both off, behind a pooler
+    # in transaction mode that cannot keep prepared statements.
+    if env_bool("DB_SERVER_SIDE_BINDING", True):
+        _db["OPTIONS"].setdefault("server_side_binding", True)
+        _db["OPTIONS"].setdefault("prepare_threshold", 5)
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -137,7 +140,11 @@ for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
         raise ImproperlyConfigured("DATABASE_REPLICA_URLS: replicas of a PostgreSQL primary")
     _replica["OPTIONS"] = {
         "connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT", 2),
-        "server_side_binding": _db["OPTIONS"].get("server_side_binding", False),
+        **{  # binding and preparing as on the primary
+            k: v
+            for k, v in _db["OPTIONS"].items()
+            if k in ("server_side_binding", "prepare_threshold")
+        },
     }
     _replica["CONN_HEALTH_CHECKS"] = True
     _replica["TEST"] = {"MIRROR": "default"}  # tests read the primary's test database there
