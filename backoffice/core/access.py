@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol, runtime_checkable
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
-from django.db.models import QuerySet, Value
+from django.db import connections, models, router
+from django.db.models import QuerySet
 
 from backoffice.core.exceptions import NotAllowed, NotFound
 
@@ -65,9 +65,9 @@ def scope_for_user[M: models.Model](
 def permissions_prefetch(users: Iterable[Any]) -> None:
     """Load the permissions of `users` as `has_perm` would load them one person at a time
     (ModelBackend's caches: own, through groups, all), in one query for them all: no query
-    per person where a loop asks each of them."""
-    from django.contrib.auth.models import Permission
-
+    per person where a loop asks each of them. Every API request asks once: the statement
+    is written here rather than built by the ORM, which took four times as long to build
+    and read it as the database to answer."""
     people = {
         user.pk: user
         for user in users
@@ -75,23 +75,59 @@ def permissions_prefetch(users: Iterable[Any]) -> None:
     }
     if not people:
         return
-    own = (
-        Permission.objects.filter(user__in=people)
-        .order_by()
-        .values_list("user", Value(False), "content_type__app_label", "codename")
-    )
-    through_groups = (
-        Permission.objects.filter(group__user__in=people)
-        .order_by()
-        .values_list("group__user", Value(True), "content_type__app_label", "codename")
-    )
-    found: dict[tuple[Any, bool], set[str]] = defaultdict(set)
-    for user_id, is_group, app_label, codename in own.union(through_groups, all=True).order_by():
-        found[user_id, bool(is_group)].add(f"{app_label}.{codename}")
+    statement, alias = _permissions_statement(len(people))
+    found: dict[tuple[Any, int], set[str]] = defaultdict(set)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(statement, [*people, *people])
+        for user_id, through_group, app_label, codename in cursor.fetchall():
+            found[user_id, through_group].add(f"{app_label}.{codename}")
     for pk, user in people.items():
-        user._user_perm_cache = found[pk, False]
-        user._group_perm_cache = found[pk, True]
+        user._user_perm_cache = found[pk, 0]
+        user._group_perm_cache = found[pk, 1]
         user._perm_cache = user._user_perm_cache | user._group_perm_cache
+
+
+def _permissions_statement(count: int) -> tuple[str, str]:
+    """The statement of `permissions_prefetch` for `count` people, and the database it reads
+    (as the ORM's query of auth.Permission would)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    alias = router.db_for_read(Permission)
+    quote = connections[alias].ops.quote_name
+    user_model = get_user_model()
+
+    def table(model: type[models.Model]) -> str:
+        return quote(model._meta.db_table)
+
+    def column(model: type[models.Model], field: str) -> str:
+        return quote(model._meta.get_field(field).column)
+
+    own = user_model.user_permissions.through
+    member = user_model.groups.through
+    granted = Group.permissions.through
+    user_fk = user_model._meta.model_name  # the m2m tables' column naming the person
+    marks = ", ".join(["%s"] * count)
+    names = (
+        f"{table(ContentType)}.{column(ContentType, 'app_label')}, "
+        f"{table(Permission)}.{column(Permission, 'codename')} FROM {table(Permission)} "
+        f"JOIN {table(ContentType)} ON {table(ContentType)}.{column(ContentType, 'id')} = "
+        f"{table(Permission)}.{column(Permission, 'content_type')}"
+    )
+    statement = (  # noqa: S608 - the models' own table and column names
+        f"SELECT {table(own)}.{column(own, user_fk)}, 0, {names} "
+        f"JOIN {table(own)} ON {table(own)}.{column(own, 'permission')} = "
+        f"{table(Permission)}.{column(Permission, 'id')} "
+        f"WHERE {table(own)}.{column(own, user_fk)} IN ({marks}) "
+        f"UNION ALL SELECT {table(member)}.{column(member, user_fk)}, 1, {names} "
+        f"JOIN {table(granted)} ON {table(granted)}.{column(granted, 'permission')} = "
+        f"{table(Permission)}.{column(Permission, 'id')} "
+        f"JOIN {table(member)} ON {table(member)}.{column(member, 'group')} = "
+        f"{table(granted)}.{column(granted, 'group')} "
+        f"WHERE {table(member)}.{column(member, user_fk)} IN ({marks})"
+    )
+    return statement, alias
 
 
 def access_object[M: models.Model](queryset: QuerySet[M], pk: Any) -> M:

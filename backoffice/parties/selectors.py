@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,26 +97,36 @@ def customer_trade_block(
                 _("The customer is %(status)s.") % {"status": customer.get_status_display()},
             )
         )
-    required = QualificationRequirement.objects.filter(
-        kind=customer.kind, qualification_type__is_active=True
-    ).select_related("qualification_type")
-    papers = list(customer.qualifications.all())
+    papers = Qualification.objects.filter(
+        customer=customer, qualification_type=OuterRef("qualification_type")
+    )
+    required = (
+        QualificationRequirement.objects.filter(
+            kind=customer.kind, qualification_type__is_active=True
+        )
+        .select_related("qualification_type")
+        .annotate(  # the customer's papers of each type, read with the requirements
+            valid=Exists(
+                papers.filter(
+                    status=Qualification.Status.VERIFIED, valid_from__lte=today, valid_to__gte=today
+                )
+            ),
+            expired=Exists(
+                papers.filter(Q(status=Qualification.Status.EXPIRED) | Q(valid_to__lt=today))
+            ),
+            any_paper=Exists(papers),
+        )
+    )
     for requirement in required:
-        paper_type = requirement.qualification_type
-        own = [p for p in papers if p.qualification_type_id == paper_type.pk]
-        valid = [
-            p
-            for p in own
-            if p.status == Qualification.Status.VERIFIED and p.valid_from <= today <= p.valid_to
-        ]
-        if valid:
+        if requirement.valid:
             continue
-        if any(p.status == Qualification.Status.EXPIRED or p.valid_to < today for p in own):
+        if requirement.expired:
             code, message = "expired_qualification", _("%(type)s has expired.")
-        elif own:
+        elif requirement.any_paper:
             code, message = "unverified_qualification", _("%(type)s is not verified yet.")
         else:
             code, message = "missing_qualification", _("%(type)s is missing.")
+        paper_type = requirement.qualification_type
         reasons.append(
             TradeBlockReason(code, message % {"type": paper_type.display_name}, paper_type.code)
         )

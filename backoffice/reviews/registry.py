@@ -8,6 +8,7 @@ reviews.register(
     on_rejected=qualification_return,      # (obj, *, by, note, request) -> None
     authors=lambda q: [q.uploaded_by_id],  # the makers (users or ids): never reviewers
     on_refused=None,   # (obj, *, by, error, request) -> None: on_approved refused to release
+    load=None,         # (pk) -> obj, read as on_approved wants it (locked…), instead of the engine
 )
 """
 
@@ -45,6 +46,9 @@ class Registration:
     levels_for: Callable[[Any], list[dict]] | None = None
     # The rows the document's description names (an order its customer): read with it.
     related: tuple[str, ...] = ()
+    # (pk) -> document: the document read as its on_approved wants it (locked, with its
+    # lines…), in place of the engine's plain read of it (and `related`): one query, not two.
+    load: Callable[[Any], Any] | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -67,6 +71,7 @@ def register(
     on_refused: Callable[..., Any] | None = None,
     levels_for: Callable[[Any], list[dict]] | None = None,
     related: tuple[str, ...] = (),
+    load: Callable[[Any], Any] | None = None,
 ) -> Registration:
     if not levels and levels_for is None:
         raise ValueError("a review needs at least one level")
@@ -82,6 +87,7 @@ def register(
         on_refused=on_refused,
         levels_for=levels_for,
         related=related,
+        load=load,
     )
     _registry[registration.kind] = registration
     return registration

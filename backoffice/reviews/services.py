@@ -132,17 +132,16 @@ def _tell_reviewers(request: ReviewRequest, obj: Any, *, excluded: set | None = 
 
 def review_queues_changed() -> None:
     """A review opened, moved or closed: everyone's count of reviews waiting for them is
-    read again (selectors.pending_badge). Now, and again when the transaction commits, so
-    that no count read in between is kept."""
+    read again (selectors.pending_badge) once the transaction commits: a count read before
+    then is kept under the generation this replaces, never read again."""
+    transaction.on_commit(_renew_badges)
 
-    def renew() -> None:
-        try:
-            cache.set(BADGE_GENERATION_KEY, uuid.uuid4().hex, None)
-        except Exception:  # a review is never refused for the cache's sake
-            logger.warning("reviews: the badges' generation could not be renewed", exc_info=True)
 
-    renew()
-    transaction.on_commit(renew)
+def _renew_badges() -> None:
+    try:
+        cache.set(BADGE_GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # a review is never refused for the cache's sake
+        logger.warning("reviews: the badges' generation could not be renewed", exc_info=True)
 
 
 def _enter_level(request: ReviewRequest, index: int) -> None:
@@ -288,10 +287,13 @@ def _review_decide(
         raise AlreadyReviewed from exc
     review_queues_changed()  # out of the decider's queue, at least
 
-    documents = registration.model._default_manager.all()
-    if registration.related:
-        documents = documents.select_related(*registration.related)
-    document = documents.get(pk=request.object_id)
+    if registration.load is not None:
+        document = registration.load(request.object_id)
+    else:
+        documents = registration.model._default_manager.all()
+        if registration.related:
+            documents = documents.select_related(*registration.related)
+        document = documents.get(pk=request.object_id)
     audit_record(
         by=by,
         action=AuditEvent.Action.ACTION,

@@ -111,6 +111,7 @@ class SalesConfig(AppConfig):
             invoice_return_to_draft,
             order_approve,
             order_cancel_approved,
+            order_for_review,
             order_refused,
             order_return,
         )
@@ -170,7 +171,7 @@ class SalesConfig(AppConfig):
             on_refused=order_refused,
             amount=lambda order: order.gross_amount,
             authors=lambda order: [order.created_by_id],
-            related=("customer",),
+            load=order_for_review,
         )
         register_reversal(
             SalesOrder,

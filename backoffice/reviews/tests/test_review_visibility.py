@@ -200,11 +200,12 @@ def test_telling_the_reviewers_reads_as_much_for_many_as_for_few(
 
 @pytest.mark.django_db
 def test_the_badge_is_kept_until_a_review_moves_and_no_longer_than_a_minute(
-    hospital, clerk, second_clerk, products, django_assert_num_queries
+    hospital, clerk, second_clerk, products, django_assert_num_queries,
+    django_capture_on_commit_callbacks,
 ):
     """The sidebar's count is on every page: read once, it is kept for the person; a review
-    submitted or decided renews everyone's; what moves it outside the engine shows within
-    BADGE_SECONDS."""
+    submitted or decided renews everyone's when it commits; what moves it outside the
+    engine shows within BADGE_SECONDS."""
     import time
     from unittest import mock
 
@@ -214,7 +215,12 @@ def test_the_badge_is_kept_until_a_review_moves_and_no_longer_than_a_minute(
         order = order_create(
             customer=hospital, by=clerk, lines=[{"product": products[0], "quantity": "1"}]
         )
-        return order_submit(order=order, by=clerk)
+        with django_capture_on_commit_callbacks() as committed:
+            order = order_submit(order=order, by=clerk)
+        assert pending_badge(badge) == "", "the count is renewed once the review commits"
+        for callback in committed:
+            callback()
+        return order
 
     badge = RequestFactory().get("/")
     badge.user = second_clerk
@@ -225,7 +231,8 @@ def test_the_badge_is_kept_until_a_review_moves_and_no_longer_than_a_minute(
     assert pending_badge(badge) == "1"
     with django_assert_num_queries(0):
         assert pending_badge(badge) == "1"
-    review_decide(request=review_request_for(order), by=second_clerk, verdict="approve")
+    with django_capture_on_commit_callbacks(execute=True):
+        review_decide(request=review_request_for(order), by=second_clerk, verdict="approve")
     assert pending_badge(badge) == ""
     # outside the engine (here a review closed by hand) the kept count lasts its time
     order = submitted()

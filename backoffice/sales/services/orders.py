@@ -294,8 +294,12 @@ def _check_contract(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
 
 
 def order_approve(order: SalesOrder, *, by: Actor, request: Any) -> None:
-    """on_approved of the audit: checks trade and credit, numbers the order, freezes totals."""
-    order, lines = _order_locked_with_lines(order.pk)
+    """on_approved of the audit: checks trade and credit, numbers the order, freezes totals.
+    `order`: as `order_for_review` read it (locked, with its lines), else read so here."""
+    if getattr(order, "_locked_for_review", False):
+        lines = list(order.lines.all())
+    else:
+        order, lines = _order_locked_with_lines(order.pk)
     _set_totals(order, lines)
     _check_trade(order, lines=lines)
     if order.contract_id:
@@ -334,6 +338,15 @@ def _order_locked_with_lines(order_id: int) -> tuple[SalesOrder, list[SalesOrder
     for line in lines:
         line.order = order
     return order, lines
+
+
+def order_for_review(order_id: int) -> SalesOrder:
+    """The audit's read of the order (the review registration's `load`): locked with its
+    customer, its lines known, as `order_approve` takes it."""
+    order, lines = _order_locked_with_lines(order_id)
+    _lines_known(order, lines)
+    order._locked_for_review = True
+    return order
 
 
 def _order_number(order: SalesOrder) -> str:
