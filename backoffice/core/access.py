@@ -115,7 +115,7 @@ def _permissions_statement(count: int) -> tuple[str, str]:
         f"JOIN {table(ContentType)} ON {table(ContentType)}.{column(ContentType, 'id')} = "
         f"{table(Permission)}.{column(Permission, 'content_type')}"
     )
-    statement = (  # noqa: S608 - the models' own table and column names
+    statement = (
         f"SELECT {table(own)}.{column(own, user_fk)}, 0, {names} "
         f"JOIN {table(own)} ON {table(own)}.{column(own, 'permission')} = "
         f"{table(Permission)}.{column(Permission, 'id')} "

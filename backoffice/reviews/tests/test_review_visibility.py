@@ -200,7 +200,11 @@ def test_telling_the_reviewers_reads_as_much_for_many_as_for_few(
 
 @pytest.mark.django_db
 def test_the_badge_is_kept_until_a_review_moves_and_no_longer_than_a_minute(
-    hospital, clerk, second_clerk, products, django_assert_num_queries,
+    hospital,
+    clerk,
+    second_clerk,
+    products,
+    django_assert_num_queries,
     django_capture_on_commit_callbacks,
 ):
     """The sidebar's count is on every page: read once, it is kept for the person; a review
