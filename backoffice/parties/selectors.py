@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,36 +97,32 @@ def customer_trade_block(
                 _("The customer is %(status)s.") % {"status": customer.get_status_display()},
             )
         )
-    papers = Qualification.objects.filter(
-        customer=customer, qualification_type=OuterRef("qualification_type")
-    )
-    required = (
+    required = list(
         QualificationRequirement.objects.filter(
             kind=customer.kind, qualification_type__is_active=True
-        )
-        .select_related("qualification_type")
-        .annotate(  # the customer's papers of each type, read with the requirements
-            valid=Exists(
-                papers.filter(
-                    status=Qualification.Status.VERIFIED, valid_from__lte=today, valid_to__gte=today
-                )
-            ),
-            expired=Exists(
-                papers.filter(Q(status=Qualification.Status.EXPIRED) | Q(valid_to__lt=today))
-            ),
-            any_paper=Exists(papers),
+        ).select_related("qualification_type")
+    )
+    if not required:
+        return reasons  # the customer's papers are not read for nothing
+    papers = list(  # (type, status, from, to): no paper built, no join for an ordering
+        customer.qualifications.order_by().values_list(
+            "qualification_type_id", "status", "valid_from", "valid_to"
         )
     )
+    verified = Qualification.Status.VERIFIED
     for requirement in required:
-        if requirement.valid:
+        paper_type = requirement.qualification_type
+        own = [paper for paper in papers if paper[0] == paper_type.pk]
+        if any(status == verified and start <= today <= end for _, status, start, end in own):
             continue
-        if requirement.expired:
+        if any(
+            status == Qualification.Status.EXPIRED or end < today for _, status, _, end in own
+        ):
             code, message = "expired_qualification", _("%(type)s has expired.")
-        elif requirement.any_paper:
+        elif own:
             code, message = "unverified_qualification", _("%(type)s is not verified yet.")
         else:
             code, message = "missing_qualification", _("%(type)s is missing.")
-        paper_type = requirement.qualification_type
         reasons.append(
             TradeBlockReason(code, message % {"type": paper_type.display_name}, paper_type.code)
         )
@@ -137,7 +133,7 @@ def customer_scope_block(customer: Customer, *, products: Iterable[Any]) -> list
     """The products (each with `name` and `category`) the customer's licensed business scope
     (经营范围) does not cover. A customer with no scope recorded may buy anything; a product
     with no category cannot be shown to be covered, so it is named too (DOMAIN §1)."""
-    scope = {category.pk for category in customer.business_scope.all()}
+    scope = set(customer.business_scope.order_by().values_list("pk", flat=True))
     if not scope:
         return []
     reasons, seen = [], set()
