@@ -115,9 +115,7 @@ def customer_trade_block(
         own = [paper for paper in papers if paper[0] == paper_type.pk]
         if any(status == verified and start <= today <= end for _, status, start, end in own):
             continue
-        if any(
-            status == Qualification.Status.EXPIRED or end < today for _, status, _, end in own
-        ):
+        if any(status == Qualification.Status.EXPIRED or end < today for _, status, _, end in own):
             code, message = "expired_qualification", _("%(type)s has expired.")
         elif own:
             code, message = "unverified_qualification", _("%(type)s is not verified yet.")
