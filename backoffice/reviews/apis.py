@@ -69,7 +69,7 @@ class DocumentSubmitApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         obj = type(self).access(request.user, pk)
         self.submit(obj, request.user)
-        obj.refresh_from_db()
+        obj.refresh_from_db(fields=["status"])  # all the answer shows of it
         return Response(DocumentReviewOutputSerializer(document_review_payload(obj)).data)
 
 
@@ -94,7 +94,7 @@ class DocumentReviewApi(APIView):
             verdict=data.validated_data["verdict"],
             note=data.validated_data["note"],
         )
-        obj.refresh_from_db()
+        obj.refresh_from_db(fields=["status"])  # all the answer shows of it
         return Response(DocumentReviewOutputSerializer(document_review_payload(obj, review)).data)
 
 
