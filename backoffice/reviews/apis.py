@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -18,7 +17,6 @@ from rest_framework.views import APIView
 
 from backoffice.core.access import Actor
 from backoffice.core.api import filtered, paginate, paginated_schema
-from backoffice.core.exceptions import ApplicationError
 from backoffice.reviews.filters import ReviewRequestFilter
 from backoffice.reviews.selectors import review_pending_for, review_request_for, review_status
 from backoffice.reviews.services import review_decide
@@ -51,12 +49,6 @@ def document_review_payload(obj: Any, review: Any = None) -> dict:
     return {"id": obj.pk, "status": obj.status, "review": status.as_dict() if status else None}
 
 
-class NotSubmitted(ApplicationError):
-    status = 409
-    code = "not_submitted"
-    default_message = _("This document has not been submitted for review.")
-
-
 class DocumentSubmitApi(APIView):
     """POST …/{id}/submit/: the document goes to review (its own service moves it)."""
 
@@ -85,11 +77,8 @@ class DocumentReviewApi(APIView):
         obj = type(self).access(request.user, pk)
         data = ReviewDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        review = review_request_for(obj)
-        if review is None:
-            raise NotSubmitted
-        review = review_decide(
-            request=review,
+        review = review_decide(  # reads the review, locked, or refuses with NotSubmitted
+            document=obj,
             by=request.user,
             verdict=data.validated_data["verdict"],
             note=data.validated_data["note"],

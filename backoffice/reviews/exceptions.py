@@ -34,3 +34,9 @@ class ReviewAlreadyOpen(ApplicationError):
 class NoteRequired(ValidationFailed):
     code = "note_required"
     default_message = _("Say why you send the document back.")
+
+
+class NotSubmitted(ApplicationError):
+    status = 409
+    code = "not_submitted"
+    default_message = _("This document has not been submitted for review.")

@@ -33,6 +33,7 @@ from backoffice.reviews.exceptions import (
     AlreadyReviewed,
     NotAReviewer,
     NoteRequired,
+    NotSubmitted,
     ReviewAlreadyOpen,
     ReviewClosed,
     SelfReviewForbidden,
@@ -207,40 +208,57 @@ def review_submit(*, obj: Any, by: Actor) -> ReviewRequest:
 class _Refused(Exception):
     """The document's on_approved refused the release: the decision rolls back with it."""
 
-    def __init__(self, error: ApplicationError, document: Any) -> None:
+    def __init__(self, error: ApplicationError, document: Any, request: ReviewRequest) -> None:
         super().__init__(str(error))
-        self.error, self.document = error, document
+        self.error, self.document, self.request = error, document, request
 
 
 def review_decide(
-    *, request: ReviewRequest, by: Actor, verdict: str, note: str = ""
+    *,
+    request: ReviewRequest | None = None,
+    document: Any = None,
+    by: Actor,
+    verdict: str,
+    note: str = "",
 ) -> ReviewRequest:
     """Record one reviewer's verdict; release or send back the document when it decides.
+    The review is `request`, or the one of `document` (found with the lock, in one read;
+    NotSubmitted when it has none).
 
     When the document refuses the release (its on_approved raises, say a blocked customer),
     nothing of the decision stays; the document's on_refused then runs in a transaction of
     its own (to tell the author why), and the refusal reaches the caller."""
+    if (request is None) == (document is None):
+        raise TypeError("review_decide: a review request or a document, not both")
     try:
-        return _review_decide(request=request, by=by, verdict=verdict, note=note)
+        return _review_decide(request=request, document=document, by=by, verdict=verdict, note=note)
     except _Refused as refused:
-        on_refused = registration_for(request.kind).on_refused
+        on_refused = registration_for(refused.request.kind).on_refused
         if on_refused is not None:
             with transaction.atomic():
-                on_refused(refused.document, by=by, error=refused.error, request=request)
+                on_refused(refused.document, by=by, error=refused.error, request=refused.request)
         raise refused.error from None
 
 
 @transaction.atomic
 def _review_decide(
-    *, request: ReviewRequest, by: Actor, verdict: str, note: str = ""
+    *, request: ReviewRequest | None, document: Any, by: Actor, verdict: str, note: str = ""
 ) -> ReviewRequest:
     if verdict not in ReviewDecision.Verdict.values:
         raise ValidationFailed(
             _("The verdict must be “approve” or “reject”."),
             extra={"fields": {"verdict": [_("Choose approve or reject.")]}},
         )
-    registration = registration_for(request.kind)  # a review's kind never changes
-    request = (
+    if request is not None:
+        registration = registration_for(request.kind)  # a review's kind never changes
+        which = {"pk": request.pk}
+    else:
+        registration = registration_for(type(document))
+        which = {
+            "content_type": ContentType.objects.get_for_model(document),
+            "object_id": document.pk,
+        }
+    reviews = (
         ReviewRequest.objects.select_for_update(of=("self",))
         .select_related("author")
         .annotate(
@@ -258,8 +276,11 @@ def _review_decide(
                 )
             ),
         )
-        .get(pk=request.pk)
     )
+    try:
+        request = reviews.get(**which)  # one per document
+    except ReviewRequest.DoesNotExist:
+        raise NotSubmitted from None
     if not request.by_sees:
         # Not the reviewer's to decide: the same 404 as for a document that does not exist.
         raise NotFound(extra={"id": str(request.object_id)})
@@ -340,7 +361,7 @@ def _review_decide(
     try:
         registration.on_approved(document, by=by, request=request)
     except ApplicationError as error:
-        raise _Refused(error, document) from error
+        raise _Refused(error, document, request) from error
     notify(
         recipients=[request.author],
         title=Text(gettext_noop("Approved: %(document)s"), document=request.object_repr),

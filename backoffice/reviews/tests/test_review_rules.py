@@ -9,6 +9,7 @@ from backoffice.reviews.exceptions import (
     AlreadyReviewed,
     NotAReviewer,
     NoteRequired,
+    NotSubmitted,
     ReviewAlreadyOpen,
     ReviewClosed,
     SelfReviewForbidden,
@@ -37,6 +38,22 @@ def test_two_distinct_approvals_release_the_document(voucher, author, make_revie
     assert voucher.status == "released"
     assert voucher.number.startswith("VO-")
     assert review_request_for(voucher).state == "approved"
+
+
+@pytest.mark.django_db
+def test_a_review_is_decided_through_its_document_too(voucher, author, make_reviewer):
+    """The API names the document: its review is found with the lock, in the same read."""
+    with pytest.raises(NotSubmitted):
+        review_decide(document=voucher, by=make_reviewer(), verdict="approve")
+    voucher_submit(voucher=voucher, by=author)
+    with pytest.raises(TypeError):
+        review_decide(
+            request=review_request_for(voucher), document=voucher, by=author, verdict="approve"
+        )
+    first = review_decide(document=voucher, by=make_reviewer(), verdict="approve")
+    assert first.pk == review_request_for(voucher).pk
+    review_decide(document=voucher, by=make_reviewer(), verdict="approve")
+    assert _refresh(voucher).status == "released"
 
 
 @pytest.mark.django_db

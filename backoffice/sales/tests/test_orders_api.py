@@ -106,7 +106,7 @@ def test_an_order_is_created_submitted_and_audited_in_few_statements(
     with django_assert_max_num_queries(17):
         submitted = author.post(f"/api/v1/sales/orders/{order_id}/submit/")
     assert submitted.json()["status"] == "in_review"
-    with django_assert_max_num_queries(27):  # 3 of them make the year's order counter
+    with django_assert_max_num_queries(26):  # 3 of them make the year's order counter
         approved = reviewer.post(
             f"/api/v1/sales/orders/{order_id}/review/", {"verdict": "approve"}, format="json"
         )
