@@ -95,6 +95,8 @@ def audit_record(
     if not model or object_id in ("", None):
         raise ValueError("audit_record needs the record: obj, or model and object_id")
     actor_id = by.pk if getattr(by, "is_authenticated", False) else None
+    if actor_id is None and getattr(by, "is_authenticated", False):
+        raise ValueError("audit_record: the actor is a saved person, or None for the system")
     row = (
         connection.ops.adapt_datetimefield_value(timezone.now()),
         actor_id,

@@ -68,6 +68,8 @@ def permissions_prefetch(users: Iterable[Any]) -> None:
     per person where a loop asks each of them. Every API request asks once: the statement
     is written here rather than built by the ORM, which took four times as long to build
     and read it as the database to answer."""
+    from django.contrib.auth.models import Permission
+
     people = {
         user.pk: user
         for user in users
@@ -75,10 +77,12 @@ def permissions_prefetch(users: Iterable[Any]) -> None:
     }
     if not people:
         return
-    statement, alias = _permissions_statement(len(people))
+    alias = router.db_for_read(Permission)  # as the ORM's query of auth.Permission would
+    many = connections[alias].vendor == "postgresql"  # one statement for any number of people
+    statement = _permissions_statement(alias, None if many else len(people))
     found: dict[tuple[Any, int], set[str]] = defaultdict(set)
     with connections[alias].cursor() as cursor:
-        cursor.execute(statement, [*people, *people])
+        cursor.execute(statement, [list(people)] * 2 if many else [*people, *people])
         for user_id, through_group, app_label, codename in cursor.fetchall():
             found[user_id, through_group].add(f"{app_label}.{codename}")
     for pk, user in people.items():
@@ -87,14 +91,14 @@ def permissions_prefetch(users: Iterable[Any]) -> None:
         user._perm_cache = user._user_perm_cache | user._group_perm_cache
 
 
-def _permissions_statement(count: int) -> tuple[str, str]:
-    """The statement of `permissions_prefetch` for `count` people, and the database it reads
-    (as the ORM's query of auth.Permission would)."""
+@functools.cache
+def _permissions_statement(alias: str, count: int | None) -> str:
+    """The statement of `permissions_prefetch` on `alias` for `count` people, or for a list
+    of them (`= ANY`, PostgreSQL: the same prepared statement whatever their number)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType
 
-    alias = router.db_for_read(Permission)
     quote = connections[alias].ops.quote_name
     user_model = get_user_model()
 
@@ -108,7 +112,7 @@ def _permissions_statement(count: int) -> tuple[str, str]:
     member = user_model.groups.through
     granted = Group.permissions.through
     user_fk = user_model._meta.model_name  # the m2m tables' column naming the person
-    marks = ", ".join(["%s"] * count)
+    people = "= ANY(%s)" if count is None else f"IN ({', '.join(['%s'] * count)})"
     names = (
         f"{table(ContentType)}.{column(ContentType, 'app_label')}, "
         f"{table(Permission)}.{column(Permission, 'codename')} FROM {table(Permission)} "
@@ -119,15 +123,15 @@ def _permissions_statement(count: int) -> tuple[str, str]:
         f"SELECT {table(own)}.{column(own, user_fk)}, 0, {names} "
         f"JOIN {table(own)} ON {table(own)}.{column(own, 'permission')} = "
         f"{table(Permission)}.{column(Permission, 'id')} "
-        f"WHERE {table(own)}.{column(own, user_fk)} IN ({marks}) "
+        f"WHERE {table(own)}.{column(own, user_fk)} {people} "
         f"UNION ALL SELECT {table(member)}.{column(member, user_fk)}, 1, {names} "
         f"JOIN {table(granted)} ON {table(granted)}.{column(granted, 'permission')} = "
         f"{table(Permission)}.{column(Permission, 'id')} "
         f"JOIN {table(member)} ON {table(member)}.{column(member, 'group')} = "
         f"{table(granted)}.{column(granted, 'group')} "
-        f"WHERE {table(member)}.{column(member, user_fk)} IN ({marks})"
+        f"WHERE {table(member)}.{column(member, user_fk)} {people}"
     )
-    return statement, alias
+    return statement
 
 
 def access_object[M: models.Model](queryset: QuerySet[M], pk: Any) -> M:

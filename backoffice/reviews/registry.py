@@ -44,10 +44,11 @@ class Registration:
     # The levels frozen for this document, decided by the document rather than by a policy
     # (a reversal request takes its original's): no policy is kept for such a kind.
     levels_for: Callable[[Any], list[dict]] | None = None
-    # The rows the document's description names (an order its customer): read with it.
+    # The rows the document's description names (an invoice its customer): read with it.
     related: tuple[str, ...] = ()
     # (pk) -> document: the document read as its on_approved wants it (locked, with its
-    # lines…), in place of the engine's plain read of it (and `related`): one query, not two.
+    # lines…), in place of the engine's plain read of it (and `related`) when the decision
+    # releases it: one query, not two. Other decisions read it plainly and lock nothing more.
     load: Callable[[Any], Any] | None = None
     extra: dict = field(default_factory=dict)
 

@@ -39,7 +39,7 @@ from backoffice.reviews.exceptions import (
     SelfReviewForbidden,
 )
 from backoffice.reviews.models import ReviewDecision, ReviewPolicy, ReviewPolicyLevel, ReviewRequest
-from backoffice.reviews.registry import registration_for, registrations
+from backoffice.reviews.registry import Registration, registration_for, registrations
 from backoffice.reviews.selectors import (
     BADGE_GENERATION_KEY,
     may_review_level,
@@ -229,14 +229,17 @@ def review_decide(
     nothing of the decision stays; the document's on_refused then runs in a transaction of
     its own (to tell the author why), and the refusal reaches the caller."""
     if (request is None) == (document is None):
-        raise TypeError("review_decide: a review request or a document, not both")
+        raise TypeError("review_decide: a review request or a document (one of them)")
     try:
         return _review_decide(request=request, document=document, by=by, verdict=verdict, note=note)
     except _Refused as refused:
-        on_refused = registration_for(refused.request.kind).on_refused
-        if on_refused is not None:
+        registration = registration_for(refused.request.kind)
+        if registration.on_refused is not None:
             with transaction.atomic():
-                on_refused(refused.document, by=by, error=refused.error, request=refused.request)
+                # read again, as the rolled-back decision left them (not as it had changed them)
+                request = ReviewRequest.objects.select_related("author").get(pk=refused.request.pk)
+                document = _document(registration, request.object_id, releasing=False)
+                registration.on_refused(document, by=by, error=refused.error, request=request)
         raise refused.error from None
 
 
@@ -308,13 +311,20 @@ def _review_decide(
         raise AlreadyReviewed from exc
     review_queues_changed()  # out of the decider's queue, at least
 
-    if registration.load is not None:
-        document = registration.load(request.object_id)
-    else:
-        documents = registration.model._default_manager.all()
-        if registration.related:
-            documents = documents.select_related(*registration.related)
-        document = documents.get(pk=request.object_id)
+    approve = verdict == ReviewDecision.Verdict.APPROVE
+    required = int(request.current_level["approvals"])
+    # this approval is one: with one required, no need to count the others
+    approvals = (
+        request.decisions.filter(
+            round=request.round,
+            level_index=request.level_index,
+            verdict=ReviewDecision.Verdict.APPROVE,
+        ).count()
+        if approve and required > 1
+        else 1
+    )
+    releases = approve and approvals >= required and request.level_index + 1 == len(request.levels)
+    document = _document(registration, request.object_id, releasing=releases)
     audit_record(
         by=by,
         action=AuditEvent.Action.ACTION,
@@ -336,17 +346,6 @@ def _review_decide(
             url=_document_url(document),
         )
         return request
-    required = int(request.current_level["approvals"])
-    # this approval is one: with one required, no need to count the others
-    approvals = (
-        request.decisions.filter(
-            round=request.round,
-            level_index=request.level_index,
-            verdict=ReviewDecision.Verdict.APPROVE,
-        ).count()
-        if required > 1
-        else 1
-    )
     if approvals < required:
         request.save(update_fields=["updated_at"])
         return request
@@ -371,6 +370,17 @@ def _review_decide(
         url=_document_url(document),
     )
     return request
+
+
+def _document(registration: Registration, pk: Any, *, releasing: bool) -> Any:
+    """The reviewed document: as its on_approved wants it (the registration's `load`, which
+    may lock more) when this decision releases it, else a plain read."""
+    if releasing and registration.load is not None:
+        return registration.load(pk)
+    documents = registration.model._default_manager.all()
+    if registration.related:
+        documents = documents.select_related(*registration.related)
+    return documents.get(pk=pk)
 
 
 @dataclass

@@ -171,6 +171,7 @@ class SalesConfig(AppConfig):
             on_refused=order_refused,
             amount=lambda order: order.gross_amount,
             authors=lambda order: [order.created_by_id],
+            related=("customer",),
             load=order_for_review,
         )
         register_reversal(

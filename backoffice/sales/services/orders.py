@@ -295,8 +295,9 @@ def _check_contract(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
 
 def order_approve(order: SalesOrder, *, by: Actor, request: Any) -> None:
     """on_approved of the audit: checks trade and credit, numbers the order, freezes totals.
-    `order`: as `order_for_review` read it (locked, with its lines), else read so here."""
-    if getattr(order, "_locked_for_review", False):
+    `order`: as `order_for_review` read it (locked, with its lines) for this approval, else
+    read so here."""
+    if order.__dict__.pop("_locked_for_review", False):  # once: never for a later call
         lines = list(order.lines.all())
     else:
         order, lines = _order_locked_with_lines(order.pk)

@@ -111,3 +111,35 @@ def test_an_order_is_created_submitted_and_audited_in_few_statements(
             f"/api/v1/sales/orders/{order_id}/review/", {"verdict": "approve"}, format="json"
         )
     assert approved.json()["status"] == "approved", approved.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("verdict", "reads"), [("reject", 0), ("approve", 1)])
+def test_only_the_releasing_decision_reads_the_order_locked_with_its_customer(
+    api, payload, rep_wang, clerk, verdict, reads
+):
+    """The registration's `load` locks the order and its customer for the approval's credit
+    check: a sending back (or an approval that does not release) reads the order plainly."""
+    import dataclasses
+    from unittest import mock
+
+    from backoffice.reviews import registry
+    from backoffice.sales.models import SalesOrder
+    from backoffice.sales.services import order_for_review
+
+    api.force_authenticate(rep_wang)
+    order_id = api.post("/api/v1/sales/orders/", payload, format="json").json()["id"]
+    api.post(f"/api/v1/sales/orders/{order_id}/submit/")
+    spy = mock.Mock(side_effect=order_for_review)
+    kind = registry.kind_of(SalesOrder)
+    spied = dataclasses.replace(registry.registration_for(kind), load=spy)
+    api.force_authenticate(clerk)
+    with mock.patch.dict(registry._registry, {kind: spied}):
+        decided = api.post(
+            f"/api/v1/sales/orders/{order_id}/review/",
+            {"verdict": verdict, "note": "请核对数量"},
+            format="json",
+        )
+    assert decided.status_code == 200, decided.json()
+    assert decided.json()["status"] == ("approved" if verdict == "approve" else "draft")
+    assert spy.call_count == reads
