@@ -43,9 +43,13 @@ class ReviewDecisionInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-def document_review_payload(obj: Any, review: Any = None) -> dict:
-    """The document's status and its review's; `review`: its review request, when in hand."""
-    status = review_status(review if review is not None else review_request_for(obj))
+def document_review_payload(obj: Any, review: Any = None, *, just_submitted: bool = False) -> dict:
+    """The document's status and its review's; `review`: its review request, when in hand.
+    `just_submitted`: its round opened in this request, so nobody has decided in it yet (the
+    answer shows only the round's decisions)."""
+    review = review if review is not None else review_request_for(obj)
+    opened = just_submitted and review is not None and review.state == review.State.OPEN
+    status = review_status(review, decisions=[] if opened and review.level_index == 0 else None)
     return {"id": obj.pk, "status": obj.status, "review": status.as_dict() if status else None}
 
 
@@ -62,7 +66,8 @@ class DocumentSubmitApi(APIView):
         obj = type(self).access(request.user, pk)
         self.submit(obj, request.user)
         obj.refresh_from_db(fields=["status"])  # all the answer shows of it
-        return Response(DocumentReviewOutputSerializer(document_review_payload(obj)).data)
+        payload = document_review_payload(obj, just_submitted=True)
+        return Response(DocumentReviewOutputSerializer(payload).data)
 
 
 class DocumentReviewApi(APIView):

@@ -315,11 +315,15 @@ class ReviewStatus:
         }
 
 
-def review_status(request: ReviewRequest | None) -> ReviewStatus | None:
-    """Approvals so far out of those required, who decided, and every round's decisions."""
+def review_status(
+    request: ReviewRequest | None, *, decisions: list[ReviewDecision] | None = None
+) -> ReviewStatus | None:
+    """Approvals so far out of those required, who decided, and every round's decisions
+    (`decisions`: those, when known without reading them)."""
     if request is None:
         return None
-    decisions = list(request.decisions.select_related("reviewer").order_by("round", "id"))
+    if decisions is None:
+        decisions = list(request.decisions.select_related("reviewer").order_by("round", "id"))
     current = [
         d
         for d in decisions

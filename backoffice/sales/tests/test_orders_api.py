@@ -103,7 +103,7 @@ def test_an_order_is_created_submitted_and_audited_in_few_statements(
         created = author.post("/api/v1/sales/orders/", payload, format="json")
     assert created.status_code == 201, created.json()
     order_id = created.json()["id"]
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(16):
         submitted = author.post(f"/api/v1/sales/orders/{order_id}/submit/")
     assert submitted.json()["status"] == "in_review"
     with django_assert_max_num_queries(26):  # 3 of them make the year's order counter
