@@ -14,10 +14,15 @@ cleanup() {
 }
 trap cleanup EXIT
 # start NAME PORT [server options…]: the cluster in $work/NAME on 127.0.0.1:PORT, once it answers
+# (up to 5 minutes: CI runs it beside the other lane); when it does not, its log is shown
 start() {
   local name=$1 port=$2
   shift 2
   clusters+=("$name")
-  as_postgres "$pgbin/pg_ctl" -D "$work/$name" -l "$work/$name.log" -w -o \
-    "-p $port -k $work -c listen_addresses=127.0.0.1 $*" start >/dev/null
+  if ! as_postgres "$pgbin/pg_ctl" -D "$work/$name" -l "$work/$name.log" -w -t 300 -o \
+    "-p $port -k $work -c listen_addresses=127.0.0.1 $*" start >/dev/null; then
+    echo "== $name did not start; its log:" >&2
+    cat "$work/$name.log" >&2 || true
+    return 1
+  fi
 }
