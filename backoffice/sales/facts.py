@@ -3,6 +3,7 @@ change of a basis adds its signed delta here, inside the document's transaction.
 statements per call: INSERT … ON CONFLICT DO UPDATE adds to the rows of the day, and to
 the rows of the month at each of its grains, or creates them."""
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -23,10 +24,6 @@ SUMS = ("quantity", "gross_amount", "net_amount", "orders")
 EVERY_REGION = -1
 
 
-def _table() -> str:
-    return connection.ops.quote_name(SalesFact._meta.db_table)
-
-
 def adding_on_conflict(table: str, key: tuple[str, ...], *, counted: bool = False) -> str:
     """The clause that adds a new row's sums to the row already there with its key (the
     facts here; the import's monthly sums of the history too); `counted` (the monthly sums)
@@ -37,17 +34,11 @@ def adding_on_conflict(table: str, key: tuple[str, ...], *, counted: bool = Fals
     return f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {', '.join(updates)}"
 
 
-def _on_conflict() -> str:
-    return adding_on_conflict(_table(), KEY)
-
-
 def _upsert(rows: list[tuple]) -> None:
     """The day's rows, then the month's: each day row (basis, product, day, customer,
     region, rep, kind, category, sums…) also adds to its month at its grains: a product's
     by region and over every region, a category's by region, the all-products row by
     customer and by region, rep and kind (SalesMonth)."""
-    columns = ", ".join(KEY + VALUES)
-    marks = ", ".join(["%s"] * (len(KEY) + len(VALUES)))
     months = []
     for basis, product_id, day, customer_id, region_id, owner_id, kind, category, *sums in rows:
         month = day.replace(day=1)
@@ -62,18 +53,40 @@ def _upsert(rows: list[tuple]) -> None:
     # in the order of their keys, so that two documents lock shared rows in one order
     rows = sorted(rows, key=itemgetter(slice(0, len(KEY))))
     months.sort(key=itemgetter(slice(0, len(MONTH_KEY))))
-    month_table = connection.ops.quote_name(SalesMonth._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {_table()} ({columns}) VALUES ({marks}) {_on_conflict()}",  # noqa: S608
-            rows,
-        )
-        cursor.executemany(
-            f"INSERT INTO {month_table} ({', '.join(MONTH_KEY + SUMS)}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * len(MONTH_KEY + SUMS))}) "
-            f"{adding_on_conflict(month_table, MONTH_KEY, counted=True)}",
-            months,
-        )
+        for model, columns, key, counted, values in (
+            (SalesFact, KEY + VALUES, KEY, False, rows),
+            (SalesMonth, MONTH_KEY + SUMS, MONTH_KEY, True, months),
+        ):
+            table = connection.ops.quote_name(model._meta.db_table)
+            conflict = adding_on_conflict(table, key, counted=counted)
+            if connection.vendor == "postgresql":
+                # one statement of arrays, one plan whatever the number of rows (a row each
+                # costs an execution); unnest keeps their order, so the locks' order too
+                arrays = [list(column) for column in zip(*values, strict=True)]
+                cursor.execute(_unnest_insert(model, table, columns, conflict), arrays)
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                    f"VALUES ({', '.join(['%s'] * len(columns))}) {conflict}",
+                    values,
+                )
+
+
+@functools.cache
+def _unnest_insert(model: type, table: str, columns: tuple[str, ...], conflict: str) -> str:
+    """INSERT … SELECT from one array per column, each cast to its column's type."""
+    arrays = ", ".join(
+        f"%s::{model._meta.get_field(_field_name(model, c)).db_type(connection)}[]" for c in columns
+    )
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT * FROM unnest({arrays}) {conflict}"
+    )
+
+
+def _field_name(model: type, column: str) -> str:
+    return next(f.name for f in model._meta.concrete_fields if f.column == column)
 
 
 def category_row(category_id: int) -> int:
