@@ -53,40 +53,37 @@ def _upsert(rows: list[tuple]) -> None:
     # in the order of their keys, so that two documents lock shared rows in one order
     rows = sorted(rows, key=itemgetter(slice(0, len(KEY))))
     months.sort(key=itemgetter(slice(0, len(MONTH_KEY))))
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         for model, columns, key, counted, values in (
             (SalesFact, KEY + VALUES, KEY, False, rows),
             (SalesMonth, MONTH_KEY + SUMS, MONTH_KEY, True, months),
         ):
-            table = connection.ops.quote_name(model._meta.db_table)
-            conflict = adding_on_conflict(table, key, counted=counted)
-            if connection.vendor == "postgresql":
-                # one statement of arrays, one plan whatever the number of rows (a row each
-                # costs an execution); unnest keeps their order, so the locks' order too
-                arrays = [list(column) for column in zip(*values, strict=True)]
-                cursor.execute(_unnest_insert(model, table, columns, conflict), arrays)
+            statement = _adding(model, columns, key, counted=counted, postgres=postgres)
+            if postgres:
+                cursor.execute(statement, [list(c) for c in zip(*values, strict=True)])
             else:
-                cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-                    f"VALUES ({', '.join(['%s'] * len(columns))}) {conflict}",
-                    values,
-                )
+                cursor.executemany(statement, values)
 
 
 @functools.cache
-def _unnest_insert(model: type, table: str, columns: tuple[str, ...], conflict: str) -> str:
-    """INSERT … SELECT from one array per column, each cast to its column's type."""
-    arrays = ", ".join(
-        f"%s::{model._meta.get_field(_field_name(model, c)).db_type(connection)}[]" for c in columns
-    )
+def _adding(
+    model: type, columns: tuple[str, ...], key: tuple[str, ...], *, counted: bool, postgres: bool
+) -> str:
+    """The INSERT that adds rows of `columns` to `model`'s rows with the same `key`. On
+    PostgreSQL its parameters are one array per column, each cast to its column's type: one
+    plan and one execution whatever the number of rows (unnest keeps their order, so the
+    locks' order too); elsewhere one row's values, for executemany."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    if postgres:
+        arrays = (f"%s::{model._meta.get_field(c).db_type(connection)}[]" for c in columns)
+        rows = f"SELECT * FROM unnest({', '.join(arrays)})"  # noqa: S608 - column types only
+    else:
+        rows = f"VALUES ({', '.join(['%s'] * len(columns))})"
     return (
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-        f"SELECT * FROM unnest({arrays}) {conflict}"
+        f"INSERT INTO {table} ({', '.join(columns)}) {rows} "
+        f"{adding_on_conflict(table, key, counted=counted)}"
     )
-
-
-def _field_name(model: type, column: str) -> str:
-    return next(f.name for f in model._meta.concrete_fields if f.column == column)
 
 
 def category_row(category_id: int) -> int:
