@@ -207,6 +207,13 @@ def visible_rows(model: type[models.Model], user: Any) -> QuerySet:
     )
 
 
+def every_row(rows: QuerySet) -> bool:
+    """Whether `rows` (a visibility rule's) are all of their model's rows, so that no
+    statement need ask whether one of them is among them."""
+    query = rows.query
+    return not (query.where or query.is_sliced or query.combinator or query.distinct)
+
+
 def restrict_to_visible[M: models.Model](queryset: QuerySet[M], user: Any) -> QuerySet[M]:
     """`queryset` (an admin's, a formset's: with its own joins and order) cut to the rows
     `user` may see (`visible_rows`)."""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.core.access import Actor, access_object, scope_for_user
 from backoffice.core.pinyin import pinyin_match
+from backoffice.core.prepared import PreparedRead
 from backoffice.parties.models import (
     CallCadence,
     CallRecord,
@@ -84,6 +85,14 @@ class TradeBlockReason:
     qualification_type: str = ""
 
 
+_requirements = PreparedRead(
+    lambda kind: QualificationRequirement.objects.filter(
+        kind=kind, qualification_type__is_active=True
+    ).select_related("qualification_type"),
+    str,
+)
+
+
 def customer_trade_block(
     customer: Customer, *, today: date | None = None
 ) -> list[TradeBlockReason]:
@@ -97,11 +106,7 @@ def customer_trade_block(
                 _("The customer is %(status)s.") % {"status": customer.get_status_display()},
             )
         )
-    required = list(
-        QualificationRequirement.objects.filter(
-            kind=customer.kind, qualification_type__is_active=True
-        ).select_related("qualification_type")
-    )
+    required = _requirements(customer.kind)
     if not required:
         return reasons  # the customer's papers are not read for nothing
     papers = list(  # (type, status, from, to): no paper built, no join for an ordering

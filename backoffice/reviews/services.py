@@ -15,8 +15,9 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,10 +25,11 @@ from django.utils.translation import gettext_noop
 
 from backoffice.audit.models import AuditEvent
 from backoffice.audit.services import audit_record
-from backoffice.core.access import Actor, visible_rows
+from backoffice.core.access import Actor
 from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
 from backoffice.core.models import Text
 from backoffice.core.notifications import emails_sent, notify
+from backoffice.core.prepared import PreparedRead
 from backoffice.core.transactions import atomic_or_joined
 from backoffice.reviews.exceptions import (
     AlreadyReviewed,
@@ -44,6 +46,7 @@ from backoffice.reviews.selectors import (
     BADGE_GENERATION_KEY,
     may_review_level,
     review_document_visible_among,
+    review_document_visible_to,
     users_who_may_review,
 )
 
@@ -75,12 +78,18 @@ def review_policies_sync(*, using: str = DEFAULT_DB_ALIAS) -> int:
     return created
 
 
-def frozen_levels(kind: str, amount: Decimal | None) -> list[dict]:
-    policy_levels = list(
+_policy_levels = PreparedRead(
+    lambda kind: (
         ReviewPolicyLevel.objects.filter(policy__kind=kind)
         .select_related("policy")
         .order_by("position", "id")
-    )
+    ),
+    str,
+)
+
+
+def frozen_levels(kind: str, amount: Decimal | None) -> list[dict]:
+    policy_levels = _policy_levels(kind)
     if policy_levels:
         policy = policy_levels[0].policy
     else:  # no policy yet, or one without levels
@@ -151,6 +160,17 @@ def _enter_level(request: ReviewRequest, index: int) -> None:
     request.current_role = request.levels[index].get("role", "")
 
 
+_review_of_locked = PreparedRead(  # one per document
+    lambda content_type, object_id: (
+        ReviewRequest.objects.select_for_update()
+        .filter(content_type=content_type, object_id=object_id)
+        .order_by("pk")[:1]
+    ),
+    int,
+    int,
+)
+
+
 @atomic_or_joined  # inside the document's own service (order_submit…), no savepoint
 def review_submit(*, obj: Any, by: Actor) -> ReviewRequest:
     """Open a review round for `obj`, freezing the policy in force now. (DOMAIN §11)"""
@@ -161,11 +181,7 @@ def review_submit(*, obj: Any, by: Actor) -> ReviewRequest:
     else:
         levels = frozen_levels(registration.kind, amount)
     content_type = ContentType.objects.get_for_model(obj)
-    request = (
-        ReviewRequest.objects.select_for_update()
-        .filter(content_type=content_type, object_id=obj.pk)
-        .first()
-    )
+    request = next(iter(_review_of_locked(content_type.pk, obj.pk)), None)
     if request is not None and request.state == ReviewRequest.State.OPEN:
         raise ReviewAlreadyOpen
     now = timezone.now()
@@ -205,6 +221,38 @@ def review_submit(*, obj: Any, by: Actor) -> ReviewRequest:
     return request
 
 
+def _review_locked(by: int) -> QuerySet[ReviewRequest]:
+    """Reviews locked, with their author, and whether `by` is one of their authors or
+    decided this round."""
+    return (
+        ReviewRequest.objects.select_for_update(of=("self",))
+        .select_related("author")
+        .annotate(
+            by_excluded=Exists(
+                ReviewRequest.excluded_reviewers.through.objects.filter(
+                    reviewrequest=OuterRef("pk"), user=by
+                )
+            ),
+            by_decided=Exists(
+                ReviewDecision.objects.filter(
+                    request=OuterRef("pk"), reviewer=by, round=OuterRef("round")
+                )
+            ),
+        )
+    )
+
+
+_review_locked_by_pk = PreparedRead(lambda pk, by: _review_locked(by).filter(pk=pk), int, int)
+_review_locked_of = PreparedRead(
+    lambda content_type, object_id, by: _review_locked(by).filter(
+        content_type=content_type, object_id=object_id
+    ),
+    int,
+    int,
+    int,
+)
+
+
 class _Refused(Exception):
     """The document's on_approved refused the release: the decision rolls back with it."""
 
@@ -222,8 +270,8 @@ def review_decide(
     note: str = "",
 ) -> ReviewRequest:
     """Record one reviewer's verdict; release or send back the document when it decides.
-    The review is `request`, or the one of `document` (found with the lock, in one read;
-    NotSubmitted when it has none).
+    The review is `request`, or the one of `document` (found with the lock; NotSubmitted
+    when it has none).
 
     When the document refuses the release (its on_approved raises, say a blocked customer),
     nothing of the decision stays; the document's on_refused then runs in a transaction of
@@ -252,39 +300,19 @@ def _review_decide(
             _("The verdict must be “approve” or “reject”."),
             extra={"fields": {"verdict": [_("Choose approve or reject.")]}},
         )
-    if request is not None:
-        registration = registration_for(request.kind)  # a review's kind never changes
-        which = {"pk": request.pk}
-    else:
-        registration = registration_for(type(document))
-        which = {
-            "content_type": ContentType.objects.get_for_model(document),
-            "object_id": document.pk,
-        }
-    reviews = (
-        ReviewRequest.objects.select_for_update(of=("self",))
-        .select_related("author")
-        .annotate(
-            # read with the lock: whether `by` may see the document (by its own rule), is one
-            # of its authors, or decided this round
-            by_sees=Exists(visible_rows(registration.model, by).filter(pk=OuterRef("object_id"))),
-            by_excluded=Exists(
-                ReviewRequest.excluded_reviewers.through.objects.filter(
-                    reviewrequest=OuterRef("pk"), user=by.pk
-                )
-            ),
-            by_decided=Exists(
-                ReviewDecision.objects.filter(
-                    request=OuterRef("pk"), reviewer=by.pk, round=OuterRef("round")
-                )
-            ),
-        )
-    )
-    try:
-        request = reviews.get(**which)  # one per document
+    try:  # one per document
+        if request is not None:
+            registration = registration_for(request.kind)  # a review's kind never changes
+            request = _review_locked_by_pk.get(request.pk, by.pk or 0)
+        else:
+            registration = registration_for(type(document))
+            content_type = ContentType.objects.get_for_model(document)
+            request = _review_locked_of.get(content_type.pk, document.pk, by.pk or 0)
     except ReviewRequest.DoesNotExist:
         raise NotSubmitted from None
-    if not request.by_sees:
+    # whether `by` may see the document, by its own rule (after the lock: the rule's read is
+    # built anew for each person, the locked read once)
+    if not review_document_visible_to(request, by):
         # Not the reviewer's to decide: the same 404 as for a document that does not exist.
         raise NotFound(extra={"id": str(request.object_id)})
     if request.state != ReviewRequest.State.OPEN:
@@ -375,12 +403,15 @@ def _review_decide(
 def _document(registration: Registration, pk: Any, *, releasing: bool) -> Any:
     """The reviewed document: as its on_approved wants it (the registration's `load`, which
     may lock more) when this decision releases it, else a plain read."""
-    if releasing and registration.load is not None:
-        return registration.load(pk)
-    documents = registration.model._default_manager.all()
-    if registration.related:
-        documents = documents.select_related(*registration.related)
-    return documents.get(pk=pk)
+    try:
+        if releasing and registration.load is not None:
+            return registration.load(pk)
+        documents = registration.model._default_manager.all()
+        if registration.related:
+            documents = documents.select_related(*registration.related)
+        return documents.get(pk=pk)
+    except ObjectDoesNotExist:  # never deleted once under review: as for one not visible
+        raise NotFound(extra={"id": str(pk)}) from None
 
 
 @dataclass

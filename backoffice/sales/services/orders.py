@@ -25,6 +25,7 @@ from backoffice.core.models import Text
 from backoffice.core.money import ZERO, line_amounts, sum_amounts
 from backoffice.core.notifications import notify
 from backoffice.core.numbering import next_number
+from backoffice.core.prepared import PreparedRead
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
 from backoffice.parties.models import Customer
@@ -201,16 +202,22 @@ def order_lines_replace(*, order: SalesOrder, by: Actor, lines: list[dict[str, A
 @transaction.atomic
 def order_submit(*, order: SalesOrder, by: Actor) -> SalesOrder:
     """Send the order to audit (审核): one reviewer by default, never its author."""
-    locked = (
-        SalesOrder.objects.select_for_update()
-        .annotate(has_lines=Exists(SalesOrderLine.objects.filter(order=OuterRef("pk"))))
-        .get(pk=order.pk)
-    )
+    locked = _order_locked_for_submit.get(order.pk)
     if not locked.has_lines:
         raise EmptyOrder
     transition(order, to=SalesOrder.Status.IN_REVIEW, by=by, locked=locked)
     review_submit(obj=order, by=by)
     return order
+
+
+_order_locked_for_submit = PreparedRead(
+    lambda order_id: (
+        SalesOrder.objects.select_for_update()
+        .annotate(has_lines=Exists(SalesOrderLine.objects.filter(order=OuterRef("pk"))))
+        .filter(pk=order_id)
+    ),
+    int,
+)
 
 
 def _check_trade(
@@ -323,15 +330,21 @@ def order_approve(order: SalesOrder, *, by: Actor, request: Any) -> None:
     _order_facts(order, lines, sign=1)
 
 
-def _order_locked_with_lines(order_id: int) -> tuple[SalesOrder, list[SalesOrderLine]]:
-    """The order and its customer, locked (a customer's orders pass the credit check one at
-    a time), with its lines, their products and categories: one query."""
-    lines = list(
+_lines_locked = PreparedRead(
+    lambda order_id: (
         SalesOrderLine.objects.filter(order_id=order_id)
         .select_related("order__customer", "product__category")
         .select_for_update(of=("order", "order__customer"))
         .order_by("line_no")
-    )
+    ),
+    int,
+)
+
+
+def _order_locked_with_lines(order_id: int) -> tuple[SalesOrder, list[SalesOrderLine]]:
+    """The order and its customer, locked (a customer's orders pass the credit check one at
+    a time), with its lines, their products and categories: one query."""
+    lines = _lines_locked(order_id)
     if not lines:
         order = SalesOrder.objects.select_related("customer").select_for_update().get(pk=order_id)
         return order, []
@@ -350,10 +363,15 @@ def order_for_review(order_id: int) -> SalesOrder:
     return order
 
 
+_history_numbered = PreparedRead(
+    lambda number: HistoryOrder.objects.filter(number=number).only("pk")[:1], str
+)
+
+
 def _order_number(order: SalesOrder) -> str:
     """The next order number, past any an imported order already has."""
     number = next_number(kind="SO", year=order.ordered_on.year)
-    while HistoryOrder.objects.filter(number=number).exists():  # an imported one's
+    while _history_numbered(number):  # an imported one's
         number = next_number(kind="SO", year=order.ordered_on.year)
     return number
 
