@@ -3,7 +3,9 @@
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -107,8 +109,36 @@ def audit_record(
         json.dumps(changes or {}, cls=DjangoJSONEncoder, ensure_ascii=False),
         str(note),  # a lazy translation too
     )
-    with connection.cursor() as cursor:  # written, not built by the ORM: six per order
+    batch = _batch.get()
+    if batch is not None:
+        batch.append(row)
+        return
+    with connection.cursor() as cursor:  # written, not built by the ORM
         cursor.execute(_insert_statement(), row)
+
+
+_batch: ContextVar[list[tuple] | None] = ContextVar("audit_batch", default=None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """The events `audit_record` records inside go in together, in one INSERT, as the block
+    ends: a step that writes several (an approval: the decision, the move, the number) pays
+    one round trip. None when the block raises (its transaction keeps nothing either); a
+    batch inside a batch joins it. Inside the transaction, never around it: as a decorator,
+    under the service's `transaction.atomic`."""
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set([])
+    try:
+        yield
+        rows = _batch.get()
+    finally:
+        _batch.reset(token)
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_statement(len(rows)), [v for row in rows for v in row])
 
 
 def audit_record_many(
@@ -160,11 +190,11 @@ def _insert_events(rows: list[tuple]) -> None:
 
 
 @functools.cache
-def _insert_statement() -> str:
-    """INSERT of one event (EVENT_COLUMNS' values)."""
+def _insert_statement(events: int = 1) -> str:
+    """INSERT of `events` events (EVENT_COLUMNS' values of each, one after the other)."""
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    marks = ", ".join(["%s"] * len(EVENT_COLUMNS))
-    return f"INSERT INTO {table} ({', '.join(EVENT_COLUMNS)}) VALUES ({marks})"  # noqa: S608
+    marks = ", ".join([f"({', '.join(['%s'] * len(EVENT_COLUMNS))})"] * events)
+    return f"INSERT INTO {table} ({', '.join(EVENT_COLUMNS)}) VALUES {marks}"  # noqa: S608
 
 
 def created_changes(instance: models.Model) -> dict[str, list[Any]]:

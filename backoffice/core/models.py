@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core import deletion
+from backoffice.core.prepared import row_update
 from backoffice.core.versions import VersionedManager, touch_parents_of
 
 
@@ -80,6 +81,28 @@ class BaseModel(models.Model):
         if update_fields and "updated_at" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "updated_at"]
         super().save(*args, **kwargs)
+
+    def _do_update(
+        self,
+        base_qs: models.QuerySet,
+        using: str,
+        pk_val: Any,
+        values: list[tuple],
+        update_fields: Any,
+        forced_update: bool,
+        returning_fields: list,
+    ) -> list:
+        """A save's UPDATE, its statement written once per model and set of fields
+        (core.prepared.row_update) rather than built by the ORM each time, when nothing is
+        asked back of it; otherwise the ORM's."""
+        plain = not (returning_fields or self._meta.select_on_save or base_qs.query.where)
+        if values and plain:  # `where`: a base manager that would hide rows is the ORM's
+            updated = row_update(base_qs.model, using, pk_val, values)
+            if updated is not None:
+                return [()] if updated else []
+        return super()._do_update(
+            base_qs, using, pk_val, values, update_fields, forced_update, returning_fields
+        )
 
 
 class DocumentPart(models.Model):

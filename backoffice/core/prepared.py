@@ -16,6 +16,7 @@ when the read is first built, never guessed at.
 """
 
 import copy
+import functools
 import threading
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -138,3 +139,34 @@ class PreparedRead[M: Model]:
                     )
             self._compiled[alias] = (compiler, sql, params, slots)
             return self._compiled[alias]
+
+
+def row_update(model: type[Model], using: str, pk: Any, values: list[tuple]) -> bool | None:
+    """A saved instance's UPDATE of `values` ((field, model, value), as Model._do_update has
+    them), its statement written once per model and set of columns: whether the row was
+    there. None when the ORM must build it (an expression, a field placing its own value, a
+    value that is another model's instance not of a relation)."""
+    connection = connections[using]
+    params = []
+    for field, _, value in values:
+        if hasattr(value, "resolve_expression") or hasattr(field, "get_placeholder"):
+            return None
+        if hasattr(value, "prepare_database_save"):
+            if not field.remote_field:
+                return None
+            value = value.prepare_database_save(field)
+        params.append(field.get_db_prep_save(value, connection=connection))
+    params.append(model._meta.pk.get_db_prep_value(pk, connection, prepared=False))
+    statement = _update_statement(model, tuple(field.column for field, _, _ in values), using)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.rowcount > 0
+
+
+@functools.cache
+def _update_statement(model: type[Model], columns: tuple[str, ...], using: str) -> str:
+    quote = connections[using].ops.quote_name
+    table = quote(model._meta.db_table)
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    key = f"{table}.{quote(model._meta.pk.column)}"
+    return f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 - names only

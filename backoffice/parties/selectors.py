@@ -93,6 +93,20 @@ _requirements = PreparedRead(
 )
 
 
+_papers = PreparedRead(  # no join for an ordering
+    lambda customer: (
+        Qualification.objects.filter(customer=customer)
+        .order_by()
+        .only("qualification_type", "status", "valid_from", "valid_to")
+    ),
+    int,
+)
+_scope = PreparedRead(  # the categories' ids: no join to them
+    lambda customer: Customer.business_scope.through.objects.filter(customer=customer).order_by(),
+    int,
+)
+
+
 def customer_trade_block(
     customer: Customer, *, today: date | None = None
 ) -> list[TradeBlockReason]:
@@ -109,11 +123,10 @@ def customer_trade_block(
     required = _requirements(customer.kind)
     if not required:
         return reasons  # the customer's papers are not read for nothing
-    papers = list(  # (type, status, from, to): no paper built, no join for an ordering
-        customer.qualifications.order_by().values_list(
-            "qualification_type_id", "status", "valid_from", "valid_to"
-        )
-    )
+    papers = [  # (type, status, from, to)
+        (paper.qualification_type_id, paper.status, paper.valid_from, paper.valid_to)
+        for paper in _papers(customer.pk)
+    ]
     verified = Qualification.Status.VERIFIED
     for requirement in required:
         paper_type = requirement.qualification_type
@@ -136,7 +149,7 @@ def customer_scope_block(customer: Customer, *, products: Iterable[Any]) -> list
     """The products (each with `name` and `category`) the customer's licensed business scope
     (经营范围) does not cover. A customer with no scope recorded may buy anything; a product
     with no category cannot be shown to be covered, so it is named too (DOMAIN §1)."""
-    scope = set(customer.business_scope.order_by().values_list("pk", flat=True))
+    scope = {row.productcategory_id for row in _scope(customer.pk)}
     if not scope:
         return []
     reasons, seen = [], set()

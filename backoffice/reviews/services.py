@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from backoffice.audit.models import AuditEvent
-from backoffice.audit.services import audit_record
+from backoffice.audit.services import audit_batch, audit_record
 from backoffice.core.access import Actor
 from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
 from backoffice.core.models import Text
@@ -292,6 +292,7 @@ def review_decide(
 
 
 @transaction.atomic
+@audit_batch()
 def _review_decide(
     *, request: ReviewRequest | None, document: Any, by: Actor, verdict: str, note: str = ""
 ) -> ReviewRequest:

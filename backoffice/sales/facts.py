@@ -1,7 +1,9 @@
 """Keeping the daily sales facts and their monthly sums (models/facts.py) exact: every
-change of a basis adds its signed delta here, inside the document's transaction. Two
-statements per call: INSERT … ON CONFLICT DO UPDATE adds to the rows of the day, and to
-the rows of the month at each of its grains, or creates them."""
+change of a basis adds its signed delta here, inside the document's transaction. INSERT …
+ON CONFLICT DO UPDATE adds to the rows of the day, and to the rows of the month at each of
+its grains, or creates them: one statement on PostgreSQL (the days' a WITH of the months'),
+two elsewhere. Every call takes the rows' locks in one order: each table's rows sorted by
+their key, the two tables in the order the same statement always runs them."""
 
 import functools
 from collections import defaultdict
@@ -54,16 +56,17 @@ def _upsert(rows: list[tuple]) -> None:
     rows = sorted(rows, key=itemgetter(slice(0, len(KEY))))
     months.sort(key=itemgetter(slice(0, len(MONTH_KEY))))
     postgres = connection.vendor == "postgresql"
+    days = _adding(SalesFact, KEY + VALUES, KEY, counted=False, postgres=postgres)
+    sums = _adding(SalesMonth, MONTH_KEY + SUMS, MONTH_KEY, counted=True, postgres=postgres)
     with connection.cursor() as cursor:
-        for model, columns, key, counted, values in (
-            (SalesFact, KEY + VALUES, KEY, False, rows),
-            (SalesMonth, MONTH_KEY + SUMS, MONTH_KEY, True, months),
-        ):
-            statement = _adding(model, columns, key, counted=counted, postgres=postgres)
-            if postgres:
-                cursor.execute(statement, [list(c) for c in zip(*values, strict=True)])
-            else:
-                cursor.executemany(statement, values)
+        if postgres:  # one statement: the days' INSERT a data-modifying WITH of the months'
+            cursor.execute(
+                f"WITH days AS ({days}) {sums}",
+                [list(column) for values in (rows, months) for column in zip(*values, strict=True)],
+            )
+        else:
+            cursor.executemany(days, rows)
+            cursor.executemany(sums, months)
 
 
 @functools.cache

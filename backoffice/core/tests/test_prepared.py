@@ -3,11 +3,12 @@ is declared with (select_related, annotations, converted values), built once per
 and refused when a value would not be a parameter of its own."""
 
 import threading
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
@@ -137,3 +138,30 @@ def test_built_in_one_thread_read_in_another(customers, region_north):
     thread.start()
     thread.join()
     assert found == [2]
+
+
+def test_a_save_of_some_fields_is_one_written_update(customers):
+    customer = Customer.objects.get(pk=customers[1].pk)
+    before = customer.updated_at
+    customer.name, customer.credit_limit = "天坛医院（新院区）", Decimal("1234.50")
+    customer.address = "never written: not among the fields"
+    with CaptureQueriesContext(connection) as queries:
+        customer.save(update_fields=["name", "credit_limit"])
+    [update] = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert "address" not in update
+    again = Customer.objects.get(pk=customer.pk)
+    assert (again.name, again.credit_limit) == ("天坛医院（新院区）", Decimal("1234.50"))
+    assert again.address != customer.address
+    assert again.updated_at > before  # the version moves with every save
+
+
+def test_a_save_of_a_row_gone_or_of_an_expression(customers):
+    customer = Customer.objects.get(pk=customers[1].pk)
+    customer.credit_limit = F("credit_limit") + 1  # the ORM's: it is read back
+    customer.save(update_fields=["credit_limit"])
+    customer.refresh_from_db()
+    gone = Customer.objects.get(pk=customers[2].pk)
+    Customer.objects.filter(pk=gone.pk).delete()
+    gone.name = "已删除"
+    with pytest.raises(Customer.NotUpdated):
+        gone.save(update_fields=["name"])

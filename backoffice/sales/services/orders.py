@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from backoffice.audit.models import AuditEvent
-from backoffice.audit.services import audit_record, created_changes
+from backoffice.audit.services import audit_batch, audit_record, created_changes
 from backoffice.catalog.models import Product
 from backoffice.catalog.selectors import policy_price
 from backoffice.contracts.exceptions import ContractExceeded
@@ -200,6 +200,7 @@ def order_lines_replace(*, order: SalesOrder, by: Actor, lines: list[dict[str, A
 
 @permission_required("sales.change_salesorder")
 @transaction.atomic
+@audit_batch()
 def order_submit(*, order: SalesOrder, by: Actor) -> SalesOrder:
     """Send the order to audit (审核): one reviewer by default, never its author."""
     locked = _order_locked_for_submit.get(order.pk)
@@ -364,7 +365,7 @@ def order_for_review(order_id: int) -> SalesOrder:
 
 
 _history_numbered = PreparedRead(
-    lambda number: HistoryOrder.objects.filter(number=number).only("pk")[:1], str
+    lambda number: HistoryOrder.objects.filter(number=number).order_by().only("pk")[:1], str
 )
 
 
