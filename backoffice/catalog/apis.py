@@ -11,12 +11,12 @@ from backoffice.catalog.models import Product, ProductCategory
 from backoffice.catalog.selectors import product_list
 from backoffice.catalog.services import product_save
 from backoffice.core.access import access_object, require_perm
-from backoffice.core.api import filtered, paginate, paginated_schema
+from backoffice.core.api import SlugRelatedField, filtered, paginate, paginated_schema
 from backoffice.core.versions import detail_response, expected_version
 
 
 class ProductSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(
+    category = SlugRelatedField(
         slug_field="code", queryset=ProductCategory.objects.all(), required=False, allow_null=True
     )
     vat_rate = serializers.DecimalField(

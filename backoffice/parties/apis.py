@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from backoffice.accounts.models import Region
 from backoffice.core.access import access_object, require_perm
-from backoffice.core.api import filtered, paginate, paginated_schema
+from backoffice.core.api import SlugRelatedField, filtered, paginate, paginated_schema
 from backoffice.core.exceptions import ValidationFailed
 from backoffice.core.imports import digest, import_previous, imports_fail_stale
 from backoffice.core.inputs import DepthLimitedJSONParser
@@ -90,7 +90,7 @@ class CustomerOutputSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="What a picker shows: name · code · city · …last four of the tax id.",
     )
-    business_scope = serializers.SlugRelatedField(
+    business_scope = SlugRelatedField(
         slug_field="code",
         many=True,
         read_only=True,
@@ -119,7 +119,7 @@ class CustomerInputSerializer(serializers.ModelSerializer):
             " others). Send true to save a separate customer of that name, such as a branch."
         ),
     )
-    business_scope = serializers.SlugRelatedField(
+    business_scope = SlugRelatedField(
         slug_field="code",
         many=True,
         required=False,
@@ -254,7 +254,7 @@ class QualificationOutputSerializer(serializers.Serializer):
 
 
 class QualificationInputSerializer(serializers.Serializer):
-    type = serializers.SlugRelatedField(
+    type = SlugRelatedField(
         slug_field="code", queryset=QualificationType.objects.filter(is_active=True)
     )
     number = serializers.CharField(max_length=100)
