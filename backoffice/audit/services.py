@@ -3,9 +3,7 @@
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -14,6 +12,7 @@ from django.utils import timezone
 
 from backoffice.audit.models import AuditEvent
 from backoffice.core.access import Actor
+from backoffice.core.writes import insert_later
 
 SECRET_FIELDS = frozenset({"password"})
 IMPLIED_FIELDS = frozenset({"created_at", "updated_at"})
@@ -109,36 +108,7 @@ def audit_record(
         json.dumps(changes or {}, cls=DjangoJSONEncoder, ensure_ascii=False),
         str(note),  # a lazy translation too
     )
-    batch = _batch.get()
-    if batch is not None:
-        batch.append(row)
-        return
-    with connection.cursor() as cursor:  # written, not built by the ORM
-        cursor.execute(_insert_statement(), row)
-
-
-_batch: ContextVar[list[tuple] | None] = ContextVar("audit_batch", default=None)
-
-
-@contextmanager
-def audit_batch() -> Iterator[None]:
-    """The events `audit_record` records inside go in together, in one INSERT, as the block
-    ends: a step that writes several (an approval: the decision, the move, the number) pays
-    one round trip. None when the block raises (its transaction keeps nothing either); a
-    batch inside a batch joins it. Inside the transaction, never around it: as a decorator,
-    under the service's `transaction.atomic`."""
-    if _batch.get() is not None:
-        yield
-        return
-    token = _batch.set([])
-    try:
-        yield
-        rows = _batch.get()
-    finally:
-        _batch.reset(token)
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.execute(_insert_statement(len(rows)), [v for row in rows for v in row])
+    insert_later(_insert_head(), row)  # now, or with the step's other writes (core.writes)
 
 
 def audit_record_many(
@@ -186,15 +156,14 @@ def _insert_events(rows: list[tuple]) -> None:
                 for row in rows:
                     copy.write_row(row)
             return
-        cursor.executemany(_insert_statement(), rows)
+        marks = ", ".join(["%s"] * len(EVENT_COLUMNS))
+        cursor.executemany(f"{_insert_head()} VALUES ({marks})", rows)
 
 
 @functools.cache
-def _insert_statement(events: int = 1) -> str:
-    """INSERT of `events` events (EVENT_COLUMNS' values of each, one after the other)."""
+def _insert_head() -> str:
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    marks = ", ".join([f"({', '.join(['%s'] * len(EVENT_COLUMNS))})"] * events)
-    return f"INSERT INTO {table} ({', '.join(EVENT_COLUMNS)}) VALUES {marks}"  # noqa: S608
+    return f"INSERT INTO {table} ({', '.join(EVENT_COLUMNS)})"
 
 
 def created_changes(instance: models.Model) -> dict[str, list[Any]]:

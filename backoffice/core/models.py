@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core import deletion
-from backoffice.core.prepared import row_update
+from backoffice.core.prepared import row_insert, row_update
 from backoffice.core.versions import VersionedManager, touch_parents_of
 
 
@@ -103,6 +103,18 @@ class BaseModel(models.Model):
         return super()._do_update(
             base_qs, using, pk_val, values, update_fields, forced_update, returning_fields
         )
+
+    def _do_insert(
+        self, manager: Any, using: str, fields: list, returning_fields: list, raw: bool
+    ) -> list:
+        """A save's INSERT, its statement written once per model and set of columns
+        (core.prepared.row_insert) rather than built by the ORM each time; the ORM's for a
+        raw save (fixtures), or when anything but the id is asked back."""
+        if not raw:
+            inserted = row_insert(manager.model, self, using, fields, returning_fields)
+            if inserted is not None:
+                return inserted
+        return super()._do_insert(manager, using, fields, returning_fields, raw)
 
 
 class DocumentPart(models.Model):

@@ -18,6 +18,7 @@ from django.tasks import task
 from django.utils import translation
 
 from backoffice.core.models import Notification, Text
+from backoffice.core.writes import insert_instances_later
 
 
 @task()
@@ -80,17 +81,15 @@ def notify(
     """
     people = {user.pk: user for user in recipients if user is not None}.values()
     if in_app:
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient=user,
-                    title=str(title)[:200],
-                    body=str(body),
-                    url=url,
-                    message=Text.stored(title=title, body=body),
-                )
-                for user in people
-            ]
+        insert_instances_later(  # one INSERT, with the step's other writes (core.writes)
+            Notification(
+                recipient=user,
+                title=str(title)[:200],
+                body=str(body),
+                url=url,
+                message=Text.stored(title=title, body=body),
+            )
+            for user in people
         )
     mails = _mails(people, title=title, body=body, url=url) if email and emails_sent() else []
     if mails:

@@ -5,7 +5,7 @@ one at a time, and a rollback returns the number with everything else. Call it o
 inside the release transaction, never on draft.
 """
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 
 from backoffice.core.models import DocumentCounter
 
@@ -45,3 +45,54 @@ def next_number(*, kind: str, year: int) -> str:
         else:
             sequence = 1
     return format_number(kind=kind, year=year, sequence=sequence)
+
+
+# The highest sequence a counter holds (its column's range on PostgreSQL).
+_MOST = 2_147_483_647
+
+
+def numbers_taken_in(
+    table: str, column: str, *, kind: str, using: str = DEFAULT_DB_ALIAS
+) -> dict[int, int]:
+    """Numbers of `kind` that rows of `table` already carry (an import's, written in the form
+    `format_number` gives) are never given again: each year's counter is moved past the
+    highest of them, in the caller's transaction. A number of another form cannot be given
+    here, so it moves nothing. Returns {year: highest sequence found}."""
+    if not kind.isalnum():
+        raise ValueError(f"a document kind of letters and digits, not {kind!r}")
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    number = quote(column)
+    start = len(kind) + 7  # the sequence's first character: KIND-YYYY-
+    if connection.vendor == "postgresql":
+        # six digits, or more (at most ten) without a leading zero, as format_number writes
+        digits = f"([0-9]{{{NUMBER_WIDTH}}}|[1-9][0-9]{{{NUMBER_WIDTH},9}})"
+        form = f"{number} ~ '^{kind}-[0-9]{{4}}-{digits}$'"
+        sequence = f"CAST(SUBSTR({number}, {start}) AS bigint)"
+    else:
+        digits = "[0-9]" * NUMBER_WIDTH
+        form = (
+            f"{number} GLOB '{kind}-[0-9][0-9][0-9][0-9]-{digits}*' "
+            f"AND SUBSTR({number}, {start}) NOT GLOB '*[^0-9]*' "
+            f"AND (LENGTH({number}) = {start - 1 + NUMBER_WIDTH} "
+            f"OR SUBSTR({number}, {start}, 1) <> '0') AND LENGTH({number}) <= {start + 9}"
+        )
+        sequence = f"CAST(SUBSTR({number}, {start}) AS integer)"
+    year = f"CAST(SUBSTR({number}, {len(kind) + 2}, 4) AS integer)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {year}, MAX({sequence}) FROM {quote(table)} "  # noqa: S608 - names only
+            f"WHERE {number} LIKE %s AND {form} AND {sequence} <= {_MOST} GROUP BY 1",
+            [f"{kind}-%"],
+        )
+        found = {year: most for year, most in cursor.fetchall() if most}
+        counter = quote(DocumentCounter._meta.db_table)
+        greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+        for year_found, most in sorted(found.items()):  # in one order: the rows' locks too
+            cursor.execute(
+                f"INSERT INTO {counter} (kind, year, last_number) VALUES (%s, %s, %s) "  # noqa: S608
+                f"ON CONFLICT (kind, year) DO UPDATE SET last_number = "
+                f"{greatest}({counter}.last_number, excluded.last_number)",
+                [kind, year_found, most],
+            )
+    return found

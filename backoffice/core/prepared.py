@@ -149,7 +149,7 @@ def row_update(model: type[Model], using: str, pk: Any, values: list[tuple]) -> 
     connection = connections[using]
     params = []
     for field, _, value in values:
-        if hasattr(value, "resolve_expression") or hasattr(field, "get_placeholder"):
+        if hasattr(value, "resolve_expression") or _places_its_value(field):
             return None
         if hasattr(value, "prepare_database_save"):
             if not field.remote_field:
@@ -170,3 +170,52 @@ def _update_statement(model: type[Model], columns: tuple[str, ...], using: str) 
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
     key = f"{table}.{quote(model._meta.pk.column)}"
     return f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 - names only
+
+
+def _places_its_value(field: Any) -> bool:
+    """A field that writes its own SQL for its value (Django's get_placeholder_sql)."""
+    return hasattr(field, "get_placeholder_sql") or hasattr(field, "get_placeholder")
+
+
+def row_insert(
+    model: type[Model], instance: Model, using: str, fields: list[Any], returning_fields: list[Any]
+) -> list[tuple] | None:
+    """A new instance's INSERT of `fields` into `model`'s table (the instance's, or a
+    parent's), its statement written once per model and set of columns, as Model._do_insert
+    has them: the rows of `returning_fields` (its id). None when the ORM must build it (an
+    expression, a field placing its own value, anything asked back but the table's auto id,
+    a database that cannot return it)."""
+    meta = model._meta
+    connection = connections[using]
+    if returning_fields and (
+        returning_fields != [meta.auto_field]
+        or not connection.features.can_return_columns_from_insert
+    ):
+        return None
+    if not fields:
+        return None
+    params = []
+    for field in fields:
+        if _places_its_value(field):
+            return None
+        value = field.pre_save(instance, add=True)  # as the ORM's compiler asks it
+        if hasattr(value, "resolve_expression"):
+            return None
+        params.append(field.get_db_prep_save(value, connection=connection))
+    statement = _insert_statement(
+        model, tuple(field.column for field in fields), bool(returning_fields), using
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return [tuple(cursor.fetchone())] if returning_fields else []
+
+
+@functools.cache
+def _insert_statement(
+    model: type[Model], columns: tuple[str, ...], returning: bool, using: str
+) -> str:
+    quote = connections[using].ops.quote_name
+    table = quote(model._meta.db_table)
+    marks = ", ".join(["%s"] * len(columns))
+    back = f" RETURNING {table}.{quote(model._meta.pk.column)}" if returning else ""
+    return f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES ({marks}){back}"  # noqa: S608

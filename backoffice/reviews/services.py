@@ -24,13 +24,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from backoffice.audit.models import AuditEvent
-from backoffice.audit.services import audit_batch, audit_record
+from backoffice.audit.services import audit_record
 from backoffice.core.access import Actor
 from backoffice.core.exceptions import ApplicationError, NotFound, ValidationFailed
 from backoffice.core.models import Text
 from backoffice.core.notifications import emails_sent, notify
 from backoffice.core.prepared import PreparedRead
 from backoffice.core.transactions import atomic_or_joined
+from backoffice.core.writes import insert_instances_later, writes_together
 from backoffice.reviews.exceptions import (
     AlreadyReviewed,
     NotAReviewer,
@@ -207,8 +208,9 @@ def review_submit(*, obj: Any, by: Actor) -> ReviewRequest:
     review_queues_changed()
     authors = {by, *(registration.authors(obj) if registration.authors else [])}
     excluded = {getattr(author, "pk", author) for author in authors} - {None}
-    if is_first:
-        request.excluded_reviewers.add(*excluded)
+    if is_first:  # a new review's rows: with the step's other writes (core.writes)
+        through = ReviewRequest.excluded_reviewers.through
+        insert_instances_later(through(reviewrequest=request, user_id=pk) for pk in excluded)
     else:
         request.excluded_reviewers.set(excluded)
     audit_record(
@@ -292,7 +294,7 @@ def review_decide(
 
 
 @transaction.atomic
-@audit_batch()
+@writes_together()
 def _review_decide(
     *, request: ReviewRequest | None, document: Any, by: Actor, verdict: str, note: str = ""
 ) -> ReviewRequest:

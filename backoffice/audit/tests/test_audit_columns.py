@@ -1,13 +1,14 @@
 """audit_record writes its INSERT itself: its columns are the model's, every one; a batch
-writes the events of a step in one INSERT."""
+(core.writes) writes the events of a step in one INSERT."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from backoffice.audit.models import AuditEvent
-from backoffice.audit.services import EVENT_COLUMNS, audit_batch, audit_record
+from backoffice.audit.services import EVENT_COLUMNS, audit_record
 from backoffice.core.access import COMPANY
+from backoffice.core.writes import writes_together
 
 
 def test_the_written_insert_names_every_column_of_an_event():
@@ -27,9 +28,9 @@ def test_a_batch_writes_its_events_in_one_insert_as_it_ends(clerk):
     def record(action: str) -> None:
         audit_record(by=clerk, action=action, model="sales.salesorder", object_id=7)
 
-    with CaptureQueriesContext(connection) as queries, audit_batch():
+    with CaptureQueriesContext(connection) as queries, writes_together():
         record("transition")
-        with audit_batch():  # joins the batch around it
+        with writes_together():  # joins the batch around it
             record("number")
         assert not AuditEvent.objects.filter(object_id="7").exists()  # not yet
         record("action")
@@ -44,7 +45,7 @@ def test_a_batch_writes_its_events_in_one_insert_as_it_ends(clerk):
 
 @pytest.mark.django_db
 def test_a_batch_that_raises_writes_nothing(clerk):
-    with pytest.raises(RuntimeError), audit_batch():
+    with pytest.raises(RuntimeError), writes_together():
         audit_record(by=clerk, action="action", model="sales.salesorder", object_id=7)
         raise RuntimeError
     audit_record(by=clerk, action="number", model="sales.salesorder", object_id=7)  # no batch

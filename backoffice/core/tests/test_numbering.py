@@ -72,3 +72,42 @@ def test_fifty_threads_with_rollbacks_leave_no_gap_and_no_duplicate():
     assert len(committed) == 37  # 13 of the 50 (index 0, 4, ..., 48) rolled back
     assert sorted(committed) == [f"RACE-2026-{n:06d}" for n in range(1, 38)]
     assert DocumentCounter.objects.get(kind="RACE", year=2026).last_number == 37
+
+
+@pytest.mark.django_db
+def test_numbers_taken_elsewhere_move_each_years_counter_past_the_highest():
+    """numbers_taken_in: only numbers this system could give move a counter, and never
+    back (an import's orders; run on both databases: each has its own pattern)."""
+    from backoffice.core.numbering import numbers_taken_in
+
+    numbers = [
+        "SO-2024-000007",
+        "SO-2024-000012",  # 2024's highest
+        "SO-2025-1000001",  # seven digits: past 999,999
+        "SO-2025-0000500",  # a leading zero this system never writes
+        "SO-2025-00009",  # five digits
+        "SO-2025-12345678901",  # eleven digits, past any counter
+        "SO-2026-00000x",
+        "XSO-2026-000900",
+        "so-2026-000900",
+        "DN-2026-000900",  # another kind
+        "SO-2027-000003",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE taken_numbers (number varchar(32))")
+        cursor.executemany("INSERT INTO taken_numbers VALUES (%s)", [[n] for n in numbers])
+    with transaction.atomic():
+        next_number(kind="SO", year=2027)
+        next_number(kind="SO", year=2027)
+        for _ in range(5):
+            next_number(kind="SO", year=2027)  # 2027 is already past its 3
+        found = numbers_taken_in("taken_numbers", "number", kind="SO")
+        assert found == {2024: 12, 2025: 1000001, 2027: 3}
+        assert next_number(kind="SO", year=2024) == "SO-2024-000013"
+        assert next_number(kind="SO", year=2025) == "SO-2025-1000002"
+        assert next_number(kind="SO", year=2026) == "SO-2026-000001"
+        assert next_number(kind="SO", year=2027) == "SO-2027-000008"
+        assert numbers_taken_in("taken_numbers", "number", kind="SO") == found  # again: no move
+        assert next_number(kind="SO", year=2024) == "SO-2024-000014"
+    with pytest.raises(ValueError):
+        numbers_taken_in("taken_numbers", "number", kind="S'O")

@@ -165,3 +165,46 @@ def test_a_save_of_a_row_gone_or_of_an_expression(customers):
     gone.name = "已删除"
     with pytest.raises(Customer.NotUpdated):
         gone.save(update_fields=["name"])
+
+
+def test_a_new_instance_is_one_written_insert_with_its_id_back(rep_wang, region_north):
+    from backoffice.core.prepared import _insert_statement
+
+    _insert_statement.cache_clear()
+    made = []
+    for code, name in (("T1", "天坛医院"), ("T2", "同仁药店")):
+        customer = Customer(
+            code=code, name=name, kind="hospital", region=region_north, owner=rep_wang
+        )
+        customer.credit_limit = Decimal("1000.10")
+        with CaptureQueriesContext(connection) as queries:
+            customer.save()
+        [insert] = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+        assert insert.startswith('INSERT INTO "parties_customer" (')
+        made.append(customer)
+    assert _insert_statement.cache_info().currsize == 1  # written once, for both
+    assert made[0].pk and made[1].pk > made[0].pk
+    for customer in made:
+        again = Customer.objects.get(pk=customer.pk)
+        assert (again.name, again.credit_limit, again.region_id) == (
+            customer.name,
+            Decimal("1000.10"),
+            region_north.pk,
+        )
+        assert again.created_at == customer.created_at and customer.created_at is not None
+
+
+def test_a_new_instance_with_an_expression_or_its_own_id_is_saved_too(rep_wang, region_north):
+    from django.db.models import Value
+    from django.db.models.functions import Upper
+
+    expressed = Customer(
+        code="T3", name=Upper(Value("abc")), kind="hospital", region=region_north, owner=rep_wang
+    )
+    expressed.save()  # the ORM's
+    assert Customer.objects.get(pk=expressed.pk).name == "ABC"
+    own = Customer(
+        pk=987654, code="T4", name="自带编号", kind="hospital", region=region_north, owner=rep_wang
+    )
+    own.save(force_insert=True)
+    assert Customer.objects.get(pk=987654).name == "自带编号"

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from backoffice.core.numbering import numbers_taken_in
 from backoffice.core.partitions import years_ensure
 from backoffice.sales.history.context import PER_CHECK, PRICE, QUANTITY, HistoryImportFailed, Run
 from backoffice.sales.history.files import date_problem, parse_date
@@ -32,6 +33,7 @@ from backoffice.sales.models import (
     HistoryOrder,
     SalesFact,
     SalesMonth,
+    SalesOrder,
 )
 
 # The partitioned tables the import writes (core.partitions)
@@ -354,6 +356,12 @@ def write_orders(run: Run, first_id: int, last_id: int) -> None:
         "GROUP BY order_id) a ON a.order_id = o.id",
         [run.record.pk, first_id, last_id],
     )
+
+
+def numbering_past(run: Run) -> None:
+    """The orders entered here after this import are numbered past the numbers its orders
+    bring in the form this system gives (SO-2025-000123): never one of them."""
+    numbers_taken_in("hist_o", "number", kind=SalesOrder.NUMBER_KIND)
 
 
 def check_unchanged(run: Run) -> None:

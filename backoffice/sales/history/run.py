@@ -125,6 +125,7 @@ def _steps(run: Run) -> dict[str, int]:
                 sums.write_categories(run, first_id, last_id)
                 run.progress(0.85, "orders")
                 orders.write_orders(run, first_id, last_id)
+                orders.numbering_past(run)
                 sums.write_order_months(run, first_id, last_id)
         except IntegrityError as exc:  # the lines' primary key, built after them
             orders.line_numbers_refused(run, exc)

@@ -13,6 +13,7 @@ from backoffice.core.money import amount_field, price_field, quantity_field, rat
 
 class SalesOrder(BaseModel):
     DELETION = deletion.DRAFT
+    NUMBER_KIND = "SO"  # its numbers' kind (core.numbering): SO-2026-000001
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from backoffice.audit.models import AuditEvent
-from backoffice.audit.services import audit_batch, audit_record, created_changes
+from backoffice.audit.services import audit_record, created_changes
 from backoffice.catalog.models import Product
 from backoffice.catalog.selectors import policy_price
 from backoffice.contracts.exceptions import ContractExceeded
@@ -28,6 +28,7 @@ from backoffice.core.numbering import next_number
 from backoffice.core.prepared import PreparedRead
 from backoffice.core.services import model_save
 from backoffice.core.transitions import transition
+from backoffice.core.writes import writes_together
 from backoffice.parties.models import Customer
 from backoffice.reviews.models import ReversalRequest
 from backoffice.reviews.reversals import ReviewRequired, reversal_request
@@ -40,7 +41,6 @@ from backoffice.sales.exceptions import (
 )
 from backoffice.sales.facts import facts_add
 from backoffice.sales.models import (
-    HistoryOrder,
     SalesFact,
     SalesOrder,
     SalesOrderLine,
@@ -200,7 +200,7 @@ def order_lines_replace(*, order: SalesOrder, by: Actor, lines: list[dict[str, A
 
 @permission_required("sales.change_salesorder")
 @transaction.atomic
-@audit_batch()
+@writes_together()
 def order_submit(*, order: SalesOrder, by: Actor) -> SalesOrder:
     """Send the order to audit (审核): one reviewer by default, never its author."""
     locked = _order_locked_for_submit.get(order.pk)
@@ -364,17 +364,10 @@ def order_for_review(order_id: int) -> SalesOrder:
     return order
 
 
-_history_numbered = PreparedRead(
-    lambda number: HistoryOrder.objects.filter(number=number).order_by().only("pk")[:1], str
-)
-
-
 def _order_number(order: SalesOrder) -> str:
-    """The next order number, past any an imported order already has."""
-    number = next_number(kind="SO", year=order.ordered_on.year)
-    while _history_numbered(number):  # an imported one's
-        number = next_number(kind="SO", year=order.ordered_on.year)
-    return number
+    """The next order number of its year. The history import moved the year's counter past
+    the numbers its orders brought in this form (core.numbering.numbers_taken_in)."""
+    return next_number(kind=SalesOrder.NUMBER_KIND, year=order.ordered_on.year)
 
 
 def _order_facts(order: SalesOrder, lines: list[SalesOrderLine], *, sign: int) -> None:
