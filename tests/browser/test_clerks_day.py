@@ -107,10 +107,23 @@ class Day:
         )
 
     def pick(self, select_id: str, search: str, option: str) -> None:
-        """Choose in an autocomplete picker (select2) by typing, as people do."""
-        self.page.locator(f"#{select_id} + .select2 .select2-selection").click()
-        self.page.locator(".select2-container--open .select2-search__field").fill(search)
-        self.page.locator(".select2-results__option", has_text=option).first.click()
+        """Choose in an autocomplete picker (select2) by typing, as people do; then see the
+        choice shown in the picker (on a loaded machine the results of an earlier search can
+        be redrawn under the click: the choice is made again, as a person would)."""
+        chosen = self.page.locator(
+            f"#{select_id} + .select2 .select2-selection__rendered", has_text=option
+        )
+        for attempt in range(3):
+            self.page.locator(f"#{select_id} + .select2 .select2-selection").click()
+            self.page.locator(".select2-container--open .select2-search__field").fill(search)
+            self.page.locator(".select2-results__option.loading-results").wait_for(state="detached")
+            self.page.locator(".select2-results__option", has_text=option).first.click()
+            try:
+                chosen.wait_for(timeout=5_000)
+                return
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise AssertionError(f"{option} could not be chosen in {select_id}") from None
 
     def shown(self, test_id: str):
         """The element a save leads to; if it never comes, the page's errors say why."""
