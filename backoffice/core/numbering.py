@@ -47,17 +47,15 @@ def next_number(*, kind: str, year: int) -> str:
     return format_number(kind=kind, year=year, sequence=sequence)
 
 
-# The highest sequence a counter holds (its column's range on PostgreSQL).
-_MOST = 2_147_483_647
-
-
 def numbers_taken_in(
     table: str, column: str, *, kind: str, using: str = DEFAULT_DB_ALIAS
 ) -> dict[int, int]:
     """Numbers of `kind` that rows of `table` already carry (an import's, written in the form
-    `format_number` gives) are never given again: each year's counter is moved past the
-    highest of them, in the caller's transaction. A number of another form cannot be given
-    here, so it moves nothing. Returns {year: highest sequence found}."""
+    `format_number` gives: SO-2025-000123) are never given again: each year's counter is
+    moved past the highest of them, in the caller's transaction. A number of another form
+    moves nothing; nor does one of more than six digits, which only a year of a million
+    documents reaches (so a mistyped number cannot push a counter out of its range).
+    Returns {year: highest sequence found}."""
     if not kind.isalnum():
         raise ValueError(f"a document kind of letters and digits, not {kind!r}")
     connection = connections[using]
@@ -65,24 +63,17 @@ def numbers_taken_in(
     number = quote(column)
     start = len(kind) + 7  # the sequence's first character: KIND-YYYY-
     if connection.vendor == "postgresql":
-        # six digits, or more (at most ten) without a leading zero, as format_number writes
-        digits = f"([0-9]{{{NUMBER_WIDTH}}}|[1-9][0-9]{{{NUMBER_WIDTH},9}})"
-        form = f"{number} ~ '^{kind}-[0-9]{{4}}-{digits}$'"
-        sequence = f"CAST(SUBSTR({number}, {start}) AS bigint)"
-    else:
-        digits = "[0-9]" * NUMBER_WIDTH
-        form = (
-            f"{number} GLOB '{kind}-[0-9][0-9][0-9][0-9]-{digits}*' "
-            f"AND SUBSTR({number}, {start}) NOT GLOB '*[^0-9]*' "
-            f"AND (LENGTH({number}) = {start - 1 + NUMBER_WIDTH} "
-            f"OR SUBSTR({number}, {start}, 1) <> '0') AND LENGTH({number}) <= {start + 9}"
-        )
-        sequence = f"CAST(SUBSTR({number}, {start}) AS integer)"
-    year = f"CAST(SUBSTR({number}, {len(kind) + 2}, 4) AS integer)"
+        form = f"{number} ~ '^{kind}-[0-9]{{4}}-[0-9]{{{NUMBER_WIDTH}}}$'"
+    else:  # GLOB matches the whole text
+        form = f"{number} GLOB '{kind}-{'[0-9]' * 4}-{'[0-9]' * NUMBER_WIDTH}'"
+    # a CASE, so that nothing of another form is ever cast (the WHERE's order is the planner's)
+    year = f"CASE WHEN {form} THEN CAST(SUBSTR({number}, {len(kind) + 2}, 4) AS integer) END"
+    sequence = f"CASE WHEN {form} THEN CAST(SUBSTR({number}, {start}) AS integer) END"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {year}, MAX({sequence}) FROM {quote(table)} "  # noqa: S608 - names only
-            f"WHERE {number} LIKE %s AND {form} AND {sequence} <= {_MOST} GROUP BY 1",
+            f"SELECT year, MAX(sequence) FROM (SELECT {year} AS year, {sequence} AS sequence "  # noqa: S608 - names only
+            f"FROM {quote(table)} WHERE {number} LIKE %s) numbers "
+            "WHERE sequence IS NOT NULL GROUP BY year",
             [f"{kind}-%"],
         )
         found = {year: most for year, most in cursor.fetchall() if most}

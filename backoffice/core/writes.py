@@ -1,59 +1,80 @@
-"""Writes nobody waits on, sent together (docs/decisions/0011).
+"""Rows nobody waits on, written together (docs/decisions/0011).
 
 A step of a service ends with rows that nothing in it reads again: its audit events, the
-notifications it sends, the sums of its facts. Each was a statement of its own, so a round
-trip of its own to the database. Inside `writes_together()` (as a decorator, under the
-service's `transaction.atomic`) they wait, and go as the block ends: on PostgreSQL in one
-statement (each but the last a data-modifying WITH of the last), elsewhere one by one. The
-rows `insert_later` gives one table go in one INSERT, in the order they were given, so their
-ids keep that order. Nothing goes when the block raises: its transaction keeps nothing
-either. A block inside another joins it.
+notifications it sends, a new review's excluded authors. Each was an INSERT of its own, so
+a round trip of its own to the database. Inside `writes_together()` (as a decorator, under
+the service's `transaction.atomic`) they wait, and go as the block ends: on PostgreSQL in
+one statement (each table's INSERT but the last a data-modifying WITH of the last),
+elsewhere one INSERT per table. The rows of one table go in one INSERT, in the order they
+were given, so their ids keep that order. Nothing goes when the block raises: its
+transaction keeps nothing either. A block inside another joins it; if it raises and the
+outer block goes on, what it gave is dropped.
 
-Only for writes whose effect nothing in the block reads: a write handed over is not in the
-database until the block ends.
+Plain INSERTs only: no upsert (two of one step could meet on one row), nothing that takes
+locks in an order that matters. A row given inside a savepoint the block did not open (a
+`transaction.atomic` within it) is written at once, so that its rollback takes it back too.
+Only rows that nothing in the block reads: a row handed over is not in the database until
+the block ends.
 """
 
 import functools
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
 from django.db.models import Model
+from django.db.models.fields import NOT_PROVIDED
 
-_pending: ContextVar[list[list[Any]] | None] = ContextVar("writes_together", default=None)
+# At most this many values in one statement (PostgreSQL binds 65,535; SQLite 32,766).
+MOST_VALUES = 30_000
+
+
+@dataclass
+class _Pending:
+    savepoints: int  # how deep the transaction's savepoints were when the block began
+    rows: dict[str, list[Sequence[Any]]] = field(default_factory=dict)  # INSERT → its rows
+
+
+_pending: ContextVar[_Pending | None] = ContextVar("writes_together", default=None)
 
 
 @contextmanager
 def writes_together() -> Iterator[None]:
-    """The writes handed to `insert_later` and `write_later` inside go together as the
-    block ends."""
-    if _pending.get() is not None:
-        yield
+    """The rows handed to `insert_later` inside go together as the block ends."""
+    pending = _pending.get()
+    if pending is not None:  # joins the block around it; drops its own rows if it raises
+        marks = {insert: len(rows) for insert, rows in pending.rows.items()}
+        try:
+            yield
+        except BaseException:
+            for insert in list(pending.rows):
+                if insert not in marks:
+                    del pending.rows[insert]
+                else:
+                    del pending.rows[insert][marks[insert] :]
+            raise
         return
-    token = _pending.set([])
+    token = _pending.set(_Pending(savepoints=len(connection.savepoint_ids)))
     try:
         yield
-        items = _pending.get()
+        pending = _pending.get()
     finally:
         _pending.reset(token)
-    if items:
-        _execute([_statement(item) for item in items])
+    if pending.rows:
+        _execute(pending.rows)
 
 
 def insert_later(insert: str, row: Sequence[Any]) -> None:
-    """`insert` ("INSERT INTO t (a, b, …)") of one row of values, now or with the rows the
-    block gives the same `insert`, in one statement."""
-    items = _pending.get()
-    if items is None:
-        _execute([_statement([insert, [row]])])
+    """`insert` ("INSERT INTO t (a, b, …)") of one row of values: with the block's other
+    rows as it ends, or now outside a block (or inside a savepoint the block did not open)."""
+    pending = _pending.get()
+    if pending is None or len(connection.savepoint_ids) != pending.savepoints:
+        _execute({insert: [row]})
         return
-    for item in items:
-        if item[0] == insert and isinstance(item[1], list):
-            item[1].append(row)
-            return
-    items.append([insert, [row]])
+    pending.rows.setdefault(insert, []).append(row)
 
 
 def insert_instances_later(instances: Iterable[Model]) -> None:
@@ -69,11 +90,11 @@ def insert_instances_later(instances: Iterable[Model]) -> None:
 def _insert_instance_later(instance: Model) -> None:
     model = type(instance)
     row = []
-    for field in _insert_fields(model):
-        value = field.pre_save(instance, add=True)
+    for model_field in _insert_fields(model):
+        value = model_field.pre_save(instance, add=True)
         if hasattr(value, "resolve_expression"):
-            raise TypeError(f"insert_instances_later: {field.name} is an expression")
-        row.append(field.get_db_prep_save(value, connection=connection))
+            raise TypeError(f"insert_instances_later: {model_field.name} is an expression")
+        row.append(model_field.get_db_prep_save(value, connection=connection))
     insert_later(_insert_head(model), row)
 
 
@@ -85,6 +106,8 @@ def _insert_fields(model: type[Model]) -> tuple[Any, ...]:
     )
     if any(hasattr(f, "get_placeholder_sql") or hasattr(f, "get_placeholder") for f in fields):
         raise TypeError(f"insert_instances_later: {meta.label} has a field placing its value")
+    if any(f.db_default is not NOT_PROVIDED for f in fields):
+        raise TypeError(f"insert_instances_later: {meta.label} has a database default")
     return fields
 
 
@@ -95,27 +118,25 @@ def _insert_head(model: type[Model]) -> str:
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
 
 
-def write_later(*statements: tuple[str, Sequence[Any]]) -> None:
-    """Statements (sql, params) that return nothing asked for, now (on PostgreSQL as one) or
-    as the block ends."""
-    items = _pending.get()
-    if items is None:
-        _execute([(sql, list(params)) for sql, params in statements])
-        return
-    items.extend([sql, tuple(params)] for sql, params in statements)
+def _statements(rows_by_insert: dict[str, list[Sequence[Any]]]) -> list[tuple[str, list]]:
+    """Each INSERT with its rows' VALUES, as many rows a statement as MOST_VALUES allows."""
+    statements = []
+    for insert, rows in rows_by_insert.items():
+        width = len(rows[0])
+        mark = f"({', '.join(['%s'] * width)})"
+        step = max(1, MOST_VALUES // width)
+        for start in range(0, len(rows), step):
+            chunk = rows[start : start + step]
+            values = [value for row in chunk for value in row]
+            statements.append((f"{insert} VALUES {', '.join([mark] * len(chunk))}", values))
+    return statements
 
 
-def _statement(item: list[Any]) -> tuple[str, list[Any]]:
-    head, body = item
-    if not isinstance(body, list):  # a statement
-        return head, list(body)
-    marks = f"({', '.join(['%s'] * len(body[0]))})"
-    return f"{head} VALUES {', '.join([marks] * len(body))}", [v for row in body for v in row]
-
-
-def _execute(statements: list[tuple[str, list[Any]]]) -> None:
+def _execute(rows_by_insert: dict[str, list[Sequence[Any]]]) -> None:
+    statements = _statements(rows_by_insert)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(statements) > 1:
+        together = sum(len(params) for _, params in statements) <= MOST_VALUES
+        if connection.vendor == "postgresql" and len(statements) > 1 and together:
             *before, (last, _) = statements
             ahead = ", ".join(f"w{n} AS ({sql})" for n, (sql, _) in enumerate(before))
             cursor.execute(f"WITH {ahead} {last}", [v for _, params in statements for v in params])

@@ -16,7 +16,6 @@ from typing import Any
 from django.db import connection
 
 from backoffice.core.money import ZERO, line_amounts, round_amount
-from backoffice.core.writes import write_later
 from backoffice.sales.models import SalesFact, SalesMonth
 
 KEY = ("basis", "product_id", "day", "customer_id", "region_id", "owner_id")
@@ -59,17 +58,15 @@ def _upsert(rows: list[tuple]) -> None:
     postgres = connection.vendor == "postgresql"
     days = _adding(SalesFact, KEY + VALUES, KEY, counted=False, postgres=postgres)
     sums = _adding(SalesMonth, MONTH_KEY + SUMS, MONTH_KEY, counted=True, postgres=postgres)
-    if postgres:  # one statement with the step's other writes, or of its own (core.writes)
-        write_later(
-            *(
-                (sql, [list(column) for column in zip(*values, strict=True)])
-                for sql, values in ((days, rows), (sums, months))
-            )
-        )
-        return
     with connection.cursor() as cursor:
-        cursor.executemany(days, rows)
-        cursor.executemany(sums, months)
+        if postgres:  # one statement: the days' INSERT a data-modifying WITH of the months'
+            cursor.execute(
+                f"WITH days AS ({days}) {sums}",
+                [list(column) for values in (rows, months) for column in zip(*values, strict=True)],
+            )
+        else:
+            cursor.executemany(days, rows)
+            cursor.executemany(sums, months)
 
 
 @functools.cache

@@ -83,11 +83,15 @@ def test_numbers_taken_elsewhere_move_each_years_counter_past_the_highest():
     numbers = [
         "SO-2024-000007",
         "SO-2024-000012",  # 2024's highest
-        "SO-2025-1000001",  # seven digits: past 999,999
+        "SO-2025-000321",  # 2025's highest of the form
+        "SO-2025-1000001",  # seven digits: a year of a million orders; moves nothing
         "SO-2025-0000500",  # a leading zero this system never writes
         "SO-2025-00009",  # five digits
-        "SO-2025-12345678901",  # eleven digits, past any counter
+        "SO-2025-2147483647",  # a counter's end: would stop the year's numbering
+        "SO-2025-12a456",  # of the pattern LIKE sees, never cast
+        "SO-20x5-000777",
         "SO-2026-00000x",
+        "SO-2026-0000001",
         "XSO-2026-000900",
         "so-2026-000900",
         "DN-2026-000900",  # another kind
@@ -102,9 +106,9 @@ def test_numbers_taken_elsewhere_move_each_years_counter_past_the_highest():
         for _ in range(5):
             next_number(kind="SO", year=2027)  # 2027 is already past its 3
         found = numbers_taken_in("taken_numbers", "number", kind="SO")
-        assert found == {2024: 12, 2025: 1000001, 2027: 3}
+        assert found == {2024: 12, 2025: 321, 2027: 3}
         assert next_number(kind="SO", year=2024) == "SO-2024-000013"
-        assert next_number(kind="SO", year=2025) == "SO-2025-1000002"
+        assert next_number(kind="SO", year=2025) == "SO-2025-000322"
         assert next_number(kind="SO", year=2026) == "SO-2026-000001"
         assert next_number(kind="SO", year=2027) == "SO-2027-000008"
         assert numbers_taken_in("taken_numbers", "number", kind="SO") == found  # again: no move

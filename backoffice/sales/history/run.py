@@ -125,11 +125,12 @@ def _steps(run: Run) -> dict[str, int]:
                 sums.write_categories(run, first_id, last_id)
                 run.progress(0.85, "orders")
                 orders.write_orders(run, first_id, last_id)
-                orders.numbering_past(run)
                 sums.write_order_months(run, first_id, last_id)
         except IntegrityError as exc:  # the lines' primary key, built after them
             orders.line_numbers_refused(run, exc)
     balances.write_opening_balances(run)
+    if both:  # last: the order counters' locks are held from here to the commit
+        orders.numbering_past(run)
     run.progress(0.99, "done")
     return run.counts
 
