@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from backoffice.audit.models import AuditEvent
 from backoffice.core.access import Actor
+from backoffice.core.prepared import insert_head
 from backoffice.core.writes import insert_later
 
 SECRET_FIELDS = frozenset({"password"})
@@ -160,10 +161,8 @@ def _insert_events(rows: list[tuple]) -> None:
         cursor.executemany(f"{_insert_head()} VALUES ({marks})", rows)
 
 
-@functools.cache
 def _insert_head() -> str:
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    return f"INSERT INTO {table} ({', '.join(EVENT_COLUMNS)})"
+    return insert_head(AuditEvent, EVENT_COLUMNS, connection.alias)
 
 
 def created_changes(instance: models.Model) -> dict[str, list[Any]]:

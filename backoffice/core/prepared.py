@@ -194,14 +194,9 @@ def row_insert(
         return None
     if not fields:
         return None
-    params = []
-    for field in fields:
-        if _places_its_value(field):
-            return None
-        value = field.pre_save(instance, add=True)  # as the ORM's compiler asks it
-        if hasattr(value, "resolve_expression"):
-            return None
-        params.append(field.get_db_prep_save(value, connection=connection))
+    params = insert_values(instance, fields, connection)
+    if params is None:
+        return None
     statement = _insert_statement(
         model, tuple(field.column for field in fields), bool(returning_fields), using
     )
@@ -210,12 +205,33 @@ def row_insert(
         return [tuple(cursor.fetchone())] if returning_fields else []
 
 
+def insert_values(instance: Model, fields: Any, connection: Any) -> list[Any] | None:
+    """The values a save's INSERT gives `fields` of `instance`, as the ORM's compiler gives
+    them (`pre_save`: auto_now_add; `get_db_prep_save`). None when a field places its own
+    value or a value is an expression: only the ORM writes those."""
+    params = []
+    for field in fields:
+        if _places_its_value(field):
+            return None
+        value = field.pre_save(instance, add=True)
+        if hasattr(value, "resolve_expression"):
+            return None
+        params.append(field.get_db_prep_save(value, connection=connection))
+    return params
+
+
+@functools.cache
+def insert_head(model: type[Model], columns: tuple[str, ...], using: str) -> str:
+    """`INSERT INTO table (columns)` of `model`, written once."""
+    quote = connections[using].ops.quote_name
+    return f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))})"
+
+
 @functools.cache
 def _insert_statement(
     model: type[Model], columns: tuple[str, ...], returning: bool, using: str
 ) -> str:
     quote = connections[using].ops.quote_name
-    table = quote(model._meta.db_table)
+    back = f" RETURNING {quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
     marks = ", ".join(["%s"] * len(columns))
-    back = f" RETURNING {table}.{quote(model._meta.pk.column)}" if returning else ""
-    return f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES ({marks}){back}"  # noqa: S608
+    return f"{insert_head(model, columns, using)} VALUES ({marks}){back if returning else ''}"

@@ -28,6 +28,8 @@ from django.db import connection
 from django.db.models import Model
 from django.db.models.fields import NOT_PROVIDED
 
+from backoffice.core.prepared import insert_head, insert_values
+
 # At most this many values in one statement (PostgreSQL binds 65,535; SQLite 32,766).
 MOST_VALUES = 30_000
 
@@ -89,13 +91,14 @@ def insert_instances_later(instances: Iterable[Model]) -> None:
 
 def _insert_instance_later(instance: Model) -> None:
     model = type(instance)
-    row = []
-    for model_field in _insert_fields(model):
-        value = model_field.pre_save(instance, add=True)
-        if hasattr(value, "resolve_expression"):
-            raise TypeError(f"insert_instances_later: {model_field.name} is an expression")
-        row.append(model_field.get_db_prep_save(value, connection=connection))
-    insert_later(_insert_head(model), row)
+    fields = _insert_fields(model)
+    row = insert_values(instance, fields, connection)
+    if row is None:
+        raise TypeError(
+            f"insert_instances_later: {model._meta.label} has an expression or a field "
+            "placing its own value"
+        )
+    insert_later(insert_head(model, tuple(f.column for f in fields), connection.alias), row)
 
 
 @functools.cache
@@ -104,18 +107,9 @@ def _insert_fields(model: type[Model]) -> tuple[Any, ...]:
     fields = tuple(
         f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field
     )
-    if any(hasattr(f, "get_placeholder_sql") or hasattr(f, "get_placeholder") for f in fields):
-        raise TypeError(f"insert_instances_later: {meta.label} has a field placing its value")
     if any(f.db_default is not NOT_PROVIDED for f in fields):
         raise TypeError(f"insert_instances_later: {meta.label} has a database default")
     return fields
-
-
-@functools.cache
-def _insert_head(model: type[Model]) -> str:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in _insert_fields(model))
-    return f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
 
 
 def _statements(rows_by_insert: dict[str, list[Sequence[Any]]]) -> list[tuple[str, list]]:
