@@ -2,13 +2,14 @@
 
     BENCH_SERVER_URL=postgres://user@host:5432 python -m bench.import_steps [ORDERS] [RUNS]
 
-Each run copies a migrated template database (made once, `import_steps_template`) into a new
-one, imports the generated history of ORDERS orders (default 200,000: 987,535 lines; made
-with bench.dataset when missing) as `make bench` does, and prints each step (run.py's
-steps, wrapped here) with its wall time and the CPU seconds of the database backend and of
-Python: on a shared machine the CPU columns move less than the wall clock. The database of
-a run is dropped after it. With BENCH_IMPORT_STATEMENTS=1, also each statement of over 50 ms,
-with its wall time, under the step that ran it.
+Each run copies a migrated template database (`import_steps_template`, made once, migrated
+at each start) into a new one, imports the generated history of ORDERS orders (default
+200,000: 987,535 lines; made with bench.dataset when missing) as `make bench` does, and
+prints each step (run.py's steps, wrapped here) with its wall time and the CPU seconds of the
+database backend and of Python: on a shared machine the CPU columns move less than the wall
+clock. The database of a run is dropped after it; a failed run prints its first problems.
+With BENCH_IMPORT_STATEMENTS=1, also each statement of over 50 ms, with its wall time, under
+the step that ran it.
 """
 
 import contextlib
@@ -40,9 +41,9 @@ def _template() -> None:
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
         found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [TEMPLATE])
-        if found.fetchone():
-            return
-        admin.execute(f"CREATE DATABASE {TEMPLATE}")
+        if not found.fetchone():
+            admin.execute(f"CREATE DATABASE {TEMPLATE}")
+    # migrated each time: the migrations added since it was made, if any
     subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"],
         check=True,
@@ -196,6 +197,8 @@ def main(orders: int, runs: int) -> None:
         cpu, python = backend_cpu() - cpu, time.process_time() - python
         lines = record.counts.get("order_lines", 0)
         print(f"run {number}: {record.status}, {lines:,} lines, {lines / wall:,.0f} lines/s")
+        for problem in record.errors[:5]:  # a failed run says why
+            print(f"  problem: {problem}")
         print(f"  {'step':24} {'wall s':>7} {'db cpu':>7} {'py cpu':>7}")
         for label, seconds, db, py in times:
             print(f"  {label:24} {seconds:7.2f} {db:7.2f} {py:7.2f}")

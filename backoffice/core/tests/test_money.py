@@ -69,3 +69,47 @@ def test_amounts_in_chinese_capitals(amount, words):
     from backoffice.core.money import rmb_upper
 
     assert rmb_upper(amount) == words
+
+
+@pytest.mark.django_db
+def test_the_databases_exact_sum_gives_what_sum_gives():
+    """core.money.sql_sum (exact_sum on PostgreSQL, plain numeric addition) against SUM: per
+    group, with negatives, mixed scales and a NULL, over many groups and over none."""
+    from django.db import connection
+
+    from backoffice.core.money import sql_sum
+
+    numeric = "numeric" if connection.vendor == "postgresql" else "NUMERIC"
+    rows = ", ".join(
+        f"({group}, CAST('{value}' AS {numeric}))"
+        for group, value in [
+            (1, "12.34"),
+            (1, "-0.005"),
+            (1, "100"),
+            (2, "0.10"),
+            (2, "0.20"),
+            (3, "99999999999999.99"),
+            (3, "99999999999999.99"),
+            (4, "-3.000"),
+        ]
+    )
+    given = f"WITH v (g, x) AS (VALUES {rows}, (5, NULL)) "
+    total = sql_sum("x", connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{given}SELECT g, {total}, SUM(x) FROM v GROUP BY g ORDER BY g")  # noqa: S608
+        found = cursor.fetchall()
+        cursor.execute(f"{given}SELECT {total} FROM v WHERE g > 5")  # noqa: S608
+        none = cursor.fetchone()[0]
+    assert [(g, Decimal(str(ours)) if ours is not None else None) for g, ours, _ in found] == [
+        (g, Decimal(str(theirs)) if theirs is not None else None) for g, _, theirs in found
+    ]
+    if connection.vendor == "postgresql":  # exact, to the scale (SQLite's sums are its own)
+        assert [ours for _, ours, _ in found] == [
+            Decimal("112.335"),
+            Decimal("0.30"),
+            Decimal("199999999999999.98"),
+            Decimal("-3.000"),
+            None,
+        ]
+        assert [str(ours) for _, ours, _ in found[:4]] == [str(t) for _, _, t in found[:4]]
+    assert none is None

@@ -25,6 +25,7 @@ from backoffice.sales.history.sql import (
     is_number,
     line_numbers,
     scalar,
+    sums_of,
     tables,
 )
 from backoffice.sales.models import (
@@ -345,17 +346,20 @@ def _repeated_products(run: Run) -> None:
 def write_orders(run: Run, first_id: int, last_id: int) -> None:
     """The new orders, their totals summed from their category sums."""
     t = tables()
+    sums = sums_of("quantity", "gross_amount", "net_amount", then="SUM(line_count) AS lines")
     run.counts["orders"] = execute(
         f"INSERT INTO {t['history_order']} (id, history_import_id, number, day, "
         "customer_id, owner_id, region_id, customer_kind, quantity, gross_amount, "
         "net_amount, line_count) SELECT o.id, %s, o.number, o.day, o.customer_id, "
-        "o.owner_id, o.region_id, o.kind, a.quantity, a.gross, a.net, a.lines "
-        "FROM hist_o o JOIN (SELECT order_id, SUM(quantity) AS quantity, "
-        "SUM(gross_amount) AS gross, SUM(net_amount) AS net, SUM(line_count) AS lines "
+        "o.owner_id, o.region_id, o.kind, a.quantity, a.gross_amount, a.net_amount, a.lines "
+        f"FROM hist_o o JOIN (SELECT order_id, {sums} "
         f"FROM {t['history_category']} WHERE order_id BETWEEN %s AND %s "
         "GROUP BY order_id) a ON a.order_id = o.id",
         [run.record.pk, first_id, last_id],
     )
+    # its row count, for the plans of the months summed from it next (a table just filled
+    # is otherwise taken for a small one, and its 200,000 orders sorted to be grouped)
+    analyze(run, t["history_order"])
 
 
 def numbering_past(run: Run) -> None:

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 
 from backoffice.catalog.models import Product
-from backoffice.core.money import line_amounts
+from backoffice.core.money import line_amounts, sql_sum
 from backoffice.parties.models import Customer
 from backoffice.sales.history.context import LINE_NO_RE, PER_CHECK, Run, number_pattern
 from backoffice.sales.models import HistoryCategory, HistoryLine, HistoryOrder, SalesOrder
@@ -90,6 +90,13 @@ def sqlite_functions() -> None:
     connection.ensure_connection()
     connection.connection.create_function("history_gross", 2, gross, deterministic=True)
     connection.connection.create_function("history_net", 3, net, deterministic=True)
+
+
+def sums_of(*columns: str, then: str) -> str:
+    """The exact sums of the numeric `columns`, each named as its column (core.money.sql_sum:
+    two thirds of SUM's time over many small groups on PostgreSQL), then `then`."""
+    summed = [f"{sql_sum(column, connection.vendor)} AS {column}" for column in columns]
+    return ", ".join([*summed, then])
 
 
 def matches(run: Run, expression: str) -> str:

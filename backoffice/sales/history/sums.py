@@ -11,7 +11,7 @@ from django.db import connection
 
 from backoffice.sales.facts import EVERY_REGION, MONTH_KEY, SUMS, adding_on_conflict
 from backoffice.sales.history.context import Run
-from backoffice.sales.history.sql import execute, tables
+from backoffice.sales.history.sql import execute, sums_of, tables
 from backoffice.sales.models import SalesFact, SalesMonth
 
 
@@ -42,7 +42,7 @@ def write_months(run: Run, first_id: int, last_id: int) -> None:
     """The new lines summed by month, region and product (with its category), and those
     sums summed over the regions (the product grain over every region)."""
     month, history = _month(run), SalesFact.Basis.HISTORY
-    totals = "SUM(quantity), SUM(gross_amount), SUM(net_amount), SUM(orders)"
+    totals = sums_of("quantity", "gross_amount", "net_amount", then="SUM(orders)")
     _add_months(
         run,
         f"SELECT * FROM (SELECT {history}, product_id, 0, m, region_id, 0, '', category_id, "
@@ -50,9 +50,8 @@ def write_months(run: Run, first_id: int, last_id: int) -> None:
         f"SELECT {history}, product_id, {EVERY_REGION}, m, 0, 0, '', category_id, {totals} "
         "FROM r GROUP BY product_id, m, category_id) AS x WHERE true",
         [first_id, last_id],
-        sums=f"WITH r AS (SELECT product_id, {month} AS m, region_id, category_id, "
-        "SUM(quantity) AS quantity, SUM(gross_amount) AS gross_amount, "
-        "SUM(net_amount) AS net_amount, SUM(orders) AS orders "
+        sums="WITH r (product_id, m, region_id, category_id, quantity, gross_amount, "
+        f"net_amount, orders) AS (SELECT product_id, {month}, region_id, category_id, {totals} "
         f"FROM {tables()['history_line']} WHERE order_id BETWEEN %s AND %s "
         f"GROUP BY product_id, {month}, region_id, category_id) ",
     )
@@ -62,7 +61,7 @@ def write_order_months(run: Run, first_id: int, last_id: int) -> None:
     """The new orders summed by month: by category and region (from their sums by
     category), by customer, and by region, rep and kind (each order counts once)."""
     t, month, history = tables(), _month(run), SalesFact.Basis.HISTORY
-    sums = "SUM(quantity), SUM(gross_amount), SUM(net_amount), COUNT(*)"
+    sums = sums_of("quantity", "gross_amount", "net_amount", then="COUNT(*)")
     _add_months(
         run,
         f"SELECT {history}, product_id, 0, {month}, region_id, 0, '', category_id, {sums} "
@@ -84,13 +83,13 @@ def write_order_months(run: Run, first_id: int, last_id: int) -> None:
 def write_categories(run: Run, first_id: int, last_id: int) -> None:
     """Per order and category: the history's category rows (product id -1 - category)."""
     t = tables()
+    sums = sums_of("quantity", "gross_amount", "net_amount", then="COUNT(*) AS lines")
     execute(
         f"INSERT INTO {t['history_category']} (order_id, category_id, product_id, day, "
         "customer_id, region_id, owner_id, customer_kind, quantity, gross_amount, "
         "net_amount, line_count) SELECT x.order_id, x.category_id, -1 - x.category_id, "
-        "o.day, o.customer_id, o.region_id, o.owner_id, o.kind, x.quantity, x.gross, "
-        "x.net, x.lines FROM (SELECT order_id, category_id, SUM(quantity) AS quantity, "
-        "SUM(gross_amount) AS gross, SUM(net_amount) AS net, COUNT(*) AS lines FROM "
+        "o.day, o.customer_id, o.region_id, o.owner_id, o.kind, x.quantity, x.gross_amount, "
+        f"x.net_amount, x.lines FROM (SELECT order_id, category_id, {sums} FROM "
         f"{t['history_line']} WHERE order_id BETWEEN %s AND %s GROUP BY order_id, "
         "category_id) x JOIN hist_o o ON o.id = x.order_id",
         [first_id, last_id],
