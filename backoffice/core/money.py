@@ -160,9 +160,10 @@ def sum_amounts(values: object) -> Decimal:
 # running total: over many small groups (a million lines into 200,000 orders' sums) it costs
 # two thirds of SUM's time, which builds an accumulator of about a kilobyte for each group.
 EXACT_SUM_SQL = (
-    "CREATE AGGREGATE exact_sum(numeric) (SFUNC = numeric_add, STYPE = numeric, "
+    "CREATE OR REPLACE AGGREGATE exact_sum(numeric) (SFUNC = numeric_add, STYPE = numeric, "
     "COMBINEFUNC = numeric_add, PARALLEL = SAFE)"
 )
+EXACT_SUM_SIGNATURE = "exact_sum(numeric)"
 
 
 def exact_sum_create(apps, schema_editor) -> None:
@@ -172,11 +173,13 @@ def exact_sum_create(apps, schema_editor) -> None:
 
 def exact_sum_drop(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP AGGREGATE IF EXISTS exact_sum(numeric)", params=None)
+        schema_editor.execute(f"DROP AGGREGATE IF EXISTS {EXACT_SUM_SIGNATURE}", params=None)
 
 
 def sql_sum(expression: str, vendor: str) -> str:
-    """SQL summing a numeric `expression` exactly: exact_sum on PostgreSQL, else SUM."""
+    """SQL summing a numeric `expression` exactly: exact_sum on PostgreSQL, else SUM. For
+    decimals only (an integer's sum would come back numeric), and not over a moving window
+    (exact_sum has no inverse step: each frame would be summed anew)."""
     return f"exact_sum({expression})" if vendor == "postgresql" else f"SUM({expression})"
 
 

@@ -158,6 +158,58 @@ END $$
 STATISTICS_SIGNATURE = "backoffice_partition_statistics(regclass, regclass)"
 
 
+# The planner's statistics of a table of ours, for the application's role too, which owns
+# none (db_app_role) and whose own ANALYZE is skipped with a warning: run as their owner,
+# on their owner's tables only. ANALYZE changes no row, and takes a lock that lets rows be
+# written meanwhile.
+ANALYZE_SQL = """
+CREATE OR REPLACE FUNCTION backoffice_analyze(tbl regclass)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = tbl AND c.relkind IN
+        ('r', 'p') AND c.relowner = (SELECT r.oid FROM pg_catalog.pg_roles r
+        WHERE r.rolname = current_user)) THEN
+        RAISE EXCEPTION '% is not a table of ours', tbl;
+    END IF;
+    EXECUTE format('ANALYZE %s', tbl);
+END $$
+"""
+ANALYZE_SIGNATURE = "backoffice_analyze(regclass)"
+
+
+def analyze_create(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(ANALYZE_SQL, params=None)
+        schema_editor.execute(f"REVOKE ALL ON FUNCTION {ANALYZE_SIGNATURE} FROM PUBLIC")
+
+
+def analyze_drop(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {ANALYZE_SIGNATURE}")
+
+
+def analyze_statements(tables: Iterable[str], *, vacuum: bool = False, using=None) -> list[str]:
+    """The statements that refresh the statistics of `tables` (quoted names; PostgreSQL):
+    ANALYZE (VACUUM (ANALYZE) with `vacuum`) where the connection's role owns the table,
+    else backoffice_analyze, as their owner (no VACUUM: that is autovacuum's then)."""
+    tables = list(tables)
+    conn = _connection(using)
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT t FROM unnest(%s::text[]) t JOIN pg_class c ON c.oid = t::regclass "
+            "WHERE pg_has_role(c.relowner, 'USAGE')",
+            [tables],
+        )
+        owned = {table for (table,) in cursor.fetchall()}
+    command = "VACUUM (ANALYZE)" if vacuum else "ANALYZE"
+    return [
+        f"{command} {table}"
+        if table in owned
+        else f"SELECT backoffice_analyze('{table.replace(chr(39), chr(39) * 2)}'::regclass)"
+        for table in tables
+    ]
+
+
 def function_create(apps, schema_editor) -> None:
     """Both functions, in the current schema; the company's zone (TIME_ZONE) is written into
     the first one (a change of zone needs the function made again, as the partitions'

@@ -144,3 +144,61 @@ def test_the_app_role_makes_a_years_partitions_but_cannot_change_the_audit_trail
 def _refused_as(conn: psycopg.Connection, sql: str) -> None:
     with pytest.raises(psycopg.errors.RaiseException, match="not a table of ours"):
         conn.execute(sql)
+
+
+def test_the_app_role_imports_a_history_into_the_empty_tables(app_connection, tmp_path):
+    """The first history import, as the application's role: only the tables' owner may drop
+    the empty tables' indexes to build them after the rows (sales.history.sql.indexes_after),
+    so the role writes with them, and the whole history goes in, its sums by addition
+    (exact_sum) included. It failed before with "must be owner of table"."""
+    import subprocess
+    import sys
+
+    from backoffice.core.tests.processes import ROOT, app_env
+    from backoffice.sales.models import HistoryCategory, HistoryLine, HistoryOrder, SalesMonth
+    from bench.dataset import Size, generate
+
+    counts = generate(tmp_path / "files", Size(orders=60, customers=8, products=5, reps=3))
+    settings = connection.settings_dict
+    url = (
+        f"postgres://{ROLE}:{PASSWORD}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+    done = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, str(ROOT / "manage.py"), "import_history", str(tmp_path / "files")],
+        env=app_env(tmp_path / "var", DATABASE_URL=url),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert HistoryOrder.objects.count() == counts["orders.csv"] == 60
+    assert HistoryLine.objects.count() == counts["order_lines.csv"]
+    assert HistoryCategory.objects.exists() and SalesMonth.objects.exists()
+    owners = app_connection.execute(
+        "SELECT DISTINCT tableowner FROM pg_tables WHERE tablename LIKE 'sales_history%'"
+    ).fetchall()
+    assert ROLE not in {owner for (owner,) in owners}  # it altered none of them
+    # the statistics of what it filled, refreshed as their owner (backoffice_analyze)
+    analyzed = app_connection.execute(
+        "SELECT DISTINCT tablename FROM pg_stats WHERE tablename IN "
+        "('sales_historyorder', 'parties_customer', 'sales_salesmonth')"
+    ).fetchall()
+    assert len(analyzed) == 3, analyzed
+
+
+def test_the_app_role_refreshes_statistics_of_the_owners_tables_only(app_connection):
+    conn = app_connection
+    conn.execute("SELECT backoffice_analyze('parties_customer'::regclass)")
+    try:
+        conn.execute("CREATE TABLE role_made (day date)")
+        with pytest.raises(psycopg.errors.RaiseException, match="not a table of ours"):
+            conn.execute("SELECT backoffice_analyze('role_made'::regclass)")
+    finally:
+        conn.execute("DROP TABLE IF EXISTS role_made")
+    with connection.cursor() as cursor:  # no one else was given it
+        cursor.execute(
+            "SELECT has_function_privilege('public', 'backoffice_analyze(regclass)', 'EXECUTE')"
+        )
+        assert cursor.fetchone() == (False,)

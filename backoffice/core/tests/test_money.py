@@ -113,3 +113,36 @@ def test_the_databases_exact_sum_gives_what_sum_gives():
         ]
         assert [str(ours) for _, ours, _ in found[:4]] == [str(t) for _, _, t in found[:4]]
     assert none is None
+
+
+@pytest.mark.django_db
+def test_the_exact_sum_of_a_parallel_plan_adds_its_workers_parts():
+    """PostgreSQL's parallel plan sums in parts (each worker's, then combined): the combining
+    step must add them too, as SUM's does."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite plans no parallel sums")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE exact_sum_parts AS SELECT g % 7 AS k, "
+            "CAST(g * 0.013 - 1000 AS numeric(16, 3)) AS x FROM generate_series(1, 200000) g"
+        )
+        cursor.execute("ANALYZE exact_sum_parts")
+        for setting in (
+            "parallel_setup_cost = 0",
+            "parallel_tuple_cost = 0",
+            "min_parallel_table_scan_size = 0",
+            "max_parallel_workers_per_gather = 2",
+        ):
+            cursor.execute(f"SET LOCAL {setting}")
+        for query in (
+            "SELECT k, exact_sum(x), SUM(x) FROM exact_sum_parts GROUP BY k ORDER BY k",
+            "SELECT 0, exact_sum(x), SUM(x) FROM exact_sum_parts",
+        ):
+            cursor.execute(f"EXPLAIN {query}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Partial" in plan, plan  # the sums were made in parts
+            cursor.execute(query)
+            found = cursor.fetchall()
+            assert found and all(str(ours) == str(theirs) for _, ours, theirs in found), found

@@ -357,9 +357,9 @@ def write_orders(run: Run, first_id: int, last_id: int) -> None:
         "GROUP BY order_id) a ON a.order_id = o.id",
         [run.record.pk, first_id, last_id],
     )
-    # its row count, for the plans of the months summed from it next (a table just filled
-    # is otherwise taken for a small one, and its 200,000 orders sorted to be grouped)
-    analyze(run, t["history_order"])
+    if run.postgres:  # its row count, for the plans of the months summed from it next (a
+        # table just filled is otherwise taken for a small one, its orders sorted to be grouped)
+        analyze(run, t["history_order"])
 
 
 def numbering_past(run: Run) -> None:

@@ -13,6 +13,7 @@ from django.db import connection, models, transaction
 
 from backoffice.catalog.models import Product
 from backoffice.core.money import line_amounts, sql_sum
+from backoffice.core.partitions import analyze_statements
 from backoffice.parties.models import Customer
 from backoffice.sales.history.context import LINE_NO_RE, PER_CHECK, Run, number_pattern
 from backoffice.sales.models import HistoryCategory, HistoryLine, HistoryOrder, SalesOrder
@@ -65,13 +66,15 @@ def big_statements() -> None:
 
 
 def analyze(run: Run, table: str) -> None:
-    """Statistics of a work table, from a small sample: enough for row counts and join
-    plans, at a tenth of the default's cost."""
+    """Statistics of a table just filled, from a small sample: enough for row counts and
+    join plans, at a tenth of the default's cost (also as the application's role, which
+    owns no table: core.partitions.analyze_statements)."""
     if not run.postgres:
         execute(f"ANALYZE {table}")
         return
     execute("SET LOCAL default_statistics_target = 10")
-    execute(f"ANALYZE {table}")
+    for sql in analyze_statements([table]):
+        execute(sql)
     execute("SET LOCAL default_statistics_target = DEFAULT")
 
 
@@ -179,7 +182,8 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
     The tables whose unique keys are so dropped are in `run.rebuilt` until they are built
     again: their writers use no ON CONFLICT (which has no unique index to go by
     meanwhile). A unique index that the rows break fails its building with IntegrityError,
-    in a savepoint: the transaction can still be read."""
+    in a savepoint: the transaction can still be read. Only the tables' owner may drop
+    their indexes: the application's own role (db_app_role) writes with them."""
     if not run.postgres:
         yield
         return
@@ -188,7 +192,8 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
     for model in tables:
         table = model._meta.db_table
         empty = f"SELECT NOT EXISTS (SELECT 1 FROM {quote(table)})"
-        if not scalar(empty):
+        owned = "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = %s::regclass"
+        if not scalar(owned, [quote(table)]) or not scalar(empty):
             continue
         # locked first, then looked at again: a row added meanwhile keeps the indexes
         execute(f"LOCK TABLE {quote(table)} IN ACCESS EXCLUSIVE MODE")

@@ -9,6 +9,7 @@ from django.db import connection
 
 from backoffice.accounts.models import Region
 from backoffice.catalog.models import Product
+from backoffice.core.partitions import analyze_statements
 from backoffice.ledger.models import Receivable
 from backoffice.parties.models import Customer
 from backoffice.sales.history.context import Run
@@ -28,12 +29,13 @@ def statistics_refresh() -> None:
     if connection.vendor != "postgresql":
         return
     quote = connection.ops.quote_name
-    vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-    months = [f"{vacuum} {quote(SalesMonth._meta.db_table)}"]
-    rest = [f"{vacuum} {quote(HistoryOrder._meta.db_table)}"] + [
-        f"ANALYZE {quote(model._meta.db_table)}"
+    vacuum = not connection.in_atomic_block
+    months = analyze_statements([quote(SalesMonth._meta.db_table)], vacuum=vacuum)
+    rest = analyze_statements([quote(HistoryOrder._meta.db_table)], vacuum=vacuum)
+    rest += analyze_statements(
+        quote(model._meta.db_table)
         for model in (HistoryCategory, Customer, Product, Region, get_user_model(), Receivable)
-    ]
+    )
     if connection.in_atomic_block:  # one connection: the transaction's rows are its own
         for sql in months + rest:
             execute(sql)
@@ -65,6 +67,7 @@ def masters_analyzed(run: Run) -> None:
     if not run.postgres:
         return
     quote = connection.ops.quote_name
-    for name, model in (("reps", get_user_model()), ("products", Product), ("customers", Customer)):
-        if run.counts.get(name):
-            execute(f"ANALYZE {quote(model._meta.db_table)}")
+    masters = (("reps", get_user_model()), ("products", Product), ("customers", Customer))
+    grown = [quote(model._meta.db_table) for name, model in masters if run.counts.get(name)]
+    for sql in analyze_statements(grown) if grown else []:
+        execute(sql)

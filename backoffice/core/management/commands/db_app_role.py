@@ -18,7 +18,8 @@ later migrations create get the same grants through default privileges):
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from backoffice.core.partitions import FUNCTION_SIGNATURE, partitions
+from backoffice.core.money import EXACT_SUM_SIGNATURE
+from backoffice.core.partitions import ANALYZE_SIGNATURE, FUNCTION_SIGNATURE, partitions
 
 # Rows the application may never change or remove once written.
 APPEND_ONLY_TABLES = ["audit_auditevent"]
@@ -56,6 +57,10 @@ def app_role_sql(*, role: str, password: str | None, database: str, owner: str) 
             )
     # next year's partitions are made by the daily job, as the owner (core.partitions)
     statements.append(f"GRANT EXECUTE ON FUNCTION {FUNCTION_SIGNATURE} TO {role_q}")
+    # the statistics of the tables it fills (the history import), refreshed as their owner
+    statements.append(f"GRANT EXECUTE ON FUNCTION {ANALYZE_SIGNATURE} TO {role_q}")
+    # the sums by addition (core.money), whatever the schema's default privileges
+    statements.append(f"GRANT EXECUTE ON FUNCTION {EXACT_SUM_SIGNATURE} TO {role_q}")
     return statements
 
 
