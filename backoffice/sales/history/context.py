@@ -98,8 +98,9 @@ class Run:
     balances: list[tuple[str, Decimal, date]] = field(default_factory=list)
     # the order numbers whose lines name a product twice (orders.repeated_products_found)
     repeated: list[str] = field(default_factory=list)
-    # tables taken over empty, their indexes built after their rows (sql.indexes_after)
-    rebuilt: set[str] = field(default_factory=set)
+    # tables taken over empty: inserted into, their indexes built after their rows
+    # (sql.indexes_after)
+    taken_empty: set[str] = field(default_factory=set)
     now: Any = field(default_factory=timezone.now)
 
     def __post_init__(self) -> None:

@@ -177,13 +177,14 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
     they are filled, instead of grown row by row: 200,000 orders go into a table without
     indexes in a sixth of the time, and each index is then built by one sort. Made and
     dropped in the import's transaction, so a failed import leaves them as they were. An
-    empty table so taken over is locked until the import ends (its readers wait); a table
-    with rows keeps its indexes, and one that another table's foreign key refers to too.
-    The tables whose unique keys are so dropped are in `run.rebuilt` until they are built
-    again: their writers use no ON CONFLICT (which has no unique index to go by
-    meanwhile). A unique index that the rows break fails its building with IntegrityError,
-    in a savepoint: the transaction can still be read. Only the tables' owner may drop
-    their indexes: the application's own role (db_app_role) writes with them."""
+    empty table so taken over is locked until the import ends (its readers wait), and is
+    in `run.taken_empty` until then: its writers insert, with no ON CONFLICT (which has no
+    unique index to go by meanwhile), each statement's keys being its own. A table with
+    rows keeps its indexes, and one that another table's foreign key refers to too. A
+    unique index that the rows break fails its building with IntegrityError, in a
+    savepoint: the transaction can still be read. Only the tables' owner may drop their
+    indexes: the application's own role (db_app_role) takes the empty tables over with
+    their indexes in place (a key written twice fails at once)."""
     if not run.postgres:
         yield
         return
@@ -192,12 +193,15 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
     for model in tables:
         table = model._meta.db_table
         empty = f"SELECT NOT EXISTS (SELECT 1 FROM {quote(table)})"
-        owned = "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = %s::regclass"
-        if not scalar(owned, [quote(table)]) or not scalar(empty):
+        if not scalar(empty):
             continue
         # locked first, then looked at again: a row added meanwhile keeps the indexes
         execute(f"LOCK TABLE {quote(table)} IN ACCESS EXCLUSIVE MODE")
         if not scalar(empty):
+            continue
+        run.taken_empty.add(table)
+        owned = "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = %s::regclass"
+        if not scalar(owned, [quote(table)]):
             continue
         found = fetch(
             "SELECT i.indexrelid::regclass::text, con.conname, "
@@ -209,8 +213,6 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
             [quote(table)],
         )
         for index, constraint, index_sql, constraint_sql in found:
-            if constraint or index_sql.startswith("CREATE UNIQUE"):
-                run.rebuilt.add(table)  # no unique key to go by until it is built again
             if constraint:
                 execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(constraint)}")
                 built.append(
@@ -229,4 +231,4 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
             for sql in built:
                 execute(sql)
         execute("SET LOCAL maintenance_work_mem = DEFAULT")
-    run.rebuilt.clear()
+    run.taken_empty.clear()

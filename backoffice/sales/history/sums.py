@@ -27,12 +27,12 @@ def _add_months(run: Run, select: str, params: list, *, sums: str = "") -> None:
     """Adds the rows of `select` (the month key, then the sums) to SalesMonth; `sums`, a
     query named first (WITH), for `select` to read. Into an empty table taken over by the
     import (sql.indexes_after), the rows are inserted: each statement's keys are its own
-    (it groups by them, and each grain has its own products and customers), and the
-    unique index to add to is built after them."""
+    (it groups by them, and each grain has its own products and customers); the unique
+    index is built after them, or (as the application's role) checks them as they go."""
     table = connection.ops.quote_name(SalesMonth._meta.db_table)
     adding = (
         ""
-        if SalesMonth._meta.db_table in run.rebuilt
+        if SalesMonth._meta.db_table in run.taken_empty
         else adding_on_conflict(table, MONTH_KEY, counted=True)
     )
     execute(f"{sums}INSERT INTO {table} ({', '.join(MONTH_KEY + SUMS)}) {select} {adding}", params)
