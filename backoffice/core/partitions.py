@@ -188,22 +188,30 @@ def analyze_drop(apps, schema_editor) -> None:
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {ANALYZE_SIGNATURE}")
 
 
-def analyze_statements(tables: Iterable[str], *, vacuum: bool = False, using=None) -> list[str]:
-    """The statements that refresh the statistics of `tables` (quoted names; PostgreSQL):
-    ANALYZE (VACUUM (ANALYZE) with `vacuum`) where the connection's role owns the table,
-    else backoffice_analyze, as their owner (no VACUUM: that is autovacuum's then)."""
-    tables = list(tables)
-    conn = _connection(using)
-    with conn.cursor() as cursor:
+def owned_tables(tables: Iterable[str], using=None) -> set[str]:
+    """Those of `tables` (quoted names; PostgreSQL) that the connection's role may alter: it
+    owns them, or is a member of their owner. The application's role owns none
+    (db_app_role)."""
+    with _connection(using).cursor() as cursor:
         cursor.execute(
             "SELECT t FROM unnest(%s::text[]) t JOIN pg_class c ON c.oid = t::regclass "
             "WHERE pg_has_role(c.relowner, 'USAGE')",
-            [tables],
+            [list(tables)],
         )
-        owned = {table for (table,) in cursor.fetchall()}
-    command = "VACUUM (ANALYZE)" if vacuum else "ANALYZE"
+        return {table for (table,) in cursor.fetchall()}
+
+
+def analyze_statements(
+    tables: Iterable[str], *, vacuum: Iterable[str] = (), using=None
+) -> list[str]:
+    """The statements that refresh the statistics of `tables` (quoted names; PostgreSQL),
+    one each, in their order: ANALYZE (VACUUM (ANALYZE) for those also in `vacuum`) where
+    the connection's role owns the table, else backoffice_analyze, as their owner (no
+    VACUUM: that is autovacuum's then)."""
+    tables, vacuum = list(tables), set(vacuum)
+    owned = owned_tables(tables, using)
     return [
-        f"{command} {table}"
+        (f"VACUUM (ANALYZE) {table}" if table in vacuum else f"ANALYZE {table}")
         if table in owned
         else f"SELECT backoffice_analyze('{table.replace(chr(39), chr(39) * 2)}'::regclass)"
         for table in tables

@@ -13,7 +13,7 @@ from django.db import connection, models, transaction
 
 from backoffice.catalog.models import Product
 from backoffice.core.money import line_amounts, sql_sum
-from backoffice.core.partitions import analyze_statements
+from backoffice.core.partitions import analyze_statements, owned_tables
 from backoffice.parties.models import Customer
 from backoffice.sales.history.context import LINE_NO_RE, PER_CHECK, Run, number_pattern
 from backoffice.sales.models import HistoryCategory, HistoryLine, HistoryOrder, SalesOrder
@@ -200,8 +200,7 @@ def indexes_after(run: Run, *tables: type[models.Model]) -> Iterator[None]:
         if not scalar(empty):
             continue
         run.taken_empty.add(table)
-        owned = "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = %s::regclass"
-        if not scalar(owned, [quote(table)]):
+        if not owned_tables([quote(table)]):
             continue
         found = fetch(
             "SELECT i.indexrelid::regclass::text, con.conname, "

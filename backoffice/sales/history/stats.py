@@ -29,18 +29,15 @@ def statistics_refresh() -> None:
     if connection.vendor != "postgresql":
         return
     quote = connection.ops.quote_name
-    vacuum = not connection.in_atomic_block
-    months = analyze_statements([quote(SalesMonth._meta.db_table)], vacuum=vacuum)
-    rest = analyze_statements([quote(HistoryOrder._meta.db_table)], vacuum=vacuum)
-    rest += analyze_statements(
-        quote(model._meta.db_table)
-        for model in (HistoryCategory, Customer, Product, Region, get_user_model(), Receivable)
-    )
+    models = (SalesMonth, HistoryOrder, HistoryCategory, Customer, Product, Region)
+    tables = [quote(model._meta.db_table) for model in (*models, get_user_model(), Receivable)]
+    vacuum = [] if connection.in_atomic_block else tables[:2]  # VACUUM is not for a transaction
+    months, *rest = analyze_statements(tables, vacuum=vacuum)  # the monthly sums first
     if connection.in_atomic_block:  # one connection: the transaction's rows are its own
-        for sql in months + rest:
+        for sql in [months, *rest]:
             execute(sql)
         return
-    beside = threading.Thread(target=_run_and_close, args=(months,), name="history-statistics")
+    beside = threading.Thread(target=_run_and_close, args=([months],), name="history-statistics")
     beside.start()
     try:
         for sql in rest:
